@@ -1,0 +1,7 @@
+/**
+ * The Locksmith adapter's application API: what EJBs and servlets program against. Look up a
+ * {@link dev.locksmith.ra.LocksmithConnectionFactory} (for example
+ * {@code @Resource(lookup = "java:/eis/locksmith")}), get a {@link dev.locksmith.ra.LocksmithConnection},
+ * use it inside a container-managed transaction and close it.
+ */
+package dev.locksmith.ra;

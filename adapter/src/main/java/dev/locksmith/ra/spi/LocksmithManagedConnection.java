@@ -1,0 +1,258 @@
+package dev.locksmith.ra.spi;
+
+import dev.locksmith.ra.TransactionMode;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConnectionEvent;
+import jakarta.resource.spi.ConnectionEventListener;
+import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.LocalTransaction;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionMetaData;
+import jakarta.resource.spi.ResourceAllocationException;
+import java.io.PrintWriter;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.security.Principal;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.security.auth.Subject;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+
+/**
+ * One physical connection to a Locksmith store, pooled by the application server. It hands out
+ * {@link LocksmithConnectionImpl} handles, owns one {@link LocksmithXAResource} and one
+ * {@link LocksmithLocalTransaction}, and tells its listeners when a handle is closed
+ * ({@code CONNECTION_CLOSED}) or the connection broke ({@code CONNECTION_ERROR_OCCURRED}).
+ *
+ * <p>A managed connection is created for one subject and one {@link LocksmithConnectionRequestInfo};
+ * the factory only matches it to requests with both equal. After {@link #destroy()} every method
+ * that would do work fails with a {@link ResourceException}.
+ */
+public final class LocksmithManagedConnection implements ManagedConnection {
+
+    private static final Logger LOG = System.getLogger(LocksmithManagedConnection.class.getName());
+
+    private final LocksmithManagedConnectionFactory factory;
+    private final ResourceManager rm;
+    private final Subject subject;
+    private final LocksmithConnectionRequestInfo requestInfo;
+    private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
+    private final Set<LocksmithConnectionImpl> handles = ConcurrentHashMap.newKeySet();
+    private final LocksmithXAResource xaResource;
+    private final LocksmithLocalTransaction localTransaction;
+    private volatile boolean destroyed;
+    private volatile PrintWriter logWriter;
+
+    LocksmithManagedConnection(LocksmithManagedConnectionFactory factory, ResourceManager rm, Subject subject,
+                               LocksmithConnectionRequestInfo requestInfo) {
+        this.factory = factory;
+        this.rm = rm;
+        this.subject = subject;
+        this.requestInfo = requestInfo;
+        this.xaResource = new LocksmithXAResource(this, rm);
+        this.localTransaction = new LocksmithLocalTransaction(this, rm);
+        this.logWriter = factory.getLogWriter();
+        rm.managedConnectionsCreated.incrementAndGet();
+    }
+
+    LocksmithManagedConnectionFactory factory() {
+        return factory;
+    }
+
+    Subject subject() {
+        return subject;
+    }
+
+    LocksmithConnectionRequestInfo requestInfo() {
+        return requestInfo;
+    }
+
+    TransactionMode transactionMode() {
+        return requestInfo.transactionMode();
+    }
+
+    ResourceManager resourceManager() {
+        return rm;
+    }
+
+    boolean isDestroyed() {
+        return destroyed;
+    }
+
+    LocksmithXAResource xaResourceInternal() {
+        return xaResource;
+    }
+
+    boolean inLocalTransaction() {
+        return localTransaction.isActive();
+    }
+
+    /**
+     * Hands out a new application handle on this connection.
+     *
+     * @param subject the caller's subject; must equal the subject the connection was created for
+     * @param cxRequestInfo the request info; null means this connection's own
+     * @throws ResourceException if the connection was destroyed, or subject or request info differ
+     */
+    @Override
+    public Object getConnection(Subject subject, ConnectionRequestInfo cxRequestInfo) throws ResourceException {
+        checkUsable();
+        if (cxRequestInfo != null && !requestInfo.equals(cxRequestInfo)) {
+            throw new ResourceException("getConnection: connection request info " + cxRequestInfo
+                    + " does not match this connection's " + requestInfo);
+        }
+        if (subject != null && !subject.equals(this.subject)) {
+            throw new ResourceException("getConnection: subject differs from the one this connection was created for;"
+                    + " Locksmith does not support reauthentication");
+        }
+        LocksmithConnectionImpl handle = new LocksmithConnectionImpl(this);
+        handles.add(handle);
+        rm.handlesOpened.incrementAndGet();
+        return handle;
+    }
+
+    /**
+     * Moves an application handle from another managed connection of this adapter to this one.
+     *
+     * @param connection a handle obtained from {@link #getConnection}
+     * @throws ResourceException if {@code connection} is not a Locksmith handle or this connection
+     *     was destroyed
+     */
+    @Override
+    public void associateConnection(Object connection) throws ResourceException {
+        checkUsable();
+        if (!(connection instanceof LocksmithConnectionImpl handle)) {
+            throw new ResourceException("associateConnection: connection must be a Locksmith connection handle but was "
+                    + (connection == null ? "null" : connection.getClass().getName()));
+        }
+        LocksmithManagedConnection previous = handle.associate(this);
+        if (previous != null && previous != this) {
+            previous.handles.remove(handle);
+        }
+        handles.add(handle);
+    }
+
+    /**
+     * Invalidates every handle still open and forgets the client-specific state, so the pool can
+     * hand the connection to someone else. Transaction branches are left to the transaction
+     * manager; an unfinished local transaction is rolled back.
+     */
+    @Override
+    public void cleanup() throws ResourceException {
+        for (LocksmithConnectionImpl h : handles) {
+            h.invalidate();
+        }
+        handles.clear();
+        localTransaction.abandon();
+    }
+
+    /** Closes the physical connection for good: invalidates handles and refuses further work. */
+    @Override
+    public void destroy() throws ResourceException {
+        if (destroyed) {
+            return;
+        }
+        destroyed = true;
+        for (LocksmithConnectionImpl h : handles) {
+            h.invalidate();
+        }
+        handles.clear();
+        localTransaction.abandon();
+        rm.managedConnectionsDestroyed.incrementAndGet();
+        LOG.log(Level.DEBUG, "destroyed managed connection to {0}", rm.location());
+    }
+
+    @Override
+    public void addConnectionEventListener(ConnectionEventListener listener) {
+        if (listener == null) {
+            throw new IllegalArgumentException("listener must not be null");
+        }
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeConnectionEventListener(ConnectionEventListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public XAResource getXAResource() throws ResourceException {
+        checkUsable();
+        return xaResource;
+    }
+
+    @Override
+    public LocalTransaction getLocalTransaction() throws ResourceException {
+        checkUsable();
+        return localTransaction;
+    }
+
+    @Override
+    public ManagedConnectionMetaData getMetaData() throws ResourceException {
+        checkUsable();
+        String user = "";
+        if (subject != null) {
+            user = subject.getPrincipals().stream().map(Principal::getName).findFirst().orElse("");
+        }
+        return new LocksmithManagedConnectionMetaData(user);
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws ResourceException {
+        this.logWriter = out;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws ResourceException {
+        return logWriter;
+    }
+
+    /** Throws if this connection can no longer do work. */
+    void checkUsable() throws ResourceException {
+        if (destroyed) {
+            throw new ResourceAllocationException("the Locksmith managed connection has been destroyed");
+        }
+        if (!rm.isOpen()) {
+            throw new ResourceAllocationException("the Locksmith store " + rm.location()
+                    + " has been closed (the resource adapter was stopped)");
+        }
+        factory.checkAdapterRunning();
+    }
+
+    /** Work done through a handle: checks the connection and its transaction can take it. */
+    void ping() throws ResourceException {
+        checkUsable();
+        XidKey branch = xaResource.currentBranch();
+        if (branch != null && !rm.acceptsWork(branch)) {
+            throw new ResourceException("transaction branch " + branch
+                    + " no longer accepts work (it was prepared, rolled back or marked rollback-only)");
+        }
+        rm.pings.incrementAndGet();
+    }
+
+    void handleClosed(LocksmithConnectionImpl handle) {
+        handles.remove(handle);
+        rm.handlesClosed.incrementAndGet();
+        ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_CLOSED);
+        event.setConnectionHandle(handle);
+        for (ConnectionEventListener l : listeners) {
+            l.connectionClosed(event);
+        }
+    }
+
+    /** An XA call failed; a failure outside the rollback range means the connection is unusable. */
+    void xaFailed(String operation, XAException e) {
+        if (XaCodes.isRollbackCode(e.errorCode)) {
+            return;
+        }
+        LOG.log(Level.WARNING, "XA " + operation + " failed on a Locksmith connection; reporting the connection broken",
+                e);
+        ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_ERROR_OCCURRED, e);
+        for (ConnectionEventListener l : listeners) {
+            l.connectionErrorOccurred(event);
+        }
+    }
+}

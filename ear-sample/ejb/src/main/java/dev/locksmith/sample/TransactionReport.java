@@ -1,0 +1,45 @@
+package dev.locksmith.sample;
+
+import java.io.Serializable;
+
+/**
+ * What one sample transaction did, as seen from outside it: the XA branch the Locksmith
+ * connection was enlisted in while the transaction ran, and how the adapter's counters moved
+ * between just before the transaction began and just after it ended.
+ *
+ * @param outcome {@code committed} or {@code rolled back}: what the bean asked the container for
+ * @param xid the branch the connection reported inside the transaction ({@code formatId:gtrid:bqual})
+ * @param xaStarted XA branches started during the transaction
+ * @param xaPrepared XA branches prepared
+ * @param xaCommitted XA branches committed (one or two phase)
+ * @param xaCommittedOnePhase of those, committed in one phase
+ * @param xaRolledBack XA branches rolled back
+ * @param pings pings served
+ */
+public record TransactionReport(
+        String outcome,
+        String xid,
+        long xaStarted,
+        long xaPrepared,
+        long xaCommitted,
+        long xaCommittedOnePhase,
+        long xaRolledBack,
+        long pings) implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Renders the report as a JSON object.
+     *
+     * @return a one-line JSON object with every component
+     */
+    public String toJson() {
+        return "{\"outcome\":\"" + outcome + "\",\"xid\":\"" + xid + "\""
+                + ",\"xaStarted\":" + xaStarted
+                + ",\"xaPrepared\":" + xaPrepared
+                + ",\"xaCommitted\":" + xaCommitted
+                + ",\"xaCommittedOnePhase\":" + xaCommittedOnePhase
+                + ",\"xaRolledBack\":" + xaRolledBack
+                + ",\"pings\":" + pings + "}";
+    }
+}
