@@ -33,10 +33,10 @@ public final class LocksmithXAResource implements XAResource {
         this.rm = rm;
     }
 
-    /** The branch this connection is associated with right now, or null. */
+    /** The branch this connection is actively associated with right now (not suspended), or null. */
     XidKey currentBranch() {
         XidKey x = current;
-        if (x != null && !rm.isAssociated(x, this)) {
+        if (x != null && !rm.isActive(x, this)) {
             return null;
         }
         return x;
@@ -79,7 +79,7 @@ public final class LocksmithXAResource implements XAResource {
             connection.xaFailed("end", e);
             throw e;
         } finally {
-            if (key != null && key.equals(current) && !rm.isAssociated(key, this)) {
+            if (key != null && key.equals(current) && !rm.isActive(key, this)) {
                 current = null;
             }
         }

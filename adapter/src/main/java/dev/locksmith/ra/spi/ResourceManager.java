@@ -270,10 +270,10 @@ public final class ResourceManager {
         return !closed && b != null && !b.prepared && !b.rollbackOnly;
     }
 
-    /** Tells whether {@code owner} is still associated (actively or suspended) with {@code xid}. */
-    synchronized boolean isAssociated(XidKey xid, Object owner) {
+    /** Tells whether {@code owner} is actively associated (not suspended) with {@code xid}. */
+    synchronized boolean isActive(XidKey xid, Object owner) {
         Branch b = branches.get(xid);
-        return b != null && (b.active.contains(owner) || b.suspended.contains(owner));
+        return b != null && b.active.contains(owner);
     }
 
     private void checkOpen() throws XAException {
