@@ -1,0 +1,16 @@
+package dev.locksmith.rms;
+
+/**
+ * How a keyed access matches the key value given, as RMS's {@code RAB$V_KGE/KGT} options.
+ *
+ * <p>A key value shorter than the key is a generic (partial) key: it is compared with the first
+ * bytes of each record's key only.
+ */
+public enum KeyMatch {
+    /** The first record whose key equals the value (the default). */
+    EQ,
+    /** The first record whose key is greater than or equal to the value. */
+    GE,
+    /** The first record whose key is greater than the value. */
+    GT
+}
