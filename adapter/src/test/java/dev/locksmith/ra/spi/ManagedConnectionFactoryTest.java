@@ -99,7 +99,7 @@ class ManagedConnectionFactoryTest {
         Path file = Files.writeString(store.resolve("a-file"), "not a directory");
         LocksmithManagedConnectionFactory mcf = factoryAt(file);
 
-        InvalidPropertyException e = (InvalidPropertyException) org.assertj.core.api.Assertions
+        InvalidPropertyException e = org.assertj.core.api.Assertions
                 .catchThrowableOfType(InvalidPropertyException.class, mcf::createConnectionFactory);
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).contains("StoreLocation").contains(file.toString()).contains("not a directory");
