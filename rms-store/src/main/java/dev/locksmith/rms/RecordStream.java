@@ -90,6 +90,25 @@ public final class RecordStream {
         return file.run("put", () -> file.organization().put(record));
     }
 
+    /**
+     * Stores every record in {@code records} as one atomic service: all are stored, or — if any is
+     * rejected — none, and the exception names the record's place in the list. Bulk loads use it
+     * to write each touched bucket once per batch instead of once per record.
+     */
+    public java.util.List<Rfa> putAll(java.util.List<byte[]> records) {
+        return file.run("put all", () -> {
+            java.util.List<Rfa> rfas = new java.util.ArrayList<>(records.size());
+            for (int i = 0; i < records.size(); i++) {
+                try {
+                    rfas.add(file.organization().put(records.get(i)));
+                } catch (RmsException e) {
+                    throw new RmsException(e.status(), "record " + i + " of the batch: " + e.getMessage(), e);
+                }
+            }
+            return rfas;
+        });
+    }
+
     /** Relative files: stores {@code record} in cell {@code recordNumber}; REX if it is occupied. */
     public Rfa put(long recordNumber, byte[] record) {
         RelativeOrganization relative = requireRelative("put by record number");

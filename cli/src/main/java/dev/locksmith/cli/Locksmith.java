@@ -1,0 +1,40 @@
+package dev.locksmith.cli;
+
+import dev.locksmith.cli.rms.RmsCommand;
+import dev.locksmith.rms.RmsException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code locksmith} administration command. Subcommand groups sit beside each other:
+ * {@code rms} (files) today, {@code lke} (the lock manager) next to it.
+ *
+ * <p>Exit codes: 0 success; 1 the command ran but found a problem (inconsistencies, rejected
+ * records); 2 bad usage or an RMS error, printed as {@code %RMS-E-STATUS, message}.
+ */
+@Command(name = "locksmith", mixinStandardHelpOptions = true, version = "locksmith 0.1.0",
+        description = "Administration of Locksmith record files and locks.",
+        subcommands = {RmsCommand.class, CommandLine.HelpCommand.class})
+public final class Locksmith {
+    /** Exit code of a command that ran and found a problem. */
+    public static final int PROBLEM_FOUND = 1;
+    /** Exit code of an RMS error. */
+    public static final int RMS_ERROR = 2;
+
+    /** A command line with the RMS error handling in place; what {@link #main} and the tests run. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Locksmith());
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
+            if (exception instanceof RmsException rms) {
+                line.getErr().println("%RMS-E-" + rms.getMessage().replaceFirst(": ", ", "));
+                return RMS_ERROR;
+            }
+            throw exception;
+        });
+        return commandLine;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}
