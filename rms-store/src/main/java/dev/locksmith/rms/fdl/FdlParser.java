@@ -324,6 +324,9 @@ public final class FdlParser {
 
     private static String string(int line, String where, String value) {
         String text = unquote(value);
+        if (text.indexOf('"') >= 0) {
+            throw error(line, where + " contains a double quote inside the string");
+        }
         if (text.length() > 255) {
             throw error(line, where + " is longer than 255 characters");
         }
