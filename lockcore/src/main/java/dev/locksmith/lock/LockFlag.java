@@ -1,0 +1,28 @@
+package dev.locksmith.lock;
+
+/**
+ * Request flags, as in {@code $ENQ}'s {@code LCK$M_} flags. Combinations that make no sense
+ * are refused with {@link LockStatus#BADPARAM}: EXPEDITE with a mode other than NL, with
+ * NOQUEUE or on a conversion; QUECVT on a new request; SYSTEM together with LOCAL, or either on
+ * a conversion or a sublock (sublocks inherit their parent's namespace).
+ */
+public enum LockFlag {
+    /** Fail at once with {@link LockStatus#NOTQUEUED} instead of waiting. */
+    NOQUEUE,
+    /** Read (on grant) or write (on a down-conversion or dequeue from PW/EX) a 16-byte value block. */
+    VALBLK,
+    /** As {@link #VALBLK} with a 64-byte value block. */
+    XVALBLK,
+    /** Conversion only: queue behind conversions already waiting even if grantable now. */
+    QUECVT,
+    /** New NL requests only: grant at once, skipping the queues. */
+    EXPEDITE,
+    /** New root locks only: the resource is in the system-wide namespace, not the owner's group. */
+    SYSTEM,
+    /** New root locks only: the resource is node-local and never leaves this node. */
+    LOCAL,
+    /** Deadlock search ignores this lock as a waiter. */
+    NODLCKWT,
+    /** Deadlock search ignores this lock as a blocker. */
+    NODLCKBLK
+}

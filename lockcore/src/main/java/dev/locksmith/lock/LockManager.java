@@ -1,0 +1,124 @@
+package dev.locksmith.lock;
+
+import dev.locksmith.lock.engine.LocalLockManager;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * A lock manager: the resource database of {@code $ENQ}/{@code $DEQ}. Requests are made by
+ * {@link LockOwner}s, which this manager creates.
+ *
+ * <p>Thread-safe. Blocking and completion callbacks run on the callback executor (by default
+ * one daemon thread per manager), never while the engine holds its internal locks. Closing the
+ * manager fails every pending request with {@link LockStatus#SHUTDOWN}.
+ */
+public interface LockManager extends AutoCloseable {
+
+    /** A builder for an embedded (single-node) lock manager. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** This manager's name, as used in monitoring. */
+    String name();
+
+    /** A new owner in group 0 with deadlock priority 0. */
+    default LockOwner newOwner(String name) {
+        return newOwner(name, 0, 0);
+    }
+
+    /**
+     * A new owner.
+     *
+     * @param name             for display; must not be null
+     * @param group            the group whose namespace the owner's root locks use by default
+     * @param deadlockPriority the lower, the likelier to be chosen as a deadlock victim
+     */
+    LockOwner newOwner(String name, int group, int deadlockPriority);
+
+    /** A snapshot of every lock, resource by resource. */
+    List<LockInfo> locks();
+
+    /** A snapshot of every resource. */
+    List<ResourceInfo> resources();
+
+    /** The resource at {@code path} (root name first) in {@code namespace}, if it exists. */
+    Optional<ResourceInfo> resource(Namespace namespace, List<String> path);
+
+    /** Counters and sizes. */
+    LockStatistics statistics();
+
+    /** The {@code n} most active resource trees, most active first. */
+    List<TreeActivity> hottestTrees(int n);
+
+    /** Shuts down: pending requests fail with SHUTDOWN, new requests are refused. Idempotent. */
+    @Override
+    void close();
+
+    /**
+     * Settings for an embedded lock manager. Not thread-safe; build once.
+     */
+    final class Builder {
+        private String name = "locksmith";
+        private Duration deadlockWait = Duration.ofSeconds(1);
+        private ContentionPolicy contentionPolicy = ContentionPolicy.CONVERSIONS_FIRST;
+        private Duration starvationBound = Duration.ofMillis(100);
+        private Executor callbackExecutor;
+
+        Builder() {
+        }
+
+        /** The manager's name (default {@code "locksmith"}). */
+        public Builder name(String name) {
+            if (name == null || name.isBlank()) {
+                throw new LockException(LockStatus.BADPARAM, "name must not be null or blank");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * How long a request waits before a deadlock search starts from it (default 1 s, as VMS
+         * DEADLOCK_WAIT); {@link Duration#ZERO} turns deadlock detection off.
+         */
+        public Builder deadlockWait(Duration wait) {
+            if (wait == null || wait.isNegative()) {
+                throw new LockException(LockStatus.BADPARAM, "deadlockWait must be zero or positive, was " + wait);
+            }
+            this.deadlockWait = wait;
+            return this;
+        }
+
+        /** The contention policy (default {@link ContentionPolicy#CONVERSIONS_FIRST}). */
+        public Builder contentionPolicy(ContentionPolicy policy) {
+            this.contentionPolicy = Objects.requireNonNull(policy, "contentionPolicy");
+            return this;
+        }
+
+        /** Under {@link ContentionPolicy#FAIR}, how long a new request may wait before it is served first (default 100 ms). */
+        public Builder starvationBound(Duration bound) {
+            if (bound == null || bound.isNegative()) {
+                throw new LockException(LockStatus.BADPARAM, "starvationBound must be zero or positive, was " + bound);
+            }
+            this.starvationBound = bound;
+            return this;
+        }
+
+        /**
+         * Where callbacks and asynchronous completions run. Handlers run in the order their
+         * events happened only if this executor runs tasks in order (the default does).
+         */
+        public Builder callbackExecutor(Executor executor) {
+            this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor");
+            return this;
+        }
+
+        /** Starts the lock manager. */
+        public LockManager build() {
+            return new LocalLockManager(name, deadlockWait, contentionPolicy, starvationBound, callbackExecutor);
+        }
+    }
+}

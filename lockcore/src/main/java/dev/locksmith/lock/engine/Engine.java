@@ -1,0 +1,805 @@
+package dev.locksmith.lock.engine;
+
+import dev.locksmith.lock.ContentionPolicy;
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockFlag;
+import dev.locksmith.lock.LockInfo;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockRequest;
+import dev.locksmith.lock.LockStatistics;
+import dev.locksmith.lock.LockStatus;
+import dev.locksmith.lock.Namespace;
+import dev.locksmith.lock.ResourceInfo;
+import dev.locksmith.lock.TreeActivity;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import dev.locksmith.lock.Lock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The resource database and its grant rules (OpenVMS {@code $ENQ}/{@code $DEQ}, after Davis,
+ * "VAXcluster Principles", as quoted in Linux {@code fs/dlm/lock.c}):
+ * <ul>
+ *   <li>a new request is granted at once only if the conversion and waiting queues are empty
+ *       and its mode is compatible with every granted mode (EXPEDITE NL requests skip this);</li>
+ *   <li>a conversion is granted in place if compatible with the other granted modes, unless
+ *       QUECVT is given and conversions already wait; queued conversions are served FIFO;</li>
+ *   <li>a waiting request is granted only when the conversion queue is empty and it is first;</li>
+ *   <li>after every release, down-conversion, cancel or failure the queues are re-examined in
+ *       that order.</li>
+ * </ul>
+ * Under {@link ContentionPolicy#FAIR} an overdue first waiter also holds back conversions that
+ * would newly block it.
+ *
+ * <p>Requests are message-shaped: each operation runs under one stripe lock, never blocks,
+ * and reports what happened to others as {@link Events} delivered after the lock is released:
+ * parked threads are unparked, asynchronous completions and blocking callbacks go to the
+ * callback executor. Callers (owners) wait, if they wait, outside the engine.
+ */
+final class Engine {
+    static final int STRIPE_BITS = 9;
+    private static final int STRIPE_MASK = (1 << STRIPE_BITS) - 1;
+    private static final int PW = LockMode.PW.ordinal();
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+
+    private final Stripe[] stripes = new Stripe[1 << STRIPE_BITS];
+    private final ContentionPolicy policy;
+    private final long starvationNanos;
+    private final long deadlockWaitNanos;
+    private final Executor callbacks;
+    private final ScheduledThreadPoolExecutor timer;
+    private final long startNanos = System.nanoTime();
+    private volatile int nowSecond;
+    private volatile boolean shutdown;
+    private final AtomicLong lockIds = new AtomicLong();
+    private final LongAdder deadlockSearches = new LongAdder();
+    private final DeadlockDetector detector;
+
+    Engine(String name, ContentionPolicy policy, long starvationNanos, long deadlockWaitNanos, Executor callbacks) {
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Stripe(i);
+        }
+        this.policy = policy;
+        this.starvationNanos = starvationNanos;
+        this.deadlockWaitNanos = deadlockWaitNanos;
+        this.callbacks = callbacks;
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "locksmith-timer-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        timer.scheduleAtFixedRate(this::tick, 100, 100, TimeUnit.MILLISECONDS);
+        this.detector = new DeadlockDetector(this);
+    }
+
+    private void tick() {
+        nowSecond = (int) ((System.nanoTime() - startNanos) / 1_000_000_000L);
+    }
+
+    Stripe stripeOf(LockBlock lock) {
+        return stripes[lock.resource.hash & STRIPE_MASK];
+    }
+
+    Stripe stripeOf(Resource r) {
+        return stripes[r.hash & STRIPE_MASK];
+    }
+
+    long nextLockId() {
+        return lockIds.incrementAndGet();
+    }
+
+    ContentionPolicy policy() {
+        return policy;
+    }
+
+    // ---- requests ----------------------------------------------------------------------------
+
+    /**
+     * A new request for {@code lock}. Returns null if the request ended at once (granted, or
+     * NOTQUEUED / TIMEOUT; see the lock's status), otherwise the pending wait.
+     */
+    Pending enqueue(LockBlock lock, LockRequest request, Namespace namespace, Resource parent,
+                    String name, byte[] utf8, int nameHash, Thread waiter) {
+        int hash = Resource.hash(namespace, parent, nameHash);
+        Stripe s = stripes[hash & STRIPE_MASK];
+        Events events = null;
+        s.lock();
+        try {
+            checkRunning();
+            Resource r = s.find(namespace, parent, name, utf8, hash);
+            if (r == null) {
+                r = new Resource(namespace, parent, Names.bytes(name, utf8), hash, nowSecond);
+                s.add(r);
+            }
+            lock.resource = r;
+            s.newRequests++;
+            s.locks++;
+            r.root().countRequest(nowSecond);
+            LockMode mode = request.mode();
+            lock.requested = (byte) mode.ordinal();
+            if (request.has(LockFlag.EXPEDITE)
+                    || (r.converting == null && r.waiting == null && r.compatibleWithGranted(mode, null))) {
+                grant(s, r, lock, mode, LockStatus.SYNCH);
+                r.append(Resource.GRANTED, lock);
+                return null;
+            }
+            if (request.has(LockFlag.NOQUEUE) || request.timeoutNanos() == 0) {
+                lock.status(refuse(s, request));
+                lock.requested = LockBlock.NO_MODE;
+                lock.dead = true;
+                s.locks--;
+                if (r.isUnused()) {
+                    s.remove(r);
+                }
+                return null;
+            }
+            r.append(Resource.WAITING, lock);
+            Pending p = startWait(s, lock, false, waiter, request.timeoutNanos());
+            events = blockingFor(s, r, lock, null);
+            return p;
+        } finally {
+            s.unlock();
+            dispatch(events);
+        }
+    }
+
+    /** A conversion of a granted lock; returns as {@link #enqueue}. A refused conversion leaves the lock as it was. */
+    Pending convert(LockBlock lock, LockRequest request, Thread waiter) {
+        Stripe s = stripeOf(lock);
+        Events events = null;
+        s.lock();
+        try {
+            checkRunning();
+            checkLive(lock);
+            if (lock.queue != Resource.GRANTED) {
+                throw new LockException(LockStatus.CVTUNGRANT, "lock " + lock.id() + " on '" + lock.resourceName()
+                        + (lock.queue == Resource.WAITING ? "' is still waiting for its first grant"
+                                                          : "' already has a conversion pending"));
+            }
+            LockMode mode = request.mode();
+            byte newFlags = LockBlock.flagBits(request);
+            checkValueToWrite(lock, newFlags, mode.ordinal());
+
+            Resource r = lock.resource;
+            lock.flags = newFlags;
+            if (request.blockingHandler() != null) {
+                lock.blockingHandler = request.blockingHandler();
+            }
+            s.conversions++;
+            r.root().countRequest(nowSecond);
+            boolean behindOthers = request.has(LockFlag.QUECVT) && r.converting != null;
+            if (!behindOthers && r.compatibleWithGranted(mode, lock) && !holdsBack(r, lock, mode)) {
+                grant(s, r, lock, mode, LockStatus.SYNCH);
+                if (r.converting != null || r.waiting != null) {
+                    events = reexamine(s, r, null);
+                }
+                return null;
+            }
+            if (request.has(LockFlag.NOQUEUE) || request.timeoutNanos() == 0) {
+                lock.status(refuse(s, request));
+                return null;
+            }
+            r.unlink(lock);
+            r.append(Resource.CONVERTING, lock);
+            lock.requested = (byte) mode.ordinal();
+            Pending p = startWait(s, lock, true, waiter, request.timeoutNanos());
+            events = blockingFor(s, r, lock, null);
+            return p;
+        } finally {
+            s.unlock();
+            dispatch(events);
+        }
+    }
+
+    /**
+     * Dequeues {@code lock}, cancelling a pending request first. With a value-block length a
+     * PW/EX lock writes its value block; {@code abnormal} marks it not valid instead.
+     */
+    void dequeue(LockBlock lock, int valueLength, boolean abnormal) {
+        Stripe s = stripeOf(lock);
+        Events events = null;
+        s.lock();
+        try {
+            checkLive(lock);
+            if (lock.subLocks > 0) {
+                throw new LockException(LockStatus.SUBLOCKS, "lock " + lock.id() + " on '" + lock.resourceName()
+                        + "' has " + lock.subLocks + " sublock(s); dequeue them first (dequeueSublocks)");
+            }
+            boolean writes = valueLength > 0 && lock.granted >= PW;
+            if (writes && (lock.lksb == null || lock.lksb.length != valueLength)) {
+                throw new LockException(LockStatus.IVBUFLEN, valueBlockProblem(lock, valueLength));
+            }
+            Resource r = lock.resource;
+            if (lock.pending != null) {
+                events = endPending(s, lock, LockStatus.CANCELLED, events);
+                s.cancels++;
+            }
+            if (!lock.dead) {
+                if (writes) {
+                    r.writeValue(lock.lksb);
+                } else if (abnormal && lock.granted >= PW) {
+                    r.invalidateValue();
+                }
+                r.unlink(lock);
+                lock.dead = true;
+                lock.granted = LockBlock.NO_MODE;
+                lock.requested = LockBlock.NO_MODE;
+                s.locks--;
+                s.dequeues++;
+                events = Events.dead(events, lock);
+            }
+            events = reexamine(s, r, events);
+            if (r.isUnused()) {
+                s.remove(r);
+            }
+        } finally {
+            s.unlock();
+            dispatch(events);
+        }
+    }
+
+    /**
+     * Ends {@code lock}'s pending request with {@code status} if it is still {@code expected}
+     * (any pending request if null). Returns false if nothing matching was pending.
+     */
+    boolean endIfPending(LockBlock lock, Pending expected, LockStatus status) {
+        Stripe s = stripeOf(lock);
+        Events events = null;
+        s.lock();
+        try {
+            if (lock.pending == null || (expected != null && lock.pending != expected)) {
+                return false;
+            }
+            events = fail(s, lock, status, null);
+            return true;
+        } finally {
+            s.unlock();
+            dispatch(events);
+        }
+    }
+
+    /** Ends a pending request with a failure status and lets the queues move; the caller holds the stripe. */
+    Events fail(Stripe s, LockBlock lock, LockStatus status, Events events) {
+        switch (status) {
+            case TIMEOUT -> s.timeouts++;
+            case DEADLOCK -> s.deadlockVictims++;
+            case CANCELLED -> s.cancels++;
+            default -> { }
+        }
+        Resource r = lock.resource;
+        events = endPending(s, lock, status, events);
+        events = reexamine(s, r, events);
+        if (r.isUnused()) {
+            s.remove(r);
+        }
+        return events;
+    }
+
+    /** Checks that {@code parent} is granted and counts a sublock on it; the caller holds the owner. */
+    void addSubLock(LockBlock parent) {
+        Stripe s = stripeOf(parent);
+        s.lock();
+        try {
+            if (parent.dead || (parent.queue != Resource.GRANTED && parent.queue != Resource.CONVERTING)) {
+                throw new LockException(LockStatus.PARNOTGRANT, "parent lock " + parent.id() + " on '"
+                        + parent.resourceName() + "' is " + (parent.dead ? "dequeued" : "not granted"));
+            }
+            parent.subLocks++;
+        } finally {
+            s.unlock();
+        }
+    }
+
+    // ---- grant rules -------------------------------------------------------------------------
+
+    private LockStatus grant(Stripe s, Resource r, LockBlock lock, LockMode mode, LockStatus base) {
+        LockStatus status = base;
+        int length = lock.valueBlockLength();
+        if (length != 0) {
+            if (lock.granted >= PW && mode.ordinal() <= lock.granted) {
+                r.writeValue(lock.lksb);
+            } else {
+                if (lock.lksb == null || lock.lksb.length != length) {
+                    lock.lksb = new byte[length];
+                }
+                status = r.readValue(lock.lksb, base);
+            }
+        }
+        lock.granted = (byte) mode.ordinal();
+        lock.requested = lock.granted;
+        lock.fence = ++s.fenceSeq;
+        lock.highBast = LockBlock.NO_MODE;
+        lock.status(status);
+        return status;
+    }
+
+    private Events grantPending(Stripe s, Resource r, LockBlock lock, Events events) {
+        Pending p = lock.pending;
+        lock.pending = null;
+        r.unlink(lock);
+        LockStatus status = grant(s, r, lock, LockMode.ofOrdinal(lock.requested), LockStatus.NORMAL);
+        r.append(Resource.GRANTED, lock);
+        p.outcome = status;
+        return Events.ended(events, lock, p);
+    }
+
+    private Events endPending(Stripe s, LockBlock lock, LockStatus status, Events events) {
+        Pending p = lock.pending;
+        lock.pending = null;
+        Resource r = lock.resource;
+        r.unlink(lock);
+        if (p.conversion) {
+            r.append(Resource.GRANTED, lock);
+            lock.requested = lock.granted;
+        } else {
+            lock.dead = true;
+            lock.requested = LockBlock.NO_MODE;
+            s.locks--;
+            events = Events.dead(events, lock);
+        }
+        lock.status(status);
+        p.outcome = status;
+        return Events.ended(events, lock, p);
+    }
+
+    /** Grants what the queues now allow, conversions first, then sends blocking callbacks for what still waits. */
+    private Events reexamine(Stripe s, Resource r, Events events) {
+        boolean progress;
+        do {
+            progress = false;
+            LockBlock c;
+            while ((c = r.converting) != null) {
+                LockMode mode = LockMode.ofOrdinal(c.requested);
+                if (!r.compatibleWithGranted(mode, c) || holdsBack(r, c, mode)) {
+                    break;
+                }
+                events = grantPending(s, r, c, events);
+                progress = true;
+            }
+            LockBlock w;
+            while ((w = r.waiting) != null && (r.converting == null || overdue(w))
+                    && r.compatibleWithGranted(LockMode.ofOrdinal(w.requested), null)) {
+                events = grantPending(s, r, w, events);
+                progress = true;
+            }
+        } while (progress && (r.converting != null || r.waiting != null));
+        if (r.converting != null) {
+            events = blockingFor(s, r, r.converting, events);
+        }
+        if (r.waiting != null) {
+            events = blockingFor(s, r, r.waiting, events);
+        }
+        return events;
+    }
+
+    /** FAIR: whether an overdue first waiter holds back the conversion of {@code c} to {@code mode}. */
+    private boolean holdsBack(Resource r, LockBlock c, LockMode mode) {
+        LockBlock w = r.waiting;
+        if (policy != ContentionPolicy.FAIR || w == null || !overdue(w)) {
+            return false;
+        }
+        LockMode waiterMode = LockMode.ofOrdinal(w.requested);
+        return LockMode.ofOrdinal(c.granted).compatibleWith(waiterMode) && !mode.compatibleWith(waiterMode);
+    }
+
+    private boolean overdue(LockBlock waiter) {
+        return policy == ContentionPolicy.FAIR && waiter.pending != null
+                && System.nanoTime() - waiter.pending.since >= starvationNanos;
+    }
+
+    /** Blocking callbacks to granted (not converting) locks in the way of {@code blocked}, once per mode until regranted. */
+    private Events blockingFor(Stripe s, Resource r, LockBlock blocked, Events events) {
+        LockBlock head = r.granted;
+        if (head == null) {
+            return events;
+        }
+        int mode = blocked.requested;
+        int allowed = LockMode.ofOrdinal(mode).compatibleMask();
+        LockBlock g = head;
+        do {
+            if (g != blocked && g.blockingHandler != null && (allowed & (1 << g.granted)) == 0 && g.highBast < mode) {
+                g.highBast = (byte) mode;
+                s.blockingCallbacks++;
+                events = Events.blocking(events, g, LockMode.ofOrdinal(mode));
+            }
+            g = g.qNext;
+        } while (g != head);
+        return events;
+    }
+
+    /**
+     * The locks {@code lock}'s pending request waits for: granted modes in its way, conversions
+     * ahead of it (all conversions, for a new request), new requests ahead of it, and under FAIR
+     * the overdue first waiter that holds a conversion back. The caller holds the stripe.
+     */
+    List<LockBlock> blockersOf(LockBlock lock) {
+        List<LockBlock> blockers = new ArrayList<>(4);
+        if (lock.pending == null) {
+            return blockers;
+        }
+        Resource r = lock.resource;
+        LockMode mode = LockMode.ofOrdinal(lock.requested);
+        int allowed = mode.compatibleMask();
+        for (LockBlock g = r.granted; g != null; g = r.after(g)) {
+            if ((allowed & (1 << g.granted)) == 0) {
+                blockers.add(g);
+            }
+        }
+        boolean ahead = true;
+        for (LockBlock c = r.converting; c != null; c = r.after(c)) {
+            if (c == lock) {
+                ahead = false;
+            } else if (ahead || !lock.pending.conversion || (allowed & (1 << c.granted)) == 0) {
+                blockers.add(c);
+            }
+        }
+        if (lock.pending.conversion) {
+            if (r.waiting != null && holdsBack(r, lock, mode)) {
+                blockers.add(r.waiting);
+            }
+        } else {
+            for (LockBlock w = r.waiting; w != null && w != lock; w = r.after(w)) {
+                blockers.add(w);
+            }
+        }
+        return blockers;
+    }
+
+    // ---- waiting, timers, delivery -------------------------------------------------------------
+
+    private Pending startWait(Stripe s, LockBlock lock, boolean conversion, Thread waiter, long timeoutNanos) {
+        s.waits++;
+        Pending p = new Pending(waiter, conversion, System.nanoTime());
+        lock.pending = p;
+        if (timeoutNanos > 0) {
+            p.timeoutTask = timer.schedule(() -> endIfPending(lock, p, LockStatus.TIMEOUT), timeoutNanos,
+                    TimeUnit.NANOSECONDS);
+        }
+        scheduleDeadlockSearch(lock, p);
+        return p;
+    }
+
+    void scheduleDeadlockSearch(LockBlock lock, Pending p) {
+        if (deadlockWaitNanos > 0 && !shutdown) {
+            p.deadlockTask = timer.schedule(() -> detector.search(lock, p), deadlockWaitNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private static LockStatus refuse(Stripe s, LockRequest request) {
+        if (request.has(LockFlag.NOQUEUE)) {
+            s.notQueued++;
+            return LockStatus.NOTQUEUED;
+        }
+        s.timeouts++;
+        return LockStatus.TIMEOUT;
+    }
+
+    /** Delivers what an operation collected; called with no engine lock held. */
+    void dispatch(Events events) {
+        if (events == null) {
+            return;
+        }
+        for (int i = 0; i < events.endedCount; i++) {
+            LockBlock lock = events.ended[i];
+            Pending p = events.endedPending[i];
+            cancelTimers(p);
+            if (p.waiter != null) {
+                LockSupport.unpark(p.waiter);
+            }
+            CompletableFuture<Lock> future = p.future;
+            if (future != null) {
+                LockStatus outcome = p.outcome;
+                deliver(() -> complete(future, lock, outcome, p.conversion));
+            }
+        }
+        for (int i = 0; i < events.deadCount; i++) {
+            events.dead[i].owner.forget(events.dead[i]);
+        }
+        for (int i = 0; i < events.blockingCount; i++) {
+            LockBlock lock = events.blocking[i];
+            LockMode mode = events.blockedModes[i];
+            var handler = lock.blockingHandler;
+            deliver(() -> handler.blocking(lock, mode));
+        }
+    }
+
+    static void complete(CompletableFuture<Lock> future, LockBlock lock, LockStatus outcome, boolean conversion) {
+        if (outcome.isGranted()) {
+            future.complete(lock);
+        } else {
+            future.completeExceptionally(Owner.failure(lock, outcome, conversion));
+        }
+    }
+
+    /** The stage of {@code lock}'s last request: the pending one's, or a completed one. */
+    CompletableFuture<Lock> completion(LockBlock lock) {
+        Stripe s = stripeOf(lock);
+        s.lock();
+        try {
+            Pending p = lock.pending;
+            if (p != null) {
+                if (p.future == null) {
+                    p.future = new CompletableFuture<>();
+                }
+                return p.future;
+            }
+            CompletableFuture<Lock> done = new CompletableFuture<>();
+            complete(done, lock, lock.statusValue(), lock.granted >= 0 && !lock.dead);
+            return done;
+        } finally {
+            s.unlock();
+        }
+    }
+
+    private void deliver(Runnable callback) {
+        try {
+            callbacks.execute(() -> {
+                try {
+                    callback.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.log(Level.WARNING, "lock callback failed", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "callback dropped: the callback executor is shut down");
+        }
+    }
+
+    private static void cancelTimers(Pending p) {
+        var t = p.timeoutTask;
+        if (t != null) {
+            t.cancel(false);
+        }
+        var d = p.deadlockTask;
+        if (d != null) {
+            d.cancel(false);
+        }
+    }
+
+    // ---- checks -----------------------------------------------------------------------------
+
+    private void checkRunning() {
+        if (shutdown) {
+            throw new LockException(LockStatus.SHUTDOWN, "the lock manager is shut down");
+        }
+    }
+
+    private static void checkLive(LockBlock lock) {
+        if (lock.dead) {
+            throw new LockException(LockStatus.IVLOCKID, "lock " + lock.id() + " on '" + lock.resourceName()
+                    + "' is already dequeued");
+        }
+    }
+
+    /** A conversion from PW/EX down with a value block writes the staged value: it must have the flag's length. */
+    private static void checkValueToWrite(LockBlock lock, byte newFlags, int newMode) {
+        int length = (newFlags & LockBlock.F_XVALBLK) != 0 ? Resource.MAX_VALUE_BLOCK
+                : (newFlags & LockBlock.F_VALBLK) != 0 ? Resource.SHORT_VALUE_BLOCK : 0;
+        if (length > 0 && lock.granted >= PW && newMode <= lock.granted
+                && (lock.lksb == null || lock.lksb.length != length)) {
+            throw new LockException(LockStatus.IVBUFLEN, valueBlockProblem(lock, length));
+        }
+    }
+
+    private static String valueBlockProblem(LockBlock lock, int length) {
+        return "valueBlock: writing from " + LockMode.ofOrdinal(lock.granted) + " needs a staged value of "
+                + length + " bytes, the lock has " + (lock.lksb == null ? "none" : lock.lksb.length + " bytes")
+                + " (call setValueBlock)";
+    }
+
+    // ---- introspection and lifecycle ------------------------------------------------------------
+
+    LockInfo info(LockBlock lock) {
+        Stripe s = stripeOf(lock);
+        s.lock();
+        try {
+            return infoLocked(lock);
+        } finally {
+            s.unlock();
+        }
+    }
+
+    private LockInfo infoLocked(LockBlock lock) {
+        Resource r = lock.resource;
+        List<Long> blockedBy = new ArrayList<>();
+        for (LockBlock b : blockersOf(lock)) {
+            blockedBy.add(b.id());
+        }
+        List<Long> blocking = new ArrayList<>();
+        if (!lock.dead) {
+            for (byte q : new byte[] {Resource.CONVERTING, Resource.WAITING}) {
+                for (LockBlock other = r.head(q); other != null; other = r.after(other)) {
+                    if (blockersOf(other).contains(lock)) {
+                        blocking.add(other.id());
+                    }
+                }
+            }
+        }
+        Pending p = lock.pending;
+        return new LockInfo(lock.id(), Names.toString(r.name), r.path(), r.root().namespace,
+                lock.parent == null ? 0 : lock.parent.id(), lock.owner.name(),
+                lock.granted < 0 ? null : LockMode.ofOrdinal(lock.granted),
+                lock.requested < 0 ? null : LockMode.ofOrdinal(lock.requested),
+                LockBlock.queueOf(lock.queue), lock.statusValue(), lock.fence,
+                lock.lksb == null ? new byte[0] : lock.lksb.clone(),
+                p == null ? 0 : System.nanoTime() - p.since, List.copyOf(blockedBy), List.copyOf(blocking));
+    }
+
+    private ResourceInfo resourceInfoLocked(Resource r) {
+        return new ResourceInfo(r.path(), r.root().namespace, r.valueCopy(), r.valueValid(),
+                queueInfo(r, Resource.GRANTED), queueInfo(r, Resource.CONVERTING), queueInfo(r, Resource.WAITING));
+    }
+
+    private List<LockInfo> queueInfo(Resource r, byte queue) {
+        List<LockInfo> list = new ArrayList<>();
+        for (LockBlock l = r.head(queue); l != null; l = r.after(l)) {
+            list.add(infoLocked(l));
+        }
+        return List.copyOf(list);
+    }
+
+    List<ResourceInfo> resources() {
+        List<ResourceInfo> all = new ArrayList<>();
+        for (Stripe s : stripes) {
+            s.lock();
+            try {
+                s.forEach(r -> all.add(resourceInfoLocked(r)));
+            } finally {
+                s.unlock();
+            }
+        }
+        return all;
+    }
+
+    List<LockInfo> locks() {
+        List<LockInfo> all = new ArrayList<>();
+        for (ResourceInfo r : resources()) {
+            all.addAll(r.granted());
+            all.addAll(r.converting());
+            all.addAll(r.waiting());
+        }
+        return all;
+    }
+
+    Optional<ResourceInfo> resource(Namespace namespace, List<String> path) {
+        if (path == null || path.isEmpty()) {
+            throw new LockException(LockStatus.IVRESNAM, "path must name at least the root resource");
+        }
+        Resource parent = null;
+        for (int i = 0; i < path.size(); i++) {
+            String name = path.get(i);
+            byte[] utf8 = Names.encodeIfNotAscii(name);
+            int hash = Resource.hash(namespace, parent, Names.hash(name, utf8));
+            Stripe s = stripes[hash & STRIPE_MASK];
+            s.lock();
+            try {
+                Resource r = s.find(namespace, parent, name, utf8, hash);
+                if (r == null) {
+                    return Optional.empty();
+                }
+                if (i == path.size() - 1) {
+                    return Optional.of(resourceInfoLocked(r));
+                }
+                parent = r;
+            } finally {
+                s.unlock();
+            }
+        }
+        return Optional.empty();
+    }
+
+    LockStatistics statistics() {
+        long[] sum = new long[11];
+        for (Stripe s : stripes) {
+            s.lock();
+            try {
+                sum[0] += s.newRequests;
+                sum[1] += s.conversions;
+                sum[2] += s.dequeues;
+                sum[3] += s.waits;
+                sum[4] += s.notQueued;
+                sum[5] += s.timeouts;
+                sum[6] += s.cancels;
+                sum[7] += s.deadlockVictims;
+                sum[8] += s.blockingCallbacks;
+                sum[9] += s.resources;
+                sum[10] += s.locks;
+            } finally {
+                s.unlock();
+            }
+        }
+        return new LockStatistics(sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], sum[6],
+                deadlockSearches.sum(), sum[7], sum[8], sum[9], sum[10]);
+    }
+
+    List<TreeActivity> hottestTrees(int n) {
+        if (n < 0) {
+            throw new LockException(LockStatus.BADPARAM, "n must not be negative, was " + n);
+        }
+        int now = nowSecond;
+        PriorityQueue<TreeActivity> top = new PriorityQueue<>(Comparator.comparingDouble(TreeActivity::perSecond));
+        for (Stripe s : stripes) {
+            s.lock();
+            try {
+                s.forEach(r -> {
+                    if (r.parent == null) {
+                        top.add(new TreeActivity(Names.toString(r.name), r.namespace, r.activity(now)));
+                        if (top.size() > n) {
+                            top.poll();
+                        }
+                    }
+                });
+            } finally {
+                s.unlock();
+            }
+        }
+        List<TreeActivity> result = new ArrayList<>(top);
+        result.sort(Comparator.comparingDouble(TreeActivity::perSecond).reversed());
+        return result;
+    }
+
+    void countDeadlockSearch() {
+        deadlockSearches.increment();
+    }
+
+    Stripe[] stripes() {
+        return stripes;
+    }
+
+    boolean isShutdown() {
+        return shutdown;
+    }
+
+    /** Fails every pending request with SHUTDOWN and stops the timer. */
+    void shutdown() {
+        shutdown = true;
+        for (Stripe s : stripes) {
+            Events events = null;
+            s.lock();
+            try {
+                List<LockBlock> pending = new ArrayList<>();
+                s.forEach(r -> {
+                    for (LockBlock l = r.converting; l != null; l = r.after(l)) {
+                        pending.add(l);
+                    }
+                    for (LockBlock l = r.waiting; l != null; l = r.after(l)) {
+                        pending.add(l);
+                    }
+                });
+                for (LockBlock l : pending) {
+                    Resource r = l.resource;
+                    events = endPending(s, l, LockStatus.SHUTDOWN, events);
+                    if (r.isUnused()) {
+                        s.remove(r);
+                    }
+                }
+            } finally {
+                s.unlock();
+            }
+            dispatch(events);
+        }
+        timer.shutdownNow();
+    }
+
+    /** Used by the detector: the lock's current blockers, read under its stripe. */
+    List<LockBlock> blockersSnapshot(LockBlock lock, Pending expected) {
+        Stripe s = stripeOf(lock);
+        s.lock();
+        try {
+            return lock.pending == expected ? blockersOf(lock) : List.of();
+        } finally {
+            s.unlock();
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package dev.locksmith.lock.engine;
+
+import dev.locksmith.lock.BlockingHandler;
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockInfo;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockQueue;
+import dev.locksmith.lock.LockStatus;
+import dev.locksmith.lock.Namespace;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Optional;
+
+/**
+ * The engine's lock block and the caller's {@link Lock} handle in one object, so a granted lock
+ * costs one allocation. Queue and state fields are guarded by the lock of the stripe of
+ * {@link #resource}; the owner-list links by the owner's monitor. Modes are stored as ordinals
+ * (-1 = none) and flags as a byte to keep the block small (seed 000: locks are many).
+ */
+public final class LockBlock implements Lock {
+    static final byte NO_MODE = -1;
+
+    static final byte F_VALBLK = 1;
+    static final byte F_XVALBLK = 2;
+    static final byte F_NODLCKWT = 4;
+    static final byte F_NODLCKBLK = 8;
+
+    private static final LockStatus[] STATUSES = LockStatus.values();
+    private static final VarHandle ID;
+
+    static {
+        try {
+            ID = MethodHandles.lookup().findVarHandle(LockBlock.class, "id", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final Owner owner;
+    final LockBlock parent;
+    /** Set once, under the stripe lock, when the request reaches the engine. */
+    Resource resource;
+
+    /** Assigned on first use: ids cost nothing until someone looks. */
+    private volatile long id;
+
+    LockBlock qPrev;
+    LockBlock qNext;
+    LockBlock oPrev;
+    LockBlock oNext;
+
+    byte granted = NO_MODE;
+    byte requested = NO_MODE;
+    byte queue = Resource.NO_QUEUE;
+    /** The highest mode a blocking callback was sent for since the last grant. */
+    byte highBast = NO_MODE;
+    byte flags;
+    private byte status = (byte) LockStatus.NORMAL.ordinal();
+    /** Set when the lock has left every queue for good. */
+    boolean dead;
+
+    long fence;
+    byte[] lksb;
+    BlockingHandler blockingHandler;
+    Pending pending;
+    int subLocks;
+
+    LockBlock(Owner owner, LockBlock parent) {
+        this.owner = owner;
+        this.parent = parent;
+    }
+
+    /** The flag bits a request leaves on its lock. */
+    static byte flagBits(dev.locksmith.lock.LockRequest request) {
+        byte bits = 0;
+        if (request.has(dev.locksmith.lock.LockFlag.XVALBLK)) {
+            bits |= F_XVALBLK | F_VALBLK;
+        } else if (request.has(dev.locksmith.lock.LockFlag.VALBLK)) {
+            bits |= F_VALBLK;
+        }
+        if (request.has(dev.locksmith.lock.LockFlag.NODLCKWT)) {
+            bits |= F_NODLCKWT;
+        }
+        if (request.has(dev.locksmith.lock.LockFlag.NODLCKBLK)) {
+            bits |= F_NODLCKBLK;
+        }
+        return bits;
+    }
+
+    LockStatus statusValue() {
+        return STATUSES[status];
+    }
+
+    void status(LockStatus s) {
+        status = (byte) s.ordinal();
+    }
+
+    boolean has(byte flag) {
+        return (flags & flag) != 0;
+    }
+
+    /** The value block length the lock's current request uses, 0 if none. */
+    int valueBlockLength() {
+        return has(F_XVALBLK) ? Resource.MAX_VALUE_BLOCK : has(F_VALBLK) ? Resource.SHORT_VALUE_BLOCK : 0;
+    }
+
+    int depth() {
+        int d = 0;
+        for (LockBlock p = parent; p != null; p = p.parent) {
+            d++;
+        }
+        return d;
+    }
+
+    private Stripe stripe() {
+        return owner.engine.stripeOf(this);
+    }
+
+    @Override
+    public long id() {
+        long v = id;
+        if (v == 0) {
+            long fresh = owner.engine.nextLockId();
+            v = ID.compareAndSet(this, 0L, fresh) ? fresh : id;
+        }
+        return v;
+    }
+
+    @Override
+    public String resourceName() {
+        Resource r = resource;
+        return r == null ? "" : Names.toString(r.name);
+    }
+
+    @Override
+    public Namespace namespace() {
+        Resource r = resource;
+        return r == null ? null : r.namespace;
+    }
+
+    @Override
+    public Optional<Lock> parent() {
+        return Optional.ofNullable(parent);
+    }
+
+    @Override
+    public LockOwner owner() {
+        return owner;
+    }
+
+    @Override
+    public LockMode grantedMode() {
+        Stripe s = stripe();
+        s.lock();
+        try {
+            return granted < 0 ? null : LockMode.ofOrdinal(granted);
+        } finally {
+            s.unlock();
+        }
+    }
+
+    @Override
+    public LockMode requestedMode() {
+        Stripe s = stripe();
+        s.lock();
+        try {
+            return requested < 0 ? null : LockMode.ofOrdinal(requested);
+        } finally {
+            s.unlock();
+        }
+    }
+
+    @Override
+    public Optional<LockQueue> queue() {
+        Stripe s = stripe();
+        s.lock();
+        try {
+            return Optional.ofNullable(queueOf(queue));
+        } finally {
+            s.unlock();
+        }
+    }
+
+    static LockQueue queueOf(byte queue) {
+        return switch (queue) {
+            case Resource.GRANTED -> LockQueue.GRANTED;
+            case Resource.CONVERTING -> LockQueue.CONVERTING;
+            case Resource.WAITING -> LockQueue.WAITING;
+            default -> null;
+        };
+    }
+
+    @Override
+    public LockStatus status() {
+        Stripe s = stripe();
+        s.lock();
+        try {
+            return statusValue();
+        } finally {
+            s.unlock();
+        }
+    }
+
+    @Override
+    public long fencingToken() {
+        Stripe s = stripe();
+        s.lock();
+        try {
+            return fence;
+        } finally {
+            s.unlock();
+        }
+    }
+
+    @Override
+    public byte[] valueBlock() {
+        Stripe s = stripe();
+        s.lock();
+        try {
+            return lksb == null ? new byte[0] : lksb.clone();
+        } finally {
+            s.unlock();
+        }
+    }
+
+    @Override
+    public void setValueBlock(byte[] value) {
+        if (value == null || (value.length != Resource.SHORT_VALUE_BLOCK && value.length != Resource.MAX_VALUE_BLOCK)) {
+            throw new LockException(LockStatus.IVBUFLEN, "value must be 16 or 64 bytes long, was "
+                    + (value == null ? "null" : value.length + " bytes"));
+        }
+        Stripe s = stripe();
+        s.lock();
+        try {
+            lksb = value.clone();
+        } finally {
+            s.unlock();
+        }
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<Lock> completion() {
+        return owner.engine.completion(this);
+    }
+
+    @Override
+    public LockInfo info() {
+        return owner.engine.info(this);
+    }
+
+    @Override
+    public String toString() {
+        return "Lock[" + resourceName() + " owner=" + owner.name() + "]";
+    }
+}

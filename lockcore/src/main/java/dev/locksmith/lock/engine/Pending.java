@@ -1,0 +1,35 @@
+package dev.locksmith.lock.engine;
+
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockStatus;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * A request that waits: a new request on the waiting queue or a conversion on the conversion
+ * queue. Allocated only when a request has to wait. The engine sets {@link #outcome} under the
+ * resource's stripe lock; the volatile write is what a parked requester waits for.
+ */
+final class Pending {
+    /** The thread parked in a synchronous request, or null for an asynchronous one. */
+    final Thread waiter;
+    /** When the request started to wait (System.nanoTime). */
+    final long since;
+    final boolean conversion;
+
+    volatile LockStatus outcome;
+    /**
+     * The stage for {@link Lock#completion()}: made at once for an asynchronous request, on
+     * demand for a synchronous one. Guarded by the stripe lock until the outcome is set.
+     */
+    CompletableFuture<Lock> future;
+    volatile ScheduledFuture<?> timeoutTask;
+    volatile ScheduledFuture<?> deadlockTask;
+
+    Pending(Thread waiter, boolean conversion, long since) {
+        this.waiter = waiter;
+        this.conversion = conversion;
+        this.since = since;
+        this.future = waiter == null ? new CompletableFuture<>() : null;
+    }
+}

@@ -1,0 +1,244 @@
+package dev.locksmith.lock.engine;
+
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockStatus;
+import dev.locksmith.lock.Namespace;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A resource: a name in a namespace (or under a parent resource), its three queues and its
+ * value block. Every field but the activity counters is guarded by the lock of the
+ * {@link Stripe} the resource hashes to; the grant rules that use the queues are in
+ * {@link Engine}. Queues are circular doubly-linked lists threaded through {@link LockBlock}s,
+ * so a lock costs no queue node and leaves any queue in constant time.
+ *
+ * <p>Activity (seed 002) is counted on the tree's root by every request in the tree, from any
+ * stripe, so those three fields are updated atomically; each second's count is folded into the
+ * smoothed figure lazily, by the first request of a new second or by a reader.
+ */
+final class Resource {
+    static final int MAX_VALUE_BLOCK = 64;
+    static final int SHORT_VALUE_BLOCK = 16;
+    private static final byte VALUE_NOT_VALID = 1;
+    /** The last writer wrote 16 bytes: bytes 16..63 are stale for 64-byte readers. */
+    private static final byte VALUE_SHORT = 2;
+
+    final Namespace namespace;
+    final Resource parent;
+    final byte[] name;
+    /** Hash of (namespace or parent, name); decides the stripe and bucket. */
+    final int hash;
+    /** Next resource in the same hash bucket. */
+    Resource next;
+
+    LockBlock granted;
+    LockBlock converting;
+    LockBlock waiting;
+
+    private byte[] value;
+    private byte valueFlags;
+
+    private volatile int opsThisSecond;
+    private volatile int activitySecond;
+    private volatile float activity;
+
+    Resource(Namespace namespace, Resource parent, byte[] name, int hash, int nowSecond) {
+        this.namespace = namespace;
+        this.parent = parent;
+        this.name = name;
+        this.hash = hash;
+        this.activitySecond = nowSecond;
+    }
+
+    static int hash(Namespace namespace, Resource parent, int nameHash) {
+        int scope = parent != null ? parent.hash : namespace.hashCode();
+        int h = nameHash * 0x9E3779B1 + scope;
+        return h ^ (h >>> 16);
+    }
+
+    boolean isUnused() {
+        return granted == null && converting == null && waiting == null;
+    }
+
+    Resource root() {
+        Resource r = this;
+        while (r.parent != null) {
+            r = r.parent;
+        }
+        return r;
+    }
+
+    List<String> path() {
+        ArrayList<String> path = new ArrayList<>(2);
+        for (Resource r = this; r != null; r = r.parent) {
+            path.add(0, Names.toString(r.name));
+        }
+        return path;
+    }
+
+    // ---- queues ------------------------------------------------------------------------
+
+    static final byte NO_QUEUE = 0;
+    static final byte GRANTED = 1;
+    static final byte CONVERTING = 2;
+    static final byte WAITING = 3;
+
+    LockBlock head(byte queue) {
+        return switch (queue) {
+            case GRANTED -> granted;
+            case CONVERTING -> converting;
+            case WAITING -> waiting;
+            default -> null;
+        };
+    }
+
+    private void setHead(byte queue, LockBlock head) {
+        switch (queue) {
+            case GRANTED -> granted = head;
+            case CONVERTING -> converting = head;
+            case WAITING -> waiting = head;
+            default -> throw new IllegalArgumentException("queue " + queue);
+        }
+    }
+
+    /** Appends {@code lock} at the tail of {@code queue}. */
+    void append(byte queue, LockBlock lock) {
+        LockBlock head = head(queue);
+        if (head == null) {
+            lock.qNext = lock;
+            lock.qPrev = lock;
+            setHead(queue, lock);
+        } else {
+            LockBlock tail = head.qPrev;
+            lock.qPrev = tail;
+            lock.qNext = head;
+            tail.qNext = lock;
+            head.qPrev = lock;
+        }
+        lock.queue = queue;
+    }
+
+    /** Removes {@code lock} from the queue it is on. */
+    void unlink(LockBlock lock) {
+        byte queue = lock.queue;
+        if (lock.qNext == lock) {
+            setHead(queue, null);
+        } else {
+            lock.qPrev.qNext = lock.qNext;
+            lock.qNext.qPrev = lock.qPrev;
+            if (head(queue) == lock) {
+                setHead(queue, lock.qNext);
+            }
+        }
+        lock.qNext = null;
+        lock.qPrev = null;
+        lock.queue = NO_QUEUE;
+    }
+
+    /** The next lock in {@code lock}'s queue, or null at the tail. */
+    LockBlock after(LockBlock lock) {
+        LockBlock n = lock.qNext;
+        return n == head(lock.queue) ? null : n;
+    }
+
+    /**
+     * Whether {@code mode} is compatible with the granted mode of every lock on the granted and
+     * conversion queues other than {@code except}.
+     */
+    boolean compatibleWithGranted(LockMode mode, LockBlock except) {
+        int allowed = mode.compatibleMask();
+        return compatibleIn(granted, allowed, except) && compatibleIn(converting, allowed, except);
+    }
+
+    private static boolean compatibleIn(LockBlock head, int allowed, LockBlock except) {
+        if (head == null) {
+            return true;
+        }
+        LockBlock l = head;
+        do {
+            if (l != except && (allowed & (1 << l.granted)) == 0) {
+                return false;
+            }
+            l = l.qNext;
+        } while (l != head);
+        return true;
+    }
+
+    // ---- value block --------------------------------------------------------------------
+
+    /**
+     * Copies the value block into {@code lksb} (16 or 64 bytes) on a grant that reads it, and
+     * returns the grant's status: {@code granted}, or VALNOTVALID / XVALNOTVALID.
+     */
+    LockStatus readValue(byte[] lksb, LockStatus granted) {
+        if (value != null) {
+            System.arraycopy(value, 0, lksb, 0, lksb.length);
+        } else {
+            java.util.Arrays.fill(lksb, (byte) 0);
+        }
+        if ((valueFlags & VALUE_NOT_VALID) != 0) {
+            return LockStatus.VALNOTVALID;
+        }
+        if (lksb.length > SHORT_VALUE_BLOCK && (valueFlags & VALUE_SHORT) != 0) {
+            return LockStatus.XVALNOTVALID;
+        }
+        return granted;
+    }
+
+    /** Writes {@code lksb} (16 or 64 bytes) as the new value block, which makes it valid. */
+    void writeValue(byte[] lksb) {
+        if (value == null) {
+            value = new byte[MAX_VALUE_BLOCK];
+        }
+        System.arraycopy(lksb, 0, value, 0, lksb.length);
+        valueFlags = lksb.length == SHORT_VALUE_BLOCK ? VALUE_SHORT : 0;
+    }
+
+    /** A PW/EX holder was lost without writing: readers get VALNOTVALID until the next write. */
+    void invalidateValue() {
+        valueFlags |= VALUE_NOT_VALID;
+    }
+
+    boolean valueValid() {
+        return (valueFlags & VALUE_NOT_VALID) == 0;
+    }
+
+    byte[] valueCopy() {
+        return value == null ? new byte[0] : value.clone();
+    }
+
+    // ---- activity (roots only) ------------------------------------------------------------
+
+    private static final VarHandle OPS;
+    private static final VarHandle SECOND;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            OPS = lookup.findVarHandle(Resource.class, "opsThisSecond", int.class);
+            SECOND = lookup.findVarHandle(Resource.class, "activitySecond", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Counts one request against this tree root. */
+    void countRequest(int nowSecond) {
+        int second = activitySecond;
+        if (second != nowSecond && SECOND.compareAndSet(this, second, nowSecond)) {
+            int ops = (int) OPS.getAndSet(this, 0);
+            activity = Activity.fold(activity, ops, nowSecond - second);
+        }
+        OPS.getAndAdd(this, 1);
+    }
+
+    /** The smoothed requests per second as of {@code nowSecond}, without changing anything. */
+    double activity(int nowSecond) {
+        int second = activitySecond;
+        float a = activity;
+        return second == nowSecond ? a : Activity.fold(a, opsThisSecond, nowSecond - second);
+    }
+}
