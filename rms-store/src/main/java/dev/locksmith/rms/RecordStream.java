@@ -91,6 +91,19 @@ public final class RecordStream {
     }
 
     /**
+     * Indexed files: stores the record, or replaces the record with the same primary key if there is
+     * one — RMS {@code $PUT} with the update-if-exists option ({@code RAB$V_UIF}). The replacement
+     * follows the rules of {@link #update}. The stream's position is unchanged.
+     */
+    public Rfa putOrUpdate(byte[] record) {
+        if (!(file.organization() instanceof dev.locksmith.rms.org.IndexedOrganization indexed)) {
+            throw new RmsException(RmsStatus.ORG, "update-if-exists is for indexed files; this file is "
+                    + file.definition().organization());
+        }
+        return file.run("put or update", () -> indexed.putOrUpdate(record));
+    }
+
+    /**
      * Stores every record in {@code records} as one atomic service: all are stored, or — if any is
      * rejected — none, and the exception names the record's place in the list. Bulk loads use it
      * to write each touched bucket once per batch instead of once per record.

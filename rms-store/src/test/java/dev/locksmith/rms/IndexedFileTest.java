@@ -179,6 +179,28 @@ class IndexedFileTest {
     }
 
     @Test
+    void putOrUpdateStoresANewRecord() {
+        Rfa rfa = stream.putOrUpdate(record("CUST0001", "BLUE", "C001"));
+        assertThat(text(stream.get(rfa))).startsWith("CUST0001BLUE");
+    }
+
+    @Test
+    void putOrUpdateReplacesTheRecordWithTheSamePrimaryKeyKeepingItsRfa() {
+        Rfa rfa = stream.put(record("CUST0001", "BLUE", "C001"));
+        assertThat(stream.putOrUpdate(record("CUST0001", "RED.", "C001"))).isEqualTo(rfa);
+        assertThat(readAll(0)).containsExactly("CUST0001");
+        assertThat(text(stream.get(1, ascii("RED.")))).startsWith("CUST0001RED.");
+        assertThat(FileAnalyzer.analyze(file).consistent()).isTrue();
+    }
+
+    @Test
+    void putOrUpdateFollowsTheUpdateRulesForAlternateKeys() {
+        stream.put(record("CUST0001", "BLUE", "C001"));
+        assertThatThrownBy(() -> stream.putOrUpdate(record("CUST0001", "BLUE", "C002")))
+                .isInstanceOfSatisfying(RmsException.class, e -> assertThat(e.status()).isEqualTo(RmsStatus.CHG));
+    }
+
+    @Test
     void deleteRemovesTheRecordFromEveryIndex() {
         stream.put(record("CUST0001", "BLUE", "C001"));
         stream.put(record("CUST0002", "BLUE", "C002"));

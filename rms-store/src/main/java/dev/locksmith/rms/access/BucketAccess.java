@@ -90,13 +90,13 @@ public final class BucketAccess {
 
     /** Bucket {@code bucketId}, or null if it was never written (relative files leave gaps). */
     public Bucket readIfPresent(long bucketId) {
-        byte[] image = pending.containsKey(bucketId) ? pending.get(bucketId) : storage.read(bucketId);
+        byte[] image = imageOf(bucketId);
         return image == null ? null : BucketDecoder.decodeHeader(image, bucketId, bucketBytes);
     }
 
     /** Bucket {@code bucketId}, fully validated (used by analysis). */
     public Bucket readValidated(long bucketId) {
-        byte[] image = pending.containsKey(bucketId) ? pending.get(bucketId) : storage.read(bucketId);
+        byte[] image = imageOf(bucketId);
         if (image == null) {
             throw new RmsException(RmsStatus.BUG, "bucket " + bucketId + " is referenced but does not exist");
         }
@@ -104,6 +104,13 @@ public final class BucketAccess {
             throw new RmsException(RmsStatus.BUG, "bucket " + bucketId + " is " + image.length + " bytes, not " + bucketBytes);
         }
         return BucketDecoder.decode(image, bucketId);
+    }
+
+    private byte[] imageOf(long bucketId) {
+        if (!pending.isEmpty() && pending.containsKey(bucketId)) {
+            return pending.get(bucketId);
+        }
+        return storage.read(bucketId);
     }
 
     /** Writes {@code bucket} as part of the current service. */

@@ -111,11 +111,13 @@ public final class FileState {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof FileState state && Arrays.equals(encode(), state.encode());
+        return other instanceof FileState state && Arrays.equals(roots, state.roots) && nextBucket == state.nextBucket
+                && duplicateSequence == state.duplicateSequence && firstBucket == state.firstBucket
+                && lastBucket == state.lastBucket && highestRecordNumber == state.highestRecordNumber;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(encode());
+        return Arrays.hashCode(roots) * 31 + Long.hashCode(nextBucket + duplicateSequence + lastBucket + highestRecordNumber);
     }
 }

@@ -133,14 +133,11 @@ public final class BTree {
     }
 
     /**
-     * Replaces the payload of the entry with key {@code key}, splitting if it no longer fits. The
-     * RFA in a data payload is kept.
+     * Replaces the payload of the entry at {@code position} (found in this service, with no write to
+     * its bucket since), splitting if it no longer fits. The RFA in a data payload is kept.
      */
-    public void replace(byte[] key, byte[] payload) {
-        Position position = find(key);
-        if (position == null) {
-            throw new IllegalStateException("replace of a key that is not in the tree");
-        }
+    public void replace(Position position, byte[] payload) {
+        byte[] key = position.key();
         Bucket replaced = position.bucket().withPayload(position.index(), payload);
         if (replaced != null) {
             access.write(position.bucketId(), replaced);

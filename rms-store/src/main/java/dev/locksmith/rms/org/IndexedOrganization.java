@@ -114,10 +114,31 @@ public final class IndexedOrganization implements FileOrganization {
         return rfa;
     }
 
+    /**
+     * RMS {@code $PUT} with {@code RAB$V_UIF}: stores the record, or updates the record with the
+     * same primary key if there is one (with the same rules as {@link #update}).
+     */
+    public Rfa putOrUpdate(byte[] record) {
+        if (codecs[0].definition().duplicates()) {
+            throw new RmsException(RmsStatus.ORG, "update-if-exists needs a primary key without DUPLICATES");
+        }
+        definition.checkRecordSize(record);
+        BTree.Position existing = trees[0].find(codecs[0].fromRecord(record));
+        if (existing == null) {
+            return put(record);
+        }
+        Rfa rfa = rfaAt(existing);
+        updateAt(existing, rfa, record);
+        return rfa;
+    }
+
     @Override
     public void update(Located current, byte[] record) {
         definition.checkRecordSize(record);
-        BTree.Position primary = resolveCurrent(current);
+        updateAt(resolveCurrent(current), current.rfa(), record);
+    }
+
+    private void updateAt(BTree.Position primary, Rfa rfa, byte[] record) {
         byte[] oldRecord = recordAt(primary);
         byte[][] oldValues = keyValues(oldRecord);
         byte[][] newValues = keyValues(record);
@@ -139,11 +160,10 @@ public final class IndexedOrganization implements FileOrganization {
                         + " which another record has, and key " + k + " does not allow duplicates");
             }
         }
-        Rfa rfa = current.rfa();
         byte[] payload = new byte[RFA_SIZE + record.length];
         System.arraycopy(rfaPayload(rfa), 0, payload, 0, RFA_SIZE);
         System.arraycopy(record, 0, payload, RFA_SIZE, record.length);
-        trees[0].replace(primary.key(), payload);
+        trees[0].replace(primary, payload);
         for (int k = 1; k < trees.length; k++) {
             if (Arrays.equals(oldValues[k], newValues[k])) {
                 continue;
