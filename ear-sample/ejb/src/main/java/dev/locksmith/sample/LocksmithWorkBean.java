@@ -9,6 +9,10 @@ import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.resource.ResourceException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import javax.sql.DataSource;
 
 /**
  * Does work through the Locksmith adapter inside a container-managed transaction: each method
@@ -25,6 +29,9 @@ public class LocksmithWorkBean {
 
     @Resource(lookup = JNDI_NAME)
     private LocksmithConnectionFactory factory;
+
+    @Resource(lookup = SampleLog.DATASOURCE)
+    private DataSource dataSource;
 
     @Resource
     private SessionContext context;
@@ -49,6 +56,26 @@ public class LocksmithWorkBean {
     public String pingAndRollback() {
         String xid = ping();
         context.setRollbackOnly();
+        return xid;
+    }
+
+    /**
+     * Pings the store and inserts a row into {@link SampleLog#TABLE} through the server's default
+     * (non-XA) H2 datasource, both in one new transaction that commits. The transaction manager
+     * prepares the Locksmith branch, commits H2 as the last resource, then commits Locksmith.
+     *
+     * @return the XA branch the Locksmith connection was enlisted in
+     * @throws EJBException if the connection is not enlisted in an XA branch, or either resource fails
+     */
+    public String pingAndLogAndCommit() {
+        String xid = ping();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement insert = c.prepareStatement("INSERT INTO " + SampleLog.TABLE + " (XID) VALUES (?)")) {
+            insert.setString(1, xid);
+            insert.executeUpdate();
+        } catch (SQLException e) {
+            throw new EJBException("cannot write to " + SampleLog.TABLE + ": " + e.getMessage(), e);
+        }
         return xid;
     }
 

@@ -28,6 +28,9 @@ public class SampleServiceBean {
     @EJB
     private LocksmithWorkBean work;
 
+    @EJB
+    private SampleLog log;
+
     /**
      * Runs one transaction that uses a Locksmith connection and commits.
      *
@@ -36,7 +39,21 @@ public class SampleServiceBean {
     public TransactionReport commitTransaction() {
         AdapterStatistics before = statistics();
         String xid = work.pingAndCommit();
-        return report("committed", xid, statistics().minus(before));
+        return report("committed", xid, statistics().minus(before), 0);
+    }
+
+    /**
+     * Runs one transaction that uses a Locksmith connection and the server's H2 datasource and
+     * commits, so the Locksmith branch goes through prepare and a two-phase commit.
+     *
+     * @return the branch used, the counter deltas (expect one branch started, prepared and
+     *     committed in two phases) and the number of H2 rows written for that branch (1)
+     */
+    public TransactionReport commitTransactionWithJdbc() {
+        AdapterStatistics before = statistics();
+        String xid = work.pingAndLogAndCommit();
+        AdapterStatistics delta = statistics().minus(before);
+        return report("committed with JDBC", xid, delta, log.rowsFor(xid));
     }
 
     /**
@@ -47,7 +64,7 @@ public class SampleServiceBean {
     public TransactionReport rollbackTransaction() {
         AdapterStatistics before = statistics();
         String xid = work.pingAndRollback();
-        return report("rolled back", xid, statistics().minus(before));
+        return report("rolled back", xid, statistics().minus(before), 0);
     }
 
     /**
@@ -82,8 +99,8 @@ public class SampleServiceBean {
         }
     }
 
-    private static TransactionReport report(String outcome, String xid, AdapterStatistics d) {
+    private static TransactionReport report(String outcome, String xid, AdapterStatistics d, int jdbcRows) {
         return new TransactionReport(outcome, xid, d.xaStarted(), d.xaPrepared(), d.xaCommitted(),
-                d.xaCommittedOnePhase(), d.xaRolledBack(), d.pings());
+                d.xaCommittedOnePhase(), d.xaRolledBack(), d.pings(), jdbcRows);
     }
 }

@@ -7,7 +7,8 @@ import java.io.Serializable;
  * connection was enlisted in while the transaction ran, and how the adapter's counters moved
  * between just before the transaction began and just after it ended.
  *
- * @param outcome {@code committed} or {@code rolled back}: what the bean asked the container for
+ * @param outcome {@code committed}, {@code committed with JDBC} or {@code rolled back}: what the
+ *     bean asked the container for
  * @param xid the branch the connection reported inside the transaction ({@code formatId:gtrid:bqual})
  * @param xaStarted XA branches started during the transaction
  * @param xaPrepared XA branches prepared
@@ -15,6 +16,7 @@ import java.io.Serializable;
  * @param xaCommittedOnePhase of those, committed in one phase
  * @param xaRolledBack XA branches rolled back
  * @param pings pings served
+ * @param jdbcRows rows the transaction left in the sample's H2 table (0 when it wrote none)
  */
 public record TransactionReport(
         String outcome,
@@ -24,7 +26,8 @@ public record TransactionReport(
         long xaCommitted,
         long xaCommittedOnePhase,
         long xaRolledBack,
-        long pings) implements Serializable {
+        long pings,
+        int jdbcRows) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -40,6 +43,7 @@ public record TransactionReport(
                 + ",\"xaCommitted\":" + xaCommitted
                 + ",\"xaCommittedOnePhase\":" + xaCommittedOnePhase
                 + ",\"xaRolledBack\":" + xaRolledBack
-                + ",\"pings\":" + pings + "}";
+                + ",\"pings\":" + pings
+                + ",\"jdbcRows\":" + jdbcRows + "}";
     }
 }

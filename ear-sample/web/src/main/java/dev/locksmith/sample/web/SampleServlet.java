@@ -17,12 +17,14 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code GET  /api/counters} — the adapter's counters since the server started;
  *   <li>{@code POST /api/commit} — run one transaction through the adapter and commit it;
+ *   <li>{@code POST /api/commit-with-jdbc} — run one that also writes a row through the server's H2
+ *       datasource, so the adapter's branch is prepared and committed in two phases;
  *   <li>{@code POST /api/rollback} — run one and roll it back.
  * </ul>
  * The transaction endpoints answer with the XA branch the connection was enlisted in and the
  * counter deltas (see {@link TransactionReport}); an adapter failure answers 500 with the message.
  */
-@WebServlet(urlPatterns = {"/api/counters", "/api/commit", "/api/rollback"})
+@WebServlet(urlPatterns = {"/api/counters", "/api/commit", "/api/commit-with-jdbc", "/api/rollback"})
 public class SampleServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -48,6 +50,7 @@ public class SampleServlet extends HttpServlet {
         try {
             TransactionReport report = switch (req.getServletPath()) {
                 case "/api/commit" -> sample.commitTransaction();
+                case "/api/commit-with-jdbc" -> sample.commitTransactionWithJdbc();
                 case "/api/rollback" -> sample.rollbackTransaction();
                 default -> null;
             };

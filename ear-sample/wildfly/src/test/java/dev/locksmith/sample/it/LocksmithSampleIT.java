@@ -75,8 +75,25 @@ class LocksmithSampleIT {
         assertThat(string(json, "xid")).matches("-?\\d+:[0-9a-f]+:[0-9a-f]*");
         assertThat(number(json, "xaStarted")).isEqualTo(1);
         assertThat(number(json, "xaCommitted")).isEqualTo(1);
+        assertThat(number(json, "xaCommittedOnePhase")).as("the only resource: one-phase commit").isEqualTo(1);
+        assertThat(number(json, "xaPrepared")).isZero();
         assertThat(number(json, "xaRolledBack")).isZero();
         assertThat(number(json, "pings")).isEqualTo(1);
+    }
+
+    @Test
+    void transactionWithASecondResourceCommitsTheBranchInTwoPhases() throws Exception {
+        HttpResponse<String> response = post("api/commit-with-jdbc");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        String json = response.body();
+        assertThat(string(json, "outcome")).isEqualTo("committed with JDBC");
+        assertThat(number(json, "xaStarted")).isEqualTo(1);
+        assertThat(number(json, "xaPrepared")).as("prepared before H2 commits as the last resource").isEqualTo(1);
+        assertThat(number(json, "xaCommitted")).isEqualTo(1);
+        assertThat(number(json, "xaCommittedOnePhase")).isZero();
+        assertThat(number(json, "xaRolledBack")).isZero();
+        assertThat(number(json, "jdbcRows")).as("the H2 row of the same transaction").isEqualTo(1);
     }
 
     @Test
