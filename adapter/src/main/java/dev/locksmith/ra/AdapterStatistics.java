@@ -25,6 +25,8 @@ import java.io.Serializable;
  * @param localCommitted local transactions committed
  * @param localRolledBack local transactions rolled back
  * @param pings successful {@link LocksmithConnection#ping()} calls
+ * @param recoveryScans recovery scans served ({@code XAResource.recover} calls that began a scan),
+ *     which shows the transaction manager's periodic recovery reaches this resource manager
  */
 public record AdapterStatistics(
         long managedConnectionsCreated,
@@ -39,7 +41,8 @@ public record AdapterStatistics(
         long localBegun,
         long localCommitted,
         long localRolledBack,
-        long pings) implements Serializable {
+        long pings,
+        long recoveryScans) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
@@ -67,6 +70,7 @@ public record AdapterStatistics(
                 localBegun - earlier.localBegun,
                 localCommitted - earlier.localCommitted,
                 localRolledBack - earlier.localRolledBack,
-                pings - earlier.pings);
+                pings - earlier.pings,
+                recoveryScans - earlier.recoveryScans);
     }
 }

@@ -50,6 +50,7 @@ public final class ResourceManager {
     final AtomicLong localCommitted = new AtomicLong();
     final AtomicLong localRolledBack = new AtomicLong();
     final AtomicLong pings = new AtomicLong();
+    private final AtomicLong recoveryScans = new AtomicLong();
 
     /** The state of one transaction branch. Guarded by the owning resource manager. */
     private static final class Branch {
@@ -96,7 +97,8 @@ public final class ResourceManager {
                 handlesOpened.get(), handlesClosed.get(),
                 xaStarted.get(), xaPrepared.get(), xaCommitted.get(), xaCommittedOnePhase.get(),
                 xaRolledBack.get(),
-                localBegun.get(), localCommitted.get(), localRolledBack.get(), pings.get());
+                localBegun.get(), localCommitted.get(), localRolledBack.get(), pings.get(),
+                recoveryScans.get());
     }
 
     /**
@@ -252,6 +254,7 @@ public final class ResourceManager {
 
     synchronized Xid[] recover() throws XAException {
         checkOpen();
+        recoveryScans.incrementAndGet();
         List<Xid> prepared = new ArrayList<>();
         branches.forEach((xid, b) -> {
             if (b.prepared) {

@@ -265,6 +265,7 @@ class XAResourceStateMachineTest {
         xa.commit(found[0], false);
         xa.rollback(found[1]);
         assertThat(xa.recover(TMSTARTRSCAN | TMENDRSCAN)).isEmpty();
+        assertThat(stats().recoveryScans()).as("scans begun").isEqualTo(3);
     }
 
     @Test

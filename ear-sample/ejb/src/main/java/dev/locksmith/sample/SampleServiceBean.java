@@ -88,6 +88,7 @@ public class SampleServiceBean {
         m.put("localCommitted", s.localCommitted());
         m.put("localRolledBack", s.localRolledBack());
         m.put("pings", s.pings());
+        m.put("recoveryScans", s.recoveryScans());
         return m;
     }
 

@@ -114,11 +114,26 @@ class LocksmithSampleIT {
         String second = string(post("api/commit").body(), "xid");
         assertThat(first).isNotEqualTo(second);
 
-        HttpResponse<String> counters = HTTP.send(HttpRequest.newBuilder(BASE.resolve("api/counters")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> counters = get("api/counters");
         assertThat(counters.statusCode()).isEqualTo(200);
         assertThat(number(counters.body(), "xaCommitted")).isGreaterThanOrEqualTo(2);
         assertThat(number(counters.body(), "handlesClosed")).isEqualTo(number(counters.body(), "handlesOpened"));
+    }
+
+    @Test
+    void periodicRecoveryReachesTheAdapterWithItsRecoveryCredentials() throws Exception {
+        // arquillian.xml sets Narayana's recovery period to 3 s. Without recovery credentials in the
+        // RAR's ironjacamar.xml, IronJacamar would log "Subject for recovery was null" and never ask
+        // the adapter; with them it opens a connection and calls XAResource.recover.
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long scans = 0;
+        while (scans == 0 && System.nanoTime() < deadline) {
+            scans = number(get("api/counters").body(), "recoveryScans");
+            if (scans == 0) {
+                Thread.sleep(500);
+            }
+        }
+        assertThat(scans).as("recovery scans that reached the Locksmith XAResource within 30 s").isPositive();
     }
 
     @Test
@@ -127,6 +142,10 @@ class LocksmithSampleIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("Locksmith sample");
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(BASE.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(String path) throws IOException, InterruptedException {
