@@ -54,6 +54,34 @@ public interface LockManager extends AutoCloseable {
     /** The {@code n} most active resource trees, most active first. */
     List<TreeActivity> hottestTrees(int n);
 
+    /** The owners that are not closed, oldest first. */
+    List<LockOwner> owners();
+
+    /**
+     * The administrative capability for this manager, needed to clear other owners' locks. Hand it
+     * only to administration code (LKE, the JMX bean when clearing is enabled).
+     */
+    AdminCapability adminCapability();
+
+    /**
+     * LKE {@code CLEAR} of one lock: dequeues lock {@code lockId} and its sublocks as an abnormal
+     * rundown would (PW/EX value blocks become not valid; a waiting request fails with
+     * {@link LockStatus#CANCELLED}), then tells the owner's {@link ClearListener}s.
+     *
+     * @return how many locks were cleared (the lock and its sublocks)
+     * @throws LockException NOPRIV without this manager's capability; IVLOCKID if no live lock has that id
+     */
+    int clearLock(AdminCapability capability, long lockId);
+
+    /**
+     * LKE {@code CLEAR -PID}: clears every lock of owner {@code ownerId} as {@link #clearLock}
+     * does. The owner stays open and may lock again.
+     *
+     * @return how many locks were cleared
+     * @throws LockException NOPRIV without this manager's capability; BADPARAM if no open owner has that id
+     */
+    int clearOwner(AdminCapability capability, long ownerId);
+
     /** Shuts down: pending requests fail with SHUTDOWN, new requests are refused. Idempotent. */
     @Override
     void close();

@@ -19,6 +19,15 @@ public interface LockOwner extends AutoCloseable {
     /** This owner's name, for display. */
     String name();
 
+    /** This owner's id: unique within its lock manager, never reused; what LKE shows and clears by. */
+    long id();
+
+    /**
+     * Adds a listener told when an administrator clears locks of this owner. Listeners stay for
+     * the owner's life.
+     */
+    void addClearListener(ClearListener listener);
+
     /** The owner group whose namespace root locks use by default. */
     int group();
 

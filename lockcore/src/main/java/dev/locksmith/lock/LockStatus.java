@@ -43,7 +43,9 @@ public enum LockStatus {
     /** The owner was closed (run down); it takes no more requests. */
     OWNERCLOSED(false),
     /** The lock manager was shut down. */
-    SHUTDOWN(false);
+    SHUTDOWN(false),
+    /** The caller lacks the administrative capability the operation needs. */
+    NOPRIV(false);
 
     private final boolean granted;
 

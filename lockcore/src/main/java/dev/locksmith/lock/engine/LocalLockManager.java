@@ -1,5 +1,6 @@
 package dev.locksmith.lock.engine;
 
+import dev.locksmith.lock.AdminCapability;
 import dev.locksmith.lock.ContentionPolicy;
 import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockInfo;
@@ -11,8 +12,10 @@ import dev.locksmith.lock.Namespace;
 import dev.locksmith.lock.ResourceInfo;
 import dev.locksmith.lock.TreeActivity;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +29,10 @@ public final class LocalLockManager implements LockManager {
     private final String name;
     private final Engine engine;
     private final ExecutorService ownExecutor;
-    private final AtomicLong owners = new AtomicLong();
+    private final AtomicLong ownerIds = new AtomicLong();
+    /** Open owners by id, for administration; an owner removes itself when closed. */
+    private final ConcurrentSkipListMap<Long, Owner> openOwners = new ConcurrentSkipListMap<>();
+    private final AdminCapability adminCapability = AdminCapability.issuedBy(this);
 
     /** Use {@link LockManager#builder()}. */
     public LocalLockManager(String name, Duration deadlockWait, ContentionPolicy policy, Duration starvationBound,
@@ -58,7 +64,42 @@ public final class LocalLockManager implements LockManager {
         if (engine.isShutdown()) {
             throw new LockException(LockStatus.SHUTDOWN, "the lock manager is shut down");
         }
-        return new Owner(engine, ownerName, group, deadlockPriority, owners.incrementAndGet());
+        Owner owner = new Owner(engine, ownerName, group, deadlockPriority, ownerIds.incrementAndGet(),
+                closed -> openOwners.remove(closed.id()));
+        openOwners.put(owner.id(), owner);
+        return owner;
+    }
+
+    @Override
+    public List<LockOwner> owners() {
+        return new ArrayList<>(openOwners.values());
+    }
+
+    @Override
+    public AdminCapability adminCapability() {
+        return adminCapability;
+    }
+
+    @Override
+    public int clearLock(AdminCapability capability, long lockId) {
+        AdminCapability.check(capability, this);
+        for (Owner owner : openOwners.values()) {
+            LockBlock lock = owner.find(lockId);
+            if (lock != null) {
+                return owner.clear(lock);
+            }
+        }
+        throw new LockException(LockStatus.IVLOCKID, "lockId: no live lock has id " + lockId);
+    }
+
+    @Override
+    public int clearOwner(AdminCapability capability, long ownerId) {
+        AdminCapability.check(capability, this);
+        Owner owner = openOwners.get(ownerId);
+        if (owner == null) {
+            throw new LockException(LockStatus.BADPARAM, "ownerId: no open owner has id " + ownerId);
+        }
+        return owner.clear(null);
     }
 
     @Override

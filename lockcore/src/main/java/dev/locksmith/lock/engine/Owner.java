@@ -1,5 +1,6 @@
 package dev.locksmith.lock.engine;
 
+import dev.locksmith.lock.ClearListener;
 import dev.locksmith.lock.Lock;
 import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockFlag;
@@ -13,7 +14,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * A lock owner. Requests are checked here, before anything changes, then made on the
@@ -23,6 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * owner monitor, then stripe lock; the engine never takes an owner's monitor holding a stripe.
  */
 final class Owner implements LockOwner {
+    private static final System.Logger LOG = System.getLogger(Owner.class.getName());
     final Engine engine;
     private final String name;
     private final int group;
@@ -31,12 +35,16 @@ final class Owner implements LockOwner {
     /** Creation order: among equal priorities the youngest owner is the deadlock victim. */
     final long sequence;
 
+    private final Consumer<Owner> onClose;
+    private final List<ClearListener> clearListeners = new CopyOnWriteArrayList<>();
+
     /** Head of the circular list of this owner's live locks (linked through oPrev/oNext). */
     private LockBlock head;
     private volatile boolean closed;
 
-    Owner(Engine engine, String name, int group, int deadlockPriority, long sequence) {
+    Owner(Engine engine, String name, int group, int deadlockPriority, long sequence, Consumer<Owner> onClose) {
         this.engine = engine;
+        this.onClose = onClose;
         this.name = name;
         this.group = group;
         this.deadlockPriority = deadlockPriority;
@@ -47,6 +55,19 @@ final class Owner implements LockOwner {
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public long id() {
+        return sequence;
+    }
+
+    @Override
+    public void addClearListener(ClearListener listener) {
+        if (listener == null) {
+            throw new LockException(LockStatus.BADPARAM, "listener must not be null");
+        }
+        clearListeners.add(listener);
     }
 
     @Override
@@ -176,6 +197,58 @@ final class Owner implements LockOwner {
         }
         closed = true;
         rundown(abnormal);
+        onClose.accept(this);
+    }
+
+    // ---- administrative clear (LKE CLEAR) ----------------------------------------------------------
+
+    /** The live lock of this owner with {@code id}, or null. */
+    synchronized LockBlock find(long id) {
+        for (LockBlock l : linked()) {
+            if (!l.dead && l.id() == id) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Clears {@code target} and its sublocks, or every lock of this owner if null, by the
+     * abnormal-rundown path; then tells the clear listeners, outside the monitor.
+     *
+     * @return the number of locks cleared
+     */
+    int clear(LockBlock target) {
+        List<Lock> cleared = new ArrayList<>();
+        synchronized (this) {
+            List<LockBlock> victims = target == null ? linked() : descendantsOf(target);
+            if (target != null) {
+                victims.add(target);
+            }
+            for (LockBlock l : deepestFirst(victims)) {
+                if (!l.dead && !engine.isShutdown()) {
+                    try {
+                        engine.dequeue(l, 0, true);
+                        cleared.add(l);
+                    } catch (LockException e) {
+                        if (e.status() != LockStatus.IVLOCKID) {
+                            throw e;
+                        }
+                        // its waiting request ended (timeout, deadlock) just now: nothing to clear
+                    }
+                }
+            }
+        }
+        if (!cleared.isEmpty()) {
+            for (ClearListener listener : clearListeners) {
+                try {
+                    listener.cleared(this, List.copyOf(cleared));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "clear listener of owner '" + name + "' failed", e);
+                }
+            }
+        }
+        return cleared.size();
     }
 
     private void rundown(boolean abnormal) {
