@@ -1,0 +1,228 @@
+package dev.locksmith.lock.admin;
+
+import dev.locksmith.lock.AdminCapability;
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockManager;
+import dev.locksmith.lock.LockStatistics;
+import dev.locksmith.lock.LockStatus;
+import dev.locksmith.lock.TreeActivity;
+import dev.locksmith.lock.names.LockSpace;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+
+/**
+ * The {@link LockManagerMXBean} of one lock manager. {@link #register} puts it in an MBean
+ * server and starts a daemon thread that samples the counters once a second for the rates;
+ * {@link #close()} unregisters it and stops the thread.
+ *
+ * <p>Clearing locks over JMX is off unless {@code enableClear} is given to {@link #register}:
+ * whoever registers the bean decides whether JMX clients (the {@code lke clear} command) may
+ * clear locks; when off, the clear operations throw {@link SecurityException}. Thread-safe.
+ */
+public final class LockManagerMonitor implements LockManagerMXBean, AutoCloseable {
+    /** The JMX domain of Locksmith's beans. */
+    public static final String DOMAIN = "dev.locksmith";
+    private static final int MINUTE = 60;
+    private static final System.Logger LOG = System.getLogger(LockManagerMonitor.class.getName());
+
+    /** A counter that is rated, and how to read it from the statistics. */
+    private record Rated(String name, ToLongFunction<LockStatistics> reader) {
+    }
+
+    private static final List<Rated> RATED = List.of(
+            new Rated("requests", s -> s.newRequests() + s.conversions()),
+            new Rated("dequeues", LockStatistics::dequeues),
+            new Rated("waits", LockStatistics::waits),
+            new Rated("deadlocks", LockStatistics::deadlockVictims));
+
+    private final LockAdmin admin;
+    private final AdminCapability capability;
+    private final List<LockSpace> spaces;
+    private final MBeanServer server;
+    private final ObjectName objectName;
+    private final ScheduledExecutorService sampler;
+    /** Totals of each rated counter for the last MINUTE + 1 seconds, newest at {@code samples}-1; guarded by this. */
+    private final long[][] history = new long[RATED.size()][MINUTE + 1];
+    private final double[] activity = new double[RATED.size()];
+    private int samples;
+
+    private LockManagerMonitor(LockManager manager, List<LockSpace> spaces, boolean enableClear, MBeanServer server)
+            throws MalformedObjectNameException {
+        this.admin = new LockAdmin(manager, spaces);
+        this.spaces = List.copyOf(spaces);
+        this.capability = enableClear ? manager.adminCapability() : null;
+        this.server = server;
+        this.objectName = objectName(manager.name());
+        this.sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "locksmith-jmx-" + manager.name());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Registers the bean of {@code manager} in {@code server}.
+     *
+     * @param spaces      lock spaces on {@code manager} whose use and name-lock levels to report
+     * @param enableClear whether JMX clients may clear locks
+     * @throws LockException BADPARAM if a bean for a manager of the same name is already registered,
+     *                       or the name cannot be part of an ObjectName
+     */
+    public static LockManagerMonitor register(MBeanServer server, LockManager manager, List<LockSpace> spaces,
+                                              boolean enableClear) {
+        LockManagerMonitor monitor;
+        try {
+            monitor = new LockManagerMonitor(manager, spaces, enableClear, server);
+            server.registerMBean(monitor, monitor.objectName);
+        } catch (JMException e) {
+            throw new LockException(LockStatus.BADPARAM, "manager: cannot register the bean of " + manager
+                    + ": " + e.getMessage());
+        }
+        monitor.sample();
+        monitor.sampler.scheduleAtFixedRate(monitor::sample, 1, 1, TimeUnit.SECONDS);
+        return monitor;
+    }
+
+    /** As {@link #register(MBeanServer, LockManager, List, boolean)} in the platform MBean server. */
+    public static LockManagerMonitor register(LockManager manager, List<LockSpace> spaces, boolean enableClear) {
+        return register(ManagementFactory.getPlatformMBeanServer(), manager, spaces, enableClear);
+    }
+
+    /** {@code dev.locksmith:type=LockManager,name=<managerName>}, the name quoted if it must be. */
+    public static ObjectName objectName(String managerName) throws MalformedObjectNameException {
+        Hashtable<String, String> keys = new Hashtable<>();
+        keys.put("type", "LockManager");
+        keys.put("name", managerName);
+        try {
+            return new ObjectName(DOMAIN, keys);
+        } catch (MalformedObjectNameException e) {
+            keys.put("name", ObjectName.quote(managerName));
+            return new ObjectName(DOMAIN, keys);
+        }
+    }
+
+    /** The name the bean is registered under. */
+    public ObjectName objectName() {
+        return objectName;
+    }
+
+    /** Folds one second into the history and the decayed activity. */
+    private synchronized void sample() {
+        LockStatistics stats = admin.manager().statistics();
+        int slot = Math.min(samples, MINUTE);
+        for (int i = 0; i < RATED.size(); i++) {
+            long[] h = history[i];
+            if (samples > MINUTE) {
+                System.arraycopy(h, 1, h, 0, MINUTE);
+            }
+            h[slot] = RATED.get(i).reader().applyAsLong(stats);
+            if (slot > 0) {
+                activity[i] += ((h[slot] - h[slot - 1]) - activity[i]) / 8;
+            }
+        }
+        samples++;
+    }
+
+    @Override
+    public String getName() {
+        return admin.manager().name();
+    }
+
+    @Override
+    public LockStatistics getStatistics() {
+        return admin.manager().statistics();
+    }
+
+    @Override
+    public synchronized List<Rate> getRates() {
+        int newest = Math.min(samples, MINUTE + 1) - 1;
+        List<Rate> rates = new ArrayList<>(RATED.size());
+        for (int i = 0; i < RATED.size(); i++) {
+            long[] h = history[i];
+            long lastSecond = newest > 0 ? h[newest] - h[newest - 1] : 0;
+            double perSecond = newest > 0 ? (h[newest] - h[0]) / (double) newest : 0;
+            rates.add(new Rate(RATED.get(i).name(), lastSecond, perSecond, activity[i]));
+        }
+        return rates;
+    }
+
+    @Override
+    public int getLockSpaceUsed() {
+        return spaces.stream().mapToInt(LockSpace::used).sum();
+    }
+
+    @Override
+    public int getLockSpaceLimit() {
+        return spaces.stream().mapToInt(LockSpace::limit).sum();
+    }
+
+    @Override
+    public boolean isClearEnabled() {
+        return capability != null;
+    }
+
+    @Override
+    public List<TreeActivity> hottestTrees(int n) {
+        return jmxErrors(() -> admin.manager().hottestTrees(n));
+    }
+
+    @Override
+    public List<String> show(String namePrefix, long ownerId, boolean waitingOnly) {
+        return LockAdmin.format(admin.show(new ShowFilter(namePrefix, ownerId, waitingOnly)));
+    }
+
+    @Override
+    public int clearLock(long lockId) {
+        return jmxErrors(() -> admin.clearLock(clearCapability(), lockId));
+    }
+
+    @Override
+    public int clearOwner(long ownerId) {
+        return jmxErrors(() -> admin.clearOwner(clearCapability(), ownerId));
+    }
+
+    @Override
+    public int clearName(String name) {
+        return jmxErrors(() -> admin.clearName(clearCapability(), name));
+    }
+
+    private AdminCapability clearCapability() {
+        if (capability == null) {
+            throw new SecurityException(LockStatus.NOPRIV + ": clearing locks over JMX is not enabled for "
+                    + admin.manager() + " (register the bean with enableClear)");
+        }
+        return capability;
+    }
+
+    /** Runs an operation, turning a LockException into one a JMX client can read without Locksmith classes. */
+    private static <T> T jmxErrors(java.util.function.Supplier<T> operation) {
+        try {
+            return operation.get();
+        } catch (LockException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    /** Unregisters the bean and stops sampling. Idempotent. */
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+        try {
+            if (server.isRegistered(objectName)) {
+                server.unregisterMBean(objectName);
+            }
+        } catch (JMException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not unregister " + objectName, e);
+        }
+    }
+}
