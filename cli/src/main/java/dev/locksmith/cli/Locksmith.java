@@ -1,5 +1,6 @@
 package dev.locksmith.cli;
 
+import dev.locksmith.cli.lke.LkeCommand;
 import dev.locksmith.cli.rms.RmsCommand;
 import dev.locksmith.rms.RmsException;
 import picocli.CommandLine;
@@ -7,14 +8,14 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code locksmith} administration command. Subcommand groups sit beside each other:
- * {@code rms} (files) today, {@code lke} (the lock manager) next to it.
+ * {@code rms} (files) and {@code lke} (the locks of a running JVM, over JMX).
  *
  * <p>Exit codes: 0 success; 1 the command ran but found a problem (inconsistencies, rejected
  * records); 2 bad usage or an RMS error, printed as {@code %RMS-E-STATUS, message}.
  */
 @Command(name = "locksmith", mixinStandardHelpOptions = true, version = "locksmith 0.1.0",
         description = "Administration of Locksmith record files and locks.",
-        subcommands = {RmsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RmsCommand.class, LkeCommand.class, CommandLine.HelpCommand.class})
 public final class Locksmith {
     /** Exit code of a command that ran and found a problem. */
     public static final int PROBLEM_FOUND = 1;

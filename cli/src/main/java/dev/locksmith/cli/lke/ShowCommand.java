@@ -1,0 +1,29 @@
+package dev.locksmith.cli.lke;
+
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code lke show}: the locks, their holders, modes, levels and waiters (LKE SHOW). */
+@Command(name = "show", mixinStandardHelpOptions = true,
+        description = "Show locks: name, owner, mode, state, LOCK level, lock id; waiters with how long and by whom they are blocked.")
+final class ShowCommand extends LkeSubcommand {
+    @Option(names = "--name", paramLabel = "PREFIX", defaultValue = "",
+            description = "Only names starting with this, e.g. ^D(1 (LKE -LOCK).")
+    String namePrefix;
+
+    @Option(names = "--owner", paramLabel = "ID", defaultValue = "0", description = "Only this owner's locks (LKE -PID).")
+    long ownerId;
+
+    @Option(names = "--waiting", description = "Only locks with a waiting request (LKE -WAIT).")
+    boolean waitingOnly;
+
+    @Override
+    void run(JmxTarget.Connection connection, PrintWriter out) {
+        String[] lines = (String[]) JmxTarget.invoke(connection, "show", new Object[] {namePrefix, ownerId, waitingOnly},
+                new String[] {String.class.getName(), long.class.getName(), boolean.class.getName()});
+        for (String line : lines) {
+            out.println(line);
+        }
+    }
+}
