@@ -24,7 +24,7 @@ class CrashConsistencyTest {
     Path dir;
 
     @ParameterizedTest(name = "killed after {0} puts")
-    @ValueSource(ints = {1000, 4000, 9000})
+    @ValueSource(ints = {1000, 2500, 4000, 6000, 9000})
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void fileKilledDuringALoadReopensConsistent(int killAfter) throws Exception {
         Path path = dir.resolve("crash.rms");

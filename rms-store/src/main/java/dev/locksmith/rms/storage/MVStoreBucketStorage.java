@@ -15,32 +15,38 @@ import org.h2.mvstore.type.LongDataType;
 /**
  * {@link BucketStorage} in one H2 MVStore file, buckets in the map {@code "buckets"}.
  *
- * <p>Atomicity: the store's own automatic commits (background thread and unsaved-memory trigger)
- * are switched off, so a version is written only by {@link #apply} or {@link #flush} — always
- * between two change sets, never inside one. MVStore writes each version as a whole chunk and on
- * reopen ignores a chunk that was not completely written, so a crash leaves a prefix of change sets.
- *
- * <p>Durability is grouped like RMS deferred write: {@code apply} commits a version when more than
- * {@code commitBytes} are unsaved or {@code commitIntervalMillis} passed since the last one;
- * {@link #flush} commits and syncs. Not thread-safe (see {@link BucketStorage}).
+ * <p>Commits are MVStore's own: its background thread writes a new version every
+ * {@code commitIntervalMillis}, and a writer commits in line when much is unsaved — as H2 itself
+ * runs. A version may therefore be cut between two puts of one change set. Atomicity comes from
+ * the map being a single MVMap, whose every committed version is a prefix of the puts made to it:
+ * a change set of one bucket is one put; a larger one is first written whole as a redo record
+ * (under a reserved negative key), then bucket by bucket, then the record is removed. Opening a
+ * store that holds a redo record applies it again. So after a crash the buckets reflect a prefix
+ * of the change sets, never part of one. {@link #flush} commits and syncs. Not thread-safe (see
+ * {@link BucketStorage}).
  */
 public final class MVStoreBucketStorage implements BucketStorage {
     private static final Logger LOG = System.getLogger(MVStoreBucketStorage.class.getName());
     private static final String BUCKET_MAP = "buckets";
 
+    /** Key of the redo record of a multi-bucket change set; bucket numbers are never negative. */
+    private static final long REDO_KEY = -1;
+
     private final MVStore store;
     private final MVMap<Long, byte[]> buckets;
-    private final int commitBytes;
-    private final long commitIntervalNanos;
-    private long lastCommitNanos = System.nanoTime();
 
-    private MVStoreBucketStorage(MVStore store, int commitBytes, long commitIntervalMillis) {
+    private MVStoreBucketStorage(MVStore store) {
         this.store = store;
         this.buckets = store.openMap(BUCKET_MAP, new MVMap.Builder<Long, byte[]>()
                 .keyType(LongDataType.INSTANCE)
                 .valueType(ByteArrayDataType.INSTANCE));
-        this.commitBytes = commitBytes;
-        this.commitIntervalNanos = commitIntervalMillis * 1_000_000L;
+        byte[] redo = buckets.get(REDO_KEY);
+        if (redo != null) {
+            LOG.log(Level.INFO, "completing a change set interrupted by a crash");
+            write(ChangeJournal.decode(redo));
+            buckets.remove(REDO_KEY);
+            store.commit();
+        }
     }
 
     /**
@@ -53,11 +59,15 @@ public final class MVStoreBucketStorage implements BucketStorage {
         try {
             MVStore store = new MVStore.Builder()
                     .fileName(path.toString())
-                    .autoCommitDisabled()
-                    .autoCommitBufferSize(0)
                     .cacheSize(cacheMegabytes)
                     .open();
-            return new MVStoreBucketStorage(store, 8 << 20, commitIntervalMillis);
+            store.setAutoCommitDelay((int) Math.max(1, Math.min(Integer.MAX_VALUE, commitIntervalMillis)));
+            try {
+                return new MVStoreBucketStorage(store);
+            } catch (RuntimeException e) {
+                store.closeImmediately();
+                throw e;
+            }
         } catch (MVStoreException e) {
             throw new RmsException(RmsStatus.IO, "cannot open store file " + path + ": " + e.getMessage(), e);
         }
@@ -75,17 +85,12 @@ public final class MVStoreBucketStorage implements BucketStorage {
     @Override
     public void apply(Map<Long, byte[]> changes) {
         try {
-            for (Map.Entry<Long, byte[]> change : changes.entrySet()) {
-                if (change.getValue() == null) {
-                    buckets.remove(change.getKey());
-                } else {
-                    buckets.put(change.getKey(), change.getValue());
-                }
-            }
-            long now = System.nanoTime();
-            if (store.getUnsavedMemory() > commitBytes || now - lastCommitNanos > commitIntervalNanos) {
-                store.commit();
-                lastCommitNanos = now;
+            if (changes.size() == 1) {
+                write(changes);
+            } else {
+                buckets.put(REDO_KEY, ChangeJournal.encode(changes));
+                write(changes);
+                buckets.remove(REDO_KEY);
             }
         } catch (MVStoreException e) {
             // Part of the change set may be in memory: never let a later commit persist it.
@@ -94,12 +99,21 @@ public final class MVStoreBucketStorage implements BucketStorage {
         }
     }
 
+    private void write(Map<Long, byte[]> changes) {
+        for (Map.Entry<Long, byte[]> change : changes.entrySet()) {
+            if (change.getValue() == null) {
+                buckets.remove(change.getKey());
+            } else {
+                buckets.put(change.getKey(), change.getValue());
+            }
+        }
+    }
+
     @Override
     public void flush() {
         try {
             store.commit();
             store.sync();
-            lastCommitNanos = System.nanoTime();
         } catch (MVStoreException e) {
             throw new RmsException(RmsStatus.IO, "flushing: " + e.getMessage(), e);
         }
