@@ -8,7 +8,6 @@ import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.TreeActivity;
 import dev.locksmith.lock.names.LockSpace;
 import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -32,7 +31,6 @@ import javax.management.ObjectName;
 public final class LockManagerMonitor implements LockManagerMXBean, AutoCloseable {
     /** The JMX domain of Locksmith's beans. */
     public static final String DOMAIN = "dev.locksmith";
-    private static final int MINUTE = 60;
     private static final System.Logger LOG = System.getLogger(LockManagerMonitor.class.getName());
 
     /** A counter that is rated, and how to read it from the statistics. */
@@ -51,10 +49,8 @@ public final class LockManagerMonitor implements LockManagerMXBean, AutoCloseabl
     private final MBeanServer server;
     private final ObjectName objectName;
     private final ScheduledExecutorService sampler;
-    /** Totals of each rated counter for the last MINUTE + 1 seconds, newest at {@code samples}-1; guarded by this. */
-    private final long[][] history = new long[RATED.size()][MINUTE + 1];
-    private final double[] activity = new double[RATED.size()];
-    private int samples;
+    /** Guarded by this. */
+    private final RateHistory history = new RateHistory(RATED.stream().map(Rated::name).toList());
 
     private LockManagerMonitor(LockManager manager, List<LockSpace> spaces, boolean enableClear, MBeanServer server)
             throws MalformedObjectNameException {
@@ -116,21 +112,10 @@ public final class LockManagerMonitor implements LockManagerMXBean, AutoCloseabl
         return objectName;
     }
 
-    /** Folds one second into the history and the decayed activity. */
+    /** Adds this second's totals to the history. */
     private synchronized void sample() {
         LockStatistics stats = admin.manager().statistics();
-        int slot = Math.min(samples, MINUTE);
-        for (int i = 0; i < RATED.size(); i++) {
-            long[] h = history[i];
-            if (samples > MINUTE) {
-                System.arraycopy(h, 1, h, 0, MINUTE);
-            }
-            h[slot] = RATED.get(i).reader().applyAsLong(stats);
-            if (slot > 0) {
-                activity[i] += ((h[slot] - h[slot - 1]) - activity[i]) / 8;
-            }
-        }
-        samples++;
+        history.add(RATED.stream().mapToLong(r -> r.reader().applyAsLong(stats)).toArray());
     }
 
     @Override
@@ -145,15 +130,7 @@ public final class LockManagerMonitor implements LockManagerMXBean, AutoCloseabl
 
     @Override
     public synchronized List<Rate> getRates() {
-        int newest = Math.min(samples, MINUTE + 1) - 1;
-        List<Rate> rates = new ArrayList<>(RATED.size());
-        for (int i = 0; i < RATED.size(); i++) {
-            long[] h = history[i];
-            long lastSecond = newest > 0 ? h[newest] - h[newest - 1] : 0;
-            double perSecond = newest > 0 ? (h[newest] - h[0]) / (double) newest : 0;
-            rates.add(new Rate(RATED.get(i).name(), lastSecond, perSecond, activity[i]));
-        }
-        return rates;
+        return history.rates();
     }
 
     @Override

@@ -338,7 +338,7 @@ public final class NameLocks implements AutoCloseable {
             if (e.status() == LockStatus.TIMEOUT) {
                 return null;
             }
-            throw e;
+            throw clearedMeanwhile(e);
         }
         Node node = new Node(name, parent, lock, mode);
         nodes.put(name, node);
@@ -359,7 +359,7 @@ public final class NameLocks implements AutoCloseable {
             if (e.status() == LockStatus.TIMEOUT) {
                 return false;
             }
-            throw e;
+            throw clearedMeanwhile(e);
         }
         node.mode = mode;
         return true;
@@ -419,6 +419,19 @@ public final class NameLocks implements AutoCloseable {
             node.parent.children--;
         }
         space.release(1);
+    }
+
+    /**
+     * A request that failed because an administrator cleared a lock it builds on (its parent, or
+     * the lock converted) fails as a cleared waiting request does, with CANCELLED.
+     */
+    private LockException clearedMeanwhile(LockException e) {
+        boolean lockGone = e.status() == LockStatus.PARNOTGRANT || e.status() == LockStatus.IVLOCKID;
+        if (lockGone && pruneRequested) {
+            return new LockException(LockStatus.CANCELLED, "an administrator cleared locks of process '"
+                    + owner.name() + "' while its command ran; nothing was taken");
+        }
+        return e;
     }
 
     /** A lock found gone under our feet was cleared by an administrator; anything else is rethrown. */

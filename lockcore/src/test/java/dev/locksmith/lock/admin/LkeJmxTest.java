@@ -54,7 +54,7 @@ class LkeJmxTest {
     }
 
     @Test
-    void statisticsCountRequestsAndWaits() throws Exception {
+    void statisticsCountRequestsAndLocks() throws Exception {
         register(false);
         a.lock("^A(1)");
         CompositeData stats = (CompositeData) server.getAttribute(name, "Statistics");
@@ -159,6 +159,16 @@ class LkeJmxTest {
         assertThatThrownBy(() -> LockManagerMonitor.register(server, manager, List.of(), false))
                 .isInstanceOf(LockException.class)
                 .extracting(e -> ((LockException) e).status()).isEqualTo(LockStatus.BADPARAM);
+    }
+
+    @Test
+    void managerNameThatNeedsQuotingIsQuotedInTheObjectName() throws Exception {
+        try (LockManager odd = LockManager.builder().name("a,b=c").build()) {
+            try (LockManagerMonitor quoted = LockManagerMonitor.register(server, odd, List.of(), false)) {
+                assertThat(quoted.objectName().getKeyProperty("name")).isEqualTo("\"a,b=c\"");
+                assertThat(server.getAttribute(quoted.objectName(), "Name")).isEqualTo("a,b=c");
+            }
+        }
     }
 
     private static String rootMessage(Throwable e) {

@@ -134,6 +134,17 @@ class LkeTest {
     }
 
     @Test
+    void clearOfAnIntentNodeClearsTheNamesBelowIt() throws Exception {
+        a.lockIncrement("^D(1)", "^D(2,3)", "^E");
+        LockEntry intent = only(lke.show(new ShowFilter("^D", a.owner().id(), false)).stream()
+                .filter(e -> e.name().equals("^D")).toList());
+        assertThat(lke.clearLock(capability, intent.lockId())).isEqualTo(4);
+        assertThat(a.levels()).containsOnlyKeys(MName.parse("^E"));
+        assertThat(b.lock(Duration.ZERO, "^D")).isTrue();
+        assertThat(space.used()).isEqualTo(2);
+    }
+
+    @Test
     void clearedOwnerStaysOpenAndCanLockAgain() throws Exception {
         a.lock("^A");
         lke.clearOwner(capability, a.owner().id());
