@@ -60,14 +60,14 @@ final class JmxTarget {
         } catch (MalformedURLException e) {
             throw new LkeException("BADURL", "--url '" + url + "' is not a JMX service URL: " + e.getMessage(), e);
         } catch (IOException | SecurityException e) {
-            throw new LkeException("UNREACHABLE", "cannot connect to " + describe() + ": " + e, e);
+            throw new LkeException("UNREACHABLE", "cannot connect to " + describe() + ": " + rootCause(e), e);
         }
         try {
             MBeanServerConnection server = connector.getMBeanServerConnection();
             return new Connection(connector, server, findBean(server));
         } catch (IOException e) {
             closeQuietly(connector);
-            throw new LkeException("UNREACHABLE", "lost the connection to " + describe() + ": " + e, e);
+            throw new LkeException("UNREACHABLE", "lost the connection to " + describe() + ": " + rootCause(e), e);
         } catch (RuntimeException e) {
             closeQuietly(connector);
             throw e;
@@ -135,6 +135,15 @@ final class JmxTarget {
         }
     }
 
+    /** The innermost cause, which names what actually failed (e.g. "Connection refused"). */
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
     private String describe() {
         return where.url != null ? "the JVM at " + where.url : "the JVM with pid " + where.pid;
     }
@@ -154,7 +163,7 @@ final class JmxTarget {
         } catch (JMException | RuntimeException e) {
             throw refused(operation, e);
         } catch (IOException e) {
-            throw new LkeException("UNREACHABLE", "lost the connection during " + operation + ": " + e, e);
+            throw new LkeException("UNREACHABLE", "lost the connection during " + operation + ": " + rootCause(e), e);
         }
     }
 
@@ -165,7 +174,7 @@ final class JmxTarget {
         } catch (JMException | RuntimeException e) {
             throw refused(attribute, e);
         } catch (IOException e) {
-            throw new LkeException("UNREACHABLE", "lost the connection reading " + attribute + ": " + e, e);
+            throw new LkeException("UNREACHABLE", "lost the connection reading " + attribute + ": " + rootCause(e), e);
         }
     }
 
