@@ -189,12 +189,15 @@ public final class NameLocks implements AutoCloseable {
         return names;
     }
 
-    /** Releases everything (LOCKs and ZALLOCATEs) and closes the owner. Idempotent. */
+    /**
+     * Releases everything (LOCKs and ZALLOCATEs) and closes the owner. A command waiting in
+     * another thread ends with {@link LockStatus#CANCELLED} first. Idempotent.
+     */
     @Override
     public void close() {
+        owner.close();
         command.lock();
         try {
-            owner.close();
             space.release(nodes.size());
             nodes.clear();
             space.forget(this);
@@ -434,8 +437,14 @@ public final class NameLocks implements AutoCloseable {
         return e;
     }
 
-    /** A lock found gone under our feet was cleared by an administrator; anything else is rethrown. */
+    /**
+     * A lock found gone under our feet was cleared by an administrator, or the process was closed
+     * by another thread; anything else is rethrown.
+     */
     private void requestPruneIfCleared(LockException e) {
+        if (e.status() == LockStatus.OWNERCLOSED) {
+            return; // closed under a running command: the owner's rundown released everything
+        }
         if (e.status() != LockStatus.IVLOCKID) {
             throw e;
         }

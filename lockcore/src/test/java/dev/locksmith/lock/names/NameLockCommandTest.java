@@ -220,6 +220,18 @@ class NameLockCommandTest extends NameLockTestSupport {
     }
 
     @Test
+    void closeFromAnotherThreadEndsAWaitingLockWithCancelled() throws Exception {
+        a.lock("^A");
+        b.lockIncrement("^B");
+        var waiting = inBackground(() -> outcome(b, "^A"));
+        eventuallySomethingWaits();
+        b.close();
+        assertThat(await(waiting)).isEqualTo(LockStatus.CANCELLED);
+        assertThat(canLock(c, "^B")).isTrue();
+        assertThat(space.used()).isEqualTo(1);
+    }
+
+    @Test
     void closeReleasesLocksAndZallocations() throws Exception {
         a.lockIncrement("^A(1)");
         a.zallocate("^Z");
