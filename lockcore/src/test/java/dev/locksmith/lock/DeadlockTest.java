@@ -77,6 +77,20 @@ class DeadlockTest extends LockManagerTestSupport {
     }
 
     @Test
+    void conversionsOnTwoResourcesWaitingForEachOtherAreADeadlock() {
+        LockOwner w0 = owner("w0");
+        LockOwner w2 = owner("w2");
+        Lock r0 = lock(w0, "R0", LockMode.PW);
+        Lock r0b = lock(w2, "R0", LockMode.CR);
+        Lock r1 = lock(w0, "R1", LockMode.PW);
+        Lock r1b = lock(w2, "R1", LockMode.NL);
+        var up0 = w0.convertAsync(r0, LockRequest.conversionTo(EX));
+        var up2 = w2.convertAsync(r1b, LockRequest.conversionTo(LockMode.CW));
+        assertThat(failureOf(up2)).isEqualTo(LockStatus.DEADLOCK);
+        assertThat(isDone(up0)).isFalse();
+    }
+
+    @Test
     void anOwnerWaitingForItselfIsADeadlock() {
         LockOwner a = owner("a");
         lock(a, "R", EX);

@@ -17,7 +17,8 @@ import java.util.TreeSet;
  * only, so the graph it sees may be stale. A cycle found that way is therefore verified with
  * every stripe on it held at once (taken in index order, the one place several stripe locks are
  * held): only if every edge still stands is the victim chosen — the owner with the lowest
- * deadlock priority, the youngest among equals — and its request failed. A real deadlock
+ * deadlock priority, the youngest among equals — and its request failed. A request searches
+ * again every deadlock wait for as long as it waits. A real deadlock
  * cannot dissolve while those locks are held, so a verified cycle is a deadlock and no cycle
  * loses two requests. Runs on the engine's timer thread, one search at a time.
  */
@@ -40,8 +41,12 @@ final class DeadlockDetector {
         List<Edge> cycle = new ArrayList<>();
         Set<Owner> visited = new HashSet<>();
         visited.add(start.owner);
-        boolean found = walk(start.owner, start.owner, cycle, visited) && breakCycle(cycle);
-        if (!found && pending.outcome == null) {
+        if (walk(start.owner, start.owner, cycle, visited)) {
+            breakCycle(cycle);
+        }
+        // Search again while the request waits, even after breaking a cycle through another
+        // request: grants can close a new cycle without anyone starting a new wait.
+        if (pending.outcome == null) {
             engine.scheduleDeadlockSearch(start, pending);
         }
     }
@@ -71,7 +76,7 @@ final class DeadlockDetector {
         return false;
     }
 
-    private boolean breakCycle(List<Edge> cycle) {
+    private void breakCycle(List<Edge> cycle) {
         TreeSet<Stripe> held = new TreeSet<>(Comparator.comparingInt(s -> s.index));
         for (Edge e : cycle) {
             held.add(engine.stripeOf(e.waiter));
@@ -85,7 +90,7 @@ final class DeadlockDetector {
             }
             for (Edge e : cycle) {
                 if (e.waiter.pending != e.pending || !engine.blockersOf(e.waiter).contains(e.blocker)) {
-                    return false;
+                    return;
                 }
             }
             Edge victim = cycle.get(0);
@@ -98,7 +103,6 @@ final class DeadlockDetector {
                 }
             }
             events = engine.fail(engine.stripeOf(victim.waiter), victim.waiter, LockStatus.DEADLOCK, null);
-            return true;
         } finally {
             for (int i = locked.size() - 1; i >= 0; i--) {
                 locked.get(i).unlock();
