@@ -179,6 +179,56 @@ class IndexedFileTest {
     }
 
     @Test
+    void putAllStoresNothingWhenOneRecordIsRejected() {
+        stream.put(record("CUST0002", "BLUE", "C002"));
+        List<byte[]> batch = List.of(record("CUST0001", "BLUE", "C001"), record("CUST0003", "RED.", "C003"),
+                record("CUST0002", "RED.", "C009"), record("CUST0004", "RED.", "C004"));
+        assertThatThrownBy(() -> stream.putAll(batch))
+                .isInstanceOfSatisfying(RmsException.class, e -> {
+                    assertThat(e.status()).isEqualTo(RmsStatus.DUP);
+                    assertThat(e.getMessage()).contains("record 2 of the batch");
+                });
+        assertThat(readAll(0)).containsExactly("CUST0002");
+        assertThat(readAll(1)).containsExactly("CUST0002");
+        assertThat(FileAnalyzer.analyze(file).consistent()).isTrue();
+    }
+
+    @Test
+    void failedSplittingBatchLeavesTheTreeAsItWas() {
+        List<byte[]> batch = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            batch.add(padded(String.format("K%07dCOL%dC%03d", i, i % 3, i % 1000), 30));
+        }
+        batch.add(padded("K0000000COL9C999", 30));
+        assertThatThrownBy(() -> stream.putAll(batch))
+                .isInstanceOfSatisfying(RmsException.class, e -> assertThat(e.status()).isEqualTo(RmsStatus.DUP));
+        AnalysisReport report = FileAnalyzer.analyze(file);
+        assertThat(report.recordCount()).isZero();
+        assertThat(report.structures().get(0).depth()).isEqualTo(1);
+        stream.putAll(batch.subList(0, 500));
+        assertThat(FileAnalyzer.analyze(file).recordCount()).isEqualTo(500);
+    }
+
+    @Test
+    void findReturnsTheRfaAndMakesTheRecordCurrent() {
+        Rfa stored = stream.put(record("CUST0001", "BLUE", "C001"));
+        assertThat(stream.find(2, ascii("C001"), KeyMatch.EQ)).isEqualTo(stored);
+        stream.delete();
+        assertThat(readAll(0)).isEmpty();
+    }
+
+    @Test
+    void flushedRecordsAreInTheFileOnDisk() throws java.io.IOException {
+        stream.put(record("CUST0001", "BLUE", "C001"));
+        stream.flush();
+        // a copy of the open file is what a crash would leave behind
+        Path copy = java.nio.file.Files.copy(dir.resolve("indexed.rms"), dir.resolve("copy.rms"));
+        try (RmsFile crashed = RmsFile.open(copy)) {
+            assertThat(text(crashed.stream().get(0, ascii("CUST0001")))).startsWith("CUST0001BLUE");
+        }
+    }
+
+    @Test
     void putOrUpdateStoresANewRecord() {
         Rfa rfa = stream.putOrUpdate(record("CUST0001", "BLUE", "C001"));
         assertThat(text(stream.get(rfa))).startsWith("CUST0001BLUE");
