@@ -109,7 +109,7 @@ final class Engine {
      * A new request for {@code lock}. Returns null if the request ended at once (granted, or
      * NOTQUEUED / TIMEOUT; see the lock's status), otherwise the pending wait.
      */
-    Pending enqueue(LockBlock lock, LockRequest request, Namespace namespace, Resource parent,
+    Pending enqueue(LockBlock lock, LockMode mode, int flags, long timeoutNanos, Namespace namespace, Resource parent,
                     String name, byte[] utf8, int nameHash, Thread waiter) {
         int hash = Resource.hash(namespace, parent, nameHash);
         Stripe s = stripes[hash & STRIPE_MASK];
@@ -117,35 +117,40 @@ final class Engine {
         s.lock();
         try {
             checkRunning();
-            Resource r = s.find(namespace, parent, name, utf8, hash);
-            if (r == null) {
-                r = new Resource(namespace, parent, Names.bytes(name, utf8), hash, nowSecond);
-                s.add(r);
-            }
+            Resource r = s.acquire(namespace, parent, name, utf8, hash, nowSecond);
             lock.resource = r;
+            lock.owner.push(lock);
+            if (lock.owner.closed) {
+                // The owner's rundown may have walked its list before this lock was on it.
+                lock.status(LockStatus.OWNERCLOSED);
+                kill(lock);
+                if (r.isUnused()) {
+                    s.release(r);
+                }
+                return null;
+            }
             s.newRequests++;
             s.locks++;
-            r.root().countRequest(nowSecond);
-            LockMode mode = request.mode();
+            countRequest(r);
             lock.requested = (byte) mode.ordinal();
-            if (request.has(LockFlag.EXPEDITE)
+            if (has(flags, LockFlag.EXPEDITE)
                     || (r.converting == null && r.waiting == null && r.compatibleWithGranted(mode, null))) {
                 grant(s, r, lock, mode, LockStatus.SYNCH);
                 r.append(Resource.GRANTED, lock);
                 return null;
             }
-            if (request.has(LockFlag.NOQUEUE) || request.timeoutNanos() == 0) {
-                lock.status(refuse(s, request));
+            if (has(flags, LockFlag.NOQUEUE) || timeoutNanos == 0) {
+                lock.status(refuse(s, flags));
                 lock.requested = LockBlock.NO_MODE;
-                lock.dead = true;
+                kill(lock);
                 s.locks--;
                 if (r.isUnused()) {
-                    s.remove(r);
+                    s.release(r);
                 }
                 return null;
             }
             r.append(Resource.WAITING, lock);
-            Pending p = startWait(s, lock, false, waiter, request.timeoutNanos());
+            Pending p = startWait(s, lock, false, waiter, timeoutNanos);
             events = blockingFor(s, r, lock, null);
             return p;
         } finally {
@@ -177,7 +182,7 @@ final class Engine {
                 lock.blockingHandler = request.blockingHandler();
             }
             s.conversions++;
-            r.root().countRequest(nowSecond);
+            countRequest(r);
             boolean behindOthers = request.has(LockFlag.QUECVT) && r.converting != null;
             if (!behindOthers && r.compatibleWithGranted(mode, lock) && !holdsBack(r, lock, mode)) {
                 grant(s, r, lock, mode, LockStatus.SYNCH);
@@ -187,7 +192,7 @@ final class Engine {
                 return null;
             }
             if (request.has(LockFlag.NOQUEUE) || request.timeoutNanos() == 0) {
-                lock.status(refuse(s, request));
+                lock.status(refuse(s, request.flagBits()));
                 return null;
             }
             r.unlink(lock);
@@ -212,9 +217,10 @@ final class Engine {
         s.lock();
         try {
             checkLive(lock);
-            if (lock.subLocks > 0) {
+            int subLocks = lock.subLocks();
+            if (subLocks > 0) {
                 throw new LockException(LockStatus.SUBLOCKS, "lock " + lock.id() + " on '" + lock.resourceName()
-                        + "' has " + lock.subLocks + " sublock(s); dequeue them first (dequeueSublocks)");
+                        + "' has " + subLocks + " sublock(s); dequeue them first (dequeueSublocks)");
             }
             boolean writes = valueLength > 0 && lock.granted >= PW;
             if (writes && (lock.lksb == null || lock.lksb.length != valueLength)) {
@@ -232,21 +238,42 @@ final class Engine {
                     r.invalidateValue();
                 }
                 r.unlink(lock);
-                lock.dead = true;
+                kill(lock);
                 lock.granted = LockBlock.NO_MODE;
                 lock.requested = LockBlock.NO_MODE;
                 s.locks--;
                 s.dequeues++;
-                events = Events.dead(events, lock);
             }
             events = reexamine(s, r, events);
             if (r.isUnused()) {
-                s.remove(r);
+                s.release(r);
             }
         } finally {
             s.unlock();
             dispatch(events);
         }
+    }
+
+    /** As {@link #dequeue} without a value block, but false instead of IVLOCKID when the lock is already dead. */
+    boolean dequeueIfLive(LockBlock lock, boolean abnormal) {
+        try {
+            dequeue(lock, 0, abnormal);
+            return true;
+        } catch (LockException e) {
+            if (e.status() == LockStatus.IVLOCKID && lock.dead) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** The lock has left every queue for good: its parent loses a sublock, its owner's list a live entry. */
+    private static void kill(LockBlock lock) {
+        lock.dead = true;
+        if (lock.parent != null) {
+            lock.parent.releaseSubLock();
+        }
+        lock.owner.noteDeath();
     }
 
     /**
@@ -281,7 +308,7 @@ final class Engine {
         events = endPending(s, lock, status, events);
         events = reexamine(s, r, events);
         if (r.isUnused()) {
-            s.remove(r);
+            s.release(r);
         }
         return events;
     }
@@ -295,7 +322,7 @@ final class Engine {
                 throw new LockException(LockStatus.PARNOTGRANT, "parent lock " + parent.id() + " on '"
                         + parent.resourceName() + "' is " + (parent.dead ? "dequeued" : "not granted"));
             }
-            parent.subLocks++;
+            parent.addSubLock();
         } finally {
             s.unlock();
         }
@@ -343,10 +370,9 @@ final class Engine {
             r.append(Resource.GRANTED, lock);
             lock.requested = lock.granted;
         } else {
-            lock.dead = true;
+            kill(lock);
             lock.requested = LockBlock.NO_MODE;
             s.locks--;
-            events = Events.dead(events, lock);
         }
         lock.status(status);
         p.outcome = status;
@@ -476,8 +502,17 @@ final class Engine {
         }
     }
 
-    private static LockStatus refuse(Stripe s, LockRequest request) {
-        if (request.has(LockFlag.NOQUEUE)) {
+    private void countRequest(Resource r) {
+        Resource root = r.root();
+        root.countRequest(nowSecond, root == r);
+    }
+
+    static boolean has(int flags, LockFlag flag) {
+        return (flags & (1 << flag.ordinal())) != 0;
+    }
+
+    private static LockStatus refuse(Stripe s, int flags) {
+        if (has(flags, LockFlag.NOQUEUE)) {
             s.notQueued++;
             return LockStatus.NOTQUEUED;
         }
@@ -502,9 +537,6 @@ final class Engine {
                 LockStatus outcome = p.outcome;
                 deliver(() -> complete(future, lock, outcome, p.conversion));
             }
-        }
-        for (int i = 0; i < events.deadCount; i++) {
-            events.dead[i].owner.forget(events.dead[i]);
         }
         for (int i = 0; i < events.blockingCount; i++) {
             LockBlock lock = events.blocking[i];
@@ -685,7 +717,7 @@ final class Engine {
             s.lock();
             try {
                 Resource r = s.find(namespace, parent, name, utf8, hash);
-                if (r == null) {
+                if (r == null || r.isUnused()) {
                     return Optional.empty();
                 }
                 if (i == path.size() - 1) {
@@ -781,7 +813,7 @@ final class Engine {
                     Resource r = l.resource;
                     events = endPending(s, l, LockStatus.SHUTDOWN, events);
                     if (r.isUnused()) {
-                        s.remove(r);
+                        s.release(r);
                     }
                 }
             } finally {

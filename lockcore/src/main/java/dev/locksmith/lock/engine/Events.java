@@ -4,25 +4,24 @@ import dev.locksmith.lock.LockMode;
 
 /**
  * What an engine operation must tell others once it has released its stripe locks: requests
- * that ended, blocking callbacks to deliver, and locks that died and must leave their owner's
- * list. Collected under the lock, delivered by {@link Engine#dispatch} after it. Created only
+ * that ended and blocking callbacks to deliver. Collected under the lock, delivered by {@link Engine#dispatch} after it. Created only
  * when there is something to tell, so an uncontended request allocates none.
  */
 final class Events {
-    LockBlock[] ended = new LockBlock[4];
-    Pending[] endedPending = new Pending[4];
+    LockBlock[] ended;
+    Pending[] endedPending;
     int endedCount;
 
     LockBlock[] blocking;
     LockMode[] blockedModes;
     int blockingCount;
 
-    LockBlock[] dead;
-    int deadCount;
-
     static Events ended(Events events, LockBlock lock, Pending pending) {
         Events e = events == null ? new Events() : events;
-        if (e.endedCount == e.ended.length) {
+        if (e.ended == null) {
+            e.ended = new LockBlock[4];
+            e.endedPending = new Pending[4];
+        } else if (e.endedCount == e.ended.length) {
             e.ended = java.util.Arrays.copyOf(e.ended, e.endedCount * 2);
             e.endedPending = java.util.Arrays.copyOf(e.endedPending, e.endedCount * 2);
         }
@@ -42,17 +41,6 @@ final class Events {
         }
         e.blocking[e.blockingCount] = lock;
         e.blockedModes[e.blockingCount++] = blockedMode;
-        return e;
-    }
-
-    static Events dead(Events events, LockBlock lock) {
-        Events e = events == null ? new Events() : events;
-        if (e.dead == null) {
-            e.dead = new LockBlock[4];
-        } else if (e.deadCount == e.dead.length) {
-            e.dead = java.util.Arrays.copyOf(e.dead, e.deadCount * 2);
-        }
-        e.dead[e.deadCount++] = lock;
         return e;
     }
 }

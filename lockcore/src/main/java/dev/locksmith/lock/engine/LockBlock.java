@@ -16,7 +16,7 @@ import java.util.Optional;
 /**
  * The engine's lock block and the caller's {@link Lock} handle in one object, so a granted lock
  * costs one allocation. Queue and state fields are guarded by the lock of the stripe of
- * {@link #resource}; the owner-list links by the owner's monitor. Modes are stored as ordinals
+ * {@link #resource}; the owner-list link belongs to {@link Owner}'s lock-free list. Modes are stored as ordinals
  * (-1 = none) and flags as a byte to keep the block small (seed 000: locks are many).
  */
 public final class LockBlock implements Lock {
@@ -29,10 +29,13 @@ public final class LockBlock implements Lock {
 
     private static final LockStatus[] STATUSES = LockStatus.values();
     private static final VarHandle ID;
+    private static final VarHandle SUBLOCKS;
 
     static {
         try {
-            ID = MethodHandles.lookup().findVarHandle(LockBlock.class, "id", long.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            ID = lookup.findVarHandle(LockBlock.class, "id", long.class);
+            SUBLOCKS = lookup.findVarHandle(LockBlock.class, "subLocks", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -48,7 +51,7 @@ public final class LockBlock implements Lock {
 
     LockBlock qPrev;
     LockBlock qNext;
-    LockBlock oPrev;
+    /** Next (older) lock in the owner's list. */
     LockBlock oNext;
 
     byte granted = NO_MODE;
@@ -58,14 +61,15 @@ public final class LockBlock implements Lock {
     byte highBast = NO_MODE;
     byte flags;
     private byte status = (byte) LockStatus.NORMAL.ordinal();
-    /** Set when the lock has left every queue for good. */
+    /** Set, under the stripe, when the lock has left every queue for good; read racily by the owner's list. */
     boolean dead;
 
     long fence;
     byte[] lksb;
     BlockingHandler blockingHandler;
     Pending pending;
-    int subLocks;
+    /** Live sublocks: counted up under this lock's stripe, down from the sublock's stripe. */
+    private volatile int subLocks;
 
     LockBlock(Owner owner, LockBlock parent) {
         this.owner = owner;
@@ -87,6 +91,18 @@ public final class LockBlock implements Lock {
             bits |= F_NODLCKBLK;
         }
         return bits;
+    }
+
+    void addSubLock() {
+        SUBLOCKS.getAndAdd(this, 1);
+    }
+
+    void releaseSubLock() {
+        SUBLOCKS.getAndAdd(this, -1);
+    }
+
+    int subLocks() {
+        return subLocks;
     }
 
     LockStatus statusValue() {

@@ -20,13 +20,25 @@ import java.util.function.Consumer;
 
 /**
  * A lock owner. Requests are checked here, before anything changes, then made on the
- * {@link Engine} while holding this owner's monitor, which also guards the owner's list of
- * locks and its locks' sublock counts; so a rundown never races a request of the same owner.
- * The monitor is held only while the engine works, never while a request waits. Lock order:
- * owner monitor, then stripe lock; the engine never takes an owner's monitor holding a stripe.
+ * {@link Engine}; a request takes no lock of the owner's, only its resource's stripe.
+ *
+ * <p>The owner's locks are a lock-free list, newest first: the engine pushes a new lock with
+ * one CAS while it holds the lock's stripe, a lock that dies is only marked dead, and dead
+ * entries are unlinked by {@link #compact()} once they outnumber the live ones, so the list
+ * costs amortized constant time. Pushers touch only the head; the one compactor at a time
+ * (under the owner's monitor) touches only links behind it, so a reader walking from the head
+ * always sees a well-formed list.
+ *
+ * <p>Rundown and a racing request meet Dekker-style: the engine pushes the new lock and then
+ * reads {@code closed}; {@link #close()} writes {@code closed} and then walks the list. At
+ * least one of them sees the other, so every lock is either refused with OWNERCLOSED or run
+ * down. The monitor guards only the slow paths: rundown, DEQALL, administrative clear and
+ * compaction. Lock order: owner monitor, then stripe lock; the engine never takes an owner's
+ * monitor.
  */
 final class Owner implements LockOwner {
     private static final System.Logger LOG = System.getLogger(Owner.class.getName());
+    private static final int SPINS_BEFORE_PARK = Runtime.getRuntime().availableProcessors() > 1 ? 256 : 0;
     final Engine engine;
     private final String name;
     private final int group;
@@ -38,9 +50,23 @@ final class Owner implements LockOwner {
     private final Consumer<Owner> onClose;
     private final List<ClearListener> clearListeners = new CopyOnWriteArrayList<>();
 
-    /** Head of the circular list of this owner's live locks (linked through oPrev/oNext). */
-    private LockBlock head;
-    private volatile boolean closed;
+    private static final java.lang.invoke.VarHandle HEAD;
+
+    static {
+        try {
+            HEAD = java.lang.invoke.MethodHandles.lookup().findVarHandle(Owner.class, "head", LockBlock.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Newest lock of the list linked through {@link LockBlock#oNext}; dead entries included until compacted. */
+    private volatile LockBlock head;
+    volatile boolean closed;
+    /** Deaths since the owner was made: a heuristic for compaction, so racy increments do. */
+    private int deaths;
+    private int deathsAtCompaction;
+    private int liveAtCompaction;
 
     Owner(Engine engine, String name, int group, int deadlockPriority, long sequence, Consumer<Owner> onClose) {
         this.engine = engine;
@@ -89,6 +115,17 @@ final class Owner implements LockOwner {
         return p == null ? result(lock, lock.statusValue(), false) : await(lock, p, false);
     }
 
+    /** The plain request (no flags, parent, timeout or handler) without building a {@link LockRequest}. */
+    @Override
+    public Lock enqueue(String name, LockMode mode) throws InterruptedException {
+        if (mode == null) {
+            throw new LockException(LockStatus.IVMODE, "mode must not be null");
+        }
+        LockBlock lock = new LockBlock(this, null);
+        Pending p = submit(lock, name, mode, 0, -1, Thread.currentThread());
+        return p == null ? result(lock, lock.statusValue(), false) : await(lock, p, false);
+    }
+
     @Override
     public Lock enqueueAsync(LockRequest request) {
         LockBlock lock = newLock(request);
@@ -117,6 +154,14 @@ final class Owner implements LockOwner {
         return p.future;
     }
 
+    /** Dequeues writing no value block, without the varargs array of {@link #dequeue(Lock, LockFlag...)}. */
+    @Override
+    public void dequeue(Lock lock) {
+        LockBlock block = ownLock(lock);
+        checkOpen();
+        engine.dequeue(block, 0, false);
+    }
+
     @Override
     public void dequeue(Lock lock, LockFlag... flags) {
         LockBlock block = ownLock(lock);
@@ -132,10 +177,8 @@ final class Owner implements LockOwner {
                         "flags: a dequeue takes only VALBLK or XVALBLK, not " + f);
             }
         }
-        synchronized (this) {
-            checkOpen();
-            engine.dequeue(block, valueLength, false);
-        }
+        checkOpen();
+        engine.dequeue(block, valueLength, false);
     }
 
     @Override
@@ -147,7 +190,7 @@ final class Owner implements LockOwner {
                 throw new LockException(LockStatus.IVLOCKID, "lock " + block.id() + " is already dequeued");
             }
             for (LockBlock l : deepestFirst(descendantsOf(block))) {
-                engine.dequeue(l, 0, false);
+                engine.dequeueIfLive(l, false);
             }
         }
     }
@@ -163,16 +206,14 @@ final class Owner implements LockOwner {
     @Override
     public boolean cancel(Lock lock) {
         LockBlock block = ownLock(lock);
-        synchronized (this) {
-            if (block.dead) {
-                throw new LockException(LockStatus.IVLOCKID, "lock " + block.id() + " is already dequeued");
-            }
-            return engine.endIfPending(block, null, LockStatus.CANCELLED);
+        if (block.dead) {
+            throw new LockException(LockStatus.IVLOCKID, "lock " + block.id() + " is already dequeued");
         }
+        return engine.endIfPending(block, null, LockStatus.CANCELLED);
     }
 
     @Override
-    public synchronized List<Lock> locks() {
+    public List<Lock> locks() {
         return new ArrayList<>(linked());
     }
 
@@ -203,7 +244,7 @@ final class Owner implements LockOwner {
     // ---- administrative clear (LKE CLEAR) ----------------------------------------------------------
 
     /** The live lock of this owner with {@code id}, or null. */
-    synchronized LockBlock find(long id) {
+    LockBlock find(long id) {
         for (LockBlock l : linked()) {
             if (!l.dead && l.id() == id) {
                 return l;
@@ -226,16 +267,9 @@ final class Owner implements LockOwner {
                 victims.add(target);
             }
             for (LockBlock l : deepestFirst(victims)) {
-                if (!l.dead && !engine.isShutdown()) {
-                    try {
-                        engine.dequeue(l, 0, true);
-                        cleared.add(l);
-                    } catch (LockException e) {
-                        if (e.status() != LockStatus.IVLOCKID) {
-                            throw e;
-                        }
-                        // its waiting request ended (timeout, deadlock) just now: nothing to clear
-                    }
+                // a lock whose waiting request ended just now (timeout, deadlock) has nothing to clear
+                if (!engine.isShutdown() && engine.dequeueIfLive(l, true)) {
+                    cleared.add(l);
                 }
             }
         }
@@ -251,11 +285,23 @@ final class Owner implements LockOwner {
         return cleared.size();
     }
 
+    /**
+     * Dequeues every live lock, sublocks first. Requests racing a close refuse themselves, but
+     * a sublock made just before may still hold its parent; so repeat until nothing is left.
+     */
     private void rundown(boolean abnormal) {
-        for (LockBlock l : deepestFirst(linked())) {
-            if (!l.dead && !engine.isShutdown()) {
-                engine.dequeue(l, 0, abnormal);
+        List<LockBlock> live;
+        while (!engine.isShutdown() && !(live = linked()).isEmpty()) {
+            for (LockBlock l : deepestFirst(live)) {
+                try {
+                    engine.dequeueIfLive(l, abnormal);
+                } catch (LockException e) {
+                    if (e.status() != LockStatus.SUBLOCKS) {
+                        throw e;
+                    }
+                }
             }
+            compact();
         }
     }
 
@@ -270,91 +316,95 @@ final class Owner implements LockOwner {
     }
 
     private Pending submitNew(LockBlock lock, LockRequest request, Thread waiter) {
-        String resourceName = request.name();
+        return submit(lock, request.name(), request.mode(), request.flagBits(), request.timeoutNanos(), waiter);
+    }
+
+    private Pending submit(LockBlock lock, String resourceName, LockMode mode, int flags, long timeoutNanos, Thread waiter) {
         byte[] utf8 = Names.encodeIfNotAscii(resourceName);
         int nameHash = Names.hash(resourceName, utf8);
-        synchronized (this) {
-            checkOpen();
-            LockBlock parent = lock.parent;
-            Namespace space;
-            Resource parentResource = null;
-            if (parent != null) {
-                engine.addSubLock(parent);
-                parentResource = parent.resource;
-                space = parentResource.namespace;
-            } else {
-                space = request.has(LockFlag.SYSTEM) ? Namespace.SYSTEM
-                        : request.has(LockFlag.LOCAL) ? Namespace.LOCAL : groupSpace;
-            }
-            link(lock);
-            Pending p = null;
-            try {
-                p = engine.enqueue(lock, request, space, parentResource, resourceName, utf8, nameHash, waiter);
-            } finally {
-                if (p == null && (lock.dead || lock.resource == null)) {
-                    forget(lock);
-                }
-            }
-            return p;
+        checkOpen();
+        LockBlock parent = lock.parent;
+        Namespace space;
+        Resource parentResource = null;
+        if (parent != null) {
+            engine.addSubLock(parent);
+            parentResource = parent.resource;
+            space = parentResource.namespace;
+        } else {
+            space = Engine.has(flags, LockFlag.SYSTEM) ? Namespace.SYSTEM
+                    : Engine.has(flags, LockFlag.LOCAL) ? Namespace.LOCAL : groupSpace;
         }
+        Pending p;
+        try {
+            p = engine.enqueue(lock, mode, flags, timeoutNanos, space, parentResource, resourceName, utf8, nameHash, waiter);
+        } catch (RuntimeException e) {
+            if (parent != null && lock.resource == null) {
+                parent.releaseSubLock();
+            }
+            throw e;
+        }
+        if (deaths - deathsAtCompaction > Math.max(32, liveAtCompaction)) {
+            compact();
+        }
+        return p;
     }
 
     private Pending submitConversion(LockBlock lock, LockRequest request, Thread waiter) {
-        synchronized (this) {
-            checkOpen();
-            return engine.convert(lock, request, waiter);
-        }
+        checkOpen();
+        return engine.convert(lock, request, waiter);
     }
 
-    /** Removes a dead lock from this owner's list and its parent's sublock count; idempotent. */
-    synchronized void forget(LockBlock lock) {
-        if (lock.oNext == null) {
-            return;
+    /** Adds a new lock at the head of the list; called by the engine under the lock's stripe. */
+    void push(LockBlock lock) {
+        LockBlock h;
+        do {
+            h = head;
+            lock.oNext = h;
+        } while (!HEAD.compareAndSet(this, h, lock));
+    }
+
+    /** Notes that one of this owner's locks died (it stays listed until compaction). */
+    void noteDeath() {
+        deaths++;
+    }
+
+    /** Unlinks dead entries; one compactor at a time, concurrent pushers and readers welcome. */
+    synchronized void compact() {
+        int live = 0;
+        LockBlock h = head;
+        while (h != null && h.dead && HEAD.compareAndSet(this, h, h.oNext)) {
+            h = head;
         }
-        if (lock.oNext == lock) {
-            head = null;
-        } else {
-            lock.oPrev.oNext = lock.oNext;
-            lock.oNext.oPrev = lock.oPrev;
-            if (head == lock) {
-                head = lock.oNext;
+        if (h != null) {
+            live = h.dead ? 0 : 1;
+            LockBlock prev = h;
+            for (LockBlock n = h.oNext; n != null; n = n.oNext) {
+                if (n.dead) {
+                    prev.oNext = n.oNext;
+                } else {
+                    prev = n;
+                    live++;
+                }
             }
         }
-        lock.oNext = null;
-        lock.oPrev = null;
-        if (lock.parent != null) {
-            lock.parent.subLocks--;
-        }
+        deathsAtCompaction = deaths;
+        liveAtCompaction = live;
     }
 
-    private void link(LockBlock lock) {
-        if (head == null) {
-            lock.oNext = lock;
-            lock.oPrev = lock;
-            head = lock;
-        } else {
-            LockBlock tail = head.oPrev;
-            lock.oPrev = tail;
-            lock.oNext = head;
-            tail.oNext = lock;
-            head.oPrev = lock;
-        }
-    }
-
+    /** The live locks, oldest first. */
     private List<LockBlock> linked() {
         List<LockBlock> list = new ArrayList<>();
-        LockBlock l = head;
-        if (l != null) {
-            do {
+        for (LockBlock l = head; l != null; l = l.oNext) {
+            if (!l.dead) {
                 list.add(l);
-                l = l.oNext;
-            } while (l != head);
+            }
         }
+        java.util.Collections.reverse(list);
         return list;
     }
 
     /** This owner's locks with a pending request, for the deadlock detector. */
-    synchronized List<LockBlock> pendingLocks() {
+    List<LockBlock> pendingLocks() {
         List<LockBlock> list = new ArrayList<>();
         for (LockBlock l : linked()) {
             if (l.pending != null) {
@@ -387,13 +437,18 @@ final class Owner implements LockOwner {
     private Lock await(LockBlock lock, Pending p, boolean conversion) throws InterruptedException {
         boolean interrupted = false;
         LockStatus outcome;
+        int spins = 0;
         while ((outcome = p.outcome) == null) {
+            // Most waits on a busy resource end within microseconds: spin a little before
+            // paying for a park and the unpark that wakes it.
+            if (spins < SPINS_BEFORE_PARK) {
+                spins++;
+                Thread.onSpinWait();
+                continue;
+            }
             LockSupport.park(this);
             if (Thread.interrupted()) {
-                boolean cancelled;
-                synchronized (this) {
-                    cancelled = engine.endIfPending(lock, p, LockStatus.CANCELLED);
-                }
+                boolean cancelled = engine.endIfPending(lock, p, LockStatus.CANCELLED);
                 if (cancelled) {
                     throw new InterruptedException("interrupted while waiting for " + describe(lock, conversion)
                             + "; the request was cancelled");

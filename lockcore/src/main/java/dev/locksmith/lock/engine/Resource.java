@@ -15,8 +15,9 @@ import java.util.List;
  * {@link Engine}. Queues are circular doubly-linked lists threaded through {@link LockBlock}s,
  * so a lock costs no queue node and leaves any queue in constant time.
  *
- * <p>Activity (seed 002) is counted on the tree's root by every request in the tree, from any
- * stripe, so those three fields are updated atomically; each second's count is folded into the
+ * <p>Activity (seed 002) is counted on the tree's root by every request in the tree: requests
+ * on the root with a plain increment under its stripe, requests on sublocks (under other
+ * stripes) atomically. The counts are cumulative; each second's difference is folded into the
  * smoothed figure lazily, by the first request of a new second or by a reader.
  */
 final class Resource {
@@ -33,6 +34,9 @@ final class Resource {
     final int hash;
     /** Next resource in the same hash bucket. */
     Resource next;
+    /** Next resource in the stripe's cache of unused resources, while {@link #listedUnused}. */
+    Resource nextUnused;
+    boolean listedUnused;
 
     LockBlock granted;
     LockBlock converting;
@@ -41,7 +45,12 @@ final class Resource {
     private byte[] value;
     private byte valueFlags;
 
-    private volatile int opsThisSecond;
+    /** Requests on this (root) resource itself: guarded by its stripe, cumulative. */
+    private int ownRequests;
+    /** Requests on sublocks of this tree, made under other stripes: atomic, cumulative. */
+    private volatile int subRequests;
+    /** ownRequests + subRequests when activity was last folded. */
+    private int folded;
     private volatile int activitySecond;
     private volatile float activity;
 
@@ -54,7 +63,7 @@ final class Resource {
     }
 
     static int hash(Namespace namespace, Resource parent, int nameHash) {
-        int scope = parent != null ? parent.hash : namespace.hashCode();
+        int scope = parent != null ? parent.hash : 31 * namespace.group() + namespace.kind().ordinal();
         int h = nameHash * 0x9E3779B1 + scope;
         return h ^ (h >>> 16);
     }
@@ -197,6 +206,12 @@ final class Resource {
         valueFlags = lksb.length == SHORT_VALUE_BLOCK ? VALUE_SHORT : 0;
     }
 
+    /** The last lock went: the value block goes with it, as it would with the resource. */
+    void resetValue() {
+        value = null;
+        valueFlags = 0;
+    }
+
     /** A PW/EX holder was lost without writing: readers get VALNOTVALID until the next write. */
     void invalidateValue() {
         valueFlags |= VALUE_NOT_VALID;
@@ -212,33 +227,42 @@ final class Resource {
 
     // ---- activity (roots only) ------------------------------------------------------------
 
-    private static final VarHandle OPS;
+    private static final VarHandle SUB;
     private static final VarHandle SECOND;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            OPS = lookup.findVarHandle(Resource.class, "opsThisSecond", int.class);
+            SUB = lookup.findVarHandle(Resource.class, "subRequests", int.class);
             SECOND = lookup.findVarHandle(Resource.class, "activitySecond", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** Counts one request against this tree root. */
-    void countRequest(int nowSecond) {
+    /**
+     * Counts one request against this tree root: {@code own} when the request is on the root
+     * itself (the caller holds the root's stripe, so a plain increment does), otherwise on a
+     * sublock under another stripe. The first request of a new second folds the last one in.
+     */
+    void countRequest(int nowSecond, boolean own) {
+        if (own) {
+            ownRequests++;
+        } else {
+            SUB.getAndAdd(this, 1);
+        }
         int second = activitySecond;
         if (second != nowSecond && SECOND.compareAndSet(this, second, nowSecond)) {
-            int ops = (int) OPS.getAndSet(this, 0);
-            activity = Activity.fold(activity, ops, nowSecond - second);
+            int total = ownRequests + subRequests;
+            activity = Activity.fold(activity, total - folded, nowSecond - second);
+            folded = total;
         }
-        OPS.getAndAdd(this, 1);
     }
 
     /** The smoothed requests per second as of {@code nowSecond}, without changing anything. */
     double activity(int nowSecond) {
         int second = activitySecond;
         float a = activity;
-        return second == nowSecond ? a : Activity.fold(a, opsThisSecond, nowSecond - second);
+        return second == nowSecond ? a : Activity.fold(a, ownRequests + subRequests - folded, nowSecond - second);
     }
 }

@@ -8,15 +8,31 @@ import java.util.concurrent.locks.ReentrantLock;
  * those resources, their queues and their locks. A request holds exactly one stripe lock at a
  * time; only the deadlock detector holds several, always taken in index order.
  *
+ * <p>A resource whose last lock goes is released to a small per-stripe cache of unused
+ * resources instead of being deleted at once (VMS keeps freed resource blocks on a lookaside
+ * list for the same reason): a name locked again soon costs no allocation and no rehash. It
+ * is invisible while unused — its value block is already reset, it is not counted and not
+ * shown — and the oldest is deleted once more than {@value #UNUSED_CAPACITY} wait, so the
+ * table never holds more than that many resources without locks.
+ *
  * <p>Counters live here too, guarded by the same lock, so counting costs no atomic operation;
  * readers sum them stripe by stripe.
  */
 final class Stripe extends ReentrantLock {
     private static final long serialVersionUID = 1L;
 
+    static final int UNUSED_CAPACITY = 8;
+
     final int index;
     private Resource[] table = new Resource[8];
+    /** Resources in the table, used or not. */
+    private int entries;
+    /** Resources with at least one lock. */
     int resources;
+    /** Oldest and newest released resources, linked through {@link Resource#nextUnused}. */
+    private Resource unusedHead;
+    private Resource unusedTail;
+    private int unusedListed;
     int locks;
     /** Fencing tokens: per stripe, so a resource's tokens keep growing even if it is deleted and made again. */
     long fenceSeq;
@@ -35,10 +51,56 @@ final class Stripe extends ReentrantLock {
         this.index = index;
     }
 
+    /**
+     * The resource for a request: found in use, revived from the unused cache, or made. The
+     * caller holds this stripe and gives the resource a lock before releasing it.
+     */
+    Resource acquire(Namespace namespace, Resource parent, String name, byte[] utf8, int hash, int nowSecond) {
+        Resource r = find(namespace, parent, name, utf8, hash);
+        if (r == null) {
+            r = new Resource(namespace, parent, Names.bytes(name, utf8), hash, nowSecond);
+            add(r);
+            resources++;
+        } else if (r.isUnused()) {
+            resources++;
+        }
+        return r;
+    }
+
+    /** Called when {@code r} has lost its last lock: caches it, deleting the oldest unused resource if too many wait. */
+    void release(Resource r) {
+        resources--;
+        r.resetValue();
+        if (!r.listedUnused) {
+            r.listedUnused = true;
+            if (unusedTail == null) {
+                unusedHead = r;
+            } else {
+                unusedTail.nextUnused = r;
+            }
+            unusedTail = r;
+            unusedListed++;
+        }
+        while (unusedListed > UNUSED_CAPACITY) {
+            Resource oldest = unusedHead;
+            unusedHead = oldest.nextUnused;
+            if (unusedHead == null) {
+                unusedTail = null;
+            }
+            oldest.nextUnused = null;
+            oldest.listedUnused = false;
+            unusedListed--;
+            if (oldest.isUnused()) {
+                remove(oldest);
+            }
+        }
+    }
+
+    /** Finds a resource in the table, used or not. */
     Resource find(Namespace namespace, Resource parent, String name, byte[] utf8, int hash) {
         Resource[] t = table;
         for (Resource r = t[(hash >>> Engine.STRIPE_BITS) & (t.length - 1)]; r != null; r = r.next) {
-            if (r.hash == hash && r.parent == parent && (parent != null || r.namespace.equals(namespace))
+            if (r.hash == hash && r.parent == parent && (parent != null || r.namespace == namespace || r.namespace.equals(namespace))
                     && Names.matches(r.name, name, utf8)) {
                 return r;
             }
@@ -46,18 +108,18 @@ final class Stripe extends ReentrantLock {
         return null;
     }
 
-    void add(Resource r) {
-        if (resources >= table.length - (table.length >>> 2)) {
+    private void add(Resource r) {
+        if (entries >= table.length - (table.length >>> 2)) {
             grow();
         }
         Resource[] t = table;
         int i = (r.hash >>> Engine.STRIPE_BITS) & (t.length - 1);
         r.next = t[i];
         t[i] = r;
-        resources++;
+        entries++;
     }
 
-    void remove(Resource r) {
+    private void remove(Resource r) {
         Resource[] t = table;
         int i = (r.hash >>> Engine.STRIPE_BITS) & (t.length - 1);
         Resource prev = null;
@@ -69,7 +131,7 @@ final class Stripe extends ReentrantLock {
                     prev.next = x.next;
                 }
                 x.next = null;
-                resources--;
+                entries--;
                 return;
             }
         }
@@ -90,11 +152,13 @@ final class Stripe extends ReentrantLock {
         table = t;
     }
 
-    /** Calls {@code visitor} for every resource; the caller holds this stripe's lock. */
+    /** Calls {@code visitor} for every resource in use; the caller holds this stripe's lock. */
     void forEach(java.util.function.Consumer<Resource> visitor) {
         for (Resource head : table) {
             for (Resource r = head; r != null; r = r.next) {
-                visitor.accept(r);
+                if (!r.isUnused()) {
+                    visitor.accept(r);
+                }
             }
         }
     }
