@@ -152,6 +152,11 @@ final class Stripe extends ReentrantLock {
         table = t;
     }
 
+    /** Resources in the table, in use or cached unused; the cache's bound keeps this near {@link #resources}. */
+    int entries() {
+        return entries;
+    }
+
     /** Calls {@code visitor} for every resource in use; the caller holds this stripe's lock. */
     void forEach(java.util.function.Consumer<Resource> visitor) {
         for (Resource head : table) {
