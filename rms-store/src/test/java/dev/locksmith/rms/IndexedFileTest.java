@@ -305,8 +305,10 @@ class IndexedFileTest {
     }
 
     @Test
-    void getByRfaOfAnIndexBucketFailsWithRfaStatus() {
+    void getByRfaOutsideTheDataBucketsFailsWithRfaStatus() {
         assertThatThrownBy(() -> stream.get(new Rfa(999, 0)))
+                .isInstanceOfSatisfying(RmsException.class, e -> assertThat(e.status()).isEqualTo(RmsStatus.RFA));
+        assertThatThrownBy(() -> stream.get(new Rfa(1, 0)))
                 .isInstanceOfSatisfying(RmsException.class, e -> assertThat(e.status()).isEqualTo(RmsStatus.RFA));
     }
 

@@ -117,6 +117,12 @@ class SequentialFileTest {
     }
 
     @Test
+    void getByRfaOfTheFilePrologFailsWithRfaStatus() {
+        assertThatThrownBy(() -> stream.get(new Rfa(1, 0)))
+                .isInstanceOfSatisfying(RmsException.class, e -> assertThat(e.status()).isEqualTo(RmsStatus.RFA));
+    }
+
+    @Test
     void readingAnEmptyFileFailsWithEof() {
         stream.rewind();
         assertThatThrownBy(() -> stream.next())

@@ -171,6 +171,12 @@ public final class Bucket {
 
     /** With entry {@code index}'s payload replaced, or null if no room. */
     public Bucket withPayload(int index, byte[] payload) {
+        if (payload.length == payloadLength(index)) {
+            // The common case (fixed-length records): overwrite in one copy, no heap movement.
+            byte[] copy = image.clone();
+            System.arraycopy(payload, 0, copy, payloadOffset(index), payload.length);
+            return new Bucket(copy);
+        }
         return withRemoved(index).withInserted(index, key(index), payload);
     }
 

@@ -26,7 +26,10 @@ import java.util.Arrays;
  *
  * <p>Data leaves ({@link dev.locksmith.rms.bucket.BucketLayout#KIND_DATA}) carry each record's RFA;
  * the tree keeps RFAs valid across splits by leaving a forwarding pointer (RRV) in the record's home
- * bucket that always names the record's current bucket.
+ * bucket that always names the record's current bucket. As in RMS, RRVs take room in their home
+ * bucket until the record is deleted; a split that cannot place a bucket's entries beside its RRVs
+ * fails the service with status BUG and changes nothing (CONVERT-style reorganisation, which would
+ * reclaim them, is not built yet).
  *
  * <p>Not thread-safe; every call must run inside {@link BucketAccess#perform}.
  */

@@ -9,6 +9,7 @@ import dev.locksmith.rms.RmsException;
 import dev.locksmith.rms.RmsStatus;
 import dev.locksmith.rms.Rfa;
 import dev.locksmith.rms.access.BucketAccess;
+import dev.locksmith.rms.access.FileState;
 import dev.locksmith.rms.bucket.Bucket;
 import dev.locksmith.rms.index.BTree;
 import dev.locksmith.rms.index.KeyCodec;
@@ -203,7 +204,7 @@ public final class IndexedOrganization implements FileOrganization {
      * a split moved it.
      */
     public BTree.Position resolve(Rfa rfa) {
-        Bucket home = access.readIfPresent(rfa.bucket());
+        Bucket home = rfa.bucket() < FileState.FIRST_DATA_BUCKET ? null : access.readIfPresent(rfa.bucket());
         if (home == null || home.kind() != KIND_DATA) {
             throw new RmsException(RmsStatus.RFA, "rfa " + rfa + " does not address a data bucket of this file");
         }

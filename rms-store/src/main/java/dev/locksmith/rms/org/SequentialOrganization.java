@@ -8,6 +8,7 @@ import dev.locksmith.rms.RmsException;
 import dev.locksmith.rms.RmsStatus;
 import dev.locksmith.rms.Rfa;
 import dev.locksmith.rms.access.BucketAccess;
+import dev.locksmith.rms.access.FileState;
 import dev.locksmith.rms.bucket.Bucket;
 
 /**
@@ -71,7 +72,7 @@ public final class SequentialOrganization implements FileOrganization {
 
     @Override
     public Located byRfa(Rfa rfa) {
-        Bucket bucket = access.readIfPresent(rfa.bucket());
+        Bucket bucket = rfa.bucket() < FileState.FIRST_DATA_BUCKET ? null : access.readIfPresent(rfa.bucket());
         if (bucket == null || bucket.kind() != KIND_SEQUENTIAL) {
             throw new RmsException(RmsStatus.RFA, "rfa " + rfa + " does not address a bucket of this file");
         }

@@ -32,6 +32,12 @@ public final class MVStoreBucketStorage implements BucketStorage {
     /** Key of the redo record of a multi-bucket change set; bucket numbers are never negative. */
     private static final long REDO_KEY = -1;
 
+    /**
+     * Unsaved data at which a writer commits in line. Buckets are kilobytes where SQL rows are
+     * bytes, so the 1 MB MVStore default would make writers commit every few hundred services.
+     */
+    private static final int AUTO_COMMIT_KILOBYTES = 16 * 1024;
+
     private final MVStore store;
     private final MVMap<Long, byte[]> buckets;
 
@@ -60,6 +66,7 @@ public final class MVStoreBucketStorage implements BucketStorage {
             MVStore store = new MVStore.Builder()
                     .fileName(path.toString())
                     .cacheSize(cacheMegabytes)
+                    .autoCommitBufferSize(AUTO_COMMIT_KILOBYTES)
                     .open();
             store.setAutoCommitDelay((int) Math.max(1, Math.min(Integer.MAX_VALUE, commitIntervalMillis)));
             try {
