@@ -21,8 +21,8 @@ import java.util.Arrays;
  * <p>Splits: a bucket that cannot take an entry is split in two, the upper part going to a new
  * bucket to the right, and the new bucket's first key is inserted in the parent (a new root when
  * the root splits). When the entry goes past the last entry of the rightmost bucket — the pattern
- * of a sorted load — the old bucket keeps DATA_FILL / INDEX_FILL percent; otherwise the bytes are
- * halved. Buckets are never merged: deletes leave free space, as RMS does until a CONVERT.
+ * of a sorted load — the bucket is closed at DATA_FILL / INDEX_FILL percent and the entry starts a
+ * new one; otherwise the bytes are halved. Buckets are never merged: deletes leave free space, as RMS does until a CONVERT.
  *
  * <p>Data leaves ({@link dev.locksmith.rms.bucket.BucketLayout#KIND_DATA}) carry each record's RFA;
  * the tree keeps RFAs valid across splits by leaving a forwarding pointer (RRV) in the record's home
@@ -186,6 +186,11 @@ public final class BTree {
         long id = path[depth];
         Bucket bucket = access.read(id);
         int position = bucket.upperBound(key, keyLength);
+        if (isAppendBeyondFill(bucket, position, payload.length)) {
+            // A sorted load starts the next bucket once this one holds its fill share, as RMS does
+            // with fill factors on load: nothing moves, so no RRVs are left behind.
+            return split(path, depth, bucket, position, key, payload, assignRfa);
+        }
         if (assignRfa) {
             Rfa rfa = new Rfa(id, (int) bucket.nextRecordId());
             byte[] withRfa = withRfa(payload, rfa);
@@ -202,6 +207,12 @@ public final class BTree {
             }
         }
         return split(path, depth, bucket, position, key, payload, assignRfa);
+    }
+
+    private boolean isAppendBeyondFill(Bucket bucket, int position, int payloadLength) {
+        int fill = bucket.isLeaf() ? dataFill : indexFill;
+        return fill < 100 && position == bucket.entryCount() && position > 0 && bucket.nextBucket() == 0
+                && bucket.usedSpace() + entrySpace(keyLength, payloadLength) > capacity(access.bucketBytes()) * fill / 100;
     }
 
     /** Splits bucket {@code path[depth]} while inserting the entry at {@code position}. */
