@@ -56,6 +56,40 @@ class ContentionPolicyTest extends LockManagerTestSupport {
     }
 
     @Test
+    void fairStillServesConversionsAskedBeforeTheWaiterFirst() {
+        LockManager fair = track(LockManager.builder().deadlockWait(Duration.ZERO)
+                .contentionPolicy(ContentionPolicy.FAIR).starvationBound(Duration.ZERO).build());
+        LockOwner holder = fair.newOwner("holder");
+        LockOwner converter = fair.newOwner("converter");
+        LockOwner newcomer = fair.newOwner("newcomer");
+        Lock held = lock(holder, "R", EX);
+        Lock cached = lock(converter, "R", NL);
+        var earlier = converter.convertAsync(cached, LockRequest.conversionTo(EX));
+        Lock later = newcomer.enqueueAsync(LockRequest.of("R", EX));
+        holder.dequeue(held);
+        assertThat(await(earlier).grantedMode()).isEqualTo(EX);
+        assertWaiting(later);
+    }
+
+    @Test
+    void fairDoesNotLetAWaiterJumpAConversionAskedBeforeIt() {
+        LockManager fair = track(LockManager.builder().deadlockWait(Duration.ZERO)
+                .contentionPolicy(ContentionPolicy.FAIR).starvationBound(Duration.ZERO).build());
+        LockOwner reader = fair.newOwner("reader");
+        LockOwner converter = fair.newOwner("converter");
+        LockOwner newcomer = fair.newOwner("newcomer");
+        Lock read = lock(reader, "R", PR);
+        Lock cached = lock(converter, "R", NL);
+        var earlier = converter.convertAsync(cached, LockRequest.conversionTo(EX));
+        // Compatible with everything granted, but it came after the conversion: it waits.
+        Lock later = newcomer.enqueueAsync(LockRequest.of("R", PR));
+        assertWaiting(later);
+        reader.dequeue(read);
+        assertThat(await(earlier).grantedMode()).isEqualTo(EX);
+        assertWaiting(later);
+    }
+
+    @Test
     void fairBehavesLikeConversionsFirstBeforeTheBound() {
         LockManager fair = track(LockManager.builder().deadlockWait(Duration.ZERO)
                 .contentionPolicy(ContentionPolicy.FAIR).starvationBound(Duration.ofHours(1)).build());

@@ -184,7 +184,7 @@ final class Engine {
             s.conversions++;
             countRequest(r);
             boolean behindOthers = request.has(LockFlag.QUECVT) && r.converting != null;
-            if (!behindOthers && r.compatibleWithGranted(mode, lock) && !holdsBack(r, lock, mode)) {
+            if (!behindOthers && r.compatibleWithGranted(mode, lock) && !holdsBack(r, lock, mode, Long.MAX_VALUE)) {
                 grant(s, r, lock, mode, LockStatus.SYNCH);
                 if (r.converting != null || r.waiting != null) {
                     events = reexamine(s, r, null);
@@ -387,14 +387,14 @@ final class Engine {
             LockBlock c;
             while ((c = r.converting) != null) {
                 LockMode mode = LockMode.ofOrdinal(c.requested);
-                if (!r.compatibleWithGranted(mode, c) || holdsBack(r, c, mode)) {
+                if (!r.compatibleWithGranted(mode, c) || holdsBack(r, c, mode, c.pending.since)) {
                     break;
                 }
                 events = grantPending(s, r, c, events);
                 progress = true;
             }
             LockBlock w;
-            while ((w = r.waiting) != null && (r.converting == null || overdue(w))
+            while ((w = r.waiting) != null && (r.converting == null || (overdue(w) && arrivedBefore(w, r.converting)))
                     && r.compatibleWithGranted(LockMode.ofOrdinal(w.requested), null)) {
                 events = grantPending(s, r, w, events);
                 progress = true;
@@ -409,14 +409,23 @@ final class Engine {
         return events;
     }
 
-    /** FAIR: whether an overdue first waiter holds back the conversion of {@code c} to {@code mode}. */
-    private boolean holdsBack(Resource r, LockBlock c, LockMode mode) {
+    /**
+     * FAIR: whether an overdue first waiter holds back the conversion of {@code c} to
+     * {@code mode}, asked at {@code askedAt} (System.nanoTime; Long.MAX_VALUE for "now"): only
+     * a conversion asked after the waiter started waiting, and only one that would newly block it.
+     */
+    private boolean holdsBack(Resource r, LockBlock c, LockMode mode, long askedAt) {
         LockBlock w = r.waiting;
-        if (policy != ContentionPolicy.FAIR || w == null || !overdue(w)) {
+        if (policy != ContentionPolicy.FAIR || w == null || !overdue(w) || askedAt - w.pending.since < 0) {
             return false;
         }
         LockMode waiterMode = LockMode.ofOrdinal(w.requested);
         return LockMode.ofOrdinal(c.granted).compatibleWith(waiterMode) && !mode.compatibleWith(waiterMode);
+    }
+
+    /** Whether the waiting request {@code w} started waiting before the conversion {@code c} was asked. */
+    private static boolean arrivedBefore(LockBlock w, LockBlock c) {
+        return c.pending.since - w.pending.since > 0;
     }
 
     private boolean overdue(LockBlock waiter) {
@@ -471,7 +480,7 @@ final class Engine {
             }
         }
         if (lock.pending.conversion) {
-            if (r.waiting != null && holdsBack(r, lock, mode)) {
+            if (r.waiting != null && holdsBack(r, lock, mode, lock.pending.since)) {
                 blockers.add(r.waiting);
             }
         } else {
