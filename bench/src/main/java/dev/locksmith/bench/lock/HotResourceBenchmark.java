@@ -26,12 +26,14 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Threads on one hot resource, 80% readers (PR) and 20% writers (EX). Each Locksmith thread
- * keeps an NL lock and converts it up and back down, the cached-lock pattern of seed 001 where
- * the contention policy matters; the floor is one {@link ReentrantReadWriteLock} (fair when the
- * Locksmith policy is FAIR). Run with {@code -t 2} and {@code -t 8}. Throughput mode also reports
- * each thread's operation count ({@code t0}…{@code t7}), from which the runner derives fairness:
- * most over least operations per thread. Sample mode gives the wait percentiles.
+ * Threads on one hot resource, 80% reads (PR) and 20% writes (EX), in the mix of seed 004: even
+ * threads keep an NL lock and convert it up and back down (the cached bucket lock of seed 001),
+ * odd threads make a new request each time and dequeue it. Under CONVERSIONS_FIRST the new
+ * requests can be passed by conversions again and again; FAIR bounds that. The floor is one
+ * {@link ReentrantReadWriteLock} (fair when the Locksmith policy is FAIR). Run with {@code -t 2}
+ * and {@code -t 8}. Throughput mode also reports each thread's operation count ({@code t0}…
+ * {@code t7}), from which the runner derives fairness: most over least operations per thread.
+ * Sample mode gives the wait percentiles.
  */
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -55,7 +57,7 @@ public class HotResourceBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             manager = LockManager.builder().name("hot").deadlockWait(Duration.ZERO).contentionPolicy(policy)
-                    .starvationBound(Duration.ofMillis(1)).build();
+                    .starvationBound(Duration.ZERO).build();
             floor = new ReentrantReadWriteLock(policy == ContentionPolicy.FAIR);
         }
 
@@ -79,6 +81,11 @@ public class HotResourceBenchmark {
             owner = shared.manager.newOwner("thread-" + index);
             cached = owner.enqueue("HOT", LockMode.NL);
             random = new SplittableRandom(index);
+        }
+
+        /** Even threads convert a cached lock, odd threads make new requests. */
+        boolean converts() {
+            return (index & 1) == 0;
         }
 
         LockMode nextMode() {
@@ -120,10 +127,16 @@ public class HotResourceBenchmark {
 
     @Benchmark
     public Lock locksmith(PerThread t, PerThreadOps ops) throws InterruptedException {
-        t.owner.convert(t.cached, t.nextMode());
-        t.owner.convert(t.cached, LockMode.NL);
+        Lock l;
+        if (t.converts()) {
+            l = t.owner.convert(t.cached, t.nextMode());
+            t.owner.convert(l, LockMode.NL);
+        } else {
+            l = t.owner.enqueue("HOT", t.nextMode());
+            t.owner.dequeue(l);
+        }
         ops.count(t.index);
-        return t.cached;
+        return l;
     }
 
     @Benchmark
