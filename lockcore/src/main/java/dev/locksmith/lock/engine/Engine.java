@@ -790,6 +790,36 @@ final class Engine {
         return result;
     }
 
+    /** Raises every stripe's fencing sequence to at least {@code floor}; see {@link LocalLockManager#raiseFencingFloor}. */
+    void raiseFencingFloor(long floor) {
+        for (Stripe s : stripes) {
+            s.lock();
+            try {
+                s.fenceSeq = Math.max(s.fenceSeq, floor);
+            } finally {
+                s.unlock();
+            }
+        }
+    }
+
+    /** Sets the value block of {@code lock}'s resource; see {@link LocalLockManager#restoreValueBlock}. */
+    void restoreValueBlock(LockBlock lock, byte[] value, boolean valid) {
+        Stripe s = stripeOf(lock);
+        s.lock();
+        try {
+            checkLive(lock);
+            Resource r = lock.resource;
+            if (value.length > 0) {
+                r.writeValue(value);
+            }
+            if (!valid) {
+                r.invalidateValue();
+            }
+        } finally {
+            s.unlock();
+        }
+    }
+
     void countDeadlockSearch() {
         deadlockSearches.increment();
     }

@@ -130,6 +130,37 @@ public final class LocalLockManager implements LockManager {
         return engine.hottestTrees(n);
     }
 
+    /**
+     * Cluster rebuild hook: makes every fencing token granted from now on greater than
+     * {@code floor}, so tokens stay monotonic when a resource tree moves here from another node
+     * (which granted tokens up to {@code floor}). Never lowers anything. Thread-safe; takes each
+     * stripe lock in turn.
+     */
+    public void raiseFencingFloor(long floor) {
+        engine.raiseFencingFloor(floor);
+    }
+
+    /**
+     * Cluster rebuild hook: sets the value block of the resource of {@code lock} (a live lock of
+     * this manager) to {@code value} (16 or 64 bytes, or empty to leave the bytes as they are), and
+     * marks it not valid when {@code valid} is false, as when a PW/EX holder was lost. Used when a
+     * tree is reinstalled on a new master from the survivors' copies. Grants nothing.
+     *
+     * @throws LockException IVLOCKID if {@code lock} is not a live lock of this manager; IVBUFLEN
+     *                       if {@code value} is neither empty nor 16 or 64 bytes long
+     */
+    public void restoreValueBlock(dev.locksmith.lock.Lock lock, byte[] value, boolean valid) {
+        if (!(lock instanceof LockBlock block) || block.owner.engine != engine) {
+            throw new LockException(LockStatus.IVLOCKID, "lock is not a lock of this lock manager");
+        }
+        if (value == null || (value.length != 0 && value.length != Resource.SHORT_VALUE_BLOCK
+                && value.length != Resource.MAX_VALUE_BLOCK)) {
+            throw new LockException(LockStatus.IVBUFLEN, "value must be empty, 16 or 64 bytes long, was "
+                    + (value == null ? "null" : value.length + " bytes"));
+        }
+        engine.restoreValueBlock(block, value, valid);
+    }
+
     @Override
     public void close() {
         if (engine.isShutdown()) {

@@ -136,7 +136,7 @@ final class Owner implements LockOwner {
     @Override
     public Lock convert(Lock lock, LockRequest conversion) throws InterruptedException {
         LockBlock block = ownLock(lock);
-        checkConversion(conversion);
+        RequestChecks.checkConversion(conversion);
         Pending p = submitConversion(block, conversion, Thread.currentThread());
         return p == null ? result(block, block.statusValue(), true) : await(block, p, true);
     }
@@ -144,7 +144,7 @@ final class Owner implements LockOwner {
     @Override
     public CompletionStage<Lock> convertAsync(Lock lock, LockRequest conversion) {
         LockBlock block = ownLock(lock);
-        checkConversion(conversion);
+        RequestChecks.checkConversion(conversion);
         Pending p = submitConversion(block, conversion, null);
         if (p == null) {
             CompletableFuture<Lock> done = new CompletableFuture<>();
@@ -500,25 +500,7 @@ final class Owner implements LockOwner {
     }
 
     private void checkNew(LockRequest request) {
-        checkCommon(request);
-        if (request.name() == null) {
-            throw new LockException(LockStatus.IVRESNAM, "name must not be null (a conversion request was given to enqueue)");
-        }
-        LockMode mode = request.mode();
-        if (request.has(LockFlag.EXPEDITE)) {
-            if (mode != LockMode.NL) {
-                throw new LockException(LockStatus.BADPARAM, "flags: EXPEDITE applies only to NL requests, not " + mode);
-            }
-            if (request.has(LockFlag.NOQUEUE)) {
-                throw new LockException(LockStatus.BADPARAM, "flags: EXPEDITE with NOQUEUE makes no sense (an expedited NL never queues)");
-            }
-        }
-        if (request.has(LockFlag.QUECVT)) {
-            throw new LockException(LockStatus.BADPARAM, "flags: QUECVT applies only to conversions");
-        }
-        if (request.has(LockFlag.SYSTEM) && request.has(LockFlag.LOCAL)) {
-            throw new LockException(LockStatus.BADPARAM, "flags: SYSTEM and LOCAL are different namespaces; give one");
-        }
+        RequestChecks.checkNew(request);
         Lock parent = request.parent();
         if (parent != null) {
             if (request.has(LockFlag.SYSTEM) || request.has(LockFlag.LOCAL)) {
@@ -531,40 +513,6 @@ final class Owner implements LockOwner {
                 throw new LockException(LockStatus.PARNOTGRANT, "parent lock " + p.id() + " on '" + p.resourceName()
                         + "' belongs to owner '" + p.owner.name + "', not '" + name + "'");
             }
-        }
-    }
-
-    private static void checkConversion(LockRequest request) {
-        checkCommon(request);
-        if (request.name() != null) {
-            throw new LockException(LockStatus.BADPARAM, "a conversion takes no name; use LockRequest.conversionTo(mode)");
-        }
-        if (request.parent() != null) {
-            throw new LockException(LockStatus.BADPARAM, "a conversion takes no parent: the lock keeps its own");
-        }
-        for (LockFlag f : new LockFlag[] {LockFlag.EXPEDITE, LockFlag.SYSTEM, LockFlag.LOCAL}) {
-            if (request.has(f)) {
-                throw new LockException(LockStatus.BADPARAM, "flags: " + f + " applies only to new requests, not conversions");
-            }
-        }
-        if (request.has(LockFlag.NOQUEUE) && request.has(LockFlag.QUECVT)) {
-            throw new LockException(LockStatus.BADPARAM,
-                    "flags: NOQUEUE with QUECVT makes no sense (QUECVT asks to queue, NOQUEUE refuses to)");
-        }
-    }
-
-    private static void checkCommon(LockRequest request) {
-        if (request == null) {
-            throw new LockException(LockStatus.BADPARAM, "request must not be null");
-        }
-        if (request.mode() == null) {
-            throw new LockException(LockStatus.IVMODE, "mode must not be null");
-        }
-        if (request.timeoutNanos() == -2) {
-            throw new LockException(LockStatus.BADPARAM, "timeout must not be null");
-        }
-        if (request.timeoutNanos() == -3) {
-            throw new LockException(LockStatus.BADPARAM, "timeout must not be negative");
         }
     }
 

@@ -1,0 +1,323 @@
+package dev.locksmith.lock.cluster;
+
+import dev.locksmith.lock.BlockingHandler;
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockInfo;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockQueue;
+import dev.locksmith.lock.LockStatus;
+import dev.locksmith.lock.Namespace;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.jgroups.Address;
+
+/**
+ * The owning node's copy of a lock (seed 000: each node keeps its own copy of the locks it
+ * holds, which is what it re-sends when a master is lost). The master holds the real queues; this
+ * copy follows them through the outcomes the master reports, and is the {@link Lock} the user
+ * sees. Its state is guarded by its monitor; every method is thread-safe and non-blocking.
+ */
+final class ClusterLock implements Lock {
+    final long id;
+    final ClusterOwner owner;
+    final ClusterLock parent;
+    final String name;
+    final TreeKey tree;
+    final int depth;
+
+    private LockMode granted;
+    private LockMode requested;
+    private LockQueue queue;
+    private LockStatus status = LockStatus.NORMAL;
+    private long fence;
+    /** Staged or last read value block. */
+    private byte[] lksb = new byte[0];
+    /** The value block as last read at a grant, for rebuild. */
+    private byte[] readValue = new byte[0];
+    private int flags;
+    private long timeoutNanos;
+    private boolean blockingHandler;
+    private BlockingHandler handler;
+    private boolean dead;
+    /** The master the current request was sent to, or null while none was sent. */
+    private Address sentTo;
+    private int subLocks;
+    private CompletableFuture<Lock> pending;
+    private boolean pendingConversion;
+    private CompletableFuture<Lock> last = new CompletableFuture<>();
+
+    ClusterLock(long id, ClusterOwner owner, ClusterLock parent, String name, TreeKey tree, LockMode mode, int flags,
+                long timeoutNanos, BlockingHandler handler) {
+        this.id = id;
+        this.owner = owner;
+        this.parent = parent;
+        this.name = name;
+        this.tree = tree;
+        this.depth = parent == null ? 0 : parent.depth + 1;
+        this.requested = mode;
+        this.queue = LockQueue.WAITING;
+        this.flags = flags;
+        this.timeoutNanos = timeoutNanos;
+        this.handler = handler;
+        this.blockingHandler = handler != null;
+        this.pending = last;
+    }
+
+    // ---- state changes, called by the owner and the manager ----------------------------------------
+
+    /** A copy of everything the rebuild protocol re-sends, read under the monitor. */
+    record Snapshot(LockQueue queue, LockMode granted, LockMode requested, int flags, long timeoutNanos,
+                    boolean blockingHandler, long fence, byte[] readValue, Address sentTo) {
+    }
+
+    synchronized Snapshot snapshot() {
+        return dead ? null : new Snapshot(queue, granted, requested, flags, timeoutNanos, blockingHandler, fence,
+                readValue.clone(), sentTo);
+    }
+
+    /** Marks the current request as sent to {@code master}; false if the lock died meanwhile. */
+    synchronized boolean markSent(Address master) {
+        if (dead) {
+            return false;
+        }
+        sentTo = master;
+        return true;
+    }
+
+    /** Forgets where the request went (its master is gone; it will be sent again). */
+    synchronized void markUnsent() {
+        sentTo = null;
+    }
+
+    synchronized boolean isSent() {
+        return sentTo != null;
+    }
+
+    synchronized boolean isDead() {
+        return dead;
+    }
+
+    synchronized boolean isPending() {
+        return pending != null;
+    }
+
+    /** Starts a conversion; the caller has checked it. */
+    synchronized void startConversion(LockMode mode, int newFlags, long timeout, BlockingHandler newHandler) {
+        requested = mode;
+        queue = LockQueue.CONVERTING;
+        flags = newFlags;
+        timeoutNanos = timeout;
+        if (newHandler != null) {
+            handler = newHandler;
+            blockingHandler = true;
+        }
+        pendingConversion = true;
+        last = new CompletableFuture<>();
+        pending = last;
+    }
+
+    /** The master granted the current request. */
+    void granted(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value) {
+        CompletableFuture<Lock> done;
+        synchronized (this) {
+            if (dead || pending == null) {
+                return;
+            }
+            granted = mode;
+            requested = mode;
+            queue = LockQueue.GRANTED;
+            status = grantStatus;
+            fence = grantFence;
+            if (value.length > 0) {
+                lksb = value.clone();
+                readValue = value.clone();
+            }
+            done = pending;
+            pending = null;
+        }
+        owner.manager.deliver(() -> done.complete(this));
+    }
+
+    /**
+     * The current request ended without a grant: a conversion leaves the lock granted in its old
+     * mode; a new request's lock dies.
+     */
+    void failed(LockStatus outcome, String message) {
+        CompletableFuture<Lock> done;
+        boolean conversion;
+        synchronized (this) {
+            if (dead || pending == null) {
+                return;
+            }
+            done = pending;
+            pending = null;
+            conversion = pendingConversion;
+            pendingConversion = false;
+            status = outcome;
+            if (conversion) {
+                requested = granted;
+                queue = LockQueue.GRANTED;
+            }
+        }
+        if (!conversion) {
+            die(outcome);
+        }
+        LockException failure = new LockException(outcome, (conversion ? "conversion of lock on '" : "request for '")
+                + name + "' was not granted" + (message == null ? "" : " (" + message + ")"));
+        owner.manager.deliver(() -> done.completeExceptionally(failure));
+    }
+
+    /** The lock leaves for good (dequeued, failed, or lost with quorum). Returns false if it already had. */
+    boolean die(LockStatus finalStatus) {
+        synchronized (this) {
+            if (dead) {
+                return false;
+            }
+            dead = true;
+            status = finalStatus;
+            queue = null;
+            requested = null;
+        }
+        if (parent != null) {
+            parent.subLockGone();
+        }
+        owner.forget(this);
+        return true;
+    }
+
+    /** The pending request, if any, ends with {@code outcome} at once (dequeue, lost quorum, shutdown). */
+    void abandonPending(LockStatus outcome) {
+        CompletableFuture<Lock> done;
+        synchronized (this) {
+            done = pending;
+            pending = null;
+            pendingConversion = false;
+        }
+        if (done != null) {
+            LockException failure = new LockException(outcome, "request for '" + name + "' was not granted");
+            owner.manager.deliver(() -> done.completeExceptionally(failure));
+        }
+    }
+
+    void blocking(LockMode blockedMode) {
+        BlockingHandler h;
+        synchronized (this) {
+            h = dead ? null : handler;
+        }
+        if (h != null) {
+            owner.manager.deliver(() -> h.blocking(this, blockedMode));
+        }
+    }
+
+    synchronized void subLockAdded() {
+        subLocks++;
+    }
+
+    synchronized void subLockGone() {
+        subLocks--;
+    }
+
+    synchronized int subLocks() {
+        return subLocks;
+    }
+
+    synchronized byte[] stagedValue() {
+        return lksb.clone();
+    }
+
+    synchronized CompletableFuture<Lock> pendingStage() {
+        return pending != null ? pending : last;
+    }
+
+    // ---- Lock ----------------------------------------------------------------------------------
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String resourceName() {
+        return name;
+    }
+
+    @Override
+    public Namespace namespace() {
+        return tree.namespace();
+    }
+
+    @Override
+    public Optional<Lock> parent() {
+        return Optional.ofNullable(parent);
+    }
+
+    @Override
+    public LockOwner owner() {
+        return owner;
+    }
+
+    @Override
+    public synchronized LockMode grantedMode() {
+        return granted;
+    }
+
+    @Override
+    public synchronized LockMode requestedMode() {
+        return requested;
+    }
+
+    @Override
+    public synchronized Optional<LockQueue> queue() {
+        return Optional.ofNullable(queue);
+    }
+
+    @Override
+    public synchronized LockStatus status() {
+        return status;
+    }
+
+    @Override
+    public synchronized long fencingToken() {
+        return fence;
+    }
+
+    @Override
+    public synchronized byte[] valueBlock() {
+        return lksb.clone();
+    }
+
+    @Override
+    public void setValueBlock(byte[] value) {
+        if (value == null || (value.length != 16 && value.length != 64)) {
+            throw new LockException(LockStatus.IVBUFLEN, "value must be 16 or 64 bytes long, was "
+                    + (value == null ? "null" : value.length + " bytes"));
+        }
+        synchronized (this) {
+            lksb = value.clone();
+        }
+    }
+
+    @Override
+    public CompletionStage<Lock> completion() {
+        return pendingStage().copy();
+    }
+
+    @Override
+    public synchronized LockInfo info() {
+        List<String> path = new java.util.ArrayList<>();
+        for (ClusterLock l = this; l != null; l = l.parent) {
+            path.add(0, l.name);
+        }
+        return new LockInfo(id, name, List.copyOf(path), tree.namespace(), parent == null ? 0 : parent.id,
+                owner.name(), granted, requested, queue, status, fence, lksb.clone(), 0, List.of(), List.of());
+    }
+
+    @Override
+    public String toString() {
+        return "Lock[" + name + " owner=" + owner.name() + "]";
+    }
+}

@@ -1,0 +1,1087 @@
+package dev.locksmith.lock.cluster;
+
+import dev.locksmith.lock.AdminCapability;
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockInfo;
+import dev.locksmith.lock.LockManager;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockQueue;
+import dev.locksmith.lock.LockStatistics;
+import dev.locksmith.lock.LockStatus;
+import dev.locksmith.lock.Namespace;
+import dev.locksmith.lock.ResourceInfo;
+import dev.locksmith.lock.TreeActivity;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+import org.jgroups.Address;
+import org.jgroups.BytesMessage;
+import org.jgroups.JChannel;
+import org.jgroups.Message;
+import org.jgroups.Receiver;
+import org.jgroups.View;
+import org.jgroups.util.ExtendedUUID;
+
+/**
+ * The cluster-wide lock manager: the {@link LockManager} contract over a JGroups cluster, after
+ * the OpenVMS distributed lock manager (seed 000).
+ *
+ * <ul>
+ *   <li><b>Directory.</b> Each resource tree (a root resource and its sublocks) has a directory
+ *       node, chosen by weighted rendezvous hashing of (namespace, root name) over the current
+ *       view; a node's weight is its {@link Builder#directoryWeight} (0 = holds no entries unless
+ *       every node has 0). The directory records the tree's master: the first node that asked.</li>
+ *   <li><b>Masters.</b> Each node runs one embedded engine ({@link MasterTable}) for the trees it
+ *       masters. Other nodes' owners appear there as proxy owners; their requests arrive as
+ *       messages ({@link Wire}) and outcomes, blocking callbacks and value blocks go back. A node
+ *       keeps its own copy of each of its locks: the {@link Lock} its user sees.</li>
+ *   <li><b>Zero messages for a node's own trees.</b> After the first directory lookup (none when
+ *       this node is the directory node), requests on a tree mastered here are direct calls.
+ *       {@link Namespace#LOCAL} trees never leave the node and never touch the directory.</li>
+ *   <li><b>Rebuild.</b> On every view change granting pauses; locks of departed nodes are
+ *       aborted on their masters (their waiters are granted, their PW/EX value blocks become not
+ *       valid); masters re-register their trees with the new directory; every survivor re-sends
+ *       its copies in trees whose master departed to the tree's new directory node, which
+ *       masters it and installs granted, then converting, then waiting locks once every member
+ *       reported done. Then granting resumes.</li>
+ *   <li><b>Quorum.</b> A view holding fewer than {@code expectedVotes / 2 + 1} nodes grants
+ *       nothing: the node drops the trees it mastered and its copies of granted locks (owners'
+ *       {@link dev.locksmith.lock.ClearListener}s are told, as the majority frees them), holds
+ *       every request until quorum returns (requests with a timeout time out), then re-sends its
+ *       waiting requests as new ones.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. Synchronous requests block their caller until the master answers. Incoming
+ * messages and view changes are handled in order on one protocol thread; callbacks and
+ * completions run on one callback thread, never while internal locks are held. Errors are
+ * {@link LockException}s with a status naming the bad argument; requests to a closed manager
+ * fail with {@link LockStatus#SHUTDOWN}.
+ */
+public final class ClusterLockManager implements LockManager {
+    private static final System.Logger LOG = System.getLogger(ClusterLockManager.class.getName());
+    private static final String WEIGHT_KEY = "lockdirwt";
+
+    private final String name;
+    private final int expectedVotes;
+    private final JChannel channel;
+    private final Address self;
+    private final MasterTable localTable;
+    private volatile MasterTable master;
+    private final Duration deadlockWait;
+    private final ExecutorService protocol;
+    private final ExecutorService callbacks;
+    private final ScheduledExecutorService timer;
+    private final AdminCapability adminCapability = AdminCapability.issuedBy(this);
+    private final AtomicLong lockIds = new AtomicLong();
+    private final AtomicLong ownerIds = new AtomicLong();
+    private final ConcurrentSkipListMap<Long, ClusterOwner> owners = new ConcurrentSkipListMap<>();
+    /** Copies by lock id, for outcomes arriving from masters. */
+    private final Map<Long, ClusterLock> copies = new ConcurrentHashMap<>();
+    /** What this node knows of masters; valid while {@link #ready}. */
+    private final Map<TreeKey, Address> masterOf = new ConcurrentHashMap<>();
+    /** Guards the fast path against a view change: readers route, the protocol thread pauses. */
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    private volatile boolean ready;
+    private volatile boolean closed;
+    private final CountDownLatch firstView = new CountDownLatch(1);
+
+    // ---- protocol-thread state ------------------------------------------------------------------
+    private List<Address> members = List.of();
+    private long viewId = -1;
+    private boolean quorum;
+    private final Map<TreeKey, Address> directory = new HashMap<>();
+    private final Map<TreeKey, List<Consumer<Address>>> awaitingLookup = new HashMap<>();
+    private final List<Runnable> held = new ArrayList<>();
+    private final Map<Long, Set<Address>> doneFrom = new HashMap<>();
+    private final Map<Long, List<MasterTable.Resend>> resends = new HashMap<>();
+    private final Map<Long, List<Map.Entry<TreeKey, Address>>> registrations = new HashMap<>();
+
+    private final LongAdder messagesSent = new LongAdder();
+    private final LongAdder messagesReceived = new LongAdder();
+    private final LongAdder lookups = new LongAdder();
+    private final LongAdder rebuilds = new LongAdder();
+
+    private ClusterLockManager(Builder b) throws Exception {
+        this.name = b.nodeName;
+        this.expectedVotes = b.expectedVotes;
+        this.deadlockWait = b.deadlockWait;
+        this.protocol = Executors.newSingleThreadExecutor(daemon("locksmith-cluster-" + name));
+        this.callbacks = Executors.newSingleThreadExecutor(daemon("locksmith-callbacks-" + name));
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemon("locksmith-cluster-timer-" + name));
+        MasterTable.Replies replies = new Replies();
+        this.localTable = new MasterTable(name + "-local", deadlockWait, replies);
+        this.master = new MasterTable(name, deadlockWait, replies);
+        this.channel = new JChannel(new ByteArrayInputStream(b.stackXml().getBytes(StandardCharsets.UTF_8)));
+        channel.name(name);
+        byte weight = (byte) b.directoryWeight;
+        channel.addAddressGenerator(() -> ExtendedUUID.randomUUID(name).put(WEIGHT_KEY, new byte[] {weight}));
+        channel.setReceiver(new Receiver() {
+            @Override
+            public void receive(Message msg) {
+                messagesReceived.increment();
+                Address from = msg.getSrc();
+                byte[] payload = msg.getArray();
+                int offset = msg.getOffset();
+                int length = msg.getLength();
+                protocol.execute(() -> handle(from, Wire.read(payload, offset, length)));
+            }
+
+            @Override
+            public void viewAccepted(View view) {
+                protocol.execute(() -> onView(view));
+            }
+        });
+        channel.connect(b.clusterName);
+        this.self = channel.getAddress();
+        if (!firstView.await(b.joinTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            channel.close();
+            throw new LockException(LockStatus.SHUTDOWN, "node '" + name + "' did not finish joining cluster '"
+                    + b.clusterName + "' within " + b.joinTimeout);
+        }
+    }
+
+    /** A builder for a cluster node. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String threadName) {
+        return r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    // ---- LockManager ----------------------------------------------------------------------------
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public LockOwner newOwner(String ownerName, int group, int deadlockPriority) {
+        if (ownerName == null) {
+            throw new LockException(LockStatus.BADPARAM, "name must not be null");
+        }
+        checkRunning();
+        ClusterOwner owner = new ClusterOwner(this, ownerIds.incrementAndGet(), ownerName, group, deadlockPriority);
+        owners.put(owner.id(), owner);
+        return owner;
+    }
+
+    /** Every lock mastered on this node, cluster trees then LOCAL ones (proxy owners are named owner@node). */
+    @Override
+    public List<LockInfo> locks() {
+        List<LockInfo> all = new ArrayList<>(master.engine().locks());
+        all.addAll(localTable.engine().locks());
+        return all;
+    }
+
+    /** Every resource mastered on this node. */
+    @Override
+    public List<ResourceInfo> resources() {
+        List<ResourceInfo> all = new ArrayList<>(master.engine().resources());
+        all.addAll(localTable.engine().resources());
+        return all;
+    }
+
+    /** The resource, if mastered on this node. */
+    @Override
+    public Optional<ResourceInfo> resource(Namespace namespace, List<String> path) {
+        if (namespace == null) {
+            throw new LockException(LockStatus.BADPARAM, "namespace must not be null");
+        }
+        return tableFor(namespace).engine().resource(namespace, path);
+    }
+
+    /** Counters of the engines mastering trees on this node (cluster and LOCAL trees summed). */
+    @Override
+    public LockStatistics statistics() {
+        LockStatistics a = master.engine().statistics();
+        LockStatistics b = localTable.engine().statistics();
+        return new LockStatistics(a.newRequests() + b.newRequests(), a.conversions() + b.conversions(),
+                a.dequeues() + b.dequeues(), a.waits() + b.waits(), a.notQueued() + b.notQueued(),
+                a.timeouts() + b.timeouts(), a.cancels() + b.cancels(), a.deadlockSearches() + b.deadlockSearches(),
+                a.deadlockVictims() + b.deadlockVictims(), a.blockingCallbacks() + b.blockingCallbacks(),
+                a.resources() + b.resources(), a.locks() + b.locks());
+    }
+
+    /** The cluster counters: messages, lookups, rebuilds, trees mastered, quorum. */
+    public ClusterStatistics clusterStatistics() {
+        return new ClusterStatistics(messagesSent.sum(), messagesReceived.sum(), lookups.sum(), rebuilds.sum(),
+                master.trees().size(), quorum);
+    }
+
+    @Override
+    public List<TreeActivity> hottestTrees(int n) {
+        List<TreeActivity> all = new ArrayList<>(master.engine().hottestTrees(n));
+        all.addAll(localTable.engine().hottestTrees(n));
+        all.sort(Comparator.comparingDouble(TreeActivity::perSecond).reversed());
+        return all.size() > n ? List.copyOf(all.subList(0, n)) : all;
+    }
+
+    @Override
+    public List<LockOwner> owners() {
+        return new ArrayList<>(owners.values());
+    }
+
+    @Override
+    public AdminCapability adminCapability() {
+        return adminCapability;
+    }
+
+    /** Clears lock {@code lockId} of an owner of this node (the id its {@link Lock} shows). */
+    @Override
+    public int clearLock(AdminCapability capability, long lockId) {
+        AdminCapability.check(capability, this);
+        ClusterLock lock = copies.get(lockId);
+        if (lock == null || lock.isDead()) {
+            throw new LockException(LockStatus.IVLOCKID, "lockId: no live lock of this node has id " + lockId);
+        }
+        return lock.owner.clear(lock);
+    }
+
+    @Override
+    public int clearOwner(AdminCapability capability, long ownerId) {
+        AdminCapability.check(capability, this);
+        ClusterOwner owner = owners.get(ownerId);
+        if (owner == null) {
+            throw new LockException(LockStatus.BADPARAM, "ownerId: no open owner has id " + ownerId);
+        }
+        return owner.clear(null);
+    }
+
+    /** This node's JGroups address. */
+    public Address address() {
+        return self;
+    }
+
+    /** The members of the view this node last rebuilt for. */
+    public List<Address> members() {
+        return onProtocolThread(() -> List.copyOf(members));
+    }
+
+    /** Whether the node is serving requests: its view has quorum and the last rebuild finished. */
+    public boolean isReady() {
+        return ready;
+    }
+
+    /** The JGroups channel, for tests and tools that inject faults; do not send on it. */
+    public JChannel channel() {
+        return channel;
+    }
+
+    /** Leaves the cluster and shuts down: pending requests fail with SHUTDOWN. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ready = false;
+        channel.close();
+        protocol.shutdownNow();
+        for (ClusterLock lock : copies.values()) {
+            lock.abandonPending(LockStatus.SHUTDOWN);
+        }
+        master.discard();
+        localTable.discard();
+        timer.shutdownNow();
+        callbacks.shutdown();
+    }
+
+    /**
+     * Simulates a crash for tests: the channel stops without leaving, so the others find the node
+     * dead; then the node shuts down as {@link #close()} does.
+     */
+    public void crashForTest() throws Exception {
+        org.jgroups.util.Util.shutdown(channel);
+        close();
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterLockManager[" + name + "]";
+    }
+
+    // ---- requests from this node's owners ---------------------------------------------------------
+
+    long nextLockId() {
+        return lockIds.incrementAndGet();
+    }
+
+    void checkRunning() {
+        if (closed) {
+            throw new LockException(LockStatus.SHUTDOWN, "the lock manager is shut down");
+        }
+    }
+
+    void deliver(Runnable task) {
+        try {
+            callbacks.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.log(Level.WARNING, "lock callback failed", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "callback dropped: the lock manager is shut down");
+        }
+    }
+
+    void submitNew(ClusterLock lock) {
+        copies.put(lock.id, lock);
+        ClusterLock.Snapshot s = lock.snapshot();
+        if (s != null && s.timeoutNanos() > 0) {
+            // The master enforces the timeout once the request reaches it; this covers a request
+            // held back while the cluster rebuilds or lacks quorum.
+            timer.schedule(() -> {
+                if (!lock.isSent()) {
+                    lock.failed(LockStatus.TIMEOUT, "timed out before it could be sent to its master");
+                }
+            }, s.timeoutNanos(), TimeUnit.NANOSECONDS);
+        }
+        route(lock.tree, m -> sendNew(lock, m));
+    }
+
+    private void sendNew(ClusterLock lock, Address m) {
+        if (!lock.isPending() || !lock.markSent(m)) {
+            return;
+        }
+        ClusterLock.Snapshot s = lock.snapshot();
+        if (s == null) {
+            return;
+        }
+        long parentId = lock.parent == null ? 0 : lock.parent.id;
+        if (m.equals(self)) {
+            tableFor(lock.tree.namespace()).enqueue(self, lock.owner.ref(), lock.id, parentId, s.requested(),
+                    s.flags(), s.timeoutNanos(), s.blockingHandler(), lock.name, lock.tree);
+            return;
+        }
+        MasterTable.OwnerRef o = lock.owner.ref();
+        send(m, Wire.message(Wire.ENQUEUE, viewId).putLong(o.id()).putInt(o.group()).putInt(o.priority())
+                .putString(o.name()).putLong(lock.id).putLong(parentId).putByte(s.requested().ordinal())
+                .putInt(s.flags()).putLong(s.timeoutNanos()).putByte(s.blockingHandler() ? 1 : 0).putString(lock.name));
+    }
+
+    void submitConversion(ClusterLock lock) {
+        route(lock.tree, m -> {
+            ClusterLock.Snapshot s = lock.snapshot();
+            if (s == null || !lock.markSent(m)) {
+                return;
+            }
+            byte[] value = lock.stagedValue();
+            if (m.equals(self)) {
+                tableFor(lock.tree.namespace()).convert(self, lock.owner.id(), lock.id, s.requested(), s.flags(),
+                        s.timeoutNanos(), s.blockingHandler(), value);
+            } else {
+                send(m, Wire.message(Wire.CONVERT, viewId).putLong(lock.owner.id()).putLong(lock.id)
+                        .putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
+                        .putByte(s.blockingHandler() ? 1 : 0).putBytes(value));
+            }
+        });
+    }
+
+    void submitDequeue(ClusterLock lock, int valueLength, boolean abnormal, byte[] value) {
+        copies.remove(lock.id);
+        route(lock.tree, m -> {
+            if (!lock.isSent()) {
+                return;
+            }
+            if (m.equals(self)) {
+                tableFor(lock.tree.namespace()).dequeue(self, lock.owner.id(), lock.id, valueLength, abnormal, value);
+            } else {
+                send(m, Wire.message(Wire.DEQUEUE, viewId).putLong(lock.owner.id()).putLong(lock.id)
+                        .putByte(valueLength).putByte(abnormal ? 1 : 0).putBytes(value));
+            }
+        });
+    }
+
+    void submitCancel(ClusterLock lock) {
+        route(lock.tree, m -> {
+            if (!lock.isSent()) {
+                lock.failed(LockStatus.CANCELLED, null);
+                return;
+            }
+            if (m.equals(self)) {
+                tableFor(lock.tree.namespace()).cancel(self, lock.owner.id(), lock.id);
+            } else {
+                send(m, Wire.message(Wire.CANCEL, viewId).putLong(lock.owner.id()).putLong(lock.id));
+            }
+        });
+    }
+
+    void ownerClosed(ClusterOwner owner) {
+        owners.remove(owner.id());
+        localTable.closeOwner(self, owner.id());
+        protocol.execute(() -> {
+            master.closeOwner(self, owner.id());
+            for (Address m : members) {
+                if (!m.equals(self)) {
+                    send(m, Wire.message(Wire.CLOSE, viewId).putLong(owner.id()));
+                }
+            }
+        });
+    }
+
+    /**
+     * Runs {@code op} with the master of {@code tree}: at once on the caller's thread when the
+     * master is known and the node is ready (the fast path: no message if it is this node),
+     * otherwise on the protocol thread after a directory lookup or the current rebuild.
+     */
+    private void route(TreeKey tree, Consumer<Address> op) {
+        checkRunning();
+        if (tree.namespace().kind() == Namespace.Kind.LOCAL) {
+            op.accept(self);
+            return;
+        }
+        gate.readLock().lock();
+        try {
+            Address m = ready ? masterOf.get(tree) : null;
+            if (m != null) {
+                op.accept(m);
+                return;
+            }
+        } finally {
+            gate.readLock().unlock();
+        }
+        protocol.execute(() -> resolve(tree, op));
+    }
+
+    private MasterTable tableFor(Namespace namespace) {
+        return namespace.kind() == Namespace.Kind.LOCAL ? localTable : master;
+    }
+
+    // ---- protocol thread -----------------------------------------------------------------------
+
+    private void resolve(TreeKey tree, Consumer<Address> op) {
+        if (!ready) {
+            held.add(() -> resolve(tree, op));
+            return;
+        }
+        Address m = masterOf.get(tree);
+        if (m != null) {
+            op.accept(m);
+            return;
+        }
+        List<Consumer<Address>> waiting = awaitingLookup.get(tree);
+        if (waiting != null) {
+            waiting.add(op);
+            return;
+        }
+        Address dir = directoryOf(tree);
+        if (dir.equals(self)) {
+            m = directory.computeIfAbsent(tree, t -> self);
+            op.accept(m);
+            masterOf.put(tree, m);
+            return;
+        }
+        waiting = new ArrayList<>();
+        waiting.add(op);
+        awaitingLookup.put(tree, waiting);
+        lookups.increment();
+        send(dir, Wire.message(Wire.LOOKUP, viewId).putTree(tree));
+    }
+
+    private void handle(Address from, Wire in) {
+        if (closed) {
+            return;
+        }
+        long msgView = in.viewId();
+        switch (in.type()) {
+            case Wire.REGISTER, Wire.RESEND, Wire.DONE -> handleRebuild(from, in, msgView);
+            default -> {
+                if (!members.contains(from)) {
+                    return; // not (or no longer) a member: it cannot inject requests
+                }
+                if (!ready && isMasterRequest(in.type())) {
+                    held.add(() -> handle(from, in));
+                    return;
+                }
+                handleRequest(from, in, msgView);
+            }
+        }
+    }
+
+    private static boolean isMasterRequest(byte type) {
+        return type == Wire.LOOKUP || type == Wire.ENQUEUE || type == Wire.CONVERT || type == Wire.DEQUEUE
+                || type == Wire.CANCEL;
+    }
+
+    private void handleRequest(Address from, Wire in, long msgView) {
+        switch (in.type()) {
+            case Wire.LOOKUP -> {
+                TreeKey tree = in.getTree();
+                Address m = directory.computeIfAbsent(tree, t -> from);
+                send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m)));
+            }
+            case Wire.MASTER -> {
+                TreeKey tree = in.getTree();
+                int index = in.getInt();
+                List<Consumer<Address>> waiting = awaitingLookup.remove(tree);
+                if (msgView != viewId || index < 0 || index >= members.size()) {
+                    if (waiting != null) {
+                        waiting.forEach(op -> held.add(() -> resolve(tree, op)));
+                        drainHeldIfReady();
+                    }
+                    return;
+                }
+                Address m = members.get(index);
+                if (waiting != null) {
+                    waiting.forEach(op -> op.accept(m));
+                }
+                masterOf.put(tree, m);
+            }
+            case Wire.ENQUEUE -> {
+                MasterTable.OwnerRef owner = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(),
+                        in.getString());
+                long lockId = in.getLong();
+                long parentId = in.getLong();
+                LockMode mode = LockMode.ofOrdinal(in.getByte());
+                int flags = in.getInt();
+                long timeout = in.getLong();
+                boolean handler = in.getByte() != 0;
+                String resource = in.getString();
+                master.enqueue(from, owner, lockId, parentId, mode, flags, timeout, handler, resource,
+                        parentId == 0 ? new TreeKey(namespaceOf(flags, owner.group()), resource) : null);
+            }
+            case Wire.CONVERT -> master.convert(from, in.getLong(), in.getLong(), LockMode.ofOrdinal(in.getByte()),
+                    in.getInt(), in.getLong(), in.getByte() != 0, in.getBytes());
+            case Wire.DEQUEUE -> master.dequeue(from, in.getLong(), in.getLong(), in.getByte(), in.getByte() != 0,
+                    in.getBytes());
+            case Wire.CANCEL -> master.cancel(from, in.getLong(), in.getLong());
+            case Wire.CLOSE -> master.closeOwner(from, in.getLong());
+            case Wire.GRANTED -> {
+                ClusterLock lock = copies.get(in.getLong());
+                LockMode mode = LockMode.ofOrdinal(in.getByte());
+                LockStatus status = LockStatus.values()[in.getByte()];
+                long fence = in.getLong();
+                byte[] value = in.getBytes();
+                if (lock != null) {
+                    lock.granted(mode, status, fence, value);
+                }
+            }
+            case Wire.FAILED -> {
+                long lockId = in.getLong();
+                LockStatus status = LockStatus.values()[in.getByte()];
+                in.getByte();
+                String message = in.getString();
+                ClusterLock lock = copies.get(lockId);
+                if (lock != null) {
+                    failCopy(lock, status, message);
+                }
+            }
+            case Wire.BLOCKING -> {
+                ClusterLock lock = copies.get(in.getLong());
+                LockMode mode = LockMode.ofOrdinal(in.getByte());
+                if (lock != null) {
+                    lock.blocking(mode);
+                }
+            }
+            default -> LOG.log(Level.WARNING, "unknown lock message type " + in.type() + " from " + from);
+        }
+    }
+
+    private void failCopy(ClusterLock lock, LockStatus status, String message) {
+        lock.failed(status, message);
+        if (lock.isDead()) {
+            copies.remove(lock.id);
+        }
+    }
+
+    private static Namespace namespaceOf(int flags, int group) {
+        if ((flags & (1 << dev.locksmith.lock.LockFlag.SYSTEM.ordinal())) != 0) {
+            return Namespace.SYSTEM;
+        }
+        return Namespace.group(group);
+    }
+
+    // ---- view changes and rebuild ----------------------------------------------------------------
+
+    private void onView(View view) {
+        if (closed) {
+            return;
+        }
+        List<Address> old = members;
+        gate.writeLock().lock();
+        try {
+            ready = false;
+            members = List.copyOf(view.getMembers());
+            viewId = view.getViewId().getId();
+        } finally {
+            gate.writeLock().unlock();
+        }
+        boolean hadQuorum = quorum;
+        quorum = members.size() >= expectedVotes / 2 + 1;
+        LOG.log(Level.DEBUG, () -> name + ": view " + view + (quorum ? "" : " without quorum"));
+        awaitingLookup.forEach((tree, ops) -> ops.forEach(op -> held.add(() -> resolve(tree, op))));
+        awaitingLookup.clear();
+        doneFrom.keySet().removeIf(v -> v < viewId);
+        resends.keySet().removeIf(v -> v < viewId);
+        registrations.keySet().removeIf(v -> v < viewId);
+        directory.clear();
+        if (!quorum) {
+            if (hadQuorum || old.isEmpty()) {
+                dropForLostQuorum();
+            }
+            firstView.countDown();
+            return;
+        }
+        Set<Address> departed = new HashSet<>(old);
+        departed.removeAll(members);
+        if (!departed.isEmpty()) {
+            master.abortNodes(departed);
+        }
+        Set<TreeKey> orphans = new HashSet<>();
+        for (var it = masterOf.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (!members.contains(e.getValue())) {
+                orphans.add(e.getKey());
+                it.remove();
+            }
+        }
+        Map<Address, List<TreeKey>> registers = new HashMap<>();
+        for (TreeKey tree : master.trees()) {
+            registers.computeIfAbsent(directoryOf(tree), a -> new ArrayList<>()).add(tree);
+        }
+        registers.forEach((dir, trees) -> {
+            Wire w = Wire.message(Wire.REGISTER, viewId).putInt(trees.size());
+            trees.forEach(w::putTree);
+            send(dir, w);
+        });
+        resendOrphans(orphans);
+        for (Address m : members) {
+            send(m, Wire.message(Wire.DONE, viewId));
+        }
+    }
+
+    /** Sends this node's copies in trees whose master left to each tree's new directory node, parents first. */
+    private void resendOrphans(Set<TreeKey> orphans) {
+        if (orphans.isEmpty()) {
+            return;
+        }
+        Map<Address, List<ClusterLock>> byDestination = new HashMap<>();
+        for (ClusterOwner owner : owners.values()) {
+            for (ClusterLock lock : owner.live()) {
+                if (orphans.contains(lock.tree) && lock.isSent()) {
+                    byDestination.computeIfAbsent(directoryOf(lock.tree), a -> new ArrayList<>()).add(lock);
+                }
+            }
+        }
+        byDestination.forEach((dir, locks) -> {
+            locks.sort(Comparator.comparingInt((ClusterLock l) -> l.depth).thenComparingLong(l -> l.id));
+            Wire w = Wire.message(Wire.RESEND, viewId);
+            List<ClusterLock> sent = new ArrayList<>();
+            for (ClusterLock lock : locks) {
+                ClusterLock.Snapshot s = lock.snapshot();
+                if (s == null) {
+                    continue;
+                }
+                lock.markSent(dir);
+                sent.add(lock);
+                MasterTable.OwnerRef o = lock.owner.ref();
+                w.putLong(o.id()).putInt(o.group()).putInt(o.priority()).putString(o.name()).putLong(lock.id)
+                        .putLong(lock.parent == null ? 0 : lock.parent.id).putShort(lock.depth)
+                        .putByte(s.queue().ordinal()).putByte(s.granted() == null ? Wire.NO_MODE : s.granted().ordinal())
+                        .putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
+                        .putByte(s.blockingHandler() ? 1 : 0).putLong(s.fence()).putBytes(s.readValue())
+                        .putString(lock.name).putTree(lock.tree);
+            }
+            Wire counted = Wire.message(Wire.RESEND, viewId).putInt(sent.size());
+            byte[] body = w.toBytes();
+            for (int i = Wire.BODY_OFFSET; i < body.length; i++) {
+                counted.putByte(body[i]);
+            }
+            send(dir, counted);
+        });
+    }
+
+    private void handleRebuild(Address from, Wire in, long msgView) {
+        if (msgView < viewId) {
+            return;
+        }
+        switch (in.type()) {
+            case Wire.REGISTER -> {
+                int n = in.getInt();
+                List<Map.Entry<TreeKey, Address>> list = registrations.computeIfAbsent(msgView, v -> new ArrayList<>());
+                for (int i = 0; i < n; i++) {
+                    list.add(Map.entry(in.getTree(), from));
+                }
+            }
+            case Wire.RESEND -> {
+                int n = in.getInt();
+                List<MasterTable.Resend> list = resends.computeIfAbsent(msgView, v -> new ArrayList<>());
+                for (int i = 0; i < n; i++) {
+                    MasterTable.OwnerRef o = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(),
+                            in.getString());
+                    long lockId = in.getLong();
+                    long parentId = in.getLong();
+                    int depth = in.getShort();
+                    LockQueue queue = LockQueue.values()[in.getByte()];
+                    int granted = in.getByte() & 0xFF;
+                    LockMode requested = LockMode.ofOrdinal(in.getByte());
+                    int flags = in.getInt();
+                    long timeout = in.getLong();
+                    boolean handler = in.getByte() != 0;
+                    long fence = in.getLong();
+                    byte[] value = in.getBytes();
+                    String resource = in.getString();
+                    TreeKey tree = in.getTree();
+                    list.add(new MasterTable.Resend(from, o, lockId, parentId, depth, queue,
+                            granted == (Wire.NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags,
+                            timeout, handler, fence, value, resource, tree));
+                }
+            }
+            case Wire.DONE -> doneFrom.computeIfAbsent(msgView, v -> new HashSet<>()).add(from);
+            default -> throw new IllegalStateException("not a rebuild message: " + in.type());
+        }
+        completeRebuildIfDone();
+    }
+
+    private void completeRebuildIfDone() {
+        Set<Address> done = doneFrom.get(viewId);
+        if (!quorum || ready || done == null || !done.containsAll(members)) {
+            return;
+        }
+        for (Map.Entry<TreeKey, Address> e : registrations.getOrDefault(viewId, List.of())) {
+            directory.put(e.getKey(), e.getValue());
+        }
+        List<MasterTable.Resend> entries = resends.getOrDefault(viewId, List.of());
+        if (!entries.isEmpty()) {
+            Set<TreeKey> trees = new HashSet<>();
+            entries.forEach(e -> trees.add(e.tree()));
+            trees.forEach(t -> directory.put(t, self));
+            master.install(entries, viewId << 32);
+            trees.forEach(t -> masterOf.put(t, self));
+        }
+        doneFrom.remove(viewId);
+        resends.remove(viewId);
+        registrations.remove(viewId);
+        rebuilds.increment();
+        ready = true;
+        firstView.countDown();
+        drainHeldIfReady();
+    }
+
+    private void drainHeldIfReady() {
+        while (ready && !held.isEmpty()) {
+            List<Runnable> batch = new ArrayList<>(held);
+            held.clear();
+            batch.forEach(Runnable::run);
+        }
+    }
+
+    /**
+     * This node is in a minority: the majority frees its locks, so it must not keep them. Its
+     * trees go (without granting anything), its copies of granted locks are dropped and their
+     * owners told, and its waiting requests will be sent again as new ones once quorum returns.
+     */
+    private void dropForLostQuorum() {
+        MasterTable old = master;
+        master = new MasterTable(name, deadlockWait, new Replies());
+        old.discard();
+        masterOf.clear();
+        for (ClusterOwner owner : owners.values()) {
+            List<Lock> lost = new ArrayList<>();
+            for (ClusterLock lock : ClusterOwner.deepestFirst(owner.live())) {
+                if (lock.tree.namespace().kind() == Namespace.Kind.LOCAL) {
+                    continue;
+                }
+                ClusterLock.Snapshot s = lock.snapshot();
+                if (s == null) {
+                    continue;
+                }
+                boolean parentLost = lock.parent != null && lock.parent.isDead();
+                if (ClusterOwner.holdsGrant(s) || parentLost) {
+                    lock.abandonPending(LockStatus.CANCELLED);
+                    if (lock.die(LockStatus.CANCELLED)) {
+                        copies.remove(lock.id);
+                        lost.add(lock);
+                    }
+                } else {
+                    lock.markUnsent();
+                    held.add(() -> resolve(lock.tree, m -> sendNew(lock, m)));
+                }
+            }
+            owner.tellCleared(lost);
+        }
+    }
+
+    /**
+     * The directory node of {@code tree}: weighted rendezvous hashing over the view, so every
+     * node computes the same answer and a view change moves only the trees it must.
+     */
+    private Address directoryOf(TreeKey tree) {
+        boolean anyWeight = false;
+        for (Address m : members) {
+            anyWeight |= weightOf(m) > 0;
+        }
+        long treeHash = tree.namespace().kind().ordinal() * 1_000_003L + tree.namespace().group() * 31L
+                + tree.rootName().hashCode();
+        Address best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (Address m : members) {
+            int w = anyWeight ? weightOf(m) : 1;
+            if (w == 0) {
+                continue;
+            }
+            long h = mix(treeHash * 0x9E3779B97F4A7C15L + m.hashCode());
+            double u = ((h >>> 11) + 1) * 0x1.0p-53;
+            double score = -w / Math.log(u);
+            if (score > bestScore) {
+                bestScore = score;
+                best = m;
+            }
+        }
+        return best;
+    }
+
+    private static int weightOf(Address m) {
+        if (m instanceof ExtendedUUID u) {
+            byte[] w = u.get(WEIGHT_KEY);
+            if (w != null && w.length == 1) {
+                return w[0];
+            }
+        }
+        return 1;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    private void send(Address to, Wire w) {
+        if (to.equals(self)) {
+            handle(self, Wire.read(w.toBytes(), 0, w.size()));
+            return;
+        }
+        try {
+            channel.send(new BytesMessage(to, w.toBytes()));
+            messagesSent.increment();
+        } catch (Exception e) {
+            LOG.log(Level.DEBUG, "lock message to " + to + " not sent: " + e);
+        }
+    }
+
+    private <T> T onProtocolThread(java.util.concurrent.Callable<T> task) {
+        try {
+            return protocol.submit(task).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockException(LockStatus.CANCELLED, "interrupted while reading cluster state");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.RejectedExecutionException e) {
+            throw new LockException(LockStatus.SHUTDOWN, "the lock manager is shut down");
+        }
+    }
+
+    /** Outcomes from the master tables: applied to the copy here, or sent to the owning node. */
+    private final class Replies implements MasterTable.Replies {
+        @Override
+        public void granted(Address origin, long lockId, LockMode mode, LockStatus status, long fence, byte[] value) {
+            if (origin.equals(self)) {
+                ClusterLock lock = copies.get(lockId);
+                if (lock != null) {
+                    lock.granted(mode, status, fence, value);
+                }
+                return;
+            }
+            send(origin, Wire.message(Wire.GRANTED, viewId).putLong(lockId).putByte(mode.ordinal())
+                    .putByte(status.ordinal()).putLong(fence).putBytes(value));
+        }
+
+        @Override
+        public void failed(Address origin, long lockId, LockStatus status, boolean conversion, String message) {
+            if (origin.equals(self)) {
+                ClusterLock lock = copies.get(lockId);
+                if (lock != null) {
+                    failCopy(lock, status, message);
+                }
+                return;
+            }
+            send(origin, Wire.message(Wire.FAILED, viewId).putLong(lockId).putByte(status.ordinal())
+                    .putByte(conversion ? 1 : 0).putString(message == null ? "" : message));
+        }
+
+        @Override
+        public void blocking(Address origin, long lockId, LockMode blockedMode) {
+            if (origin.equals(self)) {
+                ClusterLock lock = copies.get(lockId);
+                if (lock != null) {
+                    lock.blocking(blockedMode);
+                }
+                return;
+            }
+            send(origin, Wire.message(Wire.BLOCKING, viewId).putLong(lockId).putByte(blockedMode.ordinal()));
+        }
+    }
+
+    /**
+     * Settings for a cluster node. Not thread-safe; build once. {@link #build()} blocks until the
+     * node has joined and finished its first rebuild (or found its view without quorum).
+     */
+    public static final class Builder {
+        private String clusterName = "locksmith";
+        private String nodeName;
+        private String stackResource = "dev/locksmith/lock/cluster/tcp.xml";
+        private String bindAddress = "127.0.0.1";
+        private int bindPort = 7800;
+        private String initialHosts;
+        private int expectedVotes = 1;
+        private int directoryWeight = 1;
+        private Duration deadlockWait = Duration.ofSeconds(1);
+        private Duration joinTimeout = Duration.ofSeconds(30);
+
+        Builder() {
+        }
+
+        /** The JGroups cluster to join (default {@code "locksmith"}). */
+        public Builder clusterName(String name) {
+            this.clusterName = requireText(name, "clusterName");
+            return this;
+        }
+
+        /** This node's name: the manager's name and the JGroups logical name. Required. */
+        public Builder nodeName(String name) {
+            this.nodeName = requireText(name, "nodeName");
+            return this;
+        }
+
+        /**
+         * A JGroups stack XML on the class path (default: TCP + TCPPING on 127.0.0.1). The text may
+         * use {@code @BIND_ADDR@}, {@code @BIND_PORT@} and {@code @INITIAL_HOSTS@}, replaced with
+         * this builder's settings.
+         */
+        public Builder stackResource(String resource) {
+            this.stackResource = requireText(resource, "stackResource");
+            return this;
+        }
+
+        /** The address to bind to (default 127.0.0.1). */
+        public Builder bindAddress(String address) {
+            this.bindAddress = requireText(address, "bindAddress");
+            return this;
+        }
+
+        /** The TCP port to bind to (default 7800). */
+        public Builder bindPort(int port) {
+            if (port <= 0 || port > 65535) {
+                throw new LockException(LockStatus.BADPARAM, "bindPort must be 1..65535, was " + port);
+            }
+            this.bindPort = port;
+            return this;
+        }
+
+        /** TCPPING initial hosts, e.g. {@code 127.0.0.1[7800],127.0.0.1[7801]} (default: this node only). */
+        public Builder initialHosts(String hosts) {
+            this.initialHosts = requireText(hosts, "initialHosts");
+            return this;
+        }
+
+        /** Expected votes (one per node): a view needs {@code votes / 2 + 1} nodes to grant (default 1). */
+        public Builder expectedVotes(int votes) {
+            if (votes < 1) {
+                throw new LockException(LockStatus.BADPARAM, "expectedVotes must be at least 1, was " + votes);
+            }
+            this.expectedVotes = votes;
+            return this;
+        }
+
+        /** Directory weight, like LOCKDIRWT: 0 holds no directory entries (default 1, at most 127). */
+        public Builder directoryWeight(int weight) {
+            if (weight < 0 || weight > 127) {
+                throw new LockException(LockStatus.BADPARAM, "directoryWeight must be 0..127, was " + weight);
+            }
+            this.directoryWeight = weight;
+            return this;
+        }
+
+        /** How long a request waits before a deadlock search starts from it on its master (default 1 s). */
+        public Builder deadlockWait(Duration wait) {
+            if (wait == null || wait.isNegative()) {
+                throw new LockException(LockStatus.BADPARAM, "deadlockWait must be zero or positive, was " + wait);
+            }
+            this.deadlockWait = wait;
+            return this;
+        }
+
+        /** How long {@link #build()} waits for the first view and rebuild (default 30 s). */
+        public Builder joinTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new LockException(LockStatus.BADPARAM, "joinTimeout must be positive, was " + timeout);
+            }
+            this.joinTimeout = timeout;
+            return this;
+        }
+
+        /** Starts the node and joins the cluster. */
+        public ClusterLockManager build() {
+            if (nodeName == null) {
+                throw new LockException(LockStatus.BADPARAM, "nodeName must be set");
+            }
+            try {
+                return new ClusterLockManager(this);
+            } catch (LockException e) {
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LockException(LockStatus.CANCELLED, "interrupted while joining cluster '" + clusterName + "'");
+            } catch (Exception e) {
+                LockException failure = new LockException(LockStatus.BADPARAM, "could not start node '" + nodeName
+                        + "' in cluster '" + clusterName + "' with stack " + stackResource + ": " + e);
+                failure.initCause(e);
+                throw failure;
+            }
+        }
+
+        String stackXml() throws IOException {
+            String xml;
+            try (InputStream in = ClusterLockManager.class.getClassLoader().getResourceAsStream(stackResource)) {
+                if (in == null) {
+                    throw new LockException(LockStatus.BADPARAM, "stackResource '" + stackResource
+                            + "' is not on the class path");
+                }
+                xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            String hosts = initialHosts != null ? initialHosts : bindAddress + "[" + bindPort + "]";
+            return xml.replace("@BIND_ADDR@", bindAddress).replace("@BIND_PORT@", Integer.toString(bindPort))
+                    .replace("@INITIAL_HOSTS@", hosts);
+        }
+
+        private static String requireText(String value, String argument) {
+            if (value == null || value.isBlank()) {
+                throw new LockException(LockStatus.BADPARAM, argument + " must not be null or blank");
+            }
+            return Objects.requireNonNull(value);
+        }
+    }
+}

@@ -1,0 +1,386 @@
+package dev.locksmith.lock.cluster;
+
+import dev.locksmith.lock.ClearListener;
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockFlag;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockQueue;
+import dev.locksmith.lock.LockRequest;
+import dev.locksmith.lock.LockStatus;
+import dev.locksmith.lock.Namespace;
+import dev.locksmith.lock.engine.RequestChecks;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A lock owner of a {@link ClusterLockManager}: the same contract as any {@link LockOwner}.
+ * Requests are checked here, against this node's copies, before anything is sent; then they go
+ * to the master of the lock's tree (a direct call when that is this node). Synchronous requests
+ * block the caller until the master's outcome arrives. Thread-safe.
+ */
+final class ClusterOwner implements LockOwner {
+    final ClusterLockManager manager;
+    private final long id;
+    private final String name;
+    private final int group;
+    private final int deadlockPriority;
+    /** Live copies in request order; guarded by this. */
+    private final LinkedHashSet<ClusterLock> locks = new LinkedHashSet<>();
+    private final List<ClearListener> clearListeners = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
+
+    ClusterOwner(ClusterLockManager manager, long id, String name, int group, int deadlockPriority) {
+        this.manager = manager;
+        this.id = id;
+        this.name = name;
+        this.group = group;
+        this.deadlockPriority = deadlockPriority;
+    }
+
+    MasterTable.OwnerRef ref() {
+        return new MasterTable.OwnerRef(id, group, deadlockPriority, name);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public void addClearListener(ClearListener listener) {
+        if (listener == null) {
+            throw new LockException(LockStatus.BADPARAM, "listener must not be null");
+        }
+        clearListeners.add(listener);
+    }
+
+    @Override
+    public int group() {
+        return group;
+    }
+
+    @Override
+    public int deadlockPriority() {
+        return deadlockPriority;
+    }
+
+    @Override
+    public Lock enqueue(LockRequest request) throws InterruptedException {
+        ClusterLock lock = (ClusterLock) enqueueAsync(request);
+        return await(lock, lock.pendingStage());
+    }
+
+    @Override
+    public Lock enqueueAsync(LockRequest request) {
+        RequestChecks.checkNew(request);
+        RequestChecks.checkName(request.name());
+        checkOpen();
+        ClusterLock parent = null;
+        TreeKey tree;
+        if (request.parent() != null) {
+            if (request.has(LockFlag.SYSTEM) || request.has(LockFlag.LOCAL)) {
+                throw new LockException(LockStatus.BADPARAM,
+                        "flags: a sublock lives in its parent's namespace; SYSTEM/LOCAL not allowed with a parent");
+            }
+            parent = ownLock(request.parent(), LockStatus.PARNOTGRANT, "parent");
+            if (parent.isDead() || parent.grantedMode() == null) {
+                throw new LockException(LockStatus.PARNOTGRANT, "parent lock " + parent.id() + " on '"
+                        + parent.resourceName() + "' is " + (parent.isDead() ? "dequeued" : "not granted"));
+            }
+            tree = parent.tree;
+        } else {
+            Namespace space = request.has(LockFlag.SYSTEM) ? Namespace.SYSTEM
+                    : request.has(LockFlag.LOCAL) ? Namespace.LOCAL : Namespace.group(group);
+            tree = new TreeKey(space, request.name());
+        }
+        ClusterLock lock = new ClusterLock(manager.nextLockId(), this, parent, request.name(), tree, request.mode(),
+                request.flagBits(), request.timeoutNanos(), request.blockingHandler());
+        if (parent != null) {
+            parent.subLockAdded();
+        }
+        synchronized (this) {
+            locks.add(lock);
+        }
+        manager.submitNew(lock);
+        return lock;
+    }
+
+    @Override
+    public Lock convert(Lock lock, LockRequest conversion) throws InterruptedException {
+        ClusterLock copy = ownLock(lock, LockStatus.IVLOCKID, "lock");
+        return await(copy, startConversion(copy, conversion));
+    }
+
+    @Override
+    public CompletionStage<Lock> convertAsync(Lock lock, LockRequest conversion) {
+        return startConversion(ownLock(lock, LockStatus.IVLOCKID, "lock"), conversion).copy();
+    }
+
+    private CompletableFuture<Lock> startConversion(ClusterLock copy, LockRequest conversion) {
+        RequestChecks.checkConversion(conversion);
+        checkOpen();
+        checkLive(copy);
+        synchronized (copy) {
+            if (copy.isPending() || copy.grantedMode() == null) {
+                throw new LockException(LockStatus.CVTUNGRANT, "lock " + copy.id() + " on '" + copy.resourceName()
+                        + (copy.grantedMode() == null ? "' is still waiting for its first grant"
+                                                       : "' already has a conversion pending"));
+            }
+            int valueLength = conversion.has(LockFlag.XVALBLK) ? 64 : conversion.has(LockFlag.VALBLK) ? 16 : 0;
+            LockMode from = copy.grantedMode();
+            if (valueLength > 0 && from.ordinal() >= LockMode.PW.ordinal()
+                    && conversion.mode().ordinal() <= from.ordinal()) {
+                checkValueLength(copy, valueLength);
+            }
+            copy.startConversion(conversion.mode(), conversion.flagBits(), conversion.timeoutNanos(),
+                    conversion.blockingHandler());
+        }
+        CompletableFuture<Lock> stage = copy.pendingStage();
+        manager.submitConversion(copy);
+        return stage;
+    }
+
+    @Override
+    public void dequeue(Lock lock, LockFlag... flags) {
+        ClusterLock copy = ownLock(lock, LockStatus.IVLOCKID, "lock");
+        int valueLength = 0;
+        for (LockFlag f : flags) {
+            if (f == null) {
+                throw new LockException(LockStatus.BADPARAM, "flags must not contain null");
+            }
+            switch (f) {
+                case VALBLK -> valueLength = Math.max(valueLength, 16);
+                case XVALBLK -> valueLength = 64;
+                default -> throw new LockException(LockStatus.BADPARAM,
+                        "flags: a dequeue takes only VALBLK or XVALBLK, not " + f);
+            }
+        }
+        checkOpen();
+        dequeueCopy(copy, valueLength, false);
+    }
+
+    private void dequeueCopy(ClusterLock copy, int valueLength, boolean abnormal) {
+        byte[] value;
+        synchronized (copy) {
+            checkLive(copy);
+            if (copy.subLocks() > 0) {
+                throw new LockException(LockStatus.SUBLOCKS, "lock " + copy.id() + " on '" + copy.resourceName()
+                        + "' has " + copy.subLocks() + " sublock(s); dequeue them first (dequeueSublocks)");
+            }
+            LockMode held = copy.grantedMode();
+            boolean writes = valueLength > 0 && held != null && held.ordinal() >= LockMode.PW.ordinal();
+            if (writes) {
+                checkValueLength(copy, valueLength);
+            }
+            value = writes ? copy.stagedValue() : new byte[0];
+            copy.die(LockStatus.NORMAL);
+        }
+        copy.abandonPending(LockStatus.CANCELLED);
+        manager.submitDequeue(copy, valueLength, abnormal, value);
+    }
+
+    @Override
+    public void dequeueSublocks(Lock lock) {
+        ClusterLock copy = ownLock(lock, LockStatus.IVLOCKID, "lock");
+        checkOpen();
+        checkLive(copy);
+        for (ClusterLock l : deepestFirst(descendantsOf(copy))) {
+            if (!l.isDead()) {
+                dequeueCopy(l, 0, false);
+            }
+        }
+    }
+
+    @Override
+    public void dequeueAll() {
+        checkOpen();
+        rundown(false);
+    }
+
+    @Override
+    public boolean cancel(Lock lock) {
+        ClusterLock copy = ownLock(lock, LockStatus.IVLOCKID, "lock");
+        checkLive(copy);
+        if (!copy.isPending()) {
+            return false;
+        }
+        manager.submitCancel(copy);
+        return true;
+    }
+
+    @Override
+    public synchronized List<Lock> locks() {
+        return new ArrayList<>(locks);
+    }
+
+    @Override
+    public void close() {
+        end(false);
+    }
+
+    @Override
+    public void abort() {
+        end(true);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private synchronized void end(boolean abnormal) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        rundown(abnormal);
+        manager.ownerClosed(this);
+    }
+
+    private void rundown(boolean abnormal) {
+        for (ClusterLock l : deepestFirst(live())) {
+            if (!l.isDead()) {
+                dequeueCopy(l, 0, abnormal);
+            }
+        }
+    }
+
+    /** Administrative clear (LKE): abnormal dequeue of {@code target} and its sublocks, or of everything. */
+    int clear(ClusterLock target) {
+        List<ClusterLock> victims = target == null ? live() : descendantsOf(target);
+        if (target != null) {
+            victims.add(target);
+        }
+        List<Lock> cleared = new ArrayList<>();
+        for (ClusterLock l : deepestFirst(victims)) {
+            if (!l.isDead()) {
+                dequeueCopy(l, 0, true);
+                cleared.add(l);
+            }
+        }
+        tellCleared(cleared);
+        return cleared.size();
+    }
+
+    /** Tells the clear listeners that {@code lost} went (an administrator, or a lost quorum). */
+    void tellCleared(List<Lock> lost) {
+        if (lost.isEmpty()) {
+            return;
+        }
+        for (ClearListener listener : clearListeners) {
+            manager.deliver(() -> listener.cleared(this, List.copyOf(lost)));
+        }
+    }
+
+    synchronized void forget(ClusterLock lock) {
+        locks.remove(lock);
+    }
+
+    synchronized List<ClusterLock> live() {
+        return new ArrayList<>(locks);
+    }
+
+    ClusterLock find(long lockId) {
+        for (ClusterLock l : live()) {
+            if (l.id == lockId) {
+                return l;
+            }
+        }
+        return null;
+    }
+
+    private List<ClusterLock> descendantsOf(ClusterLock ancestor) {
+        List<ClusterLock> list = new ArrayList<>();
+        for (ClusterLock l : live()) {
+            for (ClusterLock p = l.parent; p != null; p = p.parent) {
+                if (p == ancestor) {
+                    list.add(l);
+                    break;
+                }
+            }
+        }
+        return list;
+    }
+
+    static List<ClusterLock> deepestFirst(List<ClusterLock> locks) {
+        locks.sort(Comparator.comparingInt((ClusterLock l) -> l.depth).reversed());
+        return locks;
+    }
+
+    private Lock await(ClusterLock lock, CompletableFuture<Lock> stage) throws InterruptedException {
+        try {
+            return stage.get();
+        } catch (InterruptedException e) {
+            if (lock.isPending()) {
+                manager.submitCancel(lock);
+            }
+            throw new InterruptedException("interrupted while waiting for '" + lock.resourceName()
+                    + "'; the request was cancelled");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof LockException le) {
+                throw new LockException(le.status(), le.getMessage().substring(le.status().name().length() + 2));
+            }
+            throw new IllegalStateException("unexpected failure of a lock request", e.getCause());
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new LockException(LockStatus.OWNERCLOSED, "owner '" + name + "' is closed");
+        }
+        manager.checkRunning();
+    }
+
+    private static void checkLive(ClusterLock copy) {
+        if (copy.isDead()) {
+            throw new LockException(LockStatus.IVLOCKID, "lock " + copy.id() + " on '" + copy.resourceName()
+                    + "' is already dequeued");
+        }
+    }
+
+    private static void checkValueLength(ClusterLock copy, int length) {
+        byte[] staged = copy.stagedValue();
+        if (staged.length != length) {
+            throw new LockException(LockStatus.IVBUFLEN, "valueBlock: writing from " + copy.grantedMode()
+                    + " needs a staged value of " + length + " bytes, the lock has " + staged.length
+                    + " bytes (call setValueBlock)");
+        }
+    }
+
+    private ClusterLock ownLock(Lock lock, LockStatus status, String argument) {
+        if (lock == null) {
+            throw new LockException(status, argument + " must not be null");
+        }
+        if (!(lock instanceof ClusterLock copy) || copy.owner.manager != manager) {
+            throw new LockException(status, argument + " is not a lock of this lock manager");
+        }
+        if (copy.owner != this) {
+            throw new LockException(status, argument + " lock " + copy.id() + " on '" + copy.resourceName()
+                    + "' belongs to owner '" + copy.owner.name + "', not '" + name + "'");
+        }
+        return copy;
+    }
+
+    @Override
+    public String toString() {
+        return "LockOwner[" + name + " group=" + group + " priority=" + deadlockPriority + "]";
+    }
+
+    /** Whether the copy is on a queue that holds a grant (granted or converting). */
+    static boolean holdsGrant(ClusterLock.Snapshot s) {
+        return s.queue() == LockQueue.GRANTED || s.queue() == LockQueue.CONVERTING;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.locksmith.lock.cluster;
+
+/**
+ * Cluster counters of one node since it started. Counters only grow.
+ *
+ * @param messagesSent     lock-protocol messages this node sent (a batch counts once)
+ * @param messagesReceived lock-protocol messages this node received
+ * @param directoryLookups directory lookups sent to another node
+ * @param rebuilds         lock database rebuilds completed (one per view change)
+ * @param treesMastered    resource trees mastered here now, LOCAL trees excluded
+ * @param hasQuorum        whether this node's view holds a majority of the expected votes
+ */
+public record ClusterStatistics(long messagesSent, long messagesReceived, long directoryLookups, long rebuilds,
+                                int treesMastered, boolean hasQuorum) {
+}

@@ -1,0 +1,183 @@
+package dev.locksmith.lock.cluster;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The lock protocol's message formats, and the only place that knows their layout. Every
+ * message is one JGroups {@code BytesMessage} whose payload is, in network byte order:
+ * <pre>
+ *  0        1                 9
+ *  +--------+-----------------+---------------------------------------------+
+ *  | type:1 | viewId:8        | body (per type; repeated entries for batches)|
+ *  +--------+-----------------+---------------------------------------------+
+ *
+ *  str  = length:2 | UTF-8 bytes          bytes = length:1 | bytes (value blocks: 0, 16 or 64)
+ *  tree = kind:1 (Namespace.Kind ordinal) | group:4 | rootName:str
+ *
+ *  LOOKUP    tree                                   who masters this tree? (to its directory node)
+ *  MASTER    tree | masterIndex:4                   answer: the master's index in view viewId
+ *  ENQUEUE   ownerId:8 | group:4 | priority:4 | ownerName:str | lockId:8 | parentLockId:8 (0 = root)
+ *            | mode:1 | flags:4 | timeoutNanos:8 | blockingHandler:1 | name:str
+ *  CONVERT   ownerId:8 | lockId:8 | mode:1 | flags:4 | timeoutNanos:8 | blockingHandler:1 | value:bytes
+ *  DEQUEUE   ownerId:8 | lockId:8 | valueLength:1 | abnormal:1 | value:bytes
+ *  CANCEL    ownerId:8 | lockId:8
+ *  CLOSE     ownerId:8                               the owner ran down; drop its proxy
+ *  GRANTED   lockId:8 | mode:1 | status:1 | fence:8 | value:bytes
+ *  FAILED    lockId:8 | status:1 | conversion:1 | message:str
+ *  BLOCKING  lockId:8 | blockedMode:1
+ *  REGISTER  count:4 | tree * count                  the sender masters these trees (rebuild)
+ *  RESEND    count:4 | entry * count                 the sender's copies in trees whose master left
+ *            entry = ownerId:8 | group:4 | priority:4 | ownerName:str | lockId:8 | parentLockId:8
+ *                    | depth:2 | queue:1 | granted:1 (0xFF none) | requested:1 | flags:4
+ *                    | timeoutNanos:8 | blockingHandler:1 | fence:8 | readValue:bytes | name:str | tree
+ *  DONE      (empty)                                 the sender finished its part of rebuild viewId
+ * </pre>
+ * A {@code Wire} is a cursor over one payload: writers append with the {@code put} methods,
+ * readers consume with the {@code get} methods in the same order. Not thread-safe: one per
+ * message.
+ */
+final class Wire {
+    static final byte LOOKUP = 1;
+    static final byte MASTER = 2;
+    static final byte ENQUEUE = 3;
+    static final byte CONVERT = 4;
+    static final byte DEQUEUE = 5;
+    static final byte CANCEL = 6;
+    static final byte CLOSE = 7;
+    static final byte GRANTED = 8;
+    static final byte FAILED = 9;
+    static final byte BLOCKING = 10;
+    static final byte REGISTER = 11;
+    static final byte RESEND = 12;
+    static final byte DONE = 13;
+
+    static final int TYPE_OFFSET = 0;
+    static final int VIEW_OFFSET = 1;
+    static final int BODY_OFFSET = 9;
+    /** A mode byte meaning "no mode". */
+    static final byte NO_MODE = (byte) 0xFF;
+
+    private ByteBuffer buffer;
+
+    private Wire(ByteBuffer buffer) {
+        this.buffer = buffer;
+    }
+
+    /** A new message of {@code type} in view {@code viewId}, ready for its body. */
+    static Wire message(byte type, long viewId) {
+        Wire w = new Wire(ByteBuffer.allocate(64));
+        w.buffer.put(type).putLong(viewId);
+        return w;
+    }
+
+    /** A reader over a received payload, positioned at the body. */
+    static Wire read(byte[] payload, int offset, int length) {
+        return new Wire(ByteBuffer.wrap(payload, offset, length).slice().position(BODY_OFFSET));
+    }
+
+    byte type() {
+        return buffer.get(TYPE_OFFSET);
+    }
+
+    long viewId() {
+        return buffer.getLong(VIEW_OFFSET);
+    }
+
+    /** The payload written so far. */
+    byte[] toBytes() {
+        return Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
+    /** The number of bytes written so far. */
+    int size() {
+        return buffer.position();
+    }
+
+    private void room(int n) {
+        if (buffer.remaining() < n) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(buffer.capacity() * 2, buffer.position() + n));
+            buffer.flip();
+            bigger.put(buffer);
+            buffer = bigger;
+        }
+    }
+
+    Wire putByte(int v) {
+        room(1);
+        buffer.put((byte) v);
+        return this;
+    }
+
+    Wire putShort(int v) {
+        room(2);
+        buffer.putShort((short) v);
+        return this;
+    }
+
+    Wire putInt(int v) {
+        room(4);
+        buffer.putInt(v);
+        return this;
+    }
+
+    Wire putLong(long v) {
+        room(8);
+        buffer.putLong(v);
+        return this;
+    }
+
+    Wire putString(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        room(2 + b.length);
+        buffer.putShort((short) b.length).put(b);
+        return this;
+    }
+
+    Wire putBytes(byte[] b) {
+        room(1 + b.length);
+        buffer.put((byte) b.length).put(b);
+        return this;
+    }
+
+    Wire putTree(TreeKey tree) {
+        putByte(tree.namespace().kind().ordinal());
+        putInt(tree.namespace().group());
+        return putString(tree.rootName());
+    }
+
+    int getByte() {
+        return buffer.get();
+    }
+
+    int getShort() {
+        return buffer.getShort();
+    }
+
+    int getInt() {
+        return buffer.getInt();
+    }
+
+    long getLong() {
+        return buffer.getLong();
+    }
+
+    String getString() {
+        byte[] b = new byte[buffer.getShort() & 0xFFFF];
+        buffer.get(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    byte[] getBytes() {
+        byte[] b = new byte[buffer.get() & 0xFF];
+        buffer.get(b);
+        return b;
+    }
+
+    TreeKey getTree() {
+        var kind = dev.locksmith.lock.Namespace.Kind.values()[buffer.get()];
+        int group = buffer.getInt();
+        return new TreeKey(new dev.locksmith.lock.Namespace(kind, group), getString());
+    }
+}

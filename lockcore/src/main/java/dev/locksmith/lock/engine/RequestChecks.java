@@ -1,0 +1,84 @@
+package dev.locksmith.lock.engine;
+
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockFlag;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockRequest;
+import dev.locksmith.lock.LockStatus;
+
+/**
+ * The checks of a {@link LockRequest} that need no engine state: flag combinations, mode,
+ * timeout, name. Made before anything changes, by every lock manager (embedded or cluster) so a
+ * bad request fails the same way everywhere. Stateless and thread-safe; each method throws a
+ * {@link LockException} naming the bad argument, or returns normally.
+ */
+public final class RequestChecks {
+    private RequestChecks() {
+    }
+
+    /** Checks a resource name: not null, not empty, at most 255 UTF-8 bytes ({@link LockStatus#IVRESNAM}). */
+    public static void checkName(String name) {
+        Names.encodeIfNotAscii(name);
+    }
+
+    /**
+     * Checks a new request, all but its parent (which only the lock manager that made it can
+     * judge).
+     */
+    public static void checkNew(LockRequest request) {
+        checkCommon(request);
+        if (request.name() == null) {
+            throw new LockException(LockStatus.IVRESNAM, "name must not be null (a conversion request was given to enqueue)");
+        }
+        LockMode mode = request.mode();
+        if (request.has(LockFlag.EXPEDITE)) {
+            if (mode != LockMode.NL) {
+                throw new LockException(LockStatus.BADPARAM, "flags: EXPEDITE applies only to NL requests, not " + mode);
+            }
+            if (request.has(LockFlag.NOQUEUE)) {
+                throw new LockException(LockStatus.BADPARAM, "flags: EXPEDITE with NOQUEUE makes no sense (an expedited NL never queues)");
+            }
+        }
+        if (request.has(LockFlag.QUECVT)) {
+            throw new LockException(LockStatus.BADPARAM, "flags: QUECVT applies only to conversions");
+        }
+        if (request.has(LockFlag.SYSTEM) && request.has(LockFlag.LOCAL)) {
+            throw new LockException(LockStatus.BADPARAM, "flags: SYSTEM and LOCAL are different namespaces; give one");
+        }
+    }
+
+    /** Checks a conversion request. */
+    public static void checkConversion(LockRequest request) {
+        checkCommon(request);
+        if (request.name() != null) {
+            throw new LockException(LockStatus.BADPARAM, "a conversion takes no name; use LockRequest.conversionTo(mode)");
+        }
+        if (request.parent() != null) {
+            throw new LockException(LockStatus.BADPARAM, "a conversion takes no parent: the lock keeps its own");
+        }
+        for (LockFlag f : new LockFlag[] {LockFlag.EXPEDITE, LockFlag.SYSTEM, LockFlag.LOCAL}) {
+            if (request.has(f)) {
+                throw new LockException(LockStatus.BADPARAM, "flags: " + f + " applies only to new requests, not conversions");
+            }
+        }
+        if (request.has(LockFlag.NOQUEUE) && request.has(LockFlag.QUECVT)) {
+            throw new LockException(LockStatus.BADPARAM,
+                    "flags: NOQUEUE with QUECVT makes no sense (QUECVT asks to queue, NOQUEUE refuses to)");
+        }
+    }
+
+    private static void checkCommon(LockRequest request) {
+        if (request == null) {
+            throw new LockException(LockStatus.BADPARAM, "request must not be null");
+        }
+        if (request.mode() == null) {
+            throw new LockException(LockStatus.IVMODE, "mode must not be null");
+        }
+        if (request.timeoutNanos() == -2) {
+            throw new LockException(LockStatus.BADPARAM, "timeout must not be null");
+        }
+        if (request.timeoutNanos() == -3) {
+            throw new LockException(LockStatus.BADPARAM, "timeout must not be negative");
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package dev.locksmith.lock.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockFlag;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockQueue;
+import dev.locksmith.lock.LockRequest;
+import dev.locksmith.lock.LockStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Semantics across three real TCP nodes on 127.0.0.1 that stay up for the whole class. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ClusterLockManagerTest {
+    private static ClusterTestSupport cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = ClusterTestSupport.start("semantics-" + ProcessHandle.current().pid(), 3, 3);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
+    private static ClusterLockManager node(int i) {
+        return cluster.node(i);
+    }
+
+    @Test
+    void requestsFromOtherNodesAreGrantedInArrivalOrderByTheMaster() throws Exception {
+        LockOwner holder = node(0).newOwner("holder");
+        Lock held = holder.enqueue("order", LockMode.EX);
+        List<String> grants = new CopyOnWriteArrayList<>();
+        LockOwner first = node(1).newOwner("first");
+        Lock a = first.enqueueAsync(LockRequest.of("order", LockMode.EX));
+        ClusterTestSupport.awaitTrue("first queued on the master", () -> waitingOn(0, "order") == 1);
+        LockOwner second = node(2).newOwner("second");
+        Lock b = second.enqueueAsync(LockRequest.of("order", LockMode.EX));
+        ClusterTestSupport.awaitTrue("second queued on the master", () -> waitingOn(0, "order") == 2);
+        a.completion().thenRun(() -> grants.add("first"));
+        b.completion().thenRun(() -> grants.add("second"));
+
+        holder.dequeue(held);
+        a.completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(b.queue()).contains(LockQueue.WAITING);
+        first.dequeue(a);
+        b.completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        assertThat(grants).containsExactly("first", "second");
+        second.close();
+        first.close();
+        holder.close();
+    }
+
+    @Test
+    void valueBlockWrittenOnOneNodeIsReadOnAnother() throws Exception {
+        LockOwner writer = node(1).newOwner("writer");
+        Lock w = writer.enqueue(LockRequest.of("value", LockMode.EX).withFlags(LockFlag.VALBLK));
+        byte[] value = Arrays.copyOf("hello, cluster".getBytes(StandardCharsets.US_ASCII), 16);
+        w.setValueBlock(value);
+        writer.convert(w, LockRequest.conversionTo(LockMode.NL).withFlags(LockFlag.VALBLK));
+
+        LockOwner reader = node(2).newOwner("reader");
+        Lock r = reader.enqueue(LockRequest.of("value", LockMode.PR).withFlags(LockFlag.VALBLK));
+
+        assertThat(r.valueBlock()).isEqualTo(value);
+        assertThat(r.status()).isIn(LockStatus.SYNCH, LockStatus.NORMAL);
+        reader.close();
+        writer.close();
+    }
+
+    @Test
+    void blockingCallbackReachesTheHolderOnAnotherNode() throws Exception {
+        LockOwner holder = node(2).newOwner("holder");
+        List<LockMode> blocked = new CopyOnWriteArrayList<>();
+        Lock held = holder.enqueue(LockRequest.of("bast", LockMode.PR)
+                .withBlockingHandler((lock, mode) -> {
+                    blocked.add(mode);
+                    lock.owner().dequeue(lock);
+                }));
+        LockOwner writer = node(0).newOwner("writer");
+
+        Lock w = writer.enqueue(LockRequest.of("bast", LockMode.EX));
+
+        assertThat(blocked).containsExactly(LockMode.EX);
+        assertThat(w.grantedMode()).isEqualTo(LockMode.EX);
+        assertThat(held.queue()).isEmpty();
+        writer.close();
+        holder.close();
+    }
+
+    @Test
+    void aTreeUsedOnlyOnItsMasterCostsNoMessagesAfterTheFirstRequest() throws Exception {
+        LockOwner owner = node(1).newOwner("solo");
+        Lock root = owner.enqueue("solo-tree", LockMode.PR);
+        long before = totalMessages();
+
+        for (int i = 0; i < 200; i++) {
+            Lock sub = owner.enqueue(LockRequest.of("row" + (i % 7), LockMode.EX).withParent(root));
+            owner.convert(sub, LockMode.NL);
+            owner.dequeue(sub);
+        }
+        owner.convert(root, LockMode.EX);
+        owner.dequeue(root);
+
+        assertThat(totalMessages()).isEqualTo(before);
+        owner.close();
+    }
+
+    @Test
+    void localNamespaceLocksStayOnTheirNode() throws Exception {
+        long before = totalMessages();
+        LockOwner[] owners = new LockOwner[3];
+        Lock[] locks = new Lock[3];
+        for (int i = 0; i < 3; i++) {
+            owners[i] = node(i).newOwner("local" + i);
+            locks[i] = owners[i].enqueue(LockRequest.of("node-root", LockMode.EX).withFlags(LockFlag.LOCAL));
+        }
+
+        assertThat(locks).allSatisfy(l -> assertThat(l.grantedMode()).isEqualTo(LockMode.EX));
+        assertThat(totalMessages()).isEqualTo(before);
+        for (LockOwner o : owners) {
+            o.close();
+        }
+    }
+
+    @Test
+    void sublocksLiveWithTheirRootOnItsMaster() throws Exception {
+        LockOwner first = node(0).newOwner("root-user");
+        Lock root = first.enqueue("tree", LockMode.CR);
+        LockOwner remote = node(2).newOwner("remote-user");
+        Lock remoteRoot = remote.enqueue("tree", LockMode.CR);
+
+        Lock sub = remote.enqueue(LockRequest.of("leaf", LockMode.EX).withParent(remoteRoot));
+
+        assertThat(sub.grantedMode()).isEqualTo(LockMode.EX);
+        assertThat(node(0).resource(dev.locksmith.lock.Namespace.group(0), List.of("tree", "leaf"))).isPresent();
+        assertThatThrownBy(() -> remote.dequeue(remoteRoot))
+                .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.status()).isEqualTo(LockStatus.SUBLOCKS));
+        remote.close();
+        first.close();
+    }
+
+    @Test
+    void noqueueRequestOnAnotherNodeIsRefusedWhileAnIncompatibleLockIsHeld() throws Exception {
+        LockOwner holder = node(1).newOwner("holder");
+        holder.enqueue("busy", LockMode.EX);
+        LockOwner other = node(2).newOwner("other");
+
+        assertThatThrownBy(() -> other.enqueue(LockRequest.of("busy", LockMode.PR).withFlags(LockFlag.NOQUEUE)))
+                .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.status()).isEqualTo(LockStatus.NOTQUEUED));
+        other.close();
+        holder.close();
+    }
+
+    private static int waitingOn(int nodeIndex, String root) {
+        return node(nodeIndex).resource(dev.locksmith.lock.Namespace.group(0), List.of(root))
+                .map(r -> r.waiting().size()).orElse(0);
+    }
+
+    private static long totalMessages() {
+        long sum = 0;
+        for (int i = 0; i < 3; i++) {
+            ClusterStatistics s = node(i).clusterStatistics();
+            sum += s.messagesSent() + s.messagesReceived();
+        }
+        return sum;
+    }
+}

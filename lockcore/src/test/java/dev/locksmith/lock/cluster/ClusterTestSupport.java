@@ -1,0 +1,108 @@
+package dev.locksmith.lock.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Starts in-JVM clusters of real JGroups TCP nodes on 127.0.0.1, on ports found free at the
+ * start, and closes them. Failure detection and merging are shortened through the stack's system
+ * properties so crash and partition tests finish in seconds.
+ */
+final class ClusterTestSupport implements AutoCloseable {
+    static {
+        System.setProperty("java.net.preferIPv4Stack", "true");
+        System.setProperty("locksmith.fd.timeout", "2000");
+        System.setProperty("locksmith.fd.interval", "500");
+        System.setProperty("locksmith.verify.timeout", "500");
+        System.setProperty("locksmith.merge.min", "1000");
+        System.setProperty("locksmith.merge.max", "2000");
+        System.setProperty("locksmith.join.timeout", "500");
+    }
+
+    final List<ClusterLockManager> nodes = new ArrayList<>();
+    private final String clusterName;
+    private final int[] ports;
+    private final String initialHosts;
+
+    private ClusterTestSupport(String clusterName, int size) throws IOException {
+        this.clusterName = clusterName;
+        this.ports = freePorts(size);
+        StringJoiner hosts = new StringJoiner(",");
+        for (int port : ports) {
+            hosts.add("127.0.0.1[" + port + "]");
+        }
+        this.initialHosts = hosts.toString();
+    }
+
+    /** A cluster of {@code size} nodes named n0.., expecting {@code expectedVotes}, all joined and ready. */
+    static ClusterTestSupport start(String clusterName, int size, int expectedVotes) throws IOException {
+        ClusterTestSupport cluster = new ClusterTestSupport(clusterName, size);
+        for (int i = 0; i < size; i++) {
+            cluster.nodes.add(cluster.builder(i).expectedVotes(expectedVotes).build());
+        }
+        cluster.awaitView(size);
+        return cluster;
+    }
+
+    /** A builder for node {@code i} of this cluster, not started. */
+    ClusterLockManager.Builder builder(int i) {
+        return ClusterLockManager.builder().clusterName(clusterName).nodeName("n" + i).bindAddress("127.0.0.1")
+                .bindPort(ports[i]).initialHosts(initialHosts).deadlockWait(Duration.ofMillis(200));
+    }
+
+    ClusterLockManager node(int i) {
+        return nodes.get(i);
+    }
+
+    /** Waits until every live node sees {@code size} members and is ready. */
+    void awaitView(int size) {
+        awaitTrue("every node sees " + size + " members and is ready", () -> nodes.stream()
+                .filter(n -> n.channel().isConnected())
+                .allMatch(n -> n.isReady() && n.members().size() == size));
+    }
+
+    static void awaitTrue(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waited 30 s for: " + what).isLessThan(deadline);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    private static int[] freePorts(int n) throws IOException {
+        int[] ports = new int[n];
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                sockets.add(s);
+                ports[i] = s.getLocalPort();
+            }
+        } finally {
+            for (ServerSocket s : sockets) {
+                s.close();
+            }
+        }
+        return ports;
+    }
+
+    @Override
+    public void close() {
+        for (ClusterLockManager n : nodes) {
+            n.close();
+        }
+    }
+}
