@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,14 +27,9 @@ class ConcurrencyStressTest {
     private static final Duration HANG_GUARD = Duration.ofSeconds(90);
     private static final String[] RESOURCES = {"R0", "R1", "R2", "R3"};
 
-    private final AtomicLong clock = new AtomicLong();
-    private final ConcurrentLinkedQueue<Held> history = new ConcurrentLinkedQueue<>();
+    private final HoldHistory history = new HoldHistory();
     private final Map<LockStatus, AtomicLong> outcomes = new ConcurrentHashMap<>();
     private final AtomicLong requests = new AtomicLong();
-
-    /** {@code owner} certainly held {@code mode} on {@code resource} from {@code from} to {@code to}. */
-    record Held(String resource, String owner, LockMode mode, long from, long to) {
-    }
 
     /** A lock the worker holds and the clock tick from which its current mode is certain. */
     private static final class Holding {
@@ -87,7 +80,7 @@ class ConcurrencyStressTest {
             });
             assertThat(requests.get()).as("requests made").isGreaterThan(THREADS * 100L);
             assertThat(outcomes.get(LockStatus.SYNCH)).isNotNull();
-            assertThat(noIncompatibleOverlap()).isEmpty();
+            assertThat(history.incompatibleOverlaps()).isEmpty();
             assertThat(manager.statistics().locks()).isZero();
             assertThat(manager.statistics().resources()).isZero();
         }
@@ -133,22 +126,22 @@ class ConcurrencyStressTest {
             } else if (h == null) {
                 Lock l = request(() -> owner.enqueue(options(LockRequest.of(resource, mode), random)));
                 if (l != null) {
-                    held.put(resource, new Holding(l, mode, clock.incrementAndGet()));
+                    held.put(resource, new Holding(l, mode, history.tick()));
                 }
             } else if (choice < 6) {
-                long before = clock.incrementAndGet();
+                long before = history.tick();
                 record(resource, owner, h, before);
                 Lock l = request(() -> owner.convert(h.lock, options(LockRequest.conversionTo(mode), random)));
                 h.mode = l != null ? mode : h.mode;
-                h.since = clock.incrementAndGet();
+                h.since = history.tick();
             } else {
-                record(resource, owner, h, clock.incrementAndGet());
+                record(resource, owner, h, history.tick());
                 owner.dequeue(h.lock);
                 held.remove(resource);
             }
         }
         for (Map.Entry<String, Holding> e : held.entrySet()) {
-            record(e.getKey(), owner, e.getValue(), clock.incrementAndGet());
+            record(e.getKey(), owner, e.getValue(), history.tick());
         }
         owner.close();
     }
@@ -160,7 +153,7 @@ class ConcurrencyStressTest {
         try {
             LockManagerTestSupport.await(l.completion());
             count(l.status());
-            held.put(resource, new Holding(l, mode, clock.incrementAndGet()));
+            held.put(resource, new Holding(l, mode, history.tick()));
         } catch (LockException e) {
             count(e.status());
         }
@@ -195,29 +188,6 @@ class ConcurrencyStressTest {
     }
 
     private void record(String resource, LockOwner owner, Holding h, long until) {
-        history.add(new Held(resource, owner.name(), h.mode, h.since, until));
-    }
-
-    /** Sweeps each resource's intervals in start order and returns any overlapping incompatible pair. */
-    private List<String> noIncompatibleOverlap() {
-        Map<String, List<Held>> byResource = new HashMap<>();
-        for (Held h : history) {
-            byResource.computeIfAbsent(h.resource(), k -> new ArrayList<>()).add(h);
-        }
-        List<String> violations = new ArrayList<>();
-        for (List<Held> intervals : byResource.values()) {
-            intervals.sort(Comparator.comparingLong(Held::from));
-            List<Held> active = new ArrayList<>();
-            for (Held h : intervals) {
-                active.removeIf(a -> a.to() <= h.from());
-                for (Held a : active) {
-                    if (!a.owner().equals(h.owner()) && !a.mode().compatibleWith(h.mode())) {
-                        violations.add(a + " overlaps " + h);
-                    }
-                }
-                active.add(h);
-            }
-        }
-        return violations;
+        history.record(resource, owner.name(), h.mode, h.since, until);
     }
 }

@@ -112,7 +112,7 @@ public final class ClusterLockManager implements LockManager {
 
     // ---- protocol-thread state ------------------------------------------------------------------
     private List<Address> members = List.of();
-    private long viewId = -1;
+    private volatile long viewId = -1;
     private boolean quorum;
     private final Map<TreeKey, Address> directory = new HashMap<>();
     private final Map<TreeKey, List<Consumer<Address>>> awaitingLookup = new HashMap<>();
@@ -301,11 +301,31 @@ public final class ClusterLockManager implements LockManager {
     /** Leaves the cluster and shuts down: pending requests fail with SHUTDOWN. Idempotent. */
     @Override
     public void close() {
+        shutdown(false);
+    }
+
+    /**
+     * Simulates a crash for tests: the channel stops without leaving, so the others find the node
+     * dead; this node handles no view or message from then on, and shuts down as {@link #close()}
+     * does.
+     */
+    public void crashForTest() {
+        shutdown(true);
+    }
+
+    private synchronized void shutdown(boolean crash) {
         if (closed) {
             return;
         }
         closed = true;
         ready = false;
+        if (crash) {
+            try {
+                org.jgroups.util.Util.shutdown(channel);
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, "channel stop failed: " + e);
+            }
+        }
         channel.close();
         protocol.shutdownNow();
         for (ClusterLock lock : copies.values()) {
@@ -315,15 +335,6 @@ public final class ClusterLockManager implements LockManager {
         localTable.discard();
         timer.shutdownNow();
         callbacks.shutdown();
-    }
-
-    /**
-     * Simulates a crash for tests: the channel stops without leaving, so the others find the node
-     * dead; then the node shuts down as {@link #close()} does.
-     */
-    public void crashForTest() throws Exception {
-        org.jgroups.util.Util.shutdown(channel);
-        close();
     }
 
     @Override

@@ -192,9 +192,10 @@ final class MasterTable {
                 continue;
             }
             Proxy p = proxy(e.origin(), e.owner());
-            LockRequest request = request(LockRequest.of(e.name(), e.granted()), e.flags() & ~NOT_ON_INSTALL, -1,
-                    e.origin(), e.lockId(), e.blockingHandler());
-            Lock lock = submitNew(e.origin(), p, e.lockId(), e.parentLockId(), request, e.tree(), false);
+            boolean downDone = e.queue() == LockQueue.CONVERTING && isPlainDownConversion(e);
+            LockRequest request = request(LockRequest.of(e.name(), downDone ? e.requested() : e.granted()),
+                    e.flags() & ~NOT_ON_INSTALL, -1, e.origin(), e.lockId(), e.blockingHandler());
+            Lock lock = submitNew(e.origin(), p, e.lockId(), e.parentLockId(), request, e.tree(), downDone);
             if (lock == null || !lock.status().isGranted()) {
                 LOG.log(Level.WARNING, "rebuild: a granted copy of lock " + e.lockId() + " from " + e.origin()
                         + " could not be installed granted");
@@ -205,7 +206,7 @@ final class MasterTable {
         }
         byResource.values().forEach(this::restoreValue);
         for (Resend e : sorted) {
-            if (e.queue() == LockQueue.CONVERTING) {
+            if (e.queue() == LockQueue.CONVERTING && !isPlainDownConversion(e)) {
                 convert(e.origin(), e.owner().id(), e.lockId(), e.requested(), e.flags() & ~NOT_ON_INSTALL,
                         e.timeoutNanos(), false, new byte[0]);
             }
@@ -243,6 +244,17 @@ final class MasterTable {
         } else if (newest != null) {
             engine.restoreValueBlock(newest.getValue(), newest.getKey().readValue(), false);
         }
+    }
+
+    /**
+     * Whether a converting copy asks for a mode that allows everything its granted mode allows
+     * (e.g. EX to PR, PW to NL). The lost master granted such a conversion at once, and may have
+     * granted others behind it before its answer was lost, so it is installed as done (and its
+     * grant reported) rather than re-requested.
+     */
+    private static boolean isPlainDownConversion(Resend e) {
+        int held = e.granted().compatibleMask();
+        return (e.requested().compatibleMask() & held) == held;
     }
 
     /** Shuts the engine without reporting anything: the node lost quorum and its copies were dropped. */
