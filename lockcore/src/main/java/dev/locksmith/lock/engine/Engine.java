@@ -110,14 +110,14 @@ final class Engine {
      * NOTQUEUED / TIMEOUT; see the lock's status), otherwise the pending wait.
      */
     Pending enqueue(LockBlock lock, LockMode mode, int flags, long timeoutNanos, Namespace namespace, Resource parent,
-                    String name, byte[] utf8, int nameHash, Thread waiter) {
+                    String name, int nameHash, Thread waiter) {
         int hash = Resource.hash(namespace, parent, nameHash);
         Stripe s = stripes[hash & STRIPE_MASK];
         Events events = null;
         s.lock();
         try {
             checkRunning();
-            Resource r = s.acquire(namespace, parent, name, utf8, hash, nowSecond);
+            Resource r = s.acquire(namespace, parent, name, hash, nowSecond);
             lock.resource = r;
             lock.owner.push(lock);
             if (lock.owner.closed) {
@@ -720,12 +720,12 @@ final class Engine {
         Resource parent = null;
         for (int i = 0; i < path.size(); i++) {
             String name = path.get(i);
-            byte[] utf8 = Names.encodeIfNotAscii(name);
-            int hash = Resource.hash(namespace, parent, Names.hash(name, utf8));
+            Names.checkPresent(name);
+            int hash = Resource.hash(namespace, parent, name.hashCode());
             Stripe s = stripes[hash & STRIPE_MASK];
             s.lock();
             try {
-                Resource r = s.find(namespace, parent, name, utf8, hash);
+                Resource r = s.find(namespace, parent, name, hash);
                 if (r == null || r.isUnused()) {
                     return Optional.empty();
                 }

@@ -5,8 +5,10 @@ import dev.locksmith.lock.LockStatus;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Resource names: stored as UTF-8 bytes (at most {@value #MAX_BYTES}), compared and hashed
- * without allocating when the name is ASCII, which is the common case.
+ * Resource names: stored as UTF-8 bytes (at most {@value #MAX_BYTES}) and hashed with
+ * {@link String#hashCode()}, which the String caches. A request's name is compared with a
+ * resource's in one pass and no allocation; its byte length is checked only when it makes a new
+ * resource, since every stored name already passed that check.
  */
 final class Names {
     /** The longest name, in UTF-8 bytes. */
@@ -15,68 +17,43 @@ final class Names {
     private Names() {
     }
 
-    /**
-     * Checks {@code name} and returns its UTF-8 bytes, or null when the name is ASCII (then the
-     * String itself is compared and its cached hash code is the byte hash).
-     */
-    static byte[] encodeIfNotAscii(String name) {
+    /** Refuses a missing or empty name with {@link LockStatus#IVRESNAM}. */
+    static void checkPresent(String name) {
         if (name == null) {
             throw new LockException(LockStatus.IVRESNAM, "name must not be null");
         }
-        int length = name.length();
-        if (length == 0) {
+        if (name.isEmpty()) {
             throw new LockException(LockStatus.IVRESNAM, "name must not be empty");
         }
-        for (int i = 0; i < length; i++) {
-            if (name.charAt(i) >= 0x80) {
-                byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
-                checkLength(name, utf8.length);
-                return utf8;
-            }
-        }
-        checkLength(name, length);
-        return null;
     }
 
-    private static void checkLength(String name, int bytes) {
-        if (bytes > MAX_BYTES) {
-            throw new LockException(LockStatus.IVRESNAM, "name is " + bytes + " bytes long, more than "
+    /** Checks {@code name} completely and returns its UTF-8 bytes, for a new resource. */
+    static byte[] encode(String name) {
+        checkPresent(name);
+        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > MAX_BYTES) {
+            throw new LockException(LockStatus.IVRESNAM, "name is " + utf8.length + " bytes long, more than "
                     + MAX_BYTES + ": '" + name.substring(0, 20) + "…'");
         }
+        return utf8;
     }
 
-    /** The hash of a name: {@link String#hashCode()} of its chars, which for ASCII equals the byte hash. */
-    static int hash(String name, byte[] utf8) {
-        return utf8 == null ? name.hashCode() : hash(utf8);
-    }
-
-    static int hash(byte[] bytes) {
-        int h = 0;
-        for (byte b : bytes) {
-            h = 31 * h + (b & 0xff);
-        }
-        return h;
-    }
-
-    static byte[] bytes(String name, byte[] utf8) {
-        return utf8 != null ? utf8 : name.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** Whether stored bytes are the name given as {@code name} (ASCII) or {@code utf8}. */
-    static boolean matches(byte[] stored, String name, byte[] utf8) {
-        if (utf8 != null) {
-            return java.util.Arrays.equals(stored, utf8);
-        }
+    /**
+     * Whether {@code stored} (UTF-8) is {@code name}. Equal lengths in bytes and chars mean the
+     * stored name is ASCII (any other char takes two or more bytes), so one char-by-byte pass
+     * decides; otherwise only a non-ASCII name can match, and it is decoded.
+     */
+    static boolean matches(byte[] stored, String name) {
         int length = stored.length;
-        if (length != name.length()) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (stored[i] != name.charAt(i)) {
-                return false;
+        if (length == name.length()) {
+            for (int i = 0; i < length; i++) {
+                if (stored[i] != name.charAt(i)) {
+                    return false;
+                }
             }
+            return true;
         }
-        return true;
+        return length > name.length() && toString(stored).equals(name);
     }
 
     static String toString(byte[] stored) {

@@ -320,8 +320,8 @@ final class Owner implements LockOwner {
     }
 
     private Pending submit(LockBlock lock, String resourceName, LockMode mode, int flags, long timeoutNanos, Thread waiter) {
-        byte[] utf8 = Names.encodeIfNotAscii(resourceName);
-        int nameHash = Names.hash(resourceName, utf8);
+        Names.checkPresent(resourceName);
+        int nameHash = resourceName.hashCode();
         checkOpen();
         LockBlock parent = lock.parent;
         Namespace space;
@@ -336,7 +336,7 @@ final class Owner implements LockOwner {
         }
         Pending p;
         try {
-            p = engine.enqueue(lock, mode, flags, timeoutNanos, space, parentResource, resourceName, utf8, nameHash, waiter);
+            p = engine.enqueue(lock, mode, flags, timeoutNanos, space, parentResource, resourceName, nameHash, waiter);
         } catch (RuntimeException e) {
             if (parent != null && lock.resource == null) {
                 parent.releaseSubLock();

@@ -55,10 +55,10 @@ final class Stripe extends ReentrantLock {
      * The resource for a request: found in use, revived from the unused cache, or made. The
      * caller holds this stripe and gives the resource a lock before releasing it.
      */
-    Resource acquire(Namespace namespace, Resource parent, String name, byte[] utf8, int hash, int nowSecond) {
-        Resource r = find(namespace, parent, name, utf8, hash);
+    Resource acquire(Namespace namespace, Resource parent, String name, int hash, int nowSecond) {
+        Resource r = find(namespace, parent, name, hash);
         if (r == null) {
-            r = new Resource(namespace, parent, Names.bytes(name, utf8), hash, nowSecond);
+            r = new Resource(namespace, parent, Names.encode(name), hash, nowSecond);
             add(r);
             resources++;
         } else if (r.isUnused()) {
@@ -97,11 +97,11 @@ final class Stripe extends ReentrantLock {
     }
 
     /** Finds a resource in the table, used or not. */
-    Resource find(Namespace namespace, Resource parent, String name, byte[] utf8, int hash) {
+    Resource find(Namespace namespace, Resource parent, String name, int hash) {
         Resource[] t = table;
         for (Resource r = t[(hash >>> Engine.STRIPE_BITS) & (t.length - 1)]; r != null; r = r.next) {
             if (r.hash == hash && r.parent == parent && (parent != null || r.namespace == namespace || r.namespace.equals(namespace))
-                    && Names.matches(r.name, name, utf8)) {
+                    && Names.matches(r.name, name)) {
                 return r;
             }
         }
