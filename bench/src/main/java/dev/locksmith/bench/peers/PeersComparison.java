@@ -44,12 +44,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -cp target/benchmarks.jar dev.locksmith.bench.peers.PeersComparison            # full, into results/
  * java -cp target/benchmarks.jar dev.locksmith.bench.peers.PeersComparison --quick    # seconds, into target/peers-quick/
  * </pre>
- * {@code --out DIR} writes elsewhere. {@code --quick} runs each benchmark in this JVM for one
- * short iteration, to keep the harness working in CI; its figures are not for quoting.
+ * {@code --out DIR} writes elsewhere; {@code --readme README.md} also copies the table into that
+ * file between its two marker comments ({@link #BEGIN}, {@link #END}). {@code --quick} runs each
+ * benchmark in this JVM for one short iteration, to keep the harness working in CI; its figures
+ * are not for quoting.
  */
 public final class PeersComparison {
     private static final String JGROUPS_JAR_PROPERTY = "locksmith.bench.jgroupsJar";
     private static final String CLUSTER_NOT_BUILT = "cluster not built yet";
+    static final String BEGIN = "<!-- BEGIN results/peers.md (PeersComparison --readme) -->";
+    static final String END = "<!-- END results/peers.md -->";
 
     /** The workloads of the table, each a {@link PeerBenchmark} method run with a thread count. */
     enum Workload {
@@ -102,6 +106,30 @@ public final class PeersComparison {
         Path table = run(quick, out, command);
         System.out.println();
         System.out.println(Files.readString(table));
+        Optional<String> readme = valueOf(list, "--readme");
+        if (readme.isPresent()) {
+            includeIn(Paths.get(readme.get()), table);
+        }
+    }
+
+    /**
+     * Copies the table into a README between the marker comments {@link #BEGIN} and {@link #END},
+     * its headings two levels down so that it sits inside the README's section; the rest of the
+     * README is left as it is.
+     *
+     * @param readme the README to update
+     * @param table  the Markdown table {@link #run} wrote
+     * @throws IOException when either file cannot be read or written
+     */
+    static void includeIn(Path readme, Path table) throws IOException {
+        String text = Files.readString(readme);
+        int begin = text.indexOf(BEGIN);
+        int end = text.indexOf(END);
+        if (begin < 0 || end < begin) {
+            throw new IllegalStateException(readme + " has no " + BEGIN + " ... " + END + " block to replace");
+        }
+        String body = Files.readString(table).replaceAll("(?m)^#", "###");
+        Files.writeString(readme, text.substring(0, begin + BEGIN.length()) + "\n" + body + text.substring(end));
     }
 
     private static Optional<String> valueOf(List<String> args, String option) {
