@@ -69,6 +69,13 @@ import org.jgroups.util.ExtendedUUID;
  *       its copies in trees whose master departed to the tree's new directory node, which
  *       masters it and installs granted, then converting, then waiting locks once every member
  *       reported done. Then granting resumes.</li>
+ *   <li><b>Remastering</b> (seed 002). Each master counts requests per tree and requesting node
+ *       and folds them every second into the smoothed activity {@code act -= (act - new) / 8}.
+ *       When another node's activity beats the master's by the remaster margin
+ *       ({@link Builder#remasterWeight}), the tree moves: every member parks its requests for it
+ *       and acknowledges (so none is in flight to the old master), the old master exports the
+ *       queues in order with their value blocks and drops them without granting anything, the
+ *       new master installs them, and every member sends the parked requests there.</li>
  *   <li><b>Quorum.</b> A view holding fewer than {@code expectedVotes / 2 + 1} nodes grants
  *       nothing: the node drops the trees it mastered and its copies of granted locks (owners'
  *       {@link dev.locksmith.lock.ClearListener}s are told, as the majority frees them), holds
@@ -85,6 +92,11 @@ import org.jgroups.util.ExtendedUUID;
 public final class ClusterLockManager implements LockManager {
     private static final System.Logger LOG = System.getLogger(ClusterLockManager.class.getName());
     private static final String WEIGHT_KEY = "lockdirwt";
+    private static final String REMASTER_WEIGHT_KEY = "lockrmwt";
+    /** Below this many requests per second a tree is not worth moving. */
+    private static final double MIN_REMASTER_ACTIVITY = 1.0;
+    /** With equal remaster weights, how much more activity a node needs to take a tree (VMS: about 13%). */
+    private static final double REMASTER_MARGIN = 0.13;
 
     private final String name;
     private final int expectedVotes;
@@ -120,16 +132,28 @@ public final class ClusterLockManager implements LockManager {
     private final Map<Long, Set<Address>> doneFrom = new HashMap<>();
     private final Map<Long, List<MasterTable.Resend>> resends = new HashMap<>();
     private final Map<Long, List<Map.Entry<TreeKey, Address>>> registrations = new HashMap<>();
+    /** Trees being remastered: requests for them wait here until MOVED says where they went. */
+    private final Map<TreeKey, List<Consumer<Address>>> moving = new HashMap<>();
+    /** Trees this node is giving away, with the members whose ACK it still waits for. */
+    private final Map<TreeKey, Set<Address>> awaitingAcks = new HashMap<>();
+    private final Map<TreeKey, Address> migrationTargets = new HashMap<>();
+    /** Trees this node is about to master; master requests wait until their INSTALL arrives. */
+    private final Set<TreeKey> incoming = new HashSet<>();
+    /** Seed 002's smoothed requests per second, per tree mastered here and requesting node. */
+    private final Map<TreeKey, Map<Address, Double>> activity = new HashMap<>();
 
     private final LongAdder messagesSent = new LongAdder();
     private final LongAdder messagesReceived = new LongAdder();
     private final LongAdder lookups = new LongAdder();
     private final LongAdder rebuilds = new LongAdder();
+    private final LongAdder remasters = new LongAdder();
+    private final int remasterWeight;
 
     private ClusterLockManager(Builder b) throws Exception {
         this.name = b.nodeName;
         this.expectedVotes = b.expectedVotes;
         this.deadlockWait = b.deadlockWait;
+        this.remasterWeight = b.remasterWeight;
         this.protocol = Executors.newSingleThreadExecutor(daemon("locksmith-cluster-" + name));
         this.callbacks = Executors.newSingleThreadExecutor(daemon("locksmith-callbacks-" + name));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("locksmith-cluster-timer-" + name));
@@ -139,7 +163,9 @@ public final class ClusterLockManager implements LockManager {
         this.channel = new JChannel(new ByteArrayInputStream(b.stackXml().getBytes(StandardCharsets.UTF_8)));
         channel.name(name);
         byte weight = (byte) b.directoryWeight;
-        channel.addAddressGenerator(() -> ExtendedUUID.randomUUID(name).put(WEIGHT_KEY, new byte[] {weight}));
+        byte remasterWeightByte = (byte) b.remasterWeight;
+        channel.addAddressGenerator(() -> ExtendedUUID.randomUUID(name).put(WEIGHT_KEY, new byte[] {weight})
+                .put(REMASTER_WEIGHT_KEY, new byte[] {remasterWeightByte}));
         channel.setReceiver(new Receiver() {
             @Override
             public void receive(Message msg) {
@@ -158,6 +184,7 @@ public final class ClusterLockManager implements LockManager {
         });
         channel.connect(b.clusterName);
         this.self = channel.getAddress();
+        timer.scheduleAtFixedRate(() -> protocol.execute(this::foldActivity), 1, 1, TimeUnit.SECONDS);
         if (!firstView.await(b.joinTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
             channel.close();
             throw new LockException(LockStatus.SHUTDOWN, "node '" + name + "' did not finish joining cluster '"
@@ -236,7 +263,7 @@ public final class ClusterLockManager implements LockManager {
     /** The cluster counters: messages, lookups, rebuilds, trees mastered, quorum. */
     public ClusterStatistics clusterStatistics() {
         return new ClusterStatistics(messagesSent.sum(), messagesReceived.sum(), lookups.sum(), rebuilds.sum(),
-                master.trees().size(), quorum);
+                remasters.sum(), master.trees().size(), quorum);
     }
 
     @Override
@@ -498,6 +525,11 @@ public final class ClusterLockManager implements LockManager {
             held.add(() -> resolve(tree, op));
             return;
         }
+        List<Consumer<Address>> parked = moving.get(tree);
+        if (parked != null) {
+            parked.add(op);
+            return;
+        }
         Address m = masterOf.get(tree);
         if (m != null) {
             op.accept(m);
@@ -529,11 +561,16 @@ public final class ClusterLockManager implements LockManager {
         long msgView = in.viewId();
         switch (in.type()) {
             case Wire.REGISTER, Wire.RESEND, Wire.DONE -> handleRebuild(from, in, msgView);
+            case Wire.MIGRATING, Wire.ACK, Wire.INSTALL, Wire.MOVED -> {
+                if (msgView == viewId && members.contains(from)) {
+                    handleMigration(from, in);
+                }
+            }
             default -> {
                 if (!members.contains(from)) {
                     return; // not (or no longer) a member: it cannot inject requests
                 }
-                if (!ready && isMasterRequest(in.type())) {
+                if ((!ready || !incoming.isEmpty()) && isMasterRequest(in.type())) {
                     held.add(() -> handle(from, in));
                     return;
                 }
@@ -566,6 +603,14 @@ public final class ClusterLockManager implements LockManager {
                     return;
                 }
                 Address m = members.get(index);
+                List<Consumer<Address>> parked = moving.get(tree);
+                if (parked != null) {
+                    // the answer predates a remastering of the tree: wait for MOVED
+                    if (waiting != null) {
+                        parked.addAll(waiting);
+                    }
+                    return;
+                }
                 if (waiting != null) {
                     waiting.forEach(op -> op.accept(m));
                 }
@@ -655,6 +700,12 @@ public final class ClusterLockManager implements LockManager {
         LOG.log(Level.DEBUG, () -> name + ": view " + view + (quorum ? "" : " without quorum"));
         awaitingLookup.forEach((tree, ops) -> ops.forEach(op -> held.add(() -> resolve(tree, op))));
         awaitingLookup.clear();
+        Set<TreeKey> interrupted = new HashSet<>(moving.keySet());
+        moving.forEach((tree, ops) -> ops.forEach(op -> held.add(() -> resolve(tree, op))));
+        moving.clear();
+        awaitingAcks.clear();
+        migrationTargets.clear();
+        incoming.clear();
         doneFrom.keySet().removeIf(v -> v < viewId);
         resends.keySet().removeIf(v -> v < viewId);
         registrations.keySet().removeIf(v -> v < viewId);
@@ -671,7 +722,10 @@ public final class ClusterLockManager implements LockManager {
         if (!departed.isEmpty()) {
             master.abortNodes(departed);
         }
-        Set<TreeKey> orphans = new HashSet<>();
+        // A tree whose remastering the view change interrupted is rebuilt like an orphan, unless
+        // its old or new master still registers it (then the resent copies are dropped).
+        Set<TreeKey> orphans = new HashSet<>(interrupted);
+        orphans.removeAll(master.trees());
         for (var it = masterOf.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();
             if (!members.contains(e.getValue())) {
@@ -709,30 +763,70 @@ public final class ClusterLockManager implements LockManager {
         }
         byDestination.forEach((dir, locks) -> {
             locks.sort(Comparator.comparingInt((ClusterLock l) -> l.depth).thenComparingLong(l -> l.id));
-            Wire w = Wire.message(Wire.RESEND, viewId);
-            List<ClusterLock> sent = new ArrayList<>();
+            List<MasterTable.Resend> entries = new ArrayList<>();
             for (ClusterLock lock : locks) {
                 ClusterLock.Snapshot s = lock.snapshot();
                 if (s == null) {
                     continue;
                 }
                 lock.markSent(dir);
-                sent.add(lock);
-                MasterTable.OwnerRef o = lock.owner.ref();
-                w.putLong(o.id()).putInt(o.group()).putInt(o.priority()).putString(o.name()).putLong(lock.id)
-                        .putLong(lock.parent == null ? 0 : lock.parent.id).putShort(lock.depth)
-                        .putByte(s.queue().ordinal()).putByte(s.granted() == null ? Wire.NO_MODE : s.granted().ordinal())
-                        .putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
-                        .putByte(s.blockingHandler() ? 1 : 0).putLong(s.fence()).putBytes(s.readValue())
-                        .putString(lock.name).putTree(lock.tree);
+                entries.add(new MasterTable.Resend(self, lock.owner.ref(), lock.id,
+                        lock.parent == null ? 0 : lock.parent.id, lock.depth, 0, s.queue(), s.granted(), s.requested(),
+                        s.flags(), s.timeoutNanos(), s.blockingHandler(), s.fence(), s.readValue(), lock.name, lock.tree));
             }
-            Wire counted = Wire.message(Wire.RESEND, viewId).putInt(sent.size());
-            byte[] body = w.toBytes();
-            for (int i = Wire.BODY_OFFSET; i < body.length; i++) {
-                counted.putByte(body[i]);
-            }
-            send(dir, counted);
+            send(dir, putResends(Wire.message(Wire.RESEND, viewId), entries));
         });
+    }
+
+    private Wire putResends(Wire w, List<MasterTable.Resend> entries) {
+        w.putInt(entries.size());
+        for (MasterTable.Resend e : entries) {
+            MasterTable.OwnerRef o = e.owner();
+            w.putInt(members.indexOf(e.origin())).putLong(o.id()).putInt(o.group()).putInt(o.priority())
+                    .putString(o.name()).putLong(e.lockId()).putLong(e.parentLockId()).putShort(e.depth())
+                    .putLong(e.order()).putByte(e.queue().ordinal())
+                    .putByte(e.granted() == null ? Wire.NO_MODE : e.granted().ordinal())
+                    .putByte(e.requested().ordinal()).putInt(e.flags()).putLong(e.timeoutNanos())
+                    .putByte(e.blockingHandler() ? 1 : 0).putLong(e.fence()).putBytes(e.readValue())
+                    .putString(e.name()).putTree(e.tree());
+        }
+        return w;
+    }
+
+    /**
+     * Reads resend entries. Their origins are {@code sender} when given (a survivor re-sends its
+     * own copies, possibly for a view this node has not installed yet); otherwise view indexes
+     * in the current view, whose entries of nodes no longer in it are skipped.
+     */
+    private List<MasterTable.Resend> getResends(Wire in, Address sender) {
+        int n = in.getInt();
+        List<MasterTable.Resend> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int originIndex = in.getInt();
+            MasterTable.OwnerRef o = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(), in.getString());
+            long lockId = in.getLong();
+            long parentId = in.getLong();
+            int depth = in.getShort();
+            long order = in.getLong();
+            LockQueue queue = LockQueue.values()[in.getByte()];
+            int granted = in.getByte() & 0xFF;
+            LockMode requested = LockMode.ofOrdinal(in.getByte());
+            int flags = in.getInt();
+            long timeout = in.getLong();
+            boolean handler = in.getByte() != 0;
+            long fence = in.getLong();
+            byte[] value = in.getBytes();
+            String resource = in.getString();
+            TreeKey tree = in.getTree();
+            Address origin = sender != null ? sender
+                    : originIndex >= 0 && originIndex < members.size() ? members.get(originIndex) : null;
+            if (origin != null) {
+                list.add(new MasterTable.Resend(origin, o, lockId, parentId, depth, order, queue,
+                        granted == (Wire.NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags,
+                        timeout, handler, fence, value, resource, tree));
+            }
+        }
+        return list;
     }
 
     private void handleRebuild(Address from, Wire in, long msgView) {
@@ -747,30 +841,7 @@ public final class ClusterLockManager implements LockManager {
                     list.add(Map.entry(in.getTree(), from));
                 }
             }
-            case Wire.RESEND -> {
-                int n = in.getInt();
-                List<MasterTable.Resend> list = resends.computeIfAbsent(msgView, v -> new ArrayList<>());
-                for (int i = 0; i < n; i++) {
-                    MasterTable.OwnerRef o = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(),
-                            in.getString());
-                    long lockId = in.getLong();
-                    long parentId = in.getLong();
-                    int depth = in.getShort();
-                    LockQueue queue = LockQueue.values()[in.getByte()];
-                    int granted = in.getByte() & 0xFF;
-                    LockMode requested = LockMode.ofOrdinal(in.getByte());
-                    int flags = in.getInt();
-                    long timeout = in.getLong();
-                    boolean handler = in.getByte() != 0;
-                    long fence = in.getLong();
-                    byte[] value = in.getBytes();
-                    String resource = in.getString();
-                    TreeKey tree = in.getTree();
-                    list.add(new MasterTable.Resend(from, o, lockId, parentId, depth, queue,
-                            granted == (Wire.NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags,
-                            timeout, handler, fence, value, resource, tree));
-                }
-            }
+            case Wire.RESEND -> resends.computeIfAbsent(msgView, v -> new ArrayList<>()).addAll(getResends(in, from));
             case Wire.DONE -> doneFrom.computeIfAbsent(msgView, v -> new HashSet<>()).add(from);
             default -> throw new IllegalStateException("not a rebuild message: " + in.type());
         }
@@ -785,12 +856,13 @@ public final class ClusterLockManager implements LockManager {
         for (Map.Entry<TreeKey, Address> e : registrations.getOrDefault(viewId, List.of())) {
             directory.put(e.getKey(), e.getValue());
         }
-        List<MasterTable.Resend> entries = resends.getOrDefault(viewId, List.of());
+        List<MasterTable.Resend> entries = new ArrayList<>(resends.getOrDefault(viewId, List.of()));
+        entries.removeIf(e -> directory.containsKey(e.tree()) || master.trees().contains(e.tree()));
         if (!entries.isEmpty()) {
             Set<TreeKey> trees = new HashSet<>();
             entries.forEach(e -> trees.add(e.tree()));
             trees.forEach(t -> directory.put(t, self));
-            master.install(entries, viewId << 32);
+            master.install(entries, viewId << 32, Map.of());
             trees.forEach(t -> masterOf.put(t, self));
         }
         doneFrom.remove(viewId);
@@ -803,10 +875,159 @@ public final class ClusterLockManager implements LockManager {
     }
 
     private void drainHeldIfReady() {
-        while (ready && !held.isEmpty()) {
+        while (ready && incoming.isEmpty() && !held.isEmpty()) {
             List<Runnable> batch = new ArrayList<>(held);
             held.clear();
             batch.forEach(Runnable::run);
+        }
+    }
+
+    // ---- remastering (seed 002) -------------------------------------------------------------------
+
+    /**
+     * Every second: folds the requests counted per tree and node into seed 002's smoothed
+     * activity, and starts moving one tree whose most active other node beats this node by the
+     * remaster margin. Costs no message unless a tree moves.
+     */
+    private void foldActivity() {
+        if (closed) {
+            return;
+        }
+        Map<TreeKey, Map<Address, Long>> counts = master.takeActivity();
+        activity.keySet().retainAll(master.trees());
+        for (TreeKey tree : master.trees()) {
+            Map<Address, Double> byNode = activity.computeIfAbsent(tree, t -> new HashMap<>());
+            Map<Address, Long> fresh = counts.getOrDefault(tree, Map.of());
+            Set<Address> nodes = new HashSet<>(byNode.keySet());
+            nodes.addAll(fresh.keySet());
+            for (Address node : nodes) {
+                double act = byNode.getOrDefault(node, 0.0);
+                long n = fresh.getOrDefault(node, 0L);
+                byNode.put(node, act - (act - n) / 8);
+            }
+            byNode.keySet().retainAll(members);
+        }
+        if (ready && incoming.isEmpty() && awaitingAcks.isEmpty() && moving.isEmpty()) {
+            for (Map.Entry<TreeKey, Map<Address, Double>> e : activity.entrySet()) {
+                Address target = remasterTarget(e.getValue());
+                if (target != null) {
+                    startMigration(e.getKey(), target);
+                    return;
+                }
+            }
+        }
+    }
+
+    /** The node that should master a tree with this activity, or null to keep it here. */
+    private Address remasterTarget(Map<Address, Double> byNode) {
+        double here = byNode.getOrDefault(self, 0.0);
+        Address best = null;
+        double bestActivity = 0;
+        for (Map.Entry<Address, Double> e : byNode.entrySet()) {
+            if (!e.getKey().equals(self) && e.getValue() > bestActivity) {
+                best = e.getKey();
+                bestActivity = e.getValue();
+            }
+        }
+        if (best == null || bestActivity < MIN_REMASTER_ACTIVITY) {
+            return null;
+        }
+        int theirs = remasterWeightOf(best);
+        if (theirs == 0) {
+            return null;
+        }
+        double needed = here * (1 + REMASTER_MARGIN * remasterWeight / (double) theirs);
+        return bestActivity > needed ? best : null;
+    }
+
+    private void startMigration(TreeKey tree, Address target) {
+        LOG.log(Level.DEBUG, () -> name + ": remastering " + tree + " to " + target);
+        awaitingAcks.put(tree, new HashSet<>(members));
+        migrationTargets.put(tree, target);
+        for (Address m : members) {
+            send(m, Wire.message(Wire.MIGRATING, viewId).putTree(tree).putInt(members.indexOf(target)));
+        }
+    }
+
+    private void handleMigration(Address from, Wire in) {
+        TreeKey tree = in.getTree();
+        switch (in.type()) {
+            case Wire.MIGRATING -> {
+                Address target = members.get(in.getInt());
+                gate.writeLock().lock();
+                try {
+                    masterOf.remove(tree);
+                } finally {
+                    gate.writeLock().unlock();
+                }
+                moving.putIfAbsent(tree, new ArrayList<>());
+                if (target.equals(self)) {
+                    incoming.add(tree);
+                }
+                send(from, Wire.message(Wire.ACK, viewId).putTree(tree));
+            }
+            case Wire.ACK -> {
+                Set<Address> waiting = awaitingAcks.get(tree);
+                if (waiting == null) {
+                    return;
+                }
+                waiting.remove(from);
+                if (waiting.isEmpty()) {
+                    finishMigration(tree);
+                }
+            }
+            case Wire.INSTALL -> {
+                List<MasterTable.Resend> entries = getResends(in, null);
+                int n = in.getInt();
+                Map<List<String>, MasterTable.ResourceValue> values = new HashMap<>();
+                for (int i = 0; i < n; i++) {
+                    int length = in.getByte();
+                    List<String> path = new ArrayList<>(length);
+                    for (int j = 0; j < length; j++) {
+                        path.add(in.getString());
+                    }
+                    values.put(path, new MasterTable.ResourceValue(in.getBytes(), in.getByte() != 0));
+                }
+                master.install(entries, 0, values);
+                master.trees().add(tree);
+                incoming.remove(tree);
+                drainHeldIfReady();
+            }
+            case Wire.MOVED -> {
+                Address m = members.get(in.getInt());
+                if (directoryOf(tree).equals(self)) {
+                    directory.put(tree, m);
+                }
+                List<Consumer<Address>> parked = moving.remove(tree);
+                if (parked != null) {
+                    parked.forEach(op -> op.accept(m));
+                }
+                masterOf.put(tree, m);
+            }
+            default -> throw new IllegalStateException("not a migration message: " + in.type());
+        }
+    }
+
+    /**
+     * Every member has sent its last request for {@code tree} here: export the tree, drop it
+     * without granting anything, ship it to the new master, then tell everyone where it went.
+     */
+    private void finishMigration(TreeKey tree) {
+        awaitingAcks.remove(tree);
+        Address target = migrationTargets.remove(tree);
+        MasterTable.Export export = master.exportAndDrop(tree);
+        activity.remove(tree);
+        Wire install = putResends(Wire.message(Wire.INSTALL, viewId).putTree(tree), export.entries());
+        install.putInt(export.values().size());
+        export.values().forEach((path, value) -> {
+            install.putByte(path.size());
+            path.forEach(install::putString);
+            install.putBytes(value.value()).putByte(value.valid() ? 1 : 0);
+        });
+        send(target, install);
+        remasters.increment();
+        for (Address m : members) {
+            send(m, Wire.message(Wire.MOVED, viewId).putTree(tree).putInt(members.indexOf(target)));
         }
     }
 
@@ -876,13 +1097,21 @@ public final class ClusterLockManager implements LockManager {
     }
 
     private static int weightOf(Address m) {
+        return byteOf(m, WEIGHT_KEY, 1);
+    }
+
+    private static int remasterWeightOf(Address m) {
+        return byteOf(m, REMASTER_WEIGHT_KEY, 5);
+    }
+
+    private static int byteOf(Address m, String key, int absent) {
         if (m instanceof ExtendedUUID u) {
-            byte[] w = u.get(WEIGHT_KEY);
+            byte[] w = u.get(key);
             if (w != null && w.length == 1) {
                 return w[0];
             }
         }
-        return 1;
+        return absent;
     }
 
     private static long mix(long z) {
@@ -969,6 +1198,7 @@ public final class ClusterLockManager implements LockManager {
         private String initialHosts;
         private int expectedVotes = 1;
         private int directoryWeight = 1;
+        private int remasterWeight = 5;
         private Duration deadlockWait = Duration.ofSeconds(1);
         private Duration joinTimeout = Duration.ofSeconds(30);
 
@@ -1033,6 +1263,20 @@ public final class ClusterLockManager implements LockManager {
                 throw new LockException(LockStatus.BADPARAM, "directoryWeight must be 0..127, was " + weight);
             }
             this.directoryWeight = weight;
+            return this;
+        }
+
+        /**
+         * Remaster weight, like VMS LOCKRMWT (0..10, default 5): a tree moves from its master to a
+         * node whose activity on it (seed 002's smoothed requests per second) exceeds the
+         * master's by {@code 13% * masterWeight / thisWeight}; 0 means this node never takes a
+         * tree (and, as a master, gives a tree to any busier node).
+         */
+        public Builder remasterWeight(int weight) {
+            if (weight < 0 || weight > 10) {
+                throw new LockException(LockStatus.BADPARAM, "remasterWeight must be 0..10, was " + weight);
+            }
+            this.remasterWeight = weight;
             return this;
         }
 

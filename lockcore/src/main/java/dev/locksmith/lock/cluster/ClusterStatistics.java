@@ -7,9 +7,10 @@ package dev.locksmith.lock.cluster;
  * @param messagesReceived lock-protocol messages this node received
  * @param directoryLookups directory lookups sent to another node
  * @param rebuilds         lock database rebuilds completed (one per view change)
+ * @param remasters        trees this node gave to a busier node (dynamic remastering)
  * @param treesMastered    resource trees mastered here now, LOCAL trees excluded
  * @param hasQuorum        whether this node's view holds a majority of the expected votes
  */
-public record ClusterStatistics(long messagesSent, long messagesReceived, long directoryLookups, long rebuilds,
+public record ClusterStatistics(long messagesSent, long messagesReceived, long directoryLookups, long rebuilds, long remasters,
                                 int treesMastered, boolean hasQuorum) {
 }

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import dev.locksmith.lock.ResourceInfo;
 import org.jgroups.Address;
 
 /**
@@ -52,9 +54,9 @@ final class MasterTable {
     }
 
     /** One re-sent copy of a lock, for rebuilding a tree whose master left. */
-    record Resend(Address origin, OwnerRef owner, long lockId, long parentLockId, int depth, LockQueue queue,
-                  LockMode granted, LockMode requested, int flags, long timeoutNanos, boolean blockingHandler,
-                  long fence, byte[] readValue, String name, TreeKey tree) {
+    record Resend(Address origin, OwnerRef owner, long lockId, long parentLockId, int depth, long order,
+                  LockQueue queue, LockMode granted, LockMode requested, int flags, long timeoutNanos,
+                  boolean blockingHandler, long fence, byte[] readValue, String name, TreeKey tree) {
     }
 
     private record OwnerKey(Address origin, long ownerId) {
@@ -62,11 +64,53 @@ final class MasterTable {
 
     private static final class Proxy {
         final LockOwner owner;
-        final Map<Long, Lock> locks = new ConcurrentHashMap<>();
+        final OwnerRef ref;
+        final Map<Long, Held> locks = new ConcurrentHashMap<>();
 
-        Proxy(LockOwner owner) {
+        Proxy(LockOwner owner, OwnerRef ref) {
             this.owner = owner;
+            this.ref = ref;
         }
+    }
+
+    /**
+     * A proxy lock and what its node said about it, enough to export it when its tree migrates.
+     * {@code migrated} is set when the tree left: from then on nothing about it is reported.
+     */
+    private static final class Held {
+        final Lock lock;
+        final Address origin;
+        final Proxy proxy;
+        final long lockId;
+        final long parentLockId;
+        final TreeKey tree;
+        final String name;
+        final int flags;
+        final long timeoutNanos;
+        final boolean blockingHandler;
+        volatile boolean migrated;
+
+        Held(Lock lock, Address origin, Proxy proxy, long lockId, long parentLockId, TreeKey tree, String name,
+             int flags, long timeoutNanos, boolean blockingHandler) {
+            this.lock = lock;
+            this.origin = origin;
+            this.proxy = proxy;
+            this.lockId = lockId;
+            this.parentLockId = parentLockId;
+            this.tree = tree;
+            this.name = name;
+            this.flags = flags;
+            this.timeoutNanos = timeoutNanos;
+            this.blockingHandler = blockingHandler;
+        }
+    }
+
+    /** The value block of one resource of a migrating tree. */
+    record ResourceValue(byte[] value, boolean valid) {
+    }
+
+    /** A tree's whole state, exported by its old master for its new one. */
+    record Export(List<Resend> entries, Map<List<String>, ResourceValue> values) {
     }
 
     private final LocalLockManager engine;
@@ -74,6 +118,8 @@ final class MasterTable {
     private final Replies replies;
     private final Map<OwnerKey, Proxy> proxies = new ConcurrentHashMap<>();
     private final Set<TreeKey> trees = ConcurrentHashMap.newKeySet();
+    /** Requests per tree and requesting node since the last {@link #takeActivity()}. */
+    private final Map<TreeKey, Map<Address, LongAdder>> activity = new ConcurrentHashMap<>();
     private volatile boolean discarded;
 
     MasterTable(String name, Duration deadlockWait, Replies replies) {
@@ -86,33 +132,47 @@ final class MasterTable {
         return engine;
     }
 
-    /** The trees mastered here (roots ever requested here since the table was made). */
+    /** The trees mastered here. */
     Set<TreeKey> trees() {
         return trees;
+    }
+
+    /** The requests counted per tree and node since the last call, which starts a new count. */
+    Map<TreeKey, Map<Address, Long>> takeActivity() {
+        Map<TreeKey, Map<Address, Long>> taken = new java.util.HashMap<>();
+        activity.forEach((tree, byNode) -> {
+            Map<Address, Long> counts = new java.util.HashMap<>();
+            byNode.forEach((node, adder) -> counts.put(node, adder.sumThenReset()));
+            taken.put(tree, counts);
+        });
+        return taken;
+    }
+
+    private void count(TreeKey tree, Address origin) {
+        activity.computeIfAbsent(tree, t -> new ConcurrentHashMap<>())
+                .computeIfAbsent(origin, o -> new LongAdder()).increment();
     }
 
     void enqueue(Address origin, OwnerRef owner, long lockId, long parentLockId, LockMode mode, int flags,
                  long timeoutNanos, boolean blockingHandler, String name, TreeKey tree) {
         Proxy p = proxy(origin, owner);
-        LockRequest request = request(LockRequest.of(name, mode), flags, timeoutNanos, origin, lockId, blockingHandler);
-        submitNew(origin, p, lockId, parentLockId, request, tree, true);
+        submitNew(origin, p, lockId, parentLockId, mode, flags, timeoutNanos, blockingHandler, name, tree, true);
     }
 
     void convert(Address origin, long ownerId, long lockId, LockMode mode, int flags, long timeoutNanos,
                  boolean blockingHandler, byte[] value) {
-        Proxy p = proxies.get(new OwnerKey(origin, ownerId));
-        Lock lock = p == null ? null : p.locks.get(lockId);
-        if (lock == null) {
+        Held held = held(origin, ownerId, lockId);
+        if (held == null) {
             replies.failed(origin, lockId, LockStatus.IVLOCKID, true, "lock " + lockId + " is not known to its master");
             return;
         }
+        count(held.tree, origin);
         if (value.length > 0) {
-            lock.setValueBlock(value);
+            held.lock.setValueBlock(value);
         }
-        LockRequest request = request(LockRequest.conversionTo(mode), flags, timeoutNanos, origin, lockId, blockingHandler);
+        LockRequest request = request(LockRequest.conversionTo(mode), flags, timeoutNanos, blockingHandler ? held : null);
         try {
-            p.owner.convertAsync(lock, request)
-                    .whenComplete((l, error) -> report(origin, p, lockId, lock, error, true));
+            held.proxy.owner.convertAsync(held.lock, request).whenComplete((l, error) -> report(held, error, true));
         } catch (LockException e) {
             replies.failed(origin, lockId, e.status(), true, e.getMessage());
         }
@@ -120,20 +180,21 @@ final class MasterTable {
 
     void dequeue(Address origin, long ownerId, long lockId, int valueLength, boolean abnormal, byte[] value) {
         Proxy p = proxies.get(new OwnerKey(origin, ownerId));
-        Lock lock = p == null ? null : p.locks.remove(lockId);
-        if (lock == null) {
+        Held held = p == null ? null : p.locks.remove(lockId);
+        if (held == null) {
             return;
         }
+        count(held.tree, origin);
         try {
             if (value.length > 0) {
-                lock.setValueBlock(value);
+                held.lock.setValueBlock(value);
             }
             if (abnormal) {
-                engine.clearLock(capability, lock.id());
+                engine.clearLock(capability, held.lock.id());
             } else if (valueLength == 0) {
-                p.owner.dequeue(lock);
+                p.owner.dequeue(held.lock);
             } else {
-                p.owner.dequeue(lock, valueLength > 16 ? LockFlag.XVALBLK : LockFlag.VALBLK);
+                p.owner.dequeue(held.lock, valueLength > 16 ? LockFlag.XVALBLK : LockFlag.VALBLK);
             }
         } catch (LockException e) {
             LOG.log(Level.WARNING, "dequeue of lock " + lockId + " from " + origin + " failed on its master", e);
@@ -141,10 +202,9 @@ final class MasterTable {
     }
 
     void cancel(Address origin, long ownerId, long lockId) {
-        Proxy p = proxies.get(new OwnerKey(origin, ownerId));
-        Lock lock = p == null ? null : p.locks.get(lockId);
-        if (lock != null && lock.queue().isPresent()) {
-            p.owner.cancel(lock);
+        Held held = held(origin, ownerId, lockId);
+        if (held != null && held.lock.queue().isPresent()) {
+            held.proxy.owner.cancel(held.lock);
         }
     }
 
@@ -171,16 +231,20 @@ final class MasterTable {
     }
 
     /**
-     * Reinstalls trees whose master left, from every survivor's copies: granted locks (and the
-     * granted modes of converting ones) first, without grant checks beyond their mutual
-     * compatibility, then the value blocks, then conversions and last new requests, so nothing
-     * is granted twice and no waiter overtakes a holder. Fencing tokens granted from now on
-     * exceed {@code fenceFloor} and every token the copies carry.
+     * Reinstalls trees from copies: granted locks (and the granted modes of converting ones)
+     * first, without grant checks beyond their mutual compatibility, then the value blocks, then
+     * conversions and last new requests, each in {@code order} within its depth, so nothing is
+     * granted twice and no waiter overtakes a holder. Fencing tokens granted from now on exceed
+     * {@code fenceFloor} and every token the copies carry.
+     *
+     * @param values the exact value blocks when a live master exported the tree (remastering);
+     *               empty after a master was lost, when they are judged from the copies
      */
-    void install(List<Resend> entries, long fenceFloor) {
+    void install(List<Resend> entries, long fenceFloor, Map<List<String>, ResourceValue> values) {
+        boolean masterLost = values.isEmpty();
         List<Resend> sorted = new ArrayList<>(entries);
-        sorted.sort(Comparator.comparingInt(Resend::depth).thenComparing(e -> e.origin().toString())
-                .thenComparingLong(Resend::lockId));
+        sorted.sort(Comparator.comparingInt(Resend::depth).thenComparingLong(Resend::order)
+                .thenComparing(e -> e.origin().toString()).thenComparingLong(Resend::lockId));
         long floor = fenceFloor;
         for (Resend e : sorted) {
             floor = Math.max(floor, e.fence());
@@ -192,21 +256,26 @@ final class MasterTable {
                 continue;
             }
             Proxy p = proxy(e.origin(), e.owner());
-            boolean downDone = e.queue() == LockQueue.CONVERTING && isPlainDownConversion(e);
-            LockRequest request = request(LockRequest.of(e.name(), downDone ? e.requested() : e.granted()),
-                    e.flags() & ~NOT_ON_INSTALL, -1, e.origin(), e.lockId(), e.blockingHandler());
-            Lock lock = submitNew(e.origin(), p, e.lockId(), e.parentLockId(), request, e.tree(), downDone);
+            boolean downDone = masterLost && e.queue() == LockQueue.CONVERTING && isPlainDownConversion(e);
+            Lock lock = submitNew(e.origin(), p, e.lockId(), e.parentLockId(), downDone ? e.requested() : e.granted(),
+                    e.flags() & ~NOT_ON_INSTALL, -1, e.blockingHandler(), e.name(), e.tree(), downDone);
             if (lock == null || !lock.status().isGranted()) {
-                LOG.log(Level.WARNING, "rebuild: a granted copy of lock " + e.lockId() + " from " + e.origin()
+                LOG.log(Level.WARNING, "install: a granted copy of lock " + e.lockId() + " from " + e.origin()
                         + " could not be installed granted");
                 continue;
             }
-            LockInfo info = lock.info();
-            byResource.computeIfAbsent(info.resourcePath(), k -> new ArrayList<>()).add(Map.entry(e, lock));
+            byResource.computeIfAbsent(lock.info().resourcePath(), k -> new ArrayList<>()).add(Map.entry(e, lock));
         }
-        byResource.values().forEach(this::restoreValue);
+        byResource.forEach((path, locks) -> {
+            ResourceValue exact = values.get(path);
+            if (exact != null) {
+                engine.restoreValueBlock(locks.get(0).getValue(), exact.value(), exact.valid());
+            } else {
+                restoreValue(locks);
+            }
+        });
         for (Resend e : sorted) {
-            if (e.queue() == LockQueue.CONVERTING && !isPlainDownConversion(e)) {
+            if (e.queue() == LockQueue.CONVERTING && !(masterLost && isPlainDownConversion(e))) {
                 convert(e.origin(), e.owner().id(), e.lockId(), e.requested(), e.flags() & ~NOT_ON_INSTALL,
                         e.timeoutNanos(), false, new byte[0]);
             }
@@ -220,9 +289,85 @@ final class MasterTable {
     }
 
     /**
-     * The value block of a reinstalled resource: valid when a survivor holds it in PR, PW or EX
-     * (its copy was read at a grant no writer has followed); otherwise the newest copy anyone
-     * read, marked not valid, since the lost master may have granted a PW/EX writer since.
+     * Exports {@code tree} for its new master and drops it here without granting anything:
+     * every lock is marked migrated (nothing more is reported about it), pending requests are
+     * withdrawn, then granted locks are dequeued deepest first. The caller guarantees that no
+     * request for the tree arrives meanwhile.
+     */
+    Export exportAndDrop(TreeKey tree) {
+        Map<Long, Held> byEngineId = new java.util.HashMap<>();
+        for (Proxy p : proxies.values()) {
+            for (Held h : p.locks.values()) {
+                if (h.tree.equals(tree)) {
+                    byEngineId.put(h.lock.id(), h);
+                }
+            }
+        }
+        List<ResourceInfo> resources = new ArrayList<>();
+        for (ResourceInfo r : engine.resources()) {
+            if (r.namespace().equals(tree.namespace()) && r.path().get(0).equals(tree.rootName())) {
+                resources.add(r);
+            }
+        }
+        resources.sort(Comparator.comparingInt(r -> r.path().size()));
+        List<Resend> entries = new ArrayList<>();
+        Map<List<String>, ResourceValue> values = new java.util.HashMap<>();
+        long order = 0;
+        for (ResourceInfo r : resources) {
+            values.put(r.path(), new ResourceValue(r.valueBlock().length == 0 ? new byte[0] : r.valueBlock(),
+                    r.valueValid()));
+            for (LockQueue queue : LockQueue.values()) {
+                List<LockInfo> locks = switch (queue) {
+                    case GRANTED -> r.granted();
+                    case CONVERTING -> r.converting();
+                    case WAITING -> r.waiting();
+                };
+                for (LockInfo info : locks) {
+                    Held h = byEngineId.get(info.id());
+                    if (h == null) {
+                        continue;
+                    }
+                    entries.add(new Resend(h.origin, h.proxy.ref, h.lockId, h.parentLockId, r.path().size() - 1,
+                            order++, queue, info.grantedMode(), info.requestedMode(), h.flags, h.timeoutNanos,
+                            h.blockingHandler, info.fencingToken(), new byte[0], h.name, tree));
+                }
+            }
+        }
+        List<Held> held = new ArrayList<>(byEngineId.values());
+        held.forEach(h -> h.migrated = true);
+        for (Held h : held) {
+            if (h.lock.queue().filter(q -> q != LockQueue.GRANTED).isPresent()) {
+                h.proxy.owner.cancel(h.lock);
+            }
+        }
+        held.sort(Comparator.comparingInt((Held h) -> h.lock.info().resourcePath().size()).reversed());
+        for (Held h : held) {
+            h.proxy.locks.remove(h.lockId, h);
+            if (h.lock.queue().isPresent()) {
+                h.proxy.owner.dequeue(h.lock);
+            }
+        }
+        trees.remove(tree);
+        activity.remove(tree);
+        return new Export(entries, values);
+    }
+
+    /**
+     * Whether a converting copy asks for a mode that allows everything its granted mode allows
+     * (e.g. EX to PR, PW to NL). The lost master granted such a conversion at once, and may have
+     * granted others behind it before its answer was lost, so it is installed as done (and its
+     * grant reported) rather than re-requested.
+     */
+    private static boolean isPlainDownConversion(Resend e) {
+        int held = e.granted().compatibleMask();
+        return (e.requested().compatibleMask() & held) == held;
+    }
+
+    /**
+     * The value block of a resource reinstalled after its master was lost: valid when a survivor
+     * holds it in PR, PW or EX (its copy was read at a grant no writer has followed); otherwise
+     * the newest copy anyone read, marked not valid, since the lost master may have granted a
+     * PW/EX writer since.
      */
     private void restoreValue(List<Map.Entry<Resend, Lock>> locks) {
         Map.Entry<Resend, Lock> vouching = null;
@@ -246,17 +391,6 @@ final class MasterTable {
         }
     }
 
-    /**
-     * Whether a converting copy asks for a mode that allows everything its granted mode allows
-     * (e.g. EX to PR, PW to NL). The lost master granted such a conversion at once, and may have
-     * granted others behind it before its answer was lost, so it is installed as done (and its
-     * grant reported) rather than re-requested.
-     */
-    private static boolean isPlainDownConversion(Resend e) {
-        int held = e.granted().compatibleMask();
-        return (e.requested().compatibleMask() & held) == held;
-    }
-
     /** Shuts the engine without reporting anything: the node lost quorum and its copies were dropped. */
     void discard() {
         discarded = true;
@@ -267,66 +401,89 @@ final class MasterTable {
 
     private Proxy proxy(Address origin, OwnerRef owner) {
         return proxies.computeIfAbsent(new OwnerKey(origin, owner.id()),
-                k -> new Proxy(engine.newOwner(owner.name() + "@" + origin, owner.group(), owner.priority())));
+                k -> new Proxy(engine.newOwner(owner.name() + "@" + origin, owner.group(), owner.priority()), owner));
     }
 
-    private LockRequest request(LockRequest base, int flags, long timeoutNanos, Address origin, long lockId,
-                                boolean blockingHandler) {
+    private Held held(Address origin, long ownerId, long lockId) {
+        Proxy p = proxies.get(new OwnerKey(origin, ownerId));
+        return p == null ? null : p.locks.get(lockId);
+    }
+
+    /** A request with {@code flags} and timeout, and a blocking handler forwarding to {@code forward}'s node. */
+    private LockRequest request(LockRequest base, int flags, long timeoutNanos, Held forward) {
         LockRequest r = base.withFlags(flagsOf(flags));
         if (timeoutNanos >= 0) {
             r = r.withTimeout(Duration.ofNanos(timeoutNanos));
         }
-        if (blockingHandler) {
+        if (forward != null) {
             r = r.withBlockingHandler((lock, mode) -> {
-                if (!discarded) {
-                    replies.blocking(origin, lockId, mode);
+                if (!discarded && !forward.migrated) {
+                    replies.blocking(forward.origin, forward.lockId, mode);
                 }
             });
         }
         return r;
     }
 
-    private Lock submitNew(Address origin, Proxy p, long lockId, long parentLockId, LockRequest request, TreeKey tree,
-                           boolean report) {
+    private Lock submitNew(Address origin, Proxy p, long lockId, long parentLockId, LockMode mode, int flags,
+                           long timeoutNanos, boolean blockingHandler, String name, TreeKey tree, boolean report) {
+        LockRequest request = LockRequest.of(name, mode);
+        TreeKey lockTree = tree;
         if (parentLockId != 0) {
-            Lock parent = p.locks.get(parentLockId);
+            Held parent = p.locks.get(parentLockId);
             if (parent == null) {
                 replies.failed(origin, lockId, LockStatus.PARNOTGRANT, false,
                         "parent lock " + parentLockId + " is not known to its master");
                 return null;
             }
-            request = request.withParent(parent);
+            request = request.withParent(parent.lock);
+            lockTree = parent.tree;
         } else {
             trees.add(tree);
         }
+        count(lockTree, origin);
+        Held[] self = new Held[1];
+        LockRequest full = request(request, flags, timeoutNanos, null);
+        if (blockingHandler) {
+            full = full.withBlockingHandler((lock, blocked) -> {
+                Held h = self[0];
+                if (!discarded && h != null && !h.migrated) {
+                    replies.blocking(origin, lockId, blocked);
+                }
+            });
+        }
         Lock lock;
         try {
-            lock = p.owner.enqueueAsync(request);
+            lock = p.owner.enqueueAsync(full);
         } catch (LockException e) {
             replies.failed(origin, lockId, e.status(), false, e.getMessage());
             return null;
         }
-        p.locks.put(lockId, lock);
+        Held held = new Held(lock, origin, p, lockId, parentLockId, lockTree, name, flags, timeoutNanos, blockingHandler);
+        self[0] = held;
+        p.locks.put(lockId, held);
         if (report) {
-            lock.completion().whenComplete((l, error) -> report(origin, p, lockId, lock, error, false));
+            lock.completion().whenComplete((l, error) -> report(held, error, false));
         }
         return lock;
     }
 
-    private void report(Address origin, Proxy p, long lockId, Lock lock, Throwable error, boolean conversion) {
-        if (discarded) {
+    private void report(Held held, Throwable error, boolean conversion) {
+        if (discarded || held.migrated) {
             return;
         }
+        Lock lock = held.lock;
         if (error == null) {
-            replies.granted(origin, lockId, lock.grantedMode(), lock.status(), lock.fencingToken(), lock.valueBlock());
+            replies.granted(held.origin, held.lockId, lock.grantedMode(), lock.status(), lock.fencingToken(),
+                    lock.valueBlock());
             return;
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         LockStatus status = cause instanceof LockException le ? le.status() : LockStatus.CANCELLED;
         if (!conversion) {
-            p.locks.remove(lockId, lock);
+            held.proxy.locks.remove(held.lockId, held);
         }
-        replies.failed(origin, lockId, status, conversion, cause.getMessage());
+        replies.failed(held.origin, held.lockId, status, conversion, cause.getMessage());
     }
 
     static LockFlag[] flagsOf(int bits) {

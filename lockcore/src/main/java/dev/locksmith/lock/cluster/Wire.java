@@ -29,10 +29,16 @@ import java.util.Arrays;
  *  BLOCKING  lockId:8 | blockedMode:1
  *  REGISTER  count:4 | tree * count                  the sender masters these trees (rebuild)
  *  RESEND    count:4 | entry * count                 the sender's copies in trees whose master left
- *            entry = ownerId:8 | group:4 | priority:4 | ownerName:str | lockId:8 | parentLockId:8
- *                    | depth:2 | queue:1 | granted:1 (0xFF none) | requested:1 | flags:4
- *                    | timeoutNanos:8 | blockingHandler:1 | fence:8 | readValue:bytes | name:str | tree
+ *            entry = origin:4 (view index) | ownerId:8 | group:4 | priority:4 | ownerName:str | lockId:8
+ *                    | parentLockId:8 | depth:2 | order:8 | queue:1 | granted:1 (0xFF none) | requested:1
+ *                    | flags:4 | timeoutNanos:8 | blockingHandler:1 | fence:8 | readValue:bytes | name:str
+ *                    | tree
  *  DONE      (empty)                                 the sender finished its part of rebuild viewId
+ *  MIGRATING tree | targetIndex:4                    remastering: hold requests for tree, then ack
+ *  ACK       tree                                    the sender sent its last request for tree to the old master
+ *  INSTALL   tree | count:4 | entry * count | values:4 | (pathLength:1 | str * pathLength
+ *            | value:bytes | valid:1) * values       the old master's whole tree, for the new one
+ *  MOVED     tree | masterIndex:4                    the tree's master is now masterIndex
  * </pre>
  * A {@code Wire} is a cursor over one payload: writers append with the {@code put} methods,
  * readers consume with the {@code get} methods in the same order. Not thread-safe: one per
@@ -52,6 +58,10 @@ final class Wire {
     static final byte REGISTER = 11;
     static final byte RESEND = 12;
     static final byte DONE = 13;
+    static final byte MIGRATING = 14;
+    static final byte ACK = 15;
+    static final byte INSTALL = 16;
+    static final byte MOVED = 17;
 
     static final int TYPE_OFFSET = 0;
     static final int VIEW_OFFSET = 1;

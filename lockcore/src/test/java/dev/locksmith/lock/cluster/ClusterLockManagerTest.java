@@ -51,14 +51,14 @@ class ClusterLockManagerTest {
         LockOwner second = node(2).newOwner("second");
         Lock b = second.enqueueAsync(LockRequest.of("order", LockMode.EX));
         ClusterTestSupport.awaitTrue("second queued on the master", () -> waitingOn(0, "order") == 2);
-        a.completion().thenRun(() -> grants.add("first"));
-        b.completion().thenRun(() -> grants.add("second"));
+        var firstNoted = a.completion().thenRun(() -> grants.add("first")).toCompletableFuture();
+        var secondNoted = b.completion().thenRun(() -> grants.add("second")).toCompletableFuture();
 
         holder.dequeue(held);
-        a.completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        firstNoted.get(10, TimeUnit.SECONDS);
         assertThat(b.queue()).contains(LockQueue.WAITING);
         first.dequeue(a);
-        b.completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        secondNoted.get(10, TimeUnit.SECONDS);
 
         assertThat(grants).containsExactly("first", "second");
         second.close();
