@@ -91,6 +91,14 @@ public final class PeersComparison {
      */
     public static void main(String[] args) throws Exception {
         List<String> list = List.of(args);
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> { }
+                case "--out", "--readme", "--isolated" -> i++;
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; expected --quick, --out DIR, --readme README.md");
+            }
+        }
         boolean quick = list.contains("--quick");
         Optional<String> isolated = valueOf(list, "--isolated");
         if (isolated.isPresent()) {
@@ -103,12 +111,16 @@ public final class PeersComparison {
         Path out = Paths.get(valueOf(list, "--out").orElse(quick ? "target/peers-quick" : "results"));
         String command = "cd bench && java -cp target/benchmarks.jar " + PeersComparison.class.getName()
                 + (args.length == 0 ? "" : " " + String.join(" ", args));
+        Optional<Path> readme = valueOf(list, "--readme").map(Paths::get);
+        if (readme.isPresent()) {
+            // Refuse a README without the block now rather than after the whole run.
+            blockOf(readme.get());
+        }
         Path table = run(quick, out, command);
         System.out.println();
         System.out.println(Files.readString(table));
-        Optional<String> readme = valueOf(list, "--readme");
         if (readme.isPresent()) {
-            includeIn(Paths.get(readme.get()), table);
+            includeIn(readme.get(), table);
         }
     }
 
@@ -123,13 +135,20 @@ public final class PeersComparison {
      */
     static void includeIn(Path readme, Path table) throws IOException {
         String text = Files.readString(readme);
+        int[] block = blockOf(readme);
+        String body = Files.readString(table).replaceAll("(?m)^#", "###");
+        Files.writeString(readme, text.substring(0, block[0]) + "\n" + body + text.substring(block[1]));
+    }
+
+    /** Where the replaceable block starts (after the BEGIN marker) and ends (at the END marker). */
+    private static int[] blockOf(Path readme) throws IOException {
+        String text = Files.readString(readme);
         int begin = text.indexOf(BEGIN);
         int end = text.indexOf(END);
         if (begin < 0 || end < begin) {
             throw new IllegalStateException(readme + " has no " + BEGIN + " ... " + END + " block to replace");
         }
-        String body = Files.readString(table).replaceAll("(?m)^#", "###");
-        Files.writeString(readme, text.substring(0, begin + BEGIN.length()) + "\n" + body + text.substring(end));
+        return new int[] {begin + BEGIN.length(), end};
     }
 
     private static Optional<String> valueOf(List<String> args, String option) {
@@ -183,6 +202,9 @@ public final class PeersComparison {
                     .param("peer", names)
                     .shouldFailOnError(true);
             if (quick) {
+                // The quick run quotes no figure, so it may share the machine with another JMH run
+                // (another engineer's, or the build's): JMH's one-run-at-a-time lock is not needed.
+                System.setProperty("jmh.ignoreLock", "true");
                 options.forks(0)
                         .warmupIterations(1).warmupTime(TimeValue.milliseconds(200))
                         .measurementIterations(1).measurementTime(TimeValue.milliseconds(300));
