@@ -18,6 +18,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,6 +48,9 @@ import org.jgroups.JChannel;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.protocols.SYM_ENCRYPT;
+import org.jgroups.protocols.pbcast.NAKACK2;
+import org.jgroups.stack.ProtocolStack;
 import org.jgroups.util.ExtendedUUID;
 
 /**
@@ -76,6 +82,8 @@ import org.jgroups.util.ExtendedUUID;
  *       and acknowledges (so none is in flight to the old master), the old master exports the
  *       queues in order with their value blocks and drops them without granting anything, the
  *       new master installs them, and every member sends the parked requests there.</li>
+ *   <li><b>Security.</b> With {@link Builder#sharedSecret} every message is encrypted and
+ *       authenticated by JGroups' SYM_ENCRYPT; a node without the secret stays outside.</li>
  *   <li><b>Quorum.</b> A view holding fewer than {@code expectedVotes / 2 + 1} nodes grants
  *       nothing: the node drops the trees it mastered and its copies of granted locks (owners'
  *       {@link dev.locksmith.lock.ClearListener}s are told, as the majority frees them), holds
@@ -162,6 +170,13 @@ public final class ClusterLockManager implements LockManager {
         this.master = new MasterTable(name, deadlockWait, replies);
         this.channel = new JChannel(new ByteArrayInputStream(b.stackXml().getBytes(StandardCharsets.UTF_8)));
         channel.name(name);
+        if (b.sharedSecret != null) {
+            // Below NAKACK2, as JGroups places it: every message is encrypted and authenticated
+            // with the cluster key, so a node without it can neither join nor inject requests.
+            SYM_ENCRYPT encrypt = new SYM_ENCRYPT().setSecretKey(clusterKey(b.sharedSecret));
+            channel.getProtocolStack().insertProtocol(encrypt, ProtocolStack.Position.BELOW, NAKACK2.class);
+            encrypt.init(); // the stack initialised its protocols when the channel was made
+        }
         byte weight = (byte) b.directoryWeight;
         byte remasterWeightByte = (byte) b.remasterWeight;
         channel.addAddressGenerator(() -> ExtendedUUID.randomUUID(name).put(WEIGHT_KEY, new byte[] {weight})
@@ -190,6 +205,12 @@ public final class ClusterLockManager implements LockManager {
             throw new LockException(LockStatus.SHUTDOWN, "node '" + name + "' did not finish joining cluster '"
                     + b.clusterName + "' within " + b.joinTimeout);
         }
+    }
+
+    /** The AES-256 cluster key: SHA-256 of the shared secret. */
+    private static SecretKey clusterKey(char[] secret) throws java.security.NoSuchAlgorithmException {
+        byte[] utf8 = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(secret)).array();
+        return new SecretKeySpec(MessageDigest.getInstance("SHA-256").digest(utf8), "AES");
     }
 
     /** A builder for a cluster node. */
@@ -1199,6 +1220,7 @@ public final class ClusterLockManager implements LockManager {
         private int expectedVotes = 1;
         private int directoryWeight = 1;
         private int remasterWeight = 5;
+        private char[] sharedSecret;
         private Duration deadlockWait = Duration.ofSeconds(1);
         private Duration joinTimeout = Duration.ofSeconds(30);
 
@@ -1295,6 +1317,20 @@ public final class ClusterLockManager implements LockManager {
                 throw new LockException(LockStatus.BADPARAM, "joinTimeout must be positive, was " + timeout);
             }
             this.joinTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * A cluster secret: all traffic is encrypted and authenticated with an AES key derived
+         * from it (JGroups SYM_ENCRYPT), so a node without the same secret cannot join the
+         * cluster or inject requests. Default: none (plain traffic, for a trusted loopback or
+         * private network).
+         */
+        public Builder sharedSecret(char[] secret) {
+            if (secret == null || secret.length < 8) {
+                throw new LockException(LockStatus.BADPARAM, "sharedSecret must be at least 8 characters");
+            }
+            this.sharedSecret = secret.clone();
             return this;
         }
 

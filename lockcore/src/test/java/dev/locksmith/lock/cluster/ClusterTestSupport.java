@@ -44,9 +44,19 @@ final class ClusterTestSupport implements AutoCloseable {
 
     /** A cluster of {@code size} nodes named n0.., expecting {@code expectedVotes}, all joined and ready. */
     static ClusterTestSupport start(String clusterName, int size, int expectedVotes) throws IOException {
-        ClusterTestSupport cluster = new ClusterTestSupport(clusterName, size);
+        return startWith(clusterName, size, b -> b.expectedVotes(expectedVotes));
+    }
+
+    /**
+     * As {@link #start} with each node's builder adjusted by {@code settings}; ports are found for
+     * one node more than started, so a test can add an outsider.
+     */
+    static ClusterTestSupport startWith(String clusterName, int size,
+                                        java.util.function.UnaryOperator<ClusterLockManager.Builder> settings)
+            throws IOException {
+        ClusterTestSupport cluster = new ClusterTestSupport(clusterName, size + 1);
         for (int i = 0; i < size; i++) {
-            cluster.nodes.add(cluster.builder(i).expectedVotes(expectedVotes).build());
+            cluster.nodes.add(settings.apply(cluster.builder(i)).build());
         }
         cluster.awaitView(size);
         return cluster;
