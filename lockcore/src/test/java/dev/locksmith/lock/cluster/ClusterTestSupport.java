@@ -68,6 +68,18 @@ final class ClusterTestSupport implements AutoCloseable {
                 .bindPort(ports[i]).initialHosts(initialHosts).deadlockWait(Duration.ofMillis(200));
     }
 
+    String clusterName() {
+        return clusterName;
+    }
+
+    String initialHosts() {
+        return initialHosts;
+    }
+
+    int port(int i) {
+        return ports[i];
+    }
+
     ClusterLockManager node(int i) {
         return nodes.get(i);
     }

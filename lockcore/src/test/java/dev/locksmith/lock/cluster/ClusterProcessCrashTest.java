@@ -1,0 +1,104 @@
+package dev.locksmith.lock.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockFlag;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockQueue;
+import dev.locksmith.lock.LockRequest;
+import dev.locksmith.lock.LockStatus;
+import dev.locksmith.lock.Namespace;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Two nodes in this JVM and a third in a child JVM, all on 127.0.0.1 TCP. The child masters a
+ * tree and holds locks, then is killed with SIGKILL ({@link Process#destroyForcibly()}): the
+ * survivors keep their grants, the dead node's locks go, and its EX value block is not valid.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ClusterProcessCrashTest {
+    @Test
+    void killingANodeProcessFreesItsLocksAndRebuildsTheTreesItMastered() throws Exception {
+        try (ClusterTestSupport cluster = ClusterTestSupport.startWith("process-" + System.nanoTime(), 2,
+                b -> b.expectedVotes(2))) {
+            Process child = startChild(cluster);
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                PrintWriter in = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8);
+                expect(out, "READY");
+                cluster.awaitView(3);
+                LockOwner keeper = cluster.node(0).newOwner("keeper");
+                keeper.enqueue(LockRequest.of("vb", LockMode.NL).withFlags(LockFlag.VALBLK));
+                command(in, out, "ENQ child-tree PR");
+                command(in, out, "ENQ vb EX VALBLK");
+                Lock survivorGrant = keeper.enqueue("child-tree", LockMode.PR);
+                LockOwner waiter = cluster.node(1).newOwner("waiter");
+                Lock valueWaiter = waiter.enqueueAsync(LockRequest.of("vb", LockMode.PR).withFlags(LockFlag.VALBLK));
+                Lock treeWaiter = waiter.enqueueAsync(LockRequest.of("child-tree", LockMode.EX));
+                ClusterTestSupport.awaitTrue("the value reader waits on node 0",
+                        () -> cluster.node(0).resource(Namespace.group(0), List.of("vb"))
+                                .map(r -> r.waiting().size()).orElse(0) == 1);
+
+                assertThat(cluster.nodes).as("the child masters child-tree")
+                        .noneMatch(n -> n.resource(Namespace.group(0), List.of("child-tree")).isPresent());
+
+                child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+                valueWaiter.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                assertThat(valueWaiter.status()).isEqualTo(LockStatus.VALNOTVALID);
+                cluster.awaitView(2);
+                assertThat(survivorGrant.grantedMode()).isEqualTo(LockMode.PR);
+                assertThat(treeWaiter.queue()).contains(LockQueue.WAITING);
+                keeper.dequeue(survivorGrant);
+                treeWaiter.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                assertThat(treeWaiter.grantedMode()).isEqualTo(LockMode.EX);
+            } finally {
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    private static Process startChild(ClusterTestSupport cluster) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-Djava.net.preferIPv4Stack=true",
+                "-Dlocksmith.fd.timeout=2000", "-Dlocksmith.fd.interval=500", "-Dlocksmith.verify.timeout=500",
+                "-Dlocksmith.join.timeout=500", "-cp", System.getProperty("java.class.path"),
+                ClusterChildNode.class.getName(), cluster.clusterName(), "n2", Integer.toString(cluster.port(2)),
+                cluster.initialHosts(), "2"));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static void command(PrintWriter in, BufferedReader out, String command) throws Exception {
+        in.println(command);
+        expect(out, "OK " + command);
+    }
+
+    /** Reads lines until {@code expected} (at most 60 s), ignoring anything else the child prints. */
+    private static void expect(BufferedReader out, String expected) throws Exception {
+        String line = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String l; (l = out.readLine()) != null; ) {
+                    if (l.equals(expected)) {
+                        return l;
+                    }
+                }
+                return null;
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }).get(60, TimeUnit.SECONDS);
+        assertThat(line).as("child said " + expected).isEqualTo(expected);
+    }
+}
