@@ -82,6 +82,10 @@ import org.jgroups.util.ExtendedUUID;
  *       and acknowledges (so none is in flight to the old master), the old master exports the
  *       queues in order with their value blocks and drops them without granting anything, the
  *       new master installs them, and every member sends the parked requests there.</li>
+ *   <li><b>Deadlocks.</b> Each engine finds cycles among the requests it masters. For cycles
+ *       across masters, every master reports the requests that waited the deadlock wait to the
+ *       view's coordinator, which fails one waiter per cycle with DEADLOCK (lowest deadlock
+ *       priority first).</li>
  *   <li><b>Security.</b> With {@link Builder#sharedSecret} every message is encrypted and
  *       authenticated by JGroups' SYM_ENCRYPT; a node without the secret stays outside.</li>
  *   <li><b>Quorum.</b> A view holding fewer than {@code expectedVotes / 2 + 1} nodes grants
@@ -147,6 +151,11 @@ public final class ClusterLockManager implements LockManager {
     private final Map<TreeKey, Address> migrationTargets = new HashMap<>();
     /** Trees this node is about to master; master requests wait until their INSTALL arrives. */
     private final Set<TreeKey> incoming = new HashSet<>();
+    /** Coordinator only: each master's last report of long waits. */
+    private final Map<Address, List<MasterTable.WaitEdge>> waitReports = new HashMap<>();
+    /** Coordinator only: waiting requests already chosen as victims (node, lock id), never chosen twice. */
+    private final Set<Map.Entry<Address, Long>> victims = new HashSet<>();
+    private boolean reportedWaits;
     /** Seed 002's smoothed requests per second, per tree mastered here and requesting node. */
     private final Map<TreeKey, Map<Address, Double>> activity = new HashMap<>();
 
@@ -200,6 +209,10 @@ public final class ClusterLockManager implements LockManager {
         channel.connect(b.clusterName);
         this.self = channel.getAddress();
         timer.scheduleAtFixedRate(() -> protocol.execute(this::foldActivity), 1, 1, TimeUnit.SECONDS);
+        if (!deadlockWait.isZero()) {
+            long period = Math.max(deadlockWait.toMillis(), 100);
+            timer.scheduleAtFixedRate(() -> protocol.execute(this::reportWaits), period, period, TimeUnit.MILLISECONDS);
+        }
         if (!firstView.await(b.joinTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
             channel.close();
             throw new LockException(LockStatus.SHUTDOWN, "node '" + name + "' did not finish joining cluster '"
@@ -582,6 +595,11 @@ public final class ClusterLockManager implements LockManager {
         long msgView = in.viewId();
         switch (in.type()) {
             case Wire.REGISTER, Wire.RESEND, Wire.DONE -> handleRebuild(from, in, msgView);
+            case Wire.WAITS, Wire.VICTIM -> {
+                if (msgView == viewId && members.contains(from)) {
+                    handleDeadlockMessage(from, in);
+                }
+            }
             case Wire.MIGRATING, Wire.ACK, Wire.INSTALL, Wire.MOVED -> {
                 if (msgView == viewId && members.contains(from)) {
                     handleMigration(from, in);
@@ -727,6 +745,9 @@ public final class ClusterLockManager implements LockManager {
         awaitingAcks.clear();
         migrationTargets.clear();
         incoming.clear();
+        waitReports.clear();
+        victims.clear();
+        reportedWaits = false;
         doneFrom.keySet().removeIf(v -> v < viewId);
         resends.keySet().removeIf(v -> v < viewId);
         registrations.keySet().removeIf(v -> v < viewId);
@@ -901,6 +922,115 @@ public final class ClusterLockManager implements LockManager {
             held.clear();
             batch.forEach(Runnable::run);
         }
+    }
+
+    // ---- deadlocks spanning nodes ------------------------------------------------------------------
+
+    /**
+     * Every deadlock wait: this master reports the requests that have waited that long to the
+     * view's coordinator (nothing when none waits, one empty report when the last waits ended).
+     * Cycles inside one master are the engine's own detector's business.
+     */
+    private void reportWaits() {
+        if (closed || !ready || members.isEmpty()) {
+            return;
+        }
+        List<MasterTable.WaitEdge> edges = master.waitEdges(deadlockWait.toNanos());
+        if (edges.isEmpty() && !reportedWaits) {
+            return;
+        }
+        reportedWaits = !edges.isEmpty();
+        Wire w = Wire.message(Wire.WAITS, viewId).putInt(edges.size());
+        for (MasterTable.WaitEdge e : edges) {
+            w.putInt(members.indexOf(e.waiterNode())).putLong(e.waiterOwner()).putInt(e.waiterPriority())
+                    .putLong(e.waiterLockId()).putInt(members.indexOf(e.blockerNode())).putLong(e.blockerOwner());
+        }
+        send(members.get(0), w);
+    }
+
+    private void handleDeadlockMessage(Address from, Wire in) {
+        if (in.type() == Wire.VICTIM) {
+            Address node = members.get(in.getInt());
+            master.failAsDeadlockVictim(node, in.getLong(), in.getLong());
+            return;
+        }
+        int n = in.getInt();
+        List<MasterTable.WaitEdge> edges = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int waiterNode = in.getInt();
+            long waiterOwner = in.getLong();
+            int priority = in.getInt();
+            long lockId = in.getLong();
+            int blockerNode = in.getInt();
+            long blockerOwner = in.getLong();
+            if (waiterNode >= 0 && blockerNode >= 0) {
+                edges.add(new MasterTable.WaitEdge(members.get(waiterNode), waiterOwner, priority, lockId,
+                        members.get(blockerNode), blockerOwner));
+            }
+        }
+        waitReports.put(from, edges);
+        breakOneCycle();
+    }
+
+    /**
+     * Coordinator: looks for a wait-for cycle through the masters' reports that crosses at least
+     * two masters, and fails one request on it, the waiter with the lowest deadlock priority
+     * (then the highest owner id). Reports are snapshots taken at different moments, so the
+     * victim's master fails it only if it still waits; the reports are then forgotten, so the
+     * same cycle never costs a second victim.
+     */
+    private void breakOneCycle() {
+        record Owner(Address node, long id) {
+        }
+        record Edge(Address master, MasterTable.WaitEdge waiting) {
+        }
+        Map<Owner, List<Edge>> out = new HashMap<>();
+        waitReports.forEach((masterNode, edges) -> edges.forEach(e -> {
+            if (!victims.contains(Map.entry(e.waiterNode(), e.waiterLockId()))) {
+                out.computeIfAbsent(new Owner(e.waiterNode(), e.waiterOwner()), o -> new ArrayList<>())
+                        .add(new Edge(masterNode, e));
+            }
+        }));
+        for (Owner start : out.keySet()) {
+            List<Edge> cycle = findCycle(start, start, out, new HashSet<>(), new ArrayList<>(),
+                    (e) -> new Owner(e.waiting().blockerNode(), e.waiting().blockerOwner()));
+            if (cycle == null || cycle.stream().map(Edge::master).distinct().count() < 2) {
+                continue;
+            }
+            Edge victim = cycle.get(0);
+            for (Edge e : cycle) {
+                int byPriority = Integer.compare(e.waiting().waiterPriority(), victim.waiting().waiterPriority());
+                if (byPriority < 0 || (byPriority == 0 && e.waiting().waiterOwner() > victim.waiting().waiterOwner())) {
+                    victim = e;
+                }
+            }
+            MasterTable.WaitEdge w = victim.waiting();
+            victims.add(Map.entry(w.waiterNode(), w.waiterLockId()));
+            waitReports.clear();
+            send(victim.master(), Wire.message(Wire.VICTIM, viewId).putInt(members.indexOf(w.waiterNode()))
+                    .putLong(w.waiterOwner()).putLong(w.waiterLockId()));
+            return;
+        }
+    }
+
+    /** Depth-first search for a path of edges from {@code at} back to {@code origin}. */
+    private static <N, E> List<E> findCycle(N at, N origin, Map<N, List<E>> out, Set<N> visited, List<E> path,
+                                            java.util.function.Function<E, N> target) {
+        for (E e : out.getOrDefault(at, List.of())) {
+            N next = target.apply(e);
+            path.add(e);
+            if (next.equals(origin)) {
+                return path;
+            }
+            if (visited.add(next)) {
+                List<E> found = findCycle(next, origin, out, visited, path, target);
+                if (found != null) {
+                    return found;
+                }
+            }
+            path.remove(path.size() - 1);
+        }
+        return null;
     }
 
     // ---- remastering (seed 002) -------------------------------------------------------------------

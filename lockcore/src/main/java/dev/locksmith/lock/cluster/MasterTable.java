@@ -391,6 +391,59 @@ final class MasterTable {
         }
     }
 
+    /**
+     * One edge of the wait-for graph seen by this master: a request of {@code waiterOwner} (on
+     * node {@code waiterNode}) has waited at least the deadlock wait for a lock of
+     * {@code blockerOwner}.
+     */
+    record WaitEdge(Address waiterNode, long waiterOwner, int waiterPriority, long waiterLockId,
+                    Address blockerNode, long blockerOwner) {
+    }
+
+    /**
+     * The wait-for edges of requests that have waited at least {@code minWaitNanos}, between
+     * owners of any node, leaving out NODLCKWT waiters and NODLCKBLK blockers. Cheap when
+     * nothing waits; otherwise takes an engine snapshot.
+     */
+    List<WaitEdge> waitEdges(long minWaitNanos) {
+        Map<Long, Held> byEngineId = new java.util.HashMap<>();
+        boolean anyWaiting = false;
+        for (Proxy p : proxies.values()) {
+            for (Held h : p.locks.values()) {
+                byEngineId.put(h.lock.id(), h);
+                anyWaiting |= h.lock.queue().filter(q -> q != LockQueue.GRANTED).isPresent();
+            }
+        }
+        List<WaitEdge> edges = new ArrayList<>();
+        if (!anyWaiting) {
+            return edges;
+        }
+        int notWaiter = 1 << LockFlag.NODLCKWT.ordinal();
+        int notBlocker = 1 << LockFlag.NODLCKBLK.ordinal();
+        for (LockInfo info : engine.locks()) {
+            Held waiter = byEngineId.get(info.id());
+            if (waiter == null || info.waitingNanos() < minWaitNanos || (waiter.flags & notWaiter) != 0) {
+                continue;
+            }
+            for (long blockerId : info.blockedBy()) {
+                Held blocker = byEngineId.get(blockerId);
+                if (blocker != null && (blocker.flags & notBlocker) == 0 && blocker.proxy != waiter.proxy) {
+                    edges.add(new WaitEdge(waiter.origin, waiter.proxy.ref.id(), waiter.proxy.ref.priority(),
+                            waiter.lockId, blocker.origin, blocker.proxy.ref.id()));
+                }
+            }
+        }
+        return edges;
+    }
+
+    /** A search spanning nodes chose this waiting request as its victim: it fails with DEADLOCK if it still waits. */
+    void failAsDeadlockVictim(Address origin, long ownerId, long lockId) {
+        Held held = held(origin, ownerId, lockId);
+        if (held != null) {
+            engine.failAsDeadlockVictim(held.lock);
+        }
+    }
+
     /** Shuts the engine without reporting anything: the node lost quorum and its copies were dropped. */
     void discard() {
         discarded = true;

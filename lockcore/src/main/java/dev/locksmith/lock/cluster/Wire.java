@@ -39,6 +39,9 @@ import java.util.Arrays;
  *  INSTALL   tree | count:4 | entry * count | values:4 | (pathLength:1 | str * pathLength
  *            | value:bytes | valid:1) * values       the old master's whole tree, for the new one
  *  MOVED     tree | masterIndex:4                    the tree's master is now masterIndex
+ *  WAITS     count:4 | (waiterNode:4 | waiterOwner:8 | waiterPriority:4 | waiterLockId:8
+ *            | blockerNode:4 | blockerOwner:8) * count   a master's long waits, to the coordinator
+ *  VICTIM    waiterNode:4 | waiterOwner:8 | waiterLockId:8   fail this waiting request with DEADLOCK
  * </pre>
  * A {@code Wire} is a cursor over one payload: writers append with the {@code put} methods,
  * readers consume with the {@code get} methods in the same order. Not thread-safe: one per
@@ -62,6 +65,8 @@ final class Wire {
     static final byte ACK = 15;
     static final byte INSTALL = 16;
     static final byte MOVED = 17;
+    static final byte WAITS = 18;
+    static final byte VICTIM = 19;
 
     static final int TYPE_OFFSET = 0;
     static final int VIEW_OFFSET = 1;

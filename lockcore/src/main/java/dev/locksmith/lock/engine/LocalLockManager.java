@@ -161,6 +161,21 @@ public final class LocalLockManager implements LockManager {
         engine.restoreValueBlock(block, value, valid);
     }
 
+    /**
+     * Cluster deadlock hook: ends {@code lock}'s waiting request or pending conversion with
+     * {@link LockStatus#DEADLOCK}, as the local detector does for its victims, when a search
+     * spanning several nodes chose it. A conversion leaves the lock granted in its old mode.
+     *
+     * @return false if nothing was pending any more (the cycle dissolved meanwhile)
+     * @throws LockException IVLOCKID if {@code lock} is not a lock of this manager
+     */
+    public boolean failAsDeadlockVictim(dev.locksmith.lock.Lock lock) {
+        if (!(lock instanceof LockBlock block) || block.owner.engine != engine) {
+            throw new LockException(LockStatus.IVLOCKID, "lock is not a lock of this lock manager");
+        }
+        return engine.endIfPending(block, null, LockStatus.DEADLOCK);
+    }
+
     @Override
     public void close() {
         if (engine.isShutdown()) {

@@ -14,7 +14,7 @@ import dev.locksmith.lock.LockStatus;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
-/** The two hooks the cluster uses to reinstall a tree on a new master. */
+/** The hooks the cluster uses: reinstalling a tree on a new master, failing a cross-node deadlock victim. */
 class RebuildHooksTest {
     @Test
     void grantsAfterRaisingTheFencingFloorCarryLargerTokens() throws Exception {
@@ -64,6 +64,29 @@ class RebuildHooksTest {
 
             assertThatThrownBy(() -> manager.restoreValueBlock(installed, new byte[3], true))
                     .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.status()).isEqualTo(LockStatus.IVBUFLEN));
+        }
+    }
+
+    @Test
+    void aWaitingRequestChosenAsAClusterDeadlockVictimFailsWithDeadlock() throws Exception {
+        try (LocalLockManager manager = (LocalLockManager) LockManager.builder().build()) {
+            manager.newOwner("holder").enqueue("r", LockMode.EX);
+            Lock waiting = manager.newOwner("waiter").enqueueAsync(LockRequest.of("r", LockMode.EX));
+
+            assertThat(manager.failAsDeadlockVictim(waiting)).isTrue();
+
+            assertThat(waiting.status()).isEqualTo(LockStatus.DEADLOCK);
+            assertThat(manager.statistics().deadlockVictims()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aGrantedLockIsNoDeadlockVictim() throws Exception {
+        try (LocalLockManager manager = (LocalLockManager) LockManager.builder().build()) {
+            Lock granted = manager.newOwner("holder").enqueue("r", LockMode.EX);
+
+            assertThat(manager.failAsDeadlockVictim(granted)).isFalse();
+            assertThat(granted.grantedMode()).isEqualTo(LockMode.EX);
         }
     }
 }

@@ -1,0 +1,100 @@
+package dev.locksmith.lock.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockRequest;
+import dev.locksmith.lock.LockStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Deadlocks whose wait-for cycle crosses masters on three TCP nodes (deadlock wait 200 ms):
+ * no single engine sees the cycle; the coordinator's search fails exactly one request.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ClusterDeadlockTest {
+    private static ClusterTestSupport cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = ClusterTestSupport.start("deadlock-" + System.nanoTime(), 3, 3);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
+    @Test
+    void aTwoNodeCycleAcrossTwoMastersLosesTheLowerPriorityRequest() throws Exception {
+        LockOwner low = cluster.node(0).newOwner("low", 0, 1);
+        LockOwner high = cluster.node(1).newOwner("high", 0, 9);
+        Lock lowHolds = low.enqueue("two-a", LockMode.EX);
+        high.enqueue("two-b", LockMode.EX);
+        Lock lowWaits = low.enqueueAsync(LockRequest.of("two-b", LockMode.EX));
+        Lock highWaits = high.enqueueAsync(LockRequest.of("two-a", LockMode.EX));
+
+        LockStatus lowOutcome = outcome(lowWaits);
+        low.dequeue(lowHolds);
+        LockStatus highOutcome = outcome(highWaits);
+
+        assertThat(lowOutcome).isEqualTo(LockStatus.DEADLOCK);
+        assertThat(highOutcome.isGranted()).isTrue();
+        low.close();
+        high.close();
+    }
+
+    @Test
+    void aCycleThroughThreeMastersCostsExactlyOneVictim() throws Exception {
+        List<LockOwner> owners = new ArrayList<>();
+        List<Lock> holds = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            LockOwner o = cluster.node(i).newOwner("o" + i);
+            owners.add(o);
+            holds.add(o.enqueue("ring-" + i, LockMode.EX));
+        }
+        List<Lock> waits = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waits.add(owners.get(i).enqueueAsync(LockRequest.of("ring-" + ((i + 1) % 3), LockMode.EX)));
+        }
+
+        int victim = firstToEnd(waits);
+        assertThat(waits.get(victim).status()).isEqualTo(LockStatus.DEADLOCK);
+        owners.get(victim).dequeue(holds.get(victim));
+        int previous = (victim + 2) % 3;
+        assertThat(outcome(waits.get(previous)).isGranted()).isTrue();
+        owners.get(previous).dequeueAll();
+        int last = (victim + 1) % 3;
+        assertThat(outcome(waits.get(last)).isGranted()).isTrue();
+        owners.forEach(LockOwner::close);
+    }
+
+    private static LockStatus outcome(Lock lock) throws Exception {
+        try {
+            lock.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return lock.status();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return ((LockException) e.getCause()).status();
+        }
+    }
+
+    /** The index of the first of {@code locks} whose request ends. */
+    private static int firstToEnd(List<Lock> locks) throws Exception {
+        CompletableFuture<Integer> first = new CompletableFuture<>();
+        for (int i = 0; i < locks.size(); i++) {
+            int index = i;
+            locks.get(i).completion().whenComplete((l, e) -> first.complete(index));
+        }
+        return first.get(30, TimeUnit.SECONDS);
+    }
+}
