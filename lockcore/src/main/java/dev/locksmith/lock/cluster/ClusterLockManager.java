@@ -459,6 +459,7 @@ public final class ClusterLockManager implements LockManager {
             return;
         }
         MasterTable.OwnerRef o = lock.owner.ref();
+        lock.owner.noteRemoteMaster();
         send(m, Wire.message(Wire.ENQUEUE, viewId).putLong(o.id()).putInt(o.group()).putInt(o.priority())
                 .putString(o.name()).putLong(lock.id).putLong(parentId).putByte(s.requested().ordinal())
                 .putInt(s.flags()).putLong(s.timeoutNanos()).putByte(s.blockingHandler() ? 1 : 0).putString(lock.name));
@@ -511,14 +512,20 @@ public final class ClusterLockManager implements LockManager {
         });
     }
 
+    /**
+     * The owner ran down: its proxies go too — here at once, and on the other nodes (every one,
+     * since its trees may have moved) only if it ever sent a request away.
+     */
     void ownerClosed(ClusterOwner owner) {
         owners.remove(owner.id());
         localTable.closeOwner(self, owner.id());
         protocol.execute(() -> {
             master.closeOwner(self, owner.id());
-            for (Address m : members) {
-                if (!m.equals(self)) {
-                    send(m, Wire.message(Wire.CLOSE, viewId).putLong(owner.id()));
+            if (owner.usedRemoteMaster()) {
+                for (Address m : members) {
+                    if (!m.equals(self)) {
+                        send(m, Wire.message(Wire.CLOSE, viewId).putLong(owner.id()));
+                    }
                 }
             }
         });

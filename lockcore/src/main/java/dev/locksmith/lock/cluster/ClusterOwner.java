@@ -36,6 +36,8 @@ final class ClusterOwner implements LockOwner {
     private final LinkedHashSet<ClusterLock> locks = new LinkedHashSet<>();
     private final List<ClearListener> clearListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    /** Whether a request of this owner ever went to another node (then its close must be told there). */
+    private volatile boolean usedRemoteMaster;
 
     ClusterOwner(ClusterLockManager manager, long id, String name, int group, int deadlockPriority) {
         this.manager = manager;
@@ -43,6 +45,14 @@ final class ClusterOwner implements LockOwner {
         this.name = name;
         this.group = group;
         this.deadlockPriority = deadlockPriority;
+    }
+
+    void noteRemoteMaster() {
+        usedRemoteMaster = true;
+    }
+
+    boolean usedRemoteMaster() {
+        return usedRemoteMaster;
     }
 
     MasterTable.OwnerRef ref() {

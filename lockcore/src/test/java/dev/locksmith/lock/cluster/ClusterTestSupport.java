@@ -91,6 +91,26 @@ final class ClusterTestSupport implements AutoCloseable {
                 .allMatch(n -> n.isReady() && n.members().size() == size));
     }
 
+    /**
+     * The lock-protocol messages sent and received by all live nodes, read once none is in flight
+     * (sent and received totals agree), so messages of earlier steps are all counted.
+     */
+    long quietMessageCount() {
+        long[] total = new long[1];
+        awaitTrue("no lock message in flight", () -> {
+            long sent = 0;
+            long received = 0;
+            for (ClusterLockManager n : nodes) {
+                ClusterStatistics s = n.clusterStatistics();
+                sent += s.messagesSent();
+                received += s.messagesReceived();
+            }
+            total[0] = sent + received;
+            return sent == received;
+        });
+        return total[0];
+    }
+
     static void awaitTrue(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
