@@ -138,7 +138,8 @@ public final class ClusterLockManager implements LockManager {
     private List<Address> members = List.of();
     private volatile long viewId = -1;
     private boolean quorum;
-    private final Map<TreeKey, Address> directory = new HashMap<>();
+    /** The directory entries this node holds: tree to master. Written on the protocol thread only. */
+    private final Map<TreeKey, Address> directory = new ConcurrentHashMap<>();
     private final Map<TreeKey, List<Consumer<Address>>> awaitingLookup = new HashMap<>();
     private final List<Runnable> held = new ArrayList<>();
     private final Map<Long, Set<Address>> doneFrom = new HashMap<>();
@@ -297,7 +298,7 @@ public final class ClusterLockManager implements LockManager {
     /** The cluster counters: messages, lookups, rebuilds, trees mastered, quorum. */
     public ClusterStatistics clusterStatistics() {
         return new ClusterStatistics(messagesSent.sum(), messagesReceived.sum(), lookups.sum(), rebuilds.sum(),
-                remasters.sum(), master.trees().size(), quorum);
+                remasters.sum(), master.trees().size(), directory.size(), quorum);
     }
 
     @Override

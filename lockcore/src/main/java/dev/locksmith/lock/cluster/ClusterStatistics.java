@@ -9,8 +9,9 @@ package dev.locksmith.lock.cluster;
  * @param rebuilds         lock database rebuilds completed (one per view change)
  * @param remasters        trees this node gave to a busier node (dynamic remastering)
  * @param treesMastered    resource trees mastered here now, LOCAL trees excluded
+ * @param directoryEntries resource trees whose directory entry this node holds now
  * @param hasQuorum        whether this node's view holds a majority of the expected votes
  */
 public record ClusterStatistics(long messagesSent, long messagesReceived, long directoryLookups, long rebuilds, long remasters,
-                                int treesMastered, boolean hasQuorum) {
+                                int treesMastered, int directoryEntries, boolean hasQuorum) {
 }

@@ -62,6 +62,16 @@ final class ClusterTestSupport implements AutoCloseable {
         return cluster;
     }
 
+    /** A cluster of one node per weight, node i with directory weight {@code weights[i]}. */
+    static ClusterTestSupport startWeighted(String clusterName, int... weights) throws IOException {
+        ClusterTestSupport cluster = new ClusterTestSupport(clusterName, weights.length);
+        for (int i = 0; i < weights.length; i++) {
+            cluster.nodes.add(cluster.builder(i).expectedVotes(weights.length).directoryWeight(weights[i]).build());
+        }
+        cluster.awaitView(weights.length);
+        return cluster;
+    }
+
     /** A builder for node {@code i} of this cluster, not started. */
     ClusterLockManager.Builder builder(int i) {
         return ClusterLockManager.builder().clusterName(clusterName).nodeName("n" + i).bindAddress("127.0.0.1")
