@@ -168,6 +168,7 @@ public final class ClusterLockManager implements LockManager {
     private final int remasterWeight;
 
     private ClusterLockManager(Builder b) throws Exception {
+        String stackXml = b.stackXml();
         this.name = b.nodeName;
         this.expectedVotes = b.expectedVotes;
         this.deadlockWait = b.deadlockWait;
@@ -178,7 +179,7 @@ public final class ClusterLockManager implements LockManager {
         MasterTable.Replies replies = new Replies();
         this.localTable = new MasterTable(name + "-local", deadlockWait, replies);
         this.master = new MasterTable(name, deadlockWait, replies);
-        this.channel = new JChannel(new ByteArrayInputStream(b.stackXml().getBytes(StandardCharsets.UTF_8)));
+        this.channel = new JChannel(new ByteArrayInputStream(stackXml.getBytes(StandardCharsets.UTF_8)));
         channel.name(name);
         if (b.sharedSecret != null) {
             // Below NAKACK2, as JGroups places it: every message is encrypted and authenticated
@@ -1485,10 +1486,9 @@ public final class ClusterLockManager implements LockManager {
                 Thread.currentThread().interrupt();
                 throw new LockException(LockStatus.CANCELLED, "interrupted while joining cluster '" + clusterName + "'");
             } catch (Exception e) {
-                LockException failure = new LockException(LockStatus.BADPARAM, "could not start node '" + nodeName
+                LOG.log(Level.WARNING, "node '" + nodeName + "' could not start", e);
+                throw new LockException(LockStatus.BADPARAM, "could not start node '" + nodeName
                         + "' in cluster '" + clusterName + "' with stack " + stackResource + ": " + e);
-                failure.initCause(e);
-                throw failure;
             }
         }
 

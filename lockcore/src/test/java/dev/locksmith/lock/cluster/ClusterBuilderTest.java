@@ -1,0 +1,47 @@
+package dev.locksmith.lock.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockStatus;
+import org.junit.jupiter.api.Test;
+
+/** Bad builder settings are refused with BADPARAM naming the setting, before anything starts. */
+class ClusterBuilderTest {
+    @Test
+    void aNodeNeedsANodeName() {
+        assertThatThrownBy(() -> ClusterLockManager.builder().build())
+                .isInstanceOfSatisfying(LockException.class, e -> {
+                    assertThat(e.status()).isEqualTo(LockStatus.BADPARAM);
+                    assertThat(e.getMessage()).contains("nodeName");
+                });
+    }
+
+    @Test
+    void directoryWeightOutsideTheRangeIsRefused() {
+        assertThatThrownBy(() -> ClusterLockManager.builder().directoryWeight(-1))
+                .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.getMessage()).contains("directoryWeight"));
+    }
+
+    @Test
+    void remasterWeightAboveTenIsRefused() {
+        assertThatThrownBy(() -> ClusterLockManager.builder().remasterWeight(11))
+                .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.getMessage()).contains("remasterWeight"));
+    }
+
+    @Test
+    void aShortSharedSecretIsRefused() {
+        assertThatThrownBy(() -> ClusterLockManager.builder().sharedSecret("short".toCharArray()))
+                .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.getMessage()).contains("sharedSecret"));
+    }
+
+    @Test
+    void aStackThatIsNotOnTheClassPathIsRefusedByName() {
+        assertThatThrownBy(() -> ClusterLockManager.builder().nodeName("n").stackResource("no/such/stack.xml").build())
+                .isInstanceOfSatisfying(LockException.class, e -> {
+                    assertThat(e.status()).isEqualTo(LockStatus.BADPARAM);
+                    assertThat(e.getMessage()).contains("no/such/stack.xml");
+                });
+    }
+}
