@@ -101,7 +101,7 @@ import org.jgroups.util.ExtendedUUID;
  * {@link LockException}s with a status naming the bad argument; requests to a closed manager
  * fail with {@link LockStatus#SHUTDOWN}.
  */
-public final class ClusterLockManager implements LockManager {
+public final class ClusterLockManager implements LockManager, ClusterLockManagerMXBean {
     private static final System.Logger LOG = System.getLogger(ClusterLockManager.class.getName());
     private static final String WEIGHT_KEY = "lockdirwt";
     private static final String REMASTER_WEIGHT_KEY = "lockrmwt";
@@ -137,7 +137,7 @@ public final class ClusterLockManager implements LockManager {
     // ---- protocol-thread state ------------------------------------------------------------------
     private List<Address> members = List.of();
     private volatile long viewId = -1;
-    private boolean quorum;
+    private volatile boolean quorum;
     /** The directory entries this node holds: tree to master. Written on the protocol thread only. */
     private final Map<TreeKey, Address> directory = new ConcurrentHashMap<>();
     private final Map<TreeKey, List<Consumer<Address>>> awaitingLookup = new HashMap<>();
@@ -298,8 +298,48 @@ public final class ClusterLockManager implements LockManager {
 
     /** The cluster counters: messages, lookups, rebuilds, trees mastered, quorum. */
     public ClusterStatistics clusterStatistics() {
-        return new ClusterStatistics(messagesSent.sum(), messagesReceived.sum(), lookups.sum(), rebuilds.sum(),
-                remasters.sum(), master.trees().size(), directory.size(), quorum);
+        return new ClusterStatistics(getMessagesSent(), getMessagesReceived(), getDirectoryLookups(), getRebuilds(),
+                getRemasters(), getTreesMastered(), getDirectoryEntries(), quorum);
+    }
+
+    @Override
+    public long getMessagesSent() {
+        return messagesSent.sum();
+    }
+
+    @Override
+    public long getMessagesReceived() {
+        return messagesReceived.sum();
+    }
+
+    @Override
+    public long getDirectoryLookups() {
+        return lookups.sum();
+    }
+
+    @Override
+    public long getRebuilds() {
+        return rebuilds.sum();
+    }
+
+    @Override
+    public long getRemasters() {
+        return remasters.sum();
+    }
+
+    @Override
+    public int getTreesMastered() {
+        return master.trees().size();
+    }
+
+    @Override
+    public int getDirectoryEntries() {
+        return directory.size();
+    }
+
+    @Override
+    public boolean isQuorum() {
+        return quorum;
     }
 
     @Override

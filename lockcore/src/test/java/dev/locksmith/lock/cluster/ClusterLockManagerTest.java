@@ -168,6 +168,23 @@ class ClusterLockManagerTest {
         holder.close();
     }
 
+    @Test
+    void messageCountsAreReadableOverJmx() throws Exception {
+        var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        var name = new javax.management.ObjectName("dev.locksmith:type=Cluster,name=" + node(0).name() + "-test");
+        server.registerMBean(node(0), name);
+        try {
+            LockOwner remote = node(0).newOwner("jmx");
+            node(1).newOwner("first").enqueue("jmx-tree", LockMode.NL);
+            remote.enqueue("jmx-tree", LockMode.NL);
+
+            assertThat((Long) server.getAttribute(name, "MessagesSent")).isPositive();
+            assertThat((Boolean) server.getAttribute(name, "Quorum")).isTrue();
+        } finally {
+            server.unregisterMBean(name);
+        }
+    }
+
     private static int waitingOn(int nodeIndex, String root) {
         return node(nodeIndex).resource(dev.locksmith.lock.Namespace.group(0), List.of(root))
                 .map(r -> r.waiting().size()).orElse(0);
