@@ -105,6 +105,11 @@ final class ClusterLock implements Lock {
         return pending != null;
     }
 
+    /** The outcome of the last request if it has ended (its stage may still be completing), else null. */
+    synchronized LockStatus endedStatus() {
+        return pending == null ? status : null;
+    }
+
     /** Starts a conversion; the caller has checked it. */
     synchronized void startConversion(LockMode mode, int newFlags, long timeout, BlockingHandler newHandler) {
         requested = mode;

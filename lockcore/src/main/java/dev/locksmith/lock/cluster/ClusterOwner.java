@@ -331,6 +331,14 @@ final class ClusterOwner implements LockOwner {
     }
 
     private Lock await(ClusterLock lock, CompletableFuture<Lock> stage) throws InterruptedException {
+        LockStatus ended = lock.endedStatus();
+        if (ended != null) {
+            // Ended already (a master on this node answers at once): skip the callback thread.
+            if (ended.isGranted()) {
+                return lock;
+            }
+            throw new LockException(ended, "request on '" + lock.resourceName() + "' was not granted");
+        }
         try {
             return stage.get();
         } catch (InterruptedException e) {
