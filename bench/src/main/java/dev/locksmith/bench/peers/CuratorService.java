@@ -1,5 +1,6 @@
 package dev.locksmith.bench.peers;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
@@ -95,7 +96,7 @@ public final class CuratorService implements LockService {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         try {
             client.close();
         } finally {

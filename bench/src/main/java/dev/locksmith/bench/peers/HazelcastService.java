@@ -70,7 +70,6 @@ public final class HazelcastService implements LockService {
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(port).setPortAutoIncrement(false);
         network.getInterfaces().setEnabled(true).addInterface(Loopback.ADDRESS);
-        network.getRestApiConfig().setEnabled(false);
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);

@@ -1,6 +1,8 @@
 package dev.locksmith.bench.peers;
 
 import java.io.ByteArrayInputStream;
+import java.io.Closeable;
+import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -28,7 +30,7 @@ import java.util.stream.Collectors;
  * locks it then uses are plain {@link Lock}s, so the measured path has no reflection in it.
  */
 public final class JGroupsLockService implements LockService {
-    private final List<AutoCloseable> channels = new ArrayList<>();
+    private final List<Closeable> channels = new ArrayList<>();
     private final List<Object> services = new ArrayList<>();
     private final Method getLock;
 
@@ -57,7 +59,7 @@ public final class JGroupsLockService implements LockService {
         try {
             for (int port : ports) {
                 InputStream config = new ByteArrayInputStream(stack(port, ports).getBytes(StandardCharsets.UTF_8));
-                AutoCloseable channel = (AutoCloseable) channelType.getConstructor(InputStream.class).newInstance(config);
+                Closeable channel = (Closeable) channelType.getConstructor(InputStream.class).newInstance(config);
                 channels.add(channel);
                 channelType.getMethod("setName", String.class).invoke(channel, "member-" + port);
                 channelType.getMethod("connect", String.class).invoke(channel, cluster);
@@ -144,12 +146,12 @@ public final class JGroupsLockService implements LockService {
     }
 
     @Override
-    public void close() throws Exception {
-        Exception first = null;
+    public void close() throws IOException {
+        IOException first = null;
         for (int i = channels.size() - 1; i >= 0; i--) {
             try {
                 channels.get(i).close();
-            } catch (Exception e) {
+            } catch (IOException e) {
                 if (first == null) {
                     first = e;
                 }

@@ -1,5 +1,7 @@
 package dev.locksmith.bench.peers;
 
+import java.io.IOException;
+
 /**
  * What every compared lock service offers the benchmark: named locks, exclusive and (where the
  * service has them) shared, taken by one thread and released by the same thread. One workload
@@ -24,9 +26,13 @@ public interface LockService extends AutoCloseable {
      */
     Session session(int thread) throws Exception;
 
-    /** Stops whatever the service started: servers, clients, cluster members. */
+    /**
+     * Stops whatever the service started: servers, clients, cluster members.
+     *
+     * @throws IOException when a server or member does not stop cleanly
+     */
     @Override
-    void close() throws Exception;
+    void close() throws IOException;
 
     /**
      * Refuses a shared lock from a service that has no shared mode, rather than taking an
