@@ -264,7 +264,10 @@ final class MasterTable {
                         + " could not be installed granted");
                 continue;
             }
-            byResource.computeIfAbsent(lock.info().resourcePath(), k -> new ArrayList<>()).add(Map.entry(e, lock));
+            if (!values.isEmpty() || e.readValue().length > 0) {
+                // only value blocks need the resource's path (a snapshot that costs more than the install)
+                byResource.computeIfAbsent(lock.info().resourcePath(), k -> new ArrayList<>()).add(Map.entry(e, lock));
+            }
         }
         byResource.forEach((path, locks) -> {
             ResourceValue exact = values.get(path);
