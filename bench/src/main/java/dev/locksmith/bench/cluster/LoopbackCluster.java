@@ -1,0 +1,79 @@
+package dev.locksmith.bench.cluster;
+
+import dev.locksmith.lock.cluster.ClusterLockManager;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.StringJoiner;
+
+/**
+ * In-JVM clusters for the cluster benchmarks: real JGroups TCP nodes on 127.0.0.1, on ports found
+ * free at the start, with failure detection shortened unless given with -D (FD_ALL3 2 s,
+ * VERIFY_SUSPECT2 500 ms; a killed node's closed socket is noticed at once by FD_SOCK2). Not
+ * thread-safe; start, use, close.
+ */
+final class LoopbackCluster implements AutoCloseable {
+    static {
+        // defaults only: -D on the JMH command line (with -jvmArgsAppend) wins
+        System.getProperties().putIfAbsent("java.net.preferIPv4Stack", "true");
+        System.getProperties().putIfAbsent("locksmith.fd.timeout", "2000");
+        System.getProperties().putIfAbsent("locksmith.fd.interval", "500");
+        System.getProperties().putIfAbsent("locksmith.verify.timeout", "500");
+        System.getProperties().putIfAbsent("locksmith.join.timeout", "500");
+    }
+
+    final List<ClusterLockManager> nodes = new ArrayList<>();
+
+    /** Starts {@code size} nodes expecting {@code expectedVotes} and waits until all see each other. */
+    LoopbackCluster(String name, int size, int expectedVotes) throws IOException, InterruptedException {
+        this(name, size, expectedVotes, 5);
+    }
+
+    /** As above, node 0 with remaster weight {@code node0RemasterWeight} (0: it never takes a tree). */
+    LoopbackCluster(String name, int size, int expectedVotes, int node0RemasterWeight)
+            throws IOException, InterruptedException {
+        int[] ports = new int[size];
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < size; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                sockets.add(s);
+                ports[i] = s.getLocalPort();
+            }
+        } finally {
+            for (ServerSocket s : sockets) {
+                s.close();
+            }
+        }
+        StringJoiner hosts = new StringJoiner(",");
+        for (int port : ports) {
+            hosts.add("127.0.0.1[" + port + "]");
+        }
+        for (int i = 0; i < size; i++) {
+            nodes.add(ClusterLockManager.builder().clusterName(name).nodeName("n" + i).bindAddress("127.0.0.1")
+                    .bindPort(ports[i]).initialHosts(hosts.toString()).expectedVotes(expectedVotes)
+                    .remasterWeight(i == 0 ? node0RemasterWeight : 5).build());
+        }
+        awaitMembers(size);
+    }
+
+    /** Waits until every live node is ready with {@code size} members. */
+    void awaitMembers(int size) throws InterruptedException {
+        while (!nodes.stream().filter(n -> n.channel().isConnected())
+                .allMatch(n -> n.isReady() && n.members().size() == size)) {
+            Thread.sleep(5);
+        }
+    }
+
+    /** Lock-protocol messages sent by all nodes so far. */
+    long messagesSent() {
+        return nodes.stream().mapToLong(n -> n.clusterStatistics().messagesSent()).sum();
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(ClusterLockManager::close);
+    }
+}
