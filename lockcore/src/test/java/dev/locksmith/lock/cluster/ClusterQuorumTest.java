@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.locksmith.lock.Lock;
 import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockFlag;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockRequest;
@@ -88,5 +89,17 @@ class ClusterQuorumTest {
         assertThat(taken.grantedMode()).isEqualTo(LockMode.EX);
         ClusterTestSupport.awaitTrue("minority told its lock is gone", () -> cleared.contains(held));
         assertThat(held.queue()).isEmpty();
+    }
+
+    @Test
+    void localNamespaceLocksKeepWorkingWithoutQuorum() throws Exception {
+        LockOwner owner = cluster.node(2).newOwner("local-user");
+        Lock before = owner.enqueue(LockRequest.of("node-only", LockMode.EX).withFlags(LockFlag.LOCAL));
+
+        partition();
+        Lock during = owner.enqueue(LockRequest.of("also-node-only", LockMode.EX).withFlags(LockFlag.LOCAL));
+
+        assertThat(before.grantedMode()).isEqualTo(LockMode.EX);
+        assertThat(during.grantedMode()).isEqualTo(LockMode.EX);
     }
 }
