@@ -95,7 +95,9 @@ public interface LockOwner extends AutoCloseable {
      * {@link LockStatus#CANCELLED}; a conversion is withdrawn and the lock stays granted in its
      * old mode.
      *
-     * @return false if nothing was pending (the request was already granted or ended)
+     * @return false if nothing was pending (the request was already granted, or ended without a
+     *         grant: timed out, refused, chosen as a deadlock victim)
+     * @throws LockException {@link LockStatus#IVLOCKID} if the lock was dequeued or is not this owner's
      */
     boolean cancel(Lock lock);
 

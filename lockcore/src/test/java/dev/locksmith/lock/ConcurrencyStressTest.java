@@ -67,8 +67,8 @@ class ConcurrencyStressTest {
             }
             for (Thread w : workers) {
                 w.join(HANG_GUARD.toMillis());
-                assertThat(w.isAlive()).as("worker %s ended; engine state: %s %s%nthreads:%s", w.getName(),
-                        manager.statistics(), describe(manager), threads()).isFalse();
+                assertThat(w.isAlive()).as("worker %s ended; a worker failed with: %s%nengine state: %s %s%nthreads:%s",
+                        w.getName(), stackOf(failure.get()), manager.statistics(), describe(manager), threads()).isFalse();
             }
             assertThat(failure.get()).isNull();
 
@@ -99,6 +99,15 @@ class ConcurrencyStressTest {
             }
         }
         return b.toString();
+    }
+
+    private static String stackOf(Throwable t) {
+        if (t == null) {
+            return "nothing";
+        }
+        java.io.StringWriter out = new java.io.StringWriter();
+        t.printStackTrace(new java.io.PrintWriter(out));
+        return out.toString();
     }
 
     private static String threads() {

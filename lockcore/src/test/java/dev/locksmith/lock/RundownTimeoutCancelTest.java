@@ -152,6 +152,22 @@ class RundownTimeoutCancelTest extends LockManagerTestSupport {
     }
 
     @Test
+    void cancellingARequestThatAlreadyFailedReturnsFalse() {
+        lock(b, "R", EX);
+        Lock l = a.enqueueAsync(LockRequest.of("R", PR).withTimeout(Duration.ofMillis(5)));
+        assertThat(failureOf(completion(l))).isEqualTo(LockStatus.TIMEOUT);
+        assertThat(a.cancel(l)).isFalse();
+    }
+
+    @Test
+    void cancellingADequeuedLockIsRefused() {
+        Lock l = lock(a, "R", EX);
+        a.dequeue(l);
+        assertThatThrownBy(() -> a.cancel(l))
+                .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.status()).isEqualTo(LockStatus.IVLOCKID));
+    }
+
+    @Test
     void cancellingLetsRequestsBehindIn() {
         lock(b, "R", PR);
         Lock writer = a.enqueueAsync(LockRequest.of("R", EX));

@@ -206,7 +206,9 @@ final class Owner implements LockOwner {
     @Override
     public boolean cancel(Lock lock) {
         LockBlock block = ownLock(lock);
-        if (block.dead) {
+        // A request that ended without a grant (timeout, deadlock victim…) just before the
+        // cancel is not an error: the caller cannot know. A lock the owner dequeued is.
+        if (block.dead && block.status().isGranted()) {
             throw new LockException(LockStatus.IVLOCKID, "lock " + block.id() + " is already dequeued");
         }
         return engine.endIfPending(block, null, LockStatus.CANCELLED);
