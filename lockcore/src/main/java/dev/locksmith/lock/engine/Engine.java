@@ -668,7 +668,7 @@ final class Engine {
             }
         }
         Pending p = lock.pending;
-        return new LockInfo(lock.id(), Names.toString(r.name), r.path(), r.root().namespace,
+        return new LockInfo(lock.id(), Names.toString(r.name), r.path(), r.namespace(),
                 lock.parent == null ? 0 : lock.parent.id(), lock.owner.name(),
                 lock.granted < 0 ? null : LockMode.ofOrdinal(lock.granted),
                 lock.requested < 0 ? null : LockMode.ofOrdinal(lock.requested),
@@ -678,7 +678,7 @@ final class Engine {
     }
 
     private ResourceInfo resourceInfoLocked(Resource r) {
-        return new ResourceInfo(r.path(), r.root().namespace, r.valueCopy(), r.valueValid(),
+        return new ResourceInfo(r.path(), r.namespace(), r.valueCopy(), r.valueValid(),
                 queueInfo(r, Resource.GRANTED), queueInfo(r, Resource.CONVERTING), queueInfo(r, Resource.WAITING));
     }
 
@@ -774,8 +774,8 @@ final class Engine {
             s.lock();
             try {
                 s.forEach(r -> {
-                    if (r.parent == null) {
-                        top.add(new TreeActivity(Names.toString(r.name), r.namespace, r.activity(now)));
+                    if (r.parent() == null) {
+                        top.add(new TreeActivity(Names.toString(r.name), r.namespace(), r.activity(now)));
                         if (top.size() > n) {
                             top.poll();
                         }

@@ -153,7 +153,7 @@ public final class LockBlock implements Lock {
     @Override
     public Namespace namespace() {
         Resource r = resource;
-        return r == null ? null : r.namespace;
+        return r == null ? null : r.namespace();
     }
 
     @Override

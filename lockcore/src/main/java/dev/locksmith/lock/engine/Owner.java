@@ -331,7 +331,7 @@ final class Owner implements LockOwner {
         if (parent != null) {
             engine.addSubLock(parent);
             parentResource = parent.resource;
-            space = parentResource.namespace;
+            space = parentResource.namespace();
         } else {
             space = Engine.has(flags, LockFlag.SYSTEM) ? Namespace.SYSTEM
                     : Engine.has(flags, LockFlag.LOCAL) ? Namespace.LOCAL : groupSpace;

@@ -26,17 +26,19 @@ final class Resource {
     private static final byte VALUE_NOT_VALID = 1;
     /** The last writer wrote 16 bytes: bytes 16..63 are stale for 64-byte readers. */
     private static final byte VALUE_SHORT = 2;
+    /** On the stripe's list of unused resources. */
+    private static final byte LISTED_UNUSED = 4;
+    private static final byte VALUE_BITS = VALUE_NOT_VALID | VALUE_SHORT;
 
-    final Namespace namespace;
-    final Resource parent;
+    /** The namespace of a root resource, or the parent of a sublock's: one field, as a resource has one or the other. */
+    private final Object scope;
     final byte[] name;
     /** Hash of (namespace or parent, name); decides the stripe and bucket. */
     final int hash;
     /** Next resource in the same hash bucket. */
     Resource next;
-    /** Next resource in the stripe's cache of unused resources, while {@link #listedUnused}. */
+    /** Next resource in the stripe's cache of unused resources, while {@link #listedUnused()}. */
     Resource nextUnused;
-    boolean listedUnused;
 
     LockBlock granted;
     LockBlock converting;
@@ -55,8 +57,7 @@ final class Resource {
     private volatile float activity;
 
     Resource(Namespace namespace, Resource parent, byte[] name, int hash, int nowSecond) {
-        this.namespace = namespace;
-        this.parent = parent;
+        this.scope = parent != null ? parent : namespace;
         this.name = name;
         this.hash = hash;
         this.activitySecond = nowSecond;
@@ -72,17 +73,40 @@ final class Resource {
         return granted == null && converting == null && waiting == null;
     }
 
+    /** The parent resource, or null for a root. */
+    Resource parent() {
+        return scope instanceof Resource p ? p : null;
+    }
+
+    /** Whether this resource is {@code parent}'s child (null: a root) in {@code namespace}. */
+    boolean isIn(Namespace namespace, Resource parent) {
+        return parent != null ? scope == parent : scope == namespace || namespace.equals(scope);
+    }
+
     Resource root() {
         Resource r = this;
-        while (r.parent != null) {
-            r = r.parent;
+        while (r.scope instanceof Resource p) {
+            r = p;
         }
         return r;
     }
 
+    /** The namespace of this resource's tree. */
+    Namespace namespace() {
+        return (Namespace) root().scope;
+    }
+
+    boolean listedUnused() {
+        return (valueFlags & LISTED_UNUSED) != 0;
+    }
+
+    void listedUnused(boolean listed) {
+        valueFlags = (byte) (listed ? valueFlags | LISTED_UNUSED : valueFlags & ~LISTED_UNUSED);
+    }
+
     List<String> path() {
         ArrayList<String> path = new ArrayList<>(2);
-        for (Resource r = this; r != null; r = r.parent) {
+        for (Resource r = this; r != null; r = r.parent()) {
             path.add(0, Names.toString(r.name));
         }
         return path;
@@ -203,13 +227,13 @@ final class Resource {
             value = new byte[MAX_VALUE_BLOCK];
         }
         System.arraycopy(lksb, 0, value, 0, lksb.length);
-        valueFlags = lksb.length == SHORT_VALUE_BLOCK ? VALUE_SHORT : 0;
+        valueFlags = (byte) ((valueFlags & ~VALUE_BITS) | (lksb.length == SHORT_VALUE_BLOCK ? VALUE_SHORT : 0));
     }
 
     /** The last lock went: the value block goes with it, as it would with the resource. */
     void resetValue() {
         value = null;
-        valueFlags = 0;
+        valueFlags &= ~VALUE_BITS;
     }
 
     /** A PW/EX holder was lost without writing: readers get VALNOTVALID until the next write. */

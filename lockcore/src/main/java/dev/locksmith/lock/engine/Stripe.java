@@ -71,8 +71,8 @@ final class Stripe extends ReentrantLock {
     void release(Resource r) {
         resources--;
         r.resetValue();
-        if (!r.listedUnused) {
-            r.listedUnused = true;
+        if (!r.listedUnused()) {
+            r.listedUnused(true);
             if (unusedTail == null) {
                 unusedHead = r;
             } else {
@@ -88,7 +88,7 @@ final class Stripe extends ReentrantLock {
                 unusedTail = null;
             }
             oldest.nextUnused = null;
-            oldest.listedUnused = false;
+            oldest.listedUnused(false);
             unusedListed--;
             if (oldest.isUnused()) {
                 remove(oldest);
@@ -100,7 +100,7 @@ final class Stripe extends ReentrantLock {
     Resource find(Namespace namespace, Resource parent, String name, int hash) {
         Resource[] t = table;
         for (Resource r = t[(hash >>> Engine.STRIPE_BITS) & (t.length - 1)]; r != null; r = r.next) {
-            if (r.hash == hash && r.parent == parent && (parent != null || r.namespace == namespace || r.namespace.equals(namespace))
+            if (r.hash == hash && r.isIn(namespace, parent)
                     && Names.matches(r.name, name)) {
                 return r;
             }
