@@ -149,7 +149,7 @@ final class ClusterOwner implements LockOwner {
                         + (copy.grantedMode() == null ? "' is still waiting for its first grant"
                                                        : "' already has a conversion pending"));
             }
-            int valueLength = conversion.has(LockFlag.XVALBLK) ? 64 : conversion.has(LockFlag.VALBLK) ? 16 : 0;
+            int valueLength = RequestChecks.valueLength(conversion);
             LockMode from = copy.grantedMode();
             if (valueLength > 0 && from.ordinal() >= LockMode.PW.ordinal()
                     && conversion.mode().ordinal() <= from.ordinal()) {
@@ -166,18 +166,7 @@ final class ClusterOwner implements LockOwner {
     @Override
     public void dequeue(Lock lock, LockFlag... flags) {
         ClusterLock copy = ownLock(lock, LockStatus.IVLOCKID, "lock");
-        int valueLength = 0;
-        for (LockFlag f : flags) {
-            if (f == null) {
-                throw new LockException(LockStatus.BADPARAM, "flags must not contain null");
-            }
-            switch (f) {
-                case VALBLK -> valueLength = Math.max(valueLength, 16);
-                case XVALBLK -> valueLength = 64;
-                default -> throw new LockException(LockStatus.BADPARAM,
-                        "flags: a dequeue takes only VALBLK or XVALBLK, not " + f);
-            }
-        }
+        int valueLength = RequestChecks.dequeueValueLength(flags);
         checkOpen();
         dequeueCopy(copy, valueLength, false);
     }

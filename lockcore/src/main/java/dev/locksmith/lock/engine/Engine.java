@@ -174,7 +174,7 @@ final class Engine {
             }
             LockMode mode = request.mode();
             byte newFlags = LockBlock.flagBits(request);
-            checkValueToWrite(lock, newFlags, mode.ordinal());
+            checkValueToWrite(lock, RequestChecks.valueLength(request), mode.ordinal());
 
             Resource r = lock.resource;
             lock.flags = newFlags;
@@ -624,9 +624,7 @@ final class Engine {
     }
 
     /** A conversion from PW/EX down with a value block writes the staged value: it must have the flag's length. */
-    private static void checkValueToWrite(LockBlock lock, byte newFlags, int newMode) {
-        int length = (newFlags & LockBlock.F_XVALBLK) != 0 ? Resource.MAX_VALUE_BLOCK
-                : (newFlags & LockBlock.F_VALBLK) != 0 ? Resource.SHORT_VALUE_BLOCK : 0;
+    private static void checkValueToWrite(LockBlock lock, int length, int newMode) {
         if (length > 0 && lock.granted >= PW && newMode <= lock.granted
                 && (lock.lksb == null || lock.lksb.length != length)) {
             throw new LockException(LockStatus.IVBUFLEN, valueBlockProblem(lock, length));

@@ -165,18 +165,7 @@ final class Owner implements LockOwner {
     @Override
     public void dequeue(Lock lock, LockFlag... flags) {
         LockBlock block = ownLock(lock);
-        int valueLength = 0;
-        for (LockFlag f : flags) {
-            if (f == null) {
-                throw new LockException(LockStatus.BADPARAM, "flags must not contain null");
-            }
-            switch (f) {
-                case VALBLK -> valueLength = Math.max(valueLength, Resource.SHORT_VALUE_BLOCK);
-                case XVALBLK -> valueLength = Resource.MAX_VALUE_BLOCK;
-                default -> throw new LockException(LockStatus.BADPARAM,
-                        "flags: a dequeue takes only VALBLK or XVALBLK, not " + f);
-            }
-        }
+        int valueLength = RequestChecks.dequeueValueLength(flags);
         checkOpen();
         engine.dequeue(block, valueLength, false);
     }

@@ -16,6 +16,32 @@ public final class RequestChecks {
     private RequestChecks() {
     }
 
+    /** The value block length a request's VALBLK (16) or XVALBLK (64) flag asks for, 0 if neither. */
+    public static int valueLength(LockRequest request) {
+        return request.has(LockFlag.XVALBLK) ? Resource.MAX_VALUE_BLOCK
+                : request.has(LockFlag.VALBLK) ? Resource.SHORT_VALUE_BLOCK : 0;
+    }
+
+    /**
+     * The value block length a dequeue writes (0, 16 or 64); a dequeue takes only VALBLK or
+     * XVALBLK ({@link LockStatus#BADPARAM} otherwise).
+     */
+    public static int dequeueValueLength(LockFlag... flags) {
+        int valueLength = 0;
+        for (LockFlag f : flags) {
+            if (f == null) {
+                throw new LockException(LockStatus.BADPARAM, "flags must not contain null");
+            }
+            switch (f) {
+                case VALBLK -> valueLength = Math.max(valueLength, Resource.SHORT_VALUE_BLOCK);
+                case XVALBLK -> valueLength = Resource.MAX_VALUE_BLOCK;
+                default -> throw new LockException(LockStatus.BADPARAM,
+                        "flags: a dequeue takes only VALBLK or XVALBLK, not " + f);
+            }
+        }
+        return valueLength;
+    }
+
     /** Checks a resource name: not null, not empty, at most 255 UTF-8 bytes ({@link LockStatus#IVRESNAM}). */
     public static void checkName(String name) {
         Names.encode(name);
