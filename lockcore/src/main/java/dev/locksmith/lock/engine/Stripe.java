@@ -1,11 +1,10 @@
 package dev.locksmith.lock.engine;
 
 import dev.locksmith.lock.Namespace;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One stripe of the resource table: its own hash table of resources, and the lock that guards
- * those resources, their queues and their locks. A request holds exactly one stripe lock at a
+ * One stripe of the resource table: its own hash table of resources, and the lock ({@link StripeLock})
+ * that guards those resources, their queues and their locks. A request holds exactly one stripe lock at a
  * time; only the deadlock detector holds several, always taken in index order.
  *
  * <p>A resource whose last lock goes is released to a small per-stripe cache of unused
@@ -18,9 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Counters live here too, guarded by the same lock, so counting costs no atomic operation;
  * readers sum them stripe by stripe.
  */
-final class Stripe extends ReentrantLock {
-    private static final long serialVersionUID = 1L;
-
+final class Stripe extends StripeLock {
     static final int UNUSED_CAPACITY = 8;
 
     final int index;
