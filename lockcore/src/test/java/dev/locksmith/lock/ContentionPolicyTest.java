@@ -1,8 +1,10 @@
 package dev.locksmith.lock;
 
+import static dev.locksmith.lock.LockMode.CR;
 import static dev.locksmith.lock.LockMode.EX;
 import static dev.locksmith.lock.LockMode.NL;
 import static dev.locksmith.lock.LockMode.PR;
+import static dev.locksmith.lock.LockMode.PW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -95,5 +97,115 @@ class ContentionPolicyTest extends LockManagerTestSupport {
                 .contentionPolicy(ContentionPolicy.FAIR).starvationBound(Duration.ofHours(1)).build());
         Lock writer = readersOverlapWhileAWriterWaits(fair);
         assertWaiting(writer);
+    }
+
+    private static void assertConverting(Lock lock) {
+        assertThat(lock.queue()).contains(LockQueue.CONVERTING);
+    }
+
+    private LockManager fairManager() {
+        return track(LockManager.builder().deadlockWait(Duration.ZERO)
+                .contentionPolicy(ContentionPolicy.FAIR).starvationBound(Duration.ZERO).build());
+    }
+
+    @Test
+    void fairHoldsBackAConversionThatWouldBlockAnyEarlierOverdueWaiterNotOnlyTheFirst() {
+        LockManager fair = fairManager();
+        LockOwner holder = fair.newOwner("holder");
+        LockOwner reader = fair.newOwner("reader");
+        LockOwner writer = fair.newOwner("writer");
+        LockOwner converter = fair.newOwner("converter");
+        Lock held = lock(holder, "R", EX);
+        Lock cached = lock(converter, "R", NL);
+        Lock firstWaiter = reader.enqueueAsync(LockRequest.of("R", PR));
+        Lock secondWaiter = writer.enqueueAsync(LockRequest.of("R", PW));
+        // PR is compatible with the first waiter but would block the second, which came before it.
+        var up = converter.convertAsync(cached, LockRequest.conversionTo(PR));
+        holder.dequeue(held);
+        assertThat(await(completion(firstWaiter)).grantedMode()).isEqualTo(PR);
+        assertConverting(cached);
+        reader.dequeue(firstWaiter);
+        assertThat(await(completion(secondWaiter)).grantedMode()).isEqualTo(PW);
+        writer.dequeue(secondWaiter);
+        assertThat(await(up).grantedMode()).isEqualTo(PR);
+    }
+
+    @Test
+    void fairLetsConversionsBehindAHeldBackOnePass() {
+        LockManager fair = fairManager();
+        LockOwner reader = fair.newOwner("reader");
+        LockOwner writer = fair.newOwner("writer");
+        LockOwner heldBack = fair.newOwner("held-back");
+        LockOwner passer = fair.newOwner("passer");
+        Lock read = lock(reader, "R", PR);
+        Lock blocker = lock(heldBack, "R", NL);
+        Lock other = lock(passer, "R", NL);
+        Lock waitingWriter = writer.enqueueAsync(LockRequest.of("R", PW));
+        // EX would newly block the overdue PW waiter: held back behind it.
+        var toEx = heldBack.convertAsync(blocker, LockRequest.conversionTo(EX));
+        // CR blocks neither; QUECVT queues it behind the held-back conversion, which it passes.
+        var toCr = passer.convertAsync(other, LockRequest.conversionTo(CR).withFlags(LockFlag.QUECVT));
+        assertThat(await(toCr).grantedMode()).isEqualTo(CR);
+        assertConverting(blocker);
+        reader.dequeue(read);
+        assertThat(await(completion(waitingWriter)).grantedMode()).isEqualTo(PW);
+        writer.dequeue(waitingWriter);
+        assertConverting(blocker);
+        passer.dequeue(other);
+        assertThat(await(toEx).grantedMode()).isEqualTo(EX);
+    }
+
+    @Test
+    void fairNeverHoldsBackAConversionWhoseGrantedModeBlocksAnotherConversion() {
+        // Held back, the CR→PR conversion would wait for the PW waiter, which waits for the
+        // PR→EX conversion, which waits for the CR: a cycle that conversions-first never makes.
+        LockManager fair = fairManager();
+        LockOwner first = fair.newOwner("first");
+        LockOwner second = fair.newOwner("second");
+        LockOwner waiter = fair.newOwner("waiter");
+        Lock cr = lock(first, "R", CR);
+        Lock pr = lock(second, "R", PR);
+        var prToEx = second.convertAsync(pr, LockRequest.conversionTo(EX));
+        Lock pw = waiter.enqueueAsync(LockRequest.of("R", PW));
+        var crToPr = first.convertAsync(cr, LockRequest.conversionTo(PR));
+        assertThat(await(crToPr).grantedMode()).isEqualTo(PR);
+        first.dequeue(cr);
+        assertThat(await(prToEx).grantedMode()).isEqualTo(EX);
+        second.dequeue(pr);
+        assertThat(await(completion(pw)).grantedMode()).isEqualTo(PW);
+    }
+
+    @Test
+    void fairServesAWaiterWhenItBecomesOverdueEvenIfNothingElseHappens() {
+        LockManager fair = track(LockManager.builder().deadlockWait(Duration.ZERO)
+                .contentionPolicy(ContentionPolicy.FAIR).starvationBound(Duration.ofMillis(200)).build());
+        LockOwner reader = fair.newOwner("reader");
+        LockOwner converter = fair.newOwner("converter");
+        LockOwner holder = fair.newOwner("holder");
+        LockOwner newcomer = fair.newOwner("newcomer");
+        lock(reader, "R", CR);
+        Lock cached = lock(converter, "R", NL);
+        Lock held = lock(holder, "R", PR);
+        Lock waiter = newcomer.enqueueAsync(LockRequest.of("R", PW));
+        converter.convertAsync(cached, LockRequest.conversionTo(EX));
+        // Before the bound the conversion, though blocked by the CR, keeps the PW waiter queued;
+        // once the waiter is overdue it passes the later conversion with no further request.
+        holder.dequeue(held);
+        assertThat(await(completion(waiter)).grantedMode()).isEqualTo(PW);
+        assertConverting(cached);
+    }
+
+    @Test
+    void fairReportsTheWaiterThatHoldsAConversionBackAsItsBlocker() {
+        LockManager fair = fairManager();
+        LockOwner holder = fair.newOwner("holder");
+        LockOwner writer = fair.newOwner("writer");
+        LockOwner converter = fair.newOwner("converter");
+        Lock read = lock(holder, "R", PR);
+        Lock cached = lock(converter, "R", NL);
+        Lock waitingWriter = writer.enqueueAsync(LockRequest.of("R", EX));
+        converter.convertAsync(cached, LockRequest.conversionTo(PR));
+        assertThat(cached.info().blockedBy()).containsExactly(waitingWriter.id());
+        assertThat(waitingWriter.info().blockedBy()).containsExactly(read.id());
     }
 }

@@ -38,8 +38,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>after every release, down-conversion, cancel or failure the queues are re-examined in
  *       that order.</li>
  * </ul>
- * Under {@link ContentionPolicy#FAIR} an overdue first waiter also holds back conversions that
- * would newly block it.
+ * Under {@link ContentionPolicy#FAIR} overdue waiters also hold back later conversions that would
+ * newly block them, as far as that cannot deadlock (see {@link #heldBackBy}); a held-back
+ * conversion lets the conversions behind it pass.
  *
  * <p>Requests are message-shaped: each operation runs under one stripe lock, never blocks,
  * and reports what happened to others as {@link Events} delivered after the lock is released:
@@ -151,7 +152,7 @@ final class Engine {
             }
             r.append(Resource.WAITING, lock);
             Pending p = startWait(s, lock, false, waiter, timeoutNanos);
-            events = blockingFor(s, r, lock, null);
+            events = queued(s, r, lock);
             return p;
         } finally {
             s.unlock();
@@ -184,7 +185,8 @@ final class Engine {
             s.conversions++;
             countRequest(r);
             boolean behindOthers = request.has(LockFlag.QUECVT) && r.converting != null;
-            if (!behindOthers && r.compatibleWithGranted(mode, lock) && !holdsBack(r, lock, mode, Long.MAX_VALUE)) {
+            if (!behindOthers && r.compatibleWithGranted(mode, lock)
+                    && (policy != ContentionPolicy.FAIR || heldBackBy(r, lock, mode, System.nanoTime()) == null)) {
                 grant(s, r, lock, mode, LockStatus.SYNCH);
                 if (r.converting != null || r.waiting != null) {
                     events = reexamine(s, r, null);
@@ -199,7 +201,7 @@ final class Engine {
             r.append(Resource.CONVERTING, lock);
             lock.requested = (byte) mode.ordinal();
             Pending p = startWait(s, lock, true, waiter, request.timeoutNanos());
-            events = blockingFor(s, r, lock, null);
+            events = queued(s, r, lock);
             return p;
         } finally {
             s.unlock();
@@ -384,14 +386,19 @@ final class Engine {
         boolean progress;
         do {
             progress = false;
-            LockBlock c;
-            while ((c = r.converting) != null) {
+            LockBlock c = r.converting;
+            while (c != null) {
                 LockMode mode = LockMode.ofOrdinal(c.requested);
-                if (!r.compatibleWithGranted(mode, c) || holdsBack(r, c, mode, c.pending.since)) {
+                if (heldBackBy(r, c, mode, c.pending.since) != null) {
+                    c = r.after(c);
+                    continue;
+                }
+                if (!r.compatibleWithGranted(mode, c)) {
                     break;
                 }
                 events = grantPending(s, r, c, events);
                 progress = true;
+                c = r.converting;
             }
             LockBlock w;
             while ((w = r.waiting) != null && (r.converting == null || (overdue(w) && arrivedBefore(w, r.converting)))
@@ -410,17 +417,48 @@ final class Engine {
     }
 
     /**
-     * FAIR: whether an overdue first waiter holds back the conversion of {@code c} to
-     * {@code mode}, asked at {@code askedAt} (System.nanoTime; Long.MAX_VALUE for "now"): only
-     * a conversion asked after the waiter started waiting, and only one that would newly block it.
+     * FAIR: the overdue waiter that holds back the conversion of {@code c} to {@code mode},
+     * asked at {@code askedAt} (System.nanoTime), or null. A conversion waits for an overdue
+     * new request that started waiting before it was asked and that it would newly block: one
+     * compatible with {@code c}'s granted mode but not with {@code mode}.
+     *
+     * <p>Holding a conversion back must never make a cycle, since its lock keeps its granted
+     * mode meanwhile. So a conversion is not held back while its granted mode blocks another
+     * conversion, and only waiters ahead of the first one its granted mode blocks count (that one
+     * and those behind it wait for {@code c}). Conversions behind a held-back one pass it, and
+     * every new wait re-examines the queues, so these conditions are checked whenever they can
+     * change.
      */
-    private boolean holdsBack(Resource r, LockBlock c, LockMode mode, long askedAt) {
-        LockBlock w = r.waiting;
-        if (policy != ContentionPolicy.FAIR || w == null || !overdue(w) || askedAt - w.pending.since < 0) {
-            return false;
+    private LockBlock heldBackBy(Resource r, LockBlock c, LockMode mode, long askedAt) {
+        if (policy != ContentionPolicy.FAIR || r.waiting == null) {
+            return null;
         }
-        LockMode waiterMode = LockMode.ofOrdinal(w.requested);
-        return LockMode.ofOrdinal(c.granted).compatibleWith(waiterMode) && !mode.compatibleWith(waiterMode);
+        int compatibleWithHeld = LockMode.ofOrdinal(c.granted).compatibleMask();
+        for (LockBlock o = r.converting; o != null; o = r.after(o)) {
+            if (o != c && (compatibleWithHeld & (1 << o.requested)) == 0) {
+                return null;
+            }
+        }
+        int compatibleWithWanted = mode.compatibleMask();
+        for (LockBlock w = r.waiting; w != null && overdue(w) && askedAt - w.pending.since >= 0; w = r.after(w)) {
+            int waiterMode = 1 << w.requested;
+            if ((compatibleWithHeld & waiterMode) == 0) {
+                return null;
+            }
+            if ((compatibleWithWanted & waiterMode) == 0) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A request was just queued on {@code r}: blocking callbacks for it, and under FAIR a new
+     * look at the queues, since it may end a hold-back that would now make a cycle.
+     */
+    private Events queued(Stripe s, Resource r, LockBlock lock) {
+        Events events = policy == ContentionPolicy.FAIR && r.converting != null ? reexamine(s, r, null) : null;
+        return lock.pending == null ? events : blockingFor(s, r, lock, events);
     }
 
     /** Whether the waiting request {@code w} started waiting before the conversion {@code c} was asked. */
@@ -454,9 +492,11 @@ final class Engine {
     }
 
     /**
-     * The locks {@code lock}'s pending request waits for: granted modes in its way, conversions
-     * ahead of it (all conversions, for a new request), new requests ahead of it, and under FAIR
-     * the overdue first waiter that holds a conversion back. The caller holds the stripe.
+     * The locks {@code lock}'s pending request waits for: granted modes in its way (those of
+     * converting locks included), conversions ahead of it that are not held back (for a new
+     * request: every conversion, or under FAIR once it is overdue those asked before it), new
+     * requests ahead of it, and under FAIR the waiter that holds a conversion back. The caller
+     * holds the stripe.
      */
     List<LockBlock> blockersOf(LockBlock lock) {
         List<LockBlock> blockers = new ArrayList<>(4);
@@ -472,16 +512,21 @@ final class Engine {
             }
         }
         boolean ahead = true;
+        boolean conversion = lock.pending.conversion;
+        boolean overdue = !conversion && overdue(lock);
         for (LockBlock c = r.converting; c != null; c = r.after(c)) {
             if (c == lock) {
                 ahead = false;
-            } else if (ahead || !lock.pending.conversion || (allowed & (1 << c.granted)) == 0) {
+            } else if ((allowed & (1 << c.granted)) == 0
+                    || (conversion ? ahead && heldBackBy(r, c, LockMode.ofOrdinal(c.requested), c.pending.since) == null
+                                   : !overdue || !arrivedBefore(lock, c))) {
                 blockers.add(c);
             }
         }
-        if (lock.pending.conversion) {
-            if (r.waiting != null && holdsBack(r, lock, mode, lock.pending.since)) {
-                blockers.add(r.waiting);
+        if (conversion) {
+            LockBlock holder = heldBackBy(r, lock, mode, lock.pending.since);
+            if (holder != null) {
+                blockers.add(holder);
             }
         } else {
             for (LockBlock w = r.waiting; w != null && w != lock; w = r.after(w)) {
@@ -502,7 +547,29 @@ final class Engine {
                     TimeUnit.NANOSECONDS);
         }
         scheduleDeadlockSearch(lock, p);
+        if (!conversion && policy == ContentionPolicy.FAIR && starvationNanos > 0 && !shutdown) {
+            p.overdueTask = timer.schedule(() -> becameOverdue(lock, p), starvationNanos, TimeUnit.NANOSECONDS);
+        }
         return p;
+    }
+
+    /**
+     * FAIR: a waiter that has just become overdue may now pass later conversions, and hold back
+     * later ones, so the queues are examined again; nothing else would, if nothing else happens
+     * on the resource.
+     */
+    private void becameOverdue(LockBlock lock, Pending p) {
+        Stripe s = stripeOf(lock);
+        Events events = null;
+        s.lock();
+        try {
+            if (lock.pending == p) {
+                events = reexamine(s, lock.resource, null);
+            }
+        } finally {
+            s.unlock();
+            dispatch(events);
+        }
     }
 
     void scheduleDeadlockSearch(LockBlock lock, Pending p) {
@@ -605,6 +672,10 @@ final class Engine {
         var d = p.deadlockTask;
         if (d != null) {
             d.cancel(false);
+        }
+        var o = p.overdueTask;
+        if (o != null) {
+            o.cancel(false);
         }
     }
 

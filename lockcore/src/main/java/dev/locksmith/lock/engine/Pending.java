@@ -25,6 +25,8 @@ final class Pending {
     CompletableFuture<Lock> future;
     volatile ScheduledFuture<?> timeoutTask;
     volatile ScheduledFuture<?> deadlockTask;
+    /** FAIR, new requests only: fires when the request becomes overdue (see Engine#becameOverdue). */
+    volatile ScheduledFuture<?> overdueTask;
 
     Pending(Thread waiter, boolean conversion, long since) {
         this.waiter = waiter;
