@@ -131,6 +131,26 @@ class ContentionPolicyTest extends LockManagerTestSupport {
     }
 
     @Test
+    void fairQueuesAConversionBehindAnEarlierOverdueConversionItWouldBlock() {
+        LockManager fair = fairManager();
+        LockOwner reader = fair.newOwner("reader");
+        LockOwner writer = fair.newOwner("writer");
+        LockOwner lateReader = fair.newOwner("late-reader");
+        Lock read = lock(reader, "R", PR);
+        Lock writerLock = lock(writer, "R", NL);
+        Lock lateLock = lock(lateReader, "R", NL);
+        var toEx = writer.convertAsync(writerLock, LockRequest.conversionTo(EX));
+        // Compatible with the granted PR, but it would block the writer's earlier conversion.
+        var toPr = lateReader.convertAsync(lateLock, LockRequest.conversionTo(PR));
+        assertConverting(lateLock);
+        reader.dequeue(read);
+        assertThat(await(toEx).grantedMode()).isEqualTo(EX);
+        assertConverting(lateLock);
+        writer.dequeue(writerLock);
+        assertThat(await(toPr).grantedMode()).isEqualTo(PR);
+    }
+
+    @Test
     void fairLetsConversionsBehindAHeldBackOnePass() {
         LockManager fair = fairManager();
         LockOwner reader = fair.newOwner("reader");
@@ -141,18 +161,17 @@ class ContentionPolicyTest extends LockManagerTestSupport {
         Lock blocker = lock(heldBack, "R", NL);
         Lock other = lock(passer, "R", NL);
         Lock waitingWriter = writer.enqueueAsync(LockRequest.of("R", PW));
-        // EX would newly block the overdue PW waiter: held back behind it.
-        var toEx = heldBack.convertAsync(blocker, LockRequest.conversionTo(EX));
+        // PR would newly block the overdue PW waiter: held back behind it.
+        var toPr = heldBack.convertAsync(blocker, LockRequest.conversionTo(PR));
         // CR blocks neither; QUECVT queues it behind the held-back conversion, which it passes.
         var toCr = passer.convertAsync(other, LockRequest.conversionTo(CR).withFlags(LockFlag.QUECVT));
         assertThat(await(toCr).grantedMode()).isEqualTo(CR);
         assertConverting(blocker);
         reader.dequeue(read);
         assertThat(await(completion(waitingWriter)).grantedMode()).isEqualTo(PW);
-        writer.dequeue(waitingWriter);
         assertConverting(blocker);
-        passer.dequeue(other);
-        assertThat(await(toEx).grantedMode()).isEqualTo(EX);
+        writer.dequeue(waitingWriter);
+        assertThat(await(toPr).grantedMode()).isEqualTo(PR);
     }
 
     @Test

@@ -38,9 +38,10 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>after every release, down-conversion, cancel or failure the queues are re-examined in
  *       that order.</li>
  * </ul>
- * Under {@link ContentionPolicy#FAIR} overdue waiters also hold back later conversions that would
- * newly block them, as far as that cannot deadlock (see {@link #heldBackBy}); a held-back
- * conversion lets the conversions behind it pass.
+ * Under {@link ContentionPolicy#FAIR} an overdue new request is served before conversions asked
+ * after it, and overdue requests hold back later conversions that would newly block them, as far
+ * as that cannot deadlock (see {@link #heldBackBy}); a held-back conversion lets the conversions
+ * behind it pass.
  *
  * <p>Requests are message-shaped: each operation runs under one stripe lock, never blocks,
  * and reports what happened to others as {@link Events} delivered after the lock is released:
@@ -417,35 +418,47 @@ final class Engine {
     }
 
     /**
-     * FAIR: the overdue waiter that holds back the conversion of {@code c} to {@code mode},
+     * FAIR: the overdue request that holds back the conversion of {@code c} to {@code mode},
      * asked at {@code askedAt} (System.nanoTime), or null. A conversion waits for an overdue
-     * new request that started waiting before it was asked and that it would newly block: one
-     * compatible with {@code c}'s granted mode but not with {@code mode}.
+     * request (a conversion or a new request) asked before it that it would newly block: one
+     * compatible with {@code c}'s granted mode but not with {@code mode}. Among overdue requests
+     * that is arrival order, what a fair lock gives.
      *
      * <p>Holding a conversion back must never make a cycle, since its lock keeps its granted
-     * mode meanwhile. So a conversion is not held back while its granted mode blocks another
-     * conversion, and only waiters ahead of the first one its granted mode blocks count (that one
-     * and those behind it wait for {@code c}). Conversions behind a held-back one pass it, and
-     * every new wait re-examines the queues, so these conditions are checked whenever they can
-     * change.
+     * mode meanwhile. Hold-backs point only to earlier requests, so a cycle would need an
+     * earlier request waiting for {@code c}'s granted mode: so a conversion is not held back
+     * while its granted mode blocks another conversion, and only waiters ahead of the first one
+     * its granted mode blocks count. Conversions behind a held-back one pass it, and every new
+     * wait re-examines the queues, so these conditions are checked whenever they can change.
      */
     private LockBlock heldBackBy(Resource r, LockBlock c, LockMode mode, long askedAt) {
-        if (policy != ContentionPolicy.FAIR || r.waiting == null) {
+        if (policy != ContentionPolicy.FAIR) {
             return null;
         }
         int compatibleWithHeld = LockMode.ofOrdinal(c.granted).compatibleMask();
+        int compatibleWithWanted = mode.compatibleMask();
+        LockBlock holder = null;
         for (LockBlock o = r.converting; o != null; o = r.after(o)) {
-            if (o != c && (compatibleWithHeld & (1 << o.requested)) == 0) {
+            if (o == c) {
+                continue;
+            }
+            int wanted = 1 << o.requested;
+            if ((compatibleWithHeld & wanted) == 0) {
                 return null;
+            }
+            if (holder == null && (compatibleWithWanted & wanted) == 0 && askedAt - o.pending.since > 0 && overdue(o)) {
+                holder = o;
             }
         }
-        int compatibleWithWanted = mode.compatibleMask();
-        for (LockBlock w = r.waiting; w != null && overdue(w) && askedAt - w.pending.since >= 0; w = r.after(w)) {
-            int waiterMode = 1 << w.requested;
-            if ((compatibleWithHeld & waiterMode) == 0) {
+        if (holder != null) {
+            return holder;
+        }
+        for (LockBlock w = r.waiting; w != null && askedAt - w.pending.since > 0 && overdue(w); w = r.after(w)) {
+            int wanted = 1 << w.requested;
+            if ((compatibleWithHeld & wanted) == 0) {
                 return null;
             }
-            if ((compatibleWithWanted & waiterMode) == 0) {
+            if ((compatibleWithWanted & wanted) == 0) {
                 return w;
             }
         }
@@ -466,9 +479,9 @@ final class Engine {
         return c.pending.since - w.pending.since > 0;
     }
 
-    private boolean overdue(LockBlock waiter) {
-        return policy == ContentionPolicy.FAIR && waiter.pending != null
-                && System.nanoTime() - waiter.pending.since >= starvationNanos;
+    private boolean overdue(LockBlock request) {
+        return policy == ContentionPolicy.FAIR && request.pending != null
+                && System.nanoTime() - request.pending.since >= starvationNanos;
     }
 
     /** Blocking callbacks to granted (not converting) locks in the way of {@code blocked}, once per mode until regranted. */
