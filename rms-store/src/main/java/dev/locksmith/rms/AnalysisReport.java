@@ -26,12 +26,15 @@ public record AnalysisReport(FileDefinition definition, List<Structure> structur
      * @param indexBuckets buckets at level 1 and above
      * @param leafBuckets  data, SIDR, sequential or relative buckets
      * @param records      entries in the leaves: records, or alternate-index entries
-     * @param rrvs         forwarding pointers (RRVs) kept for records moved by splits
+     * @param rrvs         forwarding pointers (RRVs) kept for records moved by splits, in data buckets
+     *                     and in retired buckets
+     * @param rrvBuckets   retired buckets: former data buckets that hold only RRVs and are no longer
+     *                     part of the tree (see {@link dev.locksmith.rms.bucket.BucketLayout})
      * @param indexFill    used share of the index buckets' space, 0..1
      * @param leafFill     used share of the leaf buckets' space, 0..1
      */
     public record Structure(int key, int depth, long indexBuckets, long leafBuckets, long records, long rrvs,
-                            double indexFill, double leafFill) {
+                            long rrvBuckets, double indexFill, double leafFill) {
     }
 
     /** Whether no inconsistency was found. */
@@ -54,9 +57,10 @@ public record AnalysisReport(FileDefinition definition, List<Structure> structur
             String name = definition.keys().isEmpty() ? "File" : "Key " + s.key()
                     + (definition.keys().get(s.key()).name().isEmpty() ? "" : " (" + definition.keys().get(s.key()).name() + ")");
             out.append(String.format(Locale.ROOT,
-                    "%s: depth %d, index buckets %d (fill %.0f%%), leaf buckets %d (fill %.0f%%), %s %d, RRVs %d%n",
+                    "%s: depth %d, index buckets %d (fill %.0f%%), leaf buckets %d (fill %.0f%%), %s %d, RRVs %d%s%n",
                     name, s.depth(), s.indexBuckets(), 100 * s.indexFill(), s.leafBuckets(), 100 * s.leafFill(),
-                    s.key() == 0 ? "records" : "entries", s.records(), s.rrvs()));
+                    s.key() == 0 ? "records" : "entries", s.records(), s.rrvs(),
+                    s.rrvBuckets() == 0 ? "" : " (" + s.rrvBuckets() + " retired RRV-only buckets)"));
         }
         if (problems.isEmpty()) {
             out.append("No inconsistencies found.\n");

@@ -11,13 +11,17 @@ import dev.locksmith.rms.org.IndexedOrganization;
 import dev.locksmith.rms.org.RelativeOrganization;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Checks a whole file, like ANALYZE/RMS_FILE/CHECK: every bucket is decoded with full validation,
  * every tree is walked top-down checking levels, key order and bounds against the parent, sibling
  * chains, that each data entry's key is the key of its record, that each RFA resolves (through its
- * RRV if moved) to the entry that holds it, and that each alternate index holds exactly one entry
+ * RRV if moved) to the entry that holds it, that every RRV — in a data bucket or in a retired
+ * RRV-only bucket found through the RFAs of moved records — leads to its record, and that each
+ * alternate index holds exactly one entry
  * per record that has the key, pointing at a record with that key value.
  *
  * <p>Runs as one read-only service of the file, so it blocks other services while it runs. Damage
@@ -60,7 +64,10 @@ public final class FileAnalyzer {
         long rrvs;
         long indexUsed;
         long leafUsed;
+        long rrvBuckets;
         final List<List<Long>> levels = new ArrayList<>();
+        /** Home buckets of records that live elsewhere (key 0 only). */
+        final Set<Long> forwardingHomes = new HashSet<>();
         long[] rfas = new long[1024];
 
         void addRfa(Rfa rfa) {
@@ -81,6 +88,7 @@ public final class FileAnalyzer {
                 Bucket root = access.readValidated(tree.root());
                 walk.depth = root.level() + 1;
                 walkTree(indexed, k, tree.root(), root, null, null, walk, recordsWithKey);
+                checkRetiredHomes(indexed, walk);
                 checkChains(k, walk);
                 checkUniqueRfas(k, walk);
             } catch (RmsException e) {
@@ -93,7 +101,7 @@ public final class FileAnalyzer {
                         + " of the " + primaryRecords + " records have key " + k);
             }
             structures.add(new AnalysisReport.Structure(k, walk.depth, walk.indexBuckets, walk.leafBuckets, walk.entries,
-                    walk.rrvs, fill(walk.indexUsed, walk.indexBuckets), fill(walk.leafUsed, walk.leafBuckets)));
+                    walk.rrvs, walk.rrvBuckets, fill(walk.indexUsed, walk.indexBuckets), fill(walk.leafUsed, walk.leafBuckets)));
         }
     }
 
@@ -144,11 +152,19 @@ public final class FileAnalyzer {
             walk.addRfa(rfa);
             walk.entries++;
             if (k == 0) {
+                if (rfa.bucket() != id) {
+                    walk.forwardingHomes.add(rfa.bucket());
+                }
                 checkDataEntry(indexed, id, position, rfa, recordsWithKey);
             } else {
                 checkSidrEntry(indexed, k, id, position, rfa);
             }
         }
+        checkRrvs(indexed, id, bucket);
+    }
+
+    /** Each RRV of bucket {@code id} must lead to the record it names, in the bucket it names. */
+    private void checkRrvs(IndexedOrganization indexed, long id, Bucket bucket) {
         for (int i = 0; i < bucket.rrvCount(); i++) {
             long target = bucket.rrvTarget(i);
             Rfa rfa = new Rfa(id, (int) bucket.rrvRecordId(i));
@@ -159,6 +175,32 @@ public final class FileAnalyzer {
             } catch (RmsException e) {
                 problems.add("RRV " + rfa + " in bucket " + id + " is dangling: " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * Home buckets of moved records that are not leaves of the tree must be retired RRV-only
+     * buckets; their RRVs are counted and checked like those in the tree. (A retired bucket is only
+     * reachable through the RFAs of its moved records, and is freed when the last of them goes.)
+     */
+    private void checkRetiredHomes(IndexedOrganization indexed, TreeWalk walk) {
+        if (walk.forwardingHomes.isEmpty()) {
+            return;
+        }
+        Set<Long> leaves = new HashSet<>(walk.levels.get(0));
+        for (long home : walk.forwardingHomes) {
+            if (leaves.contains(home)) {
+                continue;
+            }
+            Bucket bucket = access.readValidated(home);
+            if (bucket.kind() != KIND_RRV) {
+                problems.add("bucket " + home + " is home to moved records but is neither a leaf of the tree"
+                        + " nor a retired RRV bucket (kind " + bucket.kind() + ")");
+                continue;
+            }
+            walk.rrvBuckets++;
+            walk.rrvs += bucket.rrvCount();
+            checkRrvs(indexed, home, bucket);
         }
     }
 
@@ -261,7 +303,7 @@ public final class FileAnalyzer {
         if (last != access.state().lastBucket()) {
             problems.add("the chain ends at bucket " + last + " but the file state says " + access.state().lastBucket());
         }
-        return new AnalysisReport.Structure(0, 1, 0, buckets, records, 0, 0, fill(used, buckets));
+        return new AnalysisReport.Structure(0, 1, 0, buckets, records, 0, 0, 0, fill(used, buckets));
     }
 
     private AnalysisReport.Structure analyzeRelative(RelativeOrganization relative) {
@@ -296,7 +338,7 @@ public final class FileAnalyzer {
                 problems.add(e.getMessage());
             }
         }
-        return new AnalysisReport.Structure(0, 1, 0, buckets, records, 0, 0, fill(used, buckets));
+        return new AnalysisReport.Structure(0, 1, 0, buckets, records, 0, 0, 0, fill(used, buckets));
     }
 
     private void checkRecords(long id, Bucket bucket) {

@@ -97,6 +97,7 @@ public final class FileDumper {
             case KIND_SIDR -> "SIDR";
             case KIND_SEQUENTIAL -> "SEQUENTIAL";
             case KIND_RELATIVE -> "RELATIVE";
+            case KIND_RRV -> "RRV";
             default -> "kind " + kind;
         };
     }

@@ -21,9 +21,14 @@ import java.util.function.Supplier;
  * ({@link #stream()}) through which records are read and written.
  *
  * <p>Thread-safe: services of all streams of one file are serialized by the file (a service blocks
- * while another runs). Each service is atomic; completed services become durable within
- * {@link Options#commitIntervalMillis()}, on {@link #flush()} or on {@link #close()}. Bucket 0 holds
- * the definition as FDL text and bucket 1 the {@link FileState}. Errors are {@link RmsException}s.
+ * while another runs). Each service is atomic: after a crash it is in the file entirely or not at
+ * all, and the services present are a prefix of those completed. When a completed service becomes
+ * durable is the file's {@link Durability}, set in the {@link Options} it is created or opened with:
+ * by default ({@link Durability#DEFERRED}) within {@link Options#commitIntervalMillis()}, on
+ * {@link #flush()} or on {@link #close()}; with {@link Durability#COMMIT} before the service returns
+ * as far as the death of the process is concerned, and with {@link Durability#SYNC} before it returns
+ * even across a power failure. Bucket 0 holds the definition as FDL text and bucket 1 the
+ * {@link FileState}. Errors are {@link RmsException}s.
  */
 public final class RmsFile implements AutoCloseable {
     private static final String PROLOG_MAGIC = "LOCKSMITH-RMS/1\n";
@@ -37,13 +42,38 @@ public final class RmsFile implements AutoCloseable {
     private volatile boolean open = true;
 
     /**
-     * Tuning of the underlying store.
+     * Tuning of the underlying store, for one open file (nothing here is stored in the file).
      *
-     * @param cacheMegabytes       page cache of the MVStore
-     * @param commitIntervalMillis longest time a completed service stays undurable while others follow
+     * @param cacheMegabytes       page cache of the MVStore, at least 1
+     * @param commitIntervalMillis with {@link Durability#DEFERRED}, longest time a completed service
+     *                             stays undurable while others follow; at least 1
+     * @param durability           when a completed service becomes durable
      */
-    public record Options(int cacheMegabytes, long commitIntervalMillis) {
-        public static final Options DEFAULT = new Options(64, 1000);
+    public record Options(int cacheMegabytes, long commitIntervalMillis, Durability durability) {
+        public static final Options DEFAULT = new Options(64, 1000, Durability.DEFERRED);
+
+        public Options {
+            if (cacheMegabytes < 1) {
+                throw new RmsException(RmsStatus.IAL, "cacheMegabytes is " + cacheMegabytes + "; it must be at least 1");
+            }
+            if (commitIntervalMillis < 1) {
+                throw new RmsException(RmsStatus.IAL, "commitIntervalMillis is " + commitIntervalMillis
+                        + "; it must be at least 1");
+            }
+            if (durability == null) {
+                throw new RmsException(RmsStatus.IAL, "durability is null; choose DEFERRED, COMMIT or SYNC");
+            }
+        }
+
+        /** Options with {@link Durability#DEFERRED}. */
+        public Options(int cacheMegabytes, long commitIntervalMillis) {
+            this(cacheMegabytes, commitIntervalMillis, Durability.DEFERRED);
+        }
+
+        /** These options with another durability. */
+        public Options withDurability(Durability durability) {
+            return new Options(cacheMegabytes, commitIntervalMillis, durability);
+        }
     }
 
     private RmsFile(Path path, FileDefinition definition, BucketStorage storage, FileState state) {
@@ -68,7 +98,8 @@ public final class RmsFile implements AutoCloseable {
         if (Files.exists(path)) {
             throw new RmsException(RmsStatus.FEX, "file " + path + " already exists");
         }
-        BucketStorage storage = MVStoreBucketStorage.open(path, options.cacheMegabytes(), options.commitIntervalMillis());
+        BucketStorage storage = MVStoreBucketStorage.open(path, options.cacheMegabytes(), options.commitIntervalMillis(),
+                options.durability());
         RmsFile file = new RmsFile(path, definition, storage, new FileState(definition.keys().size()));
         try {
             file.run("create", () -> {
@@ -97,7 +128,8 @@ public final class RmsFile implements AutoCloseable {
         if (!Files.isRegularFile(path)) {
             throw new RmsException(RmsStatus.FNF, "file " + path + " does not exist");
         }
-        BucketStorage storage = MVStoreBucketStorage.open(path, options.cacheMegabytes(), options.commitIntervalMillis());
+        BucketStorage storage = MVStoreBucketStorage.open(path, options.cacheMegabytes(), options.commitIntervalMillis(),
+                options.durability());
         try {
             byte[] prolog = storage.read(0);
             String text = prolog == null ? "" : new String(prolog, StandardCharsets.UTF_8);

@@ -41,7 +41,9 @@ public enum RmsStatus {
     /** The file's structure is damaged (a bucket fails validation). */
     BUG("file structure damaged"),
     /** The file is closed. */
-    CLOSED("file is not open"),
+CLOSED("file is not open"),
+    /** An argument of a call is missing or out of range; the message names it. */
+    IAL("invalid argument list"),
     /** The underlying storage failed (I/O). */
     IO("storage I/O error");
 

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Child-JVM program of {@link CrashConsistencyTest}: creates an indexed file and loads records in a
- * seeded random order, printing how many are stored, until it is killed.
+ * Child-JVM program of {@link CrashConsistencyTest}: creates an indexed file (argument 1) and loads
+ * records in the {@link Order} named by argument 2, printing how many are stored, until it is killed.
  */
 public final class CrashLoader {
     static final int SEED = 1234;
@@ -25,12 +25,19 @@ public final class CrashLoader {
                 .build();
     }
 
-    static List<Integer> order() {
+    /** Load orders: seeded random, or descending keys (which fills home buckets with RRVs and retires them). */
+    enum Order { RANDOM, DESCENDING }
+
+    static List<Integer> order(Order order) {
         List<Integer> numbers = new ArrayList<>();
         for (int i = 0; i < MAX; i++) {
             numbers.add(i);
         }
-        Collections.shuffle(numbers, new Random(SEED));
+        if (order == Order.RANDOM) {
+            Collections.shuffle(numbers, new Random(SEED));
+        } else {
+            Collections.reverse(numbers);
+        }
         return numbers;
     }
 
@@ -42,7 +49,7 @@ public final class CrashLoader {
         RmsFile file = RmsFile.create(Path.of(args[0]), definition(), new RmsFile.Options(16, 5));
         RecordStream stream = file.stream();
         int stored = 0;
-        for (int n : order()) {
+        for (int n : order(Order.valueOf(args[1]))) {
             stream.put(record(n));
             stored++;
             if (stored % 250 == 0) {

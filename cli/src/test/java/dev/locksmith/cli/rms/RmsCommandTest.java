@@ -121,6 +121,22 @@ class RmsCommandTest {
     }
 
     @Test
+    void analyzeShowsRrvCountsIncludingRetiredBuckets() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 2999; i >= 0; i--) {
+            lines.add(String.format("ITEM%06d,part %d,%d", i, i % 7, i % 10));
+        }
+        Path descending = Files.write(dir.resolve("descending.csv"), lines);
+        run("rms", "create", "--fdl", fdl.toString(), data.toString());
+        assertThat(run("rms", "load", data.toString(), descending.toString(), "--columns", "10,26,int4",
+                "--no-progress")).isZero();
+        assertThat(run("rms", "analyze", data.toString())).isZero();
+        assertThat(out.toString()).containsPattern("Key 0 \\(ID\\): .*records 3000, RRVs [1-9]\\d* \\([1-9]\\d* retired RRV-only buckets\\)")
+                .containsPattern("Key 1 \\(QTY\\): .*entries 3000, RRVs 0")
+                .contains("No inconsistencies");
+    }
+
+    @Test
     void loadReportsBadLinesAndDuplicatesAndKeepsTheRest() throws IOException {
         run("rms", "create", "--fdl", fdl.toString(), data.toString());
         Path input = Files.write(dir.resolve("mixed.csv"), List.of(

@@ -98,7 +98,7 @@ public final class BucketDecoder {
     private static void checkHeader(byte[] image, long bucketId) {
         int size = image.length;
         int kind = image[KIND_OFFSET] & 0xFF;
-        if (kind < KIND_INDEX || kind > KIND_RELATIVE) {
+        if (kind < KIND_INDEX || kind > KIND_RRV) {
             throw damaged(bucketId, "kind " + kind + " is unknown");
         }
         int level = image[LEVEL_OFFSET] & 0xFF;
@@ -107,8 +107,11 @@ public final class BucketDecoder {
         }
         int entries = Bucket.u16(image, ENTRY_COUNT_OFFSET);
         int rrvs = Bucket.u16(image, RRV_COUNT_OFFSET);
-        if (rrvs > 0 && kind != KIND_DATA) {
+        if (rrvs > 0 && kind != KIND_DATA && kind != KIND_RRV) {
             throw damaged(bucketId, rrvs + " RRVs in a bucket of kind " + kind);
+        }
+        if (entries > 0 && kind == KIND_RRV) {
+            throw damaged(bucketId, entries + " entries in a retired (RRV-only) bucket");
         }
         int heapStart = Bucket.u16(image, HEAP_START_OFFSET);
         int slotsEnd = HEADER_SIZE + SLOT_SIZE * (entries + rrvs);

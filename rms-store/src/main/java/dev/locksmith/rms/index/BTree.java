@@ -26,10 +26,10 @@ import java.util.Arrays;
  *
  * <p>Data leaves ({@link dev.locksmith.rms.bucket.BucketLayout#KIND_DATA}) carry each record's RFA;
  * the tree keeps RFAs valid across splits by leaving a forwarding pointer (RRV) in the record's home
- * bucket that always names the record's current bucket. As in RMS, RRVs take room in their home
- * bucket until the record is deleted; a split that cannot place a bucket's entries beside its RRVs
- * fails the service with status BUG and changes nothing (CONVERT-style reorganisation, which would
- * reclaim them, is not built yet).
+ * bucket that always names the record's current bucket. RRVs take room in their home bucket until
+ * the record is deleted; splits count that room, and a home bucket whose RRVs leave no room for its
+ * entries gives all of them up and is retired from the tree as an RRV-only bucket, so an insert
+ * never fails for RRV space ({@link dev.locksmith.rms.bucket.BucketLayout} describes the scheme).
  *
  * <p>Not thread-safe; every call must run inside {@link BucketAccess#perform}.
  */
@@ -151,12 +151,17 @@ public final class BTree {
     }
 
     private long[] pathFor(byte[] key) {
+        return pathTo(key, 0);
+    }
+
+    /** Buckets from the root down to the one at {@code level} whose range holds {@code key}. */
+    private long[] pathTo(byte[] key, int level) {
         long[] path = new long[MAX_LEVEL + 1];
         int depth = 0;
         long id = root();
         Bucket bucket = access.read(id);
         path[0] = id;
-        while (!bucket.isLeaf()) {
+        while (bucket.level() > level) {
             int index = Math.max(0, bucket.upperBound(key, keyLength) - 1);
             id = child(bucket, index);
             bucket = readChild(id, bucket, ++depth);
@@ -215,6 +220,26 @@ public final class BTree {
                 && bucket.usedSpace() + entrySpace(keyLength, payloadLength) > capacity(access.bucketBytes()) * fill / 100;
     }
 
+    /**
+     * How a split shares out the bucket's entries and the new one: part {@code j} holds entries
+     * {@code cuts[j] .. cuts[j+1]-1}. Part 0 stays in the split bucket unless {@code retire}, in which
+     * case every part is a new bucket and the split bucket keeps only its RRVs (see
+     * {@link dev.locksmith.rms.bucket.BucketLayout}).
+     */
+    private record SplitPlan(int[] cuts, boolean retire) {
+        int parts() {
+            return cuts.length - 1;
+        }
+
+        int partOf(int entry) {
+            int part = 0;
+            while (entry >= cuts[part + 1]) {
+                part++;
+            }
+            return part;
+        }
+    }
+
     /** Splits bucket {@code path[depth]} while inserting the entry at {@code position}. */
     private Rfa split(long[] path, int depth, Bucket bucket, int position, byte[] key, byte[] payload, boolean assignRfa) {
         long id = path[depth];
@@ -222,70 +247,152 @@ public final class BTree {
         int count = bucket.entryCount() + 1;
         int[] sizes = new int[count];
         boolean[] homedHere = new boolean[count];
+        long[] recordIds = new long[count];
         for (int i = 0; i < count; i++) {
             if (i == position) {
                 sizes[i] = entrySpace(keyLength, payload.length);
                 homedHere[i] = data && !assignRfa && Bucket.u32(payload, 0) == id;
+                recordIds[i] = homedHere[i] ? Bucket.u32(payload, RFA_ID_OFFSET) : 0;
             } else {
                 int old = i < position ? i : i - 1;
                 sizes[i] = entrySpace(keyLength, bucket.payloadLength(old));
                 homedHere[i] = data && bucket.payloadU32(old, 0) == id;
+                recordIds[i] = homedHere[i] ? bucket.payloadU32(old, RFA_ID_OFFSET) : 0;
             }
         }
-        int splitAt = chooseSplit(bucket, position, sizes, homedHere);
-        long rightId = access.allocate();
+        SplitPlan plan = planSplit(bucket, position, sizes, homedHere);
+        int parts = plan.parts();
+        long[] ids = new long[parts];
+        for (int j = 0; j < parts; j++) {
+            ids[j] = j == 0 && !plan.retire() ? id : access.allocate();
+        }
 
-        Bucket.Builder left = new Bucket.Builder(bucket.kind(), bucket.level(), keyLength, access.bucketBytes());
-        Bucket.Builder right = new Bucket.Builder(bucket.kind(), bucket.level(), keyLength, access.bucketBytes());
+        int newPart = plan.partOf(position);
         Rfa assigned = null;
-        long leftNextId = bucket.nextRecordId();
-        long rightNextId = 0;
+        long homeNextId = bucket.nextRecordId();
         byte[] stored = payload;
         if (assignRfa) {
-            assigned = position < splitAt ? new Rfa(id, (int) leftNextId++) : new Rfa(rightId, (int) rightNextId++);
+            assigned = ids[newPart] == id ? new Rfa(id, (int) homeNextId++) : new Rfa(ids[newPart], 0);
             stored = withRfa(payload, assigned);
         }
+        Bucket.Builder[] builders = new Bucket.Builder[parts];
+        for (int j = 0; j < parts; j++) {
+            builders[j] = new Bucket.Builder(bucket.kind(), bucket.level(), keyLength, access.bucketBytes());
+        }
         for (int i = 0; i < count; i++) {
-            Bucket.Builder target = i < splitAt ? left : right;
+            Bucket.Builder target = builders[plan.partOf(i)];
             if (i == position) {
                 target.addEntry(key, stored);
             } else {
                 target.addEntryFrom(bucket, i < position ? i : i - 1);
             }
         }
+        // The home bucket keeps its RRVs and gains one for each record homed here that moves out.
+        Bucket.Builder home = plan.retire()
+                ? new Bucket.Builder(KIND_RRV, 0, keyLength, access.bucketBytes())
+                : builders[0];
         for (int i = 0; i < bucket.rrvCount(); i++) {
-            left.addRrv(bucket.rrvRecordId(i), bucket.rrvTarget(i));
+            home.addRrv(bucket.rrvRecordId(i), bucket.rrvTarget(i));
         }
-        Bucket rightBucket = right.nextBucket(bucket.nextBucket()).nextRecordId(rightNextId).build();
-        for (int i = 0; i < rightBucket.entryCount(); i++) {
-            if (homedHere[splitAt + i]) {
-                left.addRrv(rightBucket.payloadU32(i, RFA_ID_OFFSET), rightId);
+        for (int i = 0; i < count; i++) {
+            long holder = ids[plan.partOf(i)];
+            if (homedHere[i] && holder != id) {
+                home.addRrv(recordIds[i], holder);
             }
         }
-        Bucket leftBucket = left.nextBucket(rightId).nextRecordId(leftNextId).build();
-        access.write(id, leftBucket);
-        access.write(rightId, rightBucket);
+        Bucket[] built = new Bucket[parts];
+        for (int j = 0; j < parts; j++) {
+            long nextRecordId = ids[j] == id ? homeNextId : assigned != null && j == newPart ? 1 : 0;
+            built[j] = builders[j].nextBucket(j + 1 < parts ? ids[j + 1] : bucket.nextBucket())
+                    .nextRecordId(nextRecordId).build();
+            access.write(ids[j], built[j]);
+        }
+        if (plan.retire()) {
+            access.write(id, home.nextRecordId(homeNextId).build());
+        }
         if (data) {
-            forwardMovedRecords(id, rightId, rightBucket, assigned);
+            for (int j = 0; j < parts; j++) {
+                if (ids[j] != id) {
+                    forwardMovedRecords(id, ids[j], built[j], assigned);
+                }
+            }
         }
 
-        byte[] separator = rightBucket.key(0);
-        byte[] childPayload = childPayload(rightId);
-        if (depth == 0) {
-            long newRoot = access.allocate();
-            Bucket root = new Bucket.Builder(KIND_INDEX, bucket.level() + 1, keyLength, access.bucketBytes())
-                    .addEntry(new byte[keyLength], childPayload(id))
-                    .addEntry(separator, childPayload)
-                    .build();
-            if (root.level() > MAX_LEVEL) {
-                throw new RmsException(RmsStatus.BUG, "the index would exceed " + MAX_LEVEL + " levels");
+        if (plan.retire()) {
+            replaceInTree(path, depth, id, ids[0]);
+        }
+        for (int j = 1; j < parts; j++) {
+            byte[] separator = built[j].key(0);
+            if (depth == 0 && j == 1) {
+                long newRoot = access.allocate();
+                Bucket root = new Bucket.Builder(KIND_INDEX, bucket.level() + 1, keyLength, access.bucketBytes())
+                        .addEntry(new byte[keyLength], childPayload(ids[0]))
+                        .addEntry(separator, childPayload(ids[1]))
+                        .build();
+                if (root.level() > MAX_LEVEL) {
+                    throw new RmsException(RmsStatus.BUG, "the index would exceed " + MAX_LEVEL + " levels");
+                }
+                access.write(newRoot, root);
+                access.state().setRoot(rootSlot, newRoot);
+            } else {
+                // The path is found again: inserting an earlier part's separator may have split the parent.
+                long[] parentPath = pathTo(separator, bucket.level() + 1);
+                insertInto(parentPath, parentPath.length - 1, separator, childPayload(ids[j]), false);
             }
-            access.write(newRoot, root);
-            access.state().setRoot(rootSlot, newRoot);
-        } else {
-            insertInto(path, depth - 1, separator, childPayload, false);
         }
         return assigned;
+    }
+
+    /**
+     * Puts {@code replacement} where leaf {@code retired} was: in its parent's entry (or as the root)
+     * and in its left sibling's chain link. The replacement already links to the retired bucket's
+     * right sibling.
+     */
+    private void replaceInTree(long[] path, int depth, long retired, long replacement) {
+        if (depth == 0) {
+            access.state().setRoot(rootSlot, replacement);
+            return;
+        }
+        long parentId = path[depth - 1];
+        Bucket parent = access.read(parentId);
+        int index = -1;
+        for (int i = 0; i < parent.entryCount() && index < 0; i++) {
+            if (child(parent, i) == retired) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            throw new RmsException(RmsStatus.BUG, "index bucket " + parentId + " has no entry for its child " + retired);
+        }
+        access.write(parentId, parent.withPayload(index, childPayload(replacement)));
+        long previous = previousLeaf(parent.key(index));
+        if (previous != 0) {
+            Bucket left = access.read(previous);
+            if (left.nextBucket() != retired) {
+                throw new RmsException(RmsStatus.BUG, "leaf " + previous + " precedes leaf " + retired
+                        + " in the tree but links to " + left.nextBucket());
+            }
+            access.write(previous, left.withNextBucket(replacement));
+        }
+    }
+
+    /**
+     * The leaf just left of the one whose index entry has key {@code low}, or 0 if that one is the
+     * leftmost: at each level the last entry whose key is below {@code low}.
+     */
+    private long previousLeaf(byte[] low) {
+        long id = root();
+        Bucket bucket = access.read(id);
+        int depth = 0;
+        while (!bucket.isLeaf()) {
+            int index = bucket.lowerBound(low, keyLength) - 1;
+            if (index < 0) {
+                return 0;
+            }
+            id = child(bucket, index);
+            bucket = readChild(id, bucket, ++depth);
+        }
+        return id;
     }
 
     /** Records that moved to {@code rightId} and live away from their home get their home's RRV updated. */
@@ -307,14 +414,54 @@ public final class BTree {
     }
 
     /**
-     * Picks how many of the {@code sizes.length} entries stay in the left bucket: both halves must
-     * fit (the left one with its RRVs, old and new), and within that the split follows the fill
-     * rule in the class comment.
+     * Picks the split: two-way if some cut lets both halves fit (the left one with the bucket's
+     * RRVs, old and new), following the fill rule in the class comment, and leaves the RRVs at most
+     * half the bucket. Otherwise (a data bucket crowded by RRVs, whose splits would only shed a few
+     * entries at a time into ever emptier buckets) every entry moves out to one or two new buckets
+     * and the bucket is retired, at least half full of RRVs.
      */
-    private int chooseSplit(Bucket bucket, int position, int[] sizes, boolean[] homedHere) {
+    private SplitPlan planSplit(Bucket bucket, int position, int[] sizes, boolean[] homedHere) {
         int count = sizes.length;
         int capacity = capacity(access.bucketBytes());
-        int existingRrvs = bucket.rrvCount() * rrvSpace();
+        int splitAt = chooseSplit(bucket, position, sizes, homedHere, bucket.rrvCount() * rrvSpace());
+        if (splitAt > 0) {
+            int rrvsAfter = bucket.rrvCount();
+            for (int i = splitAt; i < count; i++) {
+                rrvsAfter += homedHere[i] ? 1 : 0;
+            }
+            if (rrvsAfter * rrvSpace() <= capacity / 2) {
+                return new SplitPlan(new int[] {0, splitAt, count}, false);
+            }
+        }
+        int total = 0;
+        int rrvs = bucket.rrvCount();
+        for (int i = 0; i < count; i++) {
+            total += sizes[i];
+            rrvs += homedHere[i] ? 1 : 0;
+        }
+        if (bucket.kind() != KIND_DATA || rrvs * rrvSpace() > capacity) {
+            throw new RmsException(RmsStatus.BUG, "no way to split a bucket of " + count + " entries ("
+                    + total + " bytes) and " + bucket.rrvCount() + " RRVs into buckets of " + capacity);
+        }
+        if (total <= capacity) {
+            return new SplitPlan(new int[] {0, count}, true);
+        }
+        splitAt = chooseSplit(bucket, position, sizes, new boolean[count], 0);
+        if (splitAt < 0) {
+            throw new RmsException(RmsStatus.BUG, "no way to split " + count + " entries (" + total
+                    + " bytes) into two buckets of " + capacity);
+        }
+        return new SplitPlan(new int[] {0, splitAt, count}, true);
+    }
+
+    /**
+     * How many of the {@code sizes.length} entries stay in the left bucket of a two-way split, or -1
+     * if no cut fits: the left part holds {@code leftRrvBytes} of RRVs plus one RRV per entry in the
+     * right part that {@code homedHere} marks.
+     */
+    private int chooseSplit(Bucket bucket, int position, int[] sizes, boolean[] homedHere, int leftRrvBytes) {
+        int count = sizes.length;
+        int capacity = capacity(access.bucketBytes());
         int[] leftBytes = new int[count + 1];
         int[] rightHomedHere = new int[count + 1];
         for (int i = 0; i < count; i++) {
@@ -330,7 +477,7 @@ public final class BTree {
         int best = -1;
         int bestDistance = Integer.MAX_VALUE;
         for (int splitAt = 1; splitAt < count; splitAt++) {
-            int left = leftBytes[splitAt] + existingRrvs + rightHomedHere[splitAt] * rrvSpace();
+            int left = leftBytes[splitAt] + leftRrvBytes + rightHomedHere[splitAt] * rrvSpace();
             int right = total - leftBytes[splitAt];
             if (left > capacity || right > capacity) {
                 continue;
@@ -342,10 +489,6 @@ public final class BTree {
                 bestDistance = distance;
                 best = splitAt;
             }
-        }
-        if (best < 0) {
-            throw new RmsException(RmsStatus.BUG, "no way to split a bucket of " + count + " entries ("
-                    + total + " bytes) into two of " + capacity);
         }
         return best;
     }

@@ -190,7 +190,13 @@ public final class IndexedOrganization implements FileOrganization {
         }
         trees[0].remove(primary);
         if (primary.bucketId() != rfa.bucket()) {
-            access.write(rfa.bucket(), access.read(rfa.bucket()).withoutRrv(rfa.id()));
+            // The record had moved: its RRV goes, and a retired home left with no RRVs is freed.
+            Bucket home = access.read(rfa.bucket()).withoutRrv(rfa.id());
+            if (home.kind() == KIND_RRV && home.rrvCount() == 0) {
+                access.remove(rfa.bucket());
+            } else {
+                access.write(rfa.bucket(), home);
+            }
         }
     }
 
@@ -204,8 +210,13 @@ public final class IndexedOrganization implements FileOrganization {
      * a split moved it.
      */
     public BTree.Position resolve(Rfa rfa) {
-        Bucket home = rfa.bucket() < FileState.FIRST_DATA_BUCKET ? null : access.readIfPresent(rfa.bucket());
-        if (home == null || home.kind() != KIND_DATA) {
+        boolean allocated = rfa.bucket() >= FileState.FIRST_DATA_BUCKET && rfa.bucket() < access.state().nextBucket();
+        Bucket home = allocated ? access.readIfPresent(rfa.bucket()) : null;
+        if (home == null && allocated) {
+            // Only a retired RRV bucket whose last moved record was deleted is ever freed.
+            throw new RmsException(RmsStatus.RNF, "no record at rfa " + rfa + " (deleted; its home bucket has been freed)");
+        }
+        if (home == null || (home.kind() != KIND_DATA && home.kind() != KIND_RRV)) {
             throw new RmsException(RmsStatus.RFA, "rfa " + rfa + " does not address a data bucket of this file");
         }
         int index = indexOfRfa(home, rfa);

@@ -1,5 +1,6 @@
 package dev.locksmith.rms.storage;
 
+import dev.locksmith.rms.Durability;
 import dev.locksmith.rms.RmsException;
 import dev.locksmith.rms.RmsStatus;
 import java.lang.System.Logger;
@@ -22,8 +23,10 @@ import org.h2.mvstore.type.LongDataType;
  * a change set of one bucket is one put; a larger one is first written whole as a redo record
  * (under a reserved negative key), then bucket by bucket, then the record is removed. Opening a
  * store that holds a redo record applies it again. So after a crash the buckets reflect a prefix
- * of the change sets, never part of one. {@link #flush} commits and syncs. Not thread-safe (see
- * {@link BucketStorage}).
+ * of the change sets, never part of one. {@link #flush} commits and syncs. With
+ * {@link Durability#COMMIT} every {@link #apply} also commits before it returns, and with
+ * {@link Durability#SYNC} it commits and syncs, so the change set is durable on return (against a
+ * process crash, or also an OS crash). Not thread-safe (see {@link BucketStorage}).
  */
 public final class MVStoreBucketStorage implements BucketStorage {
     private static final Logger LOG = System.getLogger(MVStoreBucketStorage.class.getName());
@@ -40,9 +43,11 @@ public final class MVStoreBucketStorage implements BucketStorage {
 
     private final MVStore store;
     private final MVMap<Long, byte[]> buckets;
+    private final Durability durability;
 
-    private MVStoreBucketStorage(MVStore store) {
+    private MVStoreBucketStorage(MVStore store, Durability durability) {
         this.store = store;
+        this.durability = durability;
         this.buckets = store.openMap(BUCKET_MAP, new MVMap.Builder<Long, byte[]>()
                 .keyType(LongDataType.INSTANCE)
                 .valueType(ByteArrayDataType.INSTANCE));
@@ -62,6 +67,15 @@ public final class MVStoreBucketStorage implements BucketStorage {
      * @param commitIntervalMillis longest time an applied change set stays undurable while more arrive
      */
     public static MVStoreBucketStorage open(Path path, int cacheMegabytes, long commitIntervalMillis) {
+        return open(path, cacheMegabytes, commitIntervalMillis, Durability.DEFERRED);
+    }
+
+    /**
+     * Opens (creating if absent) the store file at {@code path}.
+     *
+     * @param durability when {@link #apply} makes its change set durable
+     */
+    public static MVStoreBucketStorage open(Path path, int cacheMegabytes, long commitIntervalMillis, Durability durability) {
         try {
             MVStore store = new MVStore.Builder()
                     .fileName(path.toString())
@@ -70,7 +84,7 @@ public final class MVStoreBucketStorage implements BucketStorage {
                     .open();
             store.setAutoCommitDelay((int) Math.max(1, Math.min(Integer.MAX_VALUE, commitIntervalMillis)));
             try {
-                return new MVStoreBucketStorage(store);
+                return new MVStoreBucketStorage(store, durability);
             } catch (RuntimeException e) {
                 store.closeImmediately();
                 throw e;
@@ -98,6 +112,12 @@ public final class MVStoreBucketStorage implements BucketStorage {
                 buckets.put(REDO_KEY, ChangeJournal.encode(changes));
                 write(changes);
                 buckets.remove(REDO_KEY);
+            }
+            if (durability != Durability.DEFERRED) {
+                store.commit();
+                if (durability == Durability.SYNC) {
+                    store.sync();
+                }
             }
         } catch (MVStoreException e) {
             // Part of the change set may be in memory: never let a later commit persist it.

@@ -33,7 +33,7 @@ class BucketDecoderFuzzTest {
         }
         byte[] lowest = new byte[bucket.keyLength()];
         boolean lowestTaken = bucket.entryCount() > 0 && bucket.compareKey(0, lowest, lowest.length) == 0;
-        if (!lowestTaken) {
+        if (!lowestTaken && bucket.kind() != BucketLayout.KIND_RRV) {
             int payloadLength = bucket.kind() == BucketLayout.KIND_INDEX ? BucketLayout.CHILD_SIZE : BucketLayout.RFA_SIZE;
             Bucket inserted = bucket.withInserted(0, lowest, new byte[payloadLength]);
             if (inserted != null) {

@@ -79,6 +79,23 @@ class BucketTest {
     }
 
     @Test
+    void decoderAcceptsARetiredBucketHoldingOnlyRrvs() {
+        Bucket retired = new Bucket.Builder(BucketLayout.KIND_RRV, 0, 2, 512).addRrv(3, 40).addRrv(4, 41).build();
+        Bucket decoded = BucketDecoder.decode(retired.image(), 12);
+        assertThat(decoded.rrvTarget(decoded.findRrv(4))).isEqualTo(41);
+    }
+
+    @Test
+    void decoderRejectsARetiredBucketWithAnEntry() {
+        Bucket damaged = new Bucket.Builder(BucketLayout.KIND_RRV, 0, 2, 512).addEntry(key(1), new byte[8]).build();
+        assertThatThrownBy(() -> BucketDecoder.decode(damaged.image(), 12))
+                .isInstanceOfSatisfying(RmsException.class, e -> {
+                    assertThat(e.status()).isEqualTo(RmsStatus.BUG);
+                    assertThat(e.getMessage()).contains("bucket 12").contains("retired");
+                });
+    }
+
+    @Test
     void decoderRejectsASlotOutsideTheHeap() {
         Bucket bucket = Bucket.empty(BucketLayout.KIND_SIDR, 0, 2, 512).withInserted(0, key(1), new byte[8]);
         byte[] image = bucket.image().clone();
