@@ -247,8 +247,9 @@ final class Engine {
                 s.locks--;
                 s.dequeues++;
             }
-            events = reexamine(s, r, events);
-            if (r.isUnused()) {
+            if (r.converting != null || r.waiting != null) {
+                events = reexamine(s, r, events);
+            } else if (r.granted == null) {
                 s.release(r);
             }
         } finally {
