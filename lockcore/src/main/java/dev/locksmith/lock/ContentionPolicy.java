@@ -12,10 +12,14 @@ public enum ContentionPolicy {
      */
     CONVERSIONS_FIRST,
     /**
-     * Once the first waiting new request has waited longer than the manager's starvation bound,
-     * conversions that would newly block it (their granted mode is compatible with it, their
-     * requested mode is not) queue behind it instead of being granted, so it is served before
-     * them. Conversions already blocking it still go first, so the policy adds no deadlock.
+     * Arrival order among requests that have waited longer than the manager's starvation bound
+     * ("overdue"): an overdue new request is served before conversions asked after it, and a
+     * conversion that would newly block an earlier overdue request (its granted mode is
+     * compatible with that request, its requested mode is not) queues behind it instead of
+     * being granted in place; conversions behind a held-back one may pass it. A conversion whose
+     * granted mode already blocks another waiting request is never held back, so the policy
+     * adds no deadlock. With a zero bound this is a fair lock's first-come order, at the price of
+     * fewer in-place conversions.
      */
     FAIR
 }

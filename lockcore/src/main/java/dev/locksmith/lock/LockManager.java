@@ -126,7 +126,7 @@ public interface LockManager extends AutoCloseable {
             return this;
         }
 
-        /** Under {@link ContentionPolicy#FAIR}, how long a new request may wait before it is served first (default 100 ms). */
+        /** Under {@link ContentionPolicy#FAIR}, how long a request may wait before it is overdue and served in arrival order (default 100 ms). */
         public Builder starvationBound(Duration bound) {
             if (bound == null || bound.isNegative()) {
                 throw new LockException(LockStatus.BADPARAM, "starvationBound must be zero or positive, was " + bound);
