@@ -12,9 +12,10 @@ import java.util.StringJoiner;
  * In-JVM clusters for the cluster benchmarks: real JGroups TCP nodes on 127.0.0.1, on ports found
  * free at the start, with failure detection shortened unless given with -D (FD_ALL3 2 s,
  * VERIFY_SUSPECT2 500 ms; a killed node's closed socket is noticed at once by FD_SOCK2). Not
- * thread-safe; start, use, close.
+ * thread-safe; start, use, close. Public for the peers comparison
+ * ({@code dev.locksmith.bench.peers.LocksmithClusterService}), which runs its cluster rows on it.
  */
-final class LoopbackCluster implements AutoCloseable {
+public final class LoopbackCluster implements AutoCloseable {
     static {
         // defaults only: -D on the JMH command line (with -jvmArgsAppend) wins
         System.getProperties().putIfAbsent("java.net.preferIPv4Stack", "true");
@@ -32,7 +33,7 @@ final class LoopbackCluster implements AutoCloseable {
     }
 
     /** As above, node 0 with remaster weight {@code node0RemasterWeight} (0: it never takes a tree). */
-    LoopbackCluster(String name, int size, int expectedVotes, int node0RemasterWeight)
+    public LoopbackCluster(String name, int size, int expectedVotes, int node0RemasterWeight)
             throws IOException, InterruptedException {
         int[] ports = new int[size];
         List<ServerSocket> sockets = new ArrayList<>();
@@ -59,6 +60,11 @@ final class LoopbackCluster implements AutoCloseable {
         awaitMembers(size);
     }
 
+    /** Node {@code index} (0 .. size - 1), in the order the nodes were started. */
+    public ClusterLockManager node(int index) {
+        return nodes.get(index);
+    }
+
     /** Waits until every live node is ready with {@code size} members. */
     void awaitMembers(int size) throws InterruptedException {
         while (!nodes.stream().filter(n -> n.channel().isConnected())
@@ -68,7 +74,7 @@ final class LoopbackCluster implements AutoCloseable {
     }
 
     /** Lock-protocol messages sent by all nodes so far. */
-    long messagesSent() {
+    public long messagesSent() {
         return nodes.stream().mapToLong(n -> n.clusterStatistics().messagesSent()).sum();
     }
 
