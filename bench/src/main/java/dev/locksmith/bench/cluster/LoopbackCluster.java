@@ -35,19 +35,7 @@ public final class LoopbackCluster implements AutoCloseable {
     /** As above, node 0 with remaster weight {@code node0RemasterWeight} (0: it never takes a tree). */
     public LoopbackCluster(String name, int size, int expectedVotes, int node0RemasterWeight)
             throws IOException, InterruptedException {
-        int[] ports = new int[size];
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < size; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
+        int[] ports = freePorts(size);
         StringJoiner hosts = new StringJoiner(",");
         for (int port : ports) {
             hosts.add("127.0.0.1[" + port + "]");
@@ -58,6 +46,24 @@ public final class LoopbackCluster implements AutoCloseable {
                     .remasterWeight(i == 0 ? node0RemasterWeight : 5).build());
         }
         awaitMembers(size);
+    }
+
+    /** {@code n} TCP ports free on 127.0.0.1 a moment ago. */
+    static int[] freePorts(int n) throws IOException {
+        int[] ports = new int[n];
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                sockets.add(s);
+                ports[i] = s.getLocalPort();
+            }
+        } finally {
+            for (ServerSocket s : sockets) {
+                s.close();
+            }
+        }
+        return ports;
     }
 
     /** Node {@code index} (0 .. size - 1), in the order the nodes were started. */

@@ -8,8 +8,6 @@ import dev.locksmith.lock.cluster.ClusterLockManager;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -99,7 +97,7 @@ public final class RemoteRoundTrip {
     private static volatile boolean answered;
 
     private static void rawRoundTrip(String bundler, String policy, double seconds, int reps) throws Exception {
-        int[] ports = freePorts(2);
+        int[] ports = LoopbackCluster.freePorts(2);
         String hosts = "127.0.0.1[" + ports[0] + "],127.0.0.1[" + ports[1] + "]";
         String cluster = "round-trip-" + System.nanoTime();
         try (JChannel asker = new JChannel(new ByteArrayInputStream(stack(ports[0], hosts)));
@@ -210,22 +208,5 @@ public final class RemoteRoundTrip {
                     .replace("@BIND_PORT@", Integer.toString(port)).replace("@INITIAL_HOSTS@", hosts)
                     .getBytes(StandardCharsets.UTF_8);
         }
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        int[] ports = new int[n];
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
-        return ports;
     }
 }
