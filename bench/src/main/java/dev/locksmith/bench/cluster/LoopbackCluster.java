@@ -12,9 +12,10 @@ import java.util.StringJoiner;
  * In-JVM clusters for the cluster benchmarks: real JGroups TCP nodes on 127.0.0.1, on ports found
  * free at the start, with failure detection shortened unless given with -D (FD_ALL3 2 s,
  * VERIFY_SUSPECT2 500 ms; a killed node's closed socket is noticed at once by FD_SOCK2). Not
- * thread-safe; start, use, close.
+ * thread-safe; start, use, close. Public for the peers comparison
+ * ({@code dev.locksmith.bench.peers.LocksmithClusterService}), which runs its cluster rows on it.
  */
-final class LoopbackCluster implements AutoCloseable {
+public final class LoopbackCluster implements AutoCloseable {
     static {
         // defaults only: -D on the JMH command line (with -jvmArgsAppend) wins
         System.getProperties().putIfAbsent("java.net.preferIPv4Stack", "true");
@@ -32,21 +33,9 @@ final class LoopbackCluster implements AutoCloseable {
     }
 
     /** As above, node 0 with remaster weight {@code node0RemasterWeight} (0: it never takes a tree). */
-    LoopbackCluster(String name, int size, int expectedVotes, int node0RemasterWeight)
+    public LoopbackCluster(String name, int size, int expectedVotes, int node0RemasterWeight)
             throws IOException, InterruptedException {
-        int[] ports = new int[size];
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < size; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
+        int[] ports = freePorts(size);
         StringJoiner hosts = new StringJoiner(",");
         for (int port : ports) {
             hosts.add("127.0.0.1[" + port + "]");
@@ -59,6 +48,29 @@ final class LoopbackCluster implements AutoCloseable {
         awaitMembers(size);
     }
 
+    /** {@code n} TCP ports free on 127.0.0.1 a moment ago. */
+    static int[] freePorts(int n) throws IOException {
+        int[] ports = new int[n];
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+                sockets.add(s);
+                ports[i] = s.getLocalPort();
+            }
+        } finally {
+            for (ServerSocket s : sockets) {
+                s.close();
+            }
+        }
+        return ports;
+    }
+
+    /** Node {@code index} (0 .. size - 1), in the order the nodes were started. */
+    public ClusterLockManager node(int index) {
+        return nodes.get(index);
+    }
+
     /** Waits until every live node is ready with {@code size} members. */
     void awaitMembers(int size) throws InterruptedException {
         while (!nodes.stream().filter(n -> n.channel().isConnected())
@@ -68,7 +80,7 @@ final class LoopbackCluster implements AutoCloseable {
     }
 
     /** Lock-protocol messages sent by all nodes so far. */
-    long messagesSent() {
+    public long messagesSent() {
         return nodes.stream().mapToLong(n -> n.clusterStatistics().messagesSent()).sum();
     }
 

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * The lock services in the comparison, each with the label the results table shows, whether it
  * has a shared mode, and whether it must run in a JVM of its own (the JGroups 5.3 peers, whose
- * JGroups cannot share a class path with the project's JGroups 5.5).
+ * JGroups cannot share a class path with the project's JGroups 5.5), and whether it is a Locksmith
+ * cluster row (which the quick mode runs on one workload only, since each trial starts three nodes).
  */
 public enum Peer {
     /** Locksmith embedded: the lock manager in the caller's JVM. */
@@ -24,7 +25,11 @@ public enum Peer {
     /** JGroups 5.3 LockService (CENTRAL_LOCK2), one member, in a JVM of its own. */
     JGROUPS_1("JGroups 5.3 LockService CENTRAL_LOCK2, 1 member (own JVM)", false, true),
     /** JGroups 5.3 LockService (CENTRAL_LOCK2), two members, calls from the non-coordinator. */
-    JGROUPS_2("JGroups 5.3 LockService CENTRAL_LOCK2, 2 members (own JVM)", false, true);
+    JGROUPS_2("JGroups 5.3 LockService CENTRAL_LOCK2, 2 members (own JVM)", false, true),
+    /** Locksmith on node 0 of a 3-node cluster, the locks' tree mastered on node 0. */
+    CLUSTER_LOCAL("Locksmith, 3-node JGroups cluster, lock mastered locally", true, false),
+    /** Locksmith on node 0 of a 3-node cluster, the locks' tree mastered on node 1 (node 0 never remasters it). */
+    CLUSTER_REMOTE("Locksmith, 3-node JGroups cluster, lock mastered remotely", true, false);
 
     private final String label;
     private final boolean shared;
@@ -67,7 +72,14 @@ public enum Peer {
             case HAZELCAST_2 -> new HazelcastService(2);
             case JGROUPS_1 -> new JGroupsLockService(1);
             case JGROUPS_2 -> new JGroupsLockService(2);
+            case CLUSTER_LOCAL -> new LocksmithClusterService(false);
+            case CLUSTER_REMOTE -> new LocksmithClusterService(true);
         };
+    }
+
+    /** True for the Locksmith cluster rows. */
+    public boolean cluster() {
+        return this == CLUSTER_LOCAL || this == CLUSTER_REMOTE;
     }
 
     /** The peers with {@link #isolated()} equal to the argument, in table order. */

@@ -1,6 +1,7 @@
 package dev.locksmith.bench.peers;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -51,7 +52,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class PeersComparison {
     private static final String JGROUPS_JAR_PROPERTY = "locksmith.bench.jgroupsJar";
-    private static final String CLUSTER_NOT_BUILT = "cluster not built yet";
+    private static final String FULL_MODE_ONLY = "full mode only";
     static final String BEGIN = "<!-- BEGIN results/peers.md (PeersComparison --readme) -->";
     static final String END = "<!-- END results/peers.md -->";
 
@@ -76,6 +77,14 @@ public final class PeersComparison {
 
         boolean runs(Peer peer) {
             return !shared || peer.shared();
+        }
+
+        /**
+         * Whether the workload runs on the peer in this mode: the quick mode runs the Locksmith
+         * cluster rows on the uncontended workload only (each trial starts a three-node cluster).
+         */
+        boolean runs(Peer peer, boolean quick) {
+            return runs(peer) && !(quick && peer.cluster() && this != UNCONTENDED);
         }
     }
 
@@ -180,19 +189,115 @@ public final class PeersComparison {
         Instant end = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
         Files.createDirectories(out);
-        try (PrintStream json = new PrintStream(Files.newOutputStream(out.resolve("peers.json")), true, StandardCharsets.UTF_8)) {
-            ResultFormatFactory.getInstance(ResultFormatType.JSON, json).writeOut(results);
+        ByteArrayOutputStream json = new ByteArrayOutputStream();
+        try (PrintStream print = new PrintStream(json, true, StandardCharsets.UTF_8)) {
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, print).writeOut(results);
         }
+        // JMH's JSON keeps every SampleTime histogram (about 4 MB per full run); the summary,
+        // the percentiles and the per-iteration scores stay, the raw histograms go.
+        Files.writeString(out.resolve("peers.json"), withoutMember(json.toString(StandardCharsets.UTF_8), "rawDataHistogram"),
+                StandardCharsets.UTF_8);
         Path table = out.resolve("peers.md");
         Files.writeString(table, new Report(quick, results).markdown(start, end, loadBefore, loadAfter, command));
         return table;
+    }
+
+    /**
+     * JSON text without every object member named {@code member} (its value skipped whole, along
+     * with the comma that separated it from the previous member). Strings are honoured, so a
+     * bracket or the member's name inside a string value is left alone.
+     *
+     * @param json   well-formed JSON
+     * @param member the name of the members to drop
+     * @return the JSON without them
+     */
+    static String withoutMember(String json, String member) {
+        String key = "\"" + member + "\"";
+        StringBuilder out = new StringBuilder(json.length());
+        int i = 0;
+        while (i < json.length()) {
+            char c = json.charAt(i);
+            if (c != '"') {
+                out.append(c);
+                i++;
+                continue;
+            }
+            int end = endOfString(json, i);
+            int colon = skipSpace(json, end);
+            if (json.startsWith(key, i) && end == i + key.length() && colon < json.length() && json.charAt(colon) == ':') {
+                // drop "member" : value, and the comma before it (or else the one after it)
+                int valueEnd = endOfValue(json, skipSpace(json, colon + 1));
+                int trimmed = out.length();
+                while (trimmed > 0 && Character.isWhitespace(out.charAt(trimmed - 1))) {
+                    trimmed--;
+                }
+                if (trimmed > 0 && out.charAt(trimmed - 1) == ',') {
+                    out.setLength(trimmed - 1);
+                    i = valueEnd;
+                } else {
+                    int next = skipSpace(json, valueEnd);
+                    i = next < json.length() && json.charAt(next) == ',' ? skipSpace(json, next + 1) : valueEnd;
+                }
+                continue;
+            }
+            out.append(json, i, end);
+            i = end;
+        }
+        return out.toString();
+    }
+
+    /** The index just after the string starting at {@code start} (a quote). */
+    private static int endOfString(String json, int start) {
+        int i = start + 1;
+        while (i < json.length() && json.charAt(i) != '"') {
+            i += json.charAt(i) == '\\' ? 2 : 1;
+        }
+        return Math.min(i + 1, json.length());
+    }
+
+    private static int skipSpace(String json, int i) {
+        while (i < json.length() && Character.isWhitespace(json.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The index just after the JSON value starting at {@code start}. */
+    private static int endOfValue(String json, int start) {
+        int depth = 0;
+        int i = start;
+        while (i < json.length()) {
+            char c = json.charAt(i);
+            if (c == '"') {
+                i = endOfString(json, i);
+                if (depth == 0) {
+                    return i;
+                }
+                continue;
+            }
+            if (c == '[' || c == '{') {
+                depth++;
+            } else if (c == ']' || c == '}') {
+                if (depth == 0) {
+                    return i;
+                }
+                depth--;
+                if (depth == 0) {
+                    return i + 1;
+                }
+            } else if (depth == 0 && (c == ',' || Character.isWhitespace(c))) {
+                return i;
+            }
+            i++;
+        }
+        return i;
     }
 
     /** Runs each workload on those of the given peers it applies to, in this JVM's JMH. */
     static List<RunResult> runPlan(boolean quick, List<Peer> peers) throws RunnerException {
         List<RunResult> results = new ArrayList<>();
         for (Workload w : Workload.values()) {
-            String[] names = peers.stream().filter(w::runs).map(Peer::name).toArray(String[]::new);
+            String[] names = peers.stream().filter(p -> w.runs(p, quick)).map(Peer::name).toArray(String[]::new);
             if (names.length == 0) {
                 continue;
             }
@@ -312,7 +417,20 @@ public final class PeersComparison {
                     : "1 fork per benchmark, 2 × 2 s warm-up, 3 × 3 s measurement"));
             md.append("- Command: `").append(command).append("`\n\n");
             md.append("ops/s: JMH Throughput mode (one operation = lock + unlock, all threads together). p50/p99: JMH SampleTime, "
-                    + "µs per lock + unlock. Ratio: Locksmith embedded ops/s divided by the row's ops/s in the same workload.\n");
+                    + "µs per lock + unlock. Ratio: Locksmith embedded ops/s divided by the row's ops/s in the same workload.\n\n");
+            md.append("Locksmith cluster rows: three `ClusterLockManager` nodes (JGroups TCP, lockcore's default stack) in the benchmark's "
+                    + "JVM on 127.0.0.1; every thread works on node 0 with an owner of its own, and each name is a sublock (EX, or PR "
+                    + "when shared) of one root that the thread holds in CR. *Mastered locally*: node 0 took the root first and "
+                    + "masters the tree, no message per operation. *Mastered remotely*: node 1 took the root first and masters the "
+                    + "tree; every lock is a request to node 1 and its grant, every unlock a one-way dequeue (3 messages per "
+                    + "operation). Node 0 has remaster weight 0 (VMS LOCKRMWT 0), so **dynamic remastering is off for the remote "
+                    + "row**: the tree cannot move to node 0 however busy node 0 is, and each trial fails unless the tree is still "
+                    + "mastered by node 1 with no remastering at its end. Sublocks under a remotely mastered root, because a root "
+                    + "name is mastered by the first node that uses it: 1,024 fresh root names used from node 0 would be mastered "
+                    + "locally.\n");
+            if (quick) {
+                md.append("\nThe quick mode runs the cluster rows on the uncontended workload only (each trial starts three nodes).\n");
+            }
 
             for (Workload w : Workload.values()) {
                 md.append("\n## ").append(w.title).append("\n\n");
@@ -323,14 +441,16 @@ public final class PeersComparison {
                         md.append("| ").append(p.label()).append(" | no shared mode | | | |\n");
                         continue;
                     }
+                    if (!w.runs(p, quick)) {
+                        md.append("| ").append(p.label()).append(" | ").append(FULL_MODE_ONLY).append(" | | | |\n");
+                        continue;
+                    }
                     RunResult sample = find(w, p, "sample");
                     double ops = opsPerSecond(w, p);
                     md.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %s | %s |%n", p.label(), ops,
                             micros(sample.getPrimaryResult().getStatistics().getPercentile(50)),
                             micros(sample.getPrimaryResult().getStatistics().getPercentile(99)), ratio(locksmith / ops)));
                 }
-                md.append("| Locksmith, 3-node JGroups cluster, lock mastered locally | ").append(CLUSTER_NOT_BUILT).append(" | | | |\n");
-                md.append("| Locksmith, 3-node JGroups cluster, lock mastered remotely | ").append(CLUSTER_NOT_BUILT).append(" | | | |\n");
             }
 
             md.append("\n## Targets (uncontended, full mode)\n\n| target | Locksmith / peer | verdict |\n|---|---:|---|\n");
@@ -348,8 +468,9 @@ public final class PeersComparison {
                 md.append(String.format(Locale.ROOT, "| Locksmith embedded ≥ %,.0f× %s | %s | %s |%n", target, p.label(), ratio(r),
                         quick ? "quick run, no verdict" : r >= target ? "met" : "MISSED"));
             }
-            md.append("| Locksmith, lock mastered remotely in a 3-node cluster ≥ 2× Hazelcast IMap.lock, 2 members | | ")
-                    .append(CLUSTER_NOT_BUILT).append(" |\n");
+            double remote = opsPerSecond(Workload.UNCONTENDED, Peer.CLUSTER_REMOTE) / opsPerSecond(Workload.UNCONTENDED, Peer.HAZELCAST_2);
+            md.append(String.format(Locale.ROOT, "| %s ≥ 2× %s | %s | %s |%n", Peer.CLUSTER_REMOTE.label(), Peer.HAZELCAST_2.label(),
+                    ratio(remote), quick ? "quick run, no verdict" : remote >= 2 ? "met" : "MISSED"));
             return md.toString();
         }
 

@@ -31,27 +31,31 @@ class PeersComparisonQuickTest {
             for (Peer p : Peer.values()) {
                 String row = rowOf(section, p.label());
                 String[] cells = cellsOf(row);
-                if (w.runs(p)) {
+                if (w.runs(p, true)) {
                     assertThat(cells).as("%s in %s", p, w).hasSize(5);
                     for (int i = 1; i < 5; i++) {
                         assertThat(cells[i].replace("×", "")).as("%s in %s, column %d", p, w, i).matches(FIGURE);
                     }
-                } else {
+                } else if (!w.runs(p)) {
                     assertThat(cells[1]).as("%s in %s", p, w).isEqualTo("no shared mode");
+                } else {
+                    assertThat(p.cluster()).as("%s skipped in %s", p, w).isTrue();
+                    assertThat(cells[1]).as("%s in %s", p, w).isEqualTo("full mode only");
                 }
             }
-            assertThat(cellsOf(rowOf(section, "Locksmith, 3-node JGroups cluster, lock mastered locally"))[1]).isEqualTo("cluster not built yet");
-            assertThat(cellsOf(rowOf(section, "Locksmith, 3-node JGroups cluster, lock mastered remotely"))[1]).isEqualTo("cluster not built yet");
         }
         String targets = sections.stream().filter(s -> s.startsWith("Targets")).findFirst().orElseThrow();
         for (Peer p : List.of(Peer.CURATOR_MUTEX, Peer.CURATOR_RW, Peer.HAZELCAST_1, Peer.HAZELCAST_2, Peer.JGROUPS_1, Peer.JGROUPS_2)) {
             assertThat(targets).contains("× " + p.label() + " | ");
         }
+        String remoteTarget = rowOf(targets, Peer.CLUSTER_REMOTE.label() + " ≥ 2× " + Peer.HAZELCAST_2.label());
+        assertThat(cellsOf(remoteTarget)[1].replace("×", "")).matches(FIGURE);
 
         String json = Files.readString(out.resolve("peers.json"));
         for (Peer p : Peer.values()) {
             assertThat(json).as("JMH JSON holds results of %s", p).contains("\"peer\" : \"" + p.name() + "\"");
         }
+        assertThat(json).contains("\"scorePercentiles\"", "\"rawData\"").doesNotContain("rawDataHistogram");
         assertThat(out).isDirectoryNotContaining("glob:**.ser");
     }
 
