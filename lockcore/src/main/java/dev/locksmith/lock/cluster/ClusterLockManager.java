@@ -157,6 +157,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     /** Coordinator only: waiting requests already chosen as victims (node, lock id), never chosen twice. */
     private final Set<Map.Entry<Address, Long>> victims = new HashSet<>();
     private boolean reportedWaits;
+    /** The view whose rebuilt trees are being installed (or were), so the installs start once. */
+    private long installingView = -1;
     /** Seed 002's smoothed requests per second, per tree mastered here and requesting node. */
     private final Map<TreeKey, Map<Address, Double>> activity = new HashMap<>();
 
@@ -839,34 +841,130 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
     }
 
-    /** Sends this node's copies in trees whose master left to each tree's new directory node, parents first. */
+    /** Copies per RESEND message: small enough that the receiver reads one while the next is written. */
+    private static final int RESEND_CHUNK = 4096;
+
+    /**
+     * Sends this node's copies in trees whose master left to each tree's new directory node:
+     * to other nodes first, in {@value #RESEND_CHUNK}-copy messages grouped by owner and tree (so
+     * the receivers decode while this node still encodes), then its own share, handed over
+     * without encoding. The receiver orders them (parents first) when it installs them.
+     */
     private void resendOrphans(Set<TreeKey> orphans) {
         if (orphans.isEmpty()) {
             return;
         }
-        Map<Address, List<ClusterLock>> byDestination = new HashMap<>();
+        Map<TreeKey, Address> directoryNodes = new HashMap<>();
+        Map<Address, Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>>> byDestination = new HashMap<>();
         for (ClusterOwner owner : owners.values()) {
             for (ClusterLock lock : owner.live()) {
                 if (orphans.contains(lock.tree) && lock.isSent()) {
-                    byDestination.computeIfAbsent(directoryOf(lock.tree), a -> new ArrayList<>()).add(lock);
+                    Address dir = directoryNodes.computeIfAbsent(lock.tree, this::directoryOf);
+                    byDestination.computeIfAbsent(dir, a -> new HashMap<>()).computeIfAbsent(owner, o -> new HashMap<>())
+                            .computeIfAbsent(lock.tree, t -> new ArrayList<>()).add(lock);
                 }
             }
         }
-        byDestination.forEach((dir, locks) -> {
-            locks.sort(Comparator.comparingInt((ClusterLock l) -> l.depth).thenComparingLong(l -> l.id));
+        Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>> own = byDestination.remove(self);
+        byDestination.forEach(this::sendResends);
+        if (own != null) {
             List<MasterTable.Resend> entries = new ArrayList<>();
-            for (ClusterLock lock : locks) {
-                ClusterLock.Snapshot s = lock.snapshot();
-                if (s == null) {
-                    continue;
+            own.forEach((owner, trees) -> {
+                MasterTable.OwnerRef ref = owner.ref();
+                trees.forEach((tree, locks) -> {
+                    for (ClusterLock lock : locks) {
+                        ClusterLock.Snapshot s = lock.snapshot();
+                        if (s != null && lock.markSent(self)) {
+                            entries.add(new MasterTable.Resend(self, ref, lock.id,
+                                    lock.parent == null ? 0 : lock.parent.id, lock.depth, 0, s.queue(), s.granted(),
+                                    s.requested(), s.flags(), s.timeoutNanos(), s.blockingHandler(), s.fence(),
+                                    s.readValue(), lock.name, tree));
+                        }
+                    }
+                });
+            });
+            resends.computeIfAbsent(viewId, v -> new ArrayList<>()).addAll(entries);
+        }
+    }
+
+    /** Encodes copies for {@code dir} as RESEND messages of at most {@value #RESEND_CHUNK} copies each. */
+    private void sendResends(Address dir, Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>> byOwner) {
+        Wire w = null;
+        int groups = 0;
+        int inMessage = 0;
+        for (Map.Entry<ClusterOwner, Map<TreeKey, List<ClusterLock>>> o : byOwner.entrySet()) {
+            MasterTable.OwnerRef ref = o.getKey().ref();
+            for (Map.Entry<TreeKey, List<ClusterLock>> t : o.getValue().entrySet()) {
+                List<ClusterLock> locks = t.getValue();
+                for (int from = 0; from < locks.size(); ) {
+                    if (w == null) {
+                        w = Wire.message(Wire.RESEND, viewId, 64 * RESEND_CHUNK).putInt(0);
+                        groups = 0;
+                        inMessage = 0;
+                    }
+                    int to = Math.min(locks.size(), from + RESEND_CHUNK - inMessage);
+                    w.putLong(ref.id()).putInt(ref.group()).putInt(ref.priority()).putString(ref.name())
+                            .putTree(t.getKey());
+                    int countAt = w.size();
+                    w.putInt(0);
+                    int n = 0;
+                    for (int i = from; i < to; i++) {
+                        ClusterLock lock = locks.get(i);
+                        ClusterLock.Snapshot s = lock.snapshot();
+                        if (s == null || !lock.markSent(dir)) {
+                            continue;
+                        }
+                        w.putLong(lock.id).putLong(lock.parent == null ? 0 : lock.parent.id).putShort(lock.depth)
+                                .putByte(s.queue().ordinal())
+                                .putByte(s.granted() == null ? Wire.NO_MODE : s.granted().ordinal())
+                                .putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
+                                .putByte(s.blockingHandler() ? 1 : 0).putLong(s.fence()).putBytes(s.readValue())
+                                .putString(lock.name);
+                        n++;
+                    }
+                    w.setInt(countAt, n);
+                    groups++;
+                    inMessage += to - from;
+                    from = to;
+                    if (inMessage >= RESEND_CHUNK) {
+                        send(dir, w.setInt(Wire.BODY_OFFSET, groups));
+                        w = null;
+                    }
                 }
-                lock.markSent(dir);
-                entries.add(new MasterTable.Resend(self, lock.owner.ref(), lock.id,
-                        lock.parent == null ? 0 : lock.parent.id, lock.depth, 0, s.queue(), s.granted(), s.requested(),
-                        s.flags(), s.timeoutNanos(), s.blockingHandler(), s.fence(), s.readValue(), lock.name, lock.tree));
             }
-            send(dir, putResends(Wire.message(Wire.RESEND, viewId), entries));
-        });
+        }
+        if (w != null) {
+            send(dir, w.setInt(Wire.BODY_OFFSET, groups));
+        }
+    }
+
+    /** Decodes one RESEND message of {@code sender}'s copies. */
+    private static List<MasterTable.Resend> getOwnResends(Wire in, Address sender) {
+        int groups = in.getInt();
+        List<MasterTable.Resend> list = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            MasterTable.OwnerRef o = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(), in.getString());
+            TreeKey tree = in.getTree();
+            int n = in.getInt();
+            for (int i = 0; i < n; i++) {
+                long lockId = in.getLong();
+                long parentId = in.getLong();
+                int depth = in.getShort();
+                LockQueue queue = LockQueue.values()[in.getByte()];
+                int granted = in.getByte() & 0xFF;
+                LockMode requested = LockMode.ofOrdinal(in.getByte());
+                int flags = in.getInt();
+                long timeout = in.getLong();
+                boolean handler = in.getByte() != 0;
+                long fence = in.getLong();
+                byte[] value = in.getBytes();
+                String resource = in.getString();
+                list.add(new MasterTable.Resend(sender, o, lockId, parentId, depth, 0, queue,
+                        granted == (Wire.NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags,
+                        timeout, handler, fence, value, resource, tree));
+            }
+        }
+        return list;
     }
 
     private Wire putResends(Wire w, List<MasterTable.Resend> entries) {
@@ -885,11 +983,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     /**
-     * Reads resend entries. Their origins are {@code sender} when given (a survivor re-sends its
-     * own copies, possibly for a view this node has not installed yet); otherwise view indexes
-     * in the current view, whose entries of nodes no longer in it are skipped.
+     * Reads the entries of an INSTALL: their origins are view indexes in the current view, and
+     * entries of nodes no longer in it are skipped.
      */
-    private List<MasterTable.Resend> getResends(Wire in, Address sender) {
+    private List<MasterTable.Resend> getResends(Wire in) {
         int n = in.getInt();
         List<MasterTable.Resend> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -909,8 +1006,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             byte[] value = in.getBytes();
             String resource = in.getString();
             TreeKey tree = in.getTree();
-            Address origin = sender != null ? sender
-                    : originIndex >= 0 && originIndex < members.size() ? members.get(originIndex) : null;
+            Address origin = originIndex >= 0 && originIndex < members.size() ? members.get(originIndex) : null;
             if (origin != null) {
                 list.add(new MasterTable.Resend(origin, o, lockId, parentId, depth, order, queue,
                         granted == (Wire.NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags,
@@ -932,33 +1028,64 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     list.add(Map.entry(in.getTree(), from));
                 }
             }
-            case Wire.RESEND -> resends.computeIfAbsent(msgView, v -> new ArrayList<>()).addAll(getResends(in, from));
+            case Wire.RESEND -> resends.computeIfAbsent(msgView, v -> new ArrayList<>()).addAll(getOwnResends(in, from));
             case Wire.DONE -> doneFrom.computeIfAbsent(msgView, v -> new HashSet<>()).add(from);
             default -> throw new IllegalStateException("not a rebuild message: " + in.type());
         }
         completeRebuildIfDone();
     }
 
+    /** Locks installed per protocol-thread task during a rebuild, so other messages are handled in between. */
+    private static final int INSTALL_SLICE = 2048;
+
     private void completeRebuildIfDone() {
         Set<Address> done = doneFrom.get(viewId);
-        if (!quorum || ready || done == null || !done.containsAll(members)) {
+        if (!quorum || ready || installingView == viewId || done == null || !done.containsAll(members)) {
             return;
         }
         for (Map.Entry<TreeKey, Address> e : registrations.getOrDefault(viewId, List.of())) {
             directory.put(e.getKey(), e.getValue());
         }
-        List<MasterTable.Resend> entries = new ArrayList<>(resends.getOrDefault(viewId, List.of()));
-        entries.removeIf(e -> directory.containsKey(e.tree()) || master.trees().contains(e.tree()));
-        if (!entries.isEmpty()) {
-            Set<TreeKey> trees = new HashSet<>();
-            entries.forEach(e -> trees.add(e.tree()));
-            trees.forEach(t -> directory.put(t, self));
-            master.install(entries, viewId << 32, Map.of());
-            trees.forEach(t -> masterOf.put(t, self));
+        Map<TreeKey, List<MasterTable.Resend>> byTree = new HashMap<>();
+        for (MasterTable.Resend e : resends.getOrDefault(viewId, List.of())) {
+            if (!directory.containsKey(e.tree()) && !master.trees().contains(e.tree())) {
+                byTree.computeIfAbsent(e.tree(), t -> new ArrayList<>()).add(e);
+            }
         }
         doneFrom.remove(viewId);
         resends.remove(viewId);
         registrations.remove(viewId);
+        // Smallest trees first: each tree's waiters are granted as soon as that tree is in, so
+        // most trees resume long before the biggest one is rebuilt.
+        List<List<MasterTable.Resend>> trees = new ArrayList<>(byTree.values());
+        trees.sort(Comparator.comparingInt(List::size));
+        installingView = viewId;
+        installTrees(viewId, trees, 0);
+    }
+
+    /**
+     * Installs rebuilt trees from {@code next} on, about {@value #INSTALL_SLICE} locks per task,
+     * then finishes the rebuild. A newer view abandons the rest: those copies are sent again.
+     */
+    private void installTrees(long view, List<List<MasterTable.Resend>> trees, int next) {
+        if (closed || view != viewId) {
+            return;
+        }
+        int i = next;
+        int installed = 0;
+        while (i < trees.size() && installed < INSTALL_SLICE) {
+            List<MasterTable.Resend> entries = trees.get(i++);
+            TreeKey tree = entries.get(0).tree();
+            directory.put(tree, self);
+            master.install(entries, view << 32, Map.of());
+            masterOf.put(tree, self);
+            installed += entries.size();
+        }
+        if (i < trees.size()) {
+            int from = i;
+            protocol.execute(() -> installTrees(view, trees, from));
+            return;
+        }
         rebuilds.increment();
         ready = true;
         firstView.countDown();
@@ -1177,7 +1304,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 }
             }
             case Wire.INSTALL -> {
-                List<MasterTable.Resend> entries = getResends(in, null);
+                List<MasterTable.Resend> entries = getResends(in);
                 int n = in.getInt();
                 Map<List<String>, MasterTable.ResourceValue> values = new HashMap<>();
                 for (int i = 0; i < n; i++) {

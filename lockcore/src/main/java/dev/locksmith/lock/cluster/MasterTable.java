@@ -242,9 +242,19 @@ final class MasterTable {
      */
     void install(List<Resend> entries, long fenceFloor, Map<List<String>, ResourceValue> values) {
         boolean masterLost = values.isEmpty();
+        // Origins tie-break by name, ranked once: comparing names per pair cost more than the install.
+        Map<Address, Integer> originRank = new java.util.HashMap<>();
+        for (Resend e : entries) {
+            originRank.putIfAbsent(e.origin(), 0);
+        }
+        List<Address> origins = new ArrayList<>(originRank.keySet());
+        origins.sort(Comparator.comparing(Address::toString));
+        for (int i = 0; i < origins.size(); i++) {
+            originRank.put(origins.get(i), i);
+        }
         List<Resend> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparingInt(Resend::depth).thenComparingLong(Resend::order)
-                .thenComparing(e -> e.origin().toString()).thenComparingLong(Resend::lockId));
+                .thenComparingInt(e -> originRank.get(e.origin())).thenComparingLong(Resend::lockId));
         long floor = fenceFloor;
         for (Resend e : sorted) {
             floor = Math.max(floor, e.fence());

@@ -28,16 +28,20 @@ import java.util.Arrays;
  *  FAILED    lockId:8 | status:1 | conversion:1 | message:str
  *  BLOCKING  lockId:8 | blockedMode:1
  *  REGISTER  count:4 | tree * count                  the sender masters these trees (rebuild)
- *  RESEND    count:4 | entry * count                 the sender's copies in trees whose master left
- *            entry = origin:4 (view index) | ownerId:8 | group:4 | priority:4 | ownerName:str | lockId:8
- *                    | parentLockId:8 | depth:2 | order:8 | queue:1 | granted:1 (0xFF none) | requested:1
+ *  RESEND    groups:4 | group * groups               the sender's copies in trees whose master left, in
+ *            group = ownerId:8 | ownerGroup:4 | priority:4 | ownerName:str | tree | count:4 | copy * count
+ *            copy  = lockId:8 | parentLockId:8 | depth:2 | queue:1 | granted:1 (0xFF none) | requested:1
  *                    | flags:4 | timeoutNanos:8 | blockingHandler:1 | fence:8 | readValue:bytes | name:str
- *                    | tree
+ *                                                    messages of a few thousand copies, then DONE
  *  DONE      (empty)                                 the sender finished its part of rebuild viewId
  *  MIGRATING tree | targetIndex:4                    remastering: hold requests for tree, then ack
  *  ACK       tree                                    the sender sent its last request for tree to the old master
  *  INSTALL   tree | count:4 | entry * count | values:4 | (pathLength:1 | str * pathLength
  *            | value:bytes | valid:1) * values       the old master's whole tree, for the new one
+ *            entry = origin:4 (view index) | ownerId:8 | group:4 | priority:4 | ownerName:str | lockId:8
+ *                    | parentLockId:8 | depth:2 | order:8 | queue:1 | granted:1 (0xFF none) | requested:1
+ *                    | flags:4 | timeoutNanos:8 | blockingHandler:1 | fence:8 | readValue:bytes | name:str
+ *                    | tree
  *  MOVED     tree | masterIndex:4                    the tree's master is now masterIndex
  *  WAITS     count:4 | (waiterNode:4 | waiterOwner:8 | waiterPriority:4 | waiterLockId:8
  *            | blockerNode:4 | blockerOwner:8) * count   a master's long waits, to the coordinator
@@ -82,7 +86,12 @@ final class Wire {
 
     /** A new message of {@code type} in view {@code viewId}, ready for its body. */
     static Wire message(byte type, long viewId) {
-        Wire w = new Wire(ByteBuffer.allocate(64));
+        return message(type, viewId, 64);
+    }
+
+    /** As {@link #message(byte, long)}, with room for about {@code capacity} bytes before it grows. */
+    static Wire message(byte type, long viewId, int capacity) {
+        Wire w = new Wire(ByteBuffer.allocate(Math.max(capacity, 64)));
         w.buffer.put(type).putLong(viewId);
         return w;
     }
@@ -140,6 +149,12 @@ final class Wire {
     Wire putLong(long v) {
         room(8);
         buffer.putLong(v);
+        return this;
+    }
+
+    /** Overwrites the int at {@code position} (a count written before its entries were). */
+    Wire setInt(int position, int v) {
+        buffer.putInt(position, v);
         return this;
     }
 
