@@ -46,6 +46,8 @@ final class ClusterLock implements Lock {
     /** The master the current request was sent to, or null while none was sent. */
     private Address sentTo;
     private int subLocks;
+    /** How many times a node refused this request as not the master of its tree. */
+    private int refusals;
     private CompletableFuture<Lock> pending;
     private boolean pendingConversion;
     private CompletableFuture<Lock> last = new CompletableFuture<>();
@@ -216,6 +218,11 @@ final class ClusterLock implements Lock {
         if (h != null) {
             owner.manager.deliver(() -> h.blocking(this, blockedMode));
         }
+    }
+
+    /** Counts one more refusal by a node that no longer masters the tree; returns the count. */
+    synchronized int refused() {
+        return ++refusals;
     }
 
     synchronized void subLockAdded() {

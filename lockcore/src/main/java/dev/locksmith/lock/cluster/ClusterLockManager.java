@@ -45,6 +45,7 @@ import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
+import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
@@ -69,12 +70,19 @@ import org.jgroups.util.ExtendedUUID;
  *   <li><b>Zero messages for a node's own trees.</b> After the first directory lookup (none when
  *       this node is the directory node), requests on a tree mastered here are direct calls.
  *       {@link Namespace#LOCAL} trees never leave the node and never touch the directory.</li>
- *   <li><b>Rebuild.</b> On every view change granting pauses; locks of departed nodes are
- *       aborted on their masters (their waiters are granted, their PW/EX value blocks become not
- *       valid); masters re-register their trees with the new directory; every survivor re-sends
- *       its copies in trees whose master departed to the tree's new directory node, which
- *       masters it and installs granted, then converting, then waiting locks once every member
- *       reported done. Then granting resumes.</li>
+ *   <li><b>Rebuild.</b> On a view change only the affected trees wait. Locks of departed nodes
+ *       are aborted on their masters (their waiters are granted, their PW/EX value blocks become
+ *       not valid); masters re-register their trees with the (new) directory nodes; every
+ *       survivor re-sends its copies in trees it knows no live master for to the tree's directory
+ *       node, which masters it and installs granted, then converting, then waiting locks once
+ *       every member reported done, smallest trees first. Meanwhile trees mastered by survivors
+ *       keep granting, and directory entries of live masters keep being answered; only lookups
+ *       of trees without an entry wait for the rebuild. The first view, regained quorum and
+ *       merges rebuild everything with all requests held.</li>
+ *   <li><b>Empty trees.</b> When a tree's last lock goes (after {@link Builder#emptyTreeRetention}),
+ *       its master forgets it and sends DROP to its directory node, which forgets the entry.
+ *       A root request still sent to the old master is refused (NOTMASTER) and looked up again,
+ *       so a request racing with the drop makes exactly one new master.</li>
  *   <li><b>Remastering</b> (seed 002). Each master counts requests per tree and requesting node
  *       and folds them every second into the smoothed activity {@code act -= (act - new) / 8}.
  *       When another node's activity beats the master's by the remaster margin
@@ -126,10 +134,17 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final ConcurrentSkipListMap<Long, ClusterOwner> owners = new ConcurrentSkipListMap<>();
     /** Copies by lock id, for outcomes arriving from masters. */
     private final Map<Long, ClusterLock> copies = new ConcurrentHashMap<>();
-    /** What this node knows of masters; valid while {@link #ready}. */
+    /** What this node knows of masters; valid while {@link #open}. */
     private final Map<TreeKey, Address> masterOf = new ConcurrentHashMap<>();
     /** Guards the fast path against a view change: readers route, the protocol thread pauses. */
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    /**
+     * Whether requests are routed: the view has quorum and no full rebuild is under way (first
+     * view, quorum regained, merge). An ordinary view change keeps it open: only the trees it
+     * affects wait.
+     */
+    private volatile boolean open;
+    /** Whether the node is open and the rebuild for its current view is complete. */
     private volatile boolean ready;
     private volatile boolean closed;
     private final CountDownLatch firstView = new CountDownLatch(1);
@@ -157,8 +172,15 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     /** Coordinator only: waiting requests already chosen as victims (node, lock id), never chosen twice. */
     private final Set<Map.Entry<Address, Long>> victims = new HashSet<>();
     private boolean reportedWaits;
-    /** The view whose rebuilt trees are being installed (or were), so the installs start once. */
+    /** The view whose rebuild messages all arrived (its trees are being installed, or were). */
     private long installingView = -1;
+    /** Trees this node is rebuilding from resent copies; requests for them wait in {@link #awaitingInstall}. */
+    private final Set<TreeKey> installing = new HashSet<>();
+    private final Map<TreeKey, List<Runnable>> awaitingInstall = new HashMap<>();
+    /** Lookups of trees this directory node has no entry for while its rebuild is incomplete. */
+    private final List<Runnable> awaitingDirectory = new ArrayList<>();
+    /** Lookups sent in a view this node has not installed yet: answered once it has. */
+    private final List<Runnable> aheadOfView = new ArrayList<>();
     /** Seed 002's smoothed requests per second, per tree mastered here and requesting node. */
     private final Map<TreeKey, Map<Address, Double>> activity = new HashMap<>();
 
@@ -168,6 +190,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final LongAdder rebuilds = new LongAdder();
     private final LongAdder remasters = new LongAdder();
     private final int remasterWeight;
+    private final long emptyTreeRetentionNanos;
+    /** Trees mastered here that lost their last lock, and since when (System.nanoTime). */
+    private final Map<TreeKey, Long> emptySince = new HashMap<>();
 
     private ClusterLockManager(Builder b) throws Exception {
         String stackXml = b.stackXml();
@@ -175,6 +200,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.expectedVotes = b.expectedVotes;
         this.deadlockWait = b.deadlockWait;
         this.remasterWeight = b.remasterWeight;
+        this.emptyTreeRetentionNanos = b.emptyTreeRetention.toNanos();
         this.protocol = Executors.newSingleThreadExecutor(daemon("locksmith-cluster-" + name));
         this.callbacks = Executors.newSingleThreadExecutor(daemon("locksmith-callbacks-" + name));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("locksmith-cluster-timer-" + name));
@@ -383,6 +409,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         return owner.clear(null);
     }
 
+    /** Trees whose master this node knows (a cache, kept while a copy here uses the tree); for tests. */
+    int knownMasters() {
+        return masterOf.size();
+    }
+
     /** This node's JGroups address. */
     public Address address() {
         return self;
@@ -423,6 +454,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return;
         }
         closed = true;
+        open = false;
         ready = false;
         if (crash) {
             try {
@@ -497,6 +529,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return;
         }
         long parentId = lock.parent == null ? 0 : lock.parent.id;
+        if (m.equals(self) && lock.parent == null && lock.tree.namespace().kind() != Namespace.Kind.LOCAL
+                && !master.trees().contains(lock.tree)) {
+            executeOnProtocol(() -> notMaster(lock, self));
+            return;
+        }
         if (m.equals(self)) {
             tableFor(lock.tree.namespace()).enqueue(self, lock.owner.ref(), lock.id, parentId, s.requested(),
                     s.flags(), s.timeoutNanos(), s.blockingHandler(), lock.name, lock.tree);
@@ -588,7 +625,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
         gate.readLock().lock();
         try {
-            Address m = ready ? masterOf.get(tree) : null;
+            Address m = open ? masterOf.get(tree) : null;
             if (m != null) {
                 op.accept(m);
                 return;
@@ -606,7 +643,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     // ---- protocol thread -----------------------------------------------------------------------
 
     private void resolve(TreeKey tree, Consumer<Address> op) {
-        if (!ready) {
+        if (!open) {
             held.add(() -> resolve(tree, op));
             return;
         }
@@ -627,9 +664,27 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
         Address dir = directoryOf(tree);
         if (dir.equals(self)) {
-            m = directory.computeIfAbsent(tree, t -> self);
+            m = directory.get(tree);
+            if (m == null) {
+                if (installing.contains(tree)) {
+                    awaitingInstall.computeIfAbsent(tree, t -> new ArrayList<>()).add(() -> resolve(tree, op));
+                    return;
+                }
+                if (installingView != viewId) {
+                    awaitingDirectory.add(() -> resolve(tree, op));
+                    return;
+                }
+                m = self;
+                directory.put(tree, self);
+            }
+            if (m.equals(self)) {
+                adopt(tree);
+            }
             op.accept(m);
             masterOf.put(tree, m);
+            if (m.equals(self)) {
+                checkEmpty(tree);
+            }
             return;
         }
         waiting = new ArrayList<>();
@@ -656,11 +711,16 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     handleMigration(from, in);
                 }
             }
+            case Wire.DROP, Wire.CLAIM -> {
+                if (members.contains(from)) {
+                    handleDirectoryChange(from, in);
+                }
+            }
             default -> {
                 if (!members.contains(from)) {
                     return; // not (or no longer) a member: it cannot inject requests
                 }
-                if ((!ready || !incoming.isEmpty()) && isMasterRequest(in.type())) {
+                if ((!open || !incoming.isEmpty()) && isMasterRequest(in.type())) {
                     held.add(() -> handle(from, in));
                     return;
                 }
@@ -676,16 +736,17 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     private void handleRequest(Address from, Wire in, long msgView) {
         switch (in.type()) {
-            case Wire.LOOKUP -> {
-                TreeKey tree = in.getTree();
-                Address m = directory.computeIfAbsent(tree, t -> from);
-                send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m)));
-            }
+            case Wire.LOOKUP -> answerLookup(from, in.getTree(), msgView);
             case Wire.MASTER -> {
                 TreeKey tree = in.getTree();
                 int index = in.getInt();
+                if (msgView != viewId) {
+                    // Views differ. The lookup was sent again at this node's view change (older
+                    // answer) or will be at the coming one (the directory node is ahead).
+                    return;
+                }
                 List<Consumer<Address>> waiting = awaitingLookup.remove(tree);
-                if (msgView != viewId || index < 0 || index >= members.size()) {
+                if (index < 0 || index >= members.size()) {
                     if (waiting != null) {
                         waiting.forEach(op -> held.add(() -> resolve(tree, op)));
                         drainHeldIfReady();
@@ -701,10 +762,16 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     }
                     return;
                 }
+                if (m.equals(self)) {
+                    adopt(tree);
+                }
                 if (waiting != null) {
                     waiting.forEach(op -> op.accept(m));
                 }
                 masterOf.put(tree, m);
+                if (m.equals(self)) {
+                    checkEmpty(tree);
+                }
             }
             case Wire.ENQUEUE -> {
                 MasterTable.OwnerRef owner = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(),
@@ -716,8 +783,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 long timeout = in.getLong();
                 boolean handler = in.getByte() != 0;
                 String resource = in.getString();
-                master.enqueue(from, owner, lockId, parentId, mode, flags, timeout, handler, resource,
-                        parentId == 0 ? new TreeKey(namespaceOf(flags, owner.group()), resource) : null);
+                TreeKey tree = parentId == 0 ? new TreeKey(namespaceOf(flags, owner.group()), resource) : null;
+                if (tree != null && !master.trees().contains(tree)) {
+                    // dropped (or given away) since the sender learned this node was its master
+                    send(from, Wire.message(Wire.NOTMASTER, viewId).putLong(lockId));
+                    return;
+                }
+                master.enqueue(from, owner, lockId, parentId, mode, flags, timeout, handler, resource, tree);
             }
             case Wire.CONVERT -> master.convert(from, in.getLong(), in.getLong(), LockMode.ofOrdinal(in.getByte()),
                     in.getInt(), in.getLong(), in.getByte() != 0, in.getBytes());
@@ -752,8 +824,144 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     lock.blocking(mode);
                 }
             }
+            case Wire.NOTMASTER -> {
+                ClusterLock lock = copies.get(in.getLong());
+                if (lock != null) {
+                    notMaster(lock, from);
+                }
+            }
             default -> LOG.log(Level.WARNING, "unknown lock message type " + in.type() + " from " + from);
         }
+    }
+
+    /**
+     * A root request reached a node that does not master its tree (any more): forget that master
+     * and route the request again. The directory may still name the old master until its DROP
+     * arrives, so repeated refusals back off a little.
+     */
+    private void notMaster(ClusterLock lock, Address refusedBy) {
+        masterOf.remove(lock.tree, refusedBy);
+        lock.markUnsent();
+        int refusals = lock.refused();
+        Runnable retry = () -> resolve(lock.tree, m -> sendNew(lock, m));
+        if (refusals <= 1) {
+            retry.run();
+        } else {
+            try {
+                timer.schedule(() -> executeOnProtocol(retry), Math.min(refusals, 50), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.log(Level.DEBUG, "retry dropped: the lock manager is shut down");
+            }
+        }
+    }
+
+    private void executeOnProtocol(Runnable task) {
+        try {
+            protocol.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "task dropped: the lock manager is shut down");
+        }
+    }
+
+    /** This node now masters {@code tree} (the directory said so): requests for it are served here. */
+    private void adopt(TreeKey tree) {
+        master.trees().add(tree);
+    }
+
+    /** After ops ran for a tree this node adopted: if none left a lock in it, it is empty already. */
+    private void checkEmpty(TreeKey tree) {
+        if (master.trees().contains(tree) && master.lockCount(tree) == 0) {
+            treeEmptied(tree);
+        }
+    }
+
+    /** Protocol thread: the last lock of a tree mastered here went; drop it now or after the retention. */
+    private void treeEmptied(TreeKey tree) {
+        if (closed || master.lockCount(tree) > 0 || !master.trees().contains(tree)) {
+            return;
+        }
+        if (emptyTreeRetentionNanos == 0 && dropTree(tree)) {
+            return;
+        }
+        emptySince.putIfAbsent(tree, System.nanoTime());
+    }
+
+    /** Every fold: drops the trees that stayed empty for the retention; forgets masters of trees no copy here uses. */
+    private void dropEmptyTrees() {
+        long now = System.nanoTime();
+        emptySince.entrySet().removeIf(e -> master.lockCount(e.getKey()) > 0 || !master.trees().contains(e.getKey())
+                || (now - e.getValue() >= emptyTreeRetentionNanos && dropTree(e.getKey())));
+        if (!masterOf.isEmpty()) {
+            Set<TreeKey> used = new HashSet<>();
+            for (ClusterLock lock : copies.values()) {
+                used.add(lock.tree);
+            }
+            masterOf.keySet().removeIf(t -> !used.contains(t) && !master.trees().contains(t));
+        }
+    }
+
+    /**
+     * Stops mastering an empty tree and tells its directory node, which forgets the entry. Root
+     * requests that still arrive for it are refused with NOTMASTER and looked up again, so a
+     * new first user becomes the one master. Not while a rebuild or remastering is under way.
+     */
+    private boolean dropTree(TreeKey tree) {
+        if (!ready || !quorum || awaitingAcks.containsKey(tree) || incoming.contains(tree) || moving.containsKey(tree)) {
+            return false;
+        }
+        gate.writeLock().lock();
+        try {
+            // no request on this node's fast path can add a lock while the gate is shut
+            if (master.lockCount(tree) > 0 || !master.trees().remove(tree)) {
+                return false;
+            }
+            masterOf.remove(tree, self);
+        } finally {
+            gate.writeLock().unlock();
+        }
+        activity.remove(tree);
+        send(directoryOf(tree), Wire.message(Wire.DROP, viewId).putTree(tree));
+        return true;
+    }
+
+    private void handleDirectoryChange(Address from, Wire in) {
+        TreeKey tree = in.getTree();
+        if (in.type() == Wire.DROP) {
+            directory.remove(tree, from);
+            // a registration of the same view, read before the drop, must not bring the entry back
+            registrations.values().forEach(list -> list.removeIf(e -> e.getKey().equals(tree) && e.getValue().equals(from)));
+        } else if (directoryOf(tree).equals(self)) {
+            directory.put(tree, from);
+        }
+    }
+
+    /**
+     * Directory node: who masters {@code tree}. An entry kept across the view change is answered
+     * at once; without one, the asker becomes the master, but not while this node's rebuild may
+     * still bring a registration or resent copies for the tree.
+     */
+    private void answerLookup(Address from, TreeKey tree, long msgView) {
+        if (msgView > viewId) {
+            aheadOfView.add(() -> answerLookup(from, tree, msgView));
+            return;
+        }
+        if (msgView < viewId || !directoryOf(tree).equals(self)) {
+            return; // the asker looks the tree up again when it installs this node's view
+        }
+        Address m = directory.get(tree);
+        if (m == null) {
+            if (installing.contains(tree)) {
+                awaitingInstall.computeIfAbsent(tree, t -> new ArrayList<>()).add(() -> answerLookup(from, tree, viewId));
+                return;
+            }
+            if (installingView != viewId) {
+                awaitingDirectory.add(() -> answerLookup(from, tree, viewId));
+                return;
+            }
+            m = from;
+            directory.put(tree, from);
+        }
+        send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m)));
     }
 
     private void failCopy(ClusterLock lock, LockStatus status, String message) {
@@ -772,27 +980,51 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     // ---- view changes and rebuild ----------------------------------------------------------------
 
+    /**
+     * A new view. After an ordinary change (a node left, crashed or joined, quorum kept) only the
+     * trees it affects wait: trees whose master left are rebuilt from the survivors' copies by
+     * their directory node, lookups of trees without a directory entry wait until every member's
+     * registrations and copies are in, and everything else — in particular trees mastered by
+     * survivors — goes on being granted. The first view, regained quorum and merges rebuild
+     * everything with requests held. JGroups delivers each sender's messages in order (UNICAST3),
+     * which the rebuild relies on: a member's REGISTER and RESEND messages arrive before its DONE,
+     * and its later requests after them.
+     */
     private void onView(View view) {
         if (closed) {
             return;
         }
         List<Address> old = members;
+        List<Address> now = List.copyOf(view.getMembers());
+        boolean hadQuorum = quorum;
+        boolean nowQuorum = now.size() >= expectedVotes / 2 + 1;
+        boolean partial = hadQuorum && nowQuorum && !old.isEmpty() && !(view instanceof MergeView);
         gate.writeLock().lock();
         try {
             ready = false;
-            members = List.copyOf(view.getMembers());
+            open = partial;
+            members = now;
             viewId = view.getViewId().getId();
+            // trees whose master left: this node's requests for them wait for the rebuild
+            masterOf.values().removeIf(m -> !now.contains(m));
         } finally {
             gate.writeLock().unlock();
         }
-        boolean hadQuorum = quorum;
-        quorum = members.size() >= expectedVotes / 2 + 1;
-        LOG.log(Level.DEBUG, () -> name + ": view " + view + (quorum ? "" : " without quorum"));
-        awaitingLookup.forEach((tree, ops) -> ops.forEach(op -> held.add(() -> resolve(tree, op))));
+        quorum = nowQuorum;
+        LOG.log(Level.DEBUG, () -> name + ": view " + view + (quorum ? "" : " without quorum")
+                + (partial ? "" : " (full rebuild)"));
+        List<Runnable> again = new ArrayList<>();
+        awaitingLookup.forEach((tree, ops) -> ops.forEach(op -> again.add(() -> resolve(tree, op))));
         awaitingLookup.clear();
-        Set<TreeKey> interrupted = new HashSet<>(moving.keySet());
-        moving.forEach((tree, ops) -> ops.forEach(op -> held.add(() -> resolve(tree, op))));
+        moving.forEach((tree, ops) -> ops.forEach(op -> again.add(() -> resolve(tree, op))));
         moving.clear();
+        awaitingInstall.values().forEach(again::addAll);
+        awaitingInstall.clear();
+        installing.clear();
+        again.addAll(awaitingDirectory);
+        awaitingDirectory.clear();
+        List<Runnable> ahead = new ArrayList<>(aheadOfView);
+        aheadOfView.clear();
         awaitingAcks.clear();
         migrationTargets.clear();
         incoming.clear();
@@ -802,11 +1034,17 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         doneFrom.keySet().removeIf(v -> v < viewId);
         resends.keySet().removeIf(v -> v < viewId);
         registrations.keySet().removeIf(v -> v < viewId);
-        directory.clear();
+        if (partial) {
+            // entries of live masters for trees this node is still the directory node of stay
+            directory.entrySet().removeIf(e -> !now.contains(e.getValue()) || !directoryOf(e.getKey()).equals(self));
+        } else {
+            directory.clear();
+        }
         if (!quorum) {
             if (hadQuorum || old.isEmpty()) {
                 dropForLostQuorum();
             }
+            held.addAll(again);
             firstView.countDown();
             return;
         }
@@ -814,17 +1052,6 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         departed.removeAll(members);
         if (!departed.isEmpty()) {
             master.abortNodes(departed);
-        }
-        // A tree whose remastering the view change interrupted is rebuilt like an orphan, unless
-        // its old or new master still registers it (then the resent copies are dropped).
-        Set<TreeKey> orphans = new HashSet<>(interrupted);
-        orphans.removeAll(master.trees());
-        for (var it = masterOf.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            if (!members.contains(e.getValue())) {
-                orphans.add(e.getKey());
-                it.remove();
-            }
         }
         Map<Address, List<TreeKey>> registers = new HashMap<>();
         for (TreeKey tree : master.trees()) {
@@ -835,10 +1062,31 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             trees.forEach(w::putTree);
             send(dir, w);
         });
-        resendOrphans(orphans);
+        resendOrphans(orphans());
         for (Address m : members) {
             send(m, Wire.message(Wire.DONE, viewId));
         }
+        // after this node's own rebuild messages, so a lookup sent now follows its copies
+        held.addAll(again);
+        drainHeldIfReady();
+        ahead.forEach(Runnable::run);
+    }
+
+    /**
+     * The trees this node holds sent copies in without knowing a live master for them: their
+     * master left, or a remastering or an earlier rebuild of them was interrupted. Its copies go
+     * to each tree's directory node, which drops them if a live master registers the tree.
+     */
+    private Set<TreeKey> orphans() {
+        Set<TreeKey> orphans = new HashSet<>();
+        for (ClusterLock lock : copies.values()) {
+            TreeKey tree = lock.tree;
+            if (tree.namespace().kind() != Namespace.Kind.LOCAL && !orphans.contains(tree)
+                    && !masterOf.containsKey(tree) && !master.trees().contains(tree) && lock.isSent()) {
+                orphans.add(tree);
+            }
+        }
+        return orphans;
     }
 
     /** Copies per RESEND message: small enough that the receiver reads one while the next is written. */
@@ -1040,7 +1288,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     private void completeRebuildIfDone() {
         Set<Address> done = doneFrom.get(viewId);
-        if (!quorum || ready || installingView == viewId || done == null || !done.containsAll(members)) {
+        if (!quorum || installingView == viewId || done == null || !done.containsAll(members)) {
             return;
         }
         for (Map.Entry<TreeKey, Address> e : registrations.getOrDefault(viewId, List.of())) {
@@ -1060,6 +1308,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         List<List<MasterTable.Resend>> trees = new ArrayList<>(byTree.values());
         trees.sort(Comparator.comparingInt(List::size));
         installingView = viewId;
+        trees.forEach(t -> installing.add(t.get(0).tree()));
+        // the directory is complete: lookups of trees that are not being rebuilt are answered now
+        List<Runnable> lookups = new ArrayList<>(awaitingDirectory);
+        awaitingDirectory.clear();
+        lookups.forEach(Runnable::run);
         installTrees(viewId, trees, 0);
     }
 
@@ -1077,8 +1330,15 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             List<MasterTable.Resend> entries = trees.get(i++);
             TreeKey tree = entries.get(0).tree();
             directory.put(tree, self);
+            adopt(tree);
             master.install(entries, view << 32, Map.of());
             masterOf.put(tree, self);
+            installing.remove(tree);
+            List<Runnable> waiting = awaitingInstall.remove(tree);
+            if (waiting != null) {
+                waiting.forEach(Runnable::run);
+            }
+            checkEmpty(tree);
             installed += entries.size();
         }
         if (i < trees.size()) {
@@ -1087,13 +1347,14 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return;
         }
         rebuilds.increment();
+        open = true;
         ready = true;
         firstView.countDown();
         drainHeldIfReady();
     }
 
     private void drainHeldIfReady() {
-        while (ready && incoming.isEmpty() && !held.isEmpty()) {
+        while (open && incoming.isEmpty() && !held.isEmpty()) {
             List<Runnable> batch = new ArrayList<>(held);
             held.clear();
             batch.forEach(Runnable::run);
@@ -1108,7 +1369,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
      * Cycles inside one master are the engine's own detector's business.
      */
     private void reportWaits() {
-        if (closed || !ready || members.isEmpty()) {
+        if (closed || !open || members.isEmpty()) {
             return;
         }
         List<MasterTable.WaitEdge> edges = master.waitEdges(deadlockWait.toNanos());
@@ -1234,6 +1495,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
             byNode.keySet().retainAll(members);
         }
+        dropEmptyTrees();
         if (ready && incoming.isEmpty() && awaitingAcks.isEmpty() && moving.isEmpty()) {
             for (Map.Entry<TreeKey, Map<Address, Double>> e : activity.entrySet()) {
                 Address target = remasterTarget(e.getValue());
@@ -1318,13 +1580,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 master.install(entries, 0, values);
                 master.trees().add(tree);
                 incoming.remove(tree);
+                // the new master tells the directory itself, so its own later DROP cannot overtake this
+                send(directoryOf(tree), Wire.message(Wire.CLAIM, viewId).putTree(tree));
+                checkEmpty(tree);
                 drainHeldIfReady();
             }
             case Wire.MOVED -> {
                 Address m = members.get(in.getInt());
-                if (directoryOf(tree).equals(self)) {
-                    directory.put(tree, m);
-                }
                 List<Consumer<Address>> parked = moving.remove(tree);
                 if (parked != null) {
                     parked.forEach(op -> op.accept(m));
@@ -1510,6 +1772,15 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
             send(origin, Wire.message(Wire.BLOCKING, viewId).putLong(lockId).putByte(blockedMode.ordinal()));
         }
+
+        @Override
+        public void treeEmptied(TreeKey tree) {
+            if (tree.namespace().kind() == Namespace.Kind.LOCAL) {
+                localTable.forgetIfEmpty(tree); // never left the node: nothing to tell anyone
+            } else if (!closed) {
+                executeOnProtocol(() -> ClusterLockManager.this.treeEmptied(tree));
+            }
+        }
     }
 
     /**
@@ -1529,6 +1800,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         private char[] sharedSecret;
         private Duration deadlockWait = Duration.ofSeconds(1);
         private Duration joinTimeout = Duration.ofSeconds(30);
+        private Duration emptyTreeRetention = Duration.ofSeconds(1);
 
         Builder() {
         }
@@ -1614,6 +1886,20 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 throw new LockException(LockStatus.BADPARAM, "deadlockWait must be zero or positive, was " + wait);
             }
             this.deadlockWait = wait;
+            return this;
+        }
+
+        /**
+         * How long a tree mastered here stays after its last lock went before the master and its
+         * directory entry forget it (default 1 s; checked once a second, so up to a second more;
+         * zero = at once). Until then a tree used again costs no lookup.
+         */
+        public Builder emptyTreeRetention(Duration retention) {
+            if (retention == null || retention.isNegative()) {
+                throw new LockException(LockStatus.BADPARAM, "emptyTreeRetention must be zero or positive, was "
+                        + retention);
+            }
+            this.emptyTreeRetention = retention;
             return this;
         }
 

@@ -46,6 +46,11 @@ import java.util.Arrays;
  *  WAITS     count:4 | (waiterNode:4 | waiterOwner:8 | waiterPriority:4 | waiterLockId:8
  *            | blockerNode:4 | blockerOwner:8) * count   a master's long waits, to the coordinator
  *  VICTIM    waiterNode:4 | waiterOwner:8 | waiterLockId:8   fail this waiting request with DEADLOCK
+ *  DROP      tree                                   the sender no longer masters tree (its last lock went):
+ *                                                    the directory node forgets the entry if it names the sender
+ *  NOTMASTER lockId:8                               answer to a root ENQUEUE: the receiver does not master that
+ *                                                    tree (it dropped or gave it away); look it up again
+ *  CLAIM     tree                                   the sender masters tree now (it received it by remastering)
  * </pre>
  * A {@code Wire} is a cursor over one payload: writers append with the {@code put} methods,
  * readers consume with the {@code get} methods in the same order. Not thread-safe: one per
@@ -71,6 +76,9 @@ final class Wire {
     static final byte MOVED = 17;
     static final byte WAITS = 18;
     static final byte VICTIM = 19;
+    static final byte DROP = 20;
+    static final byte NOTMASTER = 21;
+    static final byte CLAIM = 22;
 
     static final int TYPE_OFFSET = 0;
     static final int VIEW_OFFSET = 1;
