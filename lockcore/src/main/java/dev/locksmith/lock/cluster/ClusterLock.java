@@ -51,6 +51,22 @@ final class ClusterLock implements Lock {
     private CompletableFuture<Lock> pending;
     private boolean pendingConversion;
     private CompletableFuture<Lock> last = new CompletableFuture<>();
+    /**
+     * Cancel of the pending request: requested by the owner, whether a CANCEL went to the
+     * master, whether the request is being sent right now (its sender then sends the CANCEL
+     * after it), and the outcome the owner's cancel() waits for: true if the request ended
+     * CANCELLED, false if it was granted or ended otherwise first.
+     */
+    private boolean cancelRequested;
+    private boolean cancelSent;
+    private boolean sending;
+    private CompletableFuture<Boolean> cancelOutcome;
+
+    /** What {@link #beginSend} tells its caller. */
+    enum Send { SEND, SKIP, CANCEL }
+
+    /** {@link #cancelTarget}: the request was never sent; fail it here. */
+    static final Address NOT_SENT = new org.jgroups.util.UUID(0, 0);
 
     ClusterLock(long id, ClusterOwner owner, ClusterLock parent, String name, TreeKey tree, LockMode mode, int flags,
                 long timeoutNanos, BlockingHandler handler) {
@@ -79,6 +95,78 @@ final class ClusterLock implements Lock {
     synchronized Snapshot snapshot() {
         return dead ? null : new Snapshot(queue, granted, requested, flags, timeoutNanos, blockingHandler, fence,
                 readValue.clone(), sentTo);
+    }
+
+    /**
+     * Starts sending the pending request to {@code master}: SKIP if it ended or the lock died,
+     * CANCEL if the owner cancelled it before it went (the caller fails it CANCELLED), else SEND
+     * and the caller sends it, then calls {@link #endSend()}.
+     */
+    synchronized Send beginSend(Address master) {
+        if (dead || pending == null) {
+            return Send.SKIP;
+        }
+        if (cancelRequested) {
+            return Send.CANCEL;
+        }
+        sentTo = master;
+        sending = true;
+        return Send.SEND;
+    }
+
+    /** The request went; true if the owner cancelled meanwhile and the caller must now send the CANCEL. */
+    synchronized boolean endSend() {
+        sending = false;
+        if (cancelRequested && !cancelSent && pending != null) {
+            cancelSent = true;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The owner cancels the pending request: the future completes when it ends (true if it
+     * ended CANCELLED); null if nothing is pending.
+     */
+    synchronized CompletableFuture<Boolean> requestCancel() {
+        if (dead || pending == null) {
+            return null;
+        }
+        cancelRequested = true;
+        if (cancelOutcome == null) {
+            cancelOutcome = new CompletableFuture<>();
+        }
+        return cancelOutcome;
+    }
+
+    /**
+     * Where the CANCEL of the pending request goes, now that {@code master} masters its tree:
+     * null if none is needed (nothing pending, already sent, or its sender will send it),
+     * {@link #NOT_SENT} if the request never went (fail it here), else {@code master}.
+     */
+    synchronized Address cancelTarget(Address master) {
+        if (dead || pending == null || !cancelRequested || cancelSent || sending) {
+            return null;
+        }
+        if (sentTo == null) {
+            return NOT_SENT;
+        }
+        cancelSent = true;
+        return master;
+    }
+
+    /** Whether the owner asked to cancel the pending request. */
+    synchronized boolean cancelRequested() {
+        return cancelRequested && pending != null;
+    }
+
+    /** The pending request ended: a waiting cancel learns whether it won. Under the monitor. */
+    private CompletableFuture<Boolean> endCancel() {
+        CompletableFuture<Boolean> outcome = cancelOutcome;
+        cancelOutcome = null;
+        cancelRequested = false;
+        cancelSent = false;
+        return outcome;
     }
 
     /** Marks the current request as sent to {@code master}; false if the lock died meanwhile. */
@@ -130,6 +218,7 @@ final class ClusterLock implements Lock {
     /** The master granted the current request. */
     void granted(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value) {
         CompletableFuture<Lock> done;
+        CompletableFuture<Boolean> cancel;
         synchronized (this) {
             if (dead || pending == null) {
                 return;
@@ -145,6 +234,10 @@ final class ClusterLock implements Lock {
             }
             done = pending;
             pending = null;
+            cancel = endCancel();
+        }
+        if (cancel != null) {
+            cancel.complete(false);
         }
         owner.manager.deliver(() -> done.complete(this));
     }
@@ -155,6 +248,7 @@ final class ClusterLock implements Lock {
      */
     void failed(LockStatus outcome, String message) {
         CompletableFuture<Lock> done;
+        CompletableFuture<Boolean> cancel;
         boolean conversion;
         synchronized (this) {
             if (dead || pending == null) {
@@ -169,9 +263,13 @@ final class ClusterLock implements Lock {
                 requested = granted;
                 queue = LockQueue.GRANTED;
             }
+            cancel = endCancel();
         }
         if (!conversion) {
             die(outcome);
+        }
+        if (cancel != null) {
+            cancel.complete(outcome == LockStatus.CANCELLED);
         }
         LockException failure = new LockException(outcome, (conversion ? "conversion of lock on '" : "request for '")
                 + name + "' was not granted" + (message == null ? "" : " (" + message + ")"));
@@ -199,10 +297,15 @@ final class ClusterLock implements Lock {
     /** The pending request, if any, ends with {@code outcome} at once (dequeue, lost quorum, shutdown). */
     void abandonPending(LockStatus outcome) {
         CompletableFuture<Lock> done;
+        CompletableFuture<Boolean> cancel;
         synchronized (this) {
             done = pending;
             pending = null;
             pendingConversion = false;
+            cancel = endCancel();
+        }
+        if (cancel != null) {
+            cancel.complete(outcome == LockStatus.CANCELLED);
         }
         if (done != null) {
             LockException failure = new LockException(outcome, "request for '" + name + "' was not granted");

@@ -521,45 +521,87 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     private void sendNew(ClusterLock lock, Address m) {
-        if (!lock.isPending() || !lock.markSent(m)) {
-            return;
-        }
-        ClusterLock.Snapshot s = lock.snapshot();
-        if (s == null) {
-            return;
-        }
-        long parentId = lock.parent == null ? 0 : lock.parent.id;
         if (m.equals(self) && lock.parent == null && lock.tree.namespace().kind() != Namespace.Kind.LOCAL
                 && !master.trees().contains(lock.tree)) {
-            executeOnProtocol(() -> notMaster(lock, self));
+            if (lock.isPending()) {
+                executeOnProtocol(() -> notMaster(lock, self));
+            }
             return;
         }
+        if (!beginSend(lock, m)) {
+            return;
+        }
+        try {
+            ClusterLock.Snapshot s = lock.snapshot();
+            if (s == null) {
+                return;
+            }
+            long parentId = lock.parent == null ? 0 : lock.parent.id;
+            if (m.equals(self)) {
+                tableFor(lock.tree.namespace()).enqueue(self, lock.owner.ref(), lock.id, parentId, s.requested(),
+                        s.flags(), s.timeoutNanos(), s.blockingHandler(), lock.name, lock.tree);
+                return;
+            }
+            MasterTable.OwnerRef o = lock.owner.ref();
+            lock.owner.noteRemoteMaster();
+            send(m, Wire.message(Wire.ENQUEUE, viewId).putLong(o.id()).putInt(o.group()).putInt(o.priority())
+                    .putString(o.name()).putLong(lock.id).putLong(parentId).putByte(s.requested().ordinal())
+                    .putInt(s.flags()).putLong(s.timeoutNanos()).putByte(s.blockingHandler() ? 1 : 0)
+                    .putString(lock.name));
+        } finally {
+            endSend(lock, m);
+        }
+    }
+
+    /** False if the request is not to be sent: it ended, or was cancelled before it went (it fails CANCELLED here). */
+    private static boolean beginSend(ClusterLock lock, Address m) {
+        switch (lock.beginSend(m)) {
+            case SEND:
+                return true;
+            case CANCEL:
+                lock.failed(LockStatus.CANCELLED, "cancelled before it was sent to its master");
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /** The request went to {@code m}; a cancel that came while it was being sent follows it there. */
+    private void endSend(ClusterLock lock, Address m) {
+        if (lock.endSend()) {
+            sendCancel(lock, m);
+        }
+    }
+
+    private void sendCancel(ClusterLock lock, Address m) {
         if (m.equals(self)) {
-            tableFor(lock.tree.namespace()).enqueue(self, lock.owner.ref(), lock.id, parentId, s.requested(),
-                    s.flags(), s.timeoutNanos(), s.blockingHandler(), lock.name, lock.tree);
-            return;
+            tableFor(lock.tree.namespace()).cancel(self, lock.owner.id(), lock.id);
+        } else {
+            send(m, Wire.message(Wire.CANCEL, viewId).putLong(lock.owner.id()).putLong(lock.id));
         }
-        MasterTable.OwnerRef o = lock.owner.ref();
-        lock.owner.noteRemoteMaster();
-        send(m, Wire.message(Wire.ENQUEUE, viewId).putLong(o.id()).putInt(o.group()).putInt(o.priority())
-                .putString(o.name()).putLong(lock.id).putLong(parentId).putByte(s.requested().ordinal())
-                .putInt(s.flags()).putLong(s.timeoutNanos()).putByte(s.blockingHandler() ? 1 : 0).putString(lock.name));
     }
 
     void submitConversion(ClusterLock lock) {
         route(lock.tree, m -> {
-            ClusterLock.Snapshot s = lock.snapshot();
-            if (s == null || !lock.markSent(m)) {
+            if (!beginSend(lock, m)) {
                 return;
             }
-            byte[] value = lock.stagedValue();
-            if (m.equals(self)) {
-                tableFor(lock.tree.namespace()).convert(self, lock.owner.id(), lock.id, s.requested(), s.flags(),
-                        s.timeoutNanos(), s.blockingHandler(), value);
-            } else {
-                send(m, Wire.message(Wire.CONVERT, viewId).putLong(lock.owner.id()).putLong(lock.id)
-                        .putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
-                        .putByte(s.blockingHandler() ? 1 : 0).putBytes(value));
+            try {
+                ClusterLock.Snapshot s = lock.snapshot();
+                if (s == null) {
+                    return;
+                }
+                byte[] value = lock.stagedValue();
+                if (m.equals(self)) {
+                    tableFor(lock.tree.namespace()).convert(self, lock.owner.id(), lock.id, s.requested(), s.flags(),
+                            s.timeoutNanos(), s.blockingHandler(), value);
+                } else {
+                    send(m, Wire.message(Wire.CONVERT, viewId).putLong(lock.owner.id()).putLong(lock.id)
+                            .putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
+                            .putByte(s.blockingHandler() ? 1 : 0).putBytes(value));
+                }
+            } finally {
+                endSend(lock, m);
             }
         });
     }
@@ -579,16 +621,19 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         });
     }
 
+    /**
+     * Sends the cancel the owner requested ({@link ClusterLock#requestCancel()}) to the tree's
+     * current master, which cancels the request if it still waits; if it was granted first, its
+     * GRANTED is already on the way (each master's messages arrive in order). A request never
+     * sent fails CANCELLED here; one being sent right now is followed by the cancel.
+     */
     void submitCancel(ClusterLock lock) {
         route(lock.tree, m -> {
-            if (!lock.isSent()) {
+            Address target = lock.cancelTarget(m);
+            if (target == ClusterLock.NOT_SENT) {
                 lock.failed(LockStatus.CANCELLED, null);
-                return;
-            }
-            if (m.equals(self)) {
-                tableFor(lock.tree.namespace()).cancel(self, lock.owner.id(), lock.id);
-            } else {
-                send(m, Wire.message(Wire.CANCEL, viewId).putLong(lock.owner.id()).putLong(lock.id));
+            } else if (target != null) {
+                sendCancel(lock, target);
             }
         });
     }
@@ -1107,6 +1152,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         for (ClusterOwner owner : owners.values()) {
             for (ClusterLock lock : owner.live()) {
                 if (orphans.contains(lock.tree) && lock.isSent()) {
+                    cancelIfRequested(lock);
                     Address dir = directoryNodes.computeIfAbsent(lock.tree, this::directoryOf);
                     byDestination.computeIfAbsent(dir, a -> new HashMap<>()).computeIfAbsent(owner, o -> new HashMap<>())
                             .computeIfAbsent(lock.tree, t -> new ArrayList<>()).add(lock);
@@ -1132,6 +1178,23 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 });
             });
             resends.computeIfAbsent(viewId, v -> new ArrayList<>()).addAll(entries);
+        }
+    }
+
+    /**
+     * A cancel requested for a request whose master was lost is decided here: the request ends
+     * CANCELLED (a conversion leaves the old mode) and the copy is re-sent as it now is. A grant
+     * the lost master may have made died with it. A plain down-conversion is left alone: the
+     * lost master granted it at once.
+     */
+    private static void cancelIfRequested(ClusterLock lock) {
+        if (!lock.cancelRequested()) {
+            return;
+        }
+        ClusterLock.Snapshot s = lock.snapshot();
+        if (s != null && (s.queue() == LockQueue.WAITING || (s.queue() == LockQueue.CONVERTING
+                && (s.requested().compatibleMask() & s.granted().compatibleMask()) != s.granted().compatibleMask()))) {
+            lock.failed(LockStatus.CANCELLED, "cancelled while its master was lost");
         }
     }
 
@@ -1647,6 +1710,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                         copies.remove(lock.id);
                         lost.add(lock);
                     }
+                } else if (lock.cancelRequested()) {
+                    lock.failed(LockStatus.CANCELLED, "cancelled while this node lacked quorum");
                 } else {
                     lock.markUnsent();
                     held.add(() -> resolve(lock.tree, m -> sendNew(lock, m)));
