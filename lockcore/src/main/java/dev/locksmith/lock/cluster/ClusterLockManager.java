@@ -89,7 +89,9 @@ import org.jgroups.util.ExtendedUUID;
  *       ({@link Builder#remasterWeight}), the tree moves: every member parks its requests for it
  *       and acknowledges (so none is in flight to the old master), the old master exports the
  *       queues in order with their value blocks and drops them without granting anything, the
- *       new master installs them, and every member sends the parked requests there.</li>
+ *       new master installs them and announces itself (MOVED), and every member sends the parked
+ *       requests there. A view change before that announcement leaves the tree to the rebuild:
+ *       the new master registers it if it installed it, otherwise the members' copies rebuild it.</li>
  *   <li><b>Deadlocks.</b> Each engine finds cycles among the requests it masters. For cycles
  *       across masters, every master reports the requests that waited the deadlock wait to the
  *       view's coordinator, which fails one waiter per cycle with DEADLOCK (lowest deadlock
@@ -102,6 +104,15 @@ import org.jgroups.util.ExtendedUUID;
  *       every request until quorum returns (requests with a timeout time out), then re-sends its
  *       waiting requests as new ones.</li>
  * </ul>
+ *
+ * <p><b>Ordering.</b> The protocol relies on JGroups delivering the messages of one sender to
+ * one receiver in the order they were sent, without loss, while both stay in the view (UNICAST3
+ * over TCP), and on nothing across senders: a request reaches the master after the request
+ * sent before it by the same node; a node's REGISTER and RESEND messages reach their directory
+ * node before its DONE; GRANTED reaches the owner before the answer to a later CANCEL; a
+ * master's DROP reaches the directory node before any later LOOKUP or REGISTER of that master.
+ * Races between senders (a directory answer and a master's DROP, a new master's MOVED and a
+ * directory answer) are settled by NOTMASTER refusals and by re-resolving after view changes.
  *
  * <p>Thread-safe. Synchronous requests block their caller until the master answers. Incoming
  * messages and view changes are handled in order on one protocol thread; callbacks and
@@ -756,9 +767,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     handleMigration(from, in);
                 }
             }
-            case Wire.DROP, Wire.CLAIM -> {
+            case Wire.DROP -> {
                 if (members.contains(from)) {
-                    handleDirectoryChange(from, in);
+                    handleDrop(from, in);
                 }
             }
             default -> {
@@ -969,15 +980,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         return true;
     }
 
-    private void handleDirectoryChange(Address from, Wire in) {
+    private void handleDrop(Address from, Wire in) {
         TreeKey tree = in.getTree();
-        if (in.type() == Wire.DROP) {
-            directory.remove(tree, from);
-            // a registration of the same view, read before the drop, must not bring the entry back
-            registrations.values().forEach(list -> list.removeIf(e -> e.getKey().equals(tree) && e.getValue().equals(from)));
-        } else if (directoryOf(tree).equals(self)) {
-            directory.put(tree, from);
-        }
+        directory.remove(tree, from);
+        // a registration of the same view, read before the drop, must not bring the entry back
+        registrations.values().forEach(list -> list.removeIf(e -> e.getKey().equals(tree) && e.getValue().equals(from)));
     }
 
     /**
@@ -1354,6 +1361,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         if (!quorum || installingView == viewId || done == null || !done.containsAll(members)) {
             return;
         }
+        // Every master registered all its trees for this view, so the registrations are the
+        // directory now; an entry kept across the view change but not registered again was stale
+        // (e.g. its tree was being remastered when the view changed). No entry was made since.
+        directory.clear();
         for (Map.Entry<TreeKey, Address> e : registrations.getOrDefault(viewId, List.of())) {
             directory.put(e.getKey(), e.getValue());
         }
@@ -1643,13 +1654,20 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 master.install(entries, 0, values);
                 master.trees().add(tree);
                 incoming.remove(tree);
-                // the new master tells the directory itself, so its own later DROP cannot overtake this
-                send(directoryOf(tree), Wire.message(Wire.CLAIM, viewId).putTree(tree));
+                // Announced by the new master, not the old one: a view change that made this node
+                // drop the INSTALL leaves every member still parked, so all re-send their copies
+                // and the tree is rebuilt once; and its own later DROP cannot overtake the news.
+                for (Address m : members) {
+                    send(m, Wire.message(Wire.MOVED, viewId).putTree(tree).putInt(members.indexOf(self)));
+                }
                 checkEmpty(tree);
                 drainHeldIfReady();
             }
             case Wire.MOVED -> {
                 Address m = members.get(in.getInt());
+                if (directoryOf(tree).equals(self)) {
+                    directory.put(tree, m);
+                }
                 List<Consumer<Address>> parked = moving.remove(tree);
                 if (parked != null) {
                     parked.forEach(op -> op.accept(m));
@@ -1678,9 +1696,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         });
         send(target, install);
         remasters.increment();
-        for (Address m : members) {
-            send(m, Wire.message(Wire.MOVED, viewId).putTree(tree).putInt(members.indexOf(target)));
-        }
+        // the new master announces itself (MOVED) once it has installed the tree
     }
 
     /**

@@ -42,7 +42,8 @@ import java.util.Arrays;
  *                    | parentLockId:8 | depth:2 | order:8 | queue:1 | granted:1 (0xFF none) | requested:1
  *                    | flags:4 | timeoutNanos:8 | blockingHandler:1 | fence:8 | readValue:bytes | name:str
  *                    | tree
- *  MOVED     tree | masterIndex:4                    the tree's master is now masterIndex
+ *  MOVED     tree | masterIndex:4                    the tree's master is now masterIndex (sent by that
+ *                                                    new master once it installed the tree)
  *  WAITS     count:4 | (waiterNode:4 | waiterOwner:8 | waiterPriority:4 | waiterLockId:8
  *            | blockerNode:4 | blockerOwner:8) * count   a master's long waits, to the coordinator
  *  VICTIM    waiterNode:4 | waiterOwner:8 | waiterLockId:8   fail this waiting request with DEADLOCK
@@ -50,7 +51,6 @@ import java.util.Arrays;
  *                                                    the directory node forgets the entry if it names the sender
  *  NOTMASTER lockId:8                               answer to a root ENQUEUE: the receiver does not master that
  *                                                    tree (it dropped or gave it away); look it up again
- *  CLAIM     tree                                   the sender masters tree now (it received it by remastering)
  * </pre>
  * A {@code Wire} is a cursor over one payload: writers append with the {@code put} methods,
  * readers consume with the {@code get} methods in the same order. Not thread-safe: one per
@@ -78,7 +78,6 @@ final class Wire {
     static final byte VICTIM = 19;
     static final byte DROP = 20;
     static final byte NOTMASTER = 21;
-    static final byte CLAIM = 22;
 
     static final int TYPE_OFFSET = 0;
     static final int VIEW_OFFSET = 1;

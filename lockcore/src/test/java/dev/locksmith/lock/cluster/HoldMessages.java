@@ -10,29 +10,31 @@ import org.jgroups.stack.ProtocolStack;
 
 /**
  * A test protocol put into one node's JGroups stack, just below FRAG4: it holds back the lock
- * messages of one type the node sends (a whole, unfragmented {@link Wire} message whose first
- * byte is the type) until {@link #release()}, then sends them in their order. Everything else
- * passes untouched.
+ * messages of the given types the node sends (whole, unfragmented {@link Wire} messages whose
+ * first byte is the type) until {@link #release()}, then sends them in their order. Everything
+ * else passes untouched.
  */
 final class HoldMessages extends Protocol {
-    private final byte type;
+    private final java.util.Set<Byte> types = new java.util.HashSet<>();
     private final List<Message> held = new ArrayList<>();
     private boolean holding = true;
 
-    private HoldMessages(byte type) {
-        this.type = type;
+    private HoldMessages(byte... types) {
+        for (byte t : types) {
+            this.types.add(t);
+        }
     }
 
-    /** Starts holding {@code type} messages sent by {@code node}. */
-    static HoldMessages install(ClusterLockManager node, byte type) throws Exception {
-        HoldMessages hold = new HoldMessages(type);
+    /** Starts holding messages of these types sent by {@code node}. */
+    static HoldMessages install(ClusterLockManager node, byte... types) throws Exception {
+        HoldMessages hold = new HoldMessages(types);
         node.channel().getProtocolStack().insertProtocol(hold, ProtocolStack.Position.BELOW, FRAG4.class);
         return hold;
     }
 
     @Override
     public Object down(Message msg) {
-        if (msg instanceof BytesMessage && msg.getLength() > 0 && msg.getArray()[msg.getOffset()] == type) {
+        if (msg instanceof BytesMessage && msg.getLength() > 0 && types.contains(msg.getArray()[msg.getOffset()])) {
             synchronized (held) {
                 if (holding) {
                     held.add(msg);
