@@ -1000,6 +1000,12 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         if (msgView < viewId || !directoryOf(tree).equals(self)) {
             return; // the asker looks the tree up again when it installs this node's view
         }
+        List<Consumer<Address>> parked = moving.get(tree);
+        if (parked != null) {
+            // being remastered: answer with the new master once it has announced itself
+            parked.add(m -> send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m))));
+            return;
+        }
         Address m = directory.get(tree);
         if (m == null) {
             if (installing.contains(tree)) {
