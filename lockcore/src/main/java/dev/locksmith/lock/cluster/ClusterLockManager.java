@@ -1180,12 +1180,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 MasterTable.OwnerRef ref = owner.ref();
                 trees.forEach((tree, locks) -> {
                     for (ClusterLock lock : locks) {
-                        ClusterLock.Snapshot s = lock.snapshot();
-                        if (s != null && lock.markSent(self)) {
-                            entries.add(new MasterTable.Resend(self, ref, lock.id,
-                                    lock.parent == null ? 0 : lock.parent.id, lock.depth, 0, s.queue(), s.granted(),
-                                    s.requested(), s.flags(), s.timeoutNanos(), s.blockingHandler(), s.fence(),
-                                    s.readValue(), lock.name, tree));
+                        MasterTable.Resend e = resendOf(lock, ref, self);
+                        if (e != null) {
+                            entries.add(e);
                         }
                     }
                 });
@@ -1233,18 +1230,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     w.putInt(0);
                     int n = 0;
                     for (int i = from; i < to; i++) {
-                        ClusterLock lock = locks.get(i);
-                        ClusterLock.Snapshot s = lock.snapshot();
-                        if (s == null || !lock.markSent(dir)) {
-                            continue;
+                        MasterTable.Resend e = resendOf(locks.get(i), ref, dir);
+                        if (e != null) {
+                            putCopy(w, e);
+                            n++;
                         }
-                        w.putLong(lock.id).putLong(lock.parent == null ? 0 : lock.parent.id).putShort(lock.depth)
-                                .putByte(s.queue().ordinal())
-                                .putByte(s.granted() == null ? Wire.NO_MODE : s.granted().ordinal())
-                                .putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
-                                .putByte(s.blockingHandler() ? 1 : 0).putLong(s.fence()).putBytes(s.readValue())
-                                .putString(lock.name);
-                        n++;
                     }
                     w.setInt(countAt, n);
                     groups++;
@@ -1262,6 +1252,45 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
     }
 
+    /** This node's copy of {@code lock} as it is now, marked sent to {@code dir}; null if it died. */
+    private MasterTable.Resend resendOf(ClusterLock lock, MasterTable.OwnerRef owner, Address dir) {
+        ClusterLock.Snapshot s = lock.snapshot();
+        if (s == null || !lock.markSent(dir)) {
+            return null;
+        }
+        return new MasterTable.Resend(self, owner, lock.id, lock.parent == null ? 0 : lock.parent.id, lock.depth, 0,
+                s.queue(), s.granted(), s.requested(), s.flags(), s.timeoutNanos(), s.blockingHandler(), s.fence(),
+                s.readValue(), lock.name, lock.tree);
+    }
+
+    /** Writes the {@code copy} part of a RESEND or INSTALL entry (see {@link Wire}). */
+    private static void putCopy(Wire w, MasterTable.Resend e) {
+        w.putLong(e.lockId()).putLong(e.parentLockId()).putShort(e.depth()).putByte(e.queue().ordinal())
+                .putByte(e.granted() == null ? Wire.NO_MODE : e.granted().ordinal()).putByte(e.requested().ordinal())
+                .putInt(e.flags()).putLong(e.timeoutNanos()).putByte(e.blockingHandler() ? 1 : 0).putLong(e.fence())
+                .putBytes(e.readValue()).putString(e.name());
+    }
+
+    /** Reads the {@code copy} part of an entry, of {@code owner} on {@code origin}, in {@code tree}. */
+    private static MasterTable.Resend getCopy(Wire in, Address origin, MasterTable.OwnerRef owner, long order,
+                                              TreeKey tree) {
+        long lockId = in.getLong();
+        long parentId = in.getLong();
+        int depth = in.getShort();
+        LockQueue queue = LockQueue.values()[in.getByte()];
+        int granted = in.getByte() & 0xFF;
+        LockMode requested = LockMode.ofOrdinal(in.getByte());
+        int flags = in.getInt();
+        long timeout = in.getLong();
+        boolean handler = in.getByte() != 0;
+        long fence = in.getLong();
+        byte[] value = in.getBytes();
+        String resource = in.getString();
+        return new MasterTable.Resend(origin, owner, lockId, parentId, depth, order, queue,
+                granted == (Wire.NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags, timeout,
+                handler, fence, value, resource, tree);
+    }
+
     /** Decodes one RESEND message of {@code sender}'s copies. */
     private static List<MasterTable.Resend> getOwnResends(Wire in, Address sender) {
         int groups = in.getInt();
@@ -1271,37 +1300,20 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             TreeKey tree = in.getTree();
             int n = in.getInt();
             for (int i = 0; i < n; i++) {
-                long lockId = in.getLong();
-                long parentId = in.getLong();
-                int depth = in.getShort();
-                LockQueue queue = LockQueue.values()[in.getByte()];
-                int granted = in.getByte() & 0xFF;
-                LockMode requested = LockMode.ofOrdinal(in.getByte());
-                int flags = in.getInt();
-                long timeout = in.getLong();
-                boolean handler = in.getByte() != 0;
-                long fence = in.getLong();
-                byte[] value = in.getBytes();
-                String resource = in.getString();
-                list.add(new MasterTable.Resend(sender, o, lockId, parentId, depth, 0, queue,
-                        granted == (Wire.NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags,
-                        timeout, handler, fence, value, resource, tree));
+                list.add(getCopy(in, sender, o, 0, tree));
             }
         }
         return list;
     }
 
+    /** Writes the entries of an INSTALL (a remastered tree's whole state, in order). */
     private Wire putResends(Wire w, List<MasterTable.Resend> entries) {
         w.putInt(entries.size());
         for (MasterTable.Resend e : entries) {
             MasterTable.OwnerRef o = e.owner();
             w.putInt(members.indexOf(e.origin())).putLong(o.id()).putInt(o.group()).putInt(o.priority())
-                    .putString(o.name()).putLong(e.lockId()).putLong(e.parentLockId()).putShort(e.depth())
-                    .putLong(e.order()).putByte(e.queue().ordinal())
-                    .putByte(e.granted() == null ? Wire.NO_MODE : e.granted().ordinal())
-                    .putByte(e.requested().ordinal()).putInt(e.flags()).putLong(e.timeoutNanos())
-                    .putByte(e.blockingHandler() ? 1 : 0).putLong(e.fence()).putBytes(e.readValue())
-                    .putString(e.name()).putTree(e.tree());
+                    .putString(o.name()).putLong(e.order()).putTree(e.tree());
+            putCopy(w, e);
         }
         return w;
     }
@@ -1316,25 +1328,12 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         for (int i = 0; i < n; i++) {
             int originIndex = in.getInt();
             MasterTable.OwnerRef o = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(), in.getString());
-            long lockId = in.getLong();
-            long parentId = in.getLong();
-            int depth = in.getShort();
             long order = in.getLong();
-            LockQueue queue = LockQueue.values()[in.getByte()];
-            int granted = in.getByte() & 0xFF;
-            LockMode requested = LockMode.ofOrdinal(in.getByte());
-            int flags = in.getInt();
-            long timeout = in.getLong();
-            boolean handler = in.getByte() != 0;
-            long fence = in.getLong();
-            byte[] value = in.getBytes();
-            String resource = in.getString();
             TreeKey tree = in.getTree();
             Address origin = originIndex >= 0 && originIndex < members.size() ? members.get(originIndex) : null;
+            MasterTable.Resend e = getCopy(in, origin, o, order, tree);
             if (origin != null) {
-                list.add(new MasterTable.Resend(origin, o, lockId, parentId, depth, order, queue,
-                        granted == (Wire.NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags,
-                        timeout, handler, fence, value, resource, tree));
+                list.add(e);
             }
         }
         return list;

@@ -30,18 +30,16 @@ import java.util.Arrays;
  *  REGISTER  count:4 | tree * count                  the sender masters these trees (rebuild)
  *  RESEND    groups:4 | group * groups               the sender's copies in trees whose master left, in
  *            group = ownerId:8 | ownerGroup:4 | priority:4 | ownerName:str | tree | count:4 | copy * count
+ *                                                    messages of a few thousand copies, then DONE
  *            copy  = lockId:8 | parentLockId:8 | depth:2 | queue:1 | granted:1 (0xFF none) | requested:1
  *                    | flags:4 | timeoutNanos:8 | blockingHandler:1 | fence:8 | readValue:bytes | name:str
- *                                                    messages of a few thousand copies, then DONE
  *  DONE      (empty)                                 the sender finished its part of rebuild viewId
  *  MIGRATING tree | targetIndex:4                    remastering: hold requests for tree, then ack
  *  ACK       tree                                    the sender sent its last request for tree to the old master
  *  INSTALL   tree | count:4 | entry * count | values:4 | (pathLength:1 | str * pathLength
  *            | value:bytes | valid:1) * values       the old master's whole tree, for the new one
- *            entry = origin:4 (view index) | ownerId:8 | group:4 | priority:4 | ownerName:str | lockId:8
- *                    | parentLockId:8 | depth:2 | order:8 | queue:1 | granted:1 (0xFF none) | requested:1
- *                    | flags:4 | timeoutNanos:8 | blockingHandler:1 | fence:8 | readValue:bytes | name:str
- *                    | tree
+ *            entry = origin:4 (view index) | ownerId:8 | group:4 | priority:4 | ownerName:str | order:8
+ *                    | tree | copy
  *  MOVED     tree | masterIndex:4                    the tree's master is now masterIndex (sent by that
  *                                                    new master once it installed the tree)
  *  WAITS     count:4 | (waiterNode:4 | waiterOwner:8 | waiterPriority:4 | waiterLockId:8
