@@ -40,6 +40,8 @@ final class ClusterLock implements Lock {
     private byte[] readValue = new byte[0];
     private int flags;
     private long timeoutNanos;
+    /** When the pending request (new or conversion) was made, for its timeout while it is not at a master. */
+    private long requestStartNanos = System.nanoTime();
     private boolean blockingHandler;
     private BlockingHandler handler;
     private boolean dead;
@@ -63,7 +65,7 @@ final class ClusterLock implements Lock {
     private CompletableFuture<Boolean> cancelOutcome;
 
     /** What {@link #beginSend} tells its caller. */
-    enum Send { SEND, SKIP, CANCEL }
+    enum Send { SEND, SKIP, CANCEL, TIMEOUT }
 
     /** {@link #cancelTarget}: the request was never sent; fail it here. */
     static final Address NOT_SENT = new org.jgroups.util.UUID(0, 0);
@@ -99,8 +101,9 @@ final class ClusterLock implements Lock {
 
     /**
      * Starts sending the pending request to {@code master}: SKIP if it ended or the lock died,
-     * CANCEL if the owner cancelled it before it went (the caller fails it CANCELLED), else SEND
-     * and the caller sends it, then calls {@link #endSend()}.
+     * CANCEL if the owner cancelled it before it went, TIMEOUT if its timeout ran out before it
+     * went (sent again after a refusal or a lost quorum; the caller fails it), else SEND and the
+     * caller sends it, then calls {@link #endSend()}.
      */
     synchronized Send beginSend(Address master) {
         if (dead || pending == null) {
@@ -108,6 +111,9 @@ final class ClusterLock implements Lock {
         }
         if (cancelRequested) {
             return Send.CANCEL;
+        }
+        if (timedOut()) {
+            return Send.TIMEOUT;
         }
         sentTo = master;
         sending = true;
@@ -153,6 +159,11 @@ final class ClusterLock implements Lock {
         }
         cancelSent = true;
         return master;
+    }
+
+    /** Whether the pending request has a timeout and it has run out. */
+    synchronized boolean timedOut() {
+        return pending != null && timeoutNanos > 0 && System.nanoTime() - requestStartNanos >= timeoutNanos;
     }
 
     /** Whether the owner asked to cancel the pending request. */
@@ -206,6 +217,7 @@ final class ClusterLock implements Lock {
         queue = LockQueue.CONVERTING;
         flags = newFlags;
         timeoutNanos = timeout;
+        requestStartNanos = System.nanoTime();
         if (newHandler != null) {
             handler = newHandler;
             blockingHandler = true;

@@ -572,6 +572,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             case CANCEL:
                 lock.failed(LockStatus.CANCELLED, "cancelled before it was sent to its master");
                 return false;
+            case TIMEOUT:
+                lock.failed(LockStatus.TIMEOUT, "timed out before it could be sent to its master");
+                return false;
             default:
                 return false;
         }
@@ -1165,7 +1168,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         for (ClusterOwner owner : owners.values()) {
             for (ClusterLock lock : owner.live()) {
                 if (orphans.contains(lock.tree) && lock.isSent()) {
-                    cancelIfRequested(lock);
+                    settleBeforeResend(lock);
                     Address dir = directoryNodes.computeIfAbsent(lock.tree, this::directoryOf);
                     byDestination.computeIfAbsent(dir, a -> new HashMap<>()).computeIfAbsent(owner, o -> new HashMap<>())
                             .computeIfAbsent(lock.tree, t -> new ArrayList<>()).add(lock);
@@ -1192,19 +1195,21 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     /**
-     * A cancel requested for a request whose master was lost is decided here: the request ends
-     * CANCELLED (a conversion leaves the old mode) and the copy is re-sent as it now is. A grant
-     * the lost master may have made died with it. A plain down-conversion is left alone: the
-     * lost master granted it at once.
+     * A pending request whose master was lost and that its owner cancelled, or whose timeout ran
+     * out meanwhile, is decided here: it ends CANCELLED or TIMEOUT (a conversion leaves the old
+     * mode) and the copy is re-sent as it now is. A grant the lost master may have made died
+     * with it. A plain down-conversion is left alone: the lost master granted it at once.
      */
-    private static void cancelIfRequested(ClusterLock lock) {
-        if (!lock.cancelRequested()) {
+    private static void settleBeforeResend(ClusterLock lock) {
+        boolean cancelled = lock.cancelRequested();
+        if (!cancelled && !lock.timedOut()) {
             return;
         }
         ClusterLock.Snapshot s = lock.snapshot();
         if (s != null && (s.queue() == LockQueue.WAITING || (s.queue() == LockQueue.CONVERTING
                 && (s.requested().compatibleMask() & s.granted().compatibleMask()) != s.granted().compatibleMask()))) {
-            lock.failed(LockStatus.CANCELLED, "cancelled while its master was lost");
+            lock.failed(cancelled ? LockStatus.CANCELLED : LockStatus.TIMEOUT,
+                    (cancelled ? "cancelled" : "timed out") + " while its master was lost");
         }
     }
 

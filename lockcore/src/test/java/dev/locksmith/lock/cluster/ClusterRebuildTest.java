@@ -165,6 +165,28 @@ class ClusterRebuildTest {
         assertThat(subs).allSatisfy(l -> assertThat(l.grantedMode()).isEqualTo(LockMode.EX));
     }
 
+    @Test
+    void aRequestWhoseTimeoutRanOutWhileItsMasterWasLostTimesOutInsteadOfBeingGranted() throws Exception {
+        LockOwner doomed = cluster.node(2).newOwner("doomed");
+        doomed.enqueue("expiring", LockMode.EX);
+        LockOwner waiter = cluster.node(0).newOwner("waiter");
+        Lock waiting = waiter.enqueueAsync(LockRequest.of("expiring", LockMode.EX)
+                .withTimeout(java.time.Duration.ofMillis(300)));
+        ClusterTestSupport.awaitTrue("waiter queued on the master", () -> waitingOn(2, "expiring") == 1);
+
+        cluster.node(2).crashForTest(); // the master dies before it could time the request out
+        cluster.nodes.remove(2);
+        cluster.awaitView(2);
+
+        assertThat(waiting.completion().toCompletableFuture().handle((l, e) -> e).get(30, TimeUnit.SECONDS))
+                .isNotNull();
+        assertThat(waiting.status()).isEqualTo(LockStatus.TIMEOUT);
+        // the dead node's EX went and nobody holds the resource now
+        Lock later = cluster.node(1).newOwner("later").enqueue(LockRequest.of("expiring", LockMode.EX)
+                .withFlags(LockFlag.NOQUEUE));
+        assertThat(later.grantedMode()).isEqualTo(LockMode.EX);
+    }
+
     private int waitingOn(int nodeIndex, String root) {
         return cluster.node(nodeIndex).resource(Namespace.group(0), List.of(root))
                 .map(r -> r.waiting().size()).orElse(0);
