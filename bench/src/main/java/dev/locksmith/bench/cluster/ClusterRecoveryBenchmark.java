@@ -84,4 +84,19 @@ public class ClusterRecoveryBenchmark {
         cluster.nodes.get(2).crashForTest();
         return blocked.completion().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
+
+    @Benchmark
+    public Lock crashToRebuilt() throws Exception {
+        cluster.nodes.get(2).crashForTest();
+        Lock granted = blocked.completion().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!(cluster.nodes.get(0).isReady() && cluster.nodes.get(0).members().size() == 2
+                && cluster.nodes.get(1).isReady() && cluster.nodes.get(1).members().size() == 2)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the survivors did not finish rebuilding within 60 s");
+            }
+            Thread.sleep(1);
+        }
+        return granted;
+    }
 }

@@ -40,15 +40,35 @@ final class ClusterLock implements Lock {
     private byte[] readValue = new byte[0];
     private int flags;
     private long timeoutNanos;
+    /** When the pending request (new or conversion) was made, for its timeout while it is not at a master. */
+    private long requestStartNanos = System.nanoTime();
     private boolean blockingHandler;
     private BlockingHandler handler;
     private boolean dead;
     /** The master the current request was sent to, or null while none was sent. */
     private Address sentTo;
     private int subLocks;
+    /** How many times a node refused this request as not the master of its tree. */
+    private int refusals;
     private CompletableFuture<Lock> pending;
     private boolean pendingConversion;
     private CompletableFuture<Lock> last = new CompletableFuture<>();
+    /**
+     * Cancel of the pending request: requested by the owner, whether a CANCEL went to the
+     * master, whether the request is being sent right now (its sender then sends the CANCEL
+     * after it), and the outcome the owner's cancel() waits for: true if the request ended
+     * CANCELLED, false if it was granted or ended otherwise first.
+     */
+    private boolean cancelRequested;
+    private boolean cancelSent;
+    private boolean sending;
+    private CompletableFuture<Boolean> cancelOutcome;
+
+    /** What {@link #beginSend} tells its caller. */
+    enum Send { SEND, SKIP, CANCEL, TIMEOUT }
+
+    /** {@link #cancelTarget}: the request was never sent; fail it here. */
+    static final Address NOT_SENT = new org.jgroups.util.UUID(0, 0);
 
     ClusterLock(long id, ClusterOwner owner, ClusterLock parent, String name, TreeKey tree, LockMode mode, int flags,
                 long timeoutNanos, BlockingHandler handler) {
@@ -77,6 +97,87 @@ final class ClusterLock implements Lock {
     synchronized Snapshot snapshot() {
         return dead ? null : new Snapshot(queue, granted, requested, flags, timeoutNanos, blockingHandler, fence,
                 readValue.clone(), sentTo);
+    }
+
+    /**
+     * Starts sending the pending request to {@code master}: SKIP if it ended or the lock died,
+     * CANCEL if the owner cancelled it before it went, TIMEOUT if its timeout ran out before it
+     * went (sent again after a refusal or a lost quorum; the caller fails it), else SEND and the
+     * caller sends it, then calls {@link #endSend()}.
+     */
+    synchronized Send beginSend(Address master) {
+        if (dead || pending == null) {
+            return Send.SKIP;
+        }
+        if (cancelRequested) {
+            return Send.CANCEL;
+        }
+        if (timedOut()) {
+            return Send.TIMEOUT;
+        }
+        sentTo = master;
+        sending = true;
+        return Send.SEND;
+    }
+
+    /** The request went; true if the owner cancelled meanwhile and the caller must now send the CANCEL. */
+    synchronized boolean endSend() {
+        sending = false;
+        if (cancelRequested && !cancelSent && pending != null) {
+            cancelSent = true;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The owner cancels the pending request: the future completes when it ends (true if it
+     * ended CANCELLED); null if nothing is pending.
+     */
+    synchronized CompletableFuture<Boolean> requestCancel() {
+        if (dead || pending == null) {
+            return null;
+        }
+        cancelRequested = true;
+        if (cancelOutcome == null) {
+            cancelOutcome = new CompletableFuture<>();
+        }
+        return cancelOutcome;
+    }
+
+    /**
+     * Where the CANCEL of the pending request goes, now that {@code master} masters its tree:
+     * null if none is needed (nothing pending, already sent, or its sender will send it),
+     * {@link #NOT_SENT} if the request never went (fail it here), else {@code master}.
+     */
+    synchronized Address cancelTarget(Address master) {
+        if (dead || pending == null || !cancelRequested || cancelSent || sending) {
+            return null;
+        }
+        if (sentTo == null) {
+            return NOT_SENT;
+        }
+        cancelSent = true;
+        return master;
+    }
+
+    /** Whether the pending request has a timeout and it has run out. */
+    synchronized boolean timedOut() {
+        return pending != null && timeoutNanos > 0 && System.nanoTime() - requestStartNanos >= timeoutNanos;
+    }
+
+    /** Whether the owner asked to cancel the pending request. */
+    synchronized boolean cancelRequested() {
+        return cancelRequested && pending != null;
+    }
+
+    /** The pending request ended: a waiting cancel learns whether it won. Under the monitor. */
+    private CompletableFuture<Boolean> endCancel() {
+        CompletableFuture<Boolean> outcome = cancelOutcome;
+        cancelOutcome = null;
+        cancelRequested = false;
+        cancelSent = false;
+        return outcome;
     }
 
     /** Marks the current request as sent to {@code master}; false if the lock died meanwhile. */
@@ -116,6 +217,7 @@ final class ClusterLock implements Lock {
         queue = LockQueue.CONVERTING;
         flags = newFlags;
         timeoutNanos = timeout;
+        requestStartNanos = System.nanoTime();
         if (newHandler != null) {
             handler = newHandler;
             blockingHandler = true;
@@ -128,6 +230,7 @@ final class ClusterLock implements Lock {
     /** The master granted the current request. */
     void granted(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value) {
         CompletableFuture<Lock> done;
+        CompletableFuture<Boolean> cancel;
         synchronized (this) {
             if (dead || pending == null) {
                 return;
@@ -143,6 +246,10 @@ final class ClusterLock implements Lock {
             }
             done = pending;
             pending = null;
+            cancel = endCancel();
+        }
+        if (cancel != null) {
+            cancel.complete(false);
         }
         owner.manager.deliver(() -> done.complete(this));
     }
@@ -153,6 +260,7 @@ final class ClusterLock implements Lock {
      */
     void failed(LockStatus outcome, String message) {
         CompletableFuture<Lock> done;
+        CompletableFuture<Boolean> cancel;
         boolean conversion;
         synchronized (this) {
             if (dead || pending == null) {
@@ -167,9 +275,13 @@ final class ClusterLock implements Lock {
                 requested = granted;
                 queue = LockQueue.GRANTED;
             }
+            cancel = endCancel();
         }
         if (!conversion) {
             die(outcome);
+        }
+        if (cancel != null) {
+            cancel.complete(outcome == LockStatus.CANCELLED);
         }
         LockException failure = new LockException(outcome, (conversion ? "conversion of lock on '" : "request for '")
                 + name + "' was not granted" + (message == null ? "" : " (" + message + ")"));
@@ -197,10 +309,15 @@ final class ClusterLock implements Lock {
     /** The pending request, if any, ends with {@code outcome} at once (dequeue, lost quorum, shutdown). */
     void abandonPending(LockStatus outcome) {
         CompletableFuture<Lock> done;
+        CompletableFuture<Boolean> cancel;
         synchronized (this) {
             done = pending;
             pending = null;
             pendingConversion = false;
+            cancel = endCancel();
+        }
+        if (cancel != null) {
+            cancel.complete(outcome == LockStatus.CANCELLED);
         }
         if (done != null) {
             LockException failure = new LockException(outcome, "request for '" + name + "' was not granted");
@@ -216,6 +333,11 @@ final class ClusterLock implements Lock {
         if (h != null) {
             owner.manager.deliver(() -> h.blocking(this, blockedMode));
         }
+    }
+
+    /** Counts one more refusal by a node that no longer masters the tree; returns the count. */
+    synchronized int refused() {
+        return ++refusals;
     }
 
     synchronized void subLockAdded() {

@@ -45,6 +45,7 @@ import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
+import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
@@ -69,19 +70,28 @@ import org.jgroups.util.ExtendedUUID;
  *   <li><b>Zero messages for a node's own trees.</b> After the first directory lookup (none when
  *       this node is the directory node), requests on a tree mastered here are direct calls.
  *       {@link Namespace#LOCAL} trees never leave the node and never touch the directory.</li>
- *   <li><b>Rebuild.</b> On every view change granting pauses; locks of departed nodes are
- *       aborted on their masters (their waiters are granted, their PW/EX value blocks become not
- *       valid); masters re-register their trees with the new directory; every survivor re-sends
- *       its copies in trees whose master departed to the tree's new directory node, which
- *       masters it and installs granted, then converting, then waiting locks once every member
- *       reported done. Then granting resumes.</li>
+ *   <li><b>Rebuild.</b> On a view change only the affected trees wait. Locks of departed nodes
+ *       are aborted on their masters (their waiters are granted, their PW/EX value blocks become
+ *       not valid); masters re-register their trees with the (new) directory nodes; every
+ *       survivor re-sends its copies in trees it knows no live master for to the tree's directory
+ *       node, which masters it and installs granted, then converting, then waiting locks once
+ *       every member reported done, smallest trees first. Meanwhile trees mastered by survivors
+ *       keep granting, and directory entries of live masters keep being answered; only lookups
+ *       of trees without an entry wait for the rebuild. The first view, regained quorum and
+ *       merges rebuild everything with all requests held.</li>
+ *   <li><b>Empty trees.</b> When a tree's last lock goes (after {@link Builder#emptyTreeRetention}),
+ *       its master forgets it and sends DROP to its directory node, which forgets the entry.
+ *       A root request still sent to the old master is refused (NOTMASTER) and looked up again,
+ *       so a request racing with the drop makes exactly one new master.</li>
  *   <li><b>Remastering</b> (seed 002). Each master counts requests per tree and requesting node
  *       and folds them every second into the smoothed activity {@code act -= (act - new) / 8}.
  *       When another node's activity beats the master's by the remaster margin
  *       ({@link Builder#remasterWeight}), the tree moves: every member parks its requests for it
  *       and acknowledges (so none is in flight to the old master), the old master exports the
  *       queues in order with their value blocks and drops them without granting anything, the
- *       new master installs them, and every member sends the parked requests there.</li>
+ *       new master installs them and announces itself (MOVED), and every member sends the parked
+ *       requests there. A view change before that announcement leaves the tree to the rebuild:
+ *       the new master registers it if it installed it, otherwise the members' copies rebuild it.</li>
  *   <li><b>Deadlocks.</b> Each engine finds cycles among the requests it masters. For cycles
  *       across masters, every master reports the requests that waited the deadlock wait to the
  *       view's coordinator, which fails one waiter per cycle with DEADLOCK (lowest deadlock
@@ -94,6 +104,15 @@ import org.jgroups.util.ExtendedUUID;
  *       every request until quorum returns (requests with a timeout time out), then re-sends its
  *       waiting requests as new ones.</li>
  * </ul>
+ *
+ * <p><b>Ordering.</b> The protocol relies on JGroups delivering the messages of one sender to
+ * one receiver in the order they were sent, without loss, while both stay in the view (UNICAST3
+ * over TCP), and on nothing across senders: a request reaches the master after the request
+ * sent before it by the same node; a node's REGISTER and RESEND messages reach their directory
+ * node before its DONE; GRANTED reaches the owner before the answer to a later CANCEL; a
+ * master's DROP reaches the directory node before any later LOOKUP or REGISTER of that master.
+ * Races between senders (a directory answer and a master's DROP, a new master's MOVED and a
+ * directory answer) are settled by NOTMASTER refusals and by re-resolving after view changes.
  *
  * <p>Thread-safe. Synchronous requests block their caller until the master answers. Incoming
  * messages and view changes are handled in order on one protocol thread; callbacks and
@@ -126,10 +145,17 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final ConcurrentSkipListMap<Long, ClusterOwner> owners = new ConcurrentSkipListMap<>();
     /** Copies by lock id, for outcomes arriving from masters. */
     private final Map<Long, ClusterLock> copies = new ConcurrentHashMap<>();
-    /** What this node knows of masters; valid while {@link #ready}. */
+    /** What this node knows of masters; valid while {@link #open}. */
     private final Map<TreeKey, Address> masterOf = new ConcurrentHashMap<>();
     /** Guards the fast path against a view change: readers route, the protocol thread pauses. */
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    /**
+     * Whether requests are routed: the view has quorum and no full rebuild is under way (first
+     * view, quorum regained, merge). An ordinary view change keeps it open: only the trees it
+     * affects wait.
+     */
+    private volatile boolean open;
+    /** Whether the node is open and the rebuild for its current view is complete. */
     private volatile boolean ready;
     private volatile boolean closed;
     private final CountDownLatch firstView = new CountDownLatch(1);
@@ -157,6 +183,15 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     /** Coordinator only: waiting requests already chosen as victims (node, lock id), never chosen twice. */
     private final Set<Map.Entry<Address, Long>> victims = new HashSet<>();
     private boolean reportedWaits;
+    /** The view whose rebuild messages all arrived (its trees are being installed, or were). */
+    private long installingView = -1;
+    /** Trees this node is rebuilding from resent copies; requests for them wait in {@link #awaitingInstall}. */
+    private final Set<TreeKey> installing = new HashSet<>();
+    private final Map<TreeKey, List<Runnable>> awaitingInstall = new HashMap<>();
+    /** Lookups of trees this directory node has no entry for while its rebuild is incomplete. */
+    private final List<Runnable> awaitingDirectory = new ArrayList<>();
+    /** Lookups sent in a view this node has not installed yet: answered once it has. */
+    private final List<Runnable> aheadOfView = new ArrayList<>();
     /** Seed 002's smoothed requests per second, per tree mastered here and requesting node. */
     private final Map<TreeKey, Map<Address, Double>> activity = new HashMap<>();
 
@@ -166,6 +201,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final LongAdder rebuilds = new LongAdder();
     private final LongAdder remasters = new LongAdder();
     private final int remasterWeight;
+    private final long emptyTreeRetentionNanos;
+    /** Trees mastered here that lost their last lock, and since when (System.nanoTime). */
+    private final Map<TreeKey, Long> emptySince = new HashMap<>();
 
     private ClusterLockManager(Builder b) throws Exception {
         String stackXml = b.stackXml();
@@ -173,6 +211,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.expectedVotes = b.expectedVotes;
         this.deadlockWait = b.deadlockWait;
         this.remasterWeight = b.remasterWeight;
+        this.emptyTreeRetentionNanos = b.emptyTreeRetention.toNanos();
         this.protocol = Executors.newSingleThreadExecutor(daemon("locksmith-cluster-" + name));
         this.callbacks = Executors.newSingleThreadExecutor(daemon("locksmith-callbacks-" + name));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("locksmith-cluster-timer-" + name));
@@ -381,6 +420,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         return owner.clear(null);
     }
 
+    /** Trees whose master this node knows (a cache, kept while a copy here uses the tree); for tests. */
+    int knownMasters() {
+        return masterOf.size();
+    }
+
     /** This node's JGroups address. */
     public Address address() {
         return self;
@@ -421,6 +465,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return;
         }
         closed = true;
+        open = false;
         ready = false;
         if (crash) {
             try {
@@ -487,40 +532,90 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     private void sendNew(ClusterLock lock, Address m) {
-        if (!lock.isPending() || !lock.markSent(m)) {
+        if (m.equals(self) && lock.parent == null && lock.tree.namespace().kind() != Namespace.Kind.LOCAL
+                && !master.trees().contains(lock.tree)) {
+            if (lock.isPending()) {
+                executeOnProtocol(() -> notMaster(lock, self));
+            }
             return;
         }
-        ClusterLock.Snapshot s = lock.snapshot();
-        if (s == null) {
+        if (!beginSend(lock, m)) {
             return;
         }
-        long parentId = lock.parent == null ? 0 : lock.parent.id;
+        try {
+            ClusterLock.Snapshot s = lock.snapshot();
+            if (s == null) {
+                return;
+            }
+            long parentId = lock.parent == null ? 0 : lock.parent.id;
+            if (m.equals(self)) {
+                tableFor(lock.tree.namespace()).enqueue(self, lock.owner.ref(), lock.id, parentId, s.requested(),
+                        s.flags(), s.timeoutNanos(), s.blockingHandler(), lock.name, lock.tree);
+                return;
+            }
+            MasterTable.OwnerRef o = lock.owner.ref();
+            lock.owner.noteRemoteMaster();
+            send(m, Wire.message(Wire.ENQUEUE, viewId).putLong(o.id()).putInt(o.group()).putInt(o.priority())
+                    .putString(o.name()).putLong(lock.id).putLong(parentId).putByte(s.requested().ordinal())
+                    .putInt(s.flags()).putLong(s.timeoutNanos()).putByte(s.blockingHandler() ? 1 : 0)
+                    .putString(lock.name));
+        } finally {
+            endSend(lock, m);
+        }
+    }
+
+    /** False if the request is not to be sent: it ended, or was cancelled before it went (it fails CANCELLED here). */
+    private static boolean beginSend(ClusterLock lock, Address m) {
+        switch (lock.beginSend(m)) {
+            case SEND:
+                return true;
+            case CANCEL:
+                lock.failed(LockStatus.CANCELLED, "cancelled before it was sent to its master");
+                return false;
+            case TIMEOUT:
+                lock.failed(LockStatus.TIMEOUT, "timed out before it could be sent to its master");
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /** The request went to {@code m}; a cancel that came while it was being sent follows it there. */
+    private void endSend(ClusterLock lock, Address m) {
+        if (lock.endSend()) {
+            sendCancel(lock, m);
+        }
+    }
+
+    private void sendCancel(ClusterLock lock, Address m) {
         if (m.equals(self)) {
-            tableFor(lock.tree.namespace()).enqueue(self, lock.owner.ref(), lock.id, parentId, s.requested(),
-                    s.flags(), s.timeoutNanos(), s.blockingHandler(), lock.name, lock.tree);
-            return;
+            tableFor(lock.tree.namespace()).cancel(self, lock.owner.id(), lock.id);
+        } else {
+            send(m, Wire.message(Wire.CANCEL, viewId).putLong(lock.owner.id()).putLong(lock.id));
         }
-        MasterTable.OwnerRef o = lock.owner.ref();
-        lock.owner.noteRemoteMaster();
-        send(m, Wire.message(Wire.ENQUEUE, viewId).putLong(o.id()).putInt(o.group()).putInt(o.priority())
-                .putString(o.name()).putLong(lock.id).putLong(parentId).putByte(s.requested().ordinal())
-                .putInt(s.flags()).putLong(s.timeoutNanos()).putByte(s.blockingHandler() ? 1 : 0).putString(lock.name));
     }
 
     void submitConversion(ClusterLock lock) {
         route(lock.tree, m -> {
-            ClusterLock.Snapshot s = lock.snapshot();
-            if (s == null || !lock.markSent(m)) {
+            if (!beginSend(lock, m)) {
                 return;
             }
-            byte[] value = lock.stagedValue();
-            if (m.equals(self)) {
-                tableFor(lock.tree.namespace()).convert(self, lock.owner.id(), lock.id, s.requested(), s.flags(),
-                        s.timeoutNanos(), s.blockingHandler(), value);
-            } else {
-                send(m, Wire.message(Wire.CONVERT, viewId).putLong(lock.owner.id()).putLong(lock.id)
-                        .putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
-                        .putByte(s.blockingHandler() ? 1 : 0).putBytes(value));
+            try {
+                ClusterLock.Snapshot s = lock.snapshot();
+                if (s == null) {
+                    return;
+                }
+                byte[] value = lock.stagedValue();
+                if (m.equals(self)) {
+                    tableFor(lock.tree.namespace()).convert(self, lock.owner.id(), lock.id, s.requested(), s.flags(),
+                            s.timeoutNanos(), s.blockingHandler(), value);
+                } else {
+                    send(m, Wire.message(Wire.CONVERT, viewId).putLong(lock.owner.id()).putLong(lock.id)
+                            .putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
+                            .putByte(s.blockingHandler() ? 1 : 0).putBytes(value));
+                }
+            } finally {
+                endSend(lock, m);
             }
         });
     }
@@ -540,16 +635,19 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         });
     }
 
+    /**
+     * Sends the cancel the owner requested ({@link ClusterLock#requestCancel()}) to the tree's
+     * current master, which cancels the request if it still waits; if it was granted first, its
+     * GRANTED is already on the way (each master's messages arrive in order). A request never
+     * sent fails CANCELLED here; one being sent right now is followed by the cancel.
+     */
     void submitCancel(ClusterLock lock) {
         route(lock.tree, m -> {
-            if (!lock.isSent()) {
+            Address target = lock.cancelTarget(m);
+            if (target == ClusterLock.NOT_SENT) {
                 lock.failed(LockStatus.CANCELLED, null);
-                return;
-            }
-            if (m.equals(self)) {
-                tableFor(lock.tree.namespace()).cancel(self, lock.owner.id(), lock.id);
-            } else {
-                send(m, Wire.message(Wire.CANCEL, viewId).putLong(lock.owner.id()).putLong(lock.id));
+            } else if (target != null) {
+                sendCancel(lock, target);
             }
         });
     }
@@ -586,7 +684,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
         gate.readLock().lock();
         try {
-            Address m = ready ? masterOf.get(tree) : null;
+            Address m = open ? masterOf.get(tree) : null;
             if (m != null) {
                 op.accept(m);
                 return;
@@ -604,7 +702,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     // ---- protocol thread -----------------------------------------------------------------------
 
     private void resolve(TreeKey tree, Consumer<Address> op) {
-        if (!ready) {
+        if (!open) {
             held.add(() -> resolve(tree, op));
             return;
         }
@@ -625,9 +723,27 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
         Address dir = directoryOf(tree);
         if (dir.equals(self)) {
-            m = directory.computeIfAbsent(tree, t -> self);
+            m = directory.get(tree);
+            if (m == null) {
+                if (installing.contains(tree)) {
+                    awaitingInstall.computeIfAbsent(tree, t -> new ArrayList<>()).add(() -> resolve(tree, op));
+                    return;
+                }
+                if (installingView != viewId) {
+                    awaitingDirectory.add(() -> resolve(tree, op));
+                    return;
+                }
+                m = self;
+                directory.put(tree, self);
+            }
+            if (m.equals(self)) {
+                adopt(tree);
+            }
             op.accept(m);
             masterOf.put(tree, m);
+            if (m.equals(self)) {
+                checkEmpty(tree);
+            }
             return;
         }
         waiting = new ArrayList<>();
@@ -654,11 +770,16 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     handleMigration(from, in);
                 }
             }
+            case Wire.DROP -> {
+                if (members.contains(from)) {
+                    handleDrop(from, in);
+                }
+            }
             default -> {
                 if (!members.contains(from)) {
                     return; // not (or no longer) a member: it cannot inject requests
                 }
-                if ((!ready || !incoming.isEmpty()) && isMasterRequest(in.type())) {
+                if ((!open || !incoming.isEmpty()) && isMasterRequest(in.type())) {
                     held.add(() -> handle(from, in));
                     return;
                 }
@@ -674,16 +795,17 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     private void handleRequest(Address from, Wire in, long msgView) {
         switch (in.type()) {
-            case Wire.LOOKUP -> {
-                TreeKey tree = in.getTree();
-                Address m = directory.computeIfAbsent(tree, t -> from);
-                send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m)));
-            }
+            case Wire.LOOKUP -> answerLookup(from, in.getTree(), msgView);
             case Wire.MASTER -> {
                 TreeKey tree = in.getTree();
                 int index = in.getInt();
+                if (msgView != viewId) {
+                    // Views differ. The lookup was sent again at this node's view change (older
+                    // answer) or will be at the coming one (the directory node is ahead).
+                    return;
+                }
                 List<Consumer<Address>> waiting = awaitingLookup.remove(tree);
-                if (msgView != viewId || index < 0 || index >= members.size()) {
+                if (index < 0 || index >= members.size()) {
                     if (waiting != null) {
                         waiting.forEach(op -> held.add(() -> resolve(tree, op)));
                         drainHeldIfReady();
@@ -699,10 +821,16 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     }
                     return;
                 }
+                if (m.equals(self)) {
+                    adopt(tree);
+                }
                 if (waiting != null) {
                     waiting.forEach(op -> op.accept(m));
                 }
                 masterOf.put(tree, m);
+                if (m.equals(self)) {
+                    checkEmpty(tree);
+                }
             }
             case Wire.ENQUEUE -> {
                 MasterTable.OwnerRef owner = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(),
@@ -714,8 +842,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 long timeout = in.getLong();
                 boolean handler = in.getByte() != 0;
                 String resource = in.getString();
-                master.enqueue(from, owner, lockId, parentId, mode, flags, timeout, handler, resource,
-                        parentId == 0 ? new TreeKey(namespaceOf(flags, owner.group()), resource) : null);
+                TreeKey tree = parentId == 0 ? new TreeKey(namespaceOf(flags, owner.group()), resource) : null;
+                if (tree != null && !master.trees().contains(tree)) {
+                    // dropped (or given away) since the sender learned this node was its master
+                    send(from, Wire.message(Wire.NOTMASTER, viewId).putLong(lockId));
+                    return;
+                }
+                master.enqueue(from, owner, lockId, parentId, mode, flags, timeout, handler, resource, tree);
             }
             case Wire.CONVERT -> master.convert(from, in.getLong(), in.getLong(), LockMode.ofOrdinal(in.getByte()),
                     in.getInt(), in.getLong(), in.getByte() != 0, in.getBytes());
@@ -750,8 +883,146 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     lock.blocking(mode);
                 }
             }
+            case Wire.NOTMASTER -> {
+                ClusterLock lock = copies.get(in.getLong());
+                if (lock != null) {
+                    notMaster(lock, from);
+                }
+            }
             default -> LOG.log(Level.WARNING, "unknown lock message type " + in.type() + " from " + from);
         }
+    }
+
+    /**
+     * A root request reached a node that does not master its tree (any more): forget that master
+     * and route the request again. The directory may still name the old master until its DROP
+     * arrives, so repeated refusals back off a little.
+     */
+    private void notMaster(ClusterLock lock, Address refusedBy) {
+        masterOf.remove(lock.tree, refusedBy);
+        lock.markUnsent();
+        int refusals = lock.refused();
+        Runnable retry = () -> resolve(lock.tree, m -> sendNew(lock, m));
+        if (refusals <= 1) {
+            retry.run();
+        } else {
+            try {
+                timer.schedule(() -> executeOnProtocol(retry), Math.min(refusals, 50), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.log(Level.DEBUG, "retry dropped: the lock manager is shut down");
+            }
+        }
+    }
+
+    private void executeOnProtocol(Runnable task) {
+        try {
+            protocol.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "task dropped: the lock manager is shut down");
+        }
+    }
+
+    /** This node now masters {@code tree} (the directory said so): requests for it are served here. */
+    private void adopt(TreeKey tree) {
+        master.trees().add(tree);
+    }
+
+    /** After ops ran for a tree this node adopted: if none left a lock in it, it is empty already. */
+    private void checkEmpty(TreeKey tree) {
+        if (master.trees().contains(tree) && master.lockCount(tree) == 0) {
+            treeEmptied(tree);
+        }
+    }
+
+    /** Protocol thread: the last lock of a tree mastered here went; drop it now or after the retention. */
+    private void treeEmptied(TreeKey tree) {
+        if (closed || master.lockCount(tree) > 0 || !master.trees().contains(tree)) {
+            return;
+        }
+        if (emptyTreeRetentionNanos == 0 && dropTree(tree)) {
+            return;
+        }
+        emptySince.putIfAbsent(tree, System.nanoTime());
+    }
+
+    /** Every fold: drops the trees that stayed empty for the retention; forgets masters of trees no copy here uses. */
+    private void dropEmptyTrees() {
+        long now = System.nanoTime();
+        emptySince.entrySet().removeIf(e -> master.lockCount(e.getKey()) > 0 || !master.trees().contains(e.getKey())
+                || (now - e.getValue() >= emptyTreeRetentionNanos && dropTree(e.getKey())));
+        if (!masterOf.isEmpty()) {
+            Set<TreeKey> used = new HashSet<>();
+            for (ClusterLock lock : copies.values()) {
+                used.add(lock.tree);
+            }
+            masterOf.keySet().removeIf(t -> !used.contains(t) && !master.trees().contains(t));
+        }
+    }
+
+    /**
+     * Stops mastering an empty tree and tells its directory node, which forgets the entry. Root
+     * requests that still arrive for it are refused with NOTMASTER and looked up again, so a
+     * new first user becomes the one master. Not while a rebuild or remastering is under way.
+     */
+    private boolean dropTree(TreeKey tree) {
+        if (!ready || !quorum || awaitingAcks.containsKey(tree) || incoming.contains(tree) || moving.containsKey(tree)) {
+            return false;
+        }
+        gate.writeLock().lock();
+        try {
+            // no request on this node's fast path can add a lock while the gate is shut
+            if (master.lockCount(tree) > 0 || !master.trees().remove(tree)) {
+                return false;
+            }
+            masterOf.remove(tree, self);
+        } finally {
+            gate.writeLock().unlock();
+        }
+        activity.remove(tree);
+        send(directoryOf(tree), Wire.message(Wire.DROP, viewId).putTree(tree));
+        return true;
+    }
+
+    private void handleDrop(Address from, Wire in) {
+        TreeKey tree = in.getTree();
+        directory.remove(tree, from);
+        // a registration of the same view, read before the drop, must not bring the entry back
+        registrations.values().forEach(list -> list.removeIf(e -> e.getKey().equals(tree) && e.getValue().equals(from)));
+    }
+
+    /**
+     * Directory node: who masters {@code tree}. An entry kept across the view change is answered
+     * at once; without one, the asker becomes the master, but not while this node's rebuild may
+     * still bring a registration or resent copies for the tree.
+     */
+    private void answerLookup(Address from, TreeKey tree, long msgView) {
+        if (msgView > viewId) {
+            aheadOfView.add(() -> answerLookup(from, tree, msgView));
+            return;
+        }
+        if (msgView < viewId || !directoryOf(tree).equals(self)) {
+            return; // the asker looks the tree up again when it installs this node's view
+        }
+        List<Consumer<Address>> parked = moving.get(tree);
+        if (parked != null) {
+            // being remastered: answer with the new master once it has announced itself
+            parked.add(m -> send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m))));
+            return;
+        }
+        Address m = directory.get(tree);
+        if (m == null) {
+            if (installing.contains(tree)) {
+                awaitingInstall.computeIfAbsent(tree, t -> new ArrayList<>()).add(() -> answerLookup(from, tree, viewId));
+                return;
+            }
+            if (installingView != viewId) {
+                awaitingDirectory.add(() -> answerLookup(from, tree, viewId));
+                return;
+            }
+            m = from;
+            directory.put(tree, from);
+        }
+        send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m)));
     }
 
     private void failCopy(ClusterLock lock, LockStatus status, String message) {
@@ -770,27 +1041,51 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     // ---- view changes and rebuild ----------------------------------------------------------------
 
+    /**
+     * A new view. After an ordinary change (a node left, crashed or joined, quorum kept) only the
+     * trees it affects wait: trees whose master left are rebuilt from the survivors' copies by
+     * their directory node, lookups of trees without a directory entry wait until every member's
+     * registrations and copies are in, and everything else — in particular trees mastered by
+     * survivors — goes on being granted. The first view, regained quorum and merges rebuild
+     * everything with requests held. JGroups delivers each sender's messages in order (UNICAST3),
+     * which the rebuild relies on: a member's REGISTER and RESEND messages arrive before its DONE,
+     * and its later requests after them.
+     */
     private void onView(View view) {
         if (closed) {
             return;
         }
         List<Address> old = members;
+        List<Address> now = List.copyOf(view.getMembers());
+        boolean hadQuorum = quorum;
+        boolean nowQuorum = now.size() >= expectedVotes / 2 + 1;
+        boolean partial = hadQuorum && nowQuorum && !old.isEmpty() && !(view instanceof MergeView);
         gate.writeLock().lock();
         try {
             ready = false;
-            members = List.copyOf(view.getMembers());
+            open = partial;
+            members = now;
             viewId = view.getViewId().getId();
+            // trees whose master left: this node's requests for them wait for the rebuild
+            masterOf.values().removeIf(m -> !now.contains(m));
         } finally {
             gate.writeLock().unlock();
         }
-        boolean hadQuorum = quorum;
-        quorum = members.size() >= expectedVotes / 2 + 1;
-        LOG.log(Level.DEBUG, () -> name + ": view " + view + (quorum ? "" : " without quorum"));
-        awaitingLookup.forEach((tree, ops) -> ops.forEach(op -> held.add(() -> resolve(tree, op))));
+        quorum = nowQuorum;
+        LOG.log(Level.DEBUG, () -> name + ": view " + view + (quorum ? "" : " without quorum")
+                + (partial ? "" : " (full rebuild)"));
+        List<Runnable> again = new ArrayList<>();
+        awaitingLookup.forEach((tree, ops) -> ops.forEach(op -> again.add(() -> resolve(tree, op))));
         awaitingLookup.clear();
-        Set<TreeKey> interrupted = new HashSet<>(moving.keySet());
-        moving.forEach((tree, ops) -> ops.forEach(op -> held.add(() -> resolve(tree, op))));
+        moving.forEach((tree, ops) -> ops.forEach(op -> again.add(() -> resolve(tree, op))));
         moving.clear();
+        awaitingInstall.values().forEach(again::addAll);
+        awaitingInstall.clear();
+        installing.clear();
+        again.addAll(awaitingDirectory);
+        awaitingDirectory.clear();
+        List<Runnable> ahead = new ArrayList<>(aheadOfView);
+        aheadOfView.clear();
         awaitingAcks.clear();
         migrationTargets.clear();
         incoming.clear();
@@ -800,11 +1095,17 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         doneFrom.keySet().removeIf(v -> v < viewId);
         resends.keySet().removeIf(v -> v < viewId);
         registrations.keySet().removeIf(v -> v < viewId);
-        directory.clear();
+        if (partial) {
+            // entries of live masters for trees this node is still the directory node of stay
+            directory.entrySet().removeIf(e -> !now.contains(e.getValue()) || !directoryOf(e.getKey()).equals(self));
+        } else {
+            directory.clear();
+        }
         if (!quorum) {
             if (hadQuorum || old.isEmpty()) {
                 dropForLostQuorum();
             }
+            held.addAll(again);
             firstView.countDown();
             return;
         }
@@ -812,17 +1113,6 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         departed.removeAll(members);
         if (!departed.isEmpty()) {
             master.abortNodes(departed);
-        }
-        // A tree whose remastering the view change interrupted is rebuilt like an orphan, unless
-        // its old or new master still registers it (then the resent copies are dropped).
-        Set<TreeKey> orphans = new HashSet<>(interrupted);
-        orphans.removeAll(master.trees());
-        for (var it = masterOf.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            if (!members.contains(e.getValue())) {
-                orphans.add(e.getKey());
-                it.remove();
-            }
         }
         Map<Address, List<TreeKey>> registers = new HashMap<>();
         for (TreeKey tree : master.trees()) {
@@ -833,88 +1123,222 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             trees.forEach(w::putTree);
             send(dir, w);
         });
-        resendOrphans(orphans);
+        resendOrphans(orphans());
         for (Address m : members) {
             send(m, Wire.message(Wire.DONE, viewId));
         }
+        // after this node's own rebuild messages, so a lookup sent now follows its copies
+        held.addAll(again);
+        drainHeldIfReady();
+        ahead.forEach(Runnable::run);
     }
 
-    /** Sends this node's copies in trees whose master left to each tree's new directory node, parents first. */
+    /**
+     * The trees this node holds sent copies in without knowing a live master for them: their
+     * master left, or a remastering or an earlier rebuild of them was interrupted. Its copies go
+     * to each tree's directory node, which drops them if a live master registers the tree.
+     */
+    private Set<TreeKey> orphans() {
+        Set<TreeKey> orphans = new HashSet<>();
+        for (ClusterLock lock : copies.values()) {
+            TreeKey tree = lock.tree;
+            if (tree.namespace().kind() != Namespace.Kind.LOCAL && !orphans.contains(tree)
+                    && !masterOf.containsKey(tree) && !master.trees().contains(tree) && lock.isSent()) {
+                orphans.add(tree);
+            }
+        }
+        return orphans;
+    }
+
+    /** Copies per RESEND message: small enough that the receiver reads one while the next is written. */
+    private static final int RESEND_CHUNK = 4096;
+
+    /**
+     * Sends this node's copies in trees whose master left to each tree's new directory node:
+     * to other nodes first, in {@value #RESEND_CHUNK}-copy messages grouped by owner and tree (so
+     * the receivers decode while this node still encodes), then its own share, handed over
+     * without encoding. The receiver orders them (parents first) when it installs them.
+     */
     private void resendOrphans(Set<TreeKey> orphans) {
         if (orphans.isEmpty()) {
             return;
         }
-        Map<Address, List<ClusterLock>> byDestination = new HashMap<>();
+        Map<TreeKey, Address> directoryNodes = new HashMap<>();
+        Map<Address, Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>>> byDestination = new HashMap<>();
         for (ClusterOwner owner : owners.values()) {
             for (ClusterLock lock : owner.live()) {
                 if (orphans.contains(lock.tree) && lock.isSent()) {
-                    byDestination.computeIfAbsent(directoryOf(lock.tree), a -> new ArrayList<>()).add(lock);
+                    settleBeforeResend(lock);
+                    Address dir = directoryNodes.computeIfAbsent(lock.tree, this::directoryOf);
+                    byDestination.computeIfAbsent(dir, a -> new HashMap<>()).computeIfAbsent(owner, o -> new HashMap<>())
+                            .computeIfAbsent(lock.tree, t -> new ArrayList<>()).add(lock);
                 }
             }
         }
-        byDestination.forEach((dir, locks) -> {
-            locks.sort(Comparator.comparingInt((ClusterLock l) -> l.depth).thenComparingLong(l -> l.id));
+        Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>> own = byDestination.remove(self);
+        byDestination.forEach(this::sendResends);
+        if (own != null) {
             List<MasterTable.Resend> entries = new ArrayList<>();
-            for (ClusterLock lock : locks) {
-                ClusterLock.Snapshot s = lock.snapshot();
-                if (s == null) {
-                    continue;
-                }
-                lock.markSent(dir);
-                entries.add(new MasterTable.Resend(self, lock.owner.ref(), lock.id,
-                        lock.parent == null ? 0 : lock.parent.id, lock.depth, 0, s.queue(), s.granted(), s.requested(),
-                        s.flags(), s.timeoutNanos(), s.blockingHandler(), s.fence(), s.readValue(), lock.name, lock.tree));
-            }
-            send(dir, putResends(Wire.message(Wire.RESEND, viewId), entries));
-        });
+            own.forEach((owner, trees) -> {
+                MasterTable.OwnerRef ref = owner.ref();
+                trees.forEach((tree, locks) -> {
+                    for (ClusterLock lock : locks) {
+                        MasterTable.Resend e = resendOf(lock, ref, self);
+                        if (e != null) {
+                            entries.add(e);
+                        }
+                    }
+                });
+            });
+            resends.computeIfAbsent(viewId, v -> new ArrayList<>()).addAll(entries);
+        }
     }
 
+    /**
+     * A pending request whose master was lost and that its owner cancelled, or whose timeout ran
+     * out meanwhile, is decided here: it ends CANCELLED or TIMEOUT (a conversion leaves the old
+     * mode) and the copy is re-sent as it now is. A grant the lost master may have made died
+     * with it. A plain down-conversion is left alone: the lost master granted it at once.
+     */
+    private static void settleBeforeResend(ClusterLock lock) {
+        boolean cancelled = lock.cancelRequested();
+        if (!cancelled && !lock.timedOut()) {
+            return;
+        }
+        ClusterLock.Snapshot s = lock.snapshot();
+        if (s != null && (s.queue() == LockQueue.WAITING || (s.queue() == LockQueue.CONVERTING
+                && (s.requested().compatibleMask() & s.granted().compatibleMask()) != s.granted().compatibleMask()))) {
+            lock.failed(cancelled ? LockStatus.CANCELLED : LockStatus.TIMEOUT,
+                    (cancelled ? "cancelled" : "timed out") + " while its master was lost");
+        }
+    }
+
+    /** Encodes copies for {@code dir} as RESEND messages of at most {@value #RESEND_CHUNK} copies each. */
+    private void sendResends(Address dir, Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>> byOwner) {
+        Wire w = null;
+        int groups = 0;
+        int inMessage = 0;
+        for (Map.Entry<ClusterOwner, Map<TreeKey, List<ClusterLock>>> o : byOwner.entrySet()) {
+            MasterTable.OwnerRef ref = o.getKey().ref();
+            for (Map.Entry<TreeKey, List<ClusterLock>> t : o.getValue().entrySet()) {
+                List<ClusterLock> locks = t.getValue();
+                for (int from = 0; from < locks.size(); ) {
+                    if (w == null) {
+                        w = Wire.message(Wire.RESEND, viewId, 64 * RESEND_CHUNK).putInt(0);
+                        groups = 0;
+                        inMessage = 0;
+                    }
+                    int to = Math.min(locks.size(), from + RESEND_CHUNK - inMessage);
+                    w.putLong(ref.id()).putInt(ref.group()).putInt(ref.priority()).putString(ref.name())
+                            .putTree(t.getKey());
+                    int countAt = w.size();
+                    w.putInt(0);
+                    int n = 0;
+                    for (int i = from; i < to; i++) {
+                        MasterTable.Resend e = resendOf(locks.get(i), ref, dir);
+                        if (e != null) {
+                            putCopy(w, e);
+                            n++;
+                        }
+                    }
+                    w.setInt(countAt, n);
+                    groups++;
+                    inMessage += to - from;
+                    from = to;
+                    if (inMessage >= RESEND_CHUNK) {
+                        send(dir, w.setInt(Wire.BODY_OFFSET, groups));
+                        w = null;
+                    }
+                }
+            }
+        }
+        if (w != null) {
+            send(dir, w.setInt(Wire.BODY_OFFSET, groups));
+        }
+    }
+
+    /** This node's copy of {@code lock} as it is now, marked sent to {@code dir}; null if it died. */
+    private MasterTable.Resend resendOf(ClusterLock lock, MasterTable.OwnerRef owner, Address dir) {
+        ClusterLock.Snapshot s = lock.snapshot();
+        if (s == null || !lock.markSent(dir)) {
+            return null;
+        }
+        return new MasterTable.Resend(self, owner, lock.id, lock.parent == null ? 0 : lock.parent.id, lock.depth, 0,
+                s.queue(), s.granted(), s.requested(), s.flags(), s.timeoutNanos(), s.blockingHandler(), s.fence(),
+                s.readValue(), lock.name, lock.tree);
+    }
+
+    /** Writes the {@code copy} part of a RESEND or INSTALL entry (see {@link Wire}). */
+    private static void putCopy(Wire w, MasterTable.Resend e) {
+        w.putLong(e.lockId()).putLong(e.parentLockId()).putShort(e.depth()).putByte(e.queue().ordinal())
+                .putByte(e.granted() == null ? Wire.NO_MODE : e.granted().ordinal()).putByte(e.requested().ordinal())
+                .putInt(e.flags()).putLong(e.timeoutNanos()).putByte(e.blockingHandler() ? 1 : 0).putLong(e.fence())
+                .putBytes(e.readValue()).putString(e.name());
+    }
+
+    /** Reads the {@code copy} part of an entry, of {@code owner} on {@code origin}, in {@code tree}. */
+    private static MasterTable.Resend getCopy(Wire in, Address origin, MasterTable.OwnerRef owner, long order,
+                                              TreeKey tree) {
+        long lockId = in.getLong();
+        long parentId = in.getLong();
+        int depth = in.getShort();
+        LockQueue queue = LockQueue.values()[in.getByte()];
+        int granted = in.getByte() & 0xFF;
+        LockMode requested = LockMode.ofOrdinal(in.getByte());
+        int flags = in.getInt();
+        long timeout = in.getLong();
+        boolean handler = in.getByte() != 0;
+        long fence = in.getLong();
+        byte[] value = in.getBytes();
+        String resource = in.getString();
+        return new MasterTable.Resend(origin, owner, lockId, parentId, depth, order, queue,
+                granted == (Wire.NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags, timeout,
+                handler, fence, value, resource, tree);
+    }
+
+    /** Decodes one RESEND message of {@code sender}'s copies. */
+    private static List<MasterTable.Resend> getOwnResends(Wire in, Address sender) {
+        int groups = in.getInt();
+        List<MasterTable.Resend> list = new ArrayList<>();
+        for (int g = 0; g < groups; g++) {
+            MasterTable.OwnerRef o = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(), in.getString());
+            TreeKey tree = in.getTree();
+            int n = in.getInt();
+            for (int i = 0; i < n; i++) {
+                list.add(getCopy(in, sender, o, 0, tree));
+            }
+        }
+        return list;
+    }
+
+    /** Writes the entries of an INSTALL (a remastered tree's whole state, in order). */
     private Wire putResends(Wire w, List<MasterTable.Resend> entries) {
         w.putInt(entries.size());
         for (MasterTable.Resend e : entries) {
             MasterTable.OwnerRef o = e.owner();
             w.putInt(members.indexOf(e.origin())).putLong(o.id()).putInt(o.group()).putInt(o.priority())
-                    .putString(o.name()).putLong(e.lockId()).putLong(e.parentLockId()).putShort(e.depth())
-                    .putLong(e.order()).putByte(e.queue().ordinal())
-                    .putByte(e.granted() == null ? Wire.NO_MODE : e.granted().ordinal())
-                    .putByte(e.requested().ordinal()).putInt(e.flags()).putLong(e.timeoutNanos())
-                    .putByte(e.blockingHandler() ? 1 : 0).putLong(e.fence()).putBytes(e.readValue())
-                    .putString(e.name()).putTree(e.tree());
+                    .putString(o.name()).putLong(e.order()).putTree(e.tree());
+            putCopy(w, e);
         }
         return w;
     }
 
     /**
-     * Reads resend entries. Their origins are {@code sender} when given (a survivor re-sends its
-     * own copies, possibly for a view this node has not installed yet); otherwise view indexes
-     * in the current view, whose entries of nodes no longer in it are skipped.
+     * Reads the entries of an INSTALL: their origins are view indexes in the current view, and
+     * entries of nodes no longer in it are skipped.
      */
-    private List<MasterTable.Resend> getResends(Wire in, Address sender) {
+    private List<MasterTable.Resend> getResends(Wire in) {
         int n = in.getInt();
         List<MasterTable.Resend> list = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             int originIndex = in.getInt();
             MasterTable.OwnerRef o = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(), in.getString());
-            long lockId = in.getLong();
-            long parentId = in.getLong();
-            int depth = in.getShort();
             long order = in.getLong();
-            LockQueue queue = LockQueue.values()[in.getByte()];
-            int granted = in.getByte() & 0xFF;
-            LockMode requested = LockMode.ofOrdinal(in.getByte());
-            int flags = in.getInt();
-            long timeout = in.getLong();
-            boolean handler = in.getByte() != 0;
-            long fence = in.getLong();
-            byte[] value = in.getBytes();
-            String resource = in.getString();
             TreeKey tree = in.getTree();
-            Address origin = sender != null ? sender
-                    : originIndex >= 0 && originIndex < members.size() ? members.get(originIndex) : null;
+            Address origin = originIndex >= 0 && originIndex < members.size() ? members.get(originIndex) : null;
+            MasterTable.Resend e = getCopy(in, origin, o, order, tree);
             if (origin != null) {
-                list.add(new MasterTable.Resend(origin, o, lockId, parentId, depth, order, queue,
-                        granted == (Wire.NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags,
-                        timeout, handler, fence, value, resource, tree));
+                list.add(e);
             }
         }
         return list;
@@ -932,41 +1356,89 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     list.add(Map.entry(in.getTree(), from));
                 }
             }
-            case Wire.RESEND -> resends.computeIfAbsent(msgView, v -> new ArrayList<>()).addAll(getResends(in, from));
+            case Wire.RESEND -> resends.computeIfAbsent(msgView, v -> new ArrayList<>()).addAll(getOwnResends(in, from));
             case Wire.DONE -> doneFrom.computeIfAbsent(msgView, v -> new HashSet<>()).add(from);
             default -> throw new IllegalStateException("not a rebuild message: " + in.type());
         }
         completeRebuildIfDone();
     }
 
+    /** Locks installed per protocol-thread task during a rebuild, so other messages are handled in between. */
+    private static final int INSTALL_SLICE = 2048;
+
     private void completeRebuildIfDone() {
         Set<Address> done = doneFrom.get(viewId);
-        if (!quorum || ready || done == null || !done.containsAll(members)) {
+        if (!quorum || installingView == viewId || done == null || !done.containsAll(members)) {
             return;
         }
+        // Every master registered all its trees for this view, so the registrations are the
+        // directory now; an entry kept across the view change but not registered again was stale
+        // (e.g. its tree was being remastered when the view changed). No entry was made since.
+        directory.clear();
         for (Map.Entry<TreeKey, Address> e : registrations.getOrDefault(viewId, List.of())) {
             directory.put(e.getKey(), e.getValue());
         }
-        List<MasterTable.Resend> entries = new ArrayList<>(resends.getOrDefault(viewId, List.of()));
-        entries.removeIf(e -> directory.containsKey(e.tree()) || master.trees().contains(e.tree()));
-        if (!entries.isEmpty()) {
-            Set<TreeKey> trees = new HashSet<>();
-            entries.forEach(e -> trees.add(e.tree()));
-            trees.forEach(t -> directory.put(t, self));
-            master.install(entries, viewId << 32, Map.of());
-            trees.forEach(t -> masterOf.put(t, self));
+        Map<TreeKey, List<MasterTable.Resend>> byTree = new HashMap<>();
+        for (MasterTable.Resend e : resends.getOrDefault(viewId, List.of())) {
+            if (!directory.containsKey(e.tree()) && !master.trees().contains(e.tree())) {
+                byTree.computeIfAbsent(e.tree(), t -> new ArrayList<>()).add(e);
+            }
         }
         doneFrom.remove(viewId);
         resends.remove(viewId);
         registrations.remove(viewId);
+        // Smallest trees first: each tree's waiters are granted as soon as that tree is in, so
+        // most trees resume long before the biggest one is rebuilt.
+        List<List<MasterTable.Resend>> trees = new ArrayList<>(byTree.values());
+        trees.sort(Comparator.comparingInt(List::size));
+        installingView = viewId;
+        trees.forEach(t -> installing.add(t.get(0).tree()));
+        // the directory is complete: lookups of trees that are not being rebuilt are answered now
+        List<Runnable> lookups = new ArrayList<>(awaitingDirectory);
+        awaitingDirectory.clear();
+        lookups.forEach(Runnable::run);
+        installTrees(viewId, trees, 0);
+    }
+
+    /**
+     * Installs rebuilt trees from {@code next} on, about {@value #INSTALL_SLICE} locks per task,
+     * then finishes the rebuild. A newer view abandons the rest: those copies are sent again.
+     */
+    private void installTrees(long view, List<List<MasterTable.Resend>> trees, int next) {
+        if (closed || view != viewId) {
+            return;
+        }
+        int i = next;
+        int installed = 0;
+        while (i < trees.size() && installed < INSTALL_SLICE) {
+            List<MasterTable.Resend> entries = trees.get(i++);
+            TreeKey tree = entries.get(0).tree();
+            directory.put(tree, self);
+            adopt(tree);
+            master.install(entries, view << 32, Map.of());
+            masterOf.put(tree, self);
+            installing.remove(tree);
+            List<Runnable> waiting = awaitingInstall.remove(tree);
+            if (waiting != null) {
+                waiting.forEach(Runnable::run);
+            }
+            checkEmpty(tree);
+            installed += entries.size();
+        }
+        if (i < trees.size()) {
+            int from = i;
+            protocol.execute(() -> installTrees(view, trees, from));
+            return;
+        }
         rebuilds.increment();
+        open = true;
         ready = true;
         firstView.countDown();
         drainHeldIfReady();
     }
 
     private void drainHeldIfReady() {
-        while (ready && incoming.isEmpty() && !held.isEmpty()) {
+        while (open && incoming.isEmpty() && !held.isEmpty()) {
             List<Runnable> batch = new ArrayList<>(held);
             held.clear();
             batch.forEach(Runnable::run);
@@ -981,7 +1453,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
      * Cycles inside one master are the engine's own detector's business.
      */
     private void reportWaits() {
-        if (closed || !ready || members.isEmpty()) {
+        if (closed || !open || members.isEmpty()) {
             return;
         }
         List<MasterTable.WaitEdge> edges = master.waitEdges(deadlockWait.toNanos());
@@ -1107,6 +1579,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
             byNode.keySet().retainAll(members);
         }
+        dropEmptyTrees();
         if (ready && incoming.isEmpty() && awaitingAcks.isEmpty() && moving.isEmpty()) {
             for (Map.Entry<TreeKey, Map<Address, Double>> e : activity.entrySet()) {
                 Address target = remasterTarget(e.getValue());
@@ -1177,7 +1650,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 }
             }
             case Wire.INSTALL -> {
-                List<MasterTable.Resend> entries = getResends(in, null);
+                List<MasterTable.Resend> entries = getResends(in);
                 int n = in.getInt();
                 Map<List<String>, MasterTable.ResourceValue> values = new HashMap<>();
                 for (int i = 0; i < n; i++) {
@@ -1191,6 +1664,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 master.install(entries, 0, values);
                 master.trees().add(tree);
                 incoming.remove(tree);
+                // Announced by the new master, not the old one: a view change that made this node
+                // drop the INSTALL leaves every member still parked, so all re-send their copies
+                // and the tree is rebuilt once; and its own later DROP cannot overtake the news.
+                for (Address m : members) {
+                    send(m, Wire.message(Wire.MOVED, viewId).putTree(tree).putInt(members.indexOf(self)));
+                }
+                checkEmpty(tree);
                 drainHeldIfReady();
             }
             case Wire.MOVED -> {
@@ -1226,9 +1706,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         });
         send(target, install);
         remasters.increment();
-        for (Address m : members) {
-            send(m, Wire.message(Wire.MOVED, viewId).putTree(tree).putInt(members.indexOf(target)));
-        }
+        // the new master announces itself (MOVED) once it has installed the tree
     }
 
     /**
@@ -1258,6 +1736,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                         copies.remove(lock.id);
                         lost.add(lock);
                     }
+                } else if (lock.cancelRequested()) {
+                    lock.failed(LockStatus.CANCELLED, "cancelled while this node lacked quorum");
                 } else {
                     lock.markUnsent();
                     held.add(() -> resolve(lock.tree, m -> sendNew(lock, m)));
@@ -1383,6 +1863,15 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
             send(origin, Wire.message(Wire.BLOCKING, viewId).putLong(lockId).putByte(blockedMode.ordinal()));
         }
+
+        @Override
+        public void treeEmptied(TreeKey tree) {
+            if (tree.namespace().kind() == Namespace.Kind.LOCAL) {
+                localTable.forgetIfEmpty(tree); // never left the node: nothing to tell anyone
+            } else if (!closed) {
+                executeOnProtocol(() -> ClusterLockManager.this.treeEmptied(tree));
+            }
+        }
     }
 
     /**
@@ -1402,6 +1891,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         private char[] sharedSecret;
         private Duration deadlockWait = Duration.ofSeconds(1);
         private Duration joinTimeout = Duration.ofSeconds(30);
+        private Duration emptyTreeRetention = Duration.ofSeconds(1);
 
         Builder() {
         }
@@ -1487,6 +1977,20 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 throw new LockException(LockStatus.BADPARAM, "deadlockWait must be zero or positive, was " + wait);
             }
             this.deadlockWait = wait;
+            return this;
+        }
+
+        /**
+         * How long a tree mastered here stays after its last lock went before the master and its
+         * directory entry forget it (default 1 s; checked once a second, so up to a second more;
+         * zero = at once). Until then a tree used again costs no lookup.
+         */
+        public Builder emptyTreeRetention(Duration retention) {
+            if (retention == null || retention.isNegative()) {
+                throw new LockException(LockStatus.BADPARAM, "emptyTreeRetention must be zero or positive, was "
+                        + retention);
+            }
+            this.emptyTreeRetention = retention;
             return this;
         }
 

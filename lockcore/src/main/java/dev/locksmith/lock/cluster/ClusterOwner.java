@@ -209,15 +209,46 @@ final class ClusterOwner implements LockOwner {
         rundown(false);
     }
 
+    /**
+     * Cancels the pending request and waits for its master's verdict: true if it ended
+     * CANCELLED; false if it was granted first (the copy is then granted, as on the master) or
+     * ended otherwise. A request whose master was lost, or that was never sent, is decided here.
+     */
     @Override
     public boolean cancel(Lock lock) {
         ClusterLock copy = ownLock(lock, LockStatus.IVLOCKID, "lock");
-        checkLive(copy);
-        if (!copy.isPending()) {
+        if (copy.isDead()) {
+            LockStatus ended = copy.status();
+            if (ended.isGranted()) {
+                checkLive(copy); // dequeued by its owner: an error
+            }
+            return false; // ended without a grant just before: the caller could not know
+        }
+        CompletableFuture<Boolean> outcome = copy.requestCancel();
+        if (outcome == null) {
             return false;
         }
         manager.submitCancel(copy);
-        return true;
+        return awaitUninterruptibly(outcome);
+    }
+
+    private static boolean awaitUninterruptibly(CompletableFuture<Boolean> outcome) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return outcome.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("unexpected failure of a cancel", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override
@@ -331,11 +362,23 @@ final class ClusterOwner implements LockOwner {
         try {
             return stage.get();
         } catch (InterruptedException e) {
-            if (lock.isPending()) {
+            CompletableFuture<Boolean> outcome = lock.requestCancel();
+            if (outcome != null) {
                 manager.submitCancel(lock);
             }
-            throw new InterruptedException("interrupted while waiting for '" + lock.resourceName()
-                    + "'; the request was cancelled");
+            boolean cancelled = outcome != null && awaitUninterruptibly(outcome);
+            Thread.interrupted(); // awaitUninterruptibly may have set it again
+            LockStatus outcomeStatus = lock.endedStatus();
+            if (cancelled || outcomeStatus == null) {
+                throw new InterruptedException("interrupted while waiting for '" + lock.resourceName()
+                        + "'; the request was cancelled");
+            }
+            // the request ended before the cancel reached its master: report that, keeping the interrupt
+            Thread.currentThread().interrupt();
+            if (outcomeStatus.isGranted()) {
+                return lock;
+            }
+            throw new LockException(outcomeStatus, "request on '" + lock.resourceName() + "' was not granted");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof LockException le) {
                 throw new LockException(le.status(), le.getMessage().substring(le.status().name().length() + 2));

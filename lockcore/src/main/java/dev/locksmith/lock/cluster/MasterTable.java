@@ -47,6 +47,10 @@ final class MasterTable {
         void failed(Address origin, long lockId, LockStatus status, boolean conversion, String message);
 
         void blocking(Address origin, long lockId, LockMode blockedMode);
+
+        /** The last lock of {@code tree} on this master went (called on whichever thread removed it). */
+        default void treeEmptied(TreeKey tree) {
+        }
     }
 
     /** The owner a request came from, as its node describes it. */
@@ -118,6 +122,8 @@ final class MasterTable {
     private final Replies replies;
     private final Map<OwnerKey, Proxy> proxies = new ConcurrentHashMap<>();
     private final Set<TreeKey> trees = ConcurrentHashMap.newKeySet();
+    /** Locks (proxy locks of any node) per tree mastered here; a tree without locks has no entry. */
+    private final Map<TreeKey, Integer> lockCounts = new ConcurrentHashMap<>();
     /** Requests per tree and requesting node since the last {@link #takeActivity()}. */
     private final Map<TreeKey, Map<Address, LongAdder>> activity = new ConcurrentHashMap<>();
     private volatile boolean discarded;
@@ -135,6 +141,29 @@ final class MasterTable {
     /** The trees mastered here. */
     Set<TreeKey> trees() {
         return trees;
+    }
+
+    /** The number of locks in {@code tree} on this master. */
+    int lockCount(TreeKey tree) {
+        return lockCounts.getOrDefault(tree, 0);
+    }
+
+    /** Forgets {@code tree} if it has no lock (LOCAL trees, which no other node needs to hear of). */
+    void forgetIfEmpty(TreeKey tree) {
+        if (lockCount(tree) == 0) {
+            trees.remove(tree);
+        }
+    }
+
+    private void track(Held h) {
+        lockCounts.merge(h.tree, 1, Integer::sum);
+    }
+
+    /** {@code h} left its proxy's table (the caller removed it, exactly once). */
+    private void untrack(Held h) {
+        if (lockCounts.computeIfPresent(h.tree, (t, n) -> n == 1 ? null : n - 1) == null && !discarded) {
+            replies.treeEmptied(h.tree);
+        }
     }
 
     /** The requests counted per tree and node since the last call, which starts a new count. */
@@ -184,6 +213,7 @@ final class MasterTable {
         if (held == null) {
             return;
         }
+        untrack(held);
         count(held.tree, origin);
         try {
             if (value.length > 0) {
@@ -213,6 +243,7 @@ final class MasterTable {
         Proxy p = proxies.remove(new OwnerKey(origin, ownerId));
         if (p != null) {
             p.owner.close();
+            forgetAll(p);
         }
     }
 
@@ -226,6 +257,15 @@ final class MasterTable {
             if (departed.contains(entry.getKey().origin())) {
                 it.remove();
                 entry.getValue().owner.abort();
+                forgetAll(entry.getValue());
+            }
+        }
+    }
+
+    private void forgetAll(Proxy p) {
+        for (Held h : p.locks.values()) {
+            if (p.locks.remove(h.lockId, h)) {
+                untrack(h);
             }
         }
     }
@@ -242,9 +282,19 @@ final class MasterTable {
      */
     void install(List<Resend> entries, long fenceFloor, Map<List<String>, ResourceValue> values) {
         boolean masterLost = values.isEmpty();
+        // Origins tie-break by name, ranked once: comparing names per pair cost more than the install.
+        Map<Address, Integer> originRank = new java.util.HashMap<>();
+        for (Resend e : entries) {
+            originRank.putIfAbsent(e.origin(), 0);
+        }
+        List<Address> origins = new ArrayList<>(originRank.keySet());
+        origins.sort(Comparator.comparing(Address::toString));
+        for (int i = 0; i < origins.size(); i++) {
+            originRank.put(origins.get(i), i);
+        }
         List<Resend> sorted = new ArrayList<>(entries);
         sorted.sort(Comparator.comparingInt(Resend::depth).thenComparingLong(Resend::order)
-                .thenComparing(e -> e.origin().toString()).thenComparingLong(Resend::lockId));
+                .thenComparingInt(e -> originRank.get(e.origin())).thenComparingLong(Resend::lockId));
         long floor = fenceFloor;
         for (Resend e : sorted) {
             floor = Math.max(floor, e.fence());
@@ -351,6 +401,7 @@ final class MasterTable {
             }
         }
         trees.remove(tree);
+        lockCounts.remove(tree);
         activity.remove(tree);
         return new Export(entries, values);
     }
@@ -518,6 +569,7 @@ final class MasterTable {
         Held held = new Held(lock, origin, p, lockId, parentLockId, lockTree, name, flags, timeoutNanos, blockingHandler);
         self[0] = held;
         p.locks.put(lockId, held);
+        track(held);
         if (report) {
             lock.completion().whenComplete((l, error) -> report(held, error, false));
         }
@@ -536,8 +588,8 @@ final class MasterTable {
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         LockStatus status = cause instanceof LockException le ? le.status() : LockStatus.CANCELLED;
-        if (!conversion) {
-            held.proxy.locks.remove(held.lockId, held);
+        if (!conversion && held.proxy.locks.remove(held.lockId, held)) {
+            untrack(held);
         }
         replies.failed(held.origin, held.lockId, status, conversion, cause.getMessage());
     }

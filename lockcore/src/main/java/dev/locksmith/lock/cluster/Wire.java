@@ -28,20 +28,27 @@ import java.util.Arrays;
  *  FAILED    lockId:8 | status:1 | conversion:1 | message:str
  *  BLOCKING  lockId:8 | blockedMode:1
  *  REGISTER  count:4 | tree * count                  the sender masters these trees (rebuild)
- *  RESEND    count:4 | entry * count                 the sender's copies in trees whose master left
- *            entry = origin:4 (view index) | ownerId:8 | group:4 | priority:4 | ownerName:str | lockId:8
- *                    | parentLockId:8 | depth:2 | order:8 | queue:1 | granted:1 (0xFF none) | requested:1
+ *  RESEND    groups:4 | group * groups               the sender's copies in trees whose master left, in
+ *            group = ownerId:8 | ownerGroup:4 | priority:4 | ownerName:str | tree | count:4 | copy * count
+ *                                                    messages of a few thousand copies, then DONE
+ *            copy  = lockId:8 | parentLockId:8 | depth:2 | queue:1 | granted:1 (0xFF none) | requested:1
  *                    | flags:4 | timeoutNanos:8 | blockingHandler:1 | fence:8 | readValue:bytes | name:str
- *                    | tree
  *  DONE      (empty)                                 the sender finished its part of rebuild viewId
  *  MIGRATING tree | targetIndex:4                    remastering: hold requests for tree, then ack
  *  ACK       tree                                    the sender sent its last request for tree to the old master
  *  INSTALL   tree | count:4 | entry * count | values:4 | (pathLength:1 | str * pathLength
  *            | value:bytes | valid:1) * values       the old master's whole tree, for the new one
- *  MOVED     tree | masterIndex:4                    the tree's master is now masterIndex
+ *            entry = origin:4 (view index) | ownerId:8 | group:4 | priority:4 | ownerName:str | order:8
+ *                    | tree | copy
+ *  MOVED     tree | masterIndex:4                    the tree's master is now masterIndex (sent by that
+ *                                                    new master once it installed the tree)
  *  WAITS     count:4 | (waiterNode:4 | waiterOwner:8 | waiterPriority:4 | waiterLockId:8
  *            | blockerNode:4 | blockerOwner:8) * count   a master's long waits, to the coordinator
  *  VICTIM    waiterNode:4 | waiterOwner:8 | waiterLockId:8   fail this waiting request with DEADLOCK
+ *  DROP      tree                                   the sender no longer masters tree (its last lock went):
+ *                                                    the directory node forgets the entry if it names the sender
+ *  NOTMASTER lockId:8                               answer to a root ENQUEUE: the receiver does not master that
+ *                                                    tree (it dropped or gave it away); look it up again
  * </pre>
  * A {@code Wire} is a cursor over one payload: writers append with the {@code put} methods,
  * readers consume with the {@code get} methods in the same order. Not thread-safe: one per
@@ -67,6 +74,8 @@ final class Wire {
     static final byte MOVED = 17;
     static final byte WAITS = 18;
     static final byte VICTIM = 19;
+    static final byte DROP = 20;
+    static final byte NOTMASTER = 21;
 
     static final int TYPE_OFFSET = 0;
     static final int VIEW_OFFSET = 1;
@@ -82,7 +91,12 @@ final class Wire {
 
     /** A new message of {@code type} in view {@code viewId}, ready for its body. */
     static Wire message(byte type, long viewId) {
-        Wire w = new Wire(ByteBuffer.allocate(64));
+        return message(type, viewId, 64);
+    }
+
+    /** As {@link #message(byte, long)}, with room for about {@code capacity} bytes before it grows. */
+    static Wire message(byte type, long viewId, int capacity) {
+        Wire w = new Wire(ByteBuffer.allocate(Math.max(capacity, 64)));
         w.buffer.put(type).putLong(viewId);
         return w;
     }
@@ -140,6 +154,12 @@ final class Wire {
     Wire putLong(long v) {
         room(8);
         buffer.putLong(v);
+        return this;
+    }
+
+    /** Overwrites the int at {@code position} (a count written before its entries were). */
+    Wire setInt(int position, int v) {
+        buffer.putInt(position, v);
         return this;
     }
 

@@ -31,6 +31,17 @@ class ClusterBuilderTest {
     }
 
     @Test
+    void aNegativeOrMissingEmptyTreeRetentionIsRefused() {
+        assertThatThrownBy(() -> ClusterLockManager.builder().emptyTreeRetention(java.time.Duration.ofMillis(-1)))
+                .isInstanceOfSatisfying(LockException.class, e -> {
+                    assertThat(e.status()).isEqualTo(LockStatus.BADPARAM);
+                    assertThat(e.getMessage()).contains("emptyTreeRetention");
+                });
+        assertThatThrownBy(() -> ClusterLockManager.builder().emptyTreeRetention(null))
+                .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.getMessage()).contains("emptyTreeRetention"));
+    }
+
+    @Test
     void aShortSharedSecretIsRefused() {
         assertThatThrownBy(() -> ClusterLockManager.builder().sharedSecret("short".toCharArray()))
                 .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.getMessage()).contains("sharedSecret"));

@@ -127,6 +127,66 @@ class ClusterRebuildTest {
         assertThat(waiting.grantedMode()).isEqualTo(LockMode.EX);
     }
 
+    @Test
+    void aSurvivorResendsManyCopiesInAFewLargeMessagesAndAllAreReinstalled() throws Exception {
+        int trees = 10;
+        int perTree = 1_000;
+        LockOwner doomed = cluster.node(2).newOwner("doomed");
+        for (int t = 0; t < trees; t++) {
+            doomed.enqueue("big-" + t, LockMode.NL);
+        }
+        LockOwner holder = cluster.node(0).newOwner("holder");
+        List<Lock> subs = new java.util.ArrayList<>();
+        for (int t = 0; t < trees; t++) {
+            Lock root = holder.enqueue("big-" + t, LockMode.CR);
+            for (int i = 0; i < perTree; i++) {
+                subs.add(holder.enqueueAsync(LockRequest.of("sub-" + i, LockMode.EX).withParent(root)));
+            }
+        }
+        for (Lock l : subs) {
+            l.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        cluster.quietMessageCount();
+        long sentBefore = cluster.node(0).clusterStatistics().messagesSent();
+
+        cluster.node(2).crashForTest();
+        cluster.nodes.remove(2);
+        cluster.awaitView(2);
+
+        long sentDuringRebuild = cluster.node(0).clusterStatistics().messagesSent() - sentBefore;
+        // 10,000 copies: at most a few RESEND messages per destination, plus REGISTER and DONE
+        assertThat(sentDuringRebuild).isLessThanOrEqualTo(10);
+        long installed = cluster.nodes.stream().mapToLong(n -> n.locks().stream()
+                .filter(l -> l.owner().startsWith("holder@")).count()).sum();
+        assertThat(installed).isEqualTo((long) trees * (perTree + 1));
+        for (int t = 0; t < trees; t++) {
+            assertThat(mastersOf("big-" + t)).hasSize(1);
+        }
+        assertThat(subs).allSatisfy(l -> assertThat(l.grantedMode()).isEqualTo(LockMode.EX));
+    }
+
+    @Test
+    void aRequestWhoseTimeoutRanOutWhileItsMasterWasLostTimesOutInsteadOfBeingGranted() throws Exception {
+        LockOwner doomed = cluster.node(2).newOwner("doomed");
+        doomed.enqueue("expiring", LockMode.EX);
+        LockOwner waiter = cluster.node(0).newOwner("waiter");
+        Lock waiting = waiter.enqueueAsync(LockRequest.of("expiring", LockMode.EX)
+                .withTimeout(java.time.Duration.ofMillis(300)));
+        ClusterTestSupport.awaitTrue("waiter queued on the master", () -> waitingOn(2, "expiring") == 1);
+
+        cluster.node(2).crashForTest(); // the master dies before it could time the request out
+        cluster.nodes.remove(2);
+        cluster.awaitView(2);
+
+        assertThat(waiting.completion().toCompletableFuture().handle((l, e) -> e).get(30, TimeUnit.SECONDS))
+                .isNotNull();
+        assertThat(waiting.status()).isEqualTo(LockStatus.TIMEOUT);
+        // the dead node's EX went and nobody holds the resource now
+        Lock later = cluster.node(1).newOwner("later").enqueue(LockRequest.of("expiring", LockMode.EX)
+                .withFlags(LockFlag.NOQUEUE));
+        assertThat(later.grantedMode()).isEqualTo(LockMode.EX);
+    }
+
     private int waitingOn(int nodeIndex, String root) {
         return cluster.node(nodeIndex).resource(Namespace.group(0), List.of(root))
                 .map(r -> r.waiting().size()).orElse(0);

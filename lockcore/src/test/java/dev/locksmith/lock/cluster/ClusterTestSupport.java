@@ -13,7 +13,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Starts in-JVM clusters of real JGroups TCP nodes on 127.0.0.1, on ports found free at the
- * start, and closes them. Failure detection and merging are shortened through the stack's system
+ * start (tried again on other ports, twice at most, if another process took one before the
+ * node bound it), and closes them. Failure detection and merging are shortened through the stack's system
  * properties so crash and partition tests finish in seconds.
  */
 final class ClusterTestSupport implements AutoCloseable {
@@ -54,22 +55,46 @@ final class ClusterTestSupport implements AutoCloseable {
     static ClusterTestSupport startWith(String clusterName, int size,
                                         java.util.function.UnaryOperator<ClusterLockManager.Builder> settings)
             throws IOException {
-        ClusterTestSupport cluster = new ClusterTestSupport(clusterName, size + 1);
-        for (int i = 0; i < size; i++) {
-            cluster.nodes.add(settings.apply(cluster.builder(i)).build());
+        for (int attempt = 1; ; attempt++) {
+            ClusterTestSupport cluster = new ClusterTestSupport(clusterName + "-" + attempt, size + 1);
+            try {
+                for (int i = 0; i < size; i++) {
+                    cluster.nodes.add(settings.apply(cluster.builder(i)).build());
+                }
+            } catch (dev.locksmith.lock.LockException e) {
+                cluster.close();
+                if (attempt < 3 && isPortTaken(e)) {
+                    continue; // another process took a port between finding it free and binding it
+                }
+                throw e;
+            }
+            cluster.awaitView(size);
+            return cluster;
         }
-        cluster.awaitView(size);
-        return cluster;
+    }
+
+    private static boolean isPortTaken(Exception e) {
+        return String.valueOf(e.getMessage()).contains("BindException");
     }
 
     /** A cluster of one node per weight, node i with directory weight {@code weights[i]}. */
     static ClusterTestSupport startWeighted(String clusterName, int... weights) throws IOException {
-        ClusterTestSupport cluster = new ClusterTestSupport(clusterName, weights.length);
-        for (int i = 0; i < weights.length; i++) {
-            cluster.nodes.add(cluster.builder(i).expectedVotes(weights.length).directoryWeight(weights[i]).build());
+        for (int attempt = 1; ; attempt++) {
+            ClusterTestSupport cluster = new ClusterTestSupport(clusterName + "-" + attempt, weights.length);
+            try {
+                for (int i = 0; i < weights.length; i++) {
+                    cluster.nodes.add(cluster.builder(i).expectedVotes(weights.length).directoryWeight(weights[i]).build());
+                }
+            } catch (dev.locksmith.lock.LockException e) {
+                cluster.close();
+                if (attempt < 3 && isPortTaken(e)) {
+                    continue;
+                }
+                throw e;
+            }
+            cluster.awaitView(weights.length);
+            return cluster;
         }
-        cluster.awaitView(weights.length);
-        return cluster;
     }
 
     /** A builder for node {@code i} of this cluster, not started. */

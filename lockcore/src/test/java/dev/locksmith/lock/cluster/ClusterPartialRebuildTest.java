@@ -1,0 +1,77 @@
+package dev.locksmith.lock.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockQueue;
+import dev.locksmith.lock.LockRequest;
+import dev.locksmith.lock.Namespace;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A view change pauses only the trees it affects. Node 1's DONE message is held back after node
+ * 2 crashes, so node 0's rebuild cannot complete; meanwhile a tree mastered by node 0 that never
+ * involved node 2 keeps granting, to node 0's own owners and to node 1's.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ClusterPartialRebuildTest {
+    private ClusterTestSupport cluster;
+
+    @BeforeEach
+    void startCluster() throws Exception {
+        cluster = ClusterTestSupport.start("partial-" + System.nanoTime(), 3, 3);
+    }
+
+    @AfterEach
+    void stopCluster() {
+        cluster.close();
+    }
+
+    @Test
+    void aTreeMasteredByASurvivorKeepsGrantingWhileTheRebuildIsIncomplete() throws Exception {
+        LockOwner local = cluster.node(0).newOwner("local");
+        Lock localRoot = local.enqueue("steady", LockMode.CR); // node 0 masters "steady"
+        LockOwner remote = cluster.node(1).newOwner("remote");
+        Lock remoteRoot = remote.enqueue("steady", LockMode.CR);
+        LockOwner doomed = cluster.node(2).newOwner("doomed");
+        doomed.enqueue("orphan", LockMode.NL); // node 2 masters "orphan"
+        Lock orphanCopy = remote.enqueue("orphan", LockMode.PR);
+        HoldMessages doneOfNode1 = HoldMessages.install(cluster.node(1), Wire.DONE);
+
+        cluster.node(2).crashForTest();
+        cluster.nodes.remove(2);
+        ClusterTestSupport.awaitTrue("both survivors installed the new view and node 1's DONE is held",
+                () -> cluster.node(0).members().size() == 2 && cluster.node(1).members().size() == 2
+                        && doneOfNode1.heldCount() == 1);
+
+        for (int i = 0; i < 20; i++) {
+            Lock row = remote.enqueueAsync(LockRequest.of("row-" + i, LockMode.EX).withParent(remoteRoot));
+            row.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            remote.dequeue(row);
+            Lock own = local.enqueueAsync(LockRequest.of("own-" + i, LockMode.EX).withParent(localRoot));
+            own.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            local.dequeue(own);
+        }
+        assertThat(cluster.node(0).isReady()).as("node 0 still waits for node 1's DONE").isFalse();
+        assertThat(cluster.node(0).resource(Namespace.group(0), List.of("steady")).orElseThrow().granted())
+                .hasSize(2);
+
+        doneOfNode1.release();
+        cluster.awaitView(2);
+
+        // the tree node 2 mastered was rebuilt from node 1's copy
+        Lock writer = cluster.node(0).newOwner("writer").enqueueAsync(LockRequest.of("orphan", LockMode.EX));
+        ClusterTestSupport.awaitTrue("the writer waits behind node 1's rebuilt PR",
+                () -> writer.queue().equals(java.util.Optional.of(LockQueue.WAITING)));
+        remote.dequeue(orphanCopy);
+        writer.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertThat(writer.grantedMode()).isEqualTo(LockMode.EX);
+    }
+}
