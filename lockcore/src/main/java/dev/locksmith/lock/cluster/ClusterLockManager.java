@@ -96,8 +96,9 @@ import org.jgroups.util.ExtendedUUID;
  *       across masters, every master reports the requests that waited the deadlock wait to the
  *       view's coordinator, which fails one waiter per cycle with DEADLOCK (lowest deadlock
  *       priority first).</li>
- *   <li><b>Security.</b> With {@link Builder#sharedSecret} every message is encrypted and
- *       authenticated by JGroups' SYM_ENCRYPT; a node without the secret stays outside.</li>
+ *   <li><b>Security.</b> With {@link Builder#sharedSecret} or {@link Builder#keyStore} every
+ *       message is encrypted and authenticated by JGroups' SYM_ENCRYPT; a node without the key
+ *       stays outside.</li>
  *   <li><b>Quorum.</b> A view holding fewer than {@code expectedVotes / 2 + 1} nodes grants
  *       nothing: the node drops the trees it mastered and its copies of granted locks (owners'
  *       {@link dev.locksmith.lock.ClearListener}s are told, as the majority frees them), holds
@@ -220,10 +221,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.master = new MasterTable(name, deadlockWait, replies);
         this.channel = new JChannel(new ByteArrayInputStream(stackXml.getBytes(StandardCharsets.UTF_8)));
         channel.name(name);
-        if (b.sharedSecret != null) {
+        if (b.clusterKey != null) {
             // Below NAKACK2, as JGroups places it: every message is encrypted and authenticated
             // with the cluster key, so a node without it can neither join nor inject requests.
-            SYM_ENCRYPT encrypt = new SYM_ENCRYPT().setSecretKey(clusterKey(b.sharedSecret));
+            SYM_ENCRYPT encrypt = new SYM_ENCRYPT().setSecretKey(b.clusterKey);
             channel.getProtocolStack().insertProtocol(encrypt, ProtocolStack.Position.BELOW, NAKACK2.class);
             encrypt.init(); // the stack initialised its protocols when the channel was made
         }
@@ -261,10 +262,45 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
     }
 
-    /** The AES-256 cluster key: SHA-256 of the shared secret. */
-    private static SecretKey clusterKey(char[] secret) throws java.security.NoSuchAlgorithmException {
-        byte[] utf8 = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(secret)).array();
-        return new SecretKeySpec(MessageDigest.getInstance("SHA-256").digest(utf8), "AES");
+    /** The AES-256 cluster key: SHA-256 of the shared secret's UTF-8 bytes. */
+    private static SecretKey clusterKey(char[] secret) {
+        java.nio.ByteBuffer utf8 = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(secret));
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            sha256.update(utf8);
+            return new SecretKeySpec(sha256.digest(), "AES");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        } finally {
+            java.util.Arrays.fill(utf8.array(), (byte) 0);
+        }
+    }
+
+    /** The secret key entry {@code alias} of a PKCS12 or JCEKS key store, with clear errors for what is wrong. */
+    private static SecretKey storedKey(java.nio.file.Path file, String alias, char[] password) {
+        java.security.KeyStore store;
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            store = java.security.KeyStore.getInstance(file.toString().toLowerCase(java.util.Locale.ROOT)
+                    .endsWith(".jceks") ? "JCEKS" : "PKCS12");
+            store.load(in, password);
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new LockException(LockStatus.BADPARAM, "keyStore: cannot read '" + file + "' with the password given: " + e.getMessage());
+        }
+        try {
+            if (!store.entryInstanceOf(alias, java.security.KeyStore.SecretKeyEntry.class)) {
+                throw new LockException(LockStatus.BADPARAM, "keyStore: '" + file + "' has no secret key entry '" + alias + "'");
+            }
+            var entry = (java.security.KeyStore.SecretKeyEntry) store.getEntry(alias,
+                    new java.security.KeyStore.PasswordProtection(password));
+            SecretKey key = entry.getSecretKey();
+            if (!"AES".equalsIgnoreCase(key.getAlgorithm())) {
+                throw new LockException(LockStatus.BADPARAM, "keyStore: entry '" + alias + "' of '" + file + "' is a "
+                        + key.getAlgorithm() + " key; the cluster needs an AES key");
+            }
+            return key;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new LockException(LockStatus.BADPARAM, "keyStore: cannot read entry '" + alias + "' of '" + file + "': " + e.getMessage());
+        }
     }
 
     /** A builder for a cluster node. */
@@ -1888,7 +1924,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         private int expectedVotes = 1;
         private int directoryWeight = 1;
         private int remasterWeight = 5;
-        private char[] sharedSecret;
+        private SecretKey clusterKey;
         private Duration deadlockWait = Duration.ofSeconds(1);
         private Duration joinTimeout = Duration.ofSeconds(30);
         private Duration emptyTreeRetention = Duration.ofSeconds(1);
@@ -2007,13 +2043,28 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
          * A cluster secret: all traffic is encrypted and authenticated with an AES key derived
          * from it (JGroups SYM_ENCRYPT), so a node without the same secret cannot join the
          * cluster or inject requests. Default: none (plain traffic, for a trusted loopback or
-         * private network).
+         * private network). See also {@link #keyStore}.
          */
         public Builder sharedSecret(char[] secret) {
             if (secret == null || secret.length < 8) {
                 throw new LockException(LockStatus.BADPARAM, "sharedSecret must be at least 8 characters");
             }
-            this.sharedSecret = secret.clone();
+            this.clusterKey = clusterKey(secret);
+            return this;
+        }
+
+        /**
+         * The cluster key from a key store, for operators who manage keys rather than pass
+         * secrets: the AES secret key entry {@code alias} of a PKCS12 file ({@code .jceks}: JCEKS),
+         * store and entry protected by {@code password}. Traffic is then encrypted and
+         * authenticated as with {@link #sharedSecret}, which this replaces. The file is read here,
+         * so a missing file, wrong password or alias fails at once with BADPARAM naming it.
+         */
+        public Builder keyStore(java.nio.file.Path file, String alias, char[] password) {
+            if (file == null || alias == null || alias.isBlank() || password == null) {
+                throw new LockException(LockStatus.BADPARAM, "keyStore: file, alias and password must all be given");
+            }
+            this.clusterKey = storedKey(file, alias, password);
             return this;
         }
 

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockStatus;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Bad builder settings are refused with BADPARAM naming the setting, before anything starts. */
 class ClusterBuilderTest {
@@ -54,5 +56,46 @@ class ClusterBuilderTest {
                     assertThat(e.status()).isEqualTo(LockStatus.BADPARAM);
                     assertThat(e.getMessage()).contains("no/such/stack.xml");
                 });
+    }
+
+    private static void assertKeyStoreRefused(Runnable build, String expected) {
+        assertThatThrownBy(build::run).isInstanceOfSatisfying(LockException.class, e -> {
+            assertThat(e.status()).isEqualTo(LockStatus.BADPARAM);
+            assertThat(e.getMessage()).contains("keyStore").contains(expected);
+        });
+    }
+
+    @Test
+    void aMissingKeyStoreFileIsRefused(@TempDir Path dir) {
+        Path missing = dir.resolve("nowhere.p12");
+        assertKeyStoreRefused(() -> ClusterLockManager.builder().keyStore(missing, "cluster", KeyStores.PASSWORD),
+                "nowhere.p12");
+    }
+
+    @Test
+    void aKeyStoreWithTheWrongPasswordIsRefused(@TempDir Path dir) throws Exception {
+        Path store = KeyStores.withNewKey(dir, "cluster.p12", "cluster", "AES", 256);
+        assertKeyStoreRefused(() -> ClusterLockManager.builder().keyStore(store, "cluster", "wrong".toCharArray()),
+                "password");
+    }
+
+    @Test
+    void aKeyStoreWithoutTheAliasIsRefused(@TempDir Path dir) throws Exception {
+        Path store = KeyStores.withNewKey(dir, "cluster.p12", "cluster", "AES", 256);
+        assertKeyStoreRefused(() -> ClusterLockManager.builder().keyStore(store, "other", KeyStores.PASSWORD),
+                "'other'");
+    }
+
+    @Test
+    void aKeyStoreEntryThatIsNotAnAesKeyIsRefused(@TempDir Path dir) throws Exception {
+        Path store = KeyStores.withNewKey(dir, "cluster.p12", "cluster", "HmacSHA256", 256);
+        assertKeyStoreRefused(() -> ClusterLockManager.builder().keyStore(store, "cluster", KeyStores.PASSWORD),
+                "AES");
+    }
+
+    @Test
+    void keyStoreNeedsFileAliasAndPassword(@TempDir Path dir) {
+        assertKeyStoreRefused(() -> ClusterLockManager.builder().keyStore(dir.resolve("x.p12"), " ", KeyStores.PASSWORD),
+                "alias");
     }
 }
