@@ -359,9 +359,6 @@ final class ClusterLock implements Lock {
         return waiter;
     }
 
-    /** How long a synchronous caller spins before it parks: a remote grant often comes within it. */
-    private static final long SPIN_NANOS = Long.getLong("locksmith.cluster.spinNanos", 0L);
-
     /**
      * A synchronous caller waits here for the request of {@code stage} to end: woken by the thread
      * that ends it (the protocol thread, or the one that received the grant), not through the
@@ -373,7 +370,6 @@ final class ClusterLock implements Lock {
      */
     Outcome awaitEnd(CompletableFuture<Lock> stage) throws InterruptedException {
         Thread me = Thread.currentThread();
-        long spinUntil = SPIN_NANOS > 0 ? System.nanoTime() + SPIN_NANOS : 0;
         while (true) {
             synchronized (this) {
                 if (pending != stage) {
@@ -382,9 +378,7 @@ final class ClusterLock implements Lock {
                     }
                     return endedStage == stage ? new Outcome(true, endedFailure) : new Outcome(false, null);
                 }
-                if (spinUntil == 0 || System.nanoTime() - spinUntil >= 0) {
-                    syncWaiter = me;
-                }
+                syncWaiter = me;
             }
             if (Thread.interrupted()) {
                 synchronized (this) {
@@ -394,11 +388,7 @@ final class ClusterLock implements Lock {
                 }
                 throw new InterruptedException();
             }
-            if (spinUntil != 0 && System.nanoTime() - spinUntil < 0) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.park(this);
-            }
+            LockSupport.park(this);
         }
     }
 
