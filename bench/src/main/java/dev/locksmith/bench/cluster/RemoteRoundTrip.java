@@ -34,13 +34,13 @@ import org.jgroups.protocols.TP;
  *       REMOTE), with the lock-protocol messages per operation.</li>
  * </ol>
  * {@code --bundler TYPE} and {@code --policy NAME} switch every channel's JGroups transport at run
- * time (e.g. {@code --bundler no-bundler --policy direct}) to see what the stack's send-side
- * bundler thread and receive-side thread pool cost; lockcore's default stack is measured without
- * them. Prints the median of {@code --reps} (5) runs of {@code --seconds} (1) each, after one
+ * time, to see what a send-side bundler thread or a receive-side thread pool costs; lockcore's
+ * default stack has neither ({@code no-bundler}, {@code direct}) and is measured without the
+ * options. Prints the median of {@code --reps} (5) runs of {@code --seconds} (1) each, after one
  * warm-up run.
  *
  * <pre>
- * cd bench && java -cp target/benchmarks.jar dev.locksmith.bench.cluster.RemoteRoundTrip [--bundler no-bundler] [--policy direct]
+ * cd bench && java -cp target/benchmarks.jar dev.locksmith.bench.cluster.RemoteRoundTrip [--bundler TYPE] [--policy NAME]
  * </pre>
  */
 public final class RemoteRoundTrip {

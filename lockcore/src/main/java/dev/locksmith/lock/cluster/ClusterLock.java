@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.locks.LockSupport;
 import org.jgroups.Address;
 
 /**
@@ -63,6 +64,15 @@ final class ClusterLock implements Lock {
     private boolean cancelSent;
     private boolean sending;
     private CompletableFuture<Boolean> cancelOutcome;
+    /**
+     * The synchronous caller waiting in {@link #awaitEnd} for the pending request, woken directly
+     * when the request ends, so that its grant does not wait for the callback thread; and the
+     * last ended request's stage, status and failure (null when it was granted).
+     */
+    private Thread syncWaiter;
+    private CompletableFuture<Lock> endedStage;
+    private LockStatus endedOutcome;
+    private LockException endedFailure;
 
     /** What {@link #beginSend} tells its caller. */
     enum Send { SEND, SKIP, CANCEL, TIMEOUT }
@@ -231,6 +241,7 @@ final class ClusterLock implements Lock {
     void granted(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value) {
         CompletableFuture<Lock> done;
         CompletableFuture<Boolean> cancel;
+        Thread waiter;
         synchronized (this) {
             if (dead || pending == null) {
                 return;
@@ -247,7 +258,9 @@ final class ClusterLock implements Lock {
             done = pending;
             pending = null;
             cancel = endCancel();
+            waiter = ended(done, grantStatus, null);
         }
+        LockSupport.unpark(waiter);
         if (cancel != null) {
             cancel.complete(false);
         }
@@ -262,6 +275,8 @@ final class ClusterLock implements Lock {
         CompletableFuture<Lock> done;
         CompletableFuture<Boolean> cancel;
         boolean conversion;
+        LockException failure;
+        Thread waiter;
         synchronized (this) {
             if (dead || pending == null) {
                 return;
@@ -276,15 +291,17 @@ final class ClusterLock implements Lock {
                 queue = LockQueue.GRANTED;
             }
             cancel = endCancel();
+            failure = new LockException(outcome, (conversion ? "conversion of lock on '" : "request for '")
+                    + name + "' was not granted" + (message == null ? "" : " (" + message + ")"));
+            waiter = ended(done, outcome, failure);
         }
         if (!conversion) {
             die(outcome);
         }
+        LockSupport.unpark(waiter);
         if (cancel != null) {
             cancel.complete(outcome == LockStatus.CANCELLED);
         }
-        LockException failure = new LockException(outcome, (conversion ? "conversion of lock on '" : "request for '")
-                + name + "' was not granted" + (message == null ? "" : " (" + message + ")"));
         owner.manager.deliver(() -> done.completeExceptionally(failure));
     }
 
@@ -310,19 +327,73 @@ final class ClusterLock implements Lock {
     void abandonPending(LockStatus outcome) {
         CompletableFuture<Lock> done;
         CompletableFuture<Boolean> cancel;
+        LockException failure = null;
+        Thread waiter = null;
         synchronized (this) {
             done = pending;
             pending = null;
             pendingConversion = false;
             cancel = endCancel();
+            if (done != null) {
+                failure = new LockException(outcome, "request for '" + name + "' was not granted");
+                waiter = ended(done, outcome, failure);
+            }
         }
+        LockSupport.unpark(waiter);
         if (cancel != null) {
             cancel.complete(outcome == LockStatus.CANCELLED);
         }
         if (done != null) {
-            LockException failure = new LockException(outcome, "request for '" + name + "' was not granted");
-            owner.manager.deliver(() -> done.completeExceptionally(failure));
+            LockException f = failure;
+            owner.manager.deliver(() -> done.completeExceptionally(f));
         }
+    }
+
+    /** Records how the request of {@code stage} ended; returns its synchronous caller to wake. Under the monitor. */
+    private Thread ended(CompletableFuture<Lock> stage, LockStatus outcome, LockException failure) {
+        endedStage = stage;
+        endedOutcome = outcome;
+        endedFailure = failure;
+        Thread waiter = syncWaiter;
+        syncWaiter = null;
+        return waiter;
+    }
+
+    /**
+     * A synchronous caller waits here for the request of {@code stage} to end: woken by the thread
+     * that ends it (the protocol thread, or the one that received the grant), not through the
+     * callback thread, which still completes {@code stage} for everyone else. Returns null if
+     * the request was granted, else the failure to throw; if the outcome can no longer be told
+     * (another request on the lock ended since), the caller waits for {@code stage} instead.
+     *
+     * @throws InterruptedException if interrupted while the request is still pending
+     */
+    Outcome awaitEnd(CompletableFuture<Lock> stage) throws InterruptedException {
+        Thread me = Thread.currentThread();
+        while (true) {
+            synchronized (this) {
+                if (pending != stage) {
+                    if (syncWaiter == me) {
+                        syncWaiter = null;
+                    }
+                    return endedStage == stage ? new Outcome(true, endedFailure) : new Outcome(false, null);
+                }
+                syncWaiter = me;
+            }
+            if (Thread.interrupted()) {
+                synchronized (this) {
+                    if (syncWaiter == me) {
+                        syncWaiter = null;
+                    }
+                }
+                throw new InterruptedException();
+            }
+            LockSupport.park(this);
+        }
+    }
+
+    /** What {@link #awaitEnd} found: whether the outcome is known, and the failure (null when granted). */
+    record Outcome(boolean known, LockException failure) {
     }
 
     void blocking(LockMode blockedMode) {

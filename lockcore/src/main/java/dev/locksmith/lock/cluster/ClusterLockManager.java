@@ -52,6 +52,7 @@ import org.jgroups.View;
 import org.jgroups.protocols.SYM_ENCRYPT;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.stack.ProtocolStack;
+import org.jgroups.util.MessageBatch;
 import org.jgroups.util.ExtendedUUID;
 
 /**
@@ -115,9 +116,13 @@ import org.jgroups.util.ExtendedUUID;
  * Races between senders (a directory answer and a master's DROP, a new master's MOVED and a
  * directory answer) are settled by NOTMASTER refusals and by re-resolving after view changes.
  *
- * <p>Thread-safe. Synchronous requests block their caller until the master answers. Incoming
- * messages and view changes are handled in order on one protocol thread; callbacks and
- * completions run on one callback thread, never while internal locks are held. Errors are
+ * <p>Thread-safe. Synchronous requests block their caller until the master answers (the thread
+ * that handles the answer wakes the caller directly). Incoming messages and view changes are
+ * handled one at a time, in order, by the protocol executor ({@link ProtocolExecutor}): on its
+ * thread, or — for a lock request or outcome arriving while nothing else is queued — on the
+ * JGroups thread that received it, which saves a thread hand-off per remote message. Callbacks
+ * and completions run on one callback thread, never while internal locks are held, and never on
+ * JGroups or protocol threads. Errors are
  * {@link LockException}s with a status naming the bad argument; requests to a closed manager
  * fail with {@link LockStatus#SHUTDOWN}.
  */
@@ -137,7 +142,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final MasterTable localTable;
     private volatile MasterTable master;
     private final Duration deadlockWait;
-    private final ExecutorService protocol;
+    private final ProtocolExecutor protocol;
     private final ExecutorService callbacks;
     private final ScheduledExecutorService timer;
     private final AdminCapability adminCapability = AdminCapability.issuedBy(this);
@@ -213,7 +218,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.deadlockWait = b.deadlockWait;
         this.remasterWeight = b.remasterWeight;
         this.emptyTreeRetentionNanos = b.emptyTreeRetention.toNanos();
-        this.protocol = Executors.newSingleThreadExecutor(daemon("locksmith-cluster-" + name));
+        this.protocol = new ProtocolExecutor(daemon("locksmith-cluster-" + name));
         this.callbacks = Executors.newSingleThreadExecutor(daemon("locksmith-callbacks-" + name));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("locksmith-cluster-timer-" + name));
         MasterTable.Replies replies = new Replies();
@@ -237,10 +242,41 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             public void receive(Message msg) {
                 messagesReceived.increment();
                 Address from = msg.getSrc();
-                byte[] payload = msg.getArray();
-                int offset = msg.getOffset();
-                int length = msg.getLength();
-                protocol.execute(() -> handle(from, Wire.read(payload, offset, length)));
+                Wire in = Wire.read(msg.getArray(), msg.getOffset(), msg.getLength());
+                Runnable task = () -> handle(from, in);
+                if (!isSmallRequest(in.type()) || !protocol.runIfIdle(task)) {
+                    protocol.execute(task);
+                }
+            }
+
+            @Override
+            public void receive(MessageBatch batch) {
+                // One task for the whole batch: one hand-off (or none) instead of one per message.
+                int n = batch.size();
+                if (n == 1) {
+                    receive((Message) batch.first());
+                    return;
+                }
+                messagesReceived.add(n);
+                Address[] from = new Address[n];
+                Wire[] in = new Wire[n];
+                boolean small = true;
+                int i = 0;
+                for (Message msg : batch) {
+                    from[i] = msg.getSrc() != null ? msg.getSrc() : batch.sender();
+                    in[i] = Wire.read(msg.getArray(), msg.getOffset(), msg.getLength());
+                    small &= isSmallRequest(in[i].type());
+                    i++;
+                }
+                int count = i;
+                Runnable task = () -> {
+                    for (int k = 0; k < count; k++) {
+                        handle(from[k], in[k]);
+                    }
+                };
+                if (!small || !protocol.runIfIdle(task)) {
+                    protocol.execute(task);
+                }
             }
 
             @Override
@@ -822,6 +858,19 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 handleRequest(from, in, msgView);
             }
         }
+    }
+
+    /**
+     * Lock requests to this node's master and their outcomes back to their owners: handled on
+     * the receiving JGroups thread when the protocol executor is idle (they take microseconds and
+     * send at most the outcomes they cause, small messages), instead of waking the protocol
+     * thread for each. Anything larger (rebuild,
+     * migration, lookups, owner rundown) always goes to the protocol thread, so a receiving
+     * thread keeps reading while it is handled.
+     */
+    private static boolean isSmallRequest(byte type) {
+        return type == Wire.ENQUEUE || type == Wire.CONVERT || type == Wire.DEQUEUE || type == Wire.CANCEL
+                || type == Wire.GRANTED || type == Wire.FAILED || type == Wire.BLOCKING;
     }
 
     private static boolean isMasterRequest(byte type) {

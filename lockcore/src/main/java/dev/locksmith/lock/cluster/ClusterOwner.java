@@ -360,6 +360,14 @@ final class ClusterOwner implements LockOwner {
             throw new LockException(ended, "request on '" + lock.resourceName() + "' was not granted");
         }
         try {
+            ClusterLock.Outcome outcome = lock.awaitEnd(stage);
+            if (outcome.known()) {
+                if (outcome.failure() == null) {
+                    return lock;
+                }
+                throw new LockException(outcome.failure().status(), outcome.failure().getMessage()
+                        .substring(outcome.failure().status().name().length() + 2));
+            }
             return stage.get();
         } catch (InterruptedException e) {
             CompletableFuture<Boolean> outcome = lock.requestCancel();
