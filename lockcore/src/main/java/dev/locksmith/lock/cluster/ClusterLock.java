@@ -190,6 +190,17 @@ final class ClusterLock implements Lock {
         return outcome;
     }
 
+    /**
+     * After a request ended with {@code outcome}, outside the monitor: wakes its synchronous
+     * caller (null: none) and tells a waiting cancel (null: none) whether the cancel won.
+     */
+    private static void wake(Thread waiter, CompletableFuture<Boolean> cancel, LockStatus outcome) {
+        LockSupport.unpark(waiter);
+        if (cancel != null) {
+            cancel.complete(outcome == LockStatus.CANCELLED);
+        }
+    }
+
     /** Marks the current request as sent to {@code master}; false if the lock died meanwhile. */
     synchronized boolean markSent(Address master) {
         if (dead) {
@@ -260,10 +271,7 @@ final class ClusterLock implements Lock {
             cancel = endCancel();
             waiter = ended(done, grantStatus, null);
         }
-        LockSupport.unpark(waiter);
-        if (cancel != null) {
-            cancel.complete(false);
-        }
+        wake(waiter, cancel, LockStatus.NORMAL);
         owner.manager.deliver(() -> done.complete(this));
     }
 
@@ -298,10 +306,7 @@ final class ClusterLock implements Lock {
         if (!conversion) {
             die(outcome);
         }
-        LockSupport.unpark(waiter);
-        if (cancel != null) {
-            cancel.complete(outcome == LockStatus.CANCELLED);
-        }
+        wake(waiter, cancel, outcome);
         owner.manager.deliver(() -> done.completeExceptionally(failure));
     }
 
@@ -339,10 +344,7 @@ final class ClusterLock implements Lock {
                 waiter = ended(done, outcome, failure);
             }
         }
-        LockSupport.unpark(waiter);
-        if (cancel != null) {
-            cancel.complete(outcome == LockStatus.CANCELLED);
-        }
+        wake(waiter, cancel, outcome);
         if (done != null) {
             LockException f = failure;
             owner.manager.deliver(() -> done.completeExceptionally(f));

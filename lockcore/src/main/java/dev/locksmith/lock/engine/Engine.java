@@ -20,6 +20,7 @@ import java.util.PriorityQueue;
 import dev.locksmith.lock.Lock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -436,6 +437,7 @@ final class Engine {
         if (policy != ContentionPolicy.FAIR) {
             return null;
         }
+        long now = System.nanoTime();
         int compatibleWithHeld = LockMode.ofOrdinal(c.granted).compatibleMask();
         int compatibleWithWanted = mode.compatibleMask();
         LockBlock holder = null;
@@ -447,14 +449,14 @@ final class Engine {
             if ((compatibleWithHeld & wanted) == 0) {
                 return null;
             }
-            if (holder == null && (compatibleWithWanted & wanted) == 0 && askedAt - o.pending.since > 0 && overdue(o)) {
+            if (holder == null && (compatibleWithWanted & wanted) == 0 && askedAt - o.pending.since > 0 && overdue(o, now)) {
                 holder = o;
             }
         }
         if (holder != null) {
             return holder;
         }
-        for (LockBlock w = r.waiting; w != null && askedAt - w.pending.since > 0 && overdue(w); w = r.after(w)) {
+        for (LockBlock w = r.waiting; w != null && askedAt - w.pending.since > 0 && overdue(w, now); w = r.after(w)) {
             int wanted = 1 << w.requested;
             if ((compatibleWithHeld & wanted) == 0) {
                 return null;
@@ -481,8 +483,12 @@ final class Engine {
     }
 
     private boolean overdue(LockBlock request) {
+        return overdue(request, System.nanoTime());
+    }
+
+    private boolean overdue(LockBlock request, long now) {
         return policy == ContentionPolicy.FAIR && request.pending != null
-                && System.nanoTime() - request.pending.since >= starvationNanos;
+                && now - request.pending.since >= starvationNanos;
     }
 
     /** Blocking callbacks to granted (not converting) locks in the way of {@code blocked}, once per mode until regranted. */
@@ -679,17 +685,14 @@ final class Engine {
     }
 
     private static void cancelTimers(Pending p) {
-        var t = p.timeoutTask;
-        if (t != null) {
-            t.cancel(false);
-        }
-        var d = p.deadlockTask;
-        if (d != null) {
-            d.cancel(false);
-        }
-        var o = p.overdueTask;
-        if (o != null) {
-            o.cancel(false);
+        cancel(p.timeoutTask);
+        cancel(p.deadlockTask);
+        cancel(p.overdueTask);
+    }
+
+    private static void cancel(ScheduledFuture<?> task) {
+        if (task != null) {
+            task.cancel(false);
         }
     }
 
