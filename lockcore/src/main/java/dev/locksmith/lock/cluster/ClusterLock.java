@@ -46,8 +46,14 @@ final class ClusterLock implements Lock {
     private boolean blockingHandler;
     private BlockingHandler handler;
     private boolean dead;
-    /** The master the current request was sent to, or null while none was sent. */
+    /** The master this lock was last sent to (a master knows of it), or null while none was. */
     private Address sentTo;
+    /**
+     * Whether the pending request itself went to a master, by its own message or inside a
+     * rebuild's RESEND: a conversion of a lock the master knows may still be unsent, and must
+     * then go exactly once.
+     */
+    private boolean requestSent;
     private int subLocks;
     /** How many times a node refused this request as not the master of its tree. */
     private int refusals;
@@ -101,12 +107,12 @@ final class ClusterLock implements Lock {
 
     /** A copy of everything the rebuild protocol re-sends, read under the monitor. */
     record Snapshot(LockQueue queue, LockMode granted, LockMode requested, int flags, long timeoutNanos,
-                    boolean blockingHandler, long fence, byte[] readValue, Address sentTo) {
+                    boolean blockingHandler, long fence, byte[] readValue) {
     }
 
     synchronized Snapshot snapshot() {
         return dead ? null : new Snapshot(queue, granted, requested, flags, timeoutNanos, blockingHandler, fence,
-                readValue.clone(), sentTo);
+                readValue.clone());
     }
 
     /**
@@ -122,10 +128,14 @@ final class ClusterLock implements Lock {
         if (cancelRequested) {
             return Send.CANCEL;
         }
+        if (requestSent) {
+            return Send.SKIP; // a rebuild re-sent it meanwhile, as it was
+        }
         if (timedOut()) {
             return Send.TIMEOUT;
         }
         sentTo = master;
+        requestSent = true;
         sending = true;
         return Send.SEND;
     }
@@ -164,7 +174,7 @@ final class ClusterLock implements Lock {
         if (dead || pending == null || !cancelRequested || cancelSent || sending) {
             return null;
         }
-        if (sentTo == null) {
+        if (!requestSent) {
             return NOT_SENT;
         }
         cancelSent = true;
@@ -201,18 +211,24 @@ final class ClusterLock implements Lock {
         }
     }
 
-    /** Marks the current request as sent to {@code master}; false if the lock died meanwhile. */
-    synchronized boolean markSent(Address master) {
+    /**
+     * The copy as a rebuild re-sends it to {@code master}, which from then on knows the lock and
+     * its pending request (so that request is not sent again); null if the lock died. One step,
+     * so a conversion started meanwhile is either in the snapshot or sent on its own later.
+     */
+    synchronized Snapshot resendTo(Address master) {
         if (dead) {
-            return false;
+            return null;
         }
         sentTo = master;
-        return true;
+        requestSent = pending != null;
+        return snapshot();
     }
 
     /** Forgets where the request went (its master is gone; it will be sent again). */
     synchronized void markUnsent() {
         sentTo = null;
+        requestSent = false;
     }
 
     synchronized boolean isSent() {
@@ -244,6 +260,7 @@ final class ClusterLock implements Lock {
             blockingHandler = true;
         }
         pendingConversion = true;
+        requestSent = false;
         last = new CompletableFuture<>();
         pending = last;
     }

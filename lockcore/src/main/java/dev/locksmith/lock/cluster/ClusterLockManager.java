@@ -1344,8 +1344,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     /** This node's copy of {@code lock} as it is now, marked sent to {@code dir}; null if it died. */
     private MasterTable.Resend resendOf(ClusterLock lock, MasterTable.OwnerRef owner, Address dir) {
-        ClusterLock.Snapshot s = lock.snapshot();
-        if (s == null || !lock.markSent(dir)) {
+        ClusterLock.Snapshot s = lock.resendTo(dir);
+        if (s == null) {
             return null;
         }
         return new MasterTable.Resend(self, owner, lock.id, lock.parent == null ? 0 : lock.parent.id, lock.depth, 0,

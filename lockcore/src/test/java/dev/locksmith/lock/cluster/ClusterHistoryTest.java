@@ -148,7 +148,7 @@ class ClusterHistoryTest {
             if (e.status() == LockStatus.SHUTDOWN) {
                 throw e;
             }
-            assertThat(e.status()).isIn(LockStatus.NOTQUEUED, LockStatus.TIMEOUT, LockStatus.DEADLOCK,
+            assertThat(e.status()).as(e.getMessage()).isIn(LockStatus.NOTQUEUED, LockStatus.TIMEOUT, LockStatus.DEADLOCK,
                     LockStatus.CANCELLED);
             return null;
         }
