@@ -62,13 +62,14 @@ final class ClusterLock implements Lock {
     private CompletableFuture<Lock> last = new CompletableFuture<>();
     /**
      * Cancel of the pending request: requested by the owner, whether a CANCEL went to the
-     * master, whether the request is being sent right now (its sender then sends the CANCEL
-     * after it), and the outcome the owner's cancel() waits for: true if the request ended
-     * CANCELLED, false if it was granted or ended otherwise first.
+     * master, how many sends of this lock's requests are under way (the sender of the pending
+     * one then sends the CANCEL after it; a send of the previous request may still be finishing),
+     * and the outcome the owner's cancel() waits for: true if the request ended CANCELLED, false
+     * if it was granted or ended otherwise first.
      */
     private boolean cancelRequested;
     private boolean cancelSent;
-    private boolean sending;
+    private int sending;
     private CompletableFuture<Boolean> cancelOutcome;
     /**
      * The synchronous caller waiting in {@link #awaitEnd} for the pending request, woken directly
@@ -125,25 +126,25 @@ final class ClusterLock implements Lock {
         if (dead || pending == null) {
             return Send.SKIP;
         }
+        if (requestSent) {
+            return Send.SKIP; // a rebuild re-sent it meanwhile, as it was (a cancel follows it there)
+        }
         if (cancelRequested) {
             return Send.CANCEL;
-        }
-        if (requestSent) {
-            return Send.SKIP; // a rebuild re-sent it meanwhile, as it was
         }
         if (timedOut()) {
             return Send.TIMEOUT;
         }
         sentTo = master;
         requestSent = true;
-        sending = true;
+        sending++;
         return Send.SEND;
     }
 
     /** The request went; true if the owner cancelled meanwhile and the caller must now send the CANCEL. */
     synchronized boolean endSend() {
-        sending = false;
-        if (cancelRequested && !cancelSent && pending != null) {
+        sending--;
+        if (cancelRequested && !cancelSent && pending != null && requestSent) {
             cancelSent = true;
             return true;
         }
@@ -171,7 +172,7 @@ final class ClusterLock implements Lock {
      * {@link #NOT_SENT} if the request never went (fail it here), else {@code master}.
      */
     synchronized Address cancelTarget(Address master) {
-        if (dead || pending == null || !cancelRequested || cancelSent || sending) {
+        if (dead || pending == null || !cancelRequested || cancelSent || (sending > 0 && requestSent)) {
             return null;
         }
         if (!requestSent) {

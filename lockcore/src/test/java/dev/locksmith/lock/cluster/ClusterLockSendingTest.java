@@ -28,6 +28,9 @@ class ClusterLockSendingTest {
         cluster = ClusterTestSupport.start("sending-" + System.nanoTime(), 1, 1);
         lock = (ClusterLock) cluster.node(0).newOwner("owner").enqueue("T", LockMode.NL);
         master = cluster.node(0).address();
+        // The grant wakes this thread before the protocol thread that sent the request has
+        // finished sending it; members() runs on that thread after it.
+        cluster.node(0).members();
     }
 
     @AfterEach
@@ -72,6 +75,16 @@ class ClusterLockSendingTest {
         lock.markUnsent();
 
         assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.SEND);
+    }
+
+    @Test
+    void aCancelledConversionCarriedByARebuildIsCancelledAtItsNewMaster() {
+        lock.startConversion(LockMode.EX, 0, 0, null);
+        lock.resendTo(master);
+        lock.requestCancel();
+
+        assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.SKIP);
+        assertThat(lock.cancelTarget(master)).isEqualTo(master);
     }
 
     @Test
