@@ -22,6 +22,7 @@ import java.security.MessageDigest;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -105,6 +106,15 @@ import org.jgroups.util.ExtendedUUID;
  *       {@link dev.locksmith.lock.ClearListener}s are told, as the majority frees them), holds
  *       every request until quorum returns (requests with a timeout time out), then re-sends its
  *       waiting requests as new ones.</li>
+ *   <li><b>Quorum lease.</b> A minority learns it is one only when its failure detector excludes
+ *       the majority, seconds later. So a master grants only while it holds a {@link QuorumLease}:
+ *       a majority of the expected votes answered one of its pings (sent every quarter of the
+ *       {@link Builder#quorumLease} term) within the term. Without it, grants and blocking
+ *       callbacks wait, in order, until the lease returns or the view changes (a refused or timed
+ *       out request is still told at once). The survivors of a view change wait, before they
+ *       free the departed nodes' locks or rebuild their trees, until every lease their answers
+ *       gave those nodes has run out (each member's DONE says how long that is for it), so a
+ *       cut-off master's last grants are over before anyone else grants against them.</li>
  * </ul>
  *
  * <p><b>Ordering.</b> The protocol relies on JGroups delivering the messages of one sender to
@@ -201,6 +211,15 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     /** Seed 002's smoothed requests per second, per tree mastered here and requesting node. */
     private final Map<TreeKey, Map<Address, Double>> activity = new HashMap<>();
 
+    private final QuorumLease lease;
+    /** Master replies held back while this node has no lease, in order; guarded by itself. */
+    private final ArrayDeque<Runnable> unleasedReplies = new ArrayDeque<>();
+    private volatile boolean anyUnleasedReplies;
+    /** Departed nodes whose locks are freed once their leases have run out (see {@link QuorumLease}). */
+    private final Set<Address> departedAwaitingLease = new HashSet<>();
+    /** Per view: until when (this node's nanoTime) some member's answers may still hold up a departed node's lease. */
+    private final Map<Long, Long> departedLeaseEnds = new HashMap<>();
+    private long leaseWaitScheduledFor = -1;
     private final LongAdder messagesSent = new LongAdder();
     private final LongAdder messagesReceived = new LongAdder();
     private final LongAdder lookups = new LongAdder();
@@ -221,9 +240,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.protocol = new ProtocolExecutor(daemon("locksmith-cluster-" + name));
         this.callbacks = Executors.newSingleThreadExecutor(daemon("locksmith-callbacks-" + name));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("locksmith-cluster-timer-" + name));
-        MasterTable.Replies replies = new Replies();
-        this.localTable = new MasterTable(name + "-local", deadlockWait, replies);
-        this.master = new MasterTable(name, deadlockWait, replies);
+        this.lease = new QuorumLease(b.quorumLease.toNanos(), b.expectedVotes);
+        this.localTable = new MasterTable(name + "-local", deadlockWait, new Replies(false));
+        this.master = new MasterTable(name, deadlockWait, new Replies(true));
         this.channel = new JChannel(new ByteArrayInputStream(stackXml.getBytes(StandardCharsets.UTF_8)));
         channel.name(name);
         if (b.clusterKey != null) {
@@ -240,9 +259,12 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         channel.setReceiver(new Receiver() {
             @Override
             public void receive(Message msg) {
-                messagesReceived.increment();
                 Address from = msg.getSrc();
                 Wire in = Wire.read(msg.getArray(), msg.getOffset(), msg.getLength());
+                if (handledAsLeaseMessage(from, in)) {
+                    return;
+                }
+                messagesReceived.increment();
                 Runnable task = () -> handle(from, in);
                 if (!isSmallRequest(in.type()) || !protocol.runIfIdle(task)) {
                     protocol.execute(task);
@@ -257,7 +279,6 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     receive((Message) batch.first());
                     return;
                 }
-                messagesReceived.add(n);
                 Address[] from = new Address[n];
                 Wire[] in = new Wire[n];
                 boolean small = true;
@@ -265,10 +286,16 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 for (Message msg : batch) {
                     from[i] = msg.getSrc() != null ? msg.getSrc() : batch.sender();
                     in[i] = Wire.read(msg.getArray(), msg.getOffset(), msg.getLength());
-                    small &= isSmallRequest(in[i].type());
-                    i++;
+                    if (!handledAsLeaseMessage(from[i], in[i])) {
+                        small &= isSmallRequest(in[i].type());
+                        i++;
+                    }
                 }
                 int count = i;
+                if (count == 0) {
+                    return;
+                }
+                messagesReceived.add(count);
                 Runnable task = () -> {
                     for (int k = 0; k < count; k++) {
                         handle(from[k], in[k]);
@@ -287,6 +314,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         channel.connect(b.clusterName);
         this.self = channel.getAddress();
         timer.scheduleAtFixedRate(() -> protocol.execute(this::foldActivity), 1, 1, TimeUnit.SECONDS);
+        if (lease.needsPings()) {
+            long period = Math.max(b.quorumLease.toNanos() / 4, 1);
+            timer.scheduleAtFixedRate(this::pingForLease, period, period, TimeUnit.NANOSECONDS);
+        }
         if (!deadlockWait.isZero()) {
             long period = Math.max(deadlockWait.toMillis(), 100);
             timer.scheduleAtFixedRate(() -> protocol.execute(this::reportWaits), period, period, TimeUnit.MILLISECONDS);
@@ -407,10 +438,15 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 a.resources() + b.resources(), a.locks() + b.locks());
     }
 
-    /** The cluster counters: messages, lookups, rebuilds, trees mastered, quorum. */
+    /** The cluster counters: messages, lookups, rebuilds, trees mastered, quorum and lease. */
     public ClusterStatistics clusterStatistics() {
         return new ClusterStatistics(getMessagesSent(), getMessagesReceived(), getDirectoryLookups(), getRebuilds(),
-                getRemasters(), getTreesMastered(), getDirectoryEntries(), quorum);
+                getRemasters(), getTreesMastered(), getDirectoryEntries(), quorum, lease.isHeld());
+    }
+
+    @Override
+    public boolean isLeaseHeld() {
+        return lease.isHeld();
     }
 
     @Override
@@ -1157,6 +1193,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             gate.writeLock().unlock();
         }
         quorum = nowQuorum;
+        lease.view(now, channel.getAddress());
         LOG.log(Level.DEBUG, () -> name + ": view " + view + (quorum ? "" : " without quorum")
                 + (partial ? "" : " (full rebuild)"));
         List<Runnable> again = new ArrayList<>();
@@ -1178,6 +1215,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         victims.clear();
         reportedWaits = false;
         doneFrom.keySet().removeIf(v -> v < viewId);
+        departedLeaseEnds.keySet().removeIf(v -> v < viewId);
         resends.keySet().removeIf(v -> v < viewId);
         registrations.keySet().removeIf(v -> v < viewId);
         if (partial) {
@@ -1194,11 +1232,12 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             firstView.countDown();
             return;
         }
-        Set<Address> departed = new HashSet<>(old);
-        departed.removeAll(members);
-        if (!departed.isEmpty()) {
-            master.abortNodes(departed);
+        if (lease.needsPings()) {
+            timer.execute(this::pingForLease); // a joining member's lease need not wait a ping period
         }
+        // freed once every lease the members' answers gave them has run out (completeRebuildIfDone)
+        departedAwaitingLease.addAll(old);
+        departedAwaitingLease.removeAll(members);
         Map<Address, List<TreeKey>> registers = new HashMap<>();
         for (TreeKey tree : master.trees()) {
             registers.computeIfAbsent(directoryOf(tree), a -> new ArrayList<>()).add(tree);
@@ -1209,8 +1248,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             send(dir, w);
         });
         resendOrphans(orphans());
+        long outstandingLease = lease.outstandingNanos();
         for (Address m : members) {
-            send(m, Wire.message(Wire.DONE, viewId));
+            send(m, Wire.message(Wire.DONE, viewId).putLong(outstandingLease));
         }
         // after this node's own rebuild messages, so a lookup sent now follows its copies
         held.addAll(again);
@@ -1442,10 +1482,38 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 }
             }
             case Wire.RESEND -> resends.computeIfAbsent(msgView, v -> new ArrayList<>()).addAll(getOwnResends(in, from));
-            case Wire.DONE -> doneFrom.computeIfAbsent(msgView, v -> new HashSet<>()).add(from);
+            case Wire.DONE -> {
+                doneFrom.computeIfAbsent(msgView, v -> new HashSet<>()).add(from);
+                long outstandingLease = in.getLong();
+                if (outstandingLease > 0) {
+                    departedLeaseEnds.merge(msgView, System.nanoTime() + outstandingLease, (a, b) -> a - b >= 0 ? a : b);
+                }
+            }
             default -> throw new IllegalStateException("not a rebuild message: " + in.type());
         }
         completeRebuildIfDone();
+    }
+
+    /**
+     * Whether a departed node may still hold a lease some member's answers gave it: then its locks
+     * and trees wait, and the rebuild resumes once the last such lease has run out.
+     */
+    private boolean awaitingDepartedLeases() {
+        Long end = departedLeaseEnds.get(viewId);
+        long wait = end == null ? 0 : end - System.nanoTime();
+        if (wait <= 0) {
+            return false;
+        }
+        if (leaseWaitScheduledFor != viewId) {
+            long view = viewId;
+            leaseWaitScheduledFor = view;
+            timer.schedule(() -> executeOnProtocol(() -> {
+                if (viewId == view) {
+                    completeRebuildIfDone();
+                }
+            }), wait, TimeUnit.NANOSECONDS);
+        }
+        return true;
     }
 
     /** Locks installed per protocol-thread task during a rebuild, so other messages are handled in between. */
@@ -1453,8 +1521,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     private void completeRebuildIfDone() {
         Set<Address> done = doneFrom.get(viewId);
-        if (!quorum || installingView == viewId || done == null || !done.containsAll(members)) {
+        if (!quorum || installingView == viewId || done == null || !done.containsAll(members)
+                || awaitingDepartedLeases()) {
             return;
+        }
+        if (!departedAwaitingLease.isEmpty()) {
+            master.abortNodes(Set.copyOf(departedAwaitingLease));
+            departedAwaitingLease.clear();
         }
         // Every master registered all its trees for this view, so the registrations are the
         // directory now; an entry kept across the view change but not registered again was stale
@@ -1801,7 +1874,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
      */
     private void dropForLostQuorum() {
         MasterTable old = master;
-        master = new MasterTable(name, deadlockWait, new Replies());
+        master = new MasterTable(name, deadlockWait, new Replies(true));
+        synchronized (unleasedReplies) {
+            unleasedReplies.clear(); // outcomes of the old table: its locks are gone
+        }
+        departedAwaitingLease.clear();
         old.discard();
         masterOf.clear();
         for (ClusterOwner owner : owners.values()) {
@@ -1890,11 +1967,85 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             handle(self, Wire.read(w.toBytes(), 0, w.size()));
             return;
         }
+        if (transmit(to, w)) {
+            messagesSent.increment();
+        }
+    }
+
+    private boolean transmit(Address to, Wire w) {
         try {
             channel.send(new BytesMessage(to, w.toBytes()));
-            messagesSent.increment();
+            return true;
         } catch (Exception e) {
             LOG.log(Level.DEBUG, "lock message to " + to + " not sent: " + e);
+            return false;
+        }
+    }
+
+    // ---- quorum lease ----------------------------------------------------------------------------
+
+    /** Pings the other members for the quorum lease (on the timer; pings are not lock messages, so not counted). */
+    private void pingForLease() {
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Address m : lease.others()) {
+            transmit(m, Wire.message(Wire.PING, 0).putLong(now));
+        }
+    }
+
+    /**
+     * PING and PONG keep the quorum lease: handled at once on the receiving thread, so a busy
+     * protocol thread cannot cost a node its lease, and not counted as lock messages.
+     */
+    private boolean handledAsLeaseMessage(Address from, Wire in) {
+        byte type = in.type();
+        if (type == Wire.PING) {
+            if (!closed && lease.answer(from)) {
+                transmit(from, Wire.message(Wire.PONG, 0).putLong(in.getLong()));
+            }
+            return true;
+        }
+        if (type == Wire.PONG) {
+            if (lease.answered(from, in.getLong()) && anyUnleasedReplies) {
+                executeOnProtocol(this::releaseUnleasedReplies);
+            }
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether a master reply may go now: the lease is held and none is held back before it. */
+    private boolean mayReplyNow() {
+        return !anyUnleasedReplies && lease.isHeld();
+    }
+
+    /** Sends {@code reply} now if the lease allows, else after those held back before it once the lease returns. */
+    private void replyUnderLease(Runnable reply) {
+        synchronized (unleasedReplies) {
+            if (anyUnleasedReplies || !lease.isHeld()) {
+                unleasedReplies.add(reply);
+                anyUnleasedReplies = true;
+                return;
+            }
+        }
+        reply.run();
+    }
+
+    /** The lease is back: sends the replies held back, in order, while it lasts. On the protocol thread. */
+    private void releaseUnleasedReplies() {
+        while (lease.isHeld()) {
+            List<Runnable> batch;
+            synchronized (unleasedReplies) {
+                if (unleasedReplies.isEmpty()) {
+                    anyUnleasedReplies = false;
+                    return;
+                }
+                batch = new ArrayList<>(unleasedReplies);
+                unleasedReplies.clear();
+            }
+            batch.forEach(Runnable::run);
         }
     }
 
@@ -1909,10 +2060,28 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
     }
 
-    /** Outcomes from the master tables: applied to the copy here, or sent to the owning node. */
+    /**
+     * Outcomes from a master table: applied to the copy here, or sent to the owning node. The
+     * cluster table's grants and blocking callbacks go only under the quorum lease; refusals
+     * always go at once (they grant nothing, and a request's timeout must still be told).
+     */
     private final class Replies implements MasterTable.Replies {
+        private final boolean leased;
+
+        Replies(boolean leased) {
+            this.leased = leased;
+        }
+
         @Override
         public void granted(Address origin, long lockId, LockMode mode, LockStatus status, long fence, byte[] value) {
+            if (!leased || mayReplyNow()) {
+                grant(origin, lockId, mode, status, fence, value);
+            } else {
+                replyUnderLease(() -> grant(origin, lockId, mode, status, fence, value));
+            }
+        }
+
+        private void grant(Address origin, long lockId, LockMode mode, LockStatus status, long fence, byte[] value) {
             if (origin.equals(self)) {
                 ClusterLock lock = copies.get(lockId);
                 if (lock != null) {
@@ -1939,6 +2108,14 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
         @Override
         public void blocking(Address origin, long lockId, LockMode blockedMode) {
+            if (!leased || mayReplyNow()) {
+                block(origin, lockId, blockedMode);
+            } else {
+                replyUnderLease(() -> block(origin, lockId, blockedMode));
+            }
+        }
+
+        private void block(Address origin, long lockId, LockMode blockedMode) {
             if (origin.equals(self)) {
                 ClusterLock lock = copies.get(lockId);
                 if (lock != null) {
@@ -1977,6 +2154,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         private Duration deadlockWait = Duration.ofSeconds(1);
         private Duration joinTimeout = Duration.ofSeconds(30);
         private Duration emptyTreeRetention = Duration.ofSeconds(1);
+        private Duration quorumLease = Duration.ofMillis(500);
 
         Builder() {
         }
@@ -2076,6 +2254,22 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                         + retention);
             }
             this.emptyTreeRetention = retention;
+            return this;
+        }
+
+        /**
+         * The quorum lease term (default 500 ms): a master grants only while a majority of the
+         * expected votes answered one of its pings within it, and the survivors of a node's
+         * departure wait out what is left of that node's lease (plus a fifth) before they free its
+         * locks. Shorter brings a crashed node's locks back sooner; it must stay well above a
+         * round trip and well below the failure detector's timeout ({@code locksmith.fd.timeout},
+         * 10 s by default), or a partition's majority would wait for it too.
+         */
+        public Builder quorumLease(Duration term) {
+            if (term == null || term.isNegative() || term.isZero()) {
+                throw new LockException(LockStatus.BADPARAM, "quorumLease must be positive, was " + term);
+            }
+            this.quorumLease = term;
             return this;
         }
 

@@ -30,4 +30,7 @@ public interface ClusterLockManagerMXBean {
 
     /** Whether this node's view has quorum. */
     boolean isQuorum();
+
+    /** Whether this node holds its quorum lease (a majority answered its pings lately), so it may grant. */
+    boolean isLeaseHeld();
 }

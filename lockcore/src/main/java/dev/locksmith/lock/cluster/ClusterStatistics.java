@@ -11,7 +11,10 @@ package dev.locksmith.lock.cluster;
  * @param treesMastered    resource trees mastered here now, LOCAL trees excluded
  * @param directoryEntries resource trees whose directory entry this node holds now
  * @param hasQuorum        whether this node's view holds a majority of the expected votes
+ * @param hasLease         whether a majority of the expected votes answered this node's pings
+ *                         within the quorum lease term, so it may grant (see {@link QuorumLease})
  */
 public record ClusterStatistics(long messagesSent, long messagesReceived, long directoryLookups, long rebuilds, long remasters,
-                                int treesMastered, int directoryEntries, boolean hasQuorum) {
+                                int treesMastered, int directoryEntries, boolean hasQuorum,
+                                boolean hasLease) {
 }

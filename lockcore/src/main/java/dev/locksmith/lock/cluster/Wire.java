@@ -33,7 +33,8 @@ import java.util.Arrays;
  *                                                    messages of a few thousand copies, then DONE
  *            copy  = lockId:8 | parentLockId:8 | depth:2 | queue:1 | granted:1 (0xFF none) | requested:1
  *                    | flags:4 | timeoutNanos:8 | blockingHandler:1 | fence:8 | readValue:bytes | name:str
- *  DONE      (empty)                                 the sender finished its part of rebuild viewId
+ *  DONE      outstandingLease:8                      the sender finished its part of rebuild viewId; a departed
+ *                                                    node may hold a lease its answers gave for that many ns more
  *  MIGRATING tree | targetIndex:4                    remastering: hold requests for tree, then ack
  *  ACK       tree                                    the sender sent its last request for tree to the old master
  *  INSTALL   tree | count:4 | entry * count | values:4 | (pathLength:1 | str * pathLength
@@ -49,6 +50,8 @@ import java.util.Arrays;
  *                                                    the directory node forgets the entry if it names the sender
  *  NOTMASTER lockId:8                               answer to a root ENQUEUE: the receiver does not master that
  *                                                    tree (it dropped or gave it away); look it up again
+ *  PING      sentAt:8 (sender's nanoTime)            quorum lease: answered with PONG by a member of the view
+ *  PONG      sentAt:8 (echoed)                       (viewId 0: lease messages belong to no view)
  * </pre>
  * A {@code Wire} is a cursor over one payload: writers append with the {@code put} methods,
  * readers consume with the {@code get} methods in the same order. Not thread-safe: one per
@@ -76,6 +79,8 @@ final class Wire {
     static final byte VICTIM = 19;
     static final byte DROP = 20;
     static final byte NOTMASTER = 21;
+    static final byte PING = 22;
+    static final byte PONG = 23;
 
     static final int TYPE_OFFSET = 0;
     static final int VIEW_OFFSET = 1;

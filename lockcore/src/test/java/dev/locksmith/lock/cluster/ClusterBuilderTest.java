@@ -44,6 +44,17 @@ class ClusterBuilderTest {
     }
 
     @Test
+    void aQuorumLeaseThatIsNotPositiveIsRefused() {
+        for (java.time.Duration bad : new java.time.Duration[] {java.time.Duration.ZERO, java.time.Duration.ofMillis(-5), null}) {
+            assertThatThrownBy(() -> ClusterLockManager.builder().quorumLease(bad))
+                    .isInstanceOfSatisfying(LockException.class, e -> {
+                        assertThat(e.status()).isEqualTo(LockStatus.BADPARAM);
+                        assertThat(e.getMessage()).contains("quorumLease");
+                    });
+        }
+    }
+
+    @Test
     void aShortSharedSecretIsRefused() {
         assertThatThrownBy(() -> ClusterLockManager.builder().sharedSecret("short".toCharArray()))
                 .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.getMessage()).contains("sharedSecret"));

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Three TCP nodes expecting three votes; node 2 is cut off by a JGroups DISCARD protocol above
  * its transport, so each side installs its own view: the majority {n0, n1} keeps quorum, the
- * minority {n2} loses it. Then the partition heals and MERGE3 merges the views.
+ * minority {n2} loses it. Before that, node 2's quorum lease runs out (500 ms, against 2 s for
+ * failure detection). Then the partition heals and MERGE3 merges the views.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ClusterQuorumTest {
@@ -74,6 +75,27 @@ class ClusterQuorumTest {
         pending.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         assertThat(pending.grantedMode()).isEqualTo(LockMode.EX);
+    }
+
+    @Test
+    void aCutOffMasterGrantsNothingOnceItsLeaseRunsOutThoughItsViewStillHasQuorum() throws Exception {
+        LockOwner root = cluster.node(2).newOwner("root");
+        root.enqueue("cut-off", LockMode.NL); // node 2 masters "cut-off"
+        LockOwner late = cluster.node(2).newOwner("late");
+
+        cut.discardAll(true);
+        ClusterTestSupport.awaitTrue("node 2's lease ran out", () -> !cluster.node(2).isLeaseHeld());
+        Lock request = late.enqueueAsync(LockRequest.of("cut-off", LockMode.EX));
+        Thread.sleep(300);
+
+        assertThat(cluster.node(2).clusterStatistics().hasQuorum())
+                .as("node 2 has not yet learnt it is a minority (failure detection takes 2 s)").isTrue();
+        assertThat(request.grantedMode()).as("a free resource on node 2's own tree").isNull();
+
+        ClusterTestSupport.awaitTrue("minority lost quorum", () -> !cluster.node(2).clusterStatistics().hasQuorum());
+        heal();
+        request.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(request.grantedMode()).isEqualTo(LockMode.EX);
     }
 
     @Test

@@ -1,0 +1,141 @@
+package dev.locksmith.lock.cluster;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jgroups.Address;
+
+/**
+ * Whether this node may grant: the lease that closes the window in which a partitioned minority
+ * would otherwise go on granting until its own failure detector excluded the majority.
+ *
+ * <p>Every node pings the other members of its view every quarter term; a member answers only
+ * pings from members of its own view. The node holds the lease until {@code term} after the send
+ * time of the latest ping answered by a majority of the expected votes (itself included): a
+ * minority cut off at time t stops granting by t + term. The other half of the contract is the
+ * survivors': each records when it last answered each node, and after that node leaves it waits
+ * (see {@link #outstandingNanos()}) until any lease it helped that node hold has run out before
+ * freeing the node's locks or rebuilding its trees. A ping's send time is measured on the
+ * pinging node's clock and the answer on the answerer's: only elapsed times are compared, never
+ * clocks of two nodes.
+ *
+ * <p>Thread-safe: pings are answered and answers recorded on the receiving threads, the lease
+ * read by any thread granting a lock, the view set on the protocol thread. Nothing blocks.
+ */
+final class QuorumLease {
+    /** The lease never runs out: a node is a majority on its own. */
+    static final long FOREVER = Long.MAX_VALUE;
+    /** No lease: too few members answered. */
+    private static final long NEVER = Long.MIN_VALUE;
+
+    private final long termNanos;
+    private final int majority;
+    private volatile Address self;
+    private volatile List<Address> members = List.of();
+    /** Per other member: the send time of the latest of this node's pings it answered. */
+    private final Map<Address, Long> answeredPingSentAt = new ConcurrentHashMap<>();
+    /** Per other node: when this node last answered one of its pings. */
+    private final Map<Address, Long> lastAnswered = new ConcurrentHashMap<>();
+    /** Until when (this node's nanoTime) the lease is held; {@link #FOREVER} if votes need no one else. */
+    private volatile long heldUntil;
+
+    QuorumLease(long termNanos, int expectedVotes) {
+        this.termNanos = termNanos;
+        this.majority = expectedVotes / 2 + 1;
+        this.heldUntil = majority <= 1 ? FOREVER : NEVER;
+    }
+
+    /** Whether any ping is needed at all: false when this node is a majority on its own. */
+    boolean needsPings() {
+        return majority > 1;
+    }
+
+    /** The members to ping now (the view without this node). */
+    List<Address> others() {
+        Address me = self;
+        return members.stream().filter(m -> !m.equals(me)).toList();
+    }
+
+    /** A new view of which this node is {@code me}: members that left no longer count towards the lease. */
+    void view(List<Address> view, Address me) {
+        self = me;
+        members = List.copyOf(view);
+        answeredPingSentAt.keySet().retainAll(view);
+        recompute();
+    }
+
+    /** Whether this node may grant now. */
+    boolean isHeld() {
+        long until = heldUntil;
+        return until == FOREVER || (until != NEVER && System.nanoTime() - until < 0);
+    }
+
+    /**
+     * A ping from {@code from} arrived: true if it is a member and must be answered (the answer
+     * is recorded as given now), false if it is not in this node's view.
+     */
+    boolean answer(Address from) {
+        if (!members.contains(from)) {
+            return false;
+        }
+        lastAnswered.put(from, System.nanoTime());
+        return true;
+    }
+
+    /** {@code from} answered the ping this node sent at {@code sentAt}; returns whether the lease is held now. */
+    boolean answered(Address from, long sentAt) {
+        if (members.contains(from)) {
+            answeredPingSentAt.merge(from, sentAt, Math::max);
+            recompute();
+        }
+        return isHeld();
+    }
+
+    private synchronized void recompute() {
+        if (majority <= 1) {
+            return;
+        }
+        List<Address> view = members;
+        Address me = self;
+        long[] sentAt = new long[view.size()];
+        int n = 0;
+        for (Address m : view) {
+            Long t = m.equals(me) ? null : answeredPingSentAt.get(m);
+            if (t != null) {
+                sentAt[n++] = t;
+            }
+        }
+        int othersNeeded = majority - 1;
+        if (n < othersNeeded) {
+            heldUntil = NEVER;
+            return;
+        }
+        Arrays.sort(sentAt, 0, n);
+        heldUntil = sentAt[n - othersNeeded] + termNanos;
+    }
+
+    /**
+     * How long, from now, a node outside the current view may still hold a lease this node's
+     * answers gave it (0 if none can): the survivors wait that long before acting on its
+     * departure. A fifth of the term is added for the grants such a node sent just before its
+     * lease ran out, which may still be on their way to its own owners.
+     */
+    long outstandingNanos() {
+        long now = System.nanoTime();
+        long outstanding = 0;
+        List<Address> view = members;
+        for (Map.Entry<Address, Long> e : lastAnswered.entrySet()) {
+            if (view.contains(e.getKey())) {
+                continue;
+            }
+            long left = e.getValue() + termNanos - now;
+            if (left <= 0) {
+                lastAnswered.remove(e.getKey(), e.getValue());
+            } else {
+                outstanding = Math.max(outstanding, left + termNanos / 5);
+            }
+        }
+        return outstanding;
+    }
+}
