@@ -182,9 +182,17 @@ final class ClusterLock implements Lock {
         return master;
     }
 
+    /** How long the pending request's timeout has left (negative: run out); {@code Long.MAX_VALUE} if none applies. */
+    synchronized long timeoutLeftNanos() {
+        if (pending == null || timeoutNanos <= 0) {
+            return Long.MAX_VALUE;
+        }
+        return requestStartNanos + timeoutNanos - System.nanoTime();
+    }
+
     /** Whether the pending request has a timeout and it has run out. */
     synchronized boolean timedOut() {
-        return pending != null && timeoutNanos > 0 && System.nanoTime() - requestStartNanos >= timeoutNanos;
+        return timeoutLeftNanos() <= 0;
     }
 
     /** Whether the owner asked to cancel the pending request. */

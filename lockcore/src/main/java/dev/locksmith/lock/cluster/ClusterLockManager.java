@@ -626,17 +626,29 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     void submitNew(ClusterLock lock) {
         copies.put(lock.id, lock);
-        ClusterLock.Snapshot s = lock.snapshot();
-        if (s != null && s.timeoutNanos() > 0) {
-            // The master enforces the timeout once the request reaches it; this covers a request
-            // held back while the cluster rebuilds or lacks quorum.
+        timeOutWhileUnsent(lock);
+        route(lock.tree, m -> sendNew(lock, m));
+    }
+
+    /**
+     * The master enforces a request's timeout once the request reaches it; this covers a new
+     * request held back while the cluster rebuilds or lacks quorum: it fails TIMEOUT when its
+     * timeout runs out if it has not been sent by then.
+     */
+    private void timeOutWhileUnsent(ClusterLock lock) {
+        long left = lock.timeoutLeftNanos();
+        if (left == Long.MAX_VALUE) {
+            return;
+        }
+        try {
             timer.schedule(() -> {
                 if (!lock.isSent()) {
                     lock.failed(LockStatus.TIMEOUT, "timed out before it could be sent to its master");
                 }
-            }, s.timeoutNanos(), TimeUnit.NANOSECONDS);
+            }, Math.max(left, 0), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "timeout dropped: the lock manager is shut down");
         }
-        route(lock.tree, m -> sendNew(lock, m));
     }
 
     private void sendNew(ClusterLock lock, Address m) {
@@ -1901,7 +1913,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 } else if (lock.cancelRequested()) {
                     lock.failed(LockStatus.CANCELLED, "cancelled while this node lacked quorum");
                 } else {
+                    // its master table is gone with any grant held back for it: it waits to be
+                    // sent again, or times out meanwhile
                     lock.markUnsent();
+                    timeOutWhileUnsent(lock);
                     held.add(() -> resolve(lock.tree, m -> sendNew(lock, m)));
                 }
             }

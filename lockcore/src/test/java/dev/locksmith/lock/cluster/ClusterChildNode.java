@@ -1,5 +1,6 @@
 package dev.locksmith.lock.cluster;
 
+import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockFlag;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
@@ -7,12 +8,24 @@ import dev.locksmith.lock.LockRequest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.jgroups.protocols.DISCARD;
+import org.jgroups.protocols.TCP;
+import org.jgroups.stack.ProtocolStack;
 
 /**
  * A cluster node in a child JVM, for the multi-process tests. Arguments: cluster name, node
  * name, bind port, initial hosts, expected votes. Prints {@code READY} once joined, then reads
  * commands from stdin, one per line, and answers each with {@code OK <command>}:
- * {@code ENQ <name> <mode> [VALBLK]} takes a lock and keeps it. Runs until killed or stdin ends.
+ * <ul>
+ *   <li>{@code ENQ <name> <mode> [VALBLK]} takes a lock and keeps it;</li>
+ *   <li>{@code TRY <name> <mode> <timeoutMs>} requests a lock with that timeout, keeps it if
+ *       granted, and first prints {@code STATUS GRANTED} or {@code STATUS <the failure's status>};</li>
+ *   <li>{@code CUT} / {@code HEAL} cut this node off from the others (a JGroups DISCARD above its
+ *       transport drops everything) and join them again;</li>
+ *   <li>{@code AWAIT-NO-LEASE} returns once this node's quorum lease has run out.</li>
+ * </ul>
+ * Runs until killed or stdin ends.
  */
 public final class ClusterChildNode {
     private ClusterChildNode() {
@@ -24,17 +37,41 @@ public final class ClusterChildNode {
                 .bindAddress("127.0.0.1").bindPort(Integer.parseInt(args[2])).initialHosts(args[3])
                 .expectedVotes(Integer.parseInt(args[4])).build();
         LockOwner owner = node.newOwner("child");
+        DISCARD cut = new DISCARD();
+        node.channel().getProtocolStack().insertProtocol(cut, ProtocolStack.Position.ABOVE, TCP.class);
         System.out.println("READY");
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = in.readLine()) != null; ) {
             String[] words = line.trim().split("\\s+");
-            if (words[0].equals("ENQ")) {
-                LockRequest request = LockRequest.of(words[1], LockMode.valueOf(words[2]));
-                if (words.length > 3 && words[3].equals("VALBLK")) {
-                    request = request.withFlags(LockFlag.VALBLK);
+            switch (words[0]) {
+                case "ENQ" -> {
+                    LockRequest request = LockRequest.of(words[1], LockMode.valueOf(words[2]));
+                    if (words.length > 3 && words[3].equals("VALBLK")) {
+                        request = request.withFlags(LockFlag.VALBLK);
+                    }
+                    owner.enqueue(request);
                 }
-                owner.enqueue(request);
+                case "TRY" -> {
+                    LockRequest request = LockRequest.of(words[1], LockMode.valueOf(words[2]))
+                            .withTimeout(Duration.ofMillis(Long.parseLong(words[3])));
+                    String status;
+                    try {
+                        owner.enqueue(request);
+                        status = "GRANTED";
+                    } catch (LockException e) {
+                        status = e.status().name();
+                    }
+                    System.out.println("STATUS " + status);
+                }
+                case "CUT" -> cut.discardAll(true);
+                case "HEAL" -> cut.discardAll(false);
+                case "AWAIT-NO-LEASE" -> {
+                    while (node.isLeaseHeld()) {
+                        Thread.sleep(10);
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown command: " + line);
             }
             System.out.println("OK " + line);
             System.out.flush();

@@ -23,9 +23,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Two nodes in this JVM and a third in a child JVM, all on 127.0.0.1 TCP. The child masters a
- * tree and holds locks, then is killed with SIGKILL ({@link Process#destroyForcibly()}): the
- * survivors keep their grants, the dead node's locks go, and its EX value block is not valid.
+ * Two nodes in this JVM and a third in a child JVM, all on 127.0.0.1 TCP, two votes expected.
+ * The child masters a tree and holds locks, then is killed with SIGKILL
+ * ({@link Process#destroyForcibly()}): the survivors keep their grants, the dead node's locks go,
+ * and its EX value block is not valid. Or the child is cut off (a JGroups DISCARD in its stack):
+ * alone it is a minority, and grants nothing, not even on its own tree, until it merges back.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterProcessCrashTest {
@@ -70,6 +72,38 @@ class ClusterProcessCrashTest {
         }
     }
 
+    @Test
+    void aPartitionedChildProcessGrantsNothingUntilItMergesBack() throws Exception {
+        try (ClusterTestSupport cluster = ClusterTestSupport.startWith("process-cut-" + System.nanoTime(), 2,
+                b -> b.expectedVotes(2))) {
+            Process child = startChild(cluster);
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                PrintWriter in = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8);
+                expect(out, "READY");
+                cluster.awaitView(3);
+                command(in, out, "ENQ child-tree NL"); // the child masters child-tree
+                Lock majorityCopy = cluster.node(0).newOwner("reader").enqueue("child-tree", LockMode.PR);
+
+                command(in, out, "CUT");
+                command(in, out, "AWAIT-NO-LEASE");
+                // compatible with everything held there: only the lease (then the lost quorum) stops it
+                assertThat(attempt(in, out, "TRY child-tree CR 1000")).isEqualTo("STATUS TIMEOUT");
+                cluster.awaitView(2);
+                Lock majorityGrant = cluster.node(1).newOwner("writer").enqueue("free", LockMode.EX);
+
+                assertThat(majorityGrant.grantedMode()).isEqualTo(LockMode.EX);
+                assertThat(majorityCopy.grantedMode()).as("the majority keeps its grant in the rebuilt tree")
+                        .isEqualTo(LockMode.PR);
+                command(in, out, "HEAL");
+                cluster.awaitView(3);
+                assertThat(attempt(in, out, "TRY child-tree CR 20000")).isEqualTo("STATUS GRANTED");
+            } finally {
+                child.destroyForcibly();
+            }
+        }
+    }
+
     private static Process startChild(ClusterTestSupport cluster) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-Djava.net.preferIPv4Stack=true",
@@ -78,6 +112,20 @@ class ClusterProcessCrashTest {
                 ClusterChildNode.class.getName(), cluster.clusterName(), "n2", Integer.toString(cluster.port(2)),
                 cluster.initialHosts(), "2"));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** Sends a {@code TRY} command and returns the {@code STATUS} line the child printed before its OK. */
+    private static String attempt(PrintWriter in, BufferedReader out, String command) throws Exception {
+        in.println(command);
+        String status = CompletableFuture.supplyAsync(() -> {
+            try {
+                return out.readLine();
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }).get(60, TimeUnit.SECONDS);
+        expect(out, "OK " + command);
+        return status;
     }
 
     private static void command(PrintWriter in, BufferedReader out, String command) throws Exception {
