@@ -111,10 +111,13 @@ import org.jgroups.util.ExtendedUUID;
  *       a majority of the expected votes answered one of its pings (sent every quarter of the
  *       {@link Builder#quorumLease} term) within the term. Without it, grants and blocking
  *       callbacks wait, in order, until the lease returns or the view changes (a refused or timed
- *       out request is still told at once). The survivors of a view change wait, before they
- *       free the departed nodes' locks or rebuild their trees, until every lease their answers
- *       gave those nodes has run out (each member's DONE says how long that is for it), so a
- *       cut-off master's last grants are over before anyone else grants against them.</li>
+ *       out request is still told at once), both those its masters make and those other masters
+ *       send to its copies; and the moment it runs out, the node clears its own granted locks
+ *       (abnormal dequeues; clear listeners are told). The survivors of a view change wait,
+ *       before they free the departed nodes' locks or rebuild their trees, until every lease
+ *       their answers gave those nodes has run out, plus a fifth of the term (each member's DONE
+ *       says how long that is for it), so a cut-off node's holders have let go, and its last
+ *       grants are over, before anyone else grants against them.</li>
  * </ul>
  *
  * <p><b>Ordering.</b> The protocol relies on JGroups delivering the messages of one sender to
@@ -212,9 +215,14 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final Map<TreeKey, Map<Address, Double>> activity = new HashMap<>();
 
     private final QuorumLease lease;
-    /** Master replies held back while this node has no lease, in order; guarded by itself. */
+    /**
+     * Grants and blocking callbacks held back while this node has no lease, in order: the ones
+     * its master table makes, and the ones other masters send to its copies. Guarded by itself.
+     */
     private final ArrayDeque<Runnable> unleasedReplies = new ArrayDeque<>();
     private volatile boolean anyUnleasedReplies;
+    /** Whether the lease ran out and this node's grants were cleared; set and read on the timer thread. */
+    private boolean leaseLapsed;
     /** Departed nodes whose locks are freed once their leases have run out (see {@link QuorumLease}). */
     private final Set<Address> departedAwaitingLease = new HashSet<>();
     /** Per view: until when (this node's nanoTime) some member's answers may still hold up a departed node's lease. */
@@ -315,8 +323,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.self = channel.getAddress();
         timer.scheduleAtFixedRate(() -> protocol.execute(this::foldActivity), 1, 1, TimeUnit.SECONDS);
         if (lease.needsPings()) {
-            long period = Math.max(b.quorumLease.toNanos() / 4, 1);
-            timer.scheduleAtFixedRate(this::pingForLease, period, period, TimeUnit.NANOSECONDS);
+            long term = b.quorumLease.toNanos();
+            timer.scheduleAtFixedRate(this::pingForLease, term / 4, Math.max(term / 4, 1), TimeUnit.NANOSECONDS);
+            // well within the fifth of a term the survivors add to a departed node's lease
+            timer.scheduleAtFixedRate(this::watchLease, term / 25, Math.max(term / 25, 1), TimeUnit.NANOSECONDS);
         }
         if (!deadlockWait.isZero()) {
             long period = Math.max(deadlockWait.toMillis(), 100);
@@ -901,6 +911,16 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 }
                 if ((!open || !incoming.isEmpty()) && isMasterRequest(in.type())) {
                     held.add(() -> handle(from, in));
+                    return;
+                }
+                if ((in.type() == Wire.GRANTED || in.type() == Wire.BLOCKING) && !mayReplyNow()) {
+                    // no grant reaches a holder here without the lease: applied once it returns,
+                    // unless its master left meanwhile (the rebuild then re-sends the request)
+                    replyUnderLease(() -> {
+                        if (members.contains(from)) {
+                            handleRequest(from, in, msgView);
+                        }
+                    });
                     return;
                 }
                 handleRequest(from, in, msgView);
@@ -1888,7 +1908,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         MasterTable old = master;
         master = new MasterTable(name, deadlockWait, new Replies(true));
         synchronized (unleasedReplies) {
-            unleasedReplies.clear(); // outcomes of the old table: its locks are gone
+            unleasedReplies.clear(); // its grants and the ones to apply here: the majority frees both
         }
         departedAwaitingLease.clear();
         old.discard();
@@ -2029,6 +2049,27 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return true;
         }
         return false;
+    }
+
+    /**
+     * Clears this node's grants the moment its lease runs out (see
+     * {@link ClusterOwner#clearGrantsForLapsedLease}): a cut-off minority's holders let go before
+     * the majority, which waits out the lease, can grant against them. No grant reaches a copy
+     * while the lease is out, so clearing once per lapse is enough. On the timer thread.
+     */
+    private void watchLease() {
+        if (lease.isHeld()) {
+            leaseLapsed = false;
+        } else if (!leaseLapsed && !closed) {
+            leaseLapsed = true;
+            int cleared = 0;
+            for (ClusterOwner owner : owners.values()) {
+                cleared += owner.clearGrantsForLapsedLease();
+            }
+            if (cleared > 0) {
+                LOG.log(Level.WARNING, name + ": quorum lease ran out; cleared " + cleared + " lock(s) of this node");
+            }
+        }
     }
 
     /** Whether a master reply may go now: the lease is held and none is held back before it. */

@@ -294,6 +294,29 @@ final class ClusterOwner implements LockOwner {
         if (target != null) {
             victims.add(target);
         }
+        return clear(victims);
+    }
+
+    /**
+     * This node's quorum lease ran out: its grants may be freed by the majority soon, so every
+     * lock that holds one (outside the LOCAL namespace), with its sublocks, goes as an
+     * administrative clear does, and the clear listeners are told. Waiting root requests stay.
+     */
+    int clearGrantsForLapsedLease() {
+        List<ClusterLock> victims = new ArrayList<>();
+        for (ClusterLock l : live()) {
+            if (l.tree.namespace().kind() == Namespace.Kind.LOCAL) {
+                continue;
+            }
+            ClusterLock.Snapshot s = l.snapshot();
+            if (s != null && (l.parent != null || holdsGrant(s))) {
+                victims.add(l); // a sublock lives under a granted root, which goes
+            }
+        }
+        return clear(victims);
+    }
+
+    private int clear(List<ClusterLock> victims) {
         List<Lock> cleared = new ArrayList<>();
         for (ClusterLock l : deepestFirst(victims)) {
             if (!l.isDead()) {

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jgroups.protocols.DISCARD;
 import org.jgroups.protocols.TCP;
 import org.jgroups.stack.ProtocolStack;
@@ -96,6 +98,29 @@ class ClusterQuorumTest {
         heal();
         request.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
         assertThat(request.grantedMode()).isEqualTo(LockMode.EX);
+    }
+
+    @Test
+    void aLockHeldInACutOffMinorityIsClearedWhenItsLeaseRunsOutBeforeTheMajorityTakesIt() throws Exception {
+        LockOwner minority = cluster.node(2).newOwner("minority");
+        Lock held = minority.enqueue("contested", LockMode.EX); // node 2 masters "contested" too
+        AtomicLong clearedAt = new AtomicLong();
+        AtomicBoolean quorumWhenCleared = new AtomicBoolean();
+        minority.addClearListener((owner, locks) -> {
+            if (locks.contains(held)) {
+                quorumWhenCleared.set(cluster.node(2).clusterStatistics().hasQuorum());
+                clearedAt.set(System.nanoTime());
+            }
+        });
+
+        cut.discardAll(true);
+        Lock taken = cluster.node(0).newOwner("majority").enqueueAsync(LockRequest.of("contested", LockMode.EX));
+        taken.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        long takenAt = System.nanoTime();
+
+        assertThat(clearedAt.get()).as("cleared before the majority took it").isNotZero().isLessThan(takenAt);
+        assertThat(quorumWhenCleared.get()).as("cleared by the lease, before node 2 learnt it is a minority").isTrue();
+        assertThat(held.queue()).isEmpty();
     }
 
     @Test
