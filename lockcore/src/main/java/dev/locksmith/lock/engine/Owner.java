@@ -302,7 +302,9 @@ final class Owner implements LockOwner {
         checkNew(request);
         LockBlock lock = new LockBlock(this, request.parent() == null ? null : (LockBlock) request.parent());
         lock.flags = LockBlock.flagBits(request);
-        lock.blockingHandler = request.blockingHandler();
+        if (request.blockingHandler() != null) {
+            lock.blockingHandler(request.blockingHandler());
+        }
         return lock;
     }
 
@@ -398,7 +400,7 @@ final class Owner implements LockOwner {
     List<LockBlock> pendingLocks() {
         List<LockBlock> list = new ArrayList<>();
         for (LockBlock l : linked()) {
-            if (l.pending != null) {
+            if (l.pending() != null) {
                 list.add(l);
             }
         }
