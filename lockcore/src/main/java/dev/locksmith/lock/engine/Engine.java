@@ -768,7 +768,7 @@ final class Engine {
         }
         Pending p = lock.pending();
         byte[] lksb = lock.lksb();
-        return new LockInfo(lock.id(), Names.toString(r.name), r.path(), r.namespace(),
+        return new LockInfo(lock.id(), r.name, r.path(), r.namespace(),
                 lock.parent == null ? 0 : lock.parent.id(), lock.owner.name(),
                 lock.granted < 0 ? null : LockMode.ofOrdinal(lock.granted),
                 lock.requested < 0 ? null : LockMode.ofOrdinal(lock.requested),
@@ -875,7 +875,7 @@ final class Engine {
             try {
                 s.forEach(r -> {
                     if (r.parent() == null) {
-                        top.add(new TreeActivity(Names.toString(r.name), r.namespace(), r.activity(now)));
+                        top.add(new TreeActivity(r.name, r.namespace(), r.activity(now)));
                         if (top.size() > n) {
                             top.poll();
                         }
