@@ -11,7 +11,7 @@ import java.util.Locale;
 /**
  * Retained heap per granted lock: 1,000,000 EX locks on 1,000,000 resources held by one owner,
  * heap in use after a full collection minus heap in use before, divided by the lock count.
- * Counts everything the lock manager keeps for them: lock, resource, name bytes, table slots.
+ * Counts everything the lock manager keeps for them: lock, resource, name String, table slots.
  * Run in a JVM of its own with a fixed heap so the collector settles; the result is printed as
  * one line, {@code bytes per lock: N}.
  */

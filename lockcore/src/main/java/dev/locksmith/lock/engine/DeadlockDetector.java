@@ -34,7 +34,7 @@ final class DeadlockDetector {
     }
 
     void search(LockBlock start, Pending pending) {
-        if (start.pending != pending || pending.outcome != null || engine.isShutdown()) {
+        if (start.pending() != pending || pending.outcome != null || engine.isShutdown()) {
             return;
         }
         engine.countDeadlockSearch();
@@ -54,7 +54,7 @@ final class DeadlockDetector {
     /** Depth-first from {@code owner}; on success {@code path} holds the edges of a cycle back to {@code origin}. */
     private boolean walk(Owner owner, Owner origin, List<Edge> path, Set<Owner> visited) {
         for (LockBlock waiter : owner.pendingLocks()) {
-            Pending p = waiter.pending;
+            Pending p = waiter.pending();
             if (p == null || waiter.has(LockBlock.F_NODLCKWT)) {
                 continue;
             }
@@ -89,7 +89,7 @@ final class DeadlockDetector {
                 locked.add(s);
             }
             for (Edge e : cycle) {
-                if (e.waiter.pending != e.pending || !engine.blockersOf(e.waiter).contains(e.blocker)) {
+                if (e.waiter.pending() != e.pending || !engine.blockersOf(e.waiter).contains(e.blocker)) {
                     return;
                 }
             }

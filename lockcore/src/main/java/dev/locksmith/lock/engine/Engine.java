@@ -182,7 +182,7 @@ final class Engine {
             Resource r = lock.resource;
             lock.flags = newFlags;
             if (request.blockingHandler() != null) {
-                lock.blockingHandler = request.blockingHandler();
+                lock.blockingHandler(request.blockingHandler());
             }
             s.conversions++;
             countRequest(r);
@@ -227,17 +227,17 @@ final class Engine {
                         + "' has " + subLocks + " sublock(s); dequeue them first (dequeueSublocks)");
             }
             boolean writes = valueLength > 0 && lock.granted >= PW;
-            if (writes && (lock.lksb == null || lock.lksb.length != valueLength)) {
+            if (writes && !hasStagedValue(lock, valueLength)) {
                 throw new LockException(LockStatus.IVBUFLEN, valueBlockProblem(lock, valueLength));
             }
             Resource r = lock.resource;
-            if (lock.pending != null) {
+            if (lock.pending() != null) {
                 events = endPending(s, lock, LockStatus.CANCELLED, events);
                 s.cancels++;
             }
             if (!lock.dead) {
                 if (writes) {
-                    r.writeValue(lock.lksb);
+                    r.writeValue(lock.lksb());
                 } else if (abnormal && lock.granted >= PW) {
                     r.invalidateValue();
                 }
@@ -290,7 +290,8 @@ final class Engine {
         Events events = null;
         s.lock();
         try {
-            if (lock.pending == null || (expected != null && lock.pending != expected)) {
+            Pending pending = lock.pending();
+            if (pending == null || (expected != null && pending != expected)) {
                 return false;
             }
             events = fail(s, lock, status, null);
@@ -340,12 +341,14 @@ final class Engine {
         int length = lock.valueBlockLength();
         if (length != 0) {
             if (lock.granted >= PW && mode.ordinal() <= lock.granted) {
-                r.writeValue(lock.lksb);
+                r.writeValue(lock.lksb());
             } else {
-                if (lock.lksb == null || lock.lksb.length != length) {
-                    lock.lksb = new byte[length];
+                byte[] lksb = lock.lksb();
+                if (lksb == null || lksb.length != length) {
+                    lksb = new byte[length];
+                    lock.lksb(lksb);
                 }
-                status = r.readValue(lock.lksb, base);
+                status = r.readValue(lksb, base);
             }
         }
         lock.granted = (byte) mode.ordinal();
@@ -357,8 +360,8 @@ final class Engine {
     }
 
     private Events grantPending(Stripe s, Resource r, LockBlock lock, Events events) {
-        Pending p = lock.pending;
-        lock.pending = null;
+        Pending p = lock.pending();
+        lock.pending(null);
         r.unlink(lock);
         LockStatus status = grant(s, r, lock, LockMode.ofOrdinal(lock.requested), LockStatus.NORMAL);
         r.append(Resource.GRANTED, lock);
@@ -367,8 +370,8 @@ final class Engine {
     }
 
     private Events endPending(Stripe s, LockBlock lock, LockStatus status, Events events) {
-        Pending p = lock.pending;
-        lock.pending = null;
+        Pending p = lock.pending();
+        lock.pending(null);
         Resource r = lock.resource;
         r.unlink(lock);
         if (p.conversion) {
@@ -392,7 +395,7 @@ final class Engine {
             LockBlock c = r.converting;
             while (c != null) {
                 LockMode mode = LockMode.ofOrdinal(c.requested);
-                if (heldBackBy(r, c, mode, c.pending.since) != null) {
+                if (heldBackBy(r, c, mode, c.pending().since) != null) {
                     c = r.after(c);
                     continue;
                 }
@@ -449,14 +452,14 @@ final class Engine {
             if ((compatibleWithHeld & wanted) == 0) {
                 return null;
             }
-            if (holder == null && (compatibleWithWanted & wanted) == 0 && askedAt - o.pending.since > 0 && overdue(o, now)) {
+            if (holder == null && (compatibleWithWanted & wanted) == 0 && askedAt - o.pending().since > 0 && overdue(o, now)) {
                 holder = o;
             }
         }
         if (holder != null) {
             return holder;
         }
-        for (LockBlock w = r.waiting; w != null && askedAt - w.pending.since > 0 && overdue(w, now); w = r.after(w)) {
+        for (LockBlock w = r.waiting; w != null && askedAt - w.pending().since > 0 && overdue(w, now); w = r.after(w)) {
             int wanted = 1 << w.requested;
             if ((compatibleWithHeld & wanted) == 0) {
                 return null;
@@ -474,12 +477,12 @@ final class Engine {
      */
     private Events queued(Stripe s, Resource r, LockBlock lock) {
         Events events = policy == ContentionPolicy.FAIR && r.converting != null ? reexamine(s, r, null) : null;
-        return lock.pending == null ? events : blockingFor(s, r, lock, events);
+        return lock.pending() == null ? events : blockingFor(s, r, lock, events);
     }
 
     /** Whether the waiting request {@code w} started waiting before the conversion {@code c} was asked. */
     private static boolean arrivedBefore(LockBlock w, LockBlock c) {
-        return c.pending.since - w.pending.since > 0;
+        return c.pending().since - w.pending().since > 0;
     }
 
     private boolean overdue(LockBlock request) {
@@ -487,8 +490,11 @@ final class Engine {
     }
 
     private boolean overdue(LockBlock request, long now) {
-        return policy == ContentionPolicy.FAIR && request.pending != null
-                && now - request.pending.since >= starvationNanos;
+        if (policy != ContentionPolicy.FAIR) {
+            return false;
+        }
+        Pending p = request.pending();
+        return p != null && now - p.since >= starvationNanos;
     }
 
     /** Blocking callbacks to granted (not converting) locks in the way of {@code blocked}, once per mode until regranted. */
@@ -501,7 +507,7 @@ final class Engine {
         int allowed = LockMode.ofOrdinal(mode).compatibleMask();
         LockBlock g = head;
         do {
-            if (g != blocked && g.blockingHandler != null && (allowed & (1 << g.granted)) == 0 && g.highBast < mode) {
+            if (g != blocked && g.blockingHandler() != null && (allowed & (1 << g.granted)) == 0 && g.highBast < mode) {
                 g.highBast = (byte) mode;
                 s.blockingCallbacks++;
                 events = Events.blocking(events, g, LockMode.ofOrdinal(mode));
@@ -520,7 +526,8 @@ final class Engine {
      */
     List<LockBlock> blockersOf(LockBlock lock) {
         List<LockBlock> blockers = new ArrayList<>(4);
-        if (lock.pending == null) {
+        Pending pending = lock.pending();
+        if (pending == null) {
             return blockers;
         }
         Resource r = lock.resource;
@@ -532,19 +539,19 @@ final class Engine {
             }
         }
         boolean ahead = true;
-        boolean conversion = lock.pending.conversion;
+        boolean conversion = pending.conversion;
         boolean overdue = !conversion && overdue(lock);
         for (LockBlock c = r.converting; c != null; c = r.after(c)) {
             if (c == lock) {
                 ahead = false;
             } else if ((allowed & (1 << c.granted)) == 0
-                    || (conversion ? ahead && heldBackBy(r, c, LockMode.ofOrdinal(c.requested), c.pending.since) == null
+                    || (conversion ? ahead && heldBackBy(r, c, LockMode.ofOrdinal(c.requested), c.pending().since) == null
                                    : !overdue || !arrivedBefore(lock, c))) {
                 blockers.add(c);
             }
         }
         if (conversion) {
-            LockBlock holder = heldBackBy(r, lock, mode, lock.pending.since);
+            LockBlock holder = heldBackBy(r, lock, mode, pending.since);
             if (holder != null) {
                 blockers.add(holder);
             }
@@ -561,7 +568,7 @@ final class Engine {
     private Pending startWait(Stripe s, LockBlock lock, boolean conversion, Thread waiter, long timeoutNanos) {
         s.waits++;
         Pending p = new Pending(waiter, conversion, System.nanoTime());
-        lock.pending = p;
+        lock.pending(p);
         if (timeoutNanos > 0) {
             p.timeoutTask = timer.schedule(() -> endIfPending(lock, p, LockStatus.TIMEOUT), timeoutNanos,
                     TimeUnit.NANOSECONDS);
@@ -583,7 +590,7 @@ final class Engine {
         Events events = null;
         s.lock();
         try {
-            if (lock.pending == p) {
+            if (lock.pending() == p) {
                 events = reexamine(s, lock.resource, null);
             }
         } finally {
@@ -637,7 +644,7 @@ final class Engine {
         for (int i = 0; i < events.blockingCount; i++) {
             LockBlock lock = events.blocking[i];
             LockMode mode = events.blockedModes[i];
-            var handler = lock.blockingHandler;
+            var handler = lock.blockingHandler();
             deliver(() -> handler.blocking(lock, mode));
         }
     }
@@ -655,7 +662,7 @@ final class Engine {
         Stripe s = stripeOf(lock);
         s.lock();
         try {
-            Pending p = lock.pending;
+            Pending p = lock.pending();
             if (p != null) {
                 if (p.future == null) {
                     p.future = new CompletableFuture<>();
@@ -714,14 +721,20 @@ final class Engine {
     /** A conversion from PW/EX down with a value block writes the staged value: it must have the flag's length. */
     private static void checkValueToWrite(LockBlock lock, int length, int newMode) {
         if (length > 0 && lock.granted >= PW && newMode <= lock.granted
-                && (lock.lksb == null || lock.lksb.length != length)) {
+                && !hasStagedValue(lock, length)) {
             throw new LockException(LockStatus.IVBUFLEN, valueBlockProblem(lock, length));
         }
     }
 
+    private static boolean hasStagedValue(LockBlock lock, int length) {
+        byte[] staged = lock.lksb();
+        return staged != null && staged.length == length;
+    }
+
     private static String valueBlockProblem(LockBlock lock, int length) {
+        byte[] staged = lock.lksb();
         return "valueBlock: writing from " + LockMode.ofOrdinal(lock.granted) + " needs a staged value of "
-                + length + " bytes, the lock has " + (lock.lksb == null ? "none" : lock.lksb.length + " bytes")
+                + length + " bytes, the lock has " + (staged == null ? "none" : staged.length + " bytes")
                 + " (call setValueBlock)";
     }
 
@@ -753,13 +766,14 @@ final class Engine {
                 }
             }
         }
-        Pending p = lock.pending;
-        return new LockInfo(lock.id(), Names.toString(r.name), r.path(), r.namespace(),
+        Pending p = lock.pending();
+        byte[] lksb = lock.lksb();
+        return new LockInfo(lock.id(), r.name, r.path(), r.namespace(),
                 lock.parent == null ? 0 : lock.parent.id(), lock.owner.name(),
                 lock.granted < 0 ? null : LockMode.ofOrdinal(lock.granted),
                 lock.requested < 0 ? null : LockMode.ofOrdinal(lock.requested),
                 LockBlock.queueOf(lock.queue), lock.statusValue(), lock.fence,
-                lock.lksb == null ? new byte[0] : lock.lksb.clone(),
+                lksb == null ? new byte[0] : lksb.clone(),
                 p == null ? 0 : System.nanoTime() - p.since, List.copyOf(blockedBy), List.copyOf(blocking));
     }
 
@@ -861,7 +875,7 @@ final class Engine {
             try {
                 s.forEach(r -> {
                     if (r.parent() == null) {
-                        top.add(new TreeActivity(Names.toString(r.name), r.namespace(), r.activity(now)));
+                        top.add(new TreeActivity(r.name, r.namespace(), r.activity(now)));
                         if (top.size() > n) {
                             top.poll();
                         }
@@ -954,7 +968,7 @@ final class Engine {
         Stripe s = stripeOf(lock);
         s.lock();
         try {
-            return lock.pending == expected ? blockersOf(lock) : List.of();
+            return lock.pending() == expected ? blockersOf(lock) : List.of();
         } finally {
             s.unlock();
         }

@@ -17,7 +17,10 @@ import java.util.Optional;
  * The engine's lock block and the caller's {@link Lock} handle in one object, so a granted lock
  * costs one allocation. Queue and state fields are guarded by the lock of the stripe of
  * {@link #resource}; the owner-list link belongs to {@link Owner}'s lock-free list. Modes are stored as ordinals
- * (-1 = none) and flags as a byte to keep the block small (seed 000: locks are many).
+ * (-1 = none) and flags as a byte to keep the block small (seed 000: locks are many). For the same
+ * reason what most locks never use (an id, a value block, a blocking handler, a waiting request,
+ * sublocks) is in an {@link Extras} object made on first use: a plain granted lock is 56 bytes
+ * instead of 80, which pays for the resource keeping its name's String (see {@link Names}).
  */
 public final class LockBlock implements Lock {
     static final byte NO_MODE = -1;
@@ -28,26 +31,39 @@ public final class LockBlock implements Lock {
     static final byte F_NODLCKBLK = 8;
 
     private static final LockStatus[] STATUSES = LockStatus.values();
+    private static final VarHandle EXTRAS;
     private static final VarHandle ID;
     private static final VarHandle SUBLOCKS;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            ID = lookup.findVarHandle(LockBlock.class, "id", long.class);
-            SUBLOCKS = lookup.findVarHandle(LockBlock.class, "subLocks", int.class);
+            EXTRAS = lookup.findVarHandle(LockBlock.class, "extras", Extras.class);
+            ID = lookup.findVarHandle(Extras.class, "id", long.class);
+            SUBLOCKS = lookup.findVarHandle(Extras.class, "subLocks", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /** The state of {@link LockBlock} that most locks never need; made on first use, kept for the lock's life. */
+    private static final class Extras {
+        /** Assigned on first use: ids cost nothing until someone looks. */
+        volatile long id;
+        /** The value block staged for writing or read on a grant; guarded by the stripe. */
+        byte[] lksb;
+        /** Guarded by the stripe once the lock has reached the engine. */
+        BlockingHandler blockingHandler;
+        /** The request that waits, if any; guarded by the stripe, read racily by the deadlock detector. */
+        Pending pending;
+        /** Live sublocks: counted up under this lock's stripe, down from the sublock's stripe. */
+        volatile int subLocks;
     }
 
     final Owner owner;
     final LockBlock parent;
     /** Set once, under the stripe lock, when the request reaches the engine. */
     Resource resource;
-
-    /** Assigned on first use: ids cost nothing until someone looks. */
-    private volatile long id;
 
     LockBlock qPrev;
     LockBlock qNext;
@@ -65,11 +81,11 @@ public final class LockBlock implements Lock {
     boolean dead;
 
     long fence;
-    byte[] lksb;
-    BlockingHandler blockingHandler;
-    Pending pending;
-    /** Live sublocks: counted up under this lock's stripe, down from the sublock's stripe. */
-    private volatile int subLocks;
+    /**
+     * Null until first needed. Made by CAS, since {@link #id()} makes it without the stripe;
+     * volatile, since {@link #id()} and the deadlock detector read it without the stripe.
+     */
+    private volatile Extras extras;
 
     LockBlock(Owner owner, LockBlock parent) {
         this.owner = owner;
@@ -93,16 +109,60 @@ public final class LockBlock implements Lock {
         return bits;
     }
 
-    void addSubLock() {
-        SUBLOCKS.getAndAdd(this, 1);
+    private Extras extras() {
+        Extras e = extras;
+        if (e == null) {
+            Extras fresh = new Extras();
+            e = (Extras) EXTRAS.compareAndExchange(this, null, fresh);
+            if (e == null) {
+                e = fresh;
+            }
+        }
+        return e;
     }
 
+    /** Counts a new sublock; the caller holds this lock's stripe. */
+    void addSubLock() {
+        SUBLOCKS.getAndAdd(extras(), 1);
+    }
+
+    /** Uncounts a sublock that {@link #addSubLock()} counted, so the extras are there. */
     void releaseSubLock() {
-        SUBLOCKS.getAndAdd(this, -1);
+        SUBLOCKS.getAndAdd(extras, -1);
     }
 
     int subLocks() {
-        return subLocks;
+        Extras e = extras;
+        return e == null ? 0 : e.subLocks;
+    }
+
+    /** The value block this lock staged or read, or null; the caller holds the stripe. */
+    byte[] lksb() {
+        Extras e = extras;
+        return e == null ? null : e.lksb;
+    }
+
+    void lksb(byte[] value) {
+        extras().lksb = value;
+    }
+
+    BlockingHandler blockingHandler() {
+        Extras e = extras;
+        return e == null ? null : e.blockingHandler;
+    }
+
+    void blockingHandler(BlockingHandler handler) {
+        extras().blockingHandler = handler;
+    }
+
+    /** The request of this lock that waits, or null; the caller holds the stripe (the deadlock detector reads it racily, then checks again under it). */
+    Pending pending() {
+        Extras e = extras;
+        return e == null ? null : e.pending;
+    }
+
+    void pending(Pending p) {
+        extras().pending = p;
     }
 
     LockStatus statusValue() {
@@ -136,10 +196,11 @@ public final class LockBlock implements Lock {
 
     @Override
     public long id() {
-        long v = id;
+        Extras e = extras();
+        long v = e.id;
         if (v == 0) {
             long fresh = owner.engine.nextLockId();
-            v = ID.compareAndSet(this, 0L, fresh) ? fresh : id;
+            v = ID.compareAndSet(e, 0L, fresh) ? fresh : e.id;
         }
         return v;
     }
@@ -147,7 +208,7 @@ public final class LockBlock implements Lock {
     @Override
     public String resourceName() {
         Resource r = resource;
-        return r == null ? "" : Names.toString(r.name);
+        return r == null ? "" : r.name;
     }
 
     @Override
@@ -235,7 +296,8 @@ public final class LockBlock implements Lock {
         Stripe s = stripe();
         s.lock();
         try {
-            return lksb == null ? new byte[0] : lksb.clone();
+            byte[] value = lksb();
+            return value == null ? new byte[0] : value.clone();
         } finally {
             s.unlock();
         }
@@ -250,7 +312,7 @@ public final class LockBlock implements Lock {
         Stripe s = stripe();
         s.lock();
         try {
-            lksb = value.clone();
+            lksb(value.clone());
         } finally {
             s.unlock();
         }

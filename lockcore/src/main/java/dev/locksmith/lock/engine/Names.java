@@ -5,14 +5,18 @@ import dev.locksmith.lock.LockStatus;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Resource names: stored as UTF-8 bytes (at most {@value #MAX_BYTES}) and hashed with
- * {@link String#hashCode()}, which the String caches. A request's name is compared with a
- * resource's in one pass and no allocation; its byte length is checked only when it makes a new
- * resource, since every stored name already passed that check.
+ * Resource names: at most {@value #MAX_BYTES} bytes in UTF-8, hashed with
+ * {@link String#hashCode()}, which the String caches. A resource keeps the String of the
+ * request that made it, so a request naming it again with the same String (the usual case: a
+ * constant, or a name the application keeps) matches by identity, and an equal String by
+ * {@link String#equals}, both without decoding anything. The byte length is checked only when
+ * a request makes a new resource, since every stored name already passed that check.
  */
 final class Names {
     /** The longest name, in UTF-8 bytes. */
     static final int MAX_BYTES = 255;
+    /** No char takes more than 3 UTF-8 bytes (a surrogate pair takes 4 for its 2 chars), so names this short need no encoding to check. */
+    private static final int SURELY_SHORT_CHARS = MAX_BYTES / 3;
 
     private Names() {
     }
@@ -27,36 +31,16 @@ final class Names {
         }
     }
 
-    /** Checks {@code name} completely and returns its UTF-8 bytes, for a new resource. */
-    static byte[] encode(String name) {
+    /** Checks {@code name} completely, for a new resource: present and at most {@value #MAX_BYTES} UTF-8 bytes. */
+    static void check(String name) {
         checkPresent(name);
-        byte[] utf8 = name.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length > MAX_BYTES) {
-            throw new LockException(LockStatus.IVRESNAM, "name is " + utf8.length + " bytes long, more than "
+        if (name.length() <= SURELY_SHORT_CHARS) {
+            return;
+        }
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_BYTES) {
+            throw new LockException(LockStatus.IVRESNAM, "name is " + bytes + " bytes long, more than "
                     + MAX_BYTES + ": '" + name.substring(0, 20) + "…'");
         }
-        return utf8;
-    }
-
-    /**
-     * Whether {@code stored} (UTF-8) is {@code name}. Equal lengths in bytes and chars mean the
-     * stored name is ASCII (any other char takes two or more bytes), so one char-by-byte pass
-     * decides; otherwise only a non-ASCII name can match, and it is decoded.
-     */
-    static boolean matches(byte[] stored, String name) {
-        int length = stored.length;
-        if (length == name.length()) {
-            for (int i = 0; i < length; i++) {
-                if (stored[i] != name.charAt(i)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return length > name.length() && toString(stored).equals(name);
-    }
-
-    static String toString(byte[] stored) {
-        return new String(stored, StandardCharsets.UTF_8);
     }
 }

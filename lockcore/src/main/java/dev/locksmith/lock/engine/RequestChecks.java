@@ -44,7 +44,7 @@ public final class RequestChecks {
 
     /** Checks a resource name: not null, not empty, at most 255 UTF-8 bytes ({@link LockStatus#IVRESNAM}). */
     public static void checkName(String name) {
-        Names.encode(name);
+        Names.check(name);
     }
 
     /**

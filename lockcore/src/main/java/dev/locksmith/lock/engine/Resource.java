@@ -32,7 +32,8 @@ final class Resource {
 
     /** The namespace of a root resource, or the parent of a sublock's: one field, as a resource has one or the other. */
     private final Object scope;
-    final byte[] name;
+    /** The String of the request that made the resource: see {@link Names}. */
+    final String name;
     /** Hash of (namespace or parent, name); decides the stripe and bucket. */
     final int hash;
     /** Next resource in the same hash bucket. */
@@ -56,7 +57,7 @@ final class Resource {
     private volatile int activitySecond;
     private volatile float activity;
 
-    Resource(Namespace namespace, Resource parent, byte[] name, int hash, int nowSecond) {
+    Resource(Namespace namespace, Resource parent, String name, int hash, int nowSecond) {
         this.scope = parent != null ? parent : namespace;
         this.name = name;
         this.hash = hash;
@@ -107,7 +108,7 @@ final class Resource {
     List<String> path() {
         ArrayList<String> path = new ArrayList<>(2);
         for (Resource r = this; r != null; r = r.parent()) {
-            path.add(0, Names.toString(r.name));
+            path.add(0, r.name);
         }
         return path;
     }

@@ -55,7 +55,8 @@ final class Stripe extends StripeLock {
     Resource acquire(Namespace namespace, Resource parent, String name, int hash, int nowSecond) {
         Resource r = find(namespace, parent, name, hash);
         if (r == null) {
-            r = new Resource(namespace, parent, Names.encode(name), hash, nowSecond);
+            Names.check(name);
+            r = new Resource(namespace, parent, name, hash, nowSecond);
             add(r);
             resources++;
         } else if (r.isUnused()) {
@@ -97,8 +98,7 @@ final class Stripe extends StripeLock {
     Resource find(Namespace namespace, Resource parent, String name, int hash) {
         Resource[] t = table;
         for (Resource r = t[(hash >>> Engine.STRIPE_BITS) & (t.length - 1)]; r != null; r = r.next) {
-            if (r.hash == hash && r.isIn(namespace, parent)
-                    && Names.matches(r.name, name)) {
+            if (r.hash == hash && r.isIn(namespace, parent) && r.name.equals(name)) {
                 return r;
             }
         }
