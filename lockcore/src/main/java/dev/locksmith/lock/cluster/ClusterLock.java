@@ -49,11 +49,13 @@ final class ClusterLock implements Lock {
     /** The master this lock was last sent to (a master knows of it), or null while none was. */
     private Address sentTo;
     /**
-     * Whether the pending request itself went to a master, by its own message or inside a
-     * rebuild's RESEND: a conversion of a lock the master knows may still be unsent, and must
-     * then go exactly once.
+     * Whether the pending request itself may have reached a master, by its own message or inside
+     * a rebuild's RESEND: if not, a cancel ends it here (a conversion of a lock its master knows
+     * may still be unsent).
      */
     private boolean requestSent;
+    /** How many conversions this lock has started: the number of the current or last one, for its master. */
+    private int conversions;
     private int subLocks;
     /** How many times a node refused this request as not the master of its tree. */
     private int refusals;
@@ -108,12 +110,12 @@ final class ClusterLock implements Lock {
 
     /** A copy of everything the rebuild protocol re-sends, read under the monitor. */
     record Snapshot(LockQueue queue, LockMode granted, LockMode requested, int flags, long timeoutNanos,
-                    boolean blockingHandler, long fence, byte[] readValue) {
+                    boolean blockingHandler, long fence, byte[] readValue, int conversion) {
     }
 
     synchronized Snapshot snapshot() {
         return dead ? null : new Snapshot(queue, granted, requested, flags, timeoutNanos, blockingHandler, fence,
-                readValue.clone());
+                readValue.clone(), conversions);
     }
 
     /**
@@ -126,13 +128,12 @@ final class ClusterLock implements Lock {
         if (dead || pending == null) {
             return Send.SKIP;
         }
-        if (requestSent) {
-            return Send.SKIP; // a rebuild re-sent it meanwhile, as it was (a cancel follows it there)
-        }
-        if (cancelRequested) {
+        // A request a rebuild may have carried to a master is sent on (its master takes it
+        // once), and a cancel follows it there; only one that reached none can end here.
+        if (cancelRequested && !requestSent) {
             return Send.CANCEL;
         }
-        if (timedOut()) {
+        if (timedOut() && !requestSent) {
             return Send.TIMEOUT;
         }
         sentTo = master;
@@ -144,7 +145,8 @@ final class ClusterLock implements Lock {
     /** The request went; true if the owner cancelled meanwhile and the caller must now send the CANCEL. */
     synchronized boolean endSend() {
         sending--;
-        if (cancelRequested && !cancelSent && pending != null && requestSent) {
+        // again if a CANCEL went already: it may have reached the master before the request did
+        if (cancelRequested && pending != null) {
             cancelSent = true;
             return true;
         }
@@ -221,9 +223,9 @@ final class ClusterLock implements Lock {
     }
 
     /**
-     * The copy as a rebuild re-sends it to {@code master}, which from then on knows the lock and
-     * its pending request (so that request is not sent again); null if the lock died. One step,
-     * so a conversion started meanwhile is either in the snapshot or sent on its own later.
+     * The copy as a rebuild re-sends it to {@code master}, which from then on may know the lock
+     * and its pending request (so a cancel must go there); null if the lock died. A conversion
+     * in it may still be sent on its own too: its master takes each conversion number once.
      */
     synchronized Snapshot resendTo(Address master) {
         if (dead) {
@@ -270,6 +272,7 @@ final class ClusterLock implements Lock {
         }
         pendingConversion = true;
         requestSent = false;
+        conversions++;
         last = new CompletableFuture<>();
         pending = last;
     }

@@ -737,11 +737,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 }
                 byte[] value = lock.stagedValue();
                 if (m.equals(self)) {
-                    tableFor(lock.tree.namespace()).convert(self, lock.owner.id(), lock.id, s.requested(), s.flags(),
-                            s.timeoutNanos(), s.blockingHandler(), value);
+                    tableFor(lock.tree.namespace()).convert(self, lock.owner.id(), lock.id, s.conversion(),
+                            s.requested(), s.flags(), s.timeoutNanos(), s.blockingHandler(), value);
                 } else {
                     send(m, Wire.message(Wire.CONVERT, viewId).putLong(lock.owner.id()).putLong(lock.id)
-                            .putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
+                            .putInt(s.conversion()).putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
                             .putByte(s.blockingHandler() ? 1 : 0).putBytes(value));
                 }
             } finally {
@@ -1003,8 +1003,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 }
                 master.enqueue(from, owner, lockId, parentId, mode, flags, timeout, handler, resource, tree);
             }
-            case Wire.CONVERT -> master.convert(from, in.getLong(), in.getLong(), LockMode.ofOrdinal(in.getByte()),
-                    in.getInt(), in.getLong(), in.getByte() != 0, in.getBytes());
+            case Wire.CONVERT -> master.convert(from, in.getLong(), in.getLong(), in.getInt(),
+                    LockMode.ofOrdinal(in.getByte()), in.getInt(), in.getLong(), in.getByte() != 0, in.getBytes());
             case Wire.DEQUEUE -> master.dequeue(from, in.getLong(), in.getLong(), in.getByte(), in.getByte() != 0,
                     in.getBytes());
             case Wire.CANCEL -> master.cancel(from, in.getLong(), in.getLong());
@@ -1422,7 +1422,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
         return new MasterTable.Resend(self, owner, lock.id, lock.parent == null ? 0 : lock.parent.id, lock.depth, 0,
                 s.queue(), s.granted(), s.requested(), s.flags(), s.timeoutNanos(), s.blockingHandler(), s.fence(),
-                s.readValue(), lock.name, lock.tree);
+                s.readValue(), lock.name, lock.tree, s.conversion());
     }
 
     /** Writes the {@code copy} part of a RESEND or INSTALL entry (see {@link Wire}). */
@@ -1430,7 +1430,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         w.putLong(e.lockId()).putLong(e.parentLockId()).putShort(e.depth()).putByte(e.queue().ordinal())
                 .putByte(e.granted() == null ? Wire.NO_MODE : e.granted().ordinal()).putByte(e.requested().ordinal())
                 .putInt(e.flags()).putLong(e.timeoutNanos()).putByte(e.blockingHandler() ? 1 : 0).putLong(e.fence())
-                .putBytes(e.readValue()).putString(e.name());
+                .putBytes(e.readValue()).putString(e.name()).putInt(e.conversion());
     }
 
     /** Reads the {@code copy} part of an entry, of {@code owner} on {@code origin}, in {@code tree}. */
@@ -1448,9 +1448,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         long fence = in.getLong();
         byte[] value = in.getBytes();
         String resource = in.getString();
+        int conversion = in.getInt();
         return new MasterTable.Resend(origin, owner, lockId, parentId, depth, order, queue,
                 granted == (Wire.NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags, timeout,
-                handler, fence, value, resource, tree);
+                handler, fence, value, resource, tree, conversion);
     }
 
     /** Decodes one RESEND message of {@code sender}'s copies. */

@@ -60,7 +60,8 @@ final class MasterTable {
     /** One re-sent copy of a lock, for rebuilding a tree whose master left. */
     record Resend(Address origin, OwnerRef owner, long lockId, long parentLockId, int depth, long order,
                   LockQueue queue, LockMode granted, LockMode requested, int flags, long timeoutNanos,
-                  boolean blockingHandler, long fence, byte[] readValue, String name, TreeKey tree) {
+                  boolean blockingHandler, long fence, byte[] readValue, String name, TreeKey tree,
+                  int conversion) {
     }
 
     private record OwnerKey(Address origin, long ownerId) {
@@ -93,6 +94,25 @@ final class MasterTable {
         final long timeoutNanos;
         final boolean blockingHandler;
         volatile boolean migrated;
+        /**
+         * The number of the last conversion of this lock taken here (its owner numbers them): a
+         * conversion arriving again, in a rebuild's RESEND and then in its own CONVERT, is taken
+         * once. Guarded by this object.
+         */
+        private int conversion;
+
+        /** Whether conversion number {@code n} is new here; if so it is the last one taken from now on. */
+        synchronized boolean takeConversion(int n) {
+            if (n <= conversion) {
+                return false;
+            }
+            conversion = n;
+            return true;
+        }
+
+        synchronized int conversion() {
+            return conversion;
+        }
 
         Held(Lock lock, Address origin, Proxy proxy, long lockId, long parentLockId, TreeKey tree, String name,
              int flags, long timeoutNanos, boolean blockingHandler) {
@@ -188,11 +208,18 @@ final class MasterTable {
         submitNew(origin, p, lockId, parentLockId, mode, flags, timeoutNanos, blockingHandler, name, tree, true);
     }
 
-    void convert(Address origin, long ownerId, long lockId, LockMode mode, int flags, long timeoutNanos,
-                 boolean blockingHandler, byte[] value) {
+    /**
+     * Conversion number {@code conversion} of a lock; one this master took already (it came in a
+     * rebuild's RESEND, then on its own) is ignored.
+     */
+    void convert(Address origin, long ownerId, long lockId, int conversion, LockMode mode, int flags,
+                 long timeoutNanos, boolean blockingHandler, byte[] value) {
         Held held = held(origin, ownerId, lockId);
         if (held == null) {
             replies.failed(origin, lockId, LockStatus.IVLOCKID, true, "lock " + lockId + " is not known to its master");
+            return;
+        }
+        if (!held.takeConversion(conversion)) {
             return;
         }
         count(held.tree, origin);
@@ -314,6 +341,9 @@ final class MasterTable {
                         + " could not be installed granted");
                 continue;
             }
+            if (e.queue() == LockQueue.GRANTED || downDone) {
+                p.locks.get(e.lockId()).takeConversion(e.conversion()); // its own CONVERT may still come
+            }
             if (!values.isEmpty() || e.readValue().length > 0) {
                 // only value blocks need the resource's path (a snapshot that costs more than the install)
                 byResource.computeIfAbsent(lock.info().resourcePath(), k -> new ArrayList<>()).add(Map.entry(e, lock));
@@ -329,8 +359,8 @@ final class MasterTable {
         });
         for (Resend e : sorted) {
             if (e.queue() == LockQueue.CONVERTING && !(masterLost && isPlainDownConversion(e))) {
-                convert(e.origin(), e.owner().id(), e.lockId(), e.requested(), e.flags() & ~NOT_ON_INSTALL,
-                        e.timeoutNanos(), false, new byte[0]);
+                convert(e.origin(), e.owner().id(), e.lockId(), e.conversion(), e.requested(),
+                        e.flags() & ~NOT_ON_INSTALL, e.timeoutNanos(), false, new byte[0]);
             }
         }
         for (Resend e : sorted) {
@@ -382,7 +412,7 @@ final class MasterTable {
                     }
                     entries.add(new Resend(h.origin, h.proxy.ref, h.lockId, h.parentLockId, r.path().size() - 1,
                             order++, queue, info.grantedMode(), info.requestedMode(), h.flags, h.timeoutNanos,
-                            h.blockingHandler, info.fencingToken(), new byte[0], h.name, tree));
+                            h.blockingHandler, info.fencingToken(), new byte[0], h.name, tree, h.conversion()));
                 }
             }
         }

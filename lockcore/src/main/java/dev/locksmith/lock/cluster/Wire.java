@@ -20,7 +20,9 @@ import java.util.Arrays;
  *  MASTER    tree | masterIndex:4                   answer: the master's index in view viewId
  *  ENQUEUE   ownerId:8 | group:4 | priority:4 | ownerName:str | lockId:8 | parentLockId:8 (0 = root)
  *            | mode:1 | flags:4 | timeoutNanos:8 | blockingHandler:1 | name:str
- *  CONVERT   ownerId:8 | lockId:8 | mode:1 | flags:4 | timeoutNanos:8 | blockingHandler:1 | value:bytes
+ *  CONVERT   ownerId:8 | lockId:8 | conversion:4 | mode:1 | flags:4 | timeoutNanos:8 | blockingHandler:1
+ *            | value:bytes                           conversion: the lock's conversions so far, this one included;
+ *                                                    a master takes each number once (RESEND may carry it too)
  *  DEQUEUE   ownerId:8 | lockId:8 | valueLength:1 | abnormal:1 | value:bytes
  *  CANCEL    ownerId:8 | lockId:8
  *  CLOSE     ownerId:8                               the owner ran down; drop its proxy
@@ -33,6 +35,7 @@ import java.util.Arrays;
  *                                                    messages of a few thousand copies, then DONE
  *            copy  = lockId:8 | parentLockId:8 | depth:2 | queue:1 | granted:1 (0xFF none) | requested:1
  *                    | flags:4 | timeoutNanos:8 | blockingHandler:1 | fence:8 | readValue:bytes | name:str
+ *                    | conversion:4
  *  DONE      outstandingLease:8                      the sender finished its part of rebuild viewId; a departed
  *                                                    node may hold a lease its answers gave for that many ns more
  *  MIGRATING tree | targetIndex:4                    remastering: hold requests for tree, then ack

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A lock copy's pending request goes to a master exactly once: by its own message, or inside a
- * rebuild's RESEND of the copy. A conversion the rebuild carried must not also be sent on its
- * own (the new master would find the lock converting already and refuse the second one with
- * CVTUNGRANT), and one started after the rebuild took its snapshot must still go.
+ * How a lock copy's pending request reaches a master: by its own message, and perhaps also
+ * inside a rebuild's RESEND of the copy (its master takes each conversion number once, see
+ * {@link MasterTableConversionTest}); a cancel ends it here only if it reached no master,
+ * otherwise the CANCEL follows the request there.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClusterLockSendingTest {
@@ -39,13 +39,22 @@ class ClusterLockSendingTest {
     }
 
     @Test
-    void aConversionCarriedByARebuildIsNotSentAgain() {
+    void aConversionCarriedByARebuildIsStillSentOnItsOwn() {
         lock.startConversion(LockMode.EX, 0, 0, null);
 
         ClusterLock.Snapshot resent = lock.resendTo(master);
 
         assertThat(resent.queue()).isEqualTo(LockQueue.CONVERTING);
-        assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.SKIP);
+        assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.SEND);
+    }
+
+    @Test
+    void eachConversionCarriesTheNextNumber() {
+        int before = lock.snapshot().conversion();
+
+        lock.startConversion(LockMode.EX, 0, 0, null);
+
+        assertThat(lock.snapshot().conversion()).isEqualTo(before + 1);
     }
 
     @Test
@@ -55,15 +64,6 @@ class ClusterLockSendingTest {
 
         assertThat(resent.queue()).isEqualTo(LockQueue.GRANTED);
         assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.SEND);
-    }
-
-    @Test
-    void aConversionIsSentOnceByItsOwnMessage() {
-        lock.startConversion(LockMode.EX, 0, 0, null);
-
-        assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.SEND);
-        lock.endSend();
-        assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.SKIP);
     }
 
     @Test
@@ -78,13 +78,13 @@ class ClusterLockSendingTest {
     }
 
     @Test
-    void aCancelledConversionCarriedByARebuildIsCancelledAtItsNewMaster() {
+    void aCancelledConversionCarriedByARebuildIsSentAndTheCancelFollowsIt() {
         lock.startConversion(LockMode.EX, 0, 0, null);
         lock.resendTo(master);
         lock.requestCancel();
 
-        assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.SKIP);
-        assertThat(lock.cancelTarget(master)).isEqualTo(master);
+        assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.SEND);
+        assertThat(lock.endSend()).as("the sender sends the CANCEL after it").isTrue();
     }
 
     @Test
@@ -93,6 +93,7 @@ class ClusterLockSendingTest {
         lock.requestCancel();
 
         assertThat(lock.cancelTarget(master)).isSameAs(ClusterLock.NOT_SENT);
+        assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.CANCEL);
     }
 
     @Test

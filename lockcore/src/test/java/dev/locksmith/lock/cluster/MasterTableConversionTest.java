@@ -1,0 +1,89 @@
+package dev.locksmith.lock.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockStatus;
+import dev.locksmith.lock.Namespace;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jgroups.Address;
+import org.jgroups.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A master takes each conversion number of a lock once: the same conversion may reach it twice
+ * (inside a rebuild's RESEND, then in its own CONVERT), and the second must change nothing.
+ */
+class MasterTableConversionTest {
+    private static final long NO_TIMEOUT = -1;
+    private final List<String> replies = new CopyOnWriteArrayList<>();
+    private final MasterTable master = new MasterTable("t", Duration.ZERO, new MasterTable.Replies() {
+        @Override
+        public void granted(Address origin, long lockId, LockMode mode, LockStatus status, long fence, byte[] value) {
+            replies.add("granted " + lockId + " " + mode);
+        }
+
+        @Override
+        public void failed(Address origin, long lockId, LockStatus status, boolean conversion, String message) {
+            replies.add("failed " + lockId + " " + status);
+        }
+
+        @Override
+        public void blocking(Address origin, long lockId, LockMode blockedMode) {
+        }
+    });
+    private final Address nodeA = UUID.randomUUID();
+    private final Address nodeB = UUID.randomUUID();
+    private final MasterTable.OwnerRef ownerA = new MasterTable.OwnerRef(1, 0, 0, "a");
+    private final MasterTable.OwnerRef ownerB = new MasterTable.OwnerRef(2, 0, 0, "b");
+    private final TreeKey tree = new TreeKey(Namespace.group(0), "T");
+
+    @AfterEach
+    void discard() {
+        master.discard();
+    }
+
+    @Test
+    void aConversionArrivingTwiceIsTakenOnceAndGrantedOnce() {
+        master.enqueue(nodeA, ownerA, 1, 0, LockMode.PR, 0, NO_TIMEOUT, false, "T", tree);
+        master.enqueue(nodeB, ownerB, 2, 0, LockMode.PR, 0, NO_TIMEOUT, false, "T", tree);
+        ClusterTestSupport.awaitTrue("both granted", () -> replies.size() == 2);
+
+        master.convert(nodeB, 2, 2, 1, LockMode.EX, 0, NO_TIMEOUT, false, new byte[0]);
+        master.convert(nodeB, 2, 2, 1, LockMode.EX, 0, NO_TIMEOUT, false, new byte[0]);
+        master.dequeue(nodeA, 1, 1, 0, false, new byte[0]);
+        ClusterTestSupport.awaitTrue("the conversion granted", () -> replies.contains("granted 2 EX"));
+
+        assertThat(replies).containsExactly("granted 1 PR", "granted 2 PR", "granted 2 EX");
+    }
+
+    @Test
+    void aConversionThatCameAgainAfterItsGrantChangesNothing() {
+        master.enqueue(nodeB, ownerB, 2, 0, LockMode.NL, 0, NO_TIMEOUT, false, "T", tree);
+        master.convert(nodeB, 2, 2, 1, LockMode.EX, 0, NO_TIMEOUT, false, new byte[0]);
+        ClusterTestSupport.awaitTrue("granted EX", () -> replies.contains("granted 2 EX"));
+        master.convert(nodeB, 2, 2, 2, LockMode.NL, 0, NO_TIMEOUT, false, new byte[0]);
+        ClusterTestSupport.awaitTrue("back to NL", () -> replies.contains("granted 2 NL"));
+
+        master.convert(nodeB, 2, 2, 1, LockMode.EX, 0, NO_TIMEOUT, false, new byte[0]);
+        master.enqueue(nodeA, ownerA, 1, 0, LockMode.EX, 0, NO_TIMEOUT, false, "T", tree);
+        ClusterTestSupport.awaitTrue("node A granted", () -> replies.contains("granted 1 EX"));
+
+        assertThat(replies).containsExactly("granted 2 NL", "granted 2 EX", "granted 2 NL", "granted 1 EX");
+    }
+
+    @Test
+    void aNewConversionWhileOneIsPendingIsStillRefused() {
+        master.enqueue(nodeA, ownerA, 1, 0, LockMode.PR, 0, NO_TIMEOUT, false, "T", tree);
+        master.enqueue(nodeB, ownerB, 2, 0, LockMode.PR, 0, NO_TIMEOUT, false, "T", tree);
+        ClusterTestSupport.awaitTrue("both granted", () -> replies.size() == 2);
+        master.convert(nodeB, 2, 2, 1, LockMode.EX, 0, NO_TIMEOUT, false, new byte[0]);
+
+        master.convert(nodeB, 2, 2, 2, LockMode.PW, 0, NO_TIMEOUT, false, new byte[0]);
+
+        ClusterTestSupport.awaitTrue("refused", () -> replies.contains("failed 2 CVTUNGRANT"));
+    }
+}
