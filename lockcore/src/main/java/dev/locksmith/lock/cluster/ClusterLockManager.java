@@ -219,8 +219,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
      * Grants and blocking callbacks held back while this node has no lease, in order: the ones
      * its master table makes, and the ones other masters send to its copies. Guarded by itself.
      */
-    private final ArrayDeque<Runnable> unleasedReplies = new ArrayDeque<>();
-    private volatile boolean anyUnleasedReplies;
+    private final ArrayDeque<Runnable> awaitingLease = new ArrayDeque<>();
+    private volatile boolean anyAwaitingLease;
     /** Whether the lease ran out and this node's grants were cleared; set and read on the timer thread. */
     private boolean leaseLapsed;
     /** Departed nodes whose locks are freed once their leases have run out (see {@link QuorumLease}). */
@@ -913,10 +913,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     held.add(() -> handle(from, in));
                     return;
                 }
-                if ((in.type() == Wire.GRANTED || in.type() == Wire.BLOCKING) && !mayReplyNow()) {
+                if ((in.type() == Wire.GRANTED || in.type() == Wire.BLOCKING) && !leaseLetsThrough()) {
                     // no grant reaches a holder here without the lease: applied once it returns,
                     // unless its master left meanwhile (the rebuild then re-sends the request)
-                    replyUnderLease(() -> {
+                    underLease(() -> {
                         if (members.contains(from)) {
                             handleRequest(from, in, msgView);
                         }
@@ -1908,8 +1908,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private void dropForLostQuorum() {
         MasterTable old = master;
         master = new MasterTable(name, deadlockWait, new Replies(true));
-        synchronized (unleasedReplies) {
-            unleasedReplies.clear(); // its grants and the ones to apply here: the majority frees both
+        synchronized (awaitingLease) {
+            awaitingLease.clear(); // its grants and the ones to apply here: the majority frees both
         }
         departedAwaitingLease.clear();
         old.discard();
@@ -2044,8 +2044,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return true;
         }
         if (type == Wire.PONG) {
-            if (lease.answered(from, in.getLong()) && anyUnleasedReplies) {
-                executeOnProtocol(this::releaseUnleasedReplies);
+            if (lease.answered(from, in.getLong()) && anyAwaitingLease) {
+                executeOnProtocol(this::releaseAwaitingLease);
             }
             return true;
         }
@@ -2073,34 +2073,34 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
     }
 
-    /** Whether a master reply may go now: the lease is held and none is held back before it. */
-    private boolean mayReplyNow() {
-        return !anyUnleasedReplies && lease.isHeld();
+    /** Whether a grant or blocking callback may take effect now: the lease is held and none waits before it. */
+    private boolean leaseLetsThrough() {
+        return !anyAwaitingLease && lease.isHeld();
     }
 
-    /** Sends {@code reply} now if the lease allows, else after those held back before it once the lease returns. */
-    private void replyUnderLease(Runnable reply) {
-        synchronized (unleasedReplies) {
-            if (anyUnleasedReplies || !lease.isHeld()) {
-                unleasedReplies.add(reply);
-                anyUnleasedReplies = true;
+    /** Runs {@code outcome} now if the lease allows, else once it returns, after those waiting before it. */
+    private void underLease(Runnable outcome) {
+        synchronized (awaitingLease) {
+            if (anyAwaitingLease || !lease.isHeld()) {
+                awaitingLease.add(outcome);
+                anyAwaitingLease = true;
                 return;
             }
         }
-        reply.run();
+        outcome.run();
     }
 
-    /** The lease is back: sends the replies held back, in order, while it lasts. On the protocol thread. */
-    private void releaseUnleasedReplies() {
+    /** The lease is back: runs the outcomes that waited for it, in order, while it lasts. On the protocol thread. */
+    private void releaseAwaitingLease() {
         while (lease.isHeld()) {
             List<Runnable> batch;
-            synchronized (unleasedReplies) {
-                if (unleasedReplies.isEmpty()) {
-                    anyUnleasedReplies = false;
+            synchronized (awaitingLease) {
+                if (awaitingLease.isEmpty()) {
+                    anyAwaitingLease = false;
                     return;
                 }
-                batch = new ArrayList<>(unleasedReplies);
-                unleasedReplies.clear();
+                batch = new ArrayList<>(awaitingLease);
+                awaitingLease.clear();
             }
             batch.forEach(Runnable::run);
         }
@@ -2131,10 +2131,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
         @Override
         public void granted(Address origin, long lockId, LockMode mode, LockStatus status, long fence, byte[] value) {
-            if (!leased || mayReplyNow()) {
+            if (!leased || leaseLetsThrough()) {
                 grant(origin, lockId, mode, status, fence, value);
             } else {
-                replyUnderLease(() -> grant(origin, lockId, mode, status, fence, value));
+                underLease(() -> grant(origin, lockId, mode, status, fence, value));
             }
         }
 
@@ -2165,10 +2165,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
         @Override
         public void blocking(Address origin, long lockId, LockMode blockedMode) {
-            if (!leased || mayReplyNow()) {
+            if (!leased || leaseLetsThrough()) {
                 block(origin, lockId, blockedMode);
             } else {
-                replyUnderLease(() -> block(origin, lockId, blockedMode));
+                underLease(() -> block(origin, lockId, blockedMode));
             }
         }
 

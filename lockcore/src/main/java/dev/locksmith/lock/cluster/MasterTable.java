@@ -101,9 +101,12 @@ final class MasterTable {
          */
         private int conversion;
 
-        /** Whether conversion number {@code n} is new here; if so it is the last one taken from now on. */
+        /**
+         * Whether conversion number {@code n} is new here; if so it is the last one taken from now
+         * on. Compared as sequence numbers, so a lock converted more than 2^31 times goes on working.
+         */
         synchronized boolean takeConversion(int n) {
-            if (n <= conversion) {
+            if (n - conversion <= 0) {
                 return false;
             }
             conversion = n;

@@ -172,10 +172,22 @@ class ClusterHistoryTest {
         try {
             owner.dequeue(lock);
         } catch (LockException e) {
-            if (e.status() != LockStatus.IVLOCKID || !clearedAt.containsKey(lock)) {
+            if (!wasCleared(lock, e)) {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Whether {@code e} says {@code lock} is gone because its node cleared it: the clear
+     * listener that records that runs on the callback thread, so it may come just after.
+     */
+    private boolean wasCleared(Lock lock, LockException e) {
+        if (e.status() != LockStatus.IVLOCKID) {
+            return false;
+        }
+        ClusterTestSupport.awaitTrue("the clear of " + lock + " is recorded", () -> clearedAt.containsKey(lock));
+        return true;
     }
 
     private static LockRequest options(LockRequest r, SplittableRandom random) {
@@ -198,7 +210,7 @@ class ClusterHistoryTest {
             if (e.status() == LockStatus.SHUTDOWN) {
                 throw e;
             }
-            if (on != null && e.status() == LockStatus.IVLOCKID && clearedAt.containsKey(on)) {
+            if (on != null && wasCleared(on, e)) {
                 return null;
             }
             assertThat(e.status()).as(e.getMessage()).isIn(LockStatus.NOTQUEUED, LockStatus.TIMEOUT,

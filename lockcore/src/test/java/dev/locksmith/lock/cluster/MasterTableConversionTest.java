@@ -76,6 +76,17 @@ class MasterTableConversionTest {
     }
 
     @Test
+    void conversionNumbersGoOnPastTheLargestInt() {
+        master.enqueue(nodeB, ownerB, 2, 0, LockMode.NL, 0, NO_TIMEOUT, false, "T", tree);
+        master.convert(nodeB, 2, 2, Integer.MAX_VALUE, LockMode.EX, 0, NO_TIMEOUT, false, new byte[0]);
+        ClusterTestSupport.awaitTrue("granted EX", () -> replies.contains("granted 2 EX"));
+
+        master.convert(nodeB, 2, 2, Integer.MIN_VALUE, LockMode.PR, 0, NO_TIMEOUT, false, new byte[0]);
+
+        ClusterTestSupport.awaitTrue("the next number taken", () -> replies.contains("granted 2 PR"));
+    }
+
+    @Test
     void aNewConversionWhileOneIsPendingIsStillRefused() {
         master.enqueue(nodeA, ownerA, 1, 0, LockMode.PR, 0, NO_TIMEOUT, false, "T", tree);
         master.enqueue(nodeB, ownerB, 2, 0, LockMode.PR, 0, NO_TIMEOUT, false, "T", tree);
