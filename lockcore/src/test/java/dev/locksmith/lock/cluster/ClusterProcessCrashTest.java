@@ -34,119 +34,130 @@ class ClusterProcessCrashTest {
     @Test
     void killingANodeProcessFreesItsLocksAndRebuildsTheTreesItMastered() throws Exception {
         try (ClusterTestSupport cluster = ClusterTestSupport.startWith("process-" + System.nanoTime(), 2,
-                b -> b.expectedVotes(2))) {
-            Process child = startChild(cluster);
-            try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-                PrintWriter in = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8);
-                expect(out, "READY");
-                cluster.awaitView(3);
-                LockOwner keeper = cluster.node(0).newOwner("keeper");
-                keeper.enqueue(LockRequest.of("vb", LockMode.NL).withFlags(LockFlag.VALBLK));
-                command(in, out, "ENQ child-tree PR");
-                command(in, out, "ENQ vb EX VALBLK");
-                Lock survivorGrant = keeper.enqueue("child-tree", LockMode.PR);
-                LockOwner waiter = cluster.node(1).newOwner("waiter");
-                Lock valueWaiter = waiter.enqueueAsync(LockRequest.of("vb", LockMode.PR).withFlags(LockFlag.VALBLK));
-                Lock treeWaiter = waiter.enqueueAsync(LockRequest.of("child-tree", LockMode.EX));
-                ClusterTestSupport.awaitTrue("the value reader waits on node 0",
-                        () -> cluster.node(0).resource(Namespace.group(0), List.of("vb"))
-                                .map(r -> r.waiting().size()).orElse(0) == 1);
+                b -> b.expectedVotes(2));
+             Child child = Child.join(cluster)) {
+            LockOwner keeper = cluster.node(0).newOwner("keeper");
+            keeper.enqueue(LockRequest.of("vb", LockMode.NL).withFlags(LockFlag.VALBLK));
+            child.command("ENQ child-tree PR");
+            child.command("ENQ vb EX VALBLK");
+            Lock survivorGrant = keeper.enqueue("child-tree", LockMode.PR);
+            LockOwner waiter = cluster.node(1).newOwner("waiter");
+            Lock valueWaiter = waiter.enqueueAsync(LockRequest.of("vb", LockMode.PR).withFlags(LockFlag.VALBLK));
+            Lock treeWaiter = waiter.enqueueAsync(LockRequest.of("child-tree", LockMode.EX));
+            ClusterTestSupport.awaitTrue("the value reader waits on node 0",
+                    () -> cluster.node(0).resource(Namespace.group(0), List.of("vb"))
+                            .map(r -> r.waiting().size()).orElse(0) == 1);
 
-                assertThat(cluster.nodes).as("the child masters child-tree")
-                        .noneMatch(n -> n.resource(Namespace.group(0), List.of("child-tree")).isPresent());
+            assertThat(cluster.nodes).as("the child masters child-tree")
+                    .noneMatch(n -> n.resource(Namespace.group(0), List.of("child-tree")).isPresent());
 
-                child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            child.kill();
 
-                valueWaiter.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
-                assertThat(valueWaiter.status()).isEqualTo(LockStatus.VALNOTVALID);
-                cluster.awaitView(2);
-                assertThat(survivorGrant.grantedMode()).isEqualTo(LockMode.PR);
-                assertThat(treeWaiter.queue()).contains(LockQueue.WAITING);
-                keeper.dequeue(survivorGrant);
-                treeWaiter.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
-                assertThat(treeWaiter.grantedMode()).isEqualTo(LockMode.EX);
-            } finally {
-                child.destroyForcibly();
-            }
+            valueWaiter.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertThat(valueWaiter.status()).isEqualTo(LockStatus.VALNOTVALID);
+            cluster.awaitView(2);
+            assertThat(survivorGrant.grantedMode()).isEqualTo(LockMode.PR);
+            assertThat(treeWaiter.queue()).contains(LockQueue.WAITING);
+            keeper.dequeue(survivorGrant);
+            treeWaiter.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertThat(treeWaiter.grantedMode()).isEqualTo(LockMode.EX);
         }
     }
 
     @Test
     void aPartitionedChildProcessGrantsNothingUntilItMergesBack() throws Exception {
         try (ClusterTestSupport cluster = ClusterTestSupport.startWith("process-cut-" + System.nanoTime(), 2,
-                b -> b.expectedVotes(2))) {
-            Process child = startChild(cluster);
-            try {
-                BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-                PrintWriter in = new PrintWriter(child.getOutputStream(), true, StandardCharsets.UTF_8);
-                expect(out, "READY");
-                cluster.awaitView(3);
-                command(in, out, "ENQ child-tree NL"); // the child masters child-tree
-                Lock majorityCopy = cluster.node(0).newOwner("reader").enqueue("child-tree", LockMode.PR);
+                b -> b.expectedVotes(2));
+             Child child = Child.join(cluster)) {
+            child.command("ENQ child-tree NL"); // the child masters child-tree
+            Lock majorityCopy = cluster.node(0).newOwner("reader").enqueue("child-tree", LockMode.PR);
 
-                command(in, out, "CUT");
-                command(in, out, "AWAIT-NO-LEASE");
-                // compatible with everything held there: only the lease (then the lost quorum) stops it
-                assertThat(attempt(in, out, "TRY child-tree CR 1000")).isEqualTo("STATUS TIMEOUT");
-                cluster.awaitView(2);
-                Lock majorityGrant = cluster.node(1).newOwner("writer").enqueue("free", LockMode.EX);
+            child.command("CUT");
+            child.command("AWAIT-NO-LEASE");
+            // compatible with everything held there: only the lease (then the lost quorum) stops it
+            assertThat(child.attempt("TRY child-tree CR 1000")).isEqualTo("STATUS TIMEOUT");
+            cluster.awaitView(2);
+            Lock majorityGrant = cluster.node(1).newOwner("writer").enqueue("free", LockMode.EX);
 
-                assertThat(majorityGrant.grantedMode()).isEqualTo(LockMode.EX);
-                assertThat(majorityCopy.grantedMode()).as("the majority keeps its grant in the rebuilt tree")
-                        .isEqualTo(LockMode.PR);
-                command(in, out, "HEAL");
-                cluster.awaitView(3);
-                assertThat(attempt(in, out, "TRY child-tree CR 20000")).isEqualTo("STATUS GRANTED");
-            } finally {
-                child.destroyForcibly();
-            }
+            assertThat(majorityGrant.grantedMode()).isEqualTo(LockMode.EX);
+            assertThat(majorityCopy.grantedMode()).as("the majority keeps its grant in the rebuilt tree")
+                    .isEqualTo(LockMode.PR);
+            child.command("HEAL");
+            cluster.awaitView(3);
+            assertThat(child.attempt("TRY child-tree CR 20000")).isEqualTo("STATUS GRANTED");
         }
     }
 
-    private static Process startChild(ClusterTestSupport cluster) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-Djava.net.preferIPv4Stack=true",
-                "-Dlocksmith.fd.timeout=2000", "-Dlocksmith.fd.interval=500", "-Dlocksmith.verify.timeout=500",
-                "-Dlocksmith.join.timeout=500", "-cp", System.getProperty("java.class.path"),
-                ClusterChildNode.class.getName(), cluster.clusterName(), "n2", Integer.toString(cluster.port(2)),
-                cluster.initialHosts(), "2"));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    }
+    /** Node n2 of a test cluster in a child JVM, driven through {@link ClusterChildNode}'s commands. */
+    private static final class Child implements AutoCloseable {
+        private final Process process;
+        private final BufferedReader out;
+        private final PrintWriter in;
 
-    /** Sends a {@code TRY} command and returns the {@code STATUS} line the child printed before its OK. */
-    private static String attempt(PrintWriter in, BufferedReader out, String command) throws Exception {
-        in.println(command);
-        String status = CompletableFuture.supplyAsync(() -> {
+        private Child(Process process) {
+            this.process = process;
+            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+        }
+
+        /** Starts the child as node n2 of {@code cluster} and waits until all three nodes see each other. */
+        static Child join(ClusterTestSupport cluster) throws Exception {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-Djava.net.preferIPv4Stack=true",
+                    "-Dlocksmith.fd.timeout=2000", "-Dlocksmith.fd.interval=500", "-Dlocksmith.verify.timeout=500",
+                    "-Dlocksmith.join.timeout=500", "-cp", System.getProperty("java.class.path"),
+                    ClusterChildNode.class.getName(), cluster.clusterName(), "n2", Integer.toString(cluster.port(2)),
+                    cluster.initialHosts(), "2"));
+            Child child = new Child(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start());
             try {
-                return out.readLine();
-            } catch (java.io.IOException e) {
-                return null;
+                child.expect("READY");
+                cluster.awaitView(3);
+                return child;
+            } catch (Exception | AssertionError e) {
+                child.close();
+                throw e;
             }
-        }).get(60, TimeUnit.SECONDS);
-        expect(out, "OK " + command);
-        return status;
-    }
+        }
 
-    private static void command(PrintWriter in, BufferedReader out, String command) throws Exception {
-        in.println(command);
-        expect(out, "OK " + command);
-    }
+        void command(String command) throws Exception {
+            in.println(command);
+            expect("OK " + command);
+        }
 
-    /** Reads lines until {@code expected} (at most 60 s), ignoring anything else the child prints. */
-    private static void expect(BufferedReader out, String expected) throws Exception {
-        String line = CompletableFuture.supplyAsync(() -> {
-            try {
-                for (String l; (l = out.readLine()) != null; ) {
-                    if (l.equals(expected)) {
-                        return l;
-                    }
+        /** Sends a {@code TRY} command and returns the {@code STATUS} line the child printed before its OK. */
+        String attempt(String command) throws Exception {
+            in.println(command);
+            String status = readLine();
+            expect("OK " + command);
+            return status;
+        }
+
+        /** SIGKILL, as {@link Process#destroyForcibly()} sends it, and waits for the process to end. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+
+        /** Reads lines until {@code expected}, ignoring anything else the child prints. */
+        private void expect(String expected) throws Exception {
+            for (String line = readLine(); !expected.equals(line); line = readLine()) {
+                assertThat(line).as("child said " + expected + " before its output ended").isNotNull();
+            }
+        }
+
+        /** The child's next line (null when its output ended), waiting at most 60 s. */
+        private String readLine() throws Exception {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return out.readLine();
+                } catch (java.io.IOException e) {
+                    return null;
                 }
-                return null;
-            } catch (java.io.IOException e) {
-                return null;
-            }
-        }).get(60, TimeUnit.SECONDS);
-        assertThat(line).as("child said " + expected).isEqualTo(expected);
+            }).get(60, TimeUnit.SECONDS);
+        }
     }
 }

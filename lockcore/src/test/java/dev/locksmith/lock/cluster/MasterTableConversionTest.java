@@ -46,11 +46,16 @@ class MasterTableConversionTest {
         master.discard();
     }
 
-    @Test
-    void aConversionArrivingTwiceIsTakenOnceAndGrantedOnce() {
+    /** Lock 1 of node A and lock 2 of node B, both PR on T. */
+    private void bothNodesReadT() {
         master.enqueue(nodeA, ownerA, 1, 0, LockMode.PR, 0, NO_TIMEOUT, false, "T", tree);
         master.enqueue(nodeB, ownerB, 2, 0, LockMode.PR, 0, NO_TIMEOUT, false, "T", tree);
         ClusterTestSupport.awaitTrue("both granted", () -> replies.size() == 2);
+    }
+
+    @Test
+    void aConversionArrivingTwiceIsTakenOnceAndGrantedOnce() {
+        bothNodesReadT();
 
         master.convert(nodeB, 2, 2, 1, LockMode.EX, 0, NO_TIMEOUT, false, new byte[0]);
         master.convert(nodeB, 2, 2, 1, LockMode.EX, 0, NO_TIMEOUT, false, new byte[0]);
@@ -88,9 +93,7 @@ class MasterTableConversionTest {
 
     @Test
     void aNewConversionWhileOneIsPendingIsStillRefused() {
-        master.enqueue(nodeA, ownerA, 1, 0, LockMode.PR, 0, NO_TIMEOUT, false, "T", tree);
-        master.enqueue(nodeB, ownerB, 2, 0, LockMode.PR, 0, NO_TIMEOUT, false, "T", tree);
-        ClusterTestSupport.awaitTrue("both granted", () -> replies.size() == 2);
+        bothNodesReadT();
         master.convert(nodeB, 2, 2, 1, LockMode.EX, 0, NO_TIMEOUT, false, new byte[0]);
 
         master.convert(nodeB, 2, 2, 2, LockMode.PW, 0, NO_TIMEOUT, false, new byte[0]);
