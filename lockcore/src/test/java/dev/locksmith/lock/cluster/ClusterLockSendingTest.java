@@ -38,9 +38,21 @@ class ClusterLockSendingTest {
         cluster.close();
     }
 
+    /** Starts a conversion of the lock to EX on the copy, as the owner does before sending it. */
+    private void convertToEx() {
+        lock.startConversion(LockMode.EX, 0, 0, null);
+    }
+
+    /** Starts a conversion to EX and sends it by its own message. */
+    private void convertToExAndSend() {
+        convertToEx();
+        lock.beginSend(master);
+        lock.endSend();
+    }
+
     @Test
     void aConversionCarriedByARebuildIsStillSentOnItsOwn() {
-        lock.startConversion(LockMode.EX, 0, 0, null);
+        convertToEx();
 
         ClusterLock.Snapshot resent = lock.resendTo(master);
 
@@ -52,7 +64,7 @@ class ClusterLockSendingTest {
     void eachConversionCarriesTheNextNumber() {
         int before = lock.snapshot().conversion();
 
-        lock.startConversion(LockMode.EX, 0, 0, null);
+        convertToEx();
 
         assertThat(lock.snapshot().conversion()).isEqualTo(before + 1);
     }
@@ -60,7 +72,7 @@ class ClusterLockSendingTest {
     @Test
     void aConversionStartedAfterTheRebuildsSnapshotIsSent() {
         ClusterLock.Snapshot resent = lock.resendTo(master);
-        lock.startConversion(LockMode.EX, 0, 0, null);
+        convertToEx();
 
         assertThat(resent.queue()).isEqualTo(LockQueue.GRANTED);
         assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.SEND);
@@ -68,9 +80,7 @@ class ClusterLockSendingTest {
 
     @Test
     void aRequestWhoseMasterForgotItIsSentAgain() {
-        lock.startConversion(LockMode.EX, 0, 0, null);
-        lock.beginSend(master);
-        lock.endSend();
+        convertToExAndSend();
 
         lock.markUnsent();
 
@@ -79,7 +89,7 @@ class ClusterLockSendingTest {
 
     @Test
     void aCancelledConversionCarriedByARebuildIsSentAndTheCancelFollowsIt() {
-        lock.startConversion(LockMode.EX, 0, 0, null);
+        convertToEx();
         lock.resendTo(master);
         lock.requestCancel();
 
@@ -89,7 +99,7 @@ class ClusterLockSendingTest {
 
     @Test
     void aCancelledConversionThatNeverWentEndsWithoutAMaster() {
-        lock.startConversion(LockMode.EX, 0, 0, null);
+        convertToEx();
         lock.requestCancel();
 
         assertThat(lock.cancelTarget(master)).isSameAs(ClusterLock.NOT_SENT);
@@ -98,9 +108,7 @@ class ClusterLockSendingTest {
 
     @Test
     void aCancelledConversionThatWentIsCancelledAtItsMaster() {
-        lock.startConversion(LockMode.EX, 0, 0, null);
-        lock.beginSend(master);
-        lock.endSend();
+        convertToExAndSend();
         lock.requestCancel();
 
         assertThat(lock.cancelTarget(master)).isEqualTo(master);
