@@ -109,12 +109,12 @@ final class Engine {
     // ---- requests ----------------------------------------------------------------------------
 
     /**
-     * A new request for {@code lock}. Returns null if the request ended at once (granted, or
+     * A new request for {@code lock} on {@code name}, whose {@link Resource#hash} under its
+     * namespace or parent is {@code hash}. Returns null if the request ended at once (granted, or
      * NOTQUEUED / TIMEOUT; see the lock's status), otherwise the pending wait.
      */
     Pending enqueue(LockBlock lock, LockMode mode, int flags, long timeoutNanos, Namespace namespace, Resource parent,
-                    String name, int nameHash, Thread waiter) {
-        int hash = Resource.hash(namespace, parent, nameHash);
+                    String name, int hash, Thread waiter) {
         Stripe s = stripes[hash & STRIPE_MASK];
         Events events = null;
         s.lock();

@@ -44,6 +44,9 @@ final class Owner implements LockOwner {
     private final int group;
     private final int deadlockPriority;
     private final Namespace groupSpace;
+    private final int groupScopeHash;
+    private static final int SYSTEM_SCOPE_HASH = Resource.scopeHash(Namespace.SYSTEM);
+    private static final int LOCAL_SCOPE_HASH = Resource.scopeHash(Namespace.LOCAL);
     /** Creation order: among equal priorities the youngest owner is the deadlock victim. */
     final long sequence;
 
@@ -75,6 +78,7 @@ final class Owner implements LockOwner {
         this.group = group;
         this.deadlockPriority = deadlockPriority;
         this.groupSpace = Namespace.group(group);
+        this.groupScopeHash = Resource.scopeHash(groupSpace);
         this.sequence = sequence;
     }
 
@@ -318,18 +322,27 @@ final class Owner implements LockOwner {
         checkOpen();
         LockBlock parent = lock.parent;
         Namespace space;
+        int scopeHash;
         Resource parentResource = null;
         if (parent != null) {
             engine.addSubLock(parent);
             parentResource = parent.resource;
             space = parentResource.namespace();
+            scopeHash = parentResource.hash;
+        } else if (Engine.has(flags, LockFlag.SYSTEM)) {
+            space = Namespace.SYSTEM;
+            scopeHash = SYSTEM_SCOPE_HASH;
+        } else if (Engine.has(flags, LockFlag.LOCAL)) {
+            space = Namespace.LOCAL;
+            scopeHash = LOCAL_SCOPE_HASH;
         } else {
-            space = Engine.has(flags, LockFlag.SYSTEM) ? Namespace.SYSTEM
-                    : Engine.has(flags, LockFlag.LOCAL) ? Namespace.LOCAL : groupSpace;
+            space = groupSpace;
+            scopeHash = groupScopeHash;
         }
         Pending p;
         try {
-            p = engine.enqueue(lock, mode, flags, timeoutNanos, space, parentResource, resourceName, nameHash, waiter);
+            p = engine.enqueue(lock, mode, flags, timeoutNanos, space, parentResource, resourceName,
+                    Resource.hash(scopeHash, nameHash), waiter);
         } catch (RuntimeException e) {
             if (parent != null && lock.resource == null) {
                 parent.releaseSubLock();
@@ -352,7 +365,9 @@ final class Owner implements LockOwner {
         LockBlock h;
         do {
             h = head;
-            lock.oNext = h;
+            // A dead head, typically the lock this owner dequeued last, is dropped in passing: an
+            // owner that takes and releases locks in turn then leaves compact() nothing to walk.
+            lock.oNext = h != null && h.dead ? h.oNext : h;
         } while (!HEAD.compareAndSet(this, h, lock));
     }
 

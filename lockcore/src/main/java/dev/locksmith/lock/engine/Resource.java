@@ -65,9 +65,21 @@ final class Resource {
     }
 
     static int hash(Namespace namespace, Resource parent, int nameHash) {
-        int scope = parent != null ? parent.hash : 31 * namespace.group() + namespace.kind().ordinal();
-        int h = nameHash * 0x9E3779B1 + scope;
+        return hash(parent != null ? parent.hash : scopeHash(namespace), nameHash);
+    }
+
+    /**
+     * The hash of a name under a scope whose part of the hash is {@code scopeHash}: a parent's
+     * {@link #hash}, or {@link #scopeHash(Namespace)} of a namespace, which an owner keeps ready
+     * so that a request does not wait for loads of the namespace's fields before its stripe.
+     */
+    static int hash(int scopeHash, int nameHash) {
+        int h = nameHash * 0x9E3779B1 + scopeHash;
         return h ^ (h >>> 16);
+    }
+
+    static int scopeHash(Namespace namespace) {
+        return 31 * namespace.group() + namespace.kind().ordinal();
     }
 
     boolean isUnused() {
