@@ -133,8 +133,7 @@ final class Engine {
                 return null;
             }
             s.newRequests++;
-            s.locks++;
-            countRequest(r);
+            countRequest(r, parent == null);
             lock.requested = (byte) mode.ordinal();
             if (has(flags, LockFlag.EXPEDITE)
                     || (r.converting == null && r.waiting == null && r.compatibleWithGranted(mode, null))) {
@@ -146,7 +145,7 @@ final class Engine {
                 lock.status(refuse(s, flags));
                 lock.requested = LockBlock.NO_MODE;
                 kill(lock);
-                s.locks--;
+                s.ungranted++;
                 if (r.isUnused()) {
                     s.release(r);
                 }
@@ -185,7 +184,7 @@ final class Engine {
                 lock.blockingHandler(request.blockingHandler());
             }
             s.conversions++;
-            countRequest(r);
+            countRequest(r, r.parent() == null);
             boolean behindOthers = request.has(LockFlag.QUECVT) && r.converting != null;
             if (!behindOthers && r.compatibleWithGranted(mode, lock)
                     && (policy != ContentionPolicy.FAIR || heldBackBy(r, lock, mode, System.nanoTime()) == null)) {
@@ -245,7 +244,6 @@ final class Engine {
                 kill(lock);
                 lock.granted = LockBlock.NO_MODE;
                 lock.requested = LockBlock.NO_MODE;
-                s.locks--;
                 s.dequeues++;
             }
             if (r.converting != null || r.waiting != null) {
@@ -380,7 +378,7 @@ final class Engine {
         } else {
             kill(lock);
             lock.requested = LockBlock.NO_MODE;
-            s.locks--;
+            s.ungranted++;
         }
         lock.status(status);
         p.outcome = status;
@@ -605,9 +603,10 @@ final class Engine {
         }
     }
 
-    private void countRequest(Resource r) {
-        Resource root = r.root();
-        root.countRequest(nowSecond, root == r);
+    /** Counts a request on {@code r} towards its tree's activity; {@code isRoot} saves the walk to the root. */
+    private void countRequest(Resource r, boolean isRoot) {
+        Resource root = isRoot ? r : r.root();
+        root.countRequest(nowSecond, isRoot);
     }
 
     static boolean has(int flags, LockFlag flag) {
@@ -855,7 +854,7 @@ final class Engine {
                 sum[7] += s.deadlockVictims;
                 sum[8] += s.blockingCallbacks;
                 sum[9] += s.resources;
-                sum[10] += s.locks;
+                sum[10] += s.locks();
             } finally {
                 s.unlock();
             }

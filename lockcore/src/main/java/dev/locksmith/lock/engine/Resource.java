@@ -171,6 +171,7 @@ final class Resource {
     void unlink(LockBlock lock) {
         byte queue = lock.queue;
         if (lock.qNext == lock) {
+            // A lone lock's links point at itself: they hold nothing, so they stay.
             setHead(queue, null);
         } else {
             lock.qPrev.qNext = lock.qNext;
@@ -178,9 +179,9 @@ final class Resource {
             if (head(queue) == lock) {
                 setHead(queue, lock.qNext);
             }
+            lock.qNext = null;
+            lock.qPrev = null;
         }
-        lock.qNext = null;
-        lock.qPrev = null;
         lock.queue = NO_QUEUE;
     }
 
@@ -245,7 +246,9 @@ final class Resource {
 
     /** The last lock went: the value block goes with it, as it would with the resource. */
     void resetValue() {
-        value = null;
+        if (value != null) {
+            value = null;
+        }
         valueFlags &= ~VALUE_BITS;
     }
 

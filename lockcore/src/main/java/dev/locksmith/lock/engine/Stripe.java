@@ -22,6 +22,11 @@ final class Stripe extends StripeLock {
 
     final int index;
     private Resource[] table = new Resource[8];
+    /** Locks of this stripe's resources: granted, converting or waiting. */
+    long locks() {
+        return newRequests - dequeues - ungranted;
+    }
+
     /** Resources in the table, used or not. */
     private int entries;
     /** Resources with at least one lock. */
@@ -30,7 +35,12 @@ final class Stripe extends StripeLock {
     private Resource unusedHead;
     private Resource unusedTail;
     private int unusedListed;
-    int locks;
+    /**
+     * New requests that ended without a grant: refused at once, or failed or cancelled while
+     * waiting. Live locks are {@code newRequests - dequeues - ungranted}, so that a granted and
+     * released lock costs two counts, not four.
+     */
+    long ungranted;
     /** Fencing tokens: per stripe, so a resource's tokens keep growing even if it is deleted and made again. */
     long fenceSeq;
 

@@ -59,7 +59,12 @@ class StripeLock {
 
     /** Acquires the lock, spinning and then sleeping while another thread holds it. Not reentrant: a holder that calls it again never returns. */
     final void lock() {
-        if (contending != 0 || !HELD.compareAndSet(this, 0, 1)) {
+        // The CAS comes first and the look at the contenders after it, so that an uncontended
+        // acquisition does not wait for that load before it can start its CAS.
+        if (!HELD.compareAndSet(this, 0, 1)) {
+            lockContended();
+        } else if (contending != 0) {
+            unlock();
             lockContended();
         }
     }
