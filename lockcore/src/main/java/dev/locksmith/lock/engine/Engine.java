@@ -91,11 +91,11 @@ final class Engine {
     }
 
     Stripe stripeOf(LockBlock lock) {
-        return stripes[lock.resource.hash & STRIPE_MASK];
+        return lock.resource.stripe;
     }
 
     Stripe stripeOf(Resource r) {
-        return stripes[r.hash & STRIPE_MASK];
+        return r.stripe;
     }
 
     long nextLockId() {

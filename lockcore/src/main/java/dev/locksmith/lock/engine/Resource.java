@@ -38,8 +38,8 @@ final class Resource {
     final int hash;
     /** Next resource in the same hash bucket. */
     Resource next;
-    /** Next resource in the stripe's cache of unused resources, while {@link #listedUnused()}. */
-    Resource nextUnused;
+    /** The stripe this resource hashes to, kept so that reaching it costs one load, not three. */
+    final Stripe stripe;
 
     LockBlock granted;
     LockBlock converting;
@@ -57,7 +57,8 @@ final class Resource {
     private volatile int activitySecond;
     private volatile float activity;
 
-    Resource(Namespace namespace, Resource parent, String name, int hash, int nowSecond) {
+    Resource(Stripe stripe, Namespace namespace, Resource parent, String name, int hash, int nowSecond) {
+        this.stripe = stripe;
         this.scope = parent != null ? parent : namespace;
         this.name = name;
         this.hash = hash;

@@ -22,6 +22,8 @@ final class Stripe extends StripeLock {
 
     final int index;
     private Resource[] table = new Resource[8];
+    /** {@code table.length - 1}, kept beside it so a lookup need not wait for the array's length to index it. */
+    private int tableMask = 7;
     /** Locks of this stripe's resources: granted, converting or waiting. */
     long locks() {
         return newRequests - dequeues - ungranted;
@@ -31,10 +33,9 @@ final class Stripe extends StripeLock {
     private int entries;
     /** Resources with at least one lock. */
     int resources;
-    /** Oldest and newest released resources, linked through {@link Resource#nextUnused}. */
-    private Resource unusedHead;
-    private Resource unusedTail;
-    private int unusedListed;
+    /** Released resources, a ring whose oldest entry is at {@link #nextUnused}; null slots are free. */
+    private final Resource[] unused = new Resource[UNUSED_CAPACITY];
+    private int nextUnused;
     /**
      * New requests that ended without a grant: refused at once, or failed or cancelled while
      * waiting. Live locks are {@code newRequests - dequeues - ungranted}, so that a granted and
@@ -66,7 +67,7 @@ final class Stripe extends StripeLock {
         Resource r = find(namespace, parent, name, hash);
         if (r == null) {
             Names.check(name);
-            r = new Resource(namespace, parent, name, hash, nowSecond);
+            r = new Resource(this, namespace, parent, name, hash, nowSecond);
             add(r);
             resources++;
         } else if (r.isUnused()) {
@@ -81,25 +82,14 @@ final class Stripe extends StripeLock {
         r.resetValue();
         if (!r.listedUnused()) {
             r.listedUnused(true);
-            if (unusedTail == null) {
-                unusedHead = r;
-            } else {
-                unusedTail.nextUnused = r;
-            }
-            unusedTail = r;
-            unusedListed++;
-        }
-        while (unusedListed > UNUSED_CAPACITY) {
-            Resource oldest = unusedHead;
-            unusedHead = oldest.nextUnused;
-            if (unusedHead == null) {
-                unusedTail = null;
-            }
-            oldest.nextUnused = null;
-            oldest.listedUnused(false);
-            unusedListed--;
-            if (oldest.isUnused()) {
-                remove(oldest);
+            Resource oldest = unused[nextUnused];
+            unused[nextUnused] = r;
+            nextUnused = (nextUnused + 1) % UNUSED_CAPACITY;
+            if (oldest != null) {
+                oldest.listedUnused(false);
+                if (oldest.isUnused()) {
+                    remove(oldest);
+                }
             }
         }
     }
@@ -107,8 +97,9 @@ final class Stripe extends StripeLock {
     /** Finds a resource in the table, used or not. */
     Resource find(Namespace namespace, Resource parent, String name, int hash) {
         Resource[] t = table;
-        for (Resource r = t[(hash >>> Engine.STRIPE_BITS) & (t.length - 1)]; r != null; r = r.next) {
-            if (r.hash == hash && r.isIn(namespace, parent) && r.name.equals(name)) {
+        for (Resource r = t[(hash >>> Engine.STRIPE_BITS) & tableMask]; r != null; r = r.next) {
+            // Identity first: String.equals loads both coders before it compares references.
+            if (r.hash == hash && r.isIn(namespace, parent) && (r.name == name || r.name.equals(name))) {
                 return r;
             }
         }
@@ -157,6 +148,7 @@ final class Stripe extends StripeLock {
             }
         }
         table = t;
+        tableMask = t.length - 1;
     }
 
     /** Resources in the table, in use or cached unused; the cache's bound keeps this near {@link #resources}. */
