@@ -31,6 +31,8 @@ public final class LockBlock implements Lock {
     static final byte F_NODLCKBLK = 8;
 
     private static final LockStatus[] STATUSES = LockStatus.values();
+    /** Bit {@code n} is set if the status of ordinal {@code n} is granted. */
+    private static final long GRANTED_STATUSES = grantedStatuses();
     private static final VarHandle EXTRAS;
     private static final VarHandle ID;
     private static final VarHandle SUBLOCKS;
@@ -86,6 +88,19 @@ public final class LockBlock implements Lock {
      * volatile, since {@link #id()} and the deadlock detector read it without the stripe.
      */
     private volatile Extras extras;
+
+    private static long grantedStatuses() {
+        if (STATUSES.length > Long.SIZE) {
+            throw new ExceptionInInitializerError("more lock statuses than bits in a long");
+        }
+        long bits = 0;
+        for (LockStatus s : STATUSES) {
+            if (s.isGranted()) {
+                bits |= 1L << s.ordinal();
+            }
+        }
+        return bits;
+    }
 
     LockBlock(Owner owner, LockBlock parent) {
         this.owner = owner;
@@ -167,6 +182,11 @@ public final class LockBlock implements Lock {
 
     LockStatus statusValue() {
         return STATUSES[status];
+    }
+
+    /** Whether {@link #statusValue()} is a granted status, without loading the enum constant. */
+    boolean statusGranted() {
+        return (GRANTED_STATUSES & (1L << status)) != 0;
     }
 
     void status(LockStatus s) {

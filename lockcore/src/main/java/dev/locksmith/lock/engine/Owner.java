@@ -116,7 +116,7 @@ final class Owner implements LockOwner {
     public Lock enqueue(LockRequest request) throws InterruptedException {
         LockBlock lock = newLock(request);
         Pending p = submitNew(lock, request, Thread.currentThread());
-        return p == null ? result(lock, lock.statusValue(), false) : await(lock, p, false);
+        return p == null ? result(lock, false) : await(lock, p, false);
     }
 
     /** The plain request (no flags, parent, timeout or handler) without building a {@link LockRequest}. */
@@ -127,7 +127,7 @@ final class Owner implements LockOwner {
         }
         LockBlock lock = new LockBlock(this, null);
         Pending p = submit(lock, name, mode, 0, -1, Thread.currentThread());
-        return p == null ? result(lock, lock.statusValue(), false) : await(lock, p, false);
+        return p == null ? result(lock, false) : await(lock, p, false);
     }
 
     @Override
@@ -142,7 +142,7 @@ final class Owner implements LockOwner {
         LockBlock block = ownLock(lock);
         RequestChecks.checkConversion(conversion);
         Pending p = submitConversion(block, conversion, Thread.currentThread());
-        return p == null ? result(block, block.statusValue(), true) : await(block, p, true);
+        return p == null ? result(block, true) : await(block, p, true);
     }
 
     @Override
@@ -490,6 +490,14 @@ final class Owner implements LockOwner {
         return result(lock, outcome, conversion);
     }
 
+    /** The result of a request that ended at once, as its lock's status says. */
+    private static Lock result(LockBlock lock, boolean conversion) {
+        if (lock.statusGranted()) {
+            return lock;
+        }
+        throw failure(lock, lock.statusValue(), conversion);
+    }
+
     private static Lock result(LockBlock lock, LockStatus status, boolean conversion) {
         if (status.isGranted()) {
             return lock;
@@ -514,6 +522,9 @@ final class Owner implements LockOwner {
     }
 
     private LockBlock ownLock(Lock lock) {
+        if (lock instanceof LockBlock block && block.owner == this) {
+            return block;
+        }
         if (lock == null) {
             throw new LockException(LockStatus.IVLOCKID, "lock must not be null");
         }
