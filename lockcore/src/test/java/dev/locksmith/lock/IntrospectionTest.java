@@ -87,6 +87,21 @@ class IntrospectionTest extends LockManagerTestSupport {
     }
 
     @Test
+    void liveLocksAreTheGrantedConvertingAndWaitingOnes() {
+        Lock held = lock(a, "R", PR);
+        Lock converting = lock(b, "R", PR);
+        b.convertAsync(converting, LockRequest.conversionTo(EX));
+        Lock waiting = c.enqueueAsync(LockRequest.of("R", EX));
+        assertThatThrownBy(() -> lock(c, "R", EX, LockFlag.NOQUEUE)).isInstanceOf(LockException.class);
+        assertThat(manager.statistics().locks()).isEqualTo(3);
+        c.cancel(waiting);
+        assertThat(manager.statistics().locks()).isEqualTo(2);
+        a.dequeue(held);
+        b.dequeue(converting);
+        assertThat(manager.statistics().locks()).isZero();
+    }
+
+    @Test
     void hottestTreesRanksTreesByActivityIncludingTheirSublocks() throws Exception {
         Lock busy = lock(a, "BUSY", NL);
         lock(a, "QUIET", NL);

@@ -23,9 +23,9 @@ import java.util.function.Consumer;
  * {@link Engine}; a request takes no lock of the owner's, only its resource's stripe.
  *
  * <p>The owner's locks are a lock-free list, newest first: the engine pushes a new lock with
- * one CAS while it holds the lock's stripe, a lock that dies is only marked dead, and dead
- * entries are unlinked by {@link #compact()} once they outnumber the live ones, so the list
- * costs amortized constant time. Pushers touch only the head; the one compactor at a time
+ * one CAS while it holds the lock's stripe, a lock that dies is only marked dead, a push links
+ * past a dead head, and other dead entries are unlinked by {@link #compact()} once they
+ * outnumber the live ones, so the list costs amortized constant time. Pushers touch only the head; the one compactor at a time
  * (under the owner's monitor) touches only links behind it, so a reader walking from the head
  * always sees a well-formed list.
  *
@@ -66,7 +66,10 @@ final class Owner implements LockOwner {
     /** Newest lock of the list linked through {@link LockBlock#oNext}; dead entries included until compacted. */
     private volatile LockBlock head;
     volatile boolean closed;
-    /** Deaths since the owner was made: a heuristic for compaction, so racy increments do. */
+    /**
+     * Deaths since the owner was made: a heuristic for compaction, so racy increments do. Dead
+     * heads that pushes dropped are counted too, so a compaction may find little to unlink.
+     */
     private int deaths;
     private int deathsAtCompaction;
     private int liveAtCompaction;
@@ -378,9 +381,8 @@ final class Owner implements LockOwner {
 
     /**
      * Unlinks dead entries; one compactor at a time, concurrent pushers and readers welcome.
-     * Each run of dead entries is unlinked with one write: an owner that takes and releases
-     * locks in turn has all but its newest entry dead, and a write per entry (with its GC
-     * barrier) cost about a nanosecond per request.
+     * Each run of dead entries is unlinked with one write, not a write (with its GC barrier)
+     * per entry.
      */
     synchronized void compact() {
         int live = 0;

@@ -15,9 +15,11 @@ import java.util.concurrent.locks.LockSupport;
  * on x86, besides its owner-thread bookkeeping; that was a fifth of an uncontended request.
  * A stripe is held for well under a microsecond, so a contender first spins; only a contender
  * that still finds it held (its holder was preempted) sleeps. While any thread contends, a
- * newcomer (the thread that just released it, typically) joins the contenders instead of taking
- * the lock at once: a plain test-and-set lock lets one thread that keeps coming back win nearly
- * every time, which made two threads on a hot resource see 6 to 19 times each other's share.
+ * newcomer (the thread that just released it, typically) that wins the CAS gives the lock back
+ * at once and joins the contenders: a plain test-and-set lock lets one thread that keeps coming
+ * back win nearly every time, which made two threads on a hot resource see 6 to 19 times each
+ * other's share. It looks for contenders after its CAS, not before, so that an uncontended
+ * acquisition does not wait for that load before it can start the CAS.
  *
  * <p>Sleepers announce themselves on {@link #sleepers} and in {@link #sleeping}, and the releaser
  * unparks the first it sees. The release store and the releaser's read of {@code sleeping} are not ordered (that is
@@ -59,8 +61,6 @@ class StripeLock {
 
     /** Acquires the lock, spinning and then sleeping while another thread holds it. Not reentrant: a holder that calls it again never returns. */
     final void lock() {
-        // The CAS comes first and the look at the contenders after it, so that an uncontended
-        // acquisition does not wait for that load before it can start its CAS.
         if (!HELD.compareAndSet(this, 0, 1)) {
             lockContended();
         } else if (contending != 0) {
