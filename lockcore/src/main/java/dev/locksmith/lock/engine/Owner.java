@@ -25,9 +25,9 @@ import java.util.function.Consumer;
  * <p>The owner's locks are a lock-free list, newest first: the engine pushes a new lock with
  * one CAS while it holds the lock's stripe, a lock that dies is only marked dead, a push links
  * past a dead head, and other dead entries are unlinked by {@link #compact()} once they
- * outnumber the live ones, so the list costs amortized constant time. Pushers touch only the head; the one compactor at a time
- * (under the owner's monitor) touches only links behind it, so a reader walking from the head
- * always sees a well-formed list.
+ * outnumber the live ones, so the list costs amortized constant time. Pushers touch only the
+ * head; the one compactor at a time (under the owner's monitor) touches only links behind it,
+ * so a reader walking from the head always sees a well-formed list.
  *
  * <p>Rundown and a racing request meet Dekker-style: the engine pushes the new lock and then
  * reads {@code closed}; {@link #close()} writes {@code closed} and then walks the list. At
@@ -39,14 +39,15 @@ import java.util.function.Consumer;
 final class Owner implements LockOwner {
     private static final System.Logger LOG = System.getLogger(Owner.class.getName());
     private static final int SPINS_BEFORE_PARK = Runtime.getRuntime().availableProcessors() > 1 ? 256 : 0;
+    private static final int SYSTEM_SCOPE_HASH = Resource.scopeHash(Namespace.SYSTEM);
+    private static final int LOCAL_SCOPE_HASH = Resource.scopeHash(Namespace.LOCAL);
     final Engine engine;
     private final String name;
     private final int group;
     private final int deadlockPriority;
     private final Namespace groupSpace;
+    /** {@link Resource#scopeHash} of {@link #groupSpace}, ready before a request looks for its stripe. */
     private final int groupScopeHash;
-    private static final int SYSTEM_SCOPE_HASH = Resource.scopeHash(Namespace.SYSTEM);
-    private static final int LOCAL_SCOPE_HASH = Resource.scopeHash(Namespace.LOCAL);
     /** Creation order: among equal priorities the youngest owner is the deadlock victim. */
     final long sequence;
 

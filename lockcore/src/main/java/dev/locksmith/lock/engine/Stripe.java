@@ -23,12 +23,7 @@ final class Stripe extends StripeLock {
     final int index;
     private Resource[] table = new Resource[8];
     /** {@code table.length - 1}, kept beside it so a lookup need not wait for the array's length to index it. */
-    private int tableMask = 7;
-    /** Locks of this stripe's resources: granted, converting or waiting. */
-    long locks() {
-        return newRequests - dequeues - ungranted;
-    }
-
+    private int tableMask = table.length - 1;
     /** Resources in the table, used or not. */
     private int entries;
     /** Resources with at least one lock. */
@@ -74,6 +69,11 @@ final class Stripe extends StripeLock {
             resources++;
         }
         return r;
+    }
+
+    /** Locks of this stripe's resources: granted, converting or waiting. */
+    long locks() {
+        return newRequests - dequeues - ungranted;
     }
 
     /** Called when {@code r} has lost its last lock: caches it, deleting the oldest unused resource if too many wait. */
