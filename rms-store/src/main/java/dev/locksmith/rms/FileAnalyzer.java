@@ -39,7 +39,7 @@ public final class FileAnalyzer {
 
     public static AnalysisReport analyze(RmsFile file) {
         FileAnalyzer analyzer = new FileAnalyzer(file);
-        return file.run("analyze", analyzer::run);
+        return file.read("analyze", analyzer::run);
     }
 
     private AnalysisReport run() {

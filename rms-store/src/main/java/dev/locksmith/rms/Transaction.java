@@ -1,7 +1,6 @@
 package dev.locksmith.rms;
 
 import dev.locksmith.lock.LockException;
-import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.names.NameLocks;
@@ -311,21 +310,26 @@ public final class Transaction {
         throw new RmsException(RmsStatus.TXSTATE, "transaction " + id + " is " + now + "; " + operation + " refused");
     }
 
-    /** Translates a lock manager failure met while working for this transaction. */
+    /** Translates a name-lock failure met while working for this transaction. */
     RmsException lockFailure(LockException e, String what) {
-        return switch (e.status()) {
-            case NOTQUEUED -> new RmsException(RmsStatus.RLK, what + " is held by another transaction or stream", e);
-            case TIMEOUT -> new RmsException(RmsStatus.TMO, "waited too long for " + what, e);
-            case DEADLOCK -> {
-                markRollbackOnly(RmsStatus.DEADLOCK);
-                store.counters().deadlocks.increment();
-                yield new RmsException(RmsStatus.DEADLOCK, "transaction " + id + " was chosen as a deadlock victim waiting for "
-                        + what + "; roll it back", e);
-            }
-            default -> timedOut
-                    ? new RmsException(RmsStatus.TXTIMEOUT, "transaction " + id + " ran past its timeout while waiting for " + what, e)
-                    : new RmsException(RmsStatus.TXSTATE, "waiting for " + what + " ended with " + e.status(), e);
-        };
+        return lockFailure(dev.locksmith.rms.lock.FileLocks.translate(e, what));
+    }
+
+    /**
+     * What a lock failure means for this transaction: a deadlock victim becomes rollback-only, and a
+     * wait ended by the transaction's timeout is reported as {@link RmsStatus#TXTIMEOUT}.
+     */
+    RmsException lockFailure(RmsException e) {
+        if (e.status() == RmsStatus.DEADLOCK) {
+            markRollbackOnly(RmsStatus.DEADLOCK);
+            store.counters().deadlocks.increment();
+            return new RmsException(RmsStatus.DEADLOCK, "transaction " + id + " was chosen as a deadlock victim; roll it back ("
+                    + e.getMessage() + ")", e);
+        }
+        if (timedOut && (e.status() == RmsStatus.CANCELLED || e.status() == RmsStatus.CLOSED)) {
+            return new RmsException(RmsStatus.TXTIMEOUT, "transaction " + id + " ran past its timeout while waiting for a lock", e);
+        }
+        return e;
     }
 
     synchronized void markRollbackOnly(RmsStatus reason) {
@@ -387,14 +391,14 @@ public final class Transaction {
      */
     private void lockWriteSet(boolean wait) {
         for (FileWork work : files.values()) {
-            java.util.TreeSet<String> ordered = new java.util.TreeSet<>();
+            TreeMap<String, FileWork.WriteLock> ordered = new TreeMap<>();
             for (PendingOp op : work.ops) {
                 if (!op.removed) {
-                    ordered.addAll(work.writeLockNames(op));
+                    work.writeLocks(op).forEach(lock -> ordered.put(lock.name(), lock));
                 }
             }
-            for (String name : ordered) {
-                work.lock(name, LockMode.EX, wait ? store.options().lockWait() : java.time.Duration.ZERO);
+            for (FileWork.WriteLock lock : ordered.values()) {
+                work.lock(lock, wait ? store.options().lockWait() : Duration.ZERO);
             }
         }
     }
@@ -412,6 +416,9 @@ public final class Transaction {
     private void end(Status outcome) {
         cancelTimeout();
         status = outcome;
+        for (FileWork work : files.values()) {
+            work.releaseLocks();
+        }
         files.clear();
         process.close();
         store.ended(this);

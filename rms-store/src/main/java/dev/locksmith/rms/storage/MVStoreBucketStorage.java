@@ -26,7 +26,8 @@ import org.h2.mvstore.type.LongDataType;
  * of the change sets, never part of one. {@link #flush} commits and syncs. With
  * {@link Durability#COMMIT} every {@link #apply} also commits before it returns, and with
  * {@link Durability#SYNC} it commits and syncs, so the change set is durable on return (against a
- * process crash, or also an OS crash). Not thread-safe (see {@link BucketStorage}).
+ * process crash, or also an OS crash). Thread-safe as {@link BucketStorage} asks: MVStore's maps
+ * take concurrent reads and commits.
  */
 public final class MVStoreBucketStorage implements BucketStorage {
     private static final Logger LOG = System.getLogger(MVStoreBucketStorage.class.getName());
