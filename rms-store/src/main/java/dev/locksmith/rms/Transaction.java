@@ -75,6 +75,8 @@ public final class Transaction {
     private long sequence;
     private volatile Status status = Status.ACTIVE;
     private volatile boolean timedOut;
+    /** Set while a commit, prepare, rollback or the timeout ends the transaction. */
+    private final java.util.concurrent.atomic.AtomicBoolean ending = new java.util.concurrent.atomic.AtomicBoolean();
     private RmsStatus rollbackReason;
     private byte[] xid;
     private ScheduledFuture<?> timeout;
@@ -179,6 +181,9 @@ public final class Transaction {
             throw new RmsException(RmsStatus.IAL, "xid is null");
         }
         requireActive("prepare");
+        if (!claimEnd()) {
+            throw timedOutException("prepare");
+        }
         if (!hasWrites()) {
             end(Status.COMMITTED);
             store.counters().committed.increment();
@@ -196,6 +201,7 @@ public final class Transaction {
         }
         status = Status.PREPARED;
         cancelTimeout();
+        ending.set(false);
         store.counters().prepared.increment();
         return true;
     }
@@ -216,6 +222,9 @@ public final class Transaction {
         }
         if (status != Status.PREPARED) {
             requireActive("commit");
+            if (!claimEnd()) {
+                throw timedOutException("commit");
+            }
             try {
                 lockAndValidate();
             } catch (RuntimeException e) {
@@ -252,6 +261,9 @@ public final class Transaction {
         }
         if (status == Status.COMMITTED) {
             throw new RmsException(RmsStatus.TXSTATE, "transaction " + id + " has committed; it cannot be rolled back");
+        }
+        if (status != Status.PREPARED && !claimEnd()) {
+            return; // the timeout is rolling it back
         }
         if (status == Status.PREPARED) {
             store.journal().forget(id);
@@ -346,19 +358,35 @@ public final class Transaction {
 
     /** Called by the store's timer: rolls back an unprepared transaction past its timeout. */
     void expire() {
+        if (!ending.compareAndSet(false, true)) {
+            return; // a commit, prepare or rollback is under way and will end the transaction itself
+        }
         if (status != Status.ACTIVE && status != Status.ROLLBACK_ONLY) {
+            ending.set(false);
             return;
         }
         timedOut = true;
-        // Ends a lock wait in progress, which holds the monitor, so that the rollback can proceed.
+        status = Status.ROLLED_BACK;
+        store.counters().rolledBack.increment();
+        store.counters().timedOut.increment();
+        // Ends a lock wait in progress, which holds the monitor, so that the clean-up can proceed.
         process.owner().close();
         synchronized (this) {
-            if (status == Status.ACTIVE || status == Status.ROLLBACK_ONLY) {
-                end(Status.ROLLED_BACK);
-                store.counters().rolledBack.increment();
-                store.counters().timedOut.increment();
-            }
+            end(Status.ROLLED_BACK);
         }
+    }
+
+    /**
+     * Claims the right to end the transaction, which the timeout contends for; false if the timeout
+     * claimed it first (the transaction is then rolled back, or about to be).
+     */
+    private boolean claimEnd() {
+        return ending.compareAndSet(false, true);
+    }
+
+    private RmsException timedOutException(String operation) {
+        return new RmsException(RmsStatus.TXTIMEOUT, "transaction " + id + " ran past its timeout and was rolled back; "
+                + operation + " refused");
     }
 
     boolean timedOut() {
