@@ -60,7 +60,9 @@ public final class BucketAccess {
         state = committedState.copy();
         try {
             T result = service.get();
-            if (!state.equals(committedState)) {
+            // The service that writes the prolog creates the file: its state must exist even when it
+            // is still the initial one (an empty relative file changes none of it).
+            if (!state.equals(committedState) || pending.containsKey(0L)) {
                 pending.put(FileState.BUCKET_ID, state.encode());
             }
             if (!pending.isEmpty()) {
