@@ -119,7 +119,10 @@ public final class RmsFile implements AutoCloseable {
         }
     }
 
-    /** Opens an existing file; {@link RmsStatus#FNF} if there is none at {@code path}. */
+    /**
+     * Opens an existing file; {@link RmsStatus#FNF} if there is none at {@code path}, {@link RmsStatus#IFA} if
+     * it is not an RMS file (it is then left untouched).
+     */
     public static RmsFile open(Path path) {
         return open(path, Options.DEFAULT);
     }
@@ -128,6 +131,7 @@ public final class RmsFile implements AutoCloseable {
         if (!Files.isRegularFile(path)) {
             throw new RmsException(RmsStatus.FNF, "file " + path + " does not exist");
         }
+        MVStoreBucketStorage.requireStoreFile(path);
         BucketStorage storage = MVStoreBucketStorage.open(path, options.cacheMegabytes(), options.commitIntervalMillis(),
                 options.durability());
         try {

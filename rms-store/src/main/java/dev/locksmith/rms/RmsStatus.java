@@ -24,6 +24,10 @@ public enum RmsStatus {
     EOF("end of file detected"),
     /** File not found. */
     FNF("file not found"),
+    /** Directory not found: the directory a file is to be created in does not exist. */
+    DNF("directory not found"),
+    /** Illegal file attributes: the file is not an RMS file (it has no store header). */
+    IFA("illegal file attributes"),
     /** File already exists. */
     FEX("file already exists, not superseded"),
     /** Operation not valid for the file's organization. */
