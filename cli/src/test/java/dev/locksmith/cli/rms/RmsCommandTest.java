@@ -284,6 +284,13 @@ class RmsCommandTest {
     }
 
     @Test
+    void versionIsTheBuildsVersionSnapshotSuffixIncluded() {
+        assertThat(run("--version")).isZero();
+        assertThat(System.getProperty("project.version")).isNotBlank();
+        assertThat(out.toString().strip()).isEqualTo("locksmith " + System.getProperty("project.version"));
+    }
+
+    @Test
     void topLevelHelpListsTheRmsGroup() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("rms");

@@ -348,8 +348,18 @@ public final class LockBlock implements Lock {
         return owner.engine.info(this);
     }
 
+    /**
+     * The resource, the mode held ({@code PR}), converting ({@code PR->EX}) or waited for
+     * ({@code waiting EX}), and the owner. Reads the modes without the stripe lock (a log line or a
+     * debugger may call it under that non-reentrant lock), so a concurrent change may show half done.
+     */
     @Override
     public String toString() {
-        return "Lock[" + resourceName() + " owner=" + owner.name() + "]";
+        byte held = granted;
+        byte wanted = requested;
+        String modes = held < 0 ? (wanted < 0 ? "no mode" : "waiting " + LockMode.ofOrdinal(wanted))
+                : wanted < 0 || wanted == held ? LockMode.ofOrdinal(held).name()
+                : LockMode.ofOrdinal(held) + "->" + LockMode.ofOrdinal(wanted);
+        return "Lock[" + resourceName() + " " + modes + " owner=" + owner.name() + "]";
     }
 }
