@@ -51,7 +51,11 @@ public interface LockManager extends AutoCloseable {
     /** Counters and sizes. */
     LockStatistics statistics();
 
-    /** The {@code n} most active resource trees, most active first. */
+    /**
+     * The {@code n} most active resource trees, most active first: trees in use, and trees that
+     * are made and removed again by each request (while their root is kept for reuse), which are
+     * listed once their activity is above zero.
+     */
     List<TreeActivity> hottestTrees(int n);
 
     /** The owners that are not closed, oldest first. */
