@@ -13,6 +13,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.rmi.server.RMIServerSocketFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServerFactory;
@@ -37,10 +39,17 @@ class LkeCommandTest {
 
     @BeforeAll
     static void startChild() throws IOException {
+        child = startHolder();
+    }
+
+    /** Starts {@link LockHolderMain} with {@code args} and waits for its "ready" (keeping its JMX URL, if it prints one). */
+    private static Process startHolder(String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), LockHolderMain.class.getName())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                LockHolderMain.class.getName()));
+        command.addAll(List.of(args));
+        Process started = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = lines.readLine()) != null && !line.equals("ready")) {
             if (line.startsWith("url ")) {
@@ -48,6 +57,7 @@ class LkeCommandTest {
             }
         }
         assertThat(line).as("the child JVM should report ready").isEqualTo("ready");
+        return started;
     }
 
     @AfterAll
@@ -70,6 +80,18 @@ class LkeCommandTest {
         assertThat(run("lke", "show", "--pid", Long.toString(child.pid()))).as(err.toString()).isZero();
         assertThat(out.toString()).contains("^D(1)").contains("a #")
                 .containsPattern("\\^D +b #\\d+ +EX +waiting .*blocked by lock \\d+ \\(a #\\d+\\)");
+    }
+
+    @Test
+    void showByPidFindsAManagerThatNoOneRegistered() throws Exception {
+        Process plain = startHolder(LockHolderMain.WITHOUT_REGISTER);
+        try {
+            assertThat(run("lke", "show", "--pid", Long.toString(plain.pid()))).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("PLAIN").contains("holder #");
+        } finally {
+            plain.destroyForcibly();
+            plain.waitFor(20, TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -128,7 +150,8 @@ class LkeCommandTest {
         empty.start();
         try {
             assertThat(run("lke", "show", "--url", empty.getAddress().toString())).isEqualTo(LkeCommand.LKE_ERROR);
-            assertThat(err.toString()).contains("%LKE-E-NOLOCKSMITH").contains("runs no Locksmith lock manager");
+            assertThat(err.toString()).contains("%LKE-E-NOLOCKSMITH").contains("runs no Locksmith lock manager")
+                    .contains("registerMBean(false)").contains("LockManagerMonitor.register");
         } finally {
             empty.stop();
         }
