@@ -37,9 +37,13 @@ class LkeCommandTest {
     StringWriter out;
     StringWriter err;
 
+    /** A JVM whose manager has only the bean every manager registers by itself. */
+    static Process plain;
+
     @BeforeAll
-    static void startChild() throws IOException {
+    static void startChildren() throws IOException {
         child = startHolder();
+        plain = startHolder(LockHolderMain.WITHOUT_REGISTER);
     }
 
     /** Starts {@link LockHolderMain} with {@code args} and waits for its "ready" (keeping its JMX URL, if it prints one). */
@@ -61,9 +65,13 @@ class LkeCommandTest {
     }
 
     @AfterAll
-    static void stopChild() throws InterruptedException {
-        child.destroyForcibly();
-        child.waitFor(20, TimeUnit.SECONDS);
+    static void stopChildren() throws InterruptedException {
+        for (Process p : new Process[] {child, plain}) {
+            if (p != null) {
+                p.destroyForcibly();
+                p.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
     }
 
     private int run(String... args) {
@@ -83,15 +91,16 @@ class LkeCommandTest {
     }
 
     @Test
-    void showByPidFindsAManagerThatNoOneRegistered() throws Exception {
-        Process plain = startHolder(LockHolderMain.WITHOUT_REGISTER);
-        try {
-            assertThat(run("lke", "show", "--pid", Long.toString(plain.pid()))).as(err.toString()).isZero();
-            assertThat(out.toString()).contains("PLAIN").contains("holder #");
-        } finally {
-            plain.destroyForcibly();
-            plain.waitFor(20, TimeUnit.SECONDS);
-        }
+    void showByPidFindsAManagerThatNoOneRegistered() {
+        assertThat(run("lke", "show", "--pid", Long.toString(plain.pid()))).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("PLAIN").contains("holder #");
+    }
+
+    @Test
+    void clearThroughTheDefaultBeanIsRefusedWithNopriv() {
+        assertThat(run("lke", "clear", "--pid", Long.toString(plain.pid()), "--name", "PLAIN"))
+                .isEqualTo(LkeCommand.LKE_ERROR);
+        assertThat(err.toString()).startsWith("%LKE-E-NOPRIV, clearing locks over JMX is not enabled");
     }
 
     @Test

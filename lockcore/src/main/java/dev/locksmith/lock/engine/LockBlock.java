@@ -17,7 +17,7 @@ import java.util.Optional;
  * The engine's lock block and the caller's {@link Lock} handle in one object, so a granted lock
  * costs one allocation. Queue and state fields are guarded by the lock of the stripe of
  * {@link #resource}; the owner-list link belongs to {@link Owner}'s lock-free list. Modes are stored as ordinals
- * (-1 = none) and flags as a byte to keep the block small (seed 000: locks are many). For the same
+ * (-1 = none) and flags as a byte to keep the block small (an application may hold millions of locks). For the same
  * reason what most locks never use (an id, a value block, a blocking handler, a waiting request,
  * sublocks) is in an {@link Extras} object made on first use: a plain granted lock is 56 bytes
  * instead of 80, which pays for the resource keeping its name's String (see {@link Names}).
