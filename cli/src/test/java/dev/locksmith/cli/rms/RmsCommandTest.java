@@ -283,6 +283,40 @@ class RmsCommandTest {
         assertThat(out.toString()).contains("Loaded 2 record(s)");
     }
 
+    /** The README's samples, in the repository's docs/samples (tests run in the module's directory). */
+    static final Path SAMPLES = Path.of("../docs/samples");
+    static final Path README = Path.of("../README.md");
+
+    private void createAndLoadTheSamples() {
+        assertThat(run("rms", "create", "--fdl", SAMPLES.resolve("stock.fdl").toString(), data.toString())).isZero();
+        assertThat(run("rms", "load", "--columns=16,30,int4", data.toString(), SAMPLES.resolve("stock.csv").toString()))
+                .as(err.toString()).isZero();
+    }
+
+    @Test
+    void theReadmeShowsTheSampleFdlAndCsvAsTheyAre() throws IOException {
+        String readme = Files.readString(README);
+        assertThat(readme).contains("```\n" + Files.readString(SAMPLES.resolve("stock.fdl")) + "```")
+                .contains("```\n" + Files.readString(SAMPLES.resolve("stock.csv")) + "```")
+                .contains("rms create --fdl docs/samples/stock.fdl stock.rms")
+                .contains("rms load --columns=16,30,int4 stock.rms docs/samples/stock.csv");
+    }
+
+    @Test
+    void theSamplesLoadWithoutRejectsAndAnalyzeClean() {
+        createAndLoadTheSamples();
+        assertThat(out.toString()).contains("Loaded 4 record(s)").contains("0 rejected");
+        assertThat(run("rms", "analyze", data.toString())).isZero();
+        assertThat(out.toString()).contains("Key 1 (QUANTITY)").contains("No inconsistencies");
+    }
+
+    @Test
+    void theReadmeShowsWhatDumpByQuantityPrints() throws IOException {
+        createAndLoadTheSamples();
+        assertThat(run("rms", "dump", "--key", "1", data.toString())).isZero();
+        assertThat(Files.readString(README)).contains("```\n" + out.toString().replace(System.lineSeparator(), "\n") + "```");
+    }
+
     @Test
     void versionIsTheBuildsVersionSnapshotSuffixIncluded() {
         assertThat(run("--version")).isZero();
