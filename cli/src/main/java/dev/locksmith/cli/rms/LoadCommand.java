@@ -69,7 +69,8 @@ final class LoadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (!Files.isRegularFile(input)) {
-            throw new RmsException(RmsStatus.FNF, "input file " + input + " does not exist");
+            throw new RmsException(RmsStatus.FNF, "input file " + input
+                    + (Files.isDirectory(input) ? " is a directory" : " does not exist"));
         }
         long started = System.nanoTime();
         boolean sortedThroughout;

@@ -238,6 +238,14 @@ class RmsCommandTest {
     }
 
     @Test
+    void loadOfADirectoryExitsWithOneFnfLineSayingSo() {
+        run("rms", "create", "--fdl", fdl.toString(), data.toString());
+        assertThat(run("rms", "load", data.toString(), dir.toString(), "--columns", "10,26,int4"))
+                .isEqualTo(Locksmith.RMS_ERROR);
+        assertThat(err.toString()).isEqualTo("%RMS-E-FNF, input file " + dir + " is a directory" + System.lineSeparator());
+    }
+
+    @Test
     void createInAMissingDirectoryExitsWithOneDnfLineNamingIt() {
         Path missing = dir.resolve("nonexistent").resolve("dir").resolve("x.rms");
         assertThat(run("rms", "create", "--fdl", fdl.toString(), missing.toString())).isEqualTo(Locksmith.RMS_ERROR);
