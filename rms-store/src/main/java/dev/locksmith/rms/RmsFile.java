@@ -129,7 +129,7 @@ public final class RmsFile implements AutoCloseable {
     }
 
     /**
-     * Opens an existing file with {@code sharing}: FNF if there is none, NOTRMS if it is not an RMS
+     * Opens an existing file with {@code sharing}: FNF if there is none, IFA if it is not an RMS
      * file, FLK if another opener's access or sharing forbids this open.
      */
     public static RmsFile open(Path path, Options options, Sharing sharing) {

@@ -34,6 +34,10 @@ public enum RmsStatus {
     EOF("end of file detected"),
     /** File not found. */
     FNF("file not found"),
+    /** Directory not found: the directory a file is to be created in does not exist. */
+    DNF("directory not found"),
+    /** Illegal file attributes: the file is not an RMS file (it has no store header). */
+    IFA("illegal file attributes"),
     /** File already exists. */
     FEX("file already exists, not superseded"),
     /** Operation not valid for the file's organization. */
@@ -68,8 +72,6 @@ public enum RmsStatus {
     FAC("record operation not permitted by file access"),
     /** The file is open elsewhere with access or sharing incompatible with this open. */
     FLK("file currently locked by another user"),
-    /** The path names a file that is not an RMS file of this store. */
-    NOTRMS("not an RMS file"),
     /** An optimistic transaction read a record that another transaction has since changed; it is rolled back. */
     CONFLICT("transaction conflict: a record read has changed"),
     /** The transaction ran past its timeout and was rolled back. */

@@ -99,12 +99,13 @@ final class SharedFile {
         if (!Files.isRegularFile(path)) {
             throw new RmsException(RmsStatus.FNF, "file " + path + " does not exist");
         }
+        MVStoreBucketStorage.requireStoreFile(path);
         BucketStorage storage = open(path, options);
         try {
             byte[] prolog = storage.read(0);
             String text = prolog == null ? "" : new String(prolog, StandardCharsets.UTF_8);
             if (!text.startsWith(PROLOG_MAGIC)) {
-                throw new RmsException(RmsStatus.NOTRMS, "file " + path + " is not an RMS file: it has no RMS prolog");
+                throw new RmsException(RmsStatus.IFA, "file " + path + " is not an RMS file: it has no RMS prolog");
             }
             String rest = text.substring(PROLOG_MAGIC.length());
             String id;

@@ -96,7 +96,9 @@ public final class BucketAccess {
         try {
             T result = service.get();
             if (changes) {
-                if (!running.state.equals(committed)) {
+                // The service that writes the prolog creates the file: its state must exist even when it
+                // is still the initial one (an empty relative file changes none of it).
+                if (!running.state.equals(committed) || running.pending.containsKey(0L)) {
                     running.pending.put(FileState.BUCKET_ID, running.state.encode());
                 }
                 if (!running.pending.isEmpty()) {
