@@ -109,8 +109,11 @@ public interface LockManager extends AutoCloseable {
         }
 
         /**
-         * How long a request waits before a deadlock search starts from it (default 1 s, as VMS
-         * DEADLOCK_WAIT); {@link Duration#ZERO} turns deadlock detection off.
+         * How long a request waits before a deadlock search starts from it: the role of the VMS
+         * SYSGEN parameter DEADLOCK_WAIT. The default, 1 s, is Locksmith's choice (VMS's default
+         * is 10 s): a deadlock costs its victims less time, and a search costs one walk of the
+         * wait-for graph per waiting request. {@link Duration#ZERO} turns deadlock detection off,
+         * as DEADLOCK_WAIT 0 does.
          */
         public Builder deadlockWait(Duration wait) {
             if (wait == null || wait.isNegative()) {

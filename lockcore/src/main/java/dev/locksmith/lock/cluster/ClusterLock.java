@@ -506,7 +506,7 @@ final class ClusterLock implements Lock {
 
     @Override
     public synchronized LockStatus status() {
-        return status;
+        return pending != null ? LockStatus.PENDING : status;
     }
 
     @Override

@@ -151,6 +151,7 @@ final class ClusterOwner implements LockOwner {
             }
             int valueLength = RequestChecks.valueLength(conversion);
             LockMode from = copy.grantedMode();
+            RequestChecks.checkQuecvt(from, conversion);
             if (valueLength > 0 && from.ordinal() >= LockMode.PW.ordinal()
                     && conversion.mode().ordinal() <= from.ordinal()) {
                 checkValueLength(copy, valueLength);

@@ -34,7 +34,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>a new request is granted at once only if the conversion and waiting queues are empty
  *       and its mode is compatible with every granted mode (EXPEDITE NL requests skip this);</li>
  *   <li>a conversion is granted in place if compatible with the other granted modes, unless
- *       QUECVT is given and conversions already wait; queued conversions are served FIFO;</li>
+ *       QUECVT is given and conversions already wait; queued conversions are served FIFO.
+ *       QUECVT is refused (BADPARAM, nothing changed) outside the VMS table of legal QUECVT
+ *       conversions ({@link RequestChecks#checkQuecvt}), so a down-conversion never waits;</li>
  *   <li>a waiting request is granted only when the conversion queue is empty and it is first;</li>
  *   <li>after every release, down-conversion, cancel or failure the queues are re-examined in
  *       that order.</li>
@@ -152,6 +154,7 @@ final class Engine {
                 return null;
             }
             r.append(Resource.WAITING, lock);
+            lock.status(LockStatus.PENDING);
             Pending p = startWait(s, lock, false, waiter, timeoutNanos);
             events = queued(s, r, lock);
             return p;
@@ -176,6 +179,7 @@ final class Engine {
             }
             LockMode mode = request.mode();
             byte newFlags = LockBlock.flagBits(request);
+            RequestChecks.checkQuecvt(LockMode.ofOrdinal(lock.granted), request);
             checkValueToWrite(lock, RequestChecks.valueLength(request), mode.ordinal());
 
             Resource r = lock.resource;
@@ -201,6 +205,7 @@ final class Engine {
             r.unlink(lock);
             r.append(Resource.CONVERTING, lock);
             lock.requested = (byte) mode.ordinal();
+            lock.status(LockStatus.PENDING);
             Pending p = startWait(s, lock, true, waiter, request.timeoutNanos());
             events = queued(s, r, lock);
             return p;

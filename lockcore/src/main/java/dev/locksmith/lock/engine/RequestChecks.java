@@ -93,6 +93,43 @@ public final class RequestChecks {
         }
     }
 
+    /**
+     * For each granted mode (by ordinal), the modes a conversion with QUECVT may ask for: the
+     * VMS table of legal QUECVT conversions (Linux {@code __quecvt_compat_matrix}). Only
+     * conversions that can be blocked by a mode the granted one is not are in it: no
+     * down-conversion, no conversion to the same mode.
+     */
+    private static final int[] QUECVT_TARGETS = {
+        modes(LockMode.CR, LockMode.CW, LockMode.PR, LockMode.PW, LockMode.EX), // from NL
+        modes(LockMode.CW, LockMode.PR, LockMode.PW, LockMode.EX),              // from CR
+        modes(LockMode.PR, LockMode.PW, LockMode.EX),                           // from CW
+        modes(LockMode.CW, LockMode.PW, LockMode.EX),                           // from PR
+        modes(LockMode.EX),                                                     // from PW
+        0,                                                                      // from EX
+    };
+
+    private static int modes(LockMode... modes) {
+        int mask = 0;
+        for (LockMode m : modes) {
+            mask |= 1 << m.ordinal();
+        }
+        return mask;
+    }
+
+    /**
+     * Checks QUECVT on a conversion of a lock granted {@code granted}: allowed only for the
+     * conversions in the VMS table of legal QUECVT conversions, otherwise {@link LockStatus#BADPARAM}
+     * (VMS {@code SS$_BADPARAM}). So a down-conversion or a conversion to the same mode can never
+     * be made to queue.
+     */
+    public static void checkQuecvt(LockMode granted, LockRequest conversion) {
+        if (conversion.has(LockFlag.QUECVT) && (QUECVT_TARGETS[granted.ordinal()] & (1 << conversion.mode().ordinal())) == 0) {
+            throw new LockException(LockStatus.BADPARAM, "flags: QUECVT is not allowed on a conversion from " + granted
+                    + " to " + conversion.mode() + " (only NL to CR/CW/PR/PW/EX, CR to CW/PR/PW/EX, CW to PR/PW/EX,"
+                    + " PR to CW/PW/EX and PW to EX queue)");
+        }
+    }
+
     private static void checkCommon(LockRequest request) {
         if (request == null) {
             throw new LockException(LockStatus.BADPARAM, "request must not be null");
