@@ -46,6 +46,8 @@ public enum LockStatus {
     IVBUFLEN(false),
     /** The lock space is full. */
     EXQUOTA(false),
+    /** A name lock's LOCK level would pass its limit, 511 (GT.M {@code LOCKINCR2HIGH}). */
+    LOCKINCR2HIGH(false),
     /** The owner was closed (run down); it takes no more requests. */
     OWNERCLOSED(false),
     /** The lock manager was shut down. */

@@ -41,7 +41,10 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>after every release, down-conversion, cancel or failure the queues are re-examined in
  *       that order.</li>
  * </ul>
- * Under {@link ContentionPolicy#FAIR} an overdue new request is served before conversions asked
+ * A request with {@link LockFlag#NOORDER} disregards the queues' order: it is granted as soon
+ * as its mode is compatible with the granted modes, within the bound that flag states.
+ *
+ * <p>Under {@link ContentionPolicy#FAIR} an overdue new request is served before conversions asked
  * after it, and overdue requests hold back later conversions that would newly block them, as far
  * as that cannot deadlock (see {@link #heldBackBy}); a held-back conversion lets the conversions
  * behind it pass.
@@ -55,6 +58,7 @@ final class Engine {
     static final int STRIPE_BITS = 9;
     private static final int STRIPE_MASK = (1 << STRIPE_BITS) - 1;
     private static final int PW = LockMode.PW.ordinal();
+    private static final byte[] QUEUES_PENDING = {Resource.CONVERTING, Resource.WAITING};
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
     private final Stripe[] stripes = new Stripe[1 << STRIPE_BITS];
@@ -143,6 +147,13 @@ final class Engine {
                 r.append(Resource.GRANTED, lock);
                 return null;
             }
+            if (has(flags, LockFlag.NOORDER) && r.compatibleWithGranted(mode, null)
+                    && starvedBy(r, lock, mode) == null) {
+                countPasses(r, lock, mode);
+                grant(s, r, lock, mode, LockStatus.SYNCH);
+                r.append(Resource.GRANTED, lock);
+                return null;
+            }
             if (has(flags, LockFlag.NOQUEUE) || timeoutNanos == 0) {
                 lock.status(refuse(s, flags));
                 lock.requested = LockBlock.NO_MODE;
@@ -190,8 +201,13 @@ final class Engine {
             s.conversions++;
             countRequest(r, r.parent() == null);
             boolean behindOthers = request.has(LockFlag.QUECVT) && r.converting != null;
+            boolean noOrder = request.has(LockFlag.NOORDER);
             if (!behindOthers && r.compatibleWithGranted(mode, lock)
-                    && (policy != ContentionPolicy.FAIR || heldBackBy(r, lock, mode, System.nanoTime()) == null)) {
+                    && (policy != ContentionPolicy.FAIR || heldBackBy(r, lock, mode, System.nanoTime()) == null)
+                    && (!noOrder || starvedBy(r, lock, mode) == null)) {
+                if (noOrder) {
+                    countPasses(r, lock, mode);
+                }
                 grant(s, r, lock, mode, LockStatus.SYNCH);
                 if (r.converting != null || r.waiting != null) {
                     events = reexamine(s, r, null);
@@ -415,6 +431,12 @@ final class Engine {
                 events = grantPending(s, r, w, events);
                 progress = true;
             }
+            LockBlock passing;
+            if (!progress && (passing = grantableNoOrder(r)) != null) {
+                countPasses(r, passing, LockMode.ofOrdinal(passing.requested));
+                events = grantPending(s, r, passing, events);
+                progress = true;
+            }
         } while (progress && (r.converting != null || r.waiting != null));
         if (r.converting != null) {
             events = blockingFor(s, r, r.converting, events);
@@ -472,6 +494,68 @@ final class Engine {
             }
         }
         return null;
+    }
+
+    /**
+     * NOORDER: the first pending NOORDER request on {@code r} (conversions first) that its
+     * granted modes, a FAIR hold-back and starved waiters all allow now, or null.
+     */
+    private LockBlock grantableNoOrder(Resource r) {
+        for (byte q : QUEUES_PENDING) {
+            for (LockBlock l = r.head(q); l != null; l = r.after(l)) {
+                LockMode mode = LockMode.ofOrdinal(l.requested);
+                if (l.has(LockBlock.F_NOORDER) && r.compatibleWithGranted(mode, l)
+                        && (q != Resource.CONVERTING || heldBackBy(r, l, mode, l.pending().since) == null)
+                        && starvedBy(r, l, mode) == null) {
+                    return l;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * NOORDER's bound on passing: the request waiting on {@code r} before {@code lock} (every
+     * waiting request if {@code lock} does not wait) that NOORDER grants have passed
+     * {@link LockFlag#NOORDER_PASS_LIMIT} times and that {@code mode} would newly block (it
+     * conflicts with {@code mode} but not with the mode {@code lock} holds), or null. Such a
+     * request holds {@code lock} back until it is granted or ends, so no stream of NOORDER
+     * requests starves it for good.
+     */
+    private LockBlock starvedBy(Resource r, LockBlock lock, LockMode mode) {
+        for (byte q : QUEUES_PENDING) {
+            for (LockBlock w = r.head(q); w != null; w = r.after(w)) {
+                if (w != lock && w.pending().passes >= LockFlag.NOORDER_PASS_LIMIT && newlyBlocks(lock, mode, w)
+                        && waitedBefore(w, lock)) {
+                    return w;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** NOORDER: {@code lock} is about to be granted {@code mode}; each earlier waiter it newly blocks was passed once more. */
+    private static void countPasses(Resource r, LockBlock lock, LockMode mode) {
+        for (byte q : QUEUES_PENDING) {
+            for (LockBlock w = r.head(q); w != null; w = r.after(w)) {
+                if (w != lock && newlyBlocks(lock, mode, w) && waitedBefore(w, lock)) {
+                    w.pending().passes++;
+                }
+            }
+        }
+    }
+
+    /** Whether {@code lock} in {@code mode} blocks the pending {@code w} where its present mode (if any) does not. */
+    private static boolean newlyBlocks(LockBlock lock, LockMode mode, LockBlock w) {
+        int wanted = 1 << w.requested;
+        int heldAllows = lock.granted < 0 ? -1 : LockMode.ofOrdinal(lock.granted).compatibleMask();
+        return (mode.compatibleMask() & wanted) == 0 && (heldAllows & wanted) != 0;
+    }
+
+    /** Whether the pending {@code w} started waiting before {@code lock} did; true if {@code lock} does not wait. */
+    private static boolean waitedBefore(LockBlock w, LockBlock lock) {
+        Pending p = lock.pending();
+        return p == null || p.since - w.pending().since > 0;
     }
 
     /**
@@ -543,22 +627,29 @@ final class Engine {
         }
         boolean ahead = true;
         boolean conversion = pending.conversion;
+        boolean noOrder = lock.has(LockBlock.F_NOORDER);
         boolean overdue = !conversion && overdue(lock);
         for (LockBlock c = r.converting; c != null; c = r.after(c)) {
             if (c == lock) {
                 ahead = false;
             } else if ((allowed & (1 << c.granted)) == 0
-                    || (conversion ? ahead && heldBackBy(r, c, LockMode.ofOrdinal(c.requested), c.pending().since) == null
-                                   : !overdue || !arrivedBefore(lock, c))) {
+                    || (!noOrder && (conversion ? ahead && heldBackBy(r, c, LockMode.ofOrdinal(c.requested), c.pending().since) == null
+                                                : !overdue || !arrivedBefore(lock, c)))) {
                 blockers.add(c);
+            }
+        }
+        if (noOrder) {
+            LockBlock starved = starvedBy(r, lock, mode);
+            if (starved != null && !blockers.contains(starved)) {
+                blockers.add(starved);
             }
         }
         if (conversion) {
             LockBlock holder = heldBackBy(r, lock, mode, pending.since);
-            if (holder != null) {
+            if (holder != null && !blockers.contains(holder)) {
                 blockers.add(holder);
             }
-        } else {
+        } else if (!noOrder) {
             for (LockBlock w = r.waiting; w != null && w != lock; w = r.after(w)) {
                 blockers.add(w);
             }

@@ -18,6 +18,8 @@ final class Pending {
     final boolean conversion;
 
     volatile LockStatus outcome;
+    /** NOORDER grants that passed this request in a mode it conflicts with; guarded by the stripe. */
+    int passes;
     /**
      * The stage for {@link Lock#completion()}: made at once for an asynchronous request, on
      * demand for a synchronous one. Guarded by the stripe lock until the outcome is set.

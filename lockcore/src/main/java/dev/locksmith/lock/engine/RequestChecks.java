@@ -68,6 +68,9 @@ public final class RequestChecks {
         if (request.has(LockFlag.QUECVT)) {
             throw new LockException(LockStatus.BADPARAM, "flags: QUECVT applies only to conversions");
         }
+        if (request.has(LockFlag.NOORDER) && request.has(LockFlag.EXPEDITE)) {
+            throw new LockException(LockStatus.BADPARAM, "flags: EXPEDITE with NOORDER makes no sense (an expedited NL skips the queues anyway)");
+        }
         if (request.has(LockFlag.SYSTEM) && request.has(LockFlag.LOCAL)) {
             throw new LockException(LockStatus.BADPARAM, "flags: SYSTEM and LOCAL are different namespaces; give one");
         }
@@ -86,6 +89,10 @@ public final class RequestChecks {
             if (request.has(f)) {
                 throw new LockException(LockStatus.BADPARAM, "flags: " + f + " applies only to new requests, not conversions");
             }
+        }
+        if (request.has(LockFlag.NOORDER) && request.has(LockFlag.QUECVT)) {
+            throw new LockException(LockStatus.BADPARAM,
+                    "flags: NOORDER with QUECVT contradict each other (QUECVT asks to queue in order, NOORDER to ignore the order)");
         }
         if (request.has(LockFlag.NOQUEUE) && request.has(LockFlag.QUECVT)) {
             throw new LockException(LockStatus.BADPARAM,
