@@ -82,6 +82,21 @@ public interface LockManager extends AutoCloseable {
      */
     int clearOwner(AdminCapability capability, long ownerId);
 
+    /**
+     * The most recent deadlocks this manager broke, oldest first: at most
+     * {@link dev.locksmith.lock.engine.DeadlockLog#KEPT}, older ones are forgotten.
+     */
+    List<DeadlockReport> recentDeadlocks();
+
+    /**
+     * Calls {@code listener} with every deadlock this manager breaks from now on, on the callback
+     * executor, after the victim's request has failed. A listener that throws is logged and kept.
+     */
+    void addDeadlockListener(java.util.function.Consumer<DeadlockReport> listener);
+
+    /** Stops calling {@code listener}; unknown listeners are ignored. */
+    void removeDeadlockListener(java.util.function.Consumer<DeadlockReport> listener);
+
     /** Shuts down: pending requests fail with SHUTDOWN, new requests are refused. Idempotent. */
     @Override
     void close();

@@ -157,6 +157,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final Duration deadlockWait;
     private final ProtocolExecutor protocol;
     private final ExecutorService callbacks;
+    /** The cross-node deadlocks this node broke as the view's coordinator (issue 18). */
+    private final dev.locksmith.lock.engine.DeadlockLog deadlocks;
     private final ScheduledExecutorService timer;
     private final AdminCapability adminCapability = AdminCapability.issuedBy(this);
     private final AtomicLong lockIds = new AtomicLong();
@@ -247,6 +249,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.emptyTreeRetentionNanos = b.emptyTreeRetention.toNanos();
         this.protocol = new ProtocolExecutor(daemon("locksmith-cluster-" + name));
         this.callbacks = Executors.newSingleThreadExecutor(daemon("locksmith-callbacks-" + name));
+        this.deadlocks = new dev.locksmith.lock.engine.DeadlockLog(callbacks);
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("locksmith-cluster-timer-" + name));
         this.lease = new QuorumLease(b.quorumLease.toNanos(), b.expectedVotes);
         this.localTable = new MasterTable(name + "-local", deadlockWait, new Replies(false));
@@ -510,6 +513,22 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     @Override
     public List<LockOwner> owners() {
         return new ArrayList<>(owners.values());
+    }
+
+    /** The cross-node deadlocks this node broke while it coordinated the view. */
+    @Override
+    public List<dev.locksmith.lock.DeadlockReport> recentDeadlocks() {
+        return deadlocks.recent();
+    }
+
+    @Override
+    public void addDeadlockListener(java.util.function.Consumer<dev.locksmith.lock.DeadlockReport> listener) {
+        deadlocks.addListener(listener);
+    }
+
+    @Override
+    public void removeDeadlockListener(java.util.function.Consumer<dev.locksmith.lock.DeadlockReport> listener) {
+        deadlocks.removeListener(listener);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.locksmith.lock.engine;
 
 import dev.locksmith.lock.ContentionPolicy;
+import dev.locksmith.lock.DeadlockReport;
 import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockFlag;
 import dev.locksmith.lock.LockInfo;
@@ -73,6 +74,9 @@ final class Engine {
     private final AtomicLong lockIds = new AtomicLong();
     private final LongAdder deadlockSearches = new LongAdder();
     private final DeadlockDetector detector;
+    /** The manager's name, for deadlock reports. */
+    final String name;
+    final DeadlockLog deadlocks;
 
     Engine(String name, ContentionPolicy policy, long starvationNanos, long deadlockWaitNanos, Executor callbacks) {
         for (int i = 0; i < stripes.length; i++) {
@@ -90,6 +94,8 @@ final class Engine {
         timer.setRemoveOnCancelPolicy(true);
         timer.scheduleAtFixedRate(this::tick, 100, 100, TimeUnit.MILLISECONDS);
         this.detector = new DeadlockDetector(this);
+        this.name = name;
+        this.deadlocks = new DeadlockLog(callbacks);
     }
 
     private void tick() {
@@ -733,7 +739,8 @@ final class Engine {
             CompletableFuture<Lock> future = p.future;
             if (future != null) {
                 LockStatus outcome = p.outcome;
-                deliver(() -> complete(future, lock, outcome, p.conversion));
+                DeadlockReport report = p.report;
+                deliver(() -> complete(future, lock, outcome, p.conversion, report));
             }
         }
         for (int i = 0; i < events.blockingCount; i++) {
@@ -744,11 +751,12 @@ final class Engine {
         }
     }
 
-    static void complete(CompletableFuture<Lock> future, LockBlock lock, LockStatus outcome, boolean conversion) {
+    static void complete(CompletableFuture<Lock> future, LockBlock lock, LockStatus outcome, boolean conversion,
+                         DeadlockReport report) {
         if (outcome.isGranted()) {
             future.complete(lock);
         } else {
-            future.completeExceptionally(Owner.failure(lock, outcome, conversion));
+            future.completeExceptionally(Owner.failure(lock, outcome, conversion, report));
         }
     }
 
@@ -765,7 +773,7 @@ final class Engine {
                 return p.future;
             }
             CompletableFuture<Lock> done = new CompletableFuture<>();
-            complete(done, lock, lock.statusValue(), lock.granted >= 0 && !lock.dead);
+            complete(done, lock, lock.statusValue(), lock.granted >= 0 && !lock.dead, null);
             return done;
         } finally {
             s.unlock();
@@ -1056,6 +1064,18 @@ final class Engine {
             dispatch(events);
         }
         timer.shutdownNow();
+    }
+
+    /** Used by the detector: the wait of {@code waiter} for {@code blocker} as a report shows it; the caller holds their stripe. */
+    static DeadlockReport.Wait waitOf(LockBlock waiter, LockBlock blocker) {
+        Resource r = waiter.resource;
+        return new DeadlockReport.Wait(waiter.owner.name(), waiter.owner.id(), null, r.namespace(), r.path(),
+                modeOrNull(waiter.granted), LockMode.ofOrdinal(waiter.requested), blocker.owner.name(), null,
+                modeOrNull(blocker.granted), blocker.pending() == null ? null : LockMode.ofOrdinal(blocker.requested));
+    }
+
+    private static LockMode modeOrNull(byte mode) {
+        return mode < 0 ? null : LockMode.ofOrdinal(mode);
     }
 
     /** Used by the detector: the lock's current blockers, read under its stripe. */
