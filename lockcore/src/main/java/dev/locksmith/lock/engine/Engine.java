@@ -327,6 +327,25 @@ final class Engine {
         }
     }
 
+    /** Fails {@code lock}'s pending request, if any, as a deadlock victim whose failure carries {@code report}. */
+    boolean failAsDeadlockVictim(LockBlock lock, DeadlockReport report) {
+        Stripe s = stripeOf(lock);
+        Events events = null;
+        s.lock();
+        try {
+            Pending pending = lock.pending();
+            if (pending == null) {
+                return false;
+            }
+            pending.report = report;
+            events = fail(s, lock, LockStatus.DEADLOCK, null);
+            return true;
+        } finally {
+            s.unlock();
+            dispatch(events);
+        }
+    }
+
     /** Ends a pending request with a failure status and lets the queues move; the caller holds the stripe. */
     Events fail(Stripe s, LockBlock lock, LockStatus status, Events events) {
         switch (status) {

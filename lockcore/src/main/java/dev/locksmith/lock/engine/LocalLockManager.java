@@ -187,10 +187,15 @@ public final class LocalLockManager implements LockManager {
      * @throws LockException IVLOCKID if {@code lock} is not a lock of this manager
      */
     public boolean failAsDeadlockVictim(dev.locksmith.lock.Lock lock) {
+        return failAsDeadlockVictim(lock, null);
+    }
+
+    /** As {@link #failAsDeadlockVictim(dev.locksmith.lock.Lock)}; the failure carries {@code report} (may be null). */
+    public boolean failAsDeadlockVictim(dev.locksmith.lock.Lock lock, DeadlockReport report) {
         if (!(lock instanceof LockBlock block) || block.owner.engine != engine) {
             throw new LockException(LockStatus.IVLOCKID, "lock is not a lock of this lock manager");
         }
-        return engine.endIfPending(block, null, LockStatus.DEADLOCK);
+        return engine.failAsDeadlockVictim(block, report);
     }
 
     @Override
