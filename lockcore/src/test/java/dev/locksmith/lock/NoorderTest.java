@@ -55,9 +55,7 @@ class NoorderTest extends LockManagerTestSupport {
     void aWaiterPassedTheBoundHoldsBackNoorderRequestsThatWouldNewlyBlockIt() {
         lock(a, "R", CW);
         Lock waiter = b.enqueueAsync(LockRequest.of("R", EX));
-        for (int i = 0; i < LockFlag.NOORDER_PASS_LIMIT; i++) {
-            c.dequeue(lock(c, "R", CW, LockFlag.NOORDER, LockFlag.NOQUEUE));
-        }
+        passTheLimit();
         assertThatThrownBy(() -> lock(c, "R", CW, LockFlag.NOORDER, LockFlag.NOQUEUE))
                 .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.status()).isEqualTo(LockStatus.NOTQUEUED));
         assertWaiting(waiter);
@@ -67,9 +65,7 @@ class NoorderTest extends LockManagerTestSupport {
     void aHeldBackNoorderWaiterIsBlockedByTheStarvedWaiterAsTheDeadlockSearchSeesIt() {
         lock(a, "R", CW);
         Lock waiter = b.enqueueAsync(LockRequest.of("R", EX));
-        for (int i = 0; i < LockFlag.NOORDER_PASS_LIMIT; i++) {
-            c.dequeue(lock(c, "R", CW, LockFlag.NOORDER, LockFlag.NOQUEUE));
-        }
+        passTheLimit();
         Lock heldBack = c.enqueueAsync(LockRequest.of("R", CW).withFlags(LockFlag.NOORDER));
         assertWaiting(heldBack);
         assertThat(heldBack.info().blockedBy()).containsExactly(waiter.id());
@@ -79,9 +75,7 @@ class NoorderTest extends LockManagerTestSupport {
     void aNoorderRequestThatBlocksNoWaiterIsNeverHeldBack() {
         lock(a, "R", CW);
         b.enqueueAsync(LockRequest.of("R", EX));
-        for (int i = 0; i < LockFlag.NOORDER_PASS_LIMIT; i++) {
-            c.dequeue(lock(c, "R", CW, LockFlag.NOORDER, LockFlag.NOQUEUE));
-        }
+        passTheLimit();
         assertThat(lock(c, "R", NL, LockFlag.NOORDER, LockFlag.NOQUEUE).grantedMode()).isEqualTo(NL);
     }
 
@@ -93,5 +87,12 @@ class NoorderTest extends LockManagerTestSupport {
         assertThatThrownBy(() -> lock(b, "R", NL, LockFlag.NOORDER, LockFlag.EXPEDITE))
                 .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.status()).isEqualTo(LockStatus.BADPARAM));
         assertThat(l.grantedMode()).isEqualTo(NL);
+    }
+
+    /** c takes and gives back CW on R with NOORDER as often as one waiter may be passed. */
+    private void passTheLimit() {
+        for (int i = 0; i < LockFlag.NOORDER_PASS_LIMIT; i++) {
+            c.dequeue(lock(c, "R", CW, LockFlag.NOORDER, LockFlag.NOQUEUE));
+        }
     }
 }

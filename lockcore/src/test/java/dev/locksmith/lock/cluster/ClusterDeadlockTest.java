@@ -108,6 +108,7 @@ class ClusterDeadlockTest {
         }
         assertThat(nodes).anySatisfy(n -> assertThat(n.recentDeadlocks()).contains(report));
 
+        assertThat(highWaits.status()).as("a cluster request still waiting").isEqualTo(LockStatus.PENDING);
         low.dequeue(lowHolds);
         assertThat(outcome(highWaits).isGranted()).isTrue();
         low.close();

@@ -25,10 +25,7 @@ class NameLockContentionTest extends NameLockTestSupport {
     @Test
     void aProcessWaitingForAParentDoesNotBlockAFreeSubNameForATimedZeroLock() throws Exception {
         a.lock("^D(1)");
-        var parent = inBackground(() -> {
-            b.lockIncrement("^D");
-            return true;
-        });
+        var parent = lockingInBackground(b, "^D");
         eventuallyWaits(b);
         assertThat(c.lockIncrement(Duration.ZERO, "^D(2)")).isTrue();
         assertThat(parent).isNotDone();
@@ -37,15 +34,9 @@ class NameLockContentionTest extends NameLockTestSupport {
     @Test
     void anUntimedSubNameLockIsGrantedPastAProcessWaitingForTheParent() throws Exception {
         a.lock("^D(1)");
-        var parent = inBackground(() -> {
-            b.lockIncrement("^D");
-            return true;
-        });
+        var parent = lockingInBackground(b, "^D");
         eventuallyWaits(b);
-        await(inBackground(() -> {
-            c.lockIncrement("^D(2)");
-            return true;
-        }));
+        await(lockingInBackground(c, "^D(2)"));
         assertThat(c.levels()).containsOnlyKeys(MName.parse("^D(2)"));
         a.lock();
         c.lock();
@@ -57,16 +48,10 @@ class NameLockContentionTest extends NameLockTestSupport {
     void aWaitingParentLockMakesNoDeadlockWhereGtmHasNone() throws Exception {
         a.lockIncrement("^D(1)");
         c.lockIncrement("^E");
-        var parent = inBackground(() -> {
-            b.lockIncrement("^D");
-            return true;
-        });
+        var parent = lockingInBackground(b, "^D");
         eventuallyWaits(b);
         assertThat(c.lockIncrement(Duration.ZERO, "^D(2)")).isTrue();
-        var aWantsE = inBackground(() -> {
-            a.lockIncrement("^E");
-            return true;
-        });
+        var aWantsE = lockingInBackground(a, "^E");
         eventuallyWaits(a);
         c.lock();
         assertThat(await(aWantsE)).isTrue();
@@ -80,10 +65,7 @@ class NameLockContentionTest extends NameLockTestSupport {
     @Test
     void aWaitingMultiNameLockHoldsNoneOfTheNamesItAskedFor() throws Exception {
         a.lock("^E");
-        var both = inBackground(() -> {
-            b.lockIncrement("^D(5)", "^E");
-            return true;
-        });
+        var both = lockingInBackground(b, "^D(5)", "^E");
         eventuallyWaits(b);
         assertThat(canLock(c, "^D(5)")).isTrue();
         assertThat(canLock(c, "^D")).isTrue();
@@ -94,15 +76,9 @@ class NameLockContentionTest extends NameLockTestSupport {
     @Test
     void theHolderCanTakeANameAWaitingMultiNameLockGaveBackWithoutDeadlock() throws Exception {
         a.lock("^E");
-        var both = inBackground(() -> {
-            b.lockIncrement("^D(5)", "^E");
-            return true;
-        });
+        var both = lockingInBackground(b, "^D(5)", "^E");
         eventuallyWaits(b);
-        await(inBackground(() -> {
-            a.lockIncrement("^D(5)");
-            return true;
-        }));
+        await(lockingInBackground(a, "^D(5)"));
         assertThat(a.levels()).containsOnlyKeys(MName.parse("^D(5)"), MName.parse("^E"));
         assertThat(canLock(c, "^D(5)")).isFalse();
         a.lock();
@@ -114,10 +90,7 @@ class NameLockContentionTest extends NameLockTestSupport {
     void aWaitingMultiNameLockKeepsWhatItHeldBeforeTheCommand() throws Exception {
         b.lockIncrement("^K");
         a.lock("^E");
-        var both = inBackground(() -> {
-            b.lockIncrement("^D(5)", "^E");
-            return true;
-        });
+        var both = lockingInBackground(b, "^D(5)", "^E");
         eventuallyWaits(b);
         assertThat(canLock(c, "^K")).isFalse();
         assertThat(canLock(c, "^D(5)")).isTrue();
@@ -212,26 +185,28 @@ class NameLockContentionTest extends NameLockTestSupport {
     @Test
     void aProcessWaitingForAParentIsPassedBySubNameLocksAtMostTheBoundThenServedFirst() throws Exception {
         a.lock("^D(1)");
-        var parent = inBackground(() -> {
-            b.lockIncrement("^D");
-            return true;
-        });
+        var parent = lockingInBackground(b, "^D");
         eventuallyWaits(b);
         for (int i = 0; i < LockFlag.NOORDER_PASS_LIMIT; i++) {
             assertThat(c.lockIncrement(Duration.ZERO, "^D(2)")).as("pass %d", i + 1).isTrue();
             c.unlock("^D(2)");
         }
         assertThat(c.lockIncrement(Duration.ZERO, "^D(2)")).as("one pass past the bound").isFalse();
-        var afterParent = inBackground(() -> {
-            c.lockIncrement("^D(2)");
-            return true;
-        });
+        var afterParent = lockingInBackground(c, "^D(2)");
         eventuallyWaits(c);
         a.lock();
         assertThat(await(parent)).isTrue();
         assertThat(afterParent).isNotDone();
         b.lock();
         assertThat(await(afterParent)).isTrue();
+    }
+
+    /** {@code LOCK +names} of {@code process} on its own thread; completes with true when it has them. */
+    private java.util.concurrent.CompletableFuture<Boolean> lockingInBackground(NameLocks process, String... names) {
+        return inBackground(() -> {
+            process.lockIncrement(names);
+            return true;
+        });
     }
 
     private interface Body {
