@@ -406,6 +406,9 @@ final class Engine {
     private Events grantPending(Stripe s, Resource r, LockBlock lock, Events events) {
         Pending p = lock.pending();
         lock.pending(null);
+        if (lock.has(LockBlock.F_NOORDER)) {
+            s.noOrderWaits--;
+        }
         r.unlink(lock);
         LockStatus status = grant(s, r, lock, LockMode.ofOrdinal(lock.requested), LockStatus.NORMAL);
         r.append(Resource.GRANTED, lock);
@@ -416,6 +419,9 @@ final class Engine {
     private Events endPending(Stripe s, LockBlock lock, LockStatus status, Events events) {
         Pending p = lock.pending();
         lock.pending(null);
+        if (lock.has(LockBlock.F_NOORDER)) {
+            s.noOrderWaits--;
+        }
         Resource r = lock.resource;
         r.unlink(lock);
         if (p.conversion) {
@@ -457,7 +463,7 @@ final class Engine {
                 progress = true;
             }
             LockBlock passing;
-            if (!progress && (passing = grantableNoOrder(r)) != null) {
+            if (!progress && s.noOrderWaits > 0 && (passing = grantableNoOrder(r)) != null) {
                 countPasses(r, passing, LockMode.ofOrdinal(passing.requested));
                 events = grantPending(s, r, passing, events);
                 progress = true;
@@ -688,6 +694,9 @@ final class Engine {
         s.waits++;
         Pending p = new Pending(waiter, conversion, System.nanoTime());
         lock.pending(p);
+        if (lock.has(LockBlock.F_NOORDER)) {
+            s.noOrderWaits++;
+        }
         if (timeoutNanos > 0) {
             p.timeoutTask = timer.schedule(() -> endIfPending(lock, p, LockStatus.TIMEOUT), timeoutNanos,
                     TimeUnit.NANOSECONDS);
