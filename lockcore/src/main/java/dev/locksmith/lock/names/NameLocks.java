@@ -43,7 +43,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code ^D(2)}, …) overtake a process waiting for {@code ^D} for ever. Here a waiting request
  * is passed by at most {@link LockFlag#NOORDER_PASS_LIMIT} (16) grants that newly conflict with
  * it; after that such requests wait behind it (a {@code :0} attempt fails) until it is granted.
- * A multi-name command that has to give back and sleep again starts a new count.
+ * A multi-name command that has to give back and sleep again starts a new count. A request
+ * held back this way waits for the starved one, so the bound can close a wait-for cycle GT.M
+ * would not have; the engine then breaks it as any deadlock.
  *
  * <p><b>Levels.</b> Every occurrence of a name in one command counts: {@code LOCK +(X,X)} adds two
  * levels and {@code LOCK -(X,X)} removes two. A name holds at most {@value #MAX_LEVEL} levels; a
