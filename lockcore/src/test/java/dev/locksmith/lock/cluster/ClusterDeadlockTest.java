@@ -115,6 +115,27 @@ class ClusterDeadlockTest {
         high.close();
     }
 
+    @Test
+    void aSynchronousCrossNodeVictimsExceptionCarriesTheReport() throws Exception {
+        LockOwner low = cluster.node(1).newOwner("sync-low", 0, 1);
+        LockOwner high = cluster.node(2).newOwner("sync-high", 0, 9);
+        Lock lowHolds = low.enqueue("sync-a", LockMode.EX);
+        high.enqueue("sync-b", LockMode.EX);
+        Lock highWaits = high.enqueueAsync(LockRequest.of("sync-a", LockMode.EX));
+        try {
+            low.enqueue("sync-b", LockMode.EX);
+            throw new AssertionError("expected a deadlock");
+        } catch (LockException e) {
+            assertThat(e.status()).isEqualTo(LockStatus.DEADLOCK);
+            assertThat(e.deadlock()).hasValueSatisfying(r -> assertThat(r.victimWait().owner()).isEqualTo("sync-low"));
+            assertThat(e.getMessage()).contains("'sync-high' on node " + cluster.node(2).address() + " waits for EX on sync-a");
+        }
+        low.dequeue(lowHolds);
+        assertThat(outcome(highWaits).isGranted()).isTrue();
+        low.close();
+        high.close();
+    }
+
     private static LockException failure(Lock lock) throws Exception {
         try {
             lock.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
