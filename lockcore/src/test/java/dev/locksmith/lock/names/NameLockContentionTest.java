@@ -117,6 +117,25 @@ class NameLockContentionTest extends NameLockTestSupport {
         assertThat(await(aWaits)).isEqualTo(LockStatus.NORMAL);
     }
 
+    @Test
+    void aNameLockDeadlockVictimIsToldTheCycleInNames() throws Exception {
+        a.lockIncrement("^P(1)");
+        b.lockIncrement("^Q");
+        var aWaits = lockingInBackground(a, "^Q");
+        eventuallyWaits(a);
+        assertThatThrownBy(() -> b.lockIncrement("^P"))
+                .isInstanceOfSatisfying(LockException.class, e -> {
+                    assertThat(e.status()).isEqualTo(LockStatus.DEADLOCK);
+                    var report = e.deadlock().orElseThrow();
+                    assertThat(report.victimWait().owner()).isEqualTo("b");
+                    assertThat(report.cycle()).extracting(w -> w.owner() + " " + w.wanted() + " " + w.resource()
+                            + " by " + w.blocker() + " " + w.blockerHolds())
+                            .containsExactlyInAnyOrder("a EX [^Q] by b EX", "b EX [^P] by a CW");
+                });
+        b.lock();
+        assertThat(await(aWaits)).isTrue();
+    }
+
     // ---- 3. every occurrence counts ----------------------------------------------------------------
 
     @Test
