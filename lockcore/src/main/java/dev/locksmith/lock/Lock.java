@@ -32,7 +32,10 @@ public interface Lock {
     /** The queue the lock is on, or empty once dequeued or failed. */
     Optional<LockQueue> queue();
 
-    /** The status of the last request made on this lock. */
+    /**
+     * The status of the last request made on this lock: {@link LockStatus#PENDING} while it
+     * waits, its outcome once it has one.
+     */
     LockStatus status();
 
     /**

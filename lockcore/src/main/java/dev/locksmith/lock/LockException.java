@@ -9,11 +9,26 @@ public final class LockException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final LockStatus status;
+    /** Not serialized: a report is for the process that was the victim (its text is in the message). */
+    private final transient DeadlockReport deadlock;
 
     /** An exception for {@code status}; the message should name the argument at fault. */
     public LockException(LockStatus status, String message) {
-        super(status + ": " + message, null, true, !isOutcome(status));
+        this(status, message, null);
+    }
+
+    /**
+     * A {@link LockStatus#DEADLOCK} victim's exception: {@code report}'s text follows {@code message}.
+     */
+    public LockException(LockStatus status, String message, DeadlockReport report) {
+        super(status + ": " + message + (report == null ? "" : ": " + report.describe()), null, true, !isOutcome(status));
         this.status = status;
+        this.deadlock = report;
+    }
+
+    /** For a deadlock victim, the cycle its request was failed to break; empty otherwise (and after deserialization). */
+    public java.util.Optional<DeadlockReport> deadlock() {
+        return java.util.Optional.ofNullable(deadlock);
     }
 
     /** The condition value. */

@@ -24,5 +24,20 @@ public enum LockFlag {
     /** Deadlock search ignores this lock as a waiter. */
     NODLCKWT,
     /** Deadlock search ignores this lock as a blocker. */
-    NODLCKBLK
+    NODLCKBLK,
+    /**
+     * Grant as soon as the mode is compatible with every granted mode, disregarding the order of
+     * the queues (Linux DLM {@code NOORDER}): such a request passes the requests waiting before
+     * it, but never starves one for good. Each waiting request counts the NOORDER grants that
+     * passed it in a mode that newly blocks it (one its holder's present mode did not); after
+     * {@value dev.locksmith.lock.LockFlag#NOORDER_PASS_LIMIT} of them it holds back every later
+     * NOORDER request that would newly block it, until it is granted or ends. Passing means a
+     * new request granted while others wait, a conversion granted in place, or a queued request
+     * granted out of its turn; a queued conversion granted in its turn (conversions first) does
+     * not pass. Not with QUECVT or EXPEDITE. Used by name locks (GT.M LOCK semantics).
+     */
+    NOORDER;
+
+    /** How many NOORDER grants may pass one waiting request in a mode it conflicts with; see {@link #NOORDER}. */
+    public static final int NOORDER_PASS_LIMIT = 16;
 }

@@ -86,6 +86,21 @@ public interface LockManager extends AutoCloseable {
      */
     int clearOwner(AdminCapability capability, long ownerId);
 
+    /**
+     * The most recent deadlocks this manager broke, oldest first: at most
+     * {@link dev.locksmith.lock.engine.DeadlockLog#KEPT}, older ones are forgotten.
+     */
+    List<DeadlockReport> recentDeadlocks();
+
+    /**
+     * Calls {@code listener} with every deadlock this manager breaks from now on, on the callback
+     * executor, after the victim's request has failed. A listener that throws is logged and kept.
+     */
+    void addDeadlockListener(java.util.function.Consumer<DeadlockReport> listener);
+
+    /** Stops calling {@code listener}; unknown listeners are ignored. */
+    void removeDeadlockListener(java.util.function.Consumer<DeadlockReport> listener);
+
     /** Shuts down: pending requests fail with SHUTDOWN, new requests are refused. Idempotent. */
     @Override
     void close();
@@ -114,8 +129,11 @@ public interface LockManager extends AutoCloseable {
         }
 
         /**
-         * How long a request waits before a deadlock search starts from it (default 1 s, as VMS
-         * DEADLOCK_WAIT); {@link Duration#ZERO} turns deadlock detection off.
+         * How long a request waits before a deadlock search starts from it: the role of the VMS
+         * SYSGEN parameter DEADLOCK_WAIT. The default, 1 s, is Locksmith's choice (VMS's default
+         * is 10 s): a deadlock costs its victims less time, and a search costs one walk of the
+         * wait-for graph per waiting request. {@link Duration#ZERO} turns deadlock detection off,
+         * as DEADLOCK_WAIT 0 does.
          */
         public Builder deadlockWait(Duration wait) {
             if (wait == null || wait.isNegative()) {

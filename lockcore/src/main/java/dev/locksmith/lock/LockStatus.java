@@ -2,7 +2,8 @@ package dev.locksmith.lock;
 
 /**
  * Condition values, named after their VMS counterparts. The first group are outcomes of a
- * request; the rest are errors in how a request was made. Errors never change engine state.
+ * request, then {@link #PENDING} for a request that has none yet; the rest are errors in how a
+ * request was made. Errors never change engine state.
  */
 public enum LockStatus {
     /** Granted after waiting. */
@@ -21,6 +22,11 @@ public enum LockStatus {
     DEADLOCK(false),
     /** Not granted: the waiting request or conversion was cancelled or its lock dequeued. */
     CANCELLED(false),
+    /**
+     * No outcome yet: the request waits on the waiting or conversion queue (a VMS lock status
+     * block holds no condition value until the request completes). Never thrown.
+     */
+    PENDING(false),
 
     /** A flag combination or other argument is invalid. */
     BADPARAM(false),
@@ -40,6 +46,8 @@ public enum LockStatus {
     IVBUFLEN(false),
     /** The lock space is full. */
     EXQUOTA(false),
+    /** A name lock's LOCK level would pass its limit, 511 (GT.M {@code LOCKINCR2HIGH}). */
+    LOCKINCR2HIGH(false),
     /** The owner was closed (run down); it takes no more requests. */
     OWNERCLOSED(false),
     /** The lock manager was shut down. */

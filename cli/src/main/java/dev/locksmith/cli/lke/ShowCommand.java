@@ -18,8 +18,18 @@ final class ShowCommand extends LkeSubcommand {
     @Option(names = "--waiting", description = "Only locks with a waiting request (LKE -WAIT).")
     boolean waitingOnly;
 
+    @Option(names = "--deadlocks", description = "Instead of locks, the last deadlocks the manager broke (up to 20,"
+            + " oldest first): each cycle owner by owner, with the resource, the mode held, the mode waited for"
+            + " and who was in the way; the victim's line starts with '*'.")
+    boolean deadlocks;
+
     @Override
     void run(JmxTarget.Connection connection, PrintWriter out) {
+        if (deadlocks) {
+            String[] reports = (String[]) JmxTarget.attribute(connection, "RecentDeadlocks");
+            out.println(reports.length == 0 ? "no deadlocks" : String.join(System.lineSeparator() + System.lineSeparator(), reports));
+            return;
+        }
         String[] lines = (String[]) JmxTarget.invoke(connection, "show", new Object[] {namePrefix, ownerId, waitingOnly},
                 new String[] {String.class.getName(), long.class.getName(), boolean.class.getName()});
         for (String line : lines) {

@@ -110,6 +110,14 @@ class LkeCommandTest {
     }
 
     @Test
+    void showDeadlocksPrintsTheCycleTheManagerBroke() {
+        assertThat(run("lke", "show", "--url", url, "--deadlocks")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("victim 'y', whose request for EX on X failed with DEADLOCK")
+                .contains("'x' waits for EX on Y [tree Y, GROUP 0], holding nothing there; blocked by 'y', which holds EX")
+                .contains("* 'y' waits for EX on X [tree X, GROUP 0], holding nothing there; blocked by 'x', which holds EX");
+    }
+
+    @Test
     void showByNamePrefixFilters() {
         assertThat(run("lke", "show", "--url", url, "--name", "^D(")).as(err.toString()).isZero();
         assertThat(out.toString().lines().skip(1)).singleElement().asString().startsWith("^D(1)");

@@ -1,7 +1,10 @@
 package dev.locksmith.cli.lke;
 
+import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockManager;
 import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockRequest;
 import dev.locksmith.lock.admin.LockManagerMonitor;
 import dev.locksmith.lock.names.LockSpace;
 import dev.locksmith.lock.names.NameLocks;
@@ -20,7 +23,8 @@ import javax.management.remote.rmi.RMIConnectorServer;
 
 /**
  * The JVM that {@link LkeCommandTest} inspects: a lock manager with its bean (clearing enabled),
- * process "a" holding ^D(1) and ^C, process "b" waiting for ^D, and a JMX connector bound to
+ * process "a" holding ^D(1) and ^C, process "b" waiting for ^D, one deadlock broken (owners "x"
+ * and "y" on X and Y; y the victim), and a JMX connector bound to
  * 127.0.0.1. Prints {@code url <address>} and {@code ready}, then lives until its standard input
  * closes (the test ends or dies) or a minute has passed.
  */
@@ -56,6 +60,7 @@ public final class LockHolderMain {
         }, "waiter");
         waiter.setDaemon(true);
         waiter.start();
+        deadlock(manager);
         while (manager.locks().stream().noneMatch(l -> l.blockedBy().size() > 0)) {
             Thread.sleep(5);
         }
@@ -81,6 +86,22 @@ public final class LockHolderMain {
         stdinWatch.start();
         Thread.sleep(Duration.ofMinutes(1).toMillis());
         System.exit(0);
+    }
+
+    /** Owners "x" and "y" deadlock on X and Y; returns once y, the victim, has failed. */
+    private static void deadlock(LockManager manager) throws InterruptedException {
+        LockOwner x = manager.newOwner("x");
+        LockOwner y = manager.newOwner("y");
+        x.enqueue("X", LockMode.EX);
+        y.enqueue("Y", LockMode.EX);
+        x.enqueueAsync(LockRequest.of("Y", LockMode.EX));
+        try {
+            y.enqueue("X", LockMode.EX);
+        } catch (LockException e) {
+            y.close(); // the victim gives up; x gets Y and keeps both
+            return;
+        }
+        throw new IllegalStateException("y should have been the deadlock victim");
     }
 
     private static JMXServiceURL loopbackConnector(MBeanServer server) throws IOException {

@@ -30,6 +30,14 @@ public interface LockManagerMXBean {
     /** The sum of the registered lock spaces' limits (0 if none). */
     int getLockSpaceLimit();
 
+    /**
+     * The last deadlocks the manager broke ({@link dev.locksmith.lock.engine.DeadlockLog#KEPT} at
+     * most), oldest first, each as the text of its {@link dev.locksmith.lock.DeadlockReport}: the
+     * cycle, owner by owner, with resources and modes. Each new one is also sent as a notification
+     * of type {@link LockManagerMonitor#DEADLOCK_NOTIFICATION} whose message is that text.
+     */
+    List<String> getRecentDeadlocks();
+
     /** Whether the clear operations were enabled when the bean was registered. */
     boolean isClearEnabled();
 

@@ -1,6 +1,7 @@
 package dev.locksmith.lock.admin;
 
 import dev.locksmith.lock.AdminCapability;
+import dev.locksmith.lock.DeadlockReport;
 import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockManager;
 import dev.locksmith.lock.LockStatistics;
@@ -16,16 +17,26 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import javax.management.JMException;
+import javax.management.ListenerNotFoundException;
+import javax.management.MBeanNotificationInfo;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
+import javax.management.Notification;
+import javax.management.NotificationBroadcasterSupport;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationFilter;
+import javax.management.NotificationListener;
 import javax.management.ObjectName;
 
 /**
  * The {@link LockManagerMXBean} of one lock manager. {@link #register} puts it in an MBean
  * server and starts a daemon thread that samples the counters once a second for the rates;
- * {@link #close()} unregisters it and stops the thread.
+ * {@link #close()} unregisters it and stops the thread. It sends a
+ * {@link #DEADLOCK_NOTIFICATION} for each deadlock the manager breaks while it is registered.
  *
  * <p>Every manager built by {@link LockManager#builder()} has one already, in the platform MBean
  * server with no lock spaces and clearing off ({@link #registerDefault}), unless it was built with
@@ -36,9 +47,11 @@ import javax.management.ObjectName;
  * whoever registers the bean decides whether JMX clients (the {@code lke clear} command) may
  * clear locks; when off, the clear operations throw {@link SecurityException}. Thread-safe.
  */
-public final class LockManagerMonitor implements LockManagerMXBean, AutoCloseable {
+public final class LockManagerMonitor implements LockManagerMXBean, NotificationEmitter, AutoCloseable {
     /** The JMX domain of Locksmith's beans. */
     public static final String DOMAIN = "dev.locksmith";
+    /** The type of the notification sent for each deadlock the manager breaks; its message is the report's text. */
+    public static final String DEADLOCK_NOTIFICATION = "dev.locksmith.deadlock";
     private static final System.Logger LOG = System.getLogger(LockManagerMonitor.class.getName());
 
     /** A counter that is rated, and how to read it from the statistics. */
@@ -64,6 +77,11 @@ public final class LockManagerMonitor implements LockManagerMXBean, AutoCloseabl
     private final ScheduledExecutorService sampler;
     /** Guarded by this. */
     private final RateHistory history = new RateHistory(RATED.stream().map(Rated::name).toList());
+    private final NotificationBroadcasterSupport notifications = new NotificationBroadcasterSupport(
+            new MBeanNotificationInfo(new String[] {DEADLOCK_NOTIFICATION}, Notification.class.getName(),
+                    "a deadlock was broken; the message is the cycle, owner by owner"));
+    private final AtomicLong notificationSequence = new AtomicLong();
+    private final Consumer<DeadlockReport> deadlockListener = this::notifyDeadlock;
 
     private LockManagerMonitor(LockManager manager, List<LockSpace> spaces, boolean enableClear, MBeanServer server)
             throws MalformedObjectNameException {
@@ -105,6 +123,7 @@ public final class LockManagerMonitor implements LockManagerMXBean, AutoCloseabl
         }
         monitor.sample();
         monitor.sampler.scheduleAtFixedRate(monitor::sample, 1, 1, TimeUnit.SECONDS);
+        manager.addDeadlockListener(monitor.deadlockListener);
         return monitor;
     }
 
@@ -189,6 +208,38 @@ public final class LockManagerMonitor implements LockManagerMXBean, AutoCloseabl
     }
 
     @Override
+    public List<String> getRecentDeadlocks() {
+        return admin.manager().recentDeadlocks().stream().map(DeadlockReport::describe).toList();
+    }
+
+    private void notifyDeadlock(DeadlockReport report) {
+        Notification n = new Notification(DEADLOCK_NOTIFICATION, objectName, notificationSequence.incrementAndGet(),
+                report.at().toEpochMilli(), report.describe());
+        notifications.sendNotification(n);
+    }
+
+    @Override
+    public void addNotificationListener(NotificationListener listener, NotificationFilter filter, Object handback) {
+        notifications.addNotificationListener(listener, filter, handback);
+    }
+
+    @Override
+    public void removeNotificationListener(NotificationListener listener) throws ListenerNotFoundException {
+        notifications.removeNotificationListener(listener);
+    }
+
+    @Override
+    public void removeNotificationListener(NotificationListener listener, NotificationFilter filter, Object handback)
+            throws ListenerNotFoundException {
+        notifications.removeNotificationListener(listener, filter, handback);
+    }
+
+    @Override
+    public MBeanNotificationInfo[] getNotificationInfo() {
+        return notifications.getNotificationInfo();
+    }
+
+    @Override
     public boolean isClearEnabled() {
         return capability != null;
     }
@@ -244,6 +295,7 @@ public final class LockManagerMonitor implements LockManagerMXBean, AutoCloseabl
         }
         DEFAULT_BEANS.remove(manager, this);
         sampler.shutdownNow();
+        admin.manager().removeDeadlockListener(deadlockListener);
         try {
             if (server.isRegistered(objectName)) {
                 server.unregisterMBean(objectName);

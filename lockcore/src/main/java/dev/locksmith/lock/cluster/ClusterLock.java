@@ -309,6 +309,11 @@ final class ClusterLock implements Lock {
      * mode; a new request's lock dies.
      */
     void failed(LockStatus outcome, String message) {
+        failed(outcome, message, null);
+    }
+
+    /** As {@link #failed(LockStatus, String)}; a deadlock victim's failure carries {@code report}. */
+    void failed(LockStatus outcome, String message, dev.locksmith.lock.DeadlockReport report) {
         CompletableFuture<Lock> done;
         CompletableFuture<Boolean> cancel;
         boolean conversion;
@@ -329,7 +334,7 @@ final class ClusterLock implements Lock {
             }
             cancel = endCancel();
             failure = new LockException(outcome, (conversion ? "conversion of lock on '" : "request for '")
-                    + name + "' was not granted" + (message == null ? "" : " (" + message + ")"));
+                    + name + "' was not granted" + (message == null ? "" : " (" + message + ")"), report);
             waiter = ended(done, outcome, failure);
         }
         if (!conversion) {
@@ -506,7 +511,7 @@ final class ClusterLock implements Lock {
 
     @Override
     public synchronized LockStatus status() {
-        return status;
+        return pending != null ? LockStatus.PENDING : status;
     }
 
     @Override

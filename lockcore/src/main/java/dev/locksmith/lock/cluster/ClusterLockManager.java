@@ -157,6 +157,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final Duration deadlockWait;
     private final ProtocolExecutor protocol;
     private final ExecutorService callbacks;
+    /** The cross-node deadlocks this node broke as the view's coordinator (issue 18). */
+    private final dev.locksmith.lock.engine.DeadlockLog deadlocks;
     private final ScheduledExecutorService timer;
     private final AdminCapability adminCapability = AdminCapability.issuedBy(this);
     private final AtomicLong lockIds = new AtomicLong();
@@ -247,6 +249,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.emptyTreeRetentionNanos = b.emptyTreeRetention.toNanos();
         this.protocol = new ProtocolExecutor(daemon("locksmith-cluster-" + name));
         this.callbacks = Executors.newSingleThreadExecutor(daemon("locksmith-callbacks-" + name));
+        this.deadlocks = new dev.locksmith.lock.engine.DeadlockLog(callbacks);
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("locksmith-cluster-timer-" + name));
         this.lease = new QuorumLease(b.quorumLease.toNanos(), b.expectedVotes);
         this.localTable = new MasterTable(name + "-local", deadlockWait, new Replies(false));
@@ -510,6 +513,22 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     @Override
     public List<LockOwner> owners() {
         return new ArrayList<>(owners.values());
+    }
+
+    /** The cross-node deadlocks this node broke while it coordinated the view. */
+    @Override
+    public List<dev.locksmith.lock.DeadlockReport> recentDeadlocks() {
+        return deadlocks.recent();
+    }
+
+    @Override
+    public void addDeadlockListener(java.util.function.Consumer<dev.locksmith.lock.DeadlockReport> listener) {
+        deadlocks.addListener(listener);
+    }
+
+    @Override
+    public void removeDeadlockListener(java.util.function.Consumer<dev.locksmith.lock.DeadlockReport> listener) {
+        deadlocks.removeListener(listener);
     }
 
     @Override
@@ -1024,9 +1043,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 LockStatus status = LockStatus.values()[in.getByte()];
                 in.getByte();
                 String message = in.getString();
+                var report = in.getReport();
                 ClusterLock lock = copies.get(lockId);
                 if (lock != null) {
-                    failCopy(lock, status, message);
+                    failCopy(lock, status, message.isEmpty() ? null : message, report);
                 }
             }
             case Wire.BLOCKING -> {
@@ -1178,8 +1198,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m)));
     }
 
-    private void failCopy(ClusterLock lock, LockStatus status, String message) {
-        lock.failed(status, message);
+    private void failCopy(ClusterLock lock, LockStatus status, String message, dev.locksmith.lock.DeadlockReport report) {
+        lock.failed(status, message, report);
         if (lock.isDead()) {
             copies.remove(lock.id);
         }
@@ -1655,7 +1675,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         Wire w = Wire.message(Wire.WAITS, viewId).putInt(edges.size());
         for (MasterTable.WaitEdge e : edges) {
             w.putInt(members.indexOf(e.waiterNode())).putLong(e.waiterOwner()).putInt(e.waiterPriority())
-                    .putLong(e.waiterLockId()).putInt(members.indexOf(e.blockerNode())).putLong(e.blockerOwner());
+                    .putLong(e.waiterLockId()).putInt(members.indexOf(e.blockerNode())).putLong(e.blockerOwner())
+                    .putWait(e.reported());
         }
         send(members.get(0), w);
     }
@@ -1663,7 +1684,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private void handleDeadlockMessage(Address from, Wire in) {
         if (in.type() == Wire.VICTIM) {
             Address node = members.get(in.getInt());
-            master.failAsDeadlockVictim(node, in.getLong(), in.getLong());
+            master.failAsDeadlockVictim(node, in.getLong(), in.getLong(), in.getReport());
             return;
         }
         int n = in.getInt();
@@ -1675,9 +1696,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             long lockId = in.getLong();
             int blockerNode = in.getInt();
             long blockerOwner = in.getLong();
+            var wait = in.getWait();
             if (waiterNode >= 0 && blockerNode >= 0) {
                 edges.add(new MasterTable.WaitEdge(members.get(waiterNode), waiterOwner, priority, lockId,
-                        members.get(blockerNode), blockerOwner));
+                        members.get(blockerNode), blockerOwner, wait));
             }
         }
         waitReports.put(from, edges);
@@ -1719,8 +1741,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             MasterTable.WaitEdge w = victim.waiting();
             victims.add(Map.entry(w.waiterNode(), w.waiterLockId()));
             waitReports.clear();
+            var report = new dev.locksmith.lock.DeadlockReport(java.time.Instant.now(), name,
+                    cycle.stream().map(e -> e.waiting().reported()).toList(), cycle.indexOf(victim));
             send(victim.master(), Wire.message(Wire.VICTIM, viewId).putInt(members.indexOf(w.waiterNode()))
-                    .putLong(w.waiterOwner()).putLong(w.waiterLockId()));
+                    .putLong(w.waiterOwner()).putLong(w.waiterLockId()).putReport(report));
+            deadlocks.record(report);
             return;
         }
     }
@@ -2151,16 +2176,17 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
 
         @Override
-        public void failed(Address origin, long lockId, LockStatus status, boolean conversion, String message) {
+        public void failed(Address origin, long lockId, LockStatus status, boolean conversion, String message,
+                           dev.locksmith.lock.DeadlockReport report) {
             if (origin.equals(self)) {
                 ClusterLock lock = copies.get(lockId);
                 if (lock != null) {
-                    failCopy(lock, status, message);
+                    failCopy(lock, status, message, report);
                 }
                 return;
             }
             send(origin, Wire.message(Wire.FAILED, viewId).putLong(lockId).putByte(status.ordinal())
-                    .putByte(conversion ? 1 : 0).putString(message == null ? "" : message));
+                    .putByte(conversion ? 1 : 0).putString(message == null ? "" : message).putReport(report));
         }
 
         @Override

@@ -151,6 +151,7 @@ final class ClusterOwner implements LockOwner {
             }
             int valueLength = RequestChecks.valueLength(conversion);
             LockMode from = copy.grantedMode();
+            RequestChecks.checkQuecvt(from, conversion);
             if (valueLength > 0 && from.ordinal() >= LockMode.PW.ordinal()
                     && conversion.mode().ordinal() <= from.ordinal()) {
                 checkValueLength(copy, valueLength);
@@ -373,6 +374,14 @@ final class ClusterOwner implements LockOwner {
         return locks;
     }
 
+    /** The failure of a request, rethrown in the caller's thread; a deadlock victim's keeps its report. */
+    private static LockException again(LockException failure) {
+        if (failure.deadlock().isPresent()) {
+            return failure;
+        }
+        return new LockException(failure.status(), failure.getMessage().substring(failure.status().name().length() + 2));
+    }
+
     private Lock await(ClusterLock lock, CompletableFuture<Lock> stage) throws InterruptedException {
         LockStatus ended = lock.endedStatus();
         if (ended != null) {
@@ -388,8 +397,7 @@ final class ClusterOwner implements LockOwner {
                 if (outcome.failure() == null) {
                     return lock;
                 }
-                throw new LockException(outcome.failure().status(), outcome.failure().getMessage()
-                        .substring(outcome.failure().status().name().length() + 2));
+                throw again(outcome.failure());
             }
             return stage.get();
         } catch (InterruptedException e) {
@@ -412,7 +420,7 @@ final class ClusterOwner implements LockOwner {
             throw new LockException(outcomeStatus, "request on '" + lock.resourceName() + "' was not granted");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof LockException le) {
-                throw new LockException(le.status(), le.getMessage().substring(le.status().name().length() + 2));
+                throw again(le);
             }
             throw new IllegalStateException("unexpected failure of a lock request", e.getCause());
         }

@@ -2,6 +2,7 @@ package dev.locksmith.lock.cluster;
 
 import dev.locksmith.lock.AdminCapability;
 import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.DeadlockReport;
 import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockFlag;
 import dev.locksmith.lock.LockInfo;
@@ -44,7 +45,9 @@ final class MasterTable {
     interface Replies {
         void granted(Address origin, long lockId, LockMode mode, LockStatus status, long fence, byte[] value);
 
-        void failed(Address origin, long lockId, LockStatus status, boolean conversion, String message);
+        /** {@code report}: the cycle a DEADLOCK victim's request was failed to break, else null. */
+        void failed(Address origin, long lockId, LockStatus status, boolean conversion, String message,
+                    DeadlockReport report);
 
         void blocking(Address origin, long lockId, LockMode blockedMode);
 
@@ -219,7 +222,7 @@ final class MasterTable {
                  long timeoutNanos, boolean blockingHandler, byte[] value) {
         Held held = held(origin, ownerId, lockId);
         if (held == null) {
-            replies.failed(origin, lockId, LockStatus.IVLOCKID, true, "lock " + lockId + " is not known to its master");
+            replies.failed(origin, lockId, LockStatus.IVLOCKID, true, "lock " + lockId + " is not known to its master", null);
             return;
         }
         if (!held.takeConversion(conversion)) {
@@ -233,7 +236,7 @@ final class MasterTable {
         try {
             held.proxy.owner.convertAsync(held.lock, request).whenComplete((l, error) -> report(held, error, true));
         } catch (LockException e) {
-            replies.failed(origin, lockId, e.status(), true, e.getMessage());
+            replies.failed(origin, lockId, e.status(), true, e.getMessage(), null);
         }
     }
 
@@ -484,7 +487,7 @@ final class MasterTable {
      * {@code blockerOwner}.
      */
     record WaitEdge(Address waiterNode, long waiterOwner, int waiterPriority, long waiterLockId,
-                    Address blockerNode, long blockerOwner) {
+                    Address blockerNode, long blockerOwner, DeadlockReport.Wait reported) {
     }
 
     /**
@@ -507,7 +510,10 @@ final class MasterTable {
         }
         int notWaiter = 1 << LockFlag.NODLCKWT.ordinal();
         int notBlocker = 1 << LockFlag.NODLCKBLK.ordinal();
-        for (LockInfo info : engine.locks()) {
+        List<LockInfo> snapshot = engine.locks();
+        Map<Long, LockInfo> infos = new java.util.HashMap<>();
+        snapshot.forEach(i -> infos.put(i.id(), i));
+        for (LockInfo info : snapshot) {
             Held waiter = byEngineId.get(info.id());
             if (waiter == null || info.waitingNanos() < minWaitNanos || (waiter.flags & notWaiter) != 0) {
                 continue;
@@ -515,8 +521,14 @@ final class MasterTable {
             for (long blockerId : info.blockedBy()) {
                 Held blocker = byEngineId.get(blockerId);
                 if (blocker != null && (blocker.flags & notBlocker) == 0 && blocker.proxy != waiter.proxy) {
+                    LockInfo b = infos.get(blockerId);
+                    DeadlockReport.Wait reported = new DeadlockReport.Wait(waiter.proxy.ref.name(), waiter.proxy.ref.id(),
+                            waiter.origin.toString(), info.namespace(), info.resourcePath(), info.grantedMode(),
+                            info.requestedMode(), blocker.proxy.ref.name(), blocker.origin.toString(),
+                            b == null ? null : b.grantedMode(),
+                            b == null || b.queue() == LockQueue.GRANTED ? null : b.requestedMode());
                     edges.add(new WaitEdge(waiter.origin, waiter.proxy.ref.id(), waiter.proxy.ref.priority(),
-                            waiter.lockId, blocker.origin, blocker.proxy.ref.id()));
+                            waiter.lockId, blocker.origin, blocker.proxy.ref.id(), reported));
                 }
             }
         }
@@ -524,10 +536,10 @@ final class MasterTable {
     }
 
     /** A search spanning nodes chose this waiting request as its victim: it fails with DEADLOCK if it still waits. */
-    void failAsDeadlockVictim(Address origin, long ownerId, long lockId) {
+    void failAsDeadlockVictim(Address origin, long ownerId, long lockId, DeadlockReport report) {
         Held held = held(origin, ownerId, lockId);
         if (held != null) {
-            engine.failAsDeadlockVictim(held.lock);
+            engine.failAsDeadlockVictim(held.lock, report);
         }
     }
 
@@ -573,7 +585,7 @@ final class MasterTable {
             Held parent = p.locks.get(parentLockId);
             if (parent == null) {
                 replies.failed(origin, lockId, LockStatus.PARNOTGRANT, false,
-                        "parent lock " + parentLockId + " is not known to its master");
+                        "parent lock " + parentLockId + " is not known to its master", null);
                 return null;
             }
             request = request.withParent(parent.lock);
@@ -596,7 +608,7 @@ final class MasterTable {
         try {
             lock = p.owner.enqueueAsync(full);
         } catch (LockException e) {
-            replies.failed(origin, lockId, e.status(), false, e.getMessage());
+            replies.failed(origin, lockId, e.status(), false, e.getMessage(), null);
             return null;
         }
         Held held = new Held(lock, origin, p, lockId, parentLockId, lockTree, name, flags, timeoutNanos, blockingHandler);
@@ -624,7 +636,9 @@ final class MasterTable {
         if (!conversion && held.proxy.locks.remove(held.lockId, held)) {
             untrack(held);
         }
-        replies.failed(held.origin, held.lockId, status, conversion, cause.getMessage());
+        DeadlockReport report = cause instanceof LockException le ? le.deadlock().orElse(null) : null;
+        // a report travels whole; its text would only repeat it in the message
+        replies.failed(held.origin, held.lockId, status, conversion, report == null ? cause.getMessage() : null, report);
     }
 
     static LockFlag[] flagsOf(int bits) {

@@ -1,8 +1,10 @@
 package dev.locksmith.lock.cluster;
 
+import dev.locksmith.lock.LockMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The lock protocol's message formats, and the only place that knows their layout. Every
@@ -222,5 +224,76 @@ final class Wire {
         var kind = dev.locksmith.lock.Namespace.Kind.values()[buffer.get()];
         int group = buffer.getInt();
         return new TreeKey(new dev.locksmith.lock.Namespace(kind, group), getString());
+    }
+
+    // ---- deadlock reports (issue 18) ----------------------------------------------------------------
+
+    /** A deadlock report, or none: a presence byte first. */
+    Wire putReport(dev.locksmith.lock.DeadlockReport report) {
+        if (report == null) {
+            return putByte(0);
+        }
+        putByte(1).putLong(report.at().getEpochSecond()).putInt(report.at().getNano()).putString(report.manager()).putInt(report.victim())
+                .putInt(report.cycle().size());
+        report.cycle().forEach(this::putWait);
+        return this;
+    }
+
+    dev.locksmith.lock.DeadlockReport getReport() {
+        if (getByte() == 0) {
+            return null;
+        }
+        java.time.Instant at = java.time.Instant.ofEpochSecond(getLong(), getInt());
+        String manager = getString();
+        int victim = getInt();
+        int n = getInt();
+        List<dev.locksmith.lock.DeadlockReport.Wait> cycle = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            cycle.add(getWait());
+        }
+        return new dev.locksmith.lock.DeadlockReport(at, manager, cycle, victim);
+    }
+
+    Wire putWait(dev.locksmith.lock.DeadlockReport.Wait w) {
+        putString(w.owner()).putLong(w.ownerId()).putString(nullable(w.node()));
+        putTree(new TreeKey(w.namespace(), w.tree())).putInt(w.resource().size() - 1);
+        w.resource().subList(1, w.resource().size()).forEach(this::putString);
+        putMode(w.held()).putMode(w.wanted()).putString(w.blocker()).putString(nullable(w.blockerNode()));
+        return putMode(w.blockerHolds()).putMode(w.blockerWants());
+    }
+
+    dev.locksmith.lock.DeadlockReport.Wait getWait() {
+        String owner = getString();
+        long ownerId = getLong();
+        String node = orNull(getString());
+        TreeKey tree = getTree();
+        List<String> resource = new java.util.ArrayList<>();
+        resource.add(tree.rootName());
+        for (int i = getInt(); i > 0; i--) {
+            resource.add(getString());
+        }
+        LockMode held = getMode();
+        LockMode wanted = getMode();
+        String blocker = getString();
+        String blockerNode = orNull(getString());
+        return new dev.locksmith.lock.DeadlockReport.Wait(owner, ownerId, node, tree.namespace(), resource, held, wanted,
+                blocker, blockerNode, getMode(), getMode());
+    }
+
+    private Wire putMode(LockMode mode) {
+        return putByte(mode == null ? -1 : mode.ordinal());
+    }
+
+    private LockMode getMode() {
+        int m = getByte();
+        return m < 0 ? null : LockMode.ofOrdinal(m);
+    }
+
+    private static String nullable(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String orNull(String s) {
+        return s.isEmpty() ? null : s;
     }
 }

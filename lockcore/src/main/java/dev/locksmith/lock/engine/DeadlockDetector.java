@@ -1,6 +1,8 @@
 package dev.locksmith.lock.engine;
 
+import dev.locksmith.lock.DeadlockReport;
 import dev.locksmith.lock.LockStatus;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -20,7 +22,9 @@ import java.util.TreeSet;
  * deadlock priority, the youngest among equals — and its request failed. A request searches
  * again every deadlock wait for as long as it waits. A real deadlock
  * cannot dissolve while those locks are held, so a verified cycle is a deadlock and no cycle
- * loses two requests. Runs on the engine's timer thread, one search at a time.
+ * loses two requests. The cycle, as verified, goes to the victim's exception and the engine's
+ * {@link DeadlockLog} as a {@link DeadlockReport}. Runs on the engine's timer thread, one search
+ * at a time.
  */
 final class DeadlockDetector {
     private final Engine engine;
@@ -82,6 +86,7 @@ final class DeadlockDetector {
             held.add(engine.stripeOf(e.waiter));
         }
         Events events = null;
+        DeadlockReport report = null;
         List<Stripe> locked = new ArrayList<>(held.size());
         try {
             for (Stripe s : held) {
@@ -102,12 +107,21 @@ final class DeadlockDetector {
                     victim = e;
                 }
             }
+            List<DeadlockReport.Wait> waits = new ArrayList<>(cycle.size());
+            for (Edge e : cycle) {
+                waits.add(Engine.waitOf(e.waiter, e.blocker));
+            }
+            report = new DeadlockReport(Instant.now(), engine.name, waits, cycle.indexOf(victim));
+            victim.pending.report = report;
             events = engine.fail(engine.stripeOf(victim.waiter), victim.waiter, LockStatus.DEADLOCK, null);
         } finally {
             for (int i = locked.size() - 1; i >= 0; i--) {
                 locked.get(i).unlock();
             }
             engine.dispatch(events);
+        }
+        if (report != null) {
+            engine.deadlocks.record(report);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.locksmith.lock.engine;
 
 import dev.locksmith.lock.ContentionPolicy;
+import dev.locksmith.lock.DeadlockReport;
 import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockFlag;
 import dev.locksmith.lock.LockInfo;
@@ -34,12 +35,17 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>a new request is granted at once only if the conversion and waiting queues are empty
  *       and its mode is compatible with every granted mode (EXPEDITE NL requests skip this);</li>
  *   <li>a conversion is granted in place if compatible with the other granted modes, unless
- *       QUECVT is given and conversions already wait; queued conversions are served FIFO;</li>
+ *       QUECVT is given and conversions already wait; queued conversions are served FIFO.
+ *       QUECVT is refused (BADPARAM, nothing changed) outside the VMS table of legal QUECVT
+ *       conversions ({@link RequestChecks#checkQuecvt}), so a down-conversion never waits;</li>
  *   <li>a waiting request is granted only when the conversion queue is empty and it is first;</li>
  *   <li>after every release, down-conversion, cancel or failure the queues are re-examined in
  *       that order.</li>
  * </ul>
- * Under {@link ContentionPolicy#FAIR} an overdue new request is served before conversions asked
+ * A request with {@link LockFlag#NOORDER} disregards the queues' order: it is granted as soon
+ * as its mode is compatible with the granted modes, within the bound that flag states.
+ *
+ * <p>Under {@link ContentionPolicy#FAIR} an overdue new request is served before conversions asked
  * after it, and overdue requests hold back later conversions that would newly block them, as far
  * as that cannot deadlock (see {@link #heldBackBy}); a held-back conversion lets the conversions
  * behind it pass.
@@ -53,6 +59,7 @@ final class Engine {
     static final int STRIPE_BITS = 9;
     private static final int STRIPE_MASK = (1 << STRIPE_BITS) - 1;
     private static final int PW = LockMode.PW.ordinal();
+    private static final byte[] QUEUES_PENDING = {Resource.CONVERTING, Resource.WAITING};
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
     private final Stripe[] stripes = new Stripe[1 << STRIPE_BITS];
@@ -67,6 +74,9 @@ final class Engine {
     private final AtomicLong lockIds = new AtomicLong();
     private final LongAdder deadlockSearches = new LongAdder();
     private final DeadlockDetector detector;
+    /** The manager's name, for deadlock reports. */
+    final String name;
+    final DeadlockLog deadlocks;
 
     Engine(String name, ContentionPolicy policy, long starvationNanos, long deadlockWaitNanos, Executor callbacks) {
         for (int i = 0; i < stripes.length; i++) {
@@ -84,6 +94,8 @@ final class Engine {
         timer.setRemoveOnCancelPolicy(true);
         timer.scheduleAtFixedRate(this::tick, 100, 100, TimeUnit.MILLISECONDS);
         this.detector = new DeadlockDetector(this);
+        this.name = name;
+        this.deadlocks = new DeadlockLog(callbacks);
     }
 
     private void tick() {
@@ -141,6 +153,13 @@ final class Engine {
                 r.append(Resource.GRANTED, lock);
                 return null;
             }
+            if (has(flags, LockFlag.NOORDER) && r.compatibleWithGranted(mode, null)
+                    && starvedBy(r, lock, mode) == null) {
+                countPasses(r, lock, mode);
+                grant(s, r, lock, mode, LockStatus.SYNCH);
+                r.append(Resource.GRANTED, lock);
+                return null;
+            }
             if (has(flags, LockFlag.NOQUEUE) || timeoutNanos == 0) {
                 lock.status(refuse(s, flags));
                 lock.requested = LockBlock.NO_MODE;
@@ -152,6 +171,7 @@ final class Engine {
                 return null;
             }
             r.append(Resource.WAITING, lock);
+            lock.status(LockStatus.PENDING);
             Pending p = startWait(s, lock, false, waiter, timeoutNanos);
             events = queued(s, r, lock);
             return p;
@@ -176,6 +196,7 @@ final class Engine {
             }
             LockMode mode = request.mode();
             byte newFlags = LockBlock.flagBits(request);
+            RequestChecks.checkQuecvt(LockMode.ofOrdinal(lock.granted), request);
             checkValueToWrite(lock, RequestChecks.valueLength(request), mode.ordinal());
 
             Resource r = lock.resource;
@@ -186,8 +207,13 @@ final class Engine {
             s.conversions++;
             countRequest(r, r.parent() == null);
             boolean behindOthers = request.has(LockFlag.QUECVT) && r.converting != null;
+            boolean noOrder = request.has(LockFlag.NOORDER);
             if (!behindOthers && r.compatibleWithGranted(mode, lock)
-                    && (policy != ContentionPolicy.FAIR || heldBackBy(r, lock, mode, System.nanoTime()) == null)) {
+                    && (policy != ContentionPolicy.FAIR || heldBackBy(r, lock, mode, System.nanoTime()) == null)
+                    && (!noOrder || starvedBy(r, lock, mode) == null)) {
+                if (noOrder) {
+                    countPasses(r, lock, mode);
+                }
                 grant(s, r, lock, mode, LockStatus.SYNCH);
                 if (r.converting != null || r.waiting != null) {
                     events = reexamine(s, r, null);
@@ -201,6 +227,7 @@ final class Engine {
             r.unlink(lock);
             r.append(Resource.CONVERTING, lock);
             lock.requested = (byte) mode.ordinal();
+            lock.status(LockStatus.PENDING);
             Pending p = startWait(s, lock, true, waiter, request.timeoutNanos());
             events = queued(s, r, lock);
             return p;
@@ -300,6 +327,25 @@ final class Engine {
         }
     }
 
+    /** Fails {@code lock}'s pending request, if any, as a deadlock victim whose failure carries {@code report}. */
+    boolean failAsDeadlockVictim(LockBlock lock, DeadlockReport report) {
+        Stripe s = stripeOf(lock);
+        Events events = null;
+        s.lock();
+        try {
+            Pending pending = lock.pending();
+            if (pending == null) {
+                return false;
+            }
+            pending.report = report;
+            events = fail(s, lock, LockStatus.DEADLOCK, null);
+            return true;
+        } finally {
+            s.unlock();
+            dispatch(events);
+        }
+    }
+
     /** Ends a pending request with a failure status and lets the queues move; the caller holds the stripe. */
     Events fail(Stripe s, LockBlock lock, LockStatus status, Events events) {
         switch (status) {
@@ -360,6 +406,9 @@ final class Engine {
     private Events grantPending(Stripe s, Resource r, LockBlock lock, Events events) {
         Pending p = lock.pending();
         lock.pending(null);
+        if (lock.has(LockBlock.F_NOORDER)) {
+            s.noOrderWaits--;
+        }
         r.unlink(lock);
         LockStatus status = grant(s, r, lock, LockMode.ofOrdinal(lock.requested), LockStatus.NORMAL);
         r.append(Resource.GRANTED, lock);
@@ -370,6 +419,9 @@ final class Engine {
     private Events endPending(Stripe s, LockBlock lock, LockStatus status, Events events) {
         Pending p = lock.pending();
         lock.pending(null);
+        if (lock.has(LockBlock.F_NOORDER)) {
+            s.noOrderWaits--;
+        }
         Resource r = lock.resource;
         r.unlink(lock);
         if (p.conversion) {
@@ -408,6 +460,12 @@ final class Engine {
             while ((w = r.waiting) != null && (r.converting == null || (overdue(w) && arrivedBefore(w, r.converting)))
                     && r.compatibleWithGranted(LockMode.ofOrdinal(w.requested), null)) {
                 events = grantPending(s, r, w, events);
+                progress = true;
+            }
+            LockBlock passing;
+            if (!progress && s.noOrderWaits > 0 && (passing = grantableNoOrder(r)) != null) {
+                countPasses(r, passing, LockMode.ofOrdinal(passing.requested));
+                events = grantPending(s, r, passing, events);
                 progress = true;
             }
         } while (progress && (r.converting != null || r.waiting != null));
@@ -467,6 +525,68 @@ final class Engine {
             }
         }
         return null;
+    }
+
+    /**
+     * NOORDER: the first pending NOORDER request on {@code r} (conversions first) that its
+     * granted modes, a FAIR hold-back and starved waiters all allow now, or null.
+     */
+    private LockBlock grantableNoOrder(Resource r) {
+        for (byte q : QUEUES_PENDING) {
+            for (LockBlock l = r.head(q); l != null; l = r.after(l)) {
+                LockMode mode = LockMode.ofOrdinal(l.requested);
+                if (l.has(LockBlock.F_NOORDER) && r.compatibleWithGranted(mode, l)
+                        && (q != Resource.CONVERTING || heldBackBy(r, l, mode, l.pending().since) == null)
+                        && starvedBy(r, l, mode) == null) {
+                    return l;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * NOORDER's bound on passing: the request waiting on {@code r} before {@code lock} (every
+     * waiting request if {@code lock} does not wait) that NOORDER grants have passed
+     * {@link LockFlag#NOORDER_PASS_LIMIT} times and that {@code mode} would newly block (it
+     * conflicts with {@code mode} but not with the mode {@code lock} holds), or null. Such a
+     * request holds {@code lock} back until it is granted or ends, so no stream of NOORDER
+     * requests starves it for good.
+     */
+    private LockBlock starvedBy(Resource r, LockBlock lock, LockMode mode) {
+        for (byte q : QUEUES_PENDING) {
+            for (LockBlock w = r.head(q); w != null; w = r.after(w)) {
+                if (w != lock && w.pending().passes >= LockFlag.NOORDER_PASS_LIMIT && newlyBlocks(lock, mode, w)
+                        && waitedBefore(w, lock)) {
+                    return w;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** NOORDER: {@code lock} is about to be granted {@code mode}; each earlier waiter it newly blocks was passed once more. */
+    private static void countPasses(Resource r, LockBlock lock, LockMode mode) {
+        for (byte q : QUEUES_PENDING) {
+            for (LockBlock w = r.head(q); w != null; w = r.after(w)) {
+                if (w != lock && newlyBlocks(lock, mode, w) && waitedBefore(w, lock)) {
+                    w.pending().passes++;
+                }
+            }
+        }
+    }
+
+    /** Whether {@code lock} in {@code mode} blocks the pending {@code w} where its present mode (if any) does not. */
+    private static boolean newlyBlocks(LockBlock lock, LockMode mode, LockBlock w) {
+        int wanted = 1 << w.requested;
+        int heldAllows = lock.granted < 0 ? -1 : LockMode.ofOrdinal(lock.granted).compatibleMask();
+        return (mode.compatibleMask() & wanted) == 0 && (heldAllows & wanted) != 0;
+    }
+
+    /** Whether the pending {@code w} started waiting before {@code lock} did; true if {@code lock} does not wait. */
+    private static boolean waitedBefore(LockBlock w, LockBlock lock) {
+        Pending p = lock.pending();
+        return p == null || p.since - w.pending().since > 0;
     }
 
     /**
@@ -538,22 +658,29 @@ final class Engine {
         }
         boolean ahead = true;
         boolean conversion = pending.conversion;
+        boolean noOrder = lock.has(LockBlock.F_NOORDER);
         boolean overdue = !conversion && overdue(lock);
         for (LockBlock c = r.converting; c != null; c = r.after(c)) {
             if (c == lock) {
                 ahead = false;
             } else if ((allowed & (1 << c.granted)) == 0
-                    || (conversion ? ahead && heldBackBy(r, c, LockMode.ofOrdinal(c.requested), c.pending().since) == null
-                                   : !overdue || !arrivedBefore(lock, c))) {
+                    || (!noOrder && (conversion ? ahead && heldBackBy(r, c, LockMode.ofOrdinal(c.requested), c.pending().since) == null
+                                                : !overdue || !arrivedBefore(lock, c)))) {
                 blockers.add(c);
+            }
+        }
+        if (noOrder) {
+            LockBlock starved = starvedBy(r, lock, mode);
+            if (starved != null && !blockers.contains(starved)) {
+                blockers.add(starved);
             }
         }
         if (conversion) {
             LockBlock holder = heldBackBy(r, lock, mode, pending.since);
-            if (holder != null) {
+            if (holder != null && !blockers.contains(holder)) {
                 blockers.add(holder);
             }
-        } else {
+        } else if (!noOrder) {
             for (LockBlock w = r.waiting; w != null && w != lock; w = r.after(w)) {
                 blockers.add(w);
             }
@@ -567,6 +694,9 @@ final class Engine {
         s.waits++;
         Pending p = new Pending(waiter, conversion, System.nanoTime());
         lock.pending(p);
+        if (lock.has(LockBlock.F_NOORDER)) {
+            s.noOrderWaits++;
+        }
         if (timeoutNanos > 0) {
             p.timeoutTask = timer.schedule(() -> endIfPending(lock, p, LockStatus.TIMEOUT), timeoutNanos,
                     TimeUnit.NANOSECONDS);
@@ -637,7 +767,8 @@ final class Engine {
             CompletableFuture<Lock> future = p.future;
             if (future != null) {
                 LockStatus outcome = p.outcome;
-                deliver(() -> complete(future, lock, outcome, p.conversion));
+                DeadlockReport report = p.report;
+                deliver(() -> complete(future, lock, outcome, p.conversion, report));
             }
         }
         for (int i = 0; i < events.blockingCount; i++) {
@@ -648,11 +779,12 @@ final class Engine {
         }
     }
 
-    static void complete(CompletableFuture<Lock> future, LockBlock lock, LockStatus outcome, boolean conversion) {
+    static void complete(CompletableFuture<Lock> future, LockBlock lock, LockStatus outcome, boolean conversion,
+                         DeadlockReport report) {
         if (outcome.isGranted()) {
             future.complete(lock);
         } else {
-            future.completeExceptionally(Owner.failure(lock, outcome, conversion));
+            future.completeExceptionally(Owner.failure(lock, outcome, conversion, report));
         }
     }
 
@@ -669,7 +801,7 @@ final class Engine {
                 return p.future;
             }
             CompletableFuture<Lock> done = new CompletableFuture<>();
-            complete(done, lock, lock.statusValue(), lock.granted >= 0 && !lock.dead);
+            complete(done, lock, lock.statusValue(), lock.granted >= 0 && !lock.dead, null);
             return done;
         } finally {
             s.unlock();
@@ -963,6 +1095,18 @@ final class Engine {
             dispatch(events);
         }
         timer.shutdownNow();
+    }
+
+    /** Used by the detector: the wait of {@code waiter} for {@code blocker} as a report shows it; the caller holds their stripe. */
+    static DeadlockReport.Wait waitOf(LockBlock waiter, LockBlock blocker) {
+        Resource r = waiter.resource;
+        return new DeadlockReport.Wait(waiter.owner.name(), waiter.owner.id(), null, r.namespace(), r.path(),
+                modeOrNull(waiter.granted), LockMode.ofOrdinal(waiter.requested), blocker.owner.name(), null,
+                modeOrNull(blocker.granted), blocker.pending() == null ? null : LockMode.ofOrdinal(blocker.requested));
+    }
+
+    private static LockMode modeOrNull(byte mode) {
+        return mode < 0 ? null : LockMode.ofOrdinal(mode);
     }
 
     /** Used by the detector: the lock's current blockers, read under its stripe. */

@@ -2,6 +2,7 @@ package dev.locksmith.lock.engine;
 
 import dev.locksmith.lock.AdminCapability;
 import dev.locksmith.lock.ContentionPolicy;
+import dev.locksmith.lock.DeadlockReport;
 import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockInfo;
 import dev.locksmith.lock.LockManager;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The embedded, single-node lock manager: every resource is mastered here. Built by
@@ -70,6 +72,21 @@ public final class LocalLockManager implements LockManager {
                 closed -> openOwners.remove(closed.id()));
         openOwners.put(owner.id(), owner);
         return owner;
+    }
+
+    @Override
+    public List<DeadlockReport> recentDeadlocks() {
+        return engine.deadlocks.recent();
+    }
+
+    @Override
+    public void addDeadlockListener(Consumer<DeadlockReport> listener) {
+        engine.deadlocks.addListener(listener);
+    }
+
+    @Override
+    public void removeDeadlockListener(Consumer<DeadlockReport> listener) {
+        engine.deadlocks.removeListener(listener);
     }
 
     @Override
@@ -172,10 +189,15 @@ public final class LocalLockManager implements LockManager {
      * @throws LockException IVLOCKID if {@code lock} is not a lock of this manager
      */
     public boolean failAsDeadlockVictim(dev.locksmith.lock.Lock lock) {
+        return failAsDeadlockVictim(lock, null);
+    }
+
+    /** As {@link #failAsDeadlockVictim(dev.locksmith.lock.Lock)}; the failure carries {@code report} (may be null). */
+    public boolean failAsDeadlockVictim(dev.locksmith.lock.Lock lock, DeadlockReport report) {
         if (!(lock instanceof LockBlock block) || block.owner.engine != engine) {
             throw new LockException(LockStatus.IVLOCKID, "lock is not a lock of this lock manager");
         }
-        return engine.endIfPending(block, null, LockStatus.DEADLOCK);
+        return engine.failAsDeadlockVictim(block, report);
     }
 
     /**

@@ -29,6 +29,7 @@ public final class LockBlock implements Lock {
     static final byte F_XVALBLK = 2;
     static final byte F_NODLCKWT = 4;
     static final byte F_NODLCKBLK = 8;
+    static final byte F_NOORDER = 16;
 
     private static final LockStatus[] STATUSES = LockStatus.values();
     /** Bit {@code n} is set if the status of ordinal {@code n} is granted. */
@@ -120,6 +121,9 @@ public final class LockBlock implements Lock {
         }
         if (request.has(dev.locksmith.lock.LockFlag.NODLCKBLK)) {
             bits |= F_NODLCKBLK;
+        }
+        if (request.has(dev.locksmith.lock.LockFlag.NOORDER)) {
+            bits |= F_NOORDER;
         }
         return bits;
     }

@@ -1,6 +1,7 @@
 package dev.locksmith.lock.engine;
 
 import dev.locksmith.lock.ClearListener;
+import dev.locksmith.lock.DeadlockReport;
 import dev.locksmith.lock.Lock;
 import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockFlag;
@@ -156,7 +157,7 @@ final class Owner implements LockOwner {
         Pending p = submitConversion(block, conversion, null);
         if (p == null) {
             CompletableFuture<Lock> done = new CompletableFuture<>();
-            Engine.complete(done, block, block.statusValue(), true);
+            Engine.complete(done, block, block.statusValue(), true, null);
             return done;
         }
         return p.future;
@@ -490,7 +491,7 @@ final class Owner implements LockOwner {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        return result(lock, outcome, conversion);
+        return result(lock, outcome, conversion, p.report);
     }
 
     /** The result of a request that ended at once, as its lock's status says. */
@@ -501,15 +502,20 @@ final class Owner implements LockOwner {
         throw failure(lock, lock.statusValue(), conversion);
     }
 
-    private static Lock result(LockBlock lock, LockStatus status, boolean conversion) {
+    private static Lock result(LockBlock lock, LockStatus status, boolean conversion, DeadlockReport report) {
         if (status.isGranted()) {
             return lock;
         }
-        throw failure(lock, status, conversion);
+        throw failure(lock, status, conversion, report);
     }
 
     static LockException failure(LockBlock lock, LockStatus status, boolean conversion) {
-        return new LockException(status, describe(lock, conversion) + " was not granted");
+        return failure(lock, status, conversion, null);
+    }
+
+    /** The exception of a request that ended with {@code status}; a deadlock victim's carries {@code report}. */
+    static LockException failure(LockBlock lock, LockStatus status, boolean conversion, DeadlockReport report) {
+        return new LockException(status, describe(lock, conversion) + " was not granted", report);
     }
 
     private static String describe(LockBlock lock, boolean conversion) {

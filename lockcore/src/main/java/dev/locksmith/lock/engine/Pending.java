@@ -18,6 +18,10 @@ final class Pending {
     final boolean conversion;
 
     volatile LockStatus outcome;
+    /** Set, under the stripe and before {@link #outcome}, when the request is failed as a deadlock victim. */
+    dev.locksmith.lock.DeadlockReport report;
+    /** NOORDER grants that passed this request in a mode it conflicts with; guarded by the stripe. */
+    int passes;
     /**
      * The stage for {@link Lock#completion()}: made at once for an asynchronous request, on
      * demand for a synchronous one. Guarded by the stripe lock until the outcome is set.

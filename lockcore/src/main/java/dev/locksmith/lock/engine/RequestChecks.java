@@ -68,6 +68,9 @@ public final class RequestChecks {
         if (request.has(LockFlag.QUECVT)) {
             throw new LockException(LockStatus.BADPARAM, "flags: QUECVT applies only to conversions");
         }
+        if (request.has(LockFlag.NOORDER) && request.has(LockFlag.EXPEDITE)) {
+            throw new LockException(LockStatus.BADPARAM, "flags: EXPEDITE with NOORDER makes no sense (an expedited NL skips the queues anyway)");
+        }
         if (request.has(LockFlag.SYSTEM) && request.has(LockFlag.LOCAL)) {
             throw new LockException(LockStatus.BADPARAM, "flags: SYSTEM and LOCAL are different namespaces; give one");
         }
@@ -87,9 +90,50 @@ public final class RequestChecks {
                 throw new LockException(LockStatus.BADPARAM, "flags: " + f + " applies only to new requests, not conversions");
             }
         }
+        if (request.has(LockFlag.NOORDER) && request.has(LockFlag.QUECVT)) {
+            throw new LockException(LockStatus.BADPARAM,
+                    "flags: NOORDER with QUECVT contradict each other (QUECVT asks to queue in order, NOORDER to ignore the order)");
+        }
         if (request.has(LockFlag.NOQUEUE) && request.has(LockFlag.QUECVT)) {
             throw new LockException(LockStatus.BADPARAM,
                     "flags: NOQUEUE with QUECVT makes no sense (QUECVT asks to queue, NOQUEUE refuses to)");
+        }
+    }
+
+    /**
+     * For each granted mode (by ordinal), the modes a conversion with QUECVT may ask for: the
+     * VMS table of legal QUECVT conversions (Linux {@code __quecvt_compat_matrix}). Only
+     * conversions that can be blocked by a mode the granted one is not are in it: no
+     * down-conversion, no conversion to the same mode.
+     */
+    private static final int[] QUECVT_TARGETS = {
+        modes(LockMode.CR, LockMode.CW, LockMode.PR, LockMode.PW, LockMode.EX), // from NL
+        modes(LockMode.CW, LockMode.PR, LockMode.PW, LockMode.EX),              // from CR
+        modes(LockMode.PR, LockMode.PW, LockMode.EX),                           // from CW
+        modes(LockMode.CW, LockMode.PW, LockMode.EX),                           // from PR
+        modes(LockMode.EX),                                                     // from PW
+        0,                                                                      // from EX
+    };
+
+    private static int modes(LockMode... modes) {
+        int mask = 0;
+        for (LockMode m : modes) {
+            mask |= 1 << m.ordinal();
+        }
+        return mask;
+    }
+
+    /**
+     * Checks QUECVT on a conversion of a lock granted {@code granted}: allowed only for the
+     * conversions in the VMS table of legal QUECVT conversions, otherwise {@link LockStatus#BADPARAM}
+     * (VMS {@code SS$_BADPARAM}). So a down-conversion or a conversion to the same mode can never
+     * be made to queue.
+     */
+    public static void checkQuecvt(LockMode granted, LockRequest conversion) {
+        if (conversion.has(LockFlag.QUECVT) && (QUECVT_TARGETS[granted.ordinal()] & (1 << conversion.mode().ordinal())) == 0) {
+            throw new LockException(LockStatus.BADPARAM, "flags: QUECVT is not allowed on a conversion from " + granted
+                    + " to " + conversion.mode() + " (only NL to CR/CW/PR/PW/EX, CR to CW/PR/PW/EX, CW to PR/PW/EX,"
+                    + " PR to CW/PW/EX and PW to EX queue)");
         }
     }
 

@@ -44,6 +44,8 @@ final class Stripe extends StripeLock {
     long conversions;
     long dequeues;
     long waits;
+    /** Requests with NOORDER waiting on this stripe's resources: while 0, no queue needs scanning for them. */
+    int noOrderWaits;
     long notQueued;
     long timeouts;
     long cancels;

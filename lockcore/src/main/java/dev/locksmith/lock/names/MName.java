@@ -3,6 +3,8 @@ package dev.locksmith.lock.names;
 import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockStatus;
 import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,6 +15,12 @@ import java.util.regex.Pattern;
  * An M (GT.M / YottaDB) lock name: a global {@code ^NAME(sub,…)} or a local {@code NAME(sub,…)}.
  * Each subscript is held as its value; a value that is a canonical number is a number (so
  * {@code ^D("1")} and {@code ^D(1)} are the same name, as in M), any other value a string.
+ *
+ * <p>Numbers keep {@value #MAX_SIGNIFICANT_DIGITS} significant digits, as in GT.M: a numeric
+ * subscript written with more is rounded half up to that many, so {@code ^D(123456789012345678901)}
+ * is the same name as {@code ^D(123456789012345678900)} (both {@code ^D(123456789012345679000)}).
+ * A string with more digits is not a canonical number (its numeric value would be written
+ * differently), so {@code ^D("123456789012345678901")} stays a string subscript.
  *
  * <p>Immutable and thread-safe. {@link #parse} throws {@link LockException} with
  * {@link LockStatus#IVRESNAM} and a message naming the 1-based position and the reason.
@@ -29,6 +37,9 @@ public record MName(boolean global, String variable, List<String> subscripts) im
     public static final int MAX_SUBSCRIPTS = 31;
     /** The longest subscript, in UTF-8 bytes of its written form: the engine's resource-name limit. */
     public static final int MAX_SUBSCRIPT_BYTES = 255;
+    /** Significant digits a numeric subscript keeps, as in GT.M. */
+    public static final int MAX_SIGNIFICANT_DIGITS = 18;
+    private static final MathContext M_PRECISION = new MathContext(MAX_SIGNIFICANT_DIGITS, RoundingMode.HALF_UP);
 
     private static final Pattern CANONICAL_NUMBER =
             Pattern.compile("0|-?[1-9][0-9]*(\\.[0-9]*[1-9])?|-?\\.[0-9]*[1-9]");
@@ -67,9 +78,28 @@ public record MName(boolean global, String variable, List<String> subscripts) im
         return new Parser(text).name();
     }
 
-    /** Whether {@code value} is an M canonical number (no leading or trailing zeros, no {@code +}). */
+    /**
+     * Whether {@code value} is an M canonical number: no leading or trailing zeros, no {@code +},
+     * at most {@value #MAX_SIGNIFICANT_DIGITS} significant digits.
+     */
     public static boolean isCanonicalNumber(String value) {
-        return CANONICAL_NUMBER.matcher(value).matches();
+        return CANONICAL_NUMBER.matcher(value).matches()
+                && (value.length() <= MAX_SIGNIFICANT_DIGITS || significantDigits(value) <= MAX_SIGNIFICANT_DIGITS);
+    }
+
+    private static int significantDigits(String number) {
+        BigDecimal d = new BigDecimal(number);
+        return d.signum() == 0 ? 1 : d.stripTrailingZeros().precision();
+    }
+
+    /** A number's canonical M form rounded to {@value #MAX_SIGNIFICANT_DIGITS} significant digits: {@code .5}, not {@code 0.5}. */
+    private static String canonicalRounded(String number) {
+        BigDecimal d = new BigDecimal(number).round(M_PRECISION);
+        if (d.signum() == 0) {
+            return "0";
+        }
+        String plain = d.stripTrailingZeros().toPlainString();
+        return plain.startsWith("0.") ? plain.substring(1) : plain.startsWith("-0.") ? "-" + plain.substring(2) : plain;
     }
 
     /** The name's depth in its tree: 0 for the unsubscripted name. */
@@ -252,12 +282,12 @@ public record MName(boolean global, String variable, List<String> subscripts) im
             if (number.isEmpty()) {
                 throw error("empty subscript");
             }
-            if (!isCanonicalNumber(number)) {
+            if (!CANONICAL_NUMBER.matcher(number).matches()) {
                 pos = start;
                 throw error("subscript '" + number + "' is neither a quoted string nor a canonical number"
                         + " (write numbers without leading or trailing zeros or '+', strings in quotes)");
             }
-            return number;
+            return isCanonicalNumber(number) ? number : canonicalRounded(number);
         }
 
         private String quoted() {

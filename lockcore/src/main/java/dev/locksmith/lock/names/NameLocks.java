@@ -2,6 +2,7 @@ package dev.locksmith.lock.names;
 
 import dev.locksmith.lock.Lock;
 import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockFlag;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockRequest;
@@ -28,11 +29,33 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code ^D(2)} (CW beside CW on {@code ^D}). A process never conflicts with itself: it holds
  * one lock per node, in the stronger of the modes it needs.
  *
+ * <p><b>Contention (GT.M's rules).</b> A name is blocked only by names other processes
+ * <em>own</em> on its path and beneath it, never by a process that waits: every request is made
+ * with {@link LockFlag#NOORDER}, so it is granted as soon as the granted modes allow, whatever
+ * waits before it. A command that cannot have every name at once gives back everything it took
+ * before it sleeps (GT.M's LOCK does the same), sleeps on the one name it could not have — NL
+ * intents, which block nobody, on the ancestors it lacks, and that name's request queued — and
+ * then tries all names again. So a waiting command holds nothing of what it asked for, and the
+ * engine's deadlock detection sees only what processes really own: a cycle it breaks is one in
+ * which each process waits for a name another owns.
+ *
+ * <p><b>Fairness bound.</b> GT.M would let a stream of sub-name locks ({@code ^D(1)},
+ * {@code ^D(2)}, …) overtake a process waiting for {@code ^D} for ever. Here a waiting request
+ * is passed by at most {@link LockFlag#NOORDER_PASS_LIMIT} (16) grants that newly conflict with
+ * it; after that such requests wait behind it (a {@code :0} attempt fails) until it is granted.
+ * A multi-name command that has to give back and sleep again starts a new count. A request
+ * held back this way waits for the starved one, so the bound can close a wait-for cycle GT.M
+ * would not have; the engine then breaks it as any deadlock.
+ *
+ * <p><b>Levels.</b> Every occurrence of a name in one command counts: {@code LOCK +(X,X)} adds two
+ * levels and {@code LOCK -(X,X)} removes two. A name holds at most {@value #MAX_LEVEL} levels; a
+ * LOCK that would pass that throws {@link LockStatus#LOCKINCR2HIGH} and changes nothing.
+ *
  * <p><b>Commands.</b> {@link #lock} releases every LOCK of the process (ZALLOCATEs stay), then
  * takes all the names or none; {@link #lockIncrement} takes all or none without releasing;
- * {@link #unlock} undoes one level per name. Names are taken in canonical order, parents before
- * children, and a command that fails gives back everything it took, so nobody sees a partial
- * set after it ends. Without a timeout a command waits until granted, interrupted
+ * {@link #unlock} undoes one level per occurrence of a name. Names are taken in canonical order,
+ * parents before children, and a command that fails gives back everything it took, so nobody
+ * sees a partial set after it ends. Without a timeout a command waits until granted, interrupted
  * ({@link InterruptedException}, nothing taken) or failed; with one it returns false like
  * {@code $TEST=0} when the time passes ({@link Duration#ZERO}: one attempt). A request chosen as
  * a deadlock victim by the engine throws {@link LockException} with {@link LockStatus#DEADLOCK},
@@ -48,6 +71,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * the next command back), as in an M process.
  */
 public final class NameLocks implements AutoCloseable {
+    /** The most LOCK levels one name may have, as in GT.M; one more is refused with {@link LockStatus#LOCKINCR2HIGH}. */
+    public static final int MAX_LEVEL = 511;
     private static final Comparator<Node> DEEPEST_FIRST = Comparator.comparing((Node n) -> n.name).reversed();
 
     private final LockSpace space;
@@ -245,6 +270,9 @@ public final class NameLocks implements AutoCloseable {
                     + " name-lock nodes at once, more than the lock space's limit of " + space.limit());
         }
         return inCommand(() -> {
+            if (claim == Claim.LOCK) {
+                checkLevels(parsed, releaseLocksFirst);
+            }
             if (releaseLocksFirst) {
                 List<Node> locked = new ArrayList<>();
                 for (Node n : nodes.values()) {
@@ -256,6 +284,20 @@ public final class NameLocks implements AutoCloseable {
                 settleAll(locked);
             }
             return parsed.isEmpty() || acquire(parsed, wanted, claim, timeoutNanos);
+        });
+    }
+
+    /** Refuses, before anything changes, a LOCK that would take a name past {@link #MAX_LEVEL} levels. */
+    private void checkLevels(List<MName> names, boolean releaseLocksFirst) {
+        Map<MName, Integer> added = new TreeMap<>();
+        names.forEach(n -> added.merge(n, 1, Integer::sum));
+        added.forEach((name, count) -> {
+            Node node = nodes.get(name);
+            int level = (releaseLocksFirst || node == null ? 0 : node.level) + count;
+            if (level > MAX_LEVEL) {
+                throw new LockException(LockStatus.LOCKINCR2HIGH, "names: " + name + " would be locked " + level
+                        + " levels deep, more than the limit of " + MAX_LEVEL + "; nothing was taken or released");
+            }
         });
     }
 
@@ -271,7 +313,12 @@ public final class NameLocks implements AutoCloseable {
         return wanted;
     }
 
-    /** Takes every node the names need, in canonical order; on any failure gives back what it took. */
+    /**
+     * Takes every node the names need, GT.M's way: one attempt at all of them in canonical order,
+     * none waiting; if one cannot be had, everything this command took is given back before the
+     * process sleeps on that one name, and when it is granted all are tried again. On any failure
+     * (timeout, deadlock, interrupt) everything the command took is given back.
+     */
     private boolean acquire(List<MName> names, TreeMap<MName, LockMode> wanted, Claim claim, long timeoutNanos)
             throws InterruptedException {
         long start = System.nanoTime();
@@ -279,26 +326,21 @@ public final class NameLocks implements AutoCloseable {
         if (!space.reserve(missing, timeoutNanos)) {
             return false;
         }
-        List<Node> created = new ArrayList<>();
-        List<Node> raised = new ArrayList<>();
+        Taken taken = new Taken();
         boolean done = false;
         try {
-            for (Map.Entry<MName, LockMode> e : wanted.entrySet()) {
-                MName name = e.getKey();
-                Node node = nodes.get(name);
-                long left = timeoutNanos < 0 ? -1 : Math.max(0, timeoutNanos - (System.nanoTime() - start));
-                if (node == null) {
-                    Node parent = name.depth() == 0 ? null : nodes.get(name.prefix(name.depth() - 1));
-                    node = take(name, parent, e.getValue(), left);
-                    if (node == null) {
-                        return false;
-                    }
-                    created.add(node);
-                } else if (node.mode == LockMode.CW && e.getValue() == LockMode.EX) {
-                    if (!convert(node, LockMode.EX, left)) {
-                        return false;
-                    }
-                    raised.add(node);
+            while (true) {
+                MName blocked = takeAll(wanted, taken);
+                if (blocked == null) {
+                    break;
+                }
+                giveBack(taken);
+                long left = timeoutNanos < 0 ? -1 : timeoutNanos - (System.nanoTime() - start);
+                if (timeoutNanos >= 0 && left <= 0) {
+                    return false;
+                }
+                if (!waitFor(blocked, wanted.get(blocked), taken, left)) {
+                    return false;
                 }
             }
             for (MName name : names) {
@@ -312,33 +354,109 @@ public final class NameLocks implements AutoCloseable {
             done = true;
             return true;
         } finally {
-            space.release(missing - created.size());
             if (!done) {
-                for (Node n : raised) {
-                    lower(n);
-                }
-                for (int i = created.size() - 1; i >= 0; i--) {
-                    remove(created.get(i));
-                }
+                giveBack(taken);
             }
+            space.release(missing - taken.created.size());
         }
     }
 
-    /** A new engine lock on {@code name}; null if the timeout passed. */
+    /** What the running command took: nodes it made (oldest first) and held nodes it raised, with their modes before. */
+    private static final class Taken {
+        final List<Node> created = new ArrayList<>();
+        final Map<Node, LockMode> raised = new java.util.LinkedHashMap<>();
+    }
+
+    /** One attempt at every node, none waiting; returns the name that could not be had now, or null. */
+    private MName takeAll(TreeMap<MName, LockMode> wanted, Taken taken) throws InterruptedException {
+        for (Map.Entry<MName, LockMode> e : wanted.entrySet()) {
+            if (!obtain(e.getKey(), e.getValue(), taken, NOW)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Sleeps until {@code name} can be had in {@code mode}, holding it then: on the ancestors the
+     * process lacks it takes NL intents, which block nobody, then queues the request itself with
+     * NOORDER, so it holds back nobody whose names are free (only the engine's bound on passing
+     * a waiter does, see {@link LockFlag#NOORDER}). Returns false if the timeout passed.
+     */
+    private boolean waitFor(MName name, LockMode mode, Taken taken, long timeoutNanos) throws InterruptedException {
+        for (int depth = 0; depth < name.depth(); depth++) {
+            obtain(name.prefix(depth), LockMode.NL, taken, INTENT);
+        }
+        return obtain(name, mode, taken, timeoutNanos);
+    }
+
+    /** {@link #obtain}'s timeout for one attempt that never waits. */
+    private static final long NOW = 0;
+    /** {@link #obtain}'s marker for an NL intent, granted at once whatever waits (EXPEDITE). */
+    private static final long INTENT = -2;
+
+    /**
+     * Makes the process hold {@code name} in at least {@code mode}: a new engine lock or a
+     * conversion, recorded in {@code taken}. Returns false if it was not granted in time.
+     */
+    private boolean obtain(MName name, LockMode mode, Taken taken, long timeoutNanos) throws InterruptedException {
+        Node node = nodes.get(name);
+        if (node == null) {
+            Node parent = name.depth() == 0 ? null : nodes.get(name.prefix(name.depth() - 1));
+            node = take(name, parent, mode, timeoutNanos);
+            if (node == null) {
+                return false;
+            }
+            taken.created.add(node);
+            return true;
+        }
+        if (node.mode.ordinal() >= mode.ordinal()) {
+            return true;
+        }
+        LockMode before = node.mode;
+        if (!convert(node, mode, timeoutNanos)) {
+            return false;
+        }
+        if (!taken.created.contains(node)) {
+            taken.raised.putIfAbsent(node, before);
+        }
+        return true;
+    }
+
+    /** Gives back what the command took, keeping its reservation of lock-space nodes: raised nodes lowered, new ones removed. */
+    private void giveBack(Taken taken) {
+        for (int i = taken.created.size() - 1; i >= 0; i--) {
+            remove(taken.created.get(i), false);
+        }
+        taken.created.clear();
+        taken.raised.forEach(this::lowerTo);
+        taken.raised.clear();
+    }
+
+    /** The request for {@code mode} made with {@code timeoutNanos} as {@link #obtain} takes it. */
+    private static LockRequest withWait(LockRequest request, long timeoutNanos) {
+        if (timeoutNanos == INTENT) {
+            return request.withFlags(LockFlag.EXPEDITE);
+        }
+        if (timeoutNanos == NOW) {
+            return request.withFlags(LockFlag.NOORDER, LockFlag.NOQUEUE);
+        }
+        request = request.withFlags(LockFlag.NOORDER);
+        return timeoutNanos < 0 ? request : request.withTimeout(Duration.ofNanos(timeoutNanos));
+    }
+
+    /** A new engine lock on {@code name}; null if it was not granted in time. */
     private Node take(MName name, Node parent, LockMode mode, long timeoutNanos) throws InterruptedException {
         LockRequest request = LockRequest.of(
                 parent == null ? name.rootResourceName() : name.subscriptResourceName(name.depth() - 1), mode);
         if (parent != null) {
             request = request.withParent(parent.lock);
         }
-        if (timeoutNanos >= 0) {
-            request = request.withTimeout(Duration.ofNanos(timeoutNanos));
-        }
         Lock lock;
         try {
-            lock = owner.enqueue(request);
+            lock = owner.enqueue(withWait(request, timeoutNanos));
         } catch (LockException e) {
-            if (e.status() == LockStatus.TIMEOUT) {
+            if (e.status() == LockStatus.TIMEOUT || e.status() == LockStatus.NOTQUEUED) {
                 return null;
             }
             throw clearedMeanwhile(e);
@@ -352,14 +470,10 @@ public final class NameLocks implements AutoCloseable {
     }
 
     private boolean convert(Node node, LockMode mode, long timeoutNanos) throws InterruptedException {
-        LockRequest request = LockRequest.conversionTo(mode);
-        if (timeoutNanos >= 0) {
-            request = request.withTimeout(Duration.ofNanos(timeoutNanos));
-        }
         try {
-            owner.convert(node.lock, request);
+            owner.convert(node.lock, withWait(LockRequest.conversionTo(mode), timeoutNanos));
         } catch (LockException e) {
-            if (e.status() == LockStatus.TIMEOUT) {
+            if (e.status() == LockStatus.TIMEOUT || e.status() == LockStatus.NOTQUEUED) {
                 return false;
             }
             throw clearedMeanwhile(e);
@@ -384,23 +498,23 @@ public final class NameLocks implements AutoCloseable {
     private void settle(Node node) {
         while (node != null && !node.claimed()) {
             if (node.children > 0) {
-                lower(node);
+                lowerTo(node, LockMode.CW);
                 return;
             }
             Node parent = node.parent;
-            remove(node);
+            remove(node, true);
             node = parent;
         }
     }
 
-    /** Down-converts an EX node to the CW intent; a down-conversion never waits. */
-    private void lower(Node node) {
-        if (node.mode == LockMode.CW || isCleared(node)) {
+    /** Down-converts a node to {@code mode} (the CW intent, or what it held before a command); a down-conversion never waits. */
+    private void lowerTo(Node node, LockMode mode) {
+        if (node.mode.ordinal() <= mode.ordinal() || isCleared(node)) {
             return;
         }
         try {
-            owner.convert(node.lock, LockMode.CW);
-            node.mode = LockMode.CW;
+            owner.convert(node.lock, mode);
+            node.mode = mode;
         } catch (LockException e) {
             requestPruneIfCleared(e);
         } catch (InterruptedException e) {
@@ -409,7 +523,8 @@ public final class NameLocks implements AutoCloseable {
         }
     }
 
-    private void remove(Node node) {
+    /** Dequeues a node; {@code returnSpace} false keeps its lock-space node reserved for the running command. */
+    private void remove(Node node, boolean returnSpace) {
         if (!isCleared(node)) {
             try {
                 owner.dequeue(node.lock);
@@ -421,7 +536,9 @@ public final class NameLocks implements AutoCloseable {
         if (node.parent != null) {
             node.parent.children--;
         }
-        space.release(1);
+        if (returnSpace) {
+            space.release(1);
+        }
     }
 
     /**
@@ -468,7 +585,7 @@ public final class NameLocks implements AutoCloseable {
                 n.level = 0;
                 n.zallocated = false;
                 Node parent = n.parent;
-                remove(n);
+                remove(n, true);
                 if (parent != null && nodes.get(parent.name) == parent) {
                     settle(parent);
                 }
@@ -495,10 +612,7 @@ public final class NameLocks implements AutoCloseable {
         }
         List<MName> parsed = new ArrayList<>(names.length);
         for (String n : names) {
-            MName name = MName.parse(n);
-            if (!parsed.contains(name)) {
-                parsed.add(name);
-            }
+            parsed.add(MName.parse(n)); // every occurrence counts a level, as in GT.M
         }
         return parsed;
     }

@@ -27,7 +27,8 @@ class MasterTableConversionTest {
         }
 
         @Override
-        public void failed(Address origin, long lockId, LockStatus status, boolean conversion, String message) {
+        public void failed(Address origin, long lockId, LockStatus status, boolean conversion, String message,
+                           dev.locksmith.lock.DeadlockReport report) {
             replies.add("failed " + lockId + " " + status);
         }
 

@@ -101,4 +101,28 @@ class MNameTest {
     void nullNameIsRefused() {
         assertThatThrownBy(() -> MName.parse(null)).hasMessageContaining("name must not be null");
     }
+
+    @Test
+    void aNumberWithMoreThanEighteenSignificantDigitsIsRoundedHalfUpToEighteen() {
+        assertThat(MName.parse("^D(123456789012345678901)")).isEqualTo(MName.parse("^D(123456789012345678900)"));
+        assertThat(MName.parse("^D(123456789012345678901)").toString()).isEqualTo("^D(123456789012345679000)");
+        assertThat(MName.parse("^D(123456789012345678499)").toString()).isEqualTo("^D(123456789012345678000)");
+        assertThat(MName.parse("^D(1234567890123456785)").toString()).isEqualTo("^D(1234567890123456790)");
+        assertThat(MName.parse("^D(.1234567890123456789)").toString()).isEqualTo("^D(.123456789012345679)");
+        assertThat(MName.parse("^D(-.1234567890123456789)").toString()).isEqualTo("^D(-.123456789012345679)");
+    }
+
+    @Test
+    void aNumberOfEighteenSignificantDigitsIsKeptAsWritten() {
+        assertThat(MName.parse("^D(123456789012345678)").toString()).isEqualTo("^D(123456789012345678)");
+        assertThat(MName.parse("^D(123456789012345678000)").toString()).isEqualTo("^D(123456789012345678000)");
+    }
+
+    @Test
+    void aStringOfMoreThanEighteenSignificantDigitsStaysAString() {
+        MName name = MName.parse("^D(\"123456789012345678901\")");
+        assertThat(name.toString()).isEqualTo("^D(\"123456789012345678901\")");
+        assertThat(name).isNotEqualTo(MName.parse("^D(123456789012345678901)"));
+        assertThat(MName.isCanonicalNumber("123456789012345678901")).isFalse();
+    }
 }

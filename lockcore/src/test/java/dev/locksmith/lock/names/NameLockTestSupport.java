@@ -73,6 +73,22 @@ abstract class NameLockTestSupport {
         return taken;
     }
 
+    /** Waits (bounded) until {@code process} sleeps in the engine: its command could not have every name. */
+    void eventuallyWaits(NameLocks process) throws InterruptedException {
+        long end = System.nanoTime() + HANG_GUARD.toNanos();
+        while (!isWaiting(process)) {
+            assertThat(System.nanoTime()).as(process + " should be waiting").isLessThan(end);
+            Thread.sleep(2);
+        }
+    }
+
+    /** Whether {@code process} has a request waiting in the engine now. */
+    boolean isWaiting(NameLocks process) {
+        String name = process.owner().name();
+        return manager.locks().stream().anyMatch(l -> l.owner().equals(name)
+                && (l.queue() == LockQueue.WAITING || l.queue() == LockQueue.CONVERTING));
+    }
+
     /** Waits (bounded) until some request waits in the engine. */
     void eventuallySomethingWaits() throws InterruptedException {
         long end = System.nanoTime() + HANG_GUARD.toNanos();
