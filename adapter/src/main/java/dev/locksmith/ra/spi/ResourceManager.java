@@ -1,8 +1,18 @@
 package dev.locksmith.ra.spi;
 
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockFlag;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockRequest;
+import dev.locksmith.lock.names.LockSpace;
 import dev.locksmith.ra.AdapterStatistics;
+import dev.locksmith.ra.TransactionRolledBackException;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ResourceAllocationException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +20,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
@@ -17,23 +30,32 @@ import javax.transaction.xa.Xid;
 
 /**
  * One Locksmith resource manager in the XA sense: everything that shares a store location. It
- * keeps the state of every XA transaction branch it knows (by {@link XidKey}) and the adapter's
- * counters. All {@link LocksmithXAResource} instances of one resource manager answer
- * {@code isSameRM} with true, so a transaction manager may start a branch on one connection and
- * finish it on another.
+ * keeps every XA transaction branch it knows (by {@link XidKey}), each with the one
+ * {@link TransactionWork} — and so the one lock owner — that all connections joined to the branch
+ * work through, and the adapter's counters. All {@link LocksmithXAResource} instances of one
+ * resource manager answer {@code isSameRM} with true, so a transaction manager may start a branch
+ * on one connection, join others to it and finish it on any.
  *
  * <p>Branch states follow the X/Open XA state tables: a branch is <em>active</em> while some
  * connection is associated with it, <em>suspended</em> while all its associations are suspended,
  * <em>idle</em> when every association has ended, then <em>prepared</em>, and forgotten once
  * committed or rolled back. Every illegal transition raises the XA error the specification names
- * and leaves the state unchanged. Branch state lives in memory; durable prepare arrives with the
- * record store. Thread-safe: every transition holds this object's monitor.
+ * and leaves the state unchanged. A branch that wrote nothing answers {@code XA_RDONLY} at prepare,
+ * releasing its locks. Locksmith rolls a branch back on its own when it outlives the transaction
+ * timeout its XAResource was given, or when one of its lock requests is chosen as a deadlock
+ * victim: its locks are released at once, and the transaction manager hears {@code XA_RBTIMEOUT}
+ * or {@code XA_RBDEADLOCK} from the next call on it. Thread-safe: every transition holds this
+ * object's monitor.
  */
 public final class ResourceManager {
 
     private static final Logger LOG = System.getLogger(ResourceManager.class.getName());
+    private static final String PING_RESOURCE = "LOCKSMITH$PING";
 
     private final Path location;
+    private final LockSpace names;
+    private final ScheduledExecutorService timer;
+    private final LockOwner pingOwner;
     private final Map<XidKey, Branch> branches = new HashMap<>();
     private boolean closed;
 
@@ -43,6 +65,7 @@ public final class ResourceManager {
     final AtomicLong handlesClosed = new AtomicLong();
     private final AtomicLong xaStarted = new AtomicLong();
     private final AtomicLong xaPrepared = new AtomicLong();
+    private final AtomicLong xaReadOnly = new AtomicLong();
     private final AtomicLong xaCommitted = new AtomicLong();
     private final AtomicLong xaCommittedOnePhase = new AtomicLong();
     private final AtomicLong xaRolledBack = new AtomicLong();
@@ -54,13 +77,28 @@ public final class ResourceManager {
 
     /** The state of one transaction branch. Guarded by the owning resource manager. */
     private static final class Branch {
+        final TransactionWork work;
         final Set<Object> active = new HashSet<>();
         final Set<Object> suspended = new HashSet<>();
         boolean prepared;
         boolean rollbackOnly;
+        /** The XA_RB* code when Locksmith rolled the branch back on its own, else 0. */
+        int rolledBackBy;
+        ScheduledFuture<?> timeout;
+
+        Branch(TransactionWork work) {
+            this.work = work;
+        }
 
         boolean associated() {
             return !active.isEmpty() || !suspended.isEmpty();
+        }
+
+        void cancelTimeout() {
+            if (timeout != null) {
+                timeout.cancel(false);
+                timeout = null;
+            }
         }
     }
 
@@ -68,13 +106,18 @@ public final class ResourceManager {
      * Creates a resource manager for a store location that has already been checked.
      *
      * @param location the absolute, normalised store directory; not null
-     * @throws NullPointerException if {@code location} is null
+     * @param names the resource adapter's lock space, on its lock manager; not null
+     * @param timer where transaction timeouts fire; not null
+     * @throws NullPointerException if an argument is null
      */
-    public ResourceManager(Path location) {
-        if (location == null) {
-            throw new NullPointerException("location must not be null");
+    ResourceManager(Path location, LockSpace names, ScheduledExecutorService timer) {
+        if (location == null || names == null || timer == null) {
+            throw new NullPointerException("location, names and timer must not be null");
         }
         this.location = location;
+        this.names = names;
+        this.timer = timer;
+        this.pingOwner = names.manager().newOwner("ping " + location);
     }
 
     /**
@@ -86,6 +129,11 @@ public final class ResourceManager {
         return location;
     }
 
+    /** The lock space name locks are taken in. */
+    LockSpace names() {
+        return names;
+    }
+
     /**
      * Returns a snapshot of the counters.
      *
@@ -95,7 +143,7 @@ public final class ResourceManager {
         return new AdapterStatistics(
                 managedConnectionsCreated.get(), managedConnectionsDestroyed.get(),
                 handlesOpened.get(), handlesClosed.get(),
-                xaStarted.get(), xaPrepared.get(), xaCommitted.get(), xaCommittedOnePhase.get(),
+                xaStarted.get(), xaPrepared.get(), xaReadOnly.get(), xaCommitted.get(), xaCommittedOnePhase.get(),
                 xaRolledBack.get(),
                 localBegun.get(), localCommitted.get(), localRolledBack.get(), pings.get(),
                 recoveryScans.get());
@@ -111,29 +159,75 @@ public final class ResourceManager {
     }
 
     /**
-     * Stops accepting work. Branches that were never prepared are rolled back (their work cannot
-     * commit any more); prepared branches stay in doubt and are logged.
+     * Stops accepting work. Branches that were never prepared are rolled back and their locks
+     * released (their work cannot commit any more); prepared branches stay in doubt and are logged.
      */
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        for (var it = branches.entrySet().iterator(); it.hasNext();) {
-            var e = it.next();
-            if (e.getValue().prepared) {
-                LOG.log(Level.WARNING, "Locksmith store {0}: branch {1} is prepared and stays in doubt",
-                        location, e.getKey());
-            } else {
-                LOG.log(Level.WARNING, "Locksmith store {0}: rolling back unfinished branch {1} at shutdown",
-                        location, e.getKey());
-                xaRolledBack.incrementAndGet();
-                it.remove();
+    public void close() {
+        List<TransactionWork> release = new ArrayList<>();
+        synchronized (this) {
+            if (closed) {
+                return;
             }
+            closed = true;
+            for (var it = branches.entrySet().iterator(); it.hasNext();) {
+                var e = it.next();
+                Branch b = e.getValue();
+                b.cancelTimeout();
+                if (b.prepared) {
+                    LOG.log(Level.WARNING, "Locksmith store {0}: branch {1} is prepared and stays in doubt",
+                            location, e.getKey());
+                } else {
+                    LOG.log(Level.WARNING, "Locksmith store {0}: rolling back unfinished branch {1} at shutdown",
+                            location, e.getKey());
+                    if (b.rolledBackBy == 0) {
+                        xaRolledBack.incrementAndGet();
+                    }
+                    release.add(b.work);
+                    it.remove();
+                }
+            }
+        }
+        release.forEach(TransactionWork::rollback);
+        pingOwner.close();
+    }
+
+    /**
+     * Checks that the store is reachable: a round trip to the lock manager (a null-mode lock taken
+     * and given back) and a usable store directory.
+     *
+     * @throws ResourceException if the lock manager refuses or the directory is gone
+     */
+    void checkReachable() throws ResourceException {
+        checkOpenForWork();
+        try {
+            pingOwner.dequeue(pingOwner.enqueue(LockRequest.of(PING_RESOURCE, LockMode.NL).withFlags(LockFlag.NOQUEUE)));
+        } catch (LockException e) {
+            throw new ResourceAllocationException("ping: the lock manager of " + location + " refused: "
+                    + e.getMessage(), e.status().name());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ResourceAllocationException("ping: interrupted", "CANCELLED");
+        }
+        if (!Files.isDirectory(location) || !Files.isWritable(location)) {
+            throw new ResourceAllocationException("ping: the store directory " + location
+                    + " is no longer a writable directory", "IO");
         }
     }
 
-    synchronized void start(XidKey xid, int flags, Object owner) throws XAException {
+    /** Creates the work of a new local transaction. */
+    TransactionWork newLocalWork(String name) throws ResourceException {
+        checkOpenForWork();
+        return new TransactionWork(names, name);
+    }
+
+    private synchronized void checkOpenForWork() throws ResourceException {
+        if (closed) {
+            throw new ResourceAllocationException("the Locksmith store " + location
+                    + " has been closed (the resource adapter was stopped)");
+        }
+    }
+
+    synchronized void start(XidKey xid, int flags, Object owner, int timeoutSeconds) throws XAException {
         checkOpen();
         Branch b = branches.get(xid);
         switch (flags) {
@@ -141,13 +235,19 @@ public final class ResourceManager {
                 if (b != null) {
                     throw XidKey.xaError(XAException.XAER_DUPID, "start: branch " + xid + " already exists");
                 }
-                b = new Branch();
+                b = new Branch(new TransactionWork(names, "xa " + xid));
                 b.active.add(owner);
                 branches.put(xid, b);
                 xaStarted.incrementAndGet();
+                if (timeoutSeconds > 0) {
+                    Branch started = b;
+                    b.timeout = timer.schedule(() -> rollBackOnItsOwn(xid, started, XAException.XA_RBTIMEOUT),
+                            timeoutSeconds, TimeUnit.SECONDS);
+                }
             }
             case XAResource.TMJOIN -> {
                 requireKnown(b, "start(TMJOIN)", xid);
+                requireNotRolledBack(b, "start(TMJOIN)", xid);
                 if (b.prepared) {
                     throw XidKey.xaError(XAException.XAER_PROTO, "start(TMJOIN): branch " + xid + " is already prepared");
                 }
@@ -159,10 +259,12 @@ public final class ResourceManager {
             }
             case XAResource.TMRESUME -> {
                 requireKnown(b, "start(TMRESUME)", xid);
-                if (!b.suspended.remove(owner)) {
+                if (!b.suspended.contains(owner)) {
                     throw XidKey.xaError(XAException.XAER_PROTO,
                             "start(TMRESUME): this connection has not suspended branch " + xid);
                 }
+                requireNotRolledBack(b, "start(TMRESUME)", xid);
+                b.suspended.remove(owner);
                 b.active.add(owner);
             }
             default -> throw XidKey.xaError(XAException.XAER_INVAL,
@@ -193,56 +295,69 @@ public final class ResourceManager {
         }
     }
 
-    synchronized int prepare(XidKey xid) throws XAException {
-        checkOpen();
-        Branch b = branches.get(xid);
-        requireKnown(b, "prepare", xid);
-        requireEnded(b, "prepare", xid);
-        if (b.prepared) {
-            throw XidKey.xaError(XAException.XAER_PROTO, "prepare: branch " + xid + " is already prepared");
-        }
-        if (b.rollbackOnly) {
+    int prepare(XidKey xid) throws XAException {
+        Branch b;
+        synchronized (this) {
+            checkOpen();
+            b = branches.get(xid);
+            requireKnown(b, "prepare", xid);
+            requireEnded(b, "prepare", xid);
+            if (b.prepared) {
+                throw XidKey.xaError(XAException.XAER_PROTO, "prepare: branch " + xid + " is already prepared");
+            }
+            finishIfRolledBack(xid, b, "prepare");
+            b.cancelTimeout();
+            if (b.work.prepare()) {
+                b.prepared = true;
+                xaPrepared.incrementAndGet();
+                return XAResource.XA_OK;
+            }
             branches.remove(xid);
-            xaRolledBack.incrementAndGet();
-            throw XidKey.xaError(XAException.XA_RBROLLBACK,
-                    "prepare: branch " + xid + " was marked rollback-only and has been rolled back");
-        }
-        b.prepared = true;
-        xaPrepared.incrementAndGet();
-        return XAResource.XA_OK;
-    }
-
-    synchronized void commit(XidKey xid, boolean onePhase) throws XAException {
-        checkOpen();
-        Branch b = branches.get(xid);
-        requireKnown(b, "commit", xid);
-        requireEnded(b, "commit", xid);
-        if (onePhase && b.prepared) {
-            throw XidKey.xaError(XAException.XAER_PROTO, "commit(onePhase): branch " + xid + " is already prepared");
-        }
-        if (!onePhase && !b.prepared) {
-            throw XidKey.xaError(XAException.XAER_PROTO, "commit(twoPhase): branch " + xid + " was not prepared");
-        }
-        branches.remove(xid);
-        if (b.rollbackOnly) {
-            xaRolledBack.incrementAndGet();
-            throw XidKey.xaError(XAException.XA_RBROLLBACK,
-                    "commit: branch " + xid + " was marked rollback-only and has been rolled back");
-        }
-        xaCommitted.incrementAndGet();
-        if (onePhase) {
-            xaCommittedOnePhase.incrementAndGet();
+            xaReadOnly.incrementAndGet();
+            return XAResource.XA_RDONLY;
         }
     }
 
-    synchronized void rollback(XidKey xid) throws XAException {
-        Branch b = branches.get(xid);
-        requireKnown(b, "rollback", xid);
-        if (b.associated()) {
-            LOG.log(Level.DEBUG, "rolling back branch {0} while connections are still associated", xid);
+    void commit(XidKey xid, boolean onePhase) throws XAException {
+        synchronized (this) {
+            checkOpen();
+            Branch b = branches.get(xid);
+            requireKnown(b, "commit", xid);
+            requireEnded(b, "commit", xid);
+            if (onePhase && b.prepared) {
+                throw XidKey.xaError(XAException.XAER_PROTO, "commit(onePhase): branch " + xid + " is already prepared");
+            }
+            if (!onePhase && !b.prepared) {
+                throw XidKey.xaError(XAException.XAER_PROTO, "commit(twoPhase): branch " + xid + " was not prepared");
+            }
+            finishIfRolledBack(xid, b, "commit");
+            branches.remove(xid);
+            b.cancelTimeout();
+            b.work.commit();
+            xaCommitted.incrementAndGet();
+            if (onePhase) {
+                xaCommittedOnePhase.incrementAndGet();
+            }
         }
-        branches.remove(xid);
-        xaRolledBack.incrementAndGet();
+    }
+
+    void rollback(XidKey xid) throws XAException {
+        Branch b;
+        synchronized (this) {
+            b = branches.get(xid);
+            requireKnown(b, "rollback", xid);
+            if (b.associated()) {
+                LOG.log(Level.DEBUG, "rolling back branch {0} while connections are still associated", xid);
+            }
+            branches.remove(xid);
+            b.cancelTimeout();
+            if (b.rolledBackBy != 0) {
+                // Already rolled back by Locksmith (timeout, deadlock): the call only acknowledges it.
+                return;
+            }
+            xaRolledBack.incrementAndGet();
+        }
+        b.work.rollback();
     }
 
     synchronized void forget(XidKey xid) throws XAException {
@@ -265,18 +380,92 @@ public final class ResourceManager {
     }
 
     /**
-     * Tells whether work may still be done for {@code xid}: the branch exists, is not prepared
-     * and is not marked rollback-only.
+     * Returns the work of branch {@code xid} for a connection associated with it, if the branch
+     * still takes work.
+     *
+     * @throws TransactionRolledBackException if the branch was rolled back (by Locksmith: status
+     *     TIMEOUT or DEADLOCK; by the transaction manager: ROLLEDBACK), or no longer takes work
+     * @throws ResourceException if the resource manager was closed
      */
-    synchronized boolean acceptsWork(XidKey xid) {
+    synchronized TransactionWork workFor(XidKey xid) throws ResourceException {
+        checkOpenForWork();
         Branch b = branches.get(xid);
-        return !closed && b != null && !b.prepared && !b.rollbackOnly;
+        if (b == null) {
+            throw new TransactionRolledBackException("ROLLEDBACK", "transaction branch " + xid
+                    + " has been rolled back; its work can only end now");
+        }
+        if (b.rolledBackBy != 0) {
+            throw new TransactionRolledBackException(rollbackStatus(b.rolledBackBy), "transaction branch " + xid
+                    + " was rolled back by Locksmith (" + XaCodes.name(b.rolledBackBy) + "); its locks are released");
+        }
+        if (b.prepared || b.rollbackOnly) {
+            throw new TransactionRolledBackException("ROLLEDBACK", "transaction branch " + xid
+                    + " no longer accepts work (it was prepared or marked rollback-only)");
+        }
+        return b.work;
+    }
+
+    /**
+     * Rolls back branch {@code xid} on Locksmith's own decision: {@code XA_RBTIMEOUT} when it outlived
+     * its timeout, {@code XA_RBDEADLOCK} when one of its requests was a deadlock victim. Its locks
+     * are released at once; the branch stays known until the transaction manager ends it, which
+     * then hears {@code code}. Does nothing if the branch is gone, prepared or already rolled back.
+     */
+    void rollBackOnItsOwn(XidKey xid, int code) {
+        Branch b;
+        synchronized (this) {
+            b = branches.get(xid);
+        }
+        if (b != null) {
+            rollBackOnItsOwn(xid, b, code);
+        }
+    }
+
+    private void rollBackOnItsOwn(XidKey xid, Branch b, int code) {
+        synchronized (this) {
+            if (branches.get(xid) != b || b.prepared || b.rolledBackBy != 0) {
+                return;
+            }
+            b.rolledBackBy = code;
+            b.cancelTimeout();
+            xaRolledBack.incrementAndGet();
+        }
+        LOG.log(Level.INFO, "Locksmith store {0}: rolled back branch {1} ({2}); its locks are released",
+                location, xid, XaCodes.name(code));
+        b.work.rollback();
+    }
+
+    private static String rollbackStatus(int code) {
+        return switch (code) {
+            case XAException.XA_RBTIMEOUT -> "TIMEOUT";
+            case XAException.XA_RBDEADLOCK -> "DEADLOCK";
+            default -> "ROLLEDBACK";
+        };
     }
 
     /** Tells whether {@code owner} is actively associated (not suspended) with {@code xid}. */
     synchronized boolean isActive(XidKey xid, Object owner) {
         Branch b = branches.get(xid);
         return b != null && b.active.contains(owner);
+    }
+
+    /**
+     * Ends a branch that can no longer commit (rolled back by Locksmith, or marked rollback-only):
+     * forgets it, releases its locks and throws the matching XA_RB* code. Returns if it can commit.
+     */
+    private void finishIfRolledBack(XidKey xid, Branch b, String op) throws XAException {
+        if (b.rolledBackBy != 0) {
+            branches.remove(xid);
+            throw XidKey.xaError(b.rolledBackBy, op + ": branch " + xid + " was rolled back by Locksmith");
+        }
+        if (b.rollbackOnly) {
+            branches.remove(xid);
+            b.cancelTimeout();
+            b.work.rollback();
+            xaRolledBack.incrementAndGet();
+            throw XidKey.xaError(XAException.XA_RBROLLBACK,
+                    op + ": branch " + xid + " was marked rollback-only and has been rolled back");
+        }
     }
 
     private void checkOpen() throws XAException {
@@ -288,6 +477,12 @@ public final class ResourceManager {
     private static void requireKnown(Branch b, String op, XidKey xid) throws XAException {
         if (b == null) {
             throw XidKey.xaError(XAException.XAER_NOTA, op + ": unknown branch " + xid);
+        }
+    }
+
+    private static void requireNotRolledBack(Branch b, String op, XidKey xid) throws XAException {
+        if (b.rolledBackBy != 0) {
+            throw XidKey.xaError(b.rolledBackBy, op + ": branch " + xid + " was rolled back by Locksmith");
         }
     }
 

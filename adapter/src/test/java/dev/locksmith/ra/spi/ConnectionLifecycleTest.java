@@ -7,6 +7,7 @@ import dev.locksmith.ra.AdapterStatistics;
 import dev.locksmith.ra.LocksmithConnection;
 import dev.locksmith.ra.LocksmithConnectionFactory;
 import dev.locksmith.ra.TransactionMode;
+import dev.locksmith.ra.TransactionRolledBackException;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
@@ -20,6 +21,7 @@ import java.util.List;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +42,11 @@ class ConnectionLifecycleTest {
         mcf.setStoreLocation(store.toString());
         mcf.setResourceAdapter(ra);
         ra.start(null);
+    }
+
+    @AfterEach
+    void stopAdapter() {
+        ra.stop();
     }
 
     private LocksmithManagedConnection newManagedConnection() throws ResourceException {
@@ -135,8 +142,14 @@ class ConnectionLifecycleTest {
         xa.end(doomed, XAResource.TMSUSPEND);
         xa.start(doomed, XAResource.TMRESUME);
         xa.rollback(doomed);
-        handle.ping();
         assertThat(handle.currentXid()).as("a rolled back branch is no association").isEmpty();
+        assertThatThrownBy(handle::ping).as("the work of a rolled back branch can only end")
+                .isInstanceOf(TransactionRolledBackException.class)
+                .hasMessageContaining("ROLLEDBACK").hasMessageContaining(XidKey.of(doomed).toString());
+        mc.cleanup();
+        LocksmithConnection next = (LocksmithConnection) mc.getConnection(null, null);
+        next.ping();
+        assertThat(next.currentXid()).as("cleanup leaves the pooled connection outside any branch").isEmpty();
     }
 
     @Test
@@ -182,7 +195,7 @@ class ConnectionLifecycleTest {
         AdapterStatistics s = cf.statistics();
         assertThat(s.managedConnectionsCreated()).isEqualTo(2);
         assertThat(s.managedConnectionsDestroyed()).as("closing an unmanaged handle destroys it").isEqualTo(2);
-        assertThatThrownBy(() -> cf.getConnection(null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> cf.getConnection((TransactionMode) null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("mode");
     }
 
