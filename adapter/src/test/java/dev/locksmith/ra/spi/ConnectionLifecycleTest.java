@@ -183,6 +183,35 @@ class ConnectionLifecycleTest {
     }
 
     @Test
+    void anApplicationsLocalTransactionTellsTheServerAndHoldsItsLocksUntilItEnds() throws Exception {
+        LocksmithManagedConnection mc = newManagedConnection();
+        LocksmithConnection handle = (LocksmithConnection) mc.getConnection(null, null);
+        jakarta.resource.cci.LocalTransaction local = handle.localTransaction();
+
+        local.begin();
+        assertThat(handle.lock(java.time.Duration.ZERO, "^LOCAL(1)")).isTrue();
+        LocksmithConnection other = (LocksmithConnection) newManagedConnection().getConnection(null, null);
+        assertThat(other.lock(java.time.Duration.ZERO, "^LOCAL(1)")).as("held by the local transaction").isFalse();
+        local.commit();
+        assertThat(other.lock(java.time.Duration.ZERO, "^LOCAL(1)")).as("released by commit").isTrue();
+        other.unlock("^LOCAL(1)");
+
+        local.begin();
+        handle.lock(java.time.Duration.ZERO, "^LOCAL(2)");
+        local.rollback();
+        assertThat(other.lock(java.time.Duration.ZERO, "^LOCAL(2)")).as("released by rollback").isTrue();
+
+        assertThat(events).extracting(ConnectionEvent::getId).containsExactly(
+                ConnectionEvent.LOCAL_TRANSACTION_STARTED, ConnectionEvent.LOCAL_TRANSACTION_COMMITTED,
+                ConnectionEvent.LOCAL_TRANSACTION_STARTED, ConnectionEvent.LOCAL_TRANSACTION_ROLLEDBACK);
+        assertThat(events).allSatisfy(e -> assertThat(e.getConnectionHandle()).isSameAs(handle));
+
+        mc.getXAResource().start(TestXid.of("xa"), XAResource.TMNOFLAGS);
+        assertThatThrownBy(local::begin).isInstanceOf(LocalTransactionException.class).hasMessageContaining("XA branch");
+        assertThat(events).as("a refused begin tells nobody").hasSize(4);
+    }
+
+    @Test
     void unmanagedFactoryGivesWorkingConnectionsWithTheRequestedMode() throws Exception {
         LocksmithConnectionFactory cf = (LocksmithConnectionFactory) mcf.createConnectionFactory();
         try (LocksmithConnection c = cf.getConnection()) {
