@@ -3,8 +3,6 @@ package dev.locksmith.ra.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean;
-import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
 import dev.locksmith.ra.AdapterStatistics;
 import dev.locksmith.ra.LocksmithConnection;
 import jakarta.transaction.RollbackException;
@@ -13,7 +11,6 @@ import jakarta.transaction.TransactionManager;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,9 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 class NarayanaTransactionTest {
 
     @TempDir
-    static Path objectStore;
-
-    @TempDir
     Path stores;
 
     private TransactionManager tm;
@@ -36,18 +30,9 @@ class NarayanaTransactionTest {
     private LocksmithManagedConnectionFactory orders;
     private LocksmithManagedConnectionFactory stock;
 
-    @BeforeAll
-    static void narayanaObjectStore() {
-        BeanPopulator.getDefaultInstance(ObjectStoreEnvironmentBean.class).setObjectStoreDir(objectStore.toString());
-        for (String name : new String[] {"stateStore", "communicationStore"}) {
-            BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, name)
-                    .setObjectStoreDir(objectStore.toString());
-        }
-    }
-
     @BeforeEach
     void setUp() throws Exception {
-        tm = com.arjuna.ats.jta.TransactionManager.transactionManager();
+        tm = Narayana.transactionManager();
         ra = TestAdapters.started();
         orders = TestAdapters.factory(ra, stores.resolve("orders"));
         stock = TestAdapters.factory(ra, stores.resolve("stock"));
