@@ -41,11 +41,23 @@ public enum RmsStatus {
     /** The file's structure is damaged (a bucket fails validation). */
     BUG("file structure damaged"),
     /** The file is closed. */
-CLOSED("file is not open"),
+    CLOSED("file is not open"),
     /** An argument of a call is missing or out of range; the message names it. */
     IAL("invalid argument list"),
     /** The underlying storage failed (I/O). */
-    IO("storage I/O error");
+    IO("storage I/O error"),
+    /** The record (or key value) is locked by another stream or transaction and the request does not wait. */
+    RLK("target record locked by another stream"),
+    /** A wait for a record or name lock lasted longer than allowed. */
+    TMO("timeout period expired"),
+    /** The lock manager chose this transaction as the victim of a deadlock; it is rolled back. */
+    DEADLOCK("deadlock detected"),
+    /** An optimistic transaction read a record that another transaction has since changed; it is rolled back. */
+    CONFLICT("transaction conflict: a record read has changed"),
+    /** The transaction ran past its timeout and was rolled back. */
+    TXTIMEOUT("transaction timed out"),
+    /** The operation is not valid in the transaction's present state (for example work after prepare). */
+    TXSTATE("operation invalid in this transaction state");
 
     private final String description;
 

@@ -9,7 +9,9 @@ import java.util.Arrays;
 /**
  * The mutable counters of a file, stored in bucket {@value #BUCKET_ID}: the root bucket of each
  * key, the bucket allocation counter, the duplicate-key sequence, the chain of a sequential file
- * and the highest record number of a relative file.
+ * the highest record number of a relative file, and the sequence number of the last store
+ * transaction applied to the file (so a store's recovery knows which journaled transactions the
+ * file already holds).
  *
  * <p>Mutable and not thread-safe: the {@link BucketAccess} owns one and copies it for each service
  * so a failed service leaves it untouched.
@@ -27,6 +29,7 @@ public final class FileState {
     private long firstBucket;
     private long lastBucket;
     private long highestRecordNumber;
+    private long appliedTransaction;
 
     public FileState(int keyCount) {
         this.roots = new long[keyCount];
@@ -39,6 +42,7 @@ public final class FileState {
         this.firstBucket = other.firstBucket;
         this.lastBucket = other.lastBucket;
         this.highestRecordNumber = other.highestRecordNumber;
+        this.appliedTransaction = other.appliedTransaction;
     }
 
     public FileState copy() {
@@ -54,6 +58,9 @@ public final class FileState {
     public long highestRecordNumber() { return highestRecordNumber; }
     public void setHighestRecordNumber(long number) { highestRecordNumber = number; }
     public long nextBucket() { return nextBucket; }
+    /** Commit sequence number of the last store transaction applied to this file; 0 if none. */
+    public long appliedTransaction() { return appliedTransaction; }
+    public void setAppliedTransaction(long sequence) { appliedTransaction = sequence; }
 
     /** Takes the next unused bucket number. */
     public long allocateBucket() {
@@ -74,13 +81,13 @@ public final class FileState {
     }
 
     public byte[] encode() {
-        ByteBuffer buffer = ByteBuffer.allocate(4 + 4 + 8 * roots.length + 8 * 5);
+        ByteBuffer buffer = ByteBuffer.allocate(4 + 4 + 8 * roots.length + 8 * 6);
         buffer.putInt(MAGIC).putInt(roots.length);
         for (long root : roots) {
             buffer.putLong(root);
         }
         buffer.putLong(nextBucket).putLong(duplicateSequence).putLong(firstBucket).putLong(lastBucket)
-                .putLong(highestRecordNumber);
+                .putLong(highestRecordNumber).putLong(appliedTransaction);
         return buffer.array();
     }
 
@@ -103,6 +110,8 @@ public final class FileState {
             state.firstBucket = buffer.getLong();
             state.lastBucket = buffer.getLong();
             state.highestRecordNumber = buffer.getLong();
+            // Files written before store transactions existed end here.
+            state.appliedTransaction = buffer.remaining() >= 8 ? buffer.getLong() : 0;
             return state;
         } catch (BufferUnderflowException e) {
             throw new RmsException(RmsStatus.BUG, "file state bucket is truncated (" + bytes.length + " bytes)", e);
@@ -113,7 +122,8 @@ public final class FileState {
     public boolean equals(Object other) {
         return other instanceof FileState state && Arrays.equals(roots, state.roots) && nextBucket == state.nextBucket
                 && duplicateSequence == state.duplicateSequence && firstBucket == state.firstBucket
-                && lastBucket == state.lastBucket && highestRecordNumber == state.highestRecordNumber;
+                && lastBucket == state.lastBucket && highestRecordNumber == state.highestRecordNumber
+                && appliedTransaction == state.appliedTransaction;
     }
 
     @Override
