@@ -1,5 +1,6 @@
 package dev.locksmith.ra;
 
+import dev.locksmith.rms.FileDefinition;
 import jakarta.resource.ResourceException;
 import jakarta.resource.cci.LocalTransaction;
 import java.time.Duration;
@@ -10,6 +11,9 @@ import java.util.Optional;
  * {@link LocksmithConnectionFactory}. Handles are not thread-safe: use one from one thread at a
  * time, and close it when done ({@code try}-with-resources works). Closing a handle returns the
  * physical connection to its pool; it does not end the transaction the work belongs to.
+ *
+ * <p><b>Records.</b> {@link #open(String)} gives a {@link RecordFile} on a file of the store; its
+ * operations work in the connection's transaction, or commit one by one outside a transaction.
  *
  * <p><b>Name locks.</b> {@link #lock(Duration, String...)} takes GT.M-style name locks
  * ({@code ^ORDER(42)} interlocks with {@code ^ORDER} and {@code ^ORDER(42,1)}, not with
@@ -36,6 +40,29 @@ public interface LocksmithConnection extends AutoCloseable {
      * @throws IllegalStateException if this handle has been closed
      */
     void ping() throws ResourceException;
+
+    /**
+     * Opens a file of the connection's store for record operations.
+     *
+     * @param fileName the file's name in the store, such as {@code stock.rms}
+     * @return the file; its calls work in whatever transaction the connection is in when they are made
+     * @throws RecordException FNF if the store has no such file, IAL for a null or blank name
+     * @throws ResourceException if the connection can no longer be used
+     * @throws IllegalStateException if this handle has been closed
+     */
+    RecordFile open(String fileName) throws ResourceException;
+
+    /**
+     * Creates a file in the connection's store (outside every transaction: the file exists at once
+     * for everyone).
+     *
+     * @param fileName the new file's name in the store
+     * @param definition its organization, record format and keys
+     * @throws RecordException FEX if it exists, FDL for a bad definition, IAL for a null argument
+     * @throws ResourceException if the connection can no longer be used
+     * @throws IllegalStateException if this handle has been closed
+     */
+    void createFile(String fileName, FileDefinition definition) throws ResourceException;
 
     /**
      * {@code LOCK +names:timeout}: takes every name, or none, adding one level to each, for the

@@ -3,8 +3,13 @@ package dev.locksmith.ra.spi;
 import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.names.NameLocks;
 import dev.locksmith.ra.LockFailedException;
+import dev.locksmith.ra.RecordException;
+import dev.locksmith.ra.RecordFile;
 import dev.locksmith.ra.LocksmithConnection;
 import dev.locksmith.ra.TransactionMode;
+import dev.locksmith.rms.FileDefinition;
+import dev.locksmith.rms.RmsException;
+import dev.locksmith.rms.RmsStatus;
 import jakarta.resource.ResourceException;
 import jakarta.resource.cci.LocalTransaction;
 import jakarta.resource.spi.ConnectionEvent;
@@ -59,6 +64,11 @@ public final class LocksmithConnectionImpl implements LocksmithConnection {
         }
     }
 
+    /** The managed connection this handle works on; refuses a closed handle. */
+    LocksmithManagedConnection managedConnection() {
+        return open();
+    }
+
     private LocksmithManagedConnection open() {
         if (closed) {
             throw new IllegalStateException("this Locksmith connection handle is closed");
@@ -69,6 +79,32 @@ public final class LocksmithConnectionImpl implements LocksmithConnection {
     @Override
     public void ping() throws ResourceException {
         open().ping();
+    }
+
+    @Override
+    public RecordFile open(String fileName) throws ResourceException {
+        LocksmithManagedConnection mc = open();
+        mc.checkUsable();
+        if (fileName == null || fileName.isBlank()) {
+            throw new RecordException(RmsStatus.IAL, "fileName must not be null or blank but was "
+                    + (fileName == null ? "null" : "'" + fileName + "'"), null);
+        }
+        if (!mc.resourceManager().store().exists(fileName)) {
+            throw new RecordException(RmsStatus.FNF, "the store " + mc.resourceManager().location()
+                    + " has no file '" + fileName + "'", null);
+        }
+        return new RecordFileImpl(this, fileName, lockWait);
+    }
+
+    @Override
+    public void createFile(String fileName, FileDefinition definition) throws ResourceException {
+        LocksmithManagedConnection mc = open();
+        mc.checkUsable();
+        try {
+            mc.resourceManager().store().create(fileName, definition);
+        } catch (RmsException e) {
+            throw new RecordException(e.status(), "createFile " + fileName + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

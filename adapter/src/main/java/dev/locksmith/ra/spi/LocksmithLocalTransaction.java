@@ -45,14 +45,17 @@ public final class LocksmithLocalTransaction implements LocalTransaction {
         return work;
     }
 
-    /** Rolls the active transaction back now because one of its lock requests was a deadlock victim. */
-    void deadlocked() {
+    /**
+     * Rolls the active transaction back now because the store ended it: {@code status} is DEADLOCK,
+     * CONFLICT or TXTIMEOUT. Its commit then fails with that status.
+     */
+    void rolledBackBy(String status) {
         TransactionWork victim;
         synchronized (this) {
             if (work == null || rolledBackBy != null) {
                 return;
             }
-            rolledBackBy = "DEADLOCK";
+            rolledBackBy = status;
             victim = work;
         }
         victim.rollback();
@@ -70,16 +73,17 @@ public final class LocksmithLocalTransaction implements LocalTransaction {
                 throw new LocalTransactionException("begin: connection is enlisted in XA branch "
                         + branch + "; a local transaction cannot start");
             }
-            work = rm.newLocalWork("local " + connection);
+            work = rm.newWork(connection.transactionMode());
             rm.localBegun.incrementAndGet();
         }
     }
 
     /**
-     * Commits: releases the transaction's locks.
+     * Commits the transaction in the store and releases its locks.
      *
-     * @throws LocalTransactionException if none is active, or (status DEADLOCK) Locksmith had
-     *     already rolled it back; the transaction has ended either way
+     * @throws LocalTransactionException if none is active, or (with the status as error code:
+     *     DEADLOCK, CONFLICT, DUP, …) the transaction was or had to be rolled back; it has ended
+     *     either way
      */
     @Override
     public void commit() throws ResourceException {
@@ -91,7 +95,15 @@ public final class LocksmithLocalTransaction implements LocalTransaction {
             if (failure != null) {
                 rm.localRolledBack.incrementAndGet();
             } else {
-                ending.commit();
+                try {
+                    ending.commit();
+                } catch (dev.locksmith.rms.RmsException e) {
+                    rm.localRolledBack.incrementAndGet();
+                    LocalTransactionException x = new LocalTransactionException("commit: the store refused the local"
+                            + " transaction, which has been rolled back: " + e.getMessage(), e.status().name());
+                    x.initCause(e);
+                    throw x;
+                }
                 rm.localCommitted.incrementAndGet();
             }
         }

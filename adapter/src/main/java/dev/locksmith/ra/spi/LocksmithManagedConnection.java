@@ -2,6 +2,9 @@ package dev.locksmith.ra.spi;
 
 import dev.locksmith.lock.LockStatus;
 import dev.locksmith.ra.LockFailedException;
+import dev.locksmith.ra.RecordException;
+import dev.locksmith.rms.RmsException;
+import dev.locksmith.rms.RmsStatus;
 import dev.locksmith.ra.TransactionMode;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
@@ -251,7 +254,7 @@ public final class LocksmithManagedConnection implements ManagedConnection {
      *
      * @throws dev.locksmith.ra.TransactionRolledBackException if that transaction was rolled back
      */
-    private TransactionWork currentWork() throws ResourceException {
+    TransactionWork currentWork() throws ResourceException {
         XidKey xid = xaResource.associatedXid();
         if (xid != null) {
             return rm.workFor(xid);
@@ -282,17 +285,39 @@ public final class LocksmithManagedConnection implements ManagedConnection {
             return work.lock(timeout, names);
         } catch (LockFailedException e) {
             if (e.lockStatus() == LockStatus.DEADLOCK && work != null) {
-                if (xid != null) {
-                    rm.rollBackOnItsOwn(xid, XAException.XA_RBDEADLOCK);
-                } else {
-                    localTransaction.deadlocked();
-                }
+                storeEnded(xid, RmsStatus.DEADLOCK);
             }
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new LockFailedException(LockStatus.CANCELLED, "interrupted while waiting for " + String.join(", ", names), e);
         }
+    }
+
+    /**
+     * The store ended the current transaction ({@code status} DEADLOCK, CONFLICT or TXTIMEOUT): roll
+     * it back now, so its locks go and its end reports the matching failure.
+     */
+    private void storeEnded(XidKey xid, RmsStatus status) {
+        if (xid != null) {
+            rm.rollBackOnItsOwn(xid, ResourceManager.rollbackCode(status));
+        } else {
+            localTransaction.rolledBackBy(status.name());
+        }
+    }
+
+    /**
+     * Turns a store failure of a record operation in the current transaction into the adapter's
+     * exception, rolling the transaction back first if the failure ended it.
+     */
+    RecordException recordFailure(String fileName, RmsException e) {
+        switch (e.status()) {
+            case DEADLOCK, CONFLICT, TXTIMEOUT -> storeEnded(xaResource.associatedXid(), e.status());
+            default -> {
+                // The operation changed nothing; the transaction goes on.
+            }
+        }
+        return new RecordException(e.status(), fileName + ": " + e.getMessage(), e);
     }
 
     /** Fires a LOCAL_TRANSACTION_* event for an application-demarcated local transaction. */

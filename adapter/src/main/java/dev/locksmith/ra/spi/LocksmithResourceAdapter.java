@@ -195,10 +195,18 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
     /** Returns the shared resource manager of {@code storeDirectory}, creating it on first use. */
     synchronized ResourceManager resourceManager(Path storeDirectory) throws ResourceException {
         checkRunning();
-        return resourceManagers.computeIfAbsent(storeDirectory, dir -> {
-            LOG.log(Level.INFO, "Locksmith store opened at {0}", dir);
-            return new ResourceManager(dir, nameLocks, timer);
-        });
+        ResourceManager rm = resourceManagers.get(storeDirectory);
+        if (rm == null) {
+            try {
+                rm = new ResourceManager(storeDirectory, nameLocks, timer);
+            } catch (dev.locksmith.rms.RmsException e) {
+                throw new dev.locksmith.ra.RecordException(e.status(), "cannot open the Locksmith store at "
+                        + storeDirectory + ": " + e.getMessage(), e);
+            }
+            resourceManagers.put(storeDirectory, rm);
+            LOG.log(Level.INFO, "Locksmith store opened at {0}", storeDirectory);
+        }
+        return rm;
     }
 
     private void checkRunning() throws ResourceException {

@@ -73,7 +73,7 @@ public final class LocksmithXAResource implements XAResource {
                 throw XidKey.xaError(XAException.XAER_OUTSIDE,
                         "start: connection is inside a local transaction; commit or roll it back first");
             }
-            rm.start(key, flags, this, timeoutSeconds);
+            rm.start(key, flags, this, connection.transactionMode(), timeoutSeconds);
             current = key;
             LOG.log(Level.DEBUG, "start {0} {1}", key, XaCodes.flags(flags));
         } catch (XAException e) {

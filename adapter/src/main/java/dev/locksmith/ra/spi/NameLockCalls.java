@@ -2,6 +2,7 @@ package dev.locksmith.ra.spi;
 
 import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockStatus;
+import dev.locksmith.lock.names.MName;
 import dev.locksmith.lock.names.NameLocks;
 import dev.locksmith.ra.LockFailedException;
 import java.time.Duration;
@@ -16,8 +17,12 @@ final class NameLockCalls {
     private NameLockCalls() {
     }
 
-    static boolean lockIncrement(NameLocks process, Duration timeout, String... lockNames)
-            throws LockFailedException, InterruptedException {
+    /**
+     * Checks the arguments of a LOCK: a timeout of zero or more, and names that parse.
+     *
+     * @throws LockFailedException BADPARAM for the timeout, IVRESNAM naming the bad name
+     */
+    static void check(Duration timeout, String... lockNames) throws LockFailedException {
         if (timeout == null || timeout.isNegative()) {
             throw new LockFailedException(LockStatus.BADPARAM,
                     "timeout must be zero or positive but was " + timeout, null);
@@ -25,6 +30,18 @@ final class NameLockCalls {
         if (lockNames == null) {
             throw new LockFailedException(LockStatus.IVRESNAM, "names must not be null", null);
         }
+        for (String name : lockNames) {
+            try {
+                MName.parse(name);
+            } catch (LockException e) {
+                throw new LockFailedException(e.status(), "name '" + name + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    static boolean lockIncrement(NameLocks process, Duration timeout, String... lockNames)
+            throws LockFailedException, InterruptedException {
+        check(timeout, lockNames);
         try {
             return process.lockIncrement(timeout, lockNames);
         } catch (LockException e) {

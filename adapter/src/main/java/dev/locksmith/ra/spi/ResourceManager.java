@@ -7,13 +7,19 @@ import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockRequest;
 import dev.locksmith.lock.names.LockSpace;
 import dev.locksmith.ra.AdapterStatistics;
+import dev.locksmith.ra.TransactionMode;
 import dev.locksmith.ra.TransactionRolledBackException;
+import dev.locksmith.rms.RecordStore;
+import dev.locksmith.rms.RmsException;
+import dev.locksmith.rms.RmsStatus;
+import dev.locksmith.rms.Transaction;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ResourceAllocationException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,10 +35,12 @@ import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 
 /**
- * One Locksmith resource manager in the XA sense: everything that shares a store location. It
+ * One Locksmith resource manager in the XA sense: the {@link RecordStore} of one store location. It
  * keeps every XA transaction branch it knows (by {@link XidKey}), each with the one
- * {@link TransactionWork} — and so the one lock owner — that all connections joined to the branch
- * work through, and the adapter's counters. All {@link LocksmithXAResource} instances of one
+ * {@link TransactionWork} — one store transaction, so one lock owner — that all connections joined
+ * to the branch work through, and the adapter's counters. Opening it opens the store, which takes
+ * prepared transactions back in doubt with their locks; they are branches here from then on, so
+ * {@code recover} lists them and {@code commit}/{@code rollback} end them. All {@link LocksmithXAResource} instances of one
  * resource manager answer {@code isSameRM} with true, so a transaction manager may start a branch
  * on one connection, join others to it and finish it on any.
  *
@@ -40,8 +48,10 @@ import javax.transaction.xa.Xid;
  * connection is associated with it, <em>suspended</em> while all its associations are suspended,
  * <em>idle</em> when every association has ended, then <em>prepared</em>, and forgotten once
  * committed or rolled back. Every illegal transition raises the XA error the specification names
- * and leaves the state unchanged. A branch that wrote nothing answers {@code XA_RDONLY} at prepare,
- * releasing its locks. Locksmith rolls a branch back on its own when it outlives the transaction
+ * and leaves the state unchanged. Prepare is the store's durable prepare; a branch that wrote
+ * nothing answers {@code XA_RDONLY} there, releasing its locks. A one-phase commit that fails in the
+ * store (optimistic conflict, deadlock, duplicate key) has been rolled back and answers the
+ * matching {@code XA_RB*} code. Locksmith rolls a branch back on its own when it outlives the transaction
  * timeout its XAResource was given, or when one of its lock requests is chosen as a deadlock
  * victim: its locks are released at once, and the transaction manager hears {@code XA_RBTIMEOUT}
  * or {@code XA_RBDEADLOCK} from the next call on it. Thread-safe: every transition holds this
@@ -56,6 +66,7 @@ public final class ResourceManager {
     private final LockSpace names;
     private final ScheduledExecutorService timer;
     private final LockOwner pingOwner;
+    private final RecordStore store;
     private final Map<XidKey, Branch> branches = new HashMap<>();
     private boolean closed;
 
@@ -84,6 +95,8 @@ public final class ResourceManager {
         boolean rollbackOnly;
         /** The XA_RB* code when Locksmith rolled the branch back on its own, else 0. */
         int rolledBackBy;
+        /** Set while prepare or commit runs in the store, outside this monitor. */
+        boolean completing;
         ScheduledFuture<?> timeout;
 
         Branch(TransactionWork work) {
@@ -103,12 +116,14 @@ public final class ResourceManager {
     }
 
     /**
-     * Creates a resource manager for a store location that has already been checked.
+     * Opens the store at a location that has already been checked, recovering it: prepared
+     * transactions come back in doubt, with their locks, as prepared branches.
      *
      * @param location the absolute, normalised store directory; not null
      * @param names the resource adapter's lock space, on its lock manager; not null
      * @param timer where transaction timeouts fire; not null
      * @throws NullPointerException if an argument is null
+     * @throws RmsException IO if the store cannot be opened (another process has it, say)
      */
     ResourceManager(Path location, LockSpace names, ScheduledExecutorService timer) {
         if (location == null || names == null || timer == null) {
@@ -117,7 +132,21 @@ public final class ResourceManager {
         this.location = location;
         this.names = names;
         this.timer = timer;
+        this.store = RecordStore.open(location, names.manager());
         this.pingOwner = names.manager().newOwner("ping " + location);
+        for (Transaction tx : store.inDoubt()) {
+            XidKey xid = XidKey.fromBytes(tx.xid().orElseThrow());
+            Branch b = new Branch(new TransactionWork(tx));
+            b.prepared = true;
+            branches.put(xid, b);
+            LOG.log(Level.INFO, "Locksmith store {0}: branch {1} is in doubt, its locks held until the transaction"
+                    + " manager commits or rolls it back", location, xid);
+        }
+    }
+
+    /** The record store of this location. */
+    RecordStore store() {
+        return store;
     }
 
     /**
@@ -189,6 +218,7 @@ public final class ResourceManager {
         }
         release.forEach(TransactionWork::rollback);
         pingOwner.close();
+        store.close();
     }
 
     /**
@@ -214,10 +244,18 @@ public final class ResourceManager {
         }
     }
 
-    /** Creates the work of a new local transaction. */
-    TransactionWork newLocalWork(String name) throws ResourceException {
+    /**
+     * Begins the work of a transaction outside XA: a local transaction, or one auto-committed call.
+     *
+     * @throws ResourceException if the resource manager was closed
+     */
+    TransactionWork newWork(TransactionMode mode) throws ResourceException {
         checkOpenForWork();
-        return new TransactionWork(names, name);
+        return new TransactionWork(store.begin(storeMode(mode), Duration.ZERO));
+    }
+
+    private static dev.locksmith.rms.TransactionMode storeMode(TransactionMode mode) {
+        return dev.locksmith.rms.TransactionMode.valueOf(mode.name());
     }
 
     private synchronized void checkOpenForWork() throws ResourceException {
@@ -227,7 +265,8 @@ public final class ResourceManager {
         }
     }
 
-    synchronized void start(XidKey xid, int flags, Object owner, int timeoutSeconds) throws XAException {
+    synchronized void start(XidKey xid, int flags, Object owner, TransactionMode mode, int timeoutSeconds)
+            throws XAException {
         checkOpen();
         Branch b = branches.get(xid);
         switch (flags) {
@@ -235,7 +274,7 @@ public final class ResourceManager {
                 if (b != null) {
                     throw XidKey.xaError(XAException.XAER_DUPID, "start: branch " + xid + " already exists");
                 }
-                b = new Branch(new TransactionWork(names, "xa " + xid));
+                b = new Branch(new TransactionWork(store.begin(storeMode(mode), Duration.ZERO)));
                 b.active.add(owner);
                 branches.put(xid, b);
                 xaStarted.incrementAndGet();
@@ -302,12 +341,22 @@ public final class ResourceManager {
             b = branches.get(xid);
             requireKnown(b, "prepare", xid);
             requireEnded(b, "prepare", xid);
-            if (b.prepared) {
+            if (b.prepared || b.completing) {
                 throw XidKey.xaError(XAException.XAER_PROTO, "prepare: branch " + xid + " is already prepared");
             }
             finishIfRolledBack(xid, b, "prepare");
             b.cancelTimeout();
-            if (b.work.prepare()) {
+            b.completing = true;
+        }
+        boolean wrote;
+        try {
+            wrote = b.work.prepare(xid);
+        } catch (RmsException e) {
+            throw failedInStore(xid, "prepare", e);
+        }
+        synchronized (this) {
+            b.completing = false;
+            if (wrote) {
                 b.prepared = true;
                 xaPrepared.incrementAndGet();
                 return XAResource.XA_OK;
@@ -319,11 +368,15 @@ public final class ResourceManager {
     }
 
     void commit(XidKey xid, boolean onePhase) throws XAException {
+        Branch b;
         synchronized (this) {
             checkOpen();
-            Branch b = branches.get(xid);
+            b = branches.get(xid);
             requireKnown(b, "commit", xid);
             requireEnded(b, "commit", xid);
+            if (b.completing) {
+                throw XidKey.xaError(XAException.XAER_PROTO, "commit: branch " + xid + " is being prepared or committed");
+            }
             if (onePhase && b.prepared) {
                 throw XidKey.xaError(XAException.XAER_PROTO, "commit(onePhase): branch " + xid + " is already prepared");
             }
@@ -331,14 +384,56 @@ public final class ResourceManager {
                 throw XidKey.xaError(XAException.XAER_PROTO, "commit(twoPhase): branch " + xid + " was not prepared");
             }
             finishIfRolledBack(xid, b, "commit");
-            branches.remove(xid);
             b.cancelTimeout();
+            b.completing = true;
+        }
+        try {
             b.work.commit();
+        } catch (RmsException e) {
+            if (onePhase) {
+                throw failedInStore(xid, "commit(onePhase)", e);
+            }
+            synchronized (this) {
+                b.completing = false;
+            }
+            // The journal still holds the prepared branch: the transaction manager may try again.
+            throw XidKey.xaError(XAException.XAER_RMERR, "commit: the store could not commit prepared branch " + xid
+                    + ": " + e.getMessage());
+        }
+        synchronized (this) {
+            branches.remove(xid);
             xaCommitted.incrementAndGet();
             if (onePhase) {
                 xaCommittedOnePhase.incrementAndGet();
             }
         }
+    }
+
+    /**
+     * A prepare or one-phase commit the store refused: the store has rolled the transaction back, so
+     * the branch is forgotten and the transaction manager hears the matching XA_RB* code.
+     */
+    private XAException failedInStore(XidKey xid, String op, RmsException e) {
+        synchronized (this) {
+            branches.remove(xid);
+            xaRolledBack.incrementAndGet();
+        }
+        LOG.log(Level.DEBUG, "{0} of branch {1} failed in the store: {2}", op, xid, e.getMessage());
+        XAException x = XidKey.xaError(rollbackCode(e.status()), op + ": branch " + xid + " was rolled back: "
+                + e.getMessage());
+        x.initCause(e);
+        return x;
+    }
+
+    /** The XA_RB* code for a store status that ended a transaction. */
+    static int rollbackCode(RmsStatus status) {
+        return switch (status) {
+            case DEADLOCK -> XAException.XA_RBDEADLOCK;
+            case TXTIMEOUT -> XAException.XA_RBTIMEOUT;
+            case CONFLICT -> XAException.XA_RBROLLBACK;
+            case DUP, REX, CHG -> XAException.XA_RBINTEGRITY;
+            default -> XAException.XA_RBOTHER;
+        };
     }
 
     void rollback(XidKey xid) throws XAException {
@@ -357,7 +452,12 @@ public final class ResourceManager {
             }
             xaRolledBack.incrementAndGet();
         }
-        b.work.rollback();
+        try {
+            b.work.rollback();
+        } catch (RmsException e) {
+            throw XidKey.xaError(XAException.XAER_RMERR, "rollback: the store could not roll back branch " + xid
+                    + ": " + e.getMessage());
+        }
     }
 
     synchronized void forget(XidKey xid) throws XAException {
@@ -398,7 +498,7 @@ public final class ResourceManager {
             throw new TransactionRolledBackException(rollbackStatus(b.rolledBackBy), "transaction branch " + xid
                     + " was rolled back by Locksmith (" + XaCodes.name(b.rolledBackBy) + "); its locks are released");
         }
-        if (b.prepared || b.rollbackOnly) {
+        if (b.prepared || b.completing || b.rollbackOnly) {
             throw new TransactionRolledBackException("ROLLEDBACK", "transaction branch " + xid
                     + " no longer accepts work (it was prepared or marked rollback-only)");
         }
@@ -423,7 +523,7 @@ public final class ResourceManager {
 
     private void rollBackOnItsOwn(XidKey xid, Branch b, int code) {
         synchronized (this) {
-            if (branches.get(xid) != b || b.prepared || b.rolledBackBy != 0) {
+            if (branches.get(xid) != b || b.prepared || b.completing || b.rolledBackBy != 0) {
                 return;
             }
             b.rolledBackBy = code;

@@ -1,84 +1,105 @@
 package dev.locksmith.ra.spi;
 
+import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockStatus;
-import dev.locksmith.lock.names.LockSpace;
-import dev.locksmith.lock.names.NameLocks;
 import dev.locksmith.ra.LockFailedException;
+import dev.locksmith.ra.RecordException;
+import dev.locksmith.rms.RmsException;
+import dev.locksmith.rms.RmsStatus;
+import dev.locksmith.rms.Transaction;
+import dev.locksmith.rms.TransactionStream;
 import java.time.Duration;
 
 /**
  * The work of one transaction — an XA branch, whatever connections joined it, or one local
- * transaction — and the one {@link LockOwner} that holds its locks. Everything a transaction
- * takes is taken through this object, and {@link #commit}, {@link #rollback} or a read-only
- * {@link #prepare} releases all of it at once.
+ * transaction — as one store {@link Transaction}, and so one {@link LockOwner} for its record and
+ * name locks. Everything a transaction reads, writes and locks goes through this object; a
+ * {@link #commit}, {@link #rollback} or read-only {@link #prepare} releases all of its locks.
  *
- * <p>Thread-safe: a lock request may wait in an application thread while the transaction
- * manager (or Locksmith's transaction timeout) rolls the transaction back from another; the
- * waiting request then fails with {@link LockStatus#CANCELLED}.
+ * <p>Thread-safe (the store transaction serializes calls): a lock request may wait in an
+ * application thread while the transaction manager, or Locksmith's transaction timeout, rolls the
+ * transaction back from another; the waiting request then fails.
  */
 final class TransactionWork {
 
-    private final NameLocks names;
+    private final Transaction tx;
 
-    /**
-     * Creates the work of a transaction with a lock owner of its own in {@code space}.
-     *
-     * @param space the resource adapter's lock space
-     * @param name the owner's display name (the Xid, or "local …")
-     */
-    TransactionWork(LockSpace space, String name) {
-        this.names = space.newProcess(name);
+    TransactionWork(Transaction tx) {
+        this.tx = tx;
+    }
+
+    /** The store transaction. */
+    Transaction transaction() {
+        return tx;
     }
 
     /** The lock owner of this transaction. */
     LockOwner owner() {
-        return names.owner();
+        return tx.owner();
     }
 
     /**
      * {@code LOCK +names:timeout} for this transaction.
      *
      * @return false if the timeout passed first
-     * @throws LockFailedException with the lock manager's status for a refused or failed request
-     * @throws InterruptedException if the calling thread was interrupted while waiting
+     * @throws LockFailedException IVRESNAM/BADPARAM for bad arguments (nothing changes), DEADLOCK
+     *     for a deadlock victim (the store marks the transaction rollback-only), CANCELLED if the
+     *     transaction ended while the request waited
      */
-    boolean lock(Duration timeout, String... lockNames) throws LockFailedException, InterruptedException {
-        return NameLockCalls.lockIncrement(names, timeout, lockNames);
+    boolean lock(Duration timeout, String... names) throws LockFailedException {
+        NameLockCalls.check(timeout, names);
+        try {
+            return tx.lock(timeout, names);
+        } catch (RmsException e) {
+            LockStatus status = e.status() == RmsStatus.DEADLOCK ? LockStatus.DEADLOCK
+                    : e.getCause() instanceof LockException le && le.status() == LockStatus.EXQUOTA ? LockStatus.EXQUOTA
+                    : LockStatus.CANCELLED;
+            throw new LockFailedException(status, "names " + String.join(", ", names) + ": " + e.getMessage(), e);
+        }
     }
 
     /**
-     * Prepares the transaction. Only name locks exist yet, so the transaction is always read-only:
-     * its locks are released and it is finished.
+     * A stream on {@code fileName} working in this transaction.
      *
-     * @return false: read-only, nothing to commit
+     * @throws RecordException FNF if the store has no such file
      */
-    boolean prepare() {
-        release();
-        return false;
+    TransactionStream open(String fileName) throws RecordException {
+        try {
+            return tx.open(fileName);
+        } catch (RmsException e) {
+            throw new RecordException(e.status(), e.getMessage(), e);
+        }
     }
 
-    /** Commits: releases everything the transaction holds. */
+    /**
+     * Prepares the transaction durably under {@code xid}.
+     *
+     * @return false if it changed nothing: it has then ended and released its locks
+     * @throws RmsException CONFLICT, DEADLOCK, DUP, …: the transaction has been rolled back
+     */
+    boolean prepare(XidKey xid) {
+        return tx.prepare(xid.toBytes());
+    }
+
+    /**
+     * Commits in one phase, or the second phase of a prepared transaction; releases every lock.
+     *
+     * @throws RmsException CONFLICT, DEADLOCK, TXTIMEOUT, …: a one-phase commit has been rolled back
+     */
     void commit() {
-        release();
+        tx.commit();
     }
 
-    /** Rolls back: releases everything the transaction holds. Idempotent. */
+    /** Rolls back: drops every change and releases every lock. Idempotent. */
     void rollback() {
-        release();
-    }
-
-    private void release() {
-        names.close();
-    }
-
-    /** Tells whether the transaction's locks have been released (it ended). */
-    boolean isReleased() {
-        return names.owner().isClosed();
+        if (tx.status() != Transaction.Status.COMMITTED) {
+            tx.rollback();
+        }
     }
 
     @Override
     public String toString() {
-        return "TransactionWork[" + names.owner().name() + "]";
+        return "TransactionWork[" + tx + "]";
     }
 }

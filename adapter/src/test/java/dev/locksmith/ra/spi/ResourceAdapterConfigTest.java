@@ -130,10 +130,10 @@ class ResourceAdapterConfigTest {
         c.ping();
         assertThat(mcf.resourceManager().statistics().pings()).isEqualTo(1);
 
-        Files.delete(dir);
+        Path away = Files.move(dir, store.resolve("moved away"));
         assertThatThrownBy(c::ping).isInstanceOf(ResourceException.class).hasMessageContaining(dir.toString());
         assertThat(mcf.getInvalidConnections(java.util.Set.of(mc))).as("validation sees it too").containsExactly(mc);
-        Files.createDirectories(dir);
+        Files.move(away, dir);
 
         ra.stop();
         assertThatThrownBy(c::ping).isInstanceOf(ResourceException.class).hasMessageContaining("closed");
