@@ -2,16 +2,18 @@ package dev.locksmith.ra.spi;
 
 import dev.locksmith.ra.LocksmithConnection;
 import dev.locksmith.ra.LocksmithConnectionFactory;
+import dev.locksmith.ra.RecordFile;
 import jakarta.transaction.TransactionManager;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.sql.XAConnection;
 
 /**
- * The child JVM of the crash test: one Narayana transaction over a Locksmith connection and an H2
- * row, and a {@link HaltingXAResource} that halts this JVM inside commit, after every resource
- * voted at prepare and before any committed. Arguments: Narayana object store, Locksmith store
- * directory, H2 URL. Exits with {@link HaltingXAResource#HALT_STATUS}, or 1 if it got past commit.
+ * The child JVM of the crash test: one Narayana transaction that updates a Locksmith record (and
+ * takes a name lock) and inserts an H2 row, with a {@link HaltingXAResource} that halts this JVM
+ * inside commit, after every resource voted at prepare and before any committed. Arguments:
+ * Narayana object store, Locksmith store directory (holding {@link Stock#FILE}), H2 URL. Exits with
+ * {@link HaltingXAResource#HALT_STATUS}, or 1 if it got past commit.
  */
 public final class CrashInCommitMain {
 
@@ -34,6 +36,9 @@ public final class CrashInCommitMain {
             if (!c.lock(Duration.ofSeconds(10), NarayanaRecoveryTest.ORDER_LOCK)) {
                 throw new IllegalStateException("could not lock " + NarayanaRecoveryTest.ORDER_LOCK);
             }
+            RecordFile stock = c.open(Stock.FILE);
+            stock.get(Stock.key(NarayanaRecoveryTest.ITEM));
+            stock.update(Stock.record(NarayanaRecoveryTest.ITEM, NarayanaRecoveryTest.CRASH_QUANTITY));
         }
         XAConnection row = h2.xaConnection();
         tm.getTransaction().enlistResource(row.getXAResource());

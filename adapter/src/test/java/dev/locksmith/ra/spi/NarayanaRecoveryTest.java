@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.locksmith.ra.LocksmithConnection;
 import dev.locksmith.ra.LocksmithConnectionFactory;
+import dev.locksmith.ra.RecordException;
+import dev.locksmith.ra.RecordFile;
+import dev.locksmith.rms.RmsStatus;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.TransactionManager;
 import java.nio.file.Files;
@@ -20,14 +23,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Locksmith and H2 (through its XADataSource) in one Narayana transaction, standalone: commit and
- * rollback reach both sides, and a transaction manager that dies between prepare and commit — a
- * child JVM halted inside commit — is completed by recovery in this JVM.
+ * Locksmith and H2 (through its XADataSource) in one Narayana transaction, standalone: a record
+ * update and a row insert commit or roll back together, and a transaction manager that dies
+ * between prepare and commit — a child JVM halted inside commit — is completed by recovery in this
+ * JVM, the record staying locked until it is.
  */
 class NarayanaRecoveryTest {
 
     static final int ORDER_ID = 42;
     static final String ORDER_LOCK = "^ORDER(42)";
+    static final String ITEM = "BOLT";
+    static final int CRASH_QUANTITY = 41;
 
     @TempDir
     Path work;
@@ -42,11 +48,37 @@ class NarayanaRecoveryTest {
     @BeforeEach
     void setUp() throws Exception {
         tm = Narayana.transactionManager();
-        adapter = TestAdapters.started();
-        mcf = TestAdapters.factory(adapter, work.resolve("store"));
-        locksmith = (LocksmithConnectionFactory) mcf.createConnectionFactory(new JtaConnectionManager(tm));
+        start();
+        try (LocksmithConnection c = ((LocksmithConnectionFactory) mcf.createConnectionFactory()).getConnection()) {
+            c.createFile(Stock.FILE, Stock.DEFINITION);
+            c.open(Stock.FILE).put(Stock.record(ITEM, 50));
+        }
         h2 = new H2Xa(work);
         h2.createTable();
+    }
+
+    private void start() throws Exception {
+        adapter = TestAdapters.started();
+        mcf = TestAdapters.factory(adapter, work.resolve("store"));
+        mcf.setLockWaitMillis(0L);
+        locksmith = (LocksmithConnectionFactory) mcf.createConnectionFactory(new JtaConnectionManager(tm));
+    }
+
+    /** The quantity of {@link #ITEM} as committed in the file. */
+    private int committedQuantity() throws Exception {
+        return Stock.quantity(mcf.resourceManager().store().file(Stock.FILE).stream().get(0, Stock.key(ITEM)));
+    }
+
+    /** Whether another transaction could read {@link #ITEM} for update now (its record lock is free). */
+    private boolean recordFree() throws Exception {
+        LocksmithConnectionFactory plain = (LocksmithConnectionFactory) mcf.createConnectionFactory();
+        try (LocksmithConnection c = plain.getConnection()) {
+            c.open(Stock.FILE).get(Stock.key(ITEM));
+            return true;
+        } catch (RecordException e) {
+            assertThat(e.rmsStatus()).isEqualTo(RmsStatus.RLK);
+            return false;
+        }
     }
 
     @AfterEach
@@ -74,6 +106,9 @@ class NarayanaRecoveryTest {
     private void orderInOneTransaction(String item) throws Exception {
         try (LocksmithConnection c = locksmith.getConnection()) {
             assertThat(c.lock(Duration.ofSeconds(10), ORDER_LOCK)).isTrue();
+            RecordFile stock = c.open(Stock.FILE);
+            int left = Stock.quantity(stock.get(Stock.key(ITEM)));
+            stock.update(Stock.record(ITEM, left - 1));
         }
         XAConnection row = h2.xaConnection();
         try {
@@ -92,8 +127,12 @@ class NarayanaRecoveryTest {
         tm.commit();
 
         assertThat(h2.item(ORDER_ID)).isEqualTo("committed");
+        assertThat(committedQuantity()).isEqualTo(49);
         assertThat(free(ORDER_LOCK)).as("released when the transaction ended").isTrue();
-        assertThat(mcf.resourceManager().statistics().xaStarted()).isEqualTo(1);
+        assertThat(recordFree()).isTrue();
+        assertThat(mcf.resourceManager().statistics().xaPrepared()).as("two resource managers: two phases")
+                .isEqualTo(1);
+        assertThat(mcf.resourceManager().statistics().xaCommitted()).isEqualTo(1);
     }
 
     @Test
@@ -104,12 +143,14 @@ class NarayanaRecoveryTest {
         assertThatThrownBy(tm::commit).isInstanceOf(RollbackException.class);
 
         assertThat(h2.item(ORDER_ID)).isNull();
+        assertThat(committedQuantity()).isEqualTo(50);
         assertThat(free(ORDER_LOCK)).isTrue();
         assertThat(mcf.resourceManager().statistics().xaRolledBack()).isEqualTo(1);
     }
 
     @Test
     void aTransactionManagerThatDiesBetweenPrepareAndCommitIsCompletedByRecovery() throws Exception {
+        adapter.stop(); // the child JVM opens the store itself
         Path log = work.resolve("child.log");
         Process child = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -124,6 +165,10 @@ class NarayanaRecoveryTest {
         assertThat(h2.item(ORDER_ID)).as("prepared, not committed").isNull();
         assertThat(h2.inDoubt()).isEqualTo(1);
 
+        start();
+        assertThat(committedQuantity()).as("prepared, not committed").isEqualTo(50);
+        assertThat(recordFree()).as("the in-doubt branch holds its record lock again").isFalse();
+
         register(new LocksmithRecoveryHelper(mcf));
         register(h2.recoveryHelper());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -132,8 +177,13 @@ class NarayanaRecoveryTest {
         }
         assertThat(h2.item(ORDER_ID)).as("committed by recovery").isEqualTo("crash");
         assertThat(h2.inDoubt()).isZero();
-        assertThat(free(ORDER_LOCK)).as("the Locksmith branch only locked: read-only, nothing in doubt").isTrue();
-        assertThat(mcf.resourceManager().statistics().recoveryScans()).as("recovery asked Locksmith").isPositive();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (mcf.resourceManager().statistics().xaCommitted() == 0 && System.nanoTime() < until) {
+            Narayana.scan();
+        }
+        assertThat(committedQuantity()).as("committed by recovery").isEqualTo(CRASH_QUANTITY);
+        assertThat(recordFree()).as("and its lock released").isTrue();
+        assertThat(mcf.resourceManager().store().inDoubt()).isEmpty();
     }
 
     private void register(com.arjuna.ats.jta.recovery.XAResourceRecoveryHelper helper) {
