@@ -7,6 +7,7 @@ import dev.locksmith.sample.it.tx.Locks;
 import dev.locksmith.sample.it.tx.OrderRejected;
 import dev.locksmith.sample.it.tx.OuterWork;
 import dev.locksmith.sample.it.tx.Probe;
+import dev.locksmith.sample.it.tx.StockBean;
 import dev.locksmith.sample.it.tx.TimeoutWork;
 import dev.locksmith.sample.it.tx.TxServlet;
 import java.io.File;
@@ -30,9 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The adapter under WildFly's container-managed transactions: the Locksmith RAR of the sample
- * EAR, deployed (with IronJacamar's strict archive validation) next to test EJBs that take name
- * locks under REQUIRED and REQUIRES_NEW, roll back on an application exception, and outlive a
- * transaction timeout; a servlet runs each case and the test reads what the beans saw.
+ * EAR, deployed (with IronJacamar's strict archive validation) next to test EJBs that write stock
+ * records and take name locks under REQUIRED and REQUIRES_NEW, roll back on an application
+ * exception, and outlive a transaction timeout; a servlet runs each case and the test reads what
+ * the beans saw and what the file holds afterwards.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -47,7 +49,7 @@ class TransactionsIT {
         EnterpriseArchive sampleEar = ShrinkWrap.createFromZipFile(EnterpriseArchive.class, sample);
         JavaArchive beans = ShrinkWrap.create(JavaArchive.class, "locksmith-it-ejb.jar")
                 .addClasses(Locks.class, Locks.Result.class, Probe.class, InnerWork.class, OuterWork.class,
-                        OrderRejected.class, TimeoutWork.class);
+                        OrderRejected.class, TimeoutWork.class, StockBean.class);
         WebArchive web = ShrinkWrap.create(WebArchive.class, "locksmith-it.war").addClass(TxServlet.class);
         return ShrinkWrap.create(EnterpriseArchive.class, "locksmith-it.ear")
                 .add(sampleEar.get("/locksmith.rar").getAsset(), "locksmith.rar")
@@ -56,7 +58,7 @@ class TransactionsIT {
     }
 
     @Test
-    void aRequiredMethodJoinsTheCallersBranchAndItsLocks() throws Exception {
+    void aRequiredMethodJoinsTheCallersBranchItsLocksAndItsWrites() throws Exception {
         Properties seen = post("required?name=^IT(1)");
         assertThat(seen.getProperty("outerLocked")).isEqualTo("true");
         assertThat(seen.getProperty("outerXid")).isNotEqualTo("none");
@@ -64,6 +66,8 @@ class TransactionsIT {
         assertThat(seen.getProperty("innerLocked")).as("the same lock owner takes the name again").isEqualTo("true");
         assertThat(seen.getProperty("freeInside")).as("held for the transaction").isEqualTo("false");
         assertThat(seen.getProperty("freeAfter")).as("released by the commit").isEqualTo("true");
+        assertThat(seen.getProperty("innerSawQuantity")).as("the joined method reads the caller's write").isEqualTo("5");
+        assertThat(seen.getProperty("quantity.JOIN")).as("committed").isEqualTo("5");
     }
 
     @Test
@@ -74,24 +78,37 @@ class TransactionsIT {
         assertThat(seen.getProperty("newLockedOuters")).as("the suspended transaction still holds it").isEqualTo("false");
         assertThat(seen.getProperty("newLockedOther")).isEqualTo("true");
         assertThat(seen.getProperty("otherFreeAfterNewCommitted")).isEqualTo("true");
+        assertThat(seen.getProperty("newCommittedBeforeOuter")).as("the new transaction committed on return")
+                .isEqualTo("2");
         assertThat(seen.getProperty("freeAfter")).isEqualTo("true");
+        assertThat(seen.getProperty("quantity.OUTER")).isEqualTo("1");
     }
 
     @Test
-    void anApplicationExceptionRollsTheBranchBackAndFreesItsLocks() throws Exception {
+    void anApplicationExceptionRollsTheBranchBackLeavingTheFileUnchangedAndFreesItsLocks() throws Exception {
         Properties seen = post("reject?name=^IT(4)");
         assertThat(seen.getProperty("exception")).isEqualTo("OrderRejected");
         assertThat(seen.getProperty("rolledBack")).isEqualTo("1");
         assertThat(seen.getProperty("freeAfter")).isEqualTo("true");
+        assertThat(seen.getProperty("quantity.REJECT")).as("the file is unchanged").isEqualTo("1");
     }
 
     @Test
-    void aTransactionTimeoutFreesTheLocksOfTheTransaction() throws Exception {
+    void aTransactionTimeoutRollsBackTheWritesAndFreesTheLocksOfTheTransaction() throws Exception {
         Properties seen = post("timeout?name=^IT(5)&seconds=2");
         assertThat(seen.getProperty("locked")).isEqualTo("true");
         assertThat(seen.getProperty("freedBeforeCommit")).as("freed while the bean still waited").isEqualTo("true");
         assertThat(seen.getProperty("commit")).isEqualTo("rolled back");
         assertThat(seen.getProperty("freeAfter")).isEqualTo("true");
+        assertThat(seen.getProperty("quantity.LATE")).as("the write was rolled back").isEqualTo("-1");
+    }
+
+    @Test
+    void theReadmesStockBeanSellsUnderANameLockAndCommits() throws Exception {
+        Properties seen = post("sell?name=^ITEM(%22SELL%22)");
+        assertThat(seen.getProperty("left")).isEqualTo("7");
+        assertThat(seen.getProperty("committed")).isEqualTo("7");
+        assertThat(seen.getProperty("freeAfter")).as("the name lock went with the transaction").isEqualTo("true");
     }
 
     private static Properties post(String path) throws IOException, InterruptedException {

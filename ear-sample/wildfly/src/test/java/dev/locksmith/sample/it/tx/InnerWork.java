@@ -25,6 +25,28 @@ public class InnerWork {
     }
 
     /**
+     * Reads {@code item} in the caller's transaction.
+     *
+     * @param item an item code
+     * @return the quantity the caller's transaction sees
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRED)
+    public int quantityInCallersTransaction(String item) {
+        return Locks.quantity(factory, item);
+    }
+
+    /**
+     * Sets {@code item}'s quantity in a transaction of its own, which commits when this method returns.
+     *
+     * @param item an item code
+     * @param quantity the new quantity
+     */
+    @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+    public void setQuantityInNewTransaction(String item, int quantity) {
+        Locks.setQuantity(factory, item, quantity);
+    }
+
+    /**
      * Tries {@code name} in a transaction of its own, which commits when this method returns.
      *
      * @param name an M lock name

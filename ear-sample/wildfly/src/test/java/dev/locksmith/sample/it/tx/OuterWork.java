@@ -25,7 +25,8 @@ public class OuterWork {
     private Probe probe;
 
     /**
-     * Locks {@code name}, then has a REQUIRED method lock it again on another connection.
+     * Locks {@code name} and writes item JOIN, then has REQUIRED methods lock the name again and read
+     * the item on other connections.
      *
      * @param name an M lock name
      * @return outer and inner results and branches
@@ -33,14 +34,17 @@ public class OuterWork {
     public String lockThenJoin(String name) {
         Locks.Result outer = Locks.tryLock(factory, name);
         Locks.Result joined = inner.tryLockInCallersTransaction(name);
-        return "outerLocked=" + outer.locked() + "\nouterXid=" + outer.xid()
+        Locks.setQuantity(factory, "JOIN", 5);
+        return "innerSawQuantity=" + inner.quantityInCallersTransaction("JOIN")
+                + "\nouterLocked=" + outer.locked() + "\nouterXid=" + outer.xid()
                 + "\ninnerLocked=" + joined.locked() + "\ninnerXid=" + joined.xid()
                 + "\nfreeInside=" + probe.free(name) + "\n";
     }
 
     /**
      * Locks {@code name}, then has a REQUIRES_NEW method try it and lock {@code other}; then looks
-     * whether {@code other} was released by the inner transaction's commit.
+     * whether {@code other} was released by the inner transaction's commit; writes item OUTER, has a
+     * REQUIRES_NEW method write item NEW and reads NEW's committed quantity before committing.
      *
      * @param name an M lock name the outer transaction holds
      * @param other an M lock name only the inner transaction takes
@@ -50,14 +54,18 @@ public class OuterWork {
         Locks.Result outer = Locks.tryLock(factory, name);
         Locks.Result blocked = inner.tryLockInNewTransaction(name);
         Locks.Result own = inner.tryLockInNewTransaction(other);
-        return "outerLocked=" + outer.locked() + "\nouterXid=" + outer.xid()
+        Locks.setQuantity(factory, "OUTER", 1);
+        inner.setQuantityInNewTransaction("NEW", 2);
+        return "newCommittedBeforeOuter=" + probe.quantity("NEW")
+                + "\nouterLocked=" + outer.locked() + "\nouterXid=" + outer.xid()
                 + "\nnewLockedOuters=" + blocked.locked() + "\nnewXid=" + blocked.xid()
                 + "\nnewLockedOther=" + own.locked()
                 + "\notherFreeAfterNewCommitted=" + probe.free(other) + "\n";
     }
 
     /**
-     * Locks {@code name} and rejects the order: the application exception rolls the transaction back.
+     * Locks {@code name}, sets item REJECT to 999 and rejects the order: the application exception
+     * rolls the transaction back.
      *
      * @param name an M lock name
      * @throws OrderRejected always, after locking
@@ -66,6 +74,7 @@ public class OuterWork {
         if (!Locks.tryLock(factory, name).locked()) {
             throw new IllegalStateException(name + " was not free");
         }
+        Locks.setQuantity(factory, "REJECT", 999);
         throw new OrderRejected("rejected after locking " + name);
     }
 }

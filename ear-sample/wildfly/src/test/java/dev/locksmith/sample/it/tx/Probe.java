@@ -3,6 +3,8 @@ package dev.locksmith.sample.it.tx;
 import dev.locksmith.ra.AdapterStatistics;
 import dev.locksmith.ra.LocksmithConnection;
 import dev.locksmith.ra.LocksmithConnectionFactory;
+import dev.locksmith.ra.RecordException;
+import dev.locksmith.rms.RmsStatus;
 import jakarta.annotation.Resource;
 import jakarta.ejb.EJBException;
 import jakarta.ejb.Stateless;
@@ -35,6 +37,41 @@ public class Probe {
         } catch (ResourceException e) {
             throw new EJBException("Locksmith: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Creates the stock file if the store does not have it yet.
+     */
+    public void createStock() {
+        try (LocksmithConnection c = factory.getConnection()) {
+            c.createFile(Locks.STOCK, Locks.STOCK_DEFINITION);
+        } catch (RecordException e) {
+            if (e.rmsStatus() != RmsStatus.FEX) {
+                throw new EJBException("Locksmith: " + e.getMessage(), e);
+            }
+        } catch (ResourceException e) {
+            throw new EJBException("Locksmith: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the committed quantity of {@code item} (each call its own transaction).
+     *
+     * @param item an item code
+     * @return its quantity, or -1 if there is none
+     */
+    public int quantity(String item) {
+        return Locks.quantity(factory, item);
+    }
+
+    /**
+     * Sets the quantity of {@code item} (committed at once).
+     *
+     * @param item an item code
+     * @param quantity its quantity
+     */
+    public void setQuantity(String item, int quantity) {
+        Locks.setQuantity(factory, item, quantity);
     }
 
     /**

@@ -24,7 +24,7 @@ public class TimeoutWork {
     private Probe probe;
 
     /**
-     * Begins a transaction with a {@code seconds} timeout, locks {@code name}, waits (at most a
+     * Begins a transaction with a {@code seconds} timeout, locks {@code name}, sets item LATE to 13, waits (at most a
      * minute) until another caller could take it, then tries to commit.
      *
      * @param name an M lock name
@@ -36,6 +36,7 @@ public class TimeoutWork {
         transaction.setTransactionTimeout(seconds);
         transaction.begin();
         boolean locked = Locks.tryLock(factory, name).locked();
+        Locks.setQuantity(factory, "LATE", 13);
         long deadline = System.nanoTime() + 60_000_000_000L;
         boolean freed = false;
         while (!freed && System.nanoTime() < deadline) {

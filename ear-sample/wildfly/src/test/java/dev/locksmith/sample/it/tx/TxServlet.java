@@ -25,15 +25,20 @@ public class TxServlet extends HttpServlet {
     @EJB
     private Probe probe;
 
+    @EJB
+    private StockBean stock;
+
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String name = req.getParameter("name");
         StringBuilder out = new StringBuilder();
+        probe.createStock();
         try {
             switch (String.valueOf(req.getPathInfo())) {
                 case "/required" -> out.append(outer.lockThenJoin(name));
                 case "/requires-new" -> out.append(outer.lockThenNew(name, req.getParameter("other")));
                 case "/reject" -> {
+                    probe.setQuantity("REJECT", 1);
                     long before = probe.statistics().xaRolledBack();
                     try {
                         outer.lockThenReject(name);
@@ -43,7 +48,11 @@ public class TxServlet extends HttpServlet {
                     out.append("rolledBack=").append(probe.statistics().xaRolledBack() - before).append('\n');
                 }
                 case "/timeout" -> out.append(timeout.lockAndOutlive(name, Integer.parseInt(req.getParameter("seconds"))));
-                case "/free" -> { }
+                case "/sell" -> {
+                    probe.setQuantity("SELL", 10);
+                    out.append("left=").append(stock.sell("SELL", 3)).append('\n');
+                    out.append("committed=").append(probe.quantity("SELL")).append('\n');
+                }
                 default -> {
                     resp.sendError(HttpServletResponse.SC_NOT_FOUND, "no case " + req.getPathInfo());
                     return;
@@ -53,6 +62,9 @@ public class TxServlet extends HttpServlet {
             out.append("exception=").append(e.getClass().getName()).append(": ").append(e.getMessage()).append('\n');
         }
         out.append("freeAfter=").append(probe.free(name)).append('\n');
+        for (String item : new String[] {"JOIN", "OUTER", "NEW", "REJECT", "LATE"}) {
+            out.append("quantity.").append(item).append('=').append(probe.quantity(item)).append('\n');
+        }
         resp.setContentType("text/plain");
         resp.setCharacterEncoding("UTF-8");
         resp.getWriter().print(out);
