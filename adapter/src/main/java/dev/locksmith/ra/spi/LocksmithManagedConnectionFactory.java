@@ -402,6 +402,7 @@ public final class LocksmithManagedConnectionFactory
             resourceAdapter = locksmith;
             resourceManager = null;
         }
+        locksmith.register(this);
     }
 
     /** Returns {@link TransactionSupport.TransactionSupportLevel#XATransaction}. */

@@ -198,6 +198,25 @@ class RecordTransactionsTest {
     }
 
     @Test
+    void startingTheAdapterRecoversTheStoresOfItsFactoriesBeforeAnyConnectionIsMade() throws Exception {
+        Conn a = connect(TransactionMode.PESSIMISTIC);
+        Xid xid = TestXid.of("held-over");
+        a.xa().start(xid, TMNOFLAGS);
+        setQuantity(a.stock(), "NUT", 0);
+        a.xa().end(xid, TMSUCCESS);
+        a.xa().prepare(xid);
+        ra.stop();
+
+        ra = new LocksmithResourceAdapter();
+        mcf = TestAdapters.factory(ra, store);
+        assertThat(mcf.getResourceAdapter()).as("associated before start, as a server does").isSameAs(ra);
+        ra.start(null);
+        assertThat(ra.lockManager().locks()).as("the in-doubt branch's locks, taken at start")
+                .anySatisfy(l -> assertThat(l.grantedMode()).isEqualTo(dev.locksmith.lock.LockMode.EX));
+        assertThat(mcf.resourceManager().statistics().managedConnectionsCreated()).isZero();
+    }
+
+    @Test
     void aPessimisticDeadlockRollsTheVictimBackAndItsTransactionManagerHearsXaRbdeadlock() throws Exception {
         mcf.setLockWaitMillis(60_000L);
         Conn a = connect(TransactionMode.PESSIMISTIC);
