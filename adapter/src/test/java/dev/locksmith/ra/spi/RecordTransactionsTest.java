@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
@@ -230,22 +229,11 @@ class RecordTransactionsTest {
 
         CompletableFuture<Void> aWaits = CompletableFuture.runAsync(() -> update(a, "NUT", 3));
         CompletableFuture<Void> bWaits = CompletableFuture.runAsync(() -> update(b, "BOLT", 4));
-        RecordException victim = null;
-        Conn loser = null;
-        Xid lost = null;
-        for (Object[] attempt : new Object[][] {{aWaits, a, xa}, {bWaits, b, xb}}) {
-            try {
-                ((CompletableFuture<?>) attempt[0]).get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                victim = (RecordException) e.getCause();
-                loser = (Conn) attempt[1];
-                lost = (Xid) attempt[2];
-            }
-        }
-        assertThat(victim).as("one of the two is the deadlock victim").isNotNull();
+        Deadlock.Victim v = Deadlock.of(aWaits, bWaits);
+        RecordException victim = (RecordException) v.failure();
         assertThat(victim.rmsStatus()).isEqualTo(RmsStatus.DEADLOCK);
-        Conn victimConn = loser;
-        Xid victimXid = lost;
+        Conn victimConn = v.first() ? a : b;
+        Xid victimXid = v.first() ? xa : xb;
         victimConn.xa().end(victimXid, TMSUCCESS);
         assertThat(xaCode(() -> victimConn.xa().prepare(victimXid))).isEqualTo(XAException.XA_RBDEADLOCK);
 
