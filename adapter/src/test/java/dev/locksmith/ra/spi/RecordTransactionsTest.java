@@ -113,6 +113,25 @@ class RecordTransactionsTest {
     }
 
     @Test
+    void aPreparedBranchRefusesWhatOnlyAnActiveOneMayDo() throws Exception {
+        Conn a = connect(TransactionMode.PESSIMISTIC);
+        Conn b = connect(TransactionMode.PESSIMISTIC);
+        Xid xid = TestXid.of("prepared");
+        a.xa().start(xid, TMNOFLAGS);
+        a.stock().put(Stock.record("WASHER", 5));
+        a.xa().end(xid, TMSUCCESS);
+        a.xa().prepare(xid);
+
+        assertThat(xaCode(() -> a.xa().prepare(xid))).as("prepare twice").isEqualTo(XAException.XAER_PROTO);
+        assertThat(xaCode(() -> a.xa().commit(xid, true))).as("one-phase commit after prepare")
+                .isEqualTo(XAException.XAER_PROTO);
+        assertThat(xaCode(() -> b.xa().start(xid, TMJOIN))).as("join after prepare").isEqualTo(XAException.XAER_PROTO);
+        assertThat(xaCode(() -> a.xa().forget(xid))).as("nothing heuristic").isEqualTo(XAException.XAER_PROTO);
+        a.xa().commit(xid, false);
+        assertThat(committed("WASHER")).as("the refusals changed nothing").isEqualTo(5);
+    }
+
+    @Test
     void joinedConnectionsWorkInOneStoreTransaction() throws Exception {
         Conn a = connect(TransactionMode.PESSIMISTIC);
         Conn b = connect(TransactionMode.PESSIMISTIC);
