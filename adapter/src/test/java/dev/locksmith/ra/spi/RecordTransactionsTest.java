@@ -13,6 +13,8 @@ import dev.locksmith.ra.RecordException;
 import dev.locksmith.ra.RecordFile;
 import dev.locksmith.ra.TransactionMode;
 import dev.locksmith.rms.KeyMatch;
+import dev.locksmith.rms.RecordOption;
+import dev.locksmith.rms.RecordOptions;
 import dev.locksmith.rms.RmsException;
 import dev.locksmith.rms.RmsStatus;
 import java.nio.file.Path;
@@ -71,10 +73,13 @@ class RecordTransactionsTest {
         return new Conn(mc, (LocksmithConnection) mc.getConnection(null, null), mc.getXAResource());
     }
 
+    /** Reads the file as committed, past every lock (RMS's NQL), and leaves no lock behind. */
+    private static final RecordOptions NO_LOCK = RecordOptions.of(RecordOption.NQL);
+
     /** The quantity of {@code item} as committed: read from the file itself, outside every transaction. */
     private Integer committed(String item) throws Exception {
         try {
-            return Stock.quantity(mcf.resourceManager().store().file(Stock.FILE).stream().get(0, Stock.key(item)));
+            return Stock.quantity(mcf.resourceManager().store().file(Stock.FILE).stream().get(0, Stock.key(item), KeyMatch.EQ, NO_LOCK));
         } catch (RmsException e) {
             assertThat(e.status()).as(e.getMessage()).isEqualTo(RmsStatus.RNF);
             return null;
