@@ -17,7 +17,9 @@ import java.io.Serializable;
  * @param handlesOpened connection handles handed to applications
  * @param handlesClosed connection handles closed by applications
  * @param xaStarted XA branches started
- * @param xaPrepared XA branches prepared
+ * @param xaPrepared XA branches prepared with a vote to commit ({@code XA_OK})
+ * @param xaReadOnly XA branches that answered {@code XA_RDONLY} at prepare: they wrote nothing,
+ *     so they released their locks and were finished there
  * @param xaCommitted XA branches committed (one and two phase)
  * @param xaCommittedOnePhase XA branches committed with the one-phase optimisation
  * @param xaRolledBack XA branches rolled back
@@ -35,6 +37,7 @@ public record AdapterStatistics(
         long handlesClosed,
         long xaStarted,
         long xaPrepared,
+        long xaReadOnly,
         long xaCommitted,
         long xaCommittedOnePhase,
         long xaRolledBack,
@@ -64,6 +67,7 @@ public record AdapterStatistics(
                 handlesClosed - earlier.handlesClosed,
                 xaStarted - earlier.xaStarted,
                 xaPrepared - earlier.xaPrepared,
+                xaReadOnly - earlier.xaReadOnly,
                 xaCommitted - earlier.xaCommitted,
                 xaCommittedOnePhase - earlier.xaCommittedOnePhase,
                 xaRolledBack - earlier.xaRolledBack,

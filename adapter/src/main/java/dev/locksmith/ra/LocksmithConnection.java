@@ -1,6 +1,9 @@
 package dev.locksmith.ra;
 
+import dev.locksmith.rms.FileDefinition;
 import jakarta.resource.ResourceException;
+import jakarta.resource.cci.LocalTransaction;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -9,8 +12,22 @@ import java.util.Optional;
  * time, and close it when done ({@code try}-with-resources works). Closing a handle returns the
  * physical connection to its pool; it does not end the transaction the work belongs to.
  *
- * <p>The record and lock operations arrive in later versions; today a connection can check that
- * its store is reachable ({@link #ping()}), and say which transaction its work belongs to.
+ * <p><b>Records.</b> {@link #open(String)} gives a {@link RecordFile} on a file of the store; its
+ * operations work in the connection's transaction, or commit one by one outside a transaction.
+ *
+ * <p><b>Name locks.</b> {@link #lock(Duration, String...)} takes GT.M-style name locks
+ * ({@code ^ORDER(42)} interlocks with {@code ^ORDER} and {@code ^ORDER(42,1)}, not with
+ * {@code ^ORDER(43)}) all or none, and answers like {@code $TEST}: false when the timeout passed.
+ * Whose they are depends on where the connection is when it asks:
+ * <ul>
+ *   <li>inside a transaction (an XA branch it is enlisted in, or a local transaction) they belong
+ *       to that transaction, whatever connection took them, and are held until it commits, rolls
+ *       back, or is prepared read-only ("lock before TSTART, release after TCOMMIT");
+ *   <li>outside one they belong to this handle and are held until {@link #unlock} or
+ *       {@link #close()}.
+ * </ul>
+ * The two kinds are held by different lock owners, so a transaction waits for a name its own
+ * connection holds outside it.
  */
 public interface LocksmithConnection extends AutoCloseable {
 
@@ -23,6 +40,80 @@ public interface LocksmithConnection extends AutoCloseable {
      * @throws IllegalStateException if this handle has been closed
      */
     void ping() throws ResourceException;
+
+    /**
+     * Opens a file of the connection's store for record operations.
+     *
+     * @param fileName the file's name in the store, such as {@code stock.rms}
+     * @return the file; its calls work in whatever transaction the connection is in when they are made
+     * @throws RecordException FNF if the store has no such file, IAL for a null or blank name
+     * @throws ResourceException if the connection can no longer be used
+     * @throws IllegalStateException if this handle has been closed
+     */
+    RecordFile open(String fileName) throws ResourceException;
+
+    /**
+     * Creates a file in the connection's store (outside every transaction: the file exists at once
+     * for everyone).
+     *
+     * @param fileName the new file's name in the store
+     * @param definition its organization, record format and keys
+     * @throws RecordException FEX if it exists, FDL for a bad definition, IAL for a null argument
+     * @throws ResourceException if the connection can no longer be used
+     * @throws IllegalStateException if this handle has been closed
+     */
+    void createFile(String fileName, FileDefinition definition) throws ResourceException;
+
+    /**
+     * {@code LOCK +names:timeout}: takes every name, or none, adding one level to each, for the
+     * current transaction or, outside one, for this handle (see the class comment).
+     *
+     * @param timeout how long to wait; {@link Duration#ZERO} tries once; not null or negative
+     * @param names M lock names such as {@code ^ORDER(42)}; none is a no-op that answers true
+     * @return true if every name is now held ({@code $TEST=1}), false if the timeout passed first
+     * @throws LockFailedException {@code IVRESNAM} for a bad name, {@code BADPARAM} for a bad
+     *     timeout (both change nothing), {@code DEADLOCK} if the request was chosen as a deadlock
+     *     victim (a transaction it was made for is rolled back), {@code CANCELLED} if the
+     *     transaction ended while the request waited
+     * @throws TransactionRolledBackException if the current transaction was already rolled back
+     *     by Locksmith (timeout or deadlock)
+     * @throws ResourceException if the connection can no longer be used
+     * @throws IllegalStateException if this handle has been closed
+     */
+    boolean lock(Duration timeout, String... names) throws ResourceException;
+
+    /**
+     * As {@link #lock(Duration, String...)} with the connection factory's {@code LockWaitMillis}
+     * as the timeout.
+     *
+     * @param names M lock names
+     * @return true if every name is now held, false if the lock wait passed first
+     * @throws ResourceException as {@link #lock(Duration, String...)}
+     * @throws IllegalStateException if this handle has been closed
+     */
+    boolean lock(String... names) throws ResourceException;
+
+    /**
+     * {@code LOCK -names} on this handle's own locks (those taken outside a transaction): removes
+     * one level from each; a name at level 0 is released. Names not held are ignored. Locks of a
+     * transaction are never released early: they go when it ends.
+     *
+     * @param names M lock names
+     * @throws LockFailedException {@code IVRESNAM} for a bad name (nothing is released)
+     * @throws IllegalStateException if this handle has been closed
+     */
+    void unlock(String... names) throws ResourceException;
+
+    /**
+     * Returns the application-level local transaction of this connection (Connectors CCI style),
+     * for work outside JTA. Its {@code begin}, {@code commit} and {@code rollback} tell the
+     * application server (LOCAL_TRANSACTION_* connection events); name locks taken between begin
+     * and the end belong to it. Refused inside an XA branch.
+     *
+     * @return the local transaction demarcation of this connection, never null
+     * @throws IllegalStateException if this handle has been closed
+     */
+    LocalTransaction localTransaction();
 
     /**
      * Returns the transaction mode this connection's work uses.

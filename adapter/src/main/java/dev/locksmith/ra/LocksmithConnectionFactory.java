@@ -36,6 +36,17 @@ public interface LocksmithConnectionFactory extends Serializable, Referenceable 
     LocksmithConnection getConnection(TransactionMode mode) throws ResourceException;
 
     /**
+     * Gets a connection handle configured by {@code spec} (its transaction mode overrides the
+     * factory's).
+     *
+     * @param spec what the connection must be; not null
+     * @return an open connection handle; the caller must close it
+     * @throws ResourceException if no connection can be obtained
+     * @throws NullPointerException if {@code spec} is null
+     */
+    LocksmithConnection getConnection(LocksmithConnectionSpec spec) throws ResourceException;
+
+    /**
      * Returns the counters of the resource manager this factory connects to.
      *
      * @return a snapshot of the counters, never null

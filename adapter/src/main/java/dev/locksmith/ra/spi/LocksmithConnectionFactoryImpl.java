@@ -3,6 +3,7 @@ package dev.locksmith.ra.spi;
 import dev.locksmith.ra.AdapterStatistics;
 import dev.locksmith.ra.LocksmithConnection;
 import dev.locksmith.ra.LocksmithConnectionFactory;
+import dev.locksmith.ra.LocksmithConnectionSpec;
 import dev.locksmith.ra.TransactionMode;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionManager;
@@ -49,6 +50,12 @@ public final class LocksmithConnectionFactoryImpl implements LocksmithConnection
                     + (handle == null ? "null" : handle.getClass().getName()) + " instead of a Locksmith connection");
         }
         return connection;
+    }
+
+    @Override
+    public LocksmithConnection getConnection(LocksmithConnectionSpec spec) throws ResourceException {
+        Objects.requireNonNull(spec, "spec must not be null");
+        return getConnection(spec.transactionMode());
     }
 
     @Override

@@ -1,6 +1,11 @@
 package dev.locksmith.ra.spi;
 
+import dev.locksmith.lock.LockStatus;
+import dev.locksmith.ra.LockFailedException;
+import dev.locksmith.ra.RecordException;
 import dev.locksmith.ra.TransactionMode;
+import dev.locksmith.rms.RmsException;
+import dev.locksmith.rms.RmsStatus;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
 import jakarta.resource.spi.ConnectionEventListener;
@@ -13,6 +18,7 @@ import java.io.PrintWriter;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.security.Principal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +32,10 @@ import javax.transaction.xa.XAResource;
  * {@link LocksmithConnectionImpl} handles, owns one {@link LocksmithXAResource} and one
  * {@link LocksmithLocalTransaction}, and tells its listeners when a handle is closed
  * ({@code CONNECTION_CLOSED}) or the connection broke ({@code CONNECTION_ERROR_OCCURRED}).
+ *
+ * <p>Work done through a handle belongs to the transaction the connection is in: the XA branch it
+ * was started on (whose {@link TransactionWork} every connection joined to the branch shares), or
+ * its local transaction; outside both, name locks belong to the handle.
  *
  * <p>A managed connection is created for one subject and one {@link LocksmithConnectionRequestInfo};
  * the factory only matches it to requests with both equal. After {@link #destroy()} every method
@@ -90,6 +100,10 @@ public final class LocksmithManagedConnection implements ManagedConnection {
         return localTransaction.isActive();
     }
 
+    LocksmithLocalTransaction localTransactionInternal() {
+        return localTransaction;
+    }
+
     /**
      * Hands out a new application handle on this connection.
      *
@@ -108,7 +122,7 @@ public final class LocksmithManagedConnection implements ManagedConnection {
             throw new ResourceException("getConnection: subject differs from the one this connection was created for;"
                     + " Locksmith does not support reauthentication");
         }
-        LocksmithConnectionImpl handle = new LocksmithConnectionImpl(this);
+        LocksmithConnectionImpl handle = new LocksmithConnectionImpl(this, factory.lockWait());
         handles.add(handle);
         rm.handlesOpened.incrementAndGet();
         return handle;
@@ -147,6 +161,7 @@ public final class LocksmithManagedConnection implements ManagedConnection {
         }
         handles.clear();
         localTransaction.abandon();
+        xaResource.dissociate();
     }
 
     /** Closes the physical connection for good: invalidates handles and refuses further work. */
@@ -210,6 +225,18 @@ public final class LocksmithManagedConnection implements ManagedConnection {
         return logWriter;
     }
 
+    /** Tells whether the connection can still do work: not destroyed, store open, lock manager reachable. */
+    boolean isValid() {
+        try {
+            checkUsable();
+            rm.checkReachable();
+            return true;
+        } catch (ResourceException e) {
+            LOG.log(Level.DEBUG, "Locksmith connection found invalid: {0}", e.getMessage());
+            return false;
+        }
+    }
+
     /** Throws if this connection can no longer do work. */
     void checkUsable() throws ResourceException {
         if (destroyed) {
@@ -222,15 +249,89 @@ public final class LocksmithManagedConnection implements ManagedConnection {
         factory.checkAdapterRunning();
     }
 
+    /**
+     * The work of the transaction this connection is in, or null outside one.
+     *
+     * @throws dev.locksmith.ra.TransactionRolledBackException if that transaction was rolled back
+     */
+    TransactionWork currentWork() throws ResourceException {
+        XidKey xid = xaResource.associatedXid();
+        if (xid != null) {
+            return rm.workFor(xid);
+        }
+        return localTransaction.isActive() ? localTransaction.work() : null;
+    }
+
     /** Work done through a handle: checks the connection and its transaction can take it. */
     void ping() throws ResourceException {
         checkUsable();
-        XidKey branch = xaResource.currentBranch();
-        if (branch != null && !rm.acceptsWork(branch)) {
-            throw new ResourceException("transaction branch " + branch
-                    + " no longer accepts work (it was prepared, rolled back or marked rollback-only)");
-        }
+        currentWork();
+        rm.checkReachable();
         rm.pings.incrementAndGet();
+    }
+
+    /**
+     * Takes name locks for the current transaction, or, outside one, for {@code handle}. A deadlock
+     * victim's transaction is rolled back at once.
+     */
+    boolean lock(LocksmithConnectionImpl handle, Duration timeout, String... names) throws ResourceException {
+        checkUsable();
+        XidKey xid = xaResource.associatedXid();
+        TransactionWork work = currentWork();
+        try {
+            if (work == null) {
+                return NameLockCalls.lockIncrement(handle.ownLocks(rm), timeout, names);
+            }
+            return work.lock(timeout, names);
+        } catch (LockFailedException e) {
+            if (e.lockStatus() == LockStatus.DEADLOCK && work != null) {
+                storeEnded(xid, RmsStatus.DEADLOCK);
+            }
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LockFailedException(LockStatus.CANCELLED, "interrupted while waiting for " + String.join(", ", names), e);
+        }
+    }
+
+    /**
+     * The store ended the current transaction ({@code status} DEADLOCK, CONFLICT or TXTIMEOUT): roll
+     * it back now, so its locks go and its end reports the matching failure.
+     */
+    private void storeEnded(XidKey xid, RmsStatus status) {
+        if (xid != null) {
+            rm.rollBackOnItsOwn(xid, ResourceManager.rollbackCode(status));
+        } else {
+            localTransaction.rolledBackBy(status.name());
+        }
+    }
+
+    /**
+     * Turns a store failure of a record operation in the current transaction into the adapter's
+     * exception, rolling the transaction back first if the failure ended it.
+     */
+    RecordException recordFailure(String fileName, RmsException e) {
+        switch (e.status()) {
+            case DEADLOCK, CONFLICT, TXTIMEOUT -> storeEnded(xaResource.associatedXid(), e.status());
+            default -> {
+                // The operation changed nothing; the transaction goes on.
+            }
+        }
+        return new RecordException(e.status(), fileName + ": " + e.getMessage(), e);
+    }
+
+    /** Fires a LOCAL_TRANSACTION_* event for an application-demarcated local transaction. */
+    void localTransactionEvent(int id, LocksmithConnectionImpl handle) {
+        ConnectionEvent event = new ConnectionEvent(this, id);
+        event.setConnectionHandle(handle);
+        for (ConnectionEventListener l : listeners) {
+            switch (id) {
+                case ConnectionEvent.LOCAL_TRANSACTION_STARTED -> l.localTransactionStarted(event);
+                case ConnectionEvent.LOCAL_TRANSACTION_COMMITTED -> l.localTransactionCommitted(event);
+                case ConnectionEvent.LOCAL_TRANSACTION_ROLLEDBACK -> l.localTransactionRolledback(event);
+                default -> throw new IllegalArgumentException("not a local transaction event: " + id);
+            }
+        }
     }
 
     void handleClosed(LocksmithConnectionImpl handle) {

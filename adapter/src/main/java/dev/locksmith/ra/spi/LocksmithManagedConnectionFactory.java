@@ -10,6 +10,7 @@ import jakarta.resource.spi.ManagedConnectionFactory;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterAssociation;
 import jakarta.resource.spi.TransactionSupport;
+import jakarta.resource.spi.ValidatingManagedConnectionFactory;
 import java.beans.IntrospectionException;
 import java.beans.PropertyDescriptor;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -36,18 +39,24 @@ import javax.security.auth.Subject;
  *   <li>{@code StoreLocation} — the directory of the store. {@code ${name}} is replaced by the
  *       system property {@code name}; relative paths are resolved against the working directory.
  *       Empty (the default) means {@code ${jboss.server.data.dir}/locksmith} inside WildFly and
- *       {@code ${user.dir}/locksmith-data} elsewhere.
+ *       {@code ${user.dir}/locksmith-data} elsewhere;
+ *   <li>{@code LockWaitMillis} — how long {@code LocksmithConnection.lock(names)} waits when the
+ *       call gives no timeout, and how long a record operation waits for a record another
+ *       transaction holds before failing with RLK (0) or TMO, in milliseconds (default
+ *       {@value #DEFAULT_LOCK_WAIT_MILLIS}).
  * </ul>
  * A bad value fails in the setter with an {@link IllegalArgumentException} naming the property;
  * a store location that cannot be used as a directory fails when the first connection or
  * connection factory is created, with an {@link InvalidPropertyException} naming the property.
  *
  * <p>Two factories are equal when their config properties are equal, as the Connectors
- * specification requires. Factories that resolve to the same store directory share one
- * {@link ResourceManager} (when they belong to the same resource adapter).
+ * specification requires. A factory works only once it is associated with a started
+ * {@link LocksmithResourceAdapter}, which owns the lock manager; factories of one adapter that
+ * resolve to the same store directory share one {@link ResourceManager}.
  */
 public final class LocksmithManagedConnectionFactory
-        implements ManagedConnectionFactory, ResourceAdapterAssociation, TransactionSupport {
+        implements ManagedConnectionFactory, ResourceAdapterAssociation, TransactionSupport,
+        ValidatingManagedConnectionFactory {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = System.getLogger(LocksmithManagedConnectionFactory.class.getName());
@@ -57,9 +66,14 @@ public final class LocksmithManagedConnectionFactory
     public static final String TRANSACTION_MODE = "TransactionMode";
     /** Name of the store location config property. */
     public static final String STORE_LOCATION = "StoreLocation";
+    /** Name of the lock wait config property. */
+    public static final String LOCK_WAIT_MILLIS = "LockWaitMillis";
+    /** The default of {@code LockWaitMillis}: ten seconds. */
+    public static final long DEFAULT_LOCK_WAIT_MILLIS = 10_000;
 
     private TransactionMode transactionMode = TransactionMode.PESSIMISTIC;
     private String storeLocation = "";
+    private long lockWaitMillis = DEFAULT_LOCK_WAIT_MILLIS;
 
     private transient LocksmithResourceAdapter resourceAdapter;
     private transient PrintWriter logWriter;
@@ -96,6 +110,33 @@ public final class LocksmithManagedConnectionFactory
      */
     public TransactionMode transactionModeValue() {
         return transactionMode;
+    }
+
+    /**
+     * Returns the {@code LockWaitMillis} config property.
+     *
+     * @return the lock wait in milliseconds
+     */
+    public Long getLockWaitMillis() {
+        return lockWaitMillis;
+    }
+
+    /**
+     * Sets the {@code LockWaitMillis} config property.
+     *
+     * @param value milliseconds, zero or more
+     * @throws IllegalArgumentException naming {@code LockWaitMillis} if null or negative
+     */
+    public void setLockWaitMillis(Long value) {
+        if (value == null || value < 0) {
+            throw new IllegalArgumentException(LOCK_WAIT_MILLIS + " must be zero or more milliseconds but was " + value);
+        }
+        this.lockWaitMillis = value;
+    }
+
+    /** The lock wait as a duration. */
+    Duration lockWait() {
+        return Duration.ofMillis(lockWaitMillis);
     }
 
     /**
@@ -166,13 +207,24 @@ public final class LocksmithManagedConnectionFactory
      *
      * @return the resource manager, never null
      * @throws InvalidPropertyException naming {@code StoreLocation} if the location exists but is
-     *     not a writable directory, or cannot be created; {@link ResourceException} if the
-     *     resource adapter is not started
+     *     not a writable directory, or cannot be created; {@link ResourceException} if the factory
+     *     has no resource adapter or it is not running
      */
     public synchronized ResourceManager resourceManager() throws ResourceException {
         if (resourceManager != null && resourceManager.isOpen()) {
             return resourceManager;
         }
+        Path dir = checkedStoreLocation();
+        LocksmithResourceAdapter ra = resourceAdapter;
+        if (ra == null) {
+            throw new ResourceException("this managed connection factory is not associated with a resource adapter;"
+                    + " call setResourceAdapter with a started " + LocksmithResourceAdapter.class.getSimpleName());
+        }
+        resourceManager = ra.resourceManager(dir);
+        return resourceManager;
+    }
+
+    private Path checkedStoreLocation() throws InvalidPropertyException {
         Path dir;
         try {
             dir = resolvedStoreLocation();
@@ -180,9 +232,7 @@ public final class LocksmithManagedConnectionFactory
             throw invalid(e.getMessage(), e);
         }
         checkDirectory(dir);
-        LocksmithResourceAdapter ra = resourceAdapter;
-        resourceManager = ra != null ? ra.resourceManager(dir) : new ResourceManager(dir);
-        return resourceManager;
+        return dir;
     }
 
     private void checkDirectory(Path dir) throws InvalidPropertyException {
@@ -230,7 +280,7 @@ public final class LocksmithManagedConnectionFactory
         if (cxManager == null) {
             throw new ResourceException("createConnectionFactory: cxManager must not be null");
         }
-        resourceManager();
+        checkedStoreLocation();
         return new LocksmithConnectionFactoryImpl(this, cxManager);
     }
 
@@ -288,6 +338,27 @@ public final class LocksmithManagedConnectionFactory
         return null;
     }
 
+    /**
+     * Returns the connections of {@code connectionSet} that can no longer be used: destroyed, or
+     * their store closed (the adapter stopped), or their lock manager unreachable.
+     *
+     * @param connectionSet connections of this factory; others are ignored
+     * @return the invalid ones, possibly empty, never null
+     */
+    @Override
+    public Set<ManagedConnection> getInvalidConnections(@SuppressWarnings("rawtypes") Set connectionSet) {
+        Set<ManagedConnection> invalid = new HashSet<>();
+        if (connectionSet == null) {
+            return invalid;
+        }
+        for (Object candidate : connectionSet) {
+            if (candidate instanceof LocksmithManagedConnection mc && !mc.isValid()) {
+                invalid.add(mc);
+            }
+        }
+        return invalid;
+    }
+
     private LocksmithConnectionRequestInfo requestInfo(ConnectionRequestInfo cxRequestInfo) throws ResourceException {
         if (cxRequestInfo == null) {
             return new LocksmithConnectionRequestInfo(transactionMode);
@@ -333,6 +404,7 @@ public final class LocksmithManagedConnectionFactory
             resourceAdapter = locksmith;
             resourceManager = null;
         }
+        locksmith.register(this);
     }
 
     /** Returns {@link TransactionSupport.TransactionSupportLevel#XATransaction}. */
@@ -345,17 +417,18 @@ public final class LocksmithManagedConnectionFactory
     public boolean equals(Object o) {
         return o instanceof LocksmithManagedConnectionFactory other
                 && other.transactionMode == transactionMode
-                && other.storeLocation.equals(storeLocation);
+                && other.storeLocation.equals(storeLocation)
+                && other.lockWaitMillis == lockWaitMillis;
     }
 
     @Override
     public int hashCode() {
-        return 31 * transactionMode.hashCode() + storeLocation.hashCode();
+        return Objects.hash(transactionMode, storeLocation, lockWaitMillis);
     }
 
     @Override
     public String toString() {
         return "LocksmithManagedConnectionFactory[TransactionMode=" + transactionMode + ", StoreLocation='"
-                + storeLocation + "']";
+                + storeLocation + "', LockWaitMillis=" + lockWaitMillis + "]";
     }
 }

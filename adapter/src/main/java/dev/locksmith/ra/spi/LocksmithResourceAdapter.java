@@ -1,5 +1,9 @@
 package dev.locksmith.ra.spi;
 
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockManager;
+import dev.locksmith.lock.cluster.ClusterLockManager;
+import dev.locksmith.lock.names.LockSpace;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
@@ -11,63 +15,198 @@ import java.io.Serializable;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import javax.transaction.xa.XAResource;
 
 /**
  * The Locksmith resource adapter: the lifecycle of one deployment of the RAR. Between
- * {@link #start} and {@link #stop} it owns one {@link ResourceManager} per store directory, shared
- * by every managed connection factory of the deployment that points at that directory. Stopping
- * closes them all, and connections made before fail from then on.
+ * {@link #start} and {@link #stop} it owns the one {@link LockManager} of the deployment — embedded
+ * by default, a cluster node ({@link ClusterLockManager}) when {@code ClusterName} is set — with the
+ * lock space in which connections take name locks, and one {@link ResourceManager} per store
+ * directory, shared by every managed connection factory of the deployment that points at that
+ * directory. Stores are opened as soon as both the adapter runs and a factory naming them is
+ * associated with it (at {@link #start} for factories associated before), and opening a store
+ * recovers it: its prepared transactions are back in doubt, with their locks, before any
+ * connection of it is handed out. Stopping rolls back unprepared transactions, closes every store
+ * and then the lock manager; connections made before fail from then on.
+ *
+ * <p>Config properties (all optional; with none the adapter runs an embedded lock manager):
+ * <ul>
+ *   <li>{@code GlobalBufferCount} — buckets the node-wide cache of the stores may hold (default
+ *       {@value #DEFAULT_GLOBAL_BUFFER_COUNT}, at least 0);
+ *   <li>{@code ClusterName} — the JGroups cluster to join; empty (default) means no cluster;
+ *   <li>{@code ClusterNodeName} — this node's name (default {@code locksmith-<pid>});
+ *   <li>{@code ClusterBindAddress}, {@code ClusterBindPort} — where this node listens (default
+ *       127.0.0.1, 7800);
+ *   <li>{@code ClusterInitialHosts} — TCPPING hosts such as {@code 10.0.0.1[7800],10.0.0.2[7800]}
+ *       (default: this node only);
+ *   <li>{@code ClusterExpectedVotes} — nodes expected; a view needs a majority to grant (default 1);
+ *   <li>{@code ClusterKeyStore}, {@code ClusterKeyAlias}, {@code ClusterKeyPassword} — the AES key
+ *       that encrypts and authenticates cluster traffic (a PKCS12 or JCEKS file; default: none).
+ * </ul>
+ * A value that can never be right fails in its setter with an {@link IllegalArgumentException}
+ * naming the property; a cluster that cannot be joined, or a key store that cannot be read, fails
+ * {@link #start} with a {@link ResourceAdapterInternalException} naming what was wrong.
  *
  * <p>Locksmith has outbound connections only: endpoint activation (inbound messaging) is not
  * supported, and {@link #getXAResources} returns none, because outbound XA recovery goes through
- * the managed connection factory. The adapter has no config properties of its own, so all
- * instances are equal, as the Connectors specification's JavaBean equality requires.
+ * the managed connection factory. Two adapters are equal when their config properties are, as the
+ * Connectors specification's JavaBean equality requires. Thread-safe.
  */
 public final class LocksmithResourceAdapter implements ResourceAdapter, Serializable {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = System.getLogger(LocksmithResourceAdapter.class.getName());
 
+    /** The default of {@code GlobalBufferCount}. */
+    public static final int DEFAULT_GLOBAL_BUFFER_COUNT = 1024;
+    /** The most name-lock nodes all connections of one adapter may hold together. */
+    public static final int NAME_LOCK_LIMIT = 1 << 20;
+
+    private int globalBufferCount = DEFAULT_GLOBAL_BUFFER_COUNT;
+    private String clusterName = "";
+    private String clusterNodeName = "";
+    private String clusterBindAddress = "127.0.0.1";
+    private int clusterBindPort = 7800;
+    private String clusterInitialHosts = "";
+    private int clusterExpectedVotes = 1;
+    private String clusterKeyStore = "";
+    private String clusterKeyAlias = "locksmith";
+    private String clusterKeyPassword = "";
+
     private transient volatile boolean running;
     private transient volatile boolean stopped;
-    private transient Map<Path, ResourceManager> resourceManagers = new ConcurrentHashMap<>();
+    private transient LockManager lockManager;
+    private transient LockSpace nameLocks;
+    private transient ScheduledExecutorService timer;
+    private transient Map<Path, ResourceManager> resourceManagers;
+    private transient java.util.Set<LocksmithManagedConnectionFactory> factories;
 
     /** Creates an adapter that is not started yet; the server calls {@link #start}. */
     public LocksmithResourceAdapter() {
-        // JavaBean constructor.
+        // JavaBean constructor: the deployer sets the config properties.
     }
 
     /**
-     * Starts the adapter.
+     * Starts the adapter: creates its lock manager (joining the cluster if one is configured).
      *
-     * @param ctx the server's bootstrap context; not used yet, may be null outside a server
-     * @throws ResourceAdapterInternalException if the adapter is already running
+     * @param ctx the server's bootstrap context; not used, may be null outside a server
+     * @throws ResourceAdapterInternalException if the adapter is already running, or the lock
+     *     manager cannot start (the message names the property at fault)
      */
     @Override
     public void start(BootstrapContext ctx) throws ResourceAdapterInternalException {
+        List<LocksmithManagedConnectionFactory> associated;
+        synchronized (this) {
+            startLockManager();
+            associated = List.copyOf(registered());
+        }
+        // Outside this monitor: a factory's monitor is always taken before the adapter's.
+        associated.forEach(this::openStoreOf);
+    }
+
+    private void startLockManager() throws ResourceAdapterInternalException {
         if (running) {
             throw new ResourceAdapterInternalException("the Locksmith resource adapter is already started");
         }
+        LockManager manager = newLockManager();
+        ScheduledThreadPoolExecutor timeouts = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = Executors.defaultThreadFactory().newThread(r);
+            t.setName("locksmith-transaction-timeouts");
+            t.setDaemon(true);
+            return t;
+        });
+        timeouts.setRemoveOnCancelPolicy(true);
+        lockManager = manager;
+        nameLocks = new LockSpace(manager, 0, NAME_LOCK_LIMIT);
+        timer = timeouts;
+        resourceManagers = new ConcurrentHashMap<>();
         running = true;
         stopped = false;
-        LOG.log(Level.INFO, "Locksmith resource adapter {0} started", AdapterVersion.VERSION);
+        LOG.log(Level.INFO, "Locksmith resource adapter {0} started with {1} lock manager {2}",
+                AdapterVersion.VERSION, clusterName.isEmpty() ? "an embedded" : "cluster", manager.name());
     }
 
-    /** Stops the adapter and closes every store it opened. Does nothing if it is not running. */
+    /**
+     * Called when {@code mcf} is associated with this adapter: its store is opened (and recovered)
+     * now if the adapter runs, or at {@link #start}.
+     */
+    void register(LocksmithManagedConnectionFactory mcf) {
+        boolean now;
+        synchronized (this) {
+            registered().add(mcf);
+            now = running;
+        }
+        if (now) {
+            openStoreOf(mcf);
+        }
+    }
+
+    private java.util.Set<LocksmithManagedConnectionFactory> registered() {
+        if (factories == null) {
+            factories = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        }
+        return factories;
+    }
+
+    /** Opens the store of {@code mcf}; a store that cannot be opened yet fails its first connection instead. */
+    private void openStoreOf(LocksmithManagedConnectionFactory mcf) {
+        try {
+            mcf.resourceManager();
+        } catch (ResourceException e) {
+            LOG.log(Level.WARNING, "Locksmith: the store of " + mcf + " cannot be opened yet; its first connection"
+                    + " will try again", e);
+        }
+    }
+
+    private LockManager newLockManager() throws ResourceAdapterInternalException {
+        if (clusterName.isEmpty()) {
+            return LockManager.builder().name("locksmith").build();
+        }
+        try {
+            ClusterLockManager.Builder b = ClusterLockManager.builder()
+                    .clusterName(clusterName)
+                    .nodeName(clusterNodeName.isEmpty() ? "locksmith-" + ProcessHandle.current().pid() : clusterNodeName)
+                    .bindAddress(clusterBindAddress)
+                    .bindPort(clusterBindPort)
+                    .expectedVotes(clusterExpectedVotes);
+            if (!clusterInitialHosts.isEmpty()) {
+                b.initialHosts(clusterInitialHosts);
+            }
+            if (!clusterKeyStore.isEmpty()) {
+                b.keyStore(Path.of(clusterKeyStore), clusterKeyAlias, clusterKeyPassword.toCharArray());
+            }
+            return b.build();
+        } catch (LockException | java.nio.file.InvalidPathException e) {
+            throw new ResourceAdapterInternalException("cannot start the Locksmith cluster node (ClusterName '"
+                    + clusterName + "', ClusterBindAddress " + clusterBindAddress + ", ClusterBindPort " + clusterBindPort
+                    + ", ClusterKeyStore '" + clusterKeyStore + "'): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stops the adapter: rolls back unprepared transactions and closes every store, then closes
+     * the lock manager. Does nothing if it is not running.
+     */
     @Override
-    public void stop() {
+    public synchronized void stop() {
         if (!running) {
             return;
         }
         running = false;
         stopped = true;
-        for (ResourceManager rm : managers().values()) {
+        for (ResourceManager rm : resourceManagers.values()) {
             rm.close();
         }
-        managers().clear();
+        resourceManagers.clear();
+        timer.shutdownNow();
+        lockManager.close();
         LOG.log(Level.INFO, "Locksmith resource adapter stopped");
     }
 
@@ -81,8 +220,8 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
     }
 
     /**
-     * Tells whether the adapter has been stopped. A server creates connection factories before it
-     * starts the adapter, so "not yet started" is not "stopped".
+     * Tells whether the adapter has been stopped. A server may create connection factories before
+     * it starts the adapter, so "not yet started" is not "stopped".
      *
      * @return true after {@link #stop} and until the next {@link #start}
      */
@@ -90,22 +229,40 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
         return stopped;
     }
 
+    /**
+     * The lock manager the adapter owns.
+     *
+     * @throws ResourceException if the adapter is not running
+     */
+    synchronized LockManager lockManager() throws ResourceException {
+        checkRunning();
+        return lockManager;
+    }
+
     /** Returns the shared resource manager of {@code storeDirectory}, creating it on first use. */
-    ResourceManager resourceManager(Path storeDirectory) throws ResourceException {
+    synchronized ResourceManager resourceManager(Path storeDirectory) throws ResourceException {
+        checkRunning();
+        ResourceManager rm = resourceManagers.get(storeDirectory);
+        if (rm == null) {
+            try {
+                rm = new ResourceManager(storeDirectory, nameLocks, timer);
+            } catch (dev.locksmith.rms.RmsException e) {
+                throw new dev.locksmith.ra.RecordException(e.status(), "cannot open the Locksmith store at "
+                        + storeDirectory + ": " + e.getMessage(), e);
+            }
+            resourceManagers.put(storeDirectory, rm);
+            LOG.log(Level.INFO, "Locksmith store opened at {0}", storeDirectory);
+        }
+        return rm;
+    }
+
+    private void checkRunning() throws ResourceException {
         if (stopped) {
             throw new ResourceException("the Locksmith resource adapter has been stopped");
         }
-        return managers().computeIfAbsent(storeDirectory, dir -> {
-            LOG.log(Level.INFO, "Locksmith store opened at {0}", dir);
-            return new ResourceManager(dir);
-        });
-    }
-
-    private synchronized Map<Path, ResourceManager> managers() {
-        if (resourceManagers == null) {
-            resourceManagers = new ConcurrentHashMap<>();
+        if (!running) {
+            throw new ResourceException("the Locksmith resource adapter has not been started");
         }
-        return resourceManagers;
     }
 
     /**
@@ -134,13 +291,170 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
         return new XAResource[0];
     }
 
+    // ---- config properties ---------------------------------------------------------------------
+
+    /** @return the {@code GlobalBufferCount} config property */
+    public Integer getGlobalBufferCount() {
+        return globalBufferCount;
+    }
+
+    /**
+     * Sets {@code GlobalBufferCount}.
+     *
+     * @param value buckets, zero or more
+     * @throws IllegalArgumentException naming the property if null or negative
+     */
+    public void setGlobalBufferCount(Integer value) {
+        if (value == null || value < 0) {
+            throw new IllegalArgumentException("GlobalBufferCount must be zero or more buckets but was " + value);
+        }
+        globalBufferCount = value;
+    }
+
+    /** @return the {@code ClusterName} config property; empty: no cluster */
+    public String getClusterName() {
+        return clusterName;
+    }
+
+    /** @param value the JGroups cluster to join; null or blank: no cluster, an embedded lock manager */
+    public void setClusterName(String value) {
+        clusterName = text(value);
+    }
+
+    /** @return the {@code ClusterNodeName} config property; empty: {@code locksmith-<pid>} */
+    public String getClusterNodeName() {
+        return clusterNodeName;
+    }
+
+    /** @param value this node's name in the cluster; null or blank: {@code locksmith-<pid>} */
+    public void setClusterNodeName(String value) {
+        clusterNodeName = text(value);
+    }
+
+    /** @return the {@code ClusterBindAddress} config property */
+    public String getClusterBindAddress() {
+        return clusterBindAddress;
+    }
+
+    /**
+     * Sets {@code ClusterBindAddress}.
+     *
+     * @param value the address this node listens on
+     * @throws IllegalArgumentException naming the property if null or blank
+     */
+    public void setClusterBindAddress(String value) {
+        if (text(value).isEmpty()) {
+            throw new IllegalArgumentException("ClusterBindAddress must not be null or blank");
+        }
+        clusterBindAddress = value.trim();
+    }
+
+    /** @return the {@code ClusterBindPort} config property */
+    public Integer getClusterBindPort() {
+        return clusterBindPort;
+    }
+
+    /**
+     * Sets {@code ClusterBindPort}.
+     *
+     * @param value a TCP port, 1..65535
+     * @throws IllegalArgumentException naming the property otherwise
+     */
+    public void setClusterBindPort(Integer value) {
+        if (value == null || value < 1 || value > 65535) {
+            throw new IllegalArgumentException("ClusterBindPort must be 1..65535 but was " + value);
+        }
+        clusterBindPort = value;
+    }
+
+    /** @return the {@code ClusterInitialHosts} config property; empty: this node only */
+    public String getClusterInitialHosts() {
+        return clusterInitialHosts;
+    }
+
+    /** @param value TCPPING initial hosts such as {@code 127.0.0.1[7800],127.0.0.1[7801]}; blank: this node */
+    public void setClusterInitialHosts(String value) {
+        clusterInitialHosts = text(value);
+    }
+
+    /** @return the {@code ClusterExpectedVotes} config property */
+    public Integer getClusterExpectedVotes() {
+        return clusterExpectedVotes;
+    }
+
+    /**
+     * Sets {@code ClusterExpectedVotes}.
+     *
+     * @param value the nodes expected, at least 1
+     * @throws IllegalArgumentException naming the property if null or below 1
+     */
+    public void setClusterExpectedVotes(Integer value) {
+        if (value == null || value < 1) {
+            throw new IllegalArgumentException("ClusterExpectedVotes must be at least 1 but was " + value);
+        }
+        clusterExpectedVotes = value;
+    }
+
+    /** @return the {@code ClusterKeyStore} config property; empty: traffic is not encrypted */
+    public String getClusterKeyStore() {
+        return clusterKeyStore;
+    }
+
+    /** @param value path of a PKCS12 ({@code .jceks}: JCEKS) key store with the cluster's AES key; blank: none */
+    public void setClusterKeyStore(String value) {
+        clusterKeyStore = text(value);
+    }
+
+    /** @return the {@code ClusterKeyAlias} config property */
+    public String getClusterKeyAlias() {
+        return clusterKeyAlias;
+    }
+
+    /**
+     * Sets {@code ClusterKeyAlias}.
+     *
+     * @param value the alias of the AES key entry in {@code ClusterKeyStore}
+     * @throws IllegalArgumentException naming the property if null or blank
+     */
+    public void setClusterKeyAlias(String value) {
+        if (text(value).isEmpty()) {
+            throw new IllegalArgumentException("ClusterKeyAlias must not be null or blank");
+        }
+        clusterKeyAlias = value.trim();
+    }
+
+    /** @return the {@code ClusterKeyPassword} config property */
+    public String getClusterKeyPassword() {
+        return clusterKeyPassword;
+    }
+
+    /** @param value the password of {@code ClusterKeyStore} and of its key entry; null: empty */
+    public void setClusterKeyPassword(String value) {
+        clusterKeyPassword = value == null ? "" : value;
+    }
+
+    private static String text(String value) {
+        return value == null ? "" : value.trim();
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof LocksmithResourceAdapter;
+        return o instanceof LocksmithResourceAdapter other
+                && globalBufferCount == other.globalBufferCount
+                && clusterName.equals(other.clusterName)
+                && clusterNodeName.equals(other.clusterNodeName)
+                && clusterBindAddress.equals(other.clusterBindAddress)
+                && clusterBindPort == other.clusterBindPort
+                && clusterInitialHosts.equals(other.clusterInitialHosts)
+                && clusterExpectedVotes == other.clusterExpectedVotes
+                && clusterKeyStore.equals(other.clusterKeyStore)
+                && clusterKeyAlias.equals(other.clusterKeyAlias)
+                && clusterKeyPassword.equals(other.clusterKeyPassword);
     }
 
     @Override
     public int hashCode() {
-        return LocksmithResourceAdapter.class.getName().hashCode();
+        return Objects.hash(globalBufferCount, clusterName, clusterNodeName, clusterBindAddress, clusterBindPort,
+                clusterInitialHosts, clusterExpectedVotes, clusterKeyStore, clusterKeyAlias);
     }
 }

@@ -33,6 +33,20 @@ public final class LocksmithXAResource implements XAResource {
         this.rm = rm;
     }
 
+    /**
+     * The branch this connection was started on (or resumed) and has not ended, or null: the
+     * transaction its work belongs to. The branch may since have been rolled back by another
+     * thread; {@link ResourceManager#workFor} says so.
+     */
+    XidKey associatedXid() {
+        return current;
+    }
+
+    /** Forgets the association when the server takes the connection back (cleanup). */
+    void dissociate() {
+        current = null;
+    }
+
     /** The branch this connection is actively associated with right now (not suspended), or null. */
     XidKey currentBranch() {
         XidKey x = current;
@@ -59,7 +73,7 @@ public final class LocksmithXAResource implements XAResource {
                 throw XidKey.xaError(XAException.XAER_OUTSIDE,
                         "start: connection is inside a local transaction; commit or roll it back first");
             }
-            rm.start(key, flags, this);
+            rm.start(key, flags, this, connection.transactionMode(), timeoutSeconds);
             current = key;
             LOG.log(Level.DEBUG, "start {0} {1}", key, XaCodes.flags(flags));
         } catch (XAException e) {
@@ -151,8 +165,9 @@ public final class LocksmithXAResource implements XAResource {
     }
 
     /**
-     * Records the timeout the transaction manager uses for new branches. Locksmith does not end
-     * branches on its own; the transaction manager's timeout governs.
+     * Sets the timeout of the branches this XAResource starts from now on ({@code 0}: none). A
+     * branch still unprepared when its timeout passes is rolled back by Locksmith, its locks
+     * released at once, and the transaction manager then hears {@code XA_RBTIMEOUT}.
      *
      * @throws XAException with {@code XAER_INVAL} if {@code seconds} is negative
      */

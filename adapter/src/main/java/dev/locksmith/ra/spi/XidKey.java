@@ -58,6 +58,45 @@ public final class XidKey implements Xid, Serializable {
         return new XidKey(xid.getFormatId(), gtrid.clone(), bqual.clone());
     }
 
+    /**
+     * Encodes this key for the store's journal: format id (4 bytes, big-endian), the global
+     * transaction id's length (1 byte), the global transaction id, the branch qualifier.
+     *
+     * @return a new array that {@link #fromBytes} reads back
+     */
+    public byte[] toBytes() {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(5 + globalTransactionId.length + branchQualifier.length);
+        b.putInt(formatId).put((byte) globalTransactionId.length).put(globalTransactionId).put(branchQualifier);
+        return b.array();
+    }
+
+    /**
+     * Decodes what {@link #toBytes()} wrote.
+     *
+     * @param bytes an encoded key
+     * @return the key
+     * @throws IllegalArgumentException if {@code bytes} is not an encoded key
+     */
+    public static XidKey fromBytes(byte[] bytes) {
+        if (bytes == null || bytes.length < 6) {
+            throw new IllegalArgumentException("an encoded xid has at least 6 bytes, not "
+                    + (bytes == null ? "null" : bytes.length));
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        int format = b.getInt();
+        int gtridLength = Byte.toUnsignedInt(b.get());
+        if (gtridLength == 0 || gtridLength > MAXGTRIDSIZE || b.remaining() < gtridLength
+                || b.remaining() - gtridLength > MAXBQUALSIZE) {
+            throw new IllegalArgumentException("not an encoded xid: global transaction id length " + gtridLength
+                    + " with " + b.remaining() + " bytes left");
+        }
+        byte[] gtrid = new byte[gtridLength];
+        b.get(gtrid);
+        byte[] bqual = new byte[b.remaining()];
+        b.get(bqual);
+        return new XidKey(format, gtrid, bqual);
+    }
+
     static XAException xaError(int code, String message) {
         XAException e = new XAException(message + " (" + XaCodes.name(code) + ")");
         e.errorCode = code;

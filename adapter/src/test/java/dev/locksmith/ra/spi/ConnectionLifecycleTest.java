@@ -7,6 +7,7 @@ import dev.locksmith.ra.AdapterStatistics;
 import dev.locksmith.ra.LocksmithConnection;
 import dev.locksmith.ra.LocksmithConnectionFactory;
 import dev.locksmith.ra.TransactionMode;
+import dev.locksmith.ra.TransactionRolledBackException;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
@@ -20,6 +21,7 @@ import java.util.List;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +42,11 @@ class ConnectionLifecycleTest {
         mcf.setStoreLocation(store.toString());
         mcf.setResourceAdapter(ra);
         ra.start(null);
+    }
+
+    @AfterEach
+    void stopAdapter() {
+        ra.stop();
     }
 
     private LocksmithManagedConnection newManagedConnection() throws ResourceException {
@@ -135,8 +142,14 @@ class ConnectionLifecycleTest {
         xa.end(doomed, XAResource.TMSUSPEND);
         xa.start(doomed, XAResource.TMRESUME);
         xa.rollback(doomed);
-        handle.ping();
         assertThat(handle.currentXid()).as("a rolled back branch is no association").isEmpty();
+        assertThatThrownBy(handle::ping).as("the work of a rolled back branch can only end")
+                .isInstanceOf(TransactionRolledBackException.class)
+                .hasMessageContaining("ROLLEDBACK").hasMessageContaining(XidKey.of(doomed).toString());
+        mc.cleanup();
+        LocksmithConnection next = (LocksmithConnection) mc.getConnection(null, null);
+        next.ping();
+        assertThat(next.currentXid()).as("cleanup leaves the pooled connection outside any branch").isEmpty();
     }
 
     @Test
@@ -170,6 +183,35 @@ class ConnectionLifecycleTest {
     }
 
     @Test
+    void anApplicationsLocalTransactionTellsTheServerAndHoldsItsLocksUntilItEnds() throws Exception {
+        LocksmithManagedConnection mc = newManagedConnection();
+        LocksmithConnection handle = (LocksmithConnection) mc.getConnection(null, null);
+        jakarta.resource.cci.LocalTransaction local = handle.localTransaction();
+
+        local.begin();
+        assertThat(handle.lock(java.time.Duration.ZERO, "^LOCAL(1)")).isTrue();
+        LocksmithConnection other = (LocksmithConnection) newManagedConnection().getConnection(null, null);
+        assertThat(other.lock(java.time.Duration.ZERO, "^LOCAL(1)")).as("held by the local transaction").isFalse();
+        local.commit();
+        assertThat(other.lock(java.time.Duration.ZERO, "^LOCAL(1)")).as("released by commit").isTrue();
+        other.unlock("^LOCAL(1)");
+
+        local.begin();
+        handle.lock(java.time.Duration.ZERO, "^LOCAL(2)");
+        local.rollback();
+        assertThat(other.lock(java.time.Duration.ZERO, "^LOCAL(2)")).as("released by rollback").isTrue();
+
+        assertThat(events).extracting(ConnectionEvent::getId).containsExactly(
+                ConnectionEvent.LOCAL_TRANSACTION_STARTED, ConnectionEvent.LOCAL_TRANSACTION_COMMITTED,
+                ConnectionEvent.LOCAL_TRANSACTION_STARTED, ConnectionEvent.LOCAL_TRANSACTION_ROLLEDBACK);
+        assertThat(events).allSatisfy(e -> assertThat(e.getConnectionHandle()).isSameAs(handle));
+
+        mc.getXAResource().start(TestXid.of("xa"), XAResource.TMNOFLAGS);
+        assertThatThrownBy(local::begin).isInstanceOf(LocalTransactionException.class).hasMessageContaining("XA branch");
+        assertThat(events).as("a refused begin tells nobody").hasSize(4);
+    }
+
+    @Test
     void unmanagedFactoryGivesWorkingConnectionsWithTheRequestedMode() throws Exception {
         LocksmithConnectionFactory cf = (LocksmithConnectionFactory) mcf.createConnectionFactory();
         try (LocksmithConnection c = cf.getConnection()) {
@@ -182,7 +224,7 @@ class ConnectionLifecycleTest {
         AdapterStatistics s = cf.statistics();
         assertThat(s.managedConnectionsCreated()).isEqualTo(2);
         assertThat(s.managedConnectionsDestroyed()).as("closing an unmanaged handle destroys it").isEqualTo(2);
-        assertThatThrownBy(() -> cf.getConnection(null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> cf.getConnection((TransactionMode) null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("mode");
     }
 

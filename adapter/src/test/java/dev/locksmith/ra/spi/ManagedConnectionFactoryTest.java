@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import javax.security.auth.Subject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,10 +28,20 @@ class ManagedConnectionFactoryTest {
     @TempDir
     Path store;
 
-    private LocksmithManagedConnectionFactory factoryAt(Path dir) {
-        LocksmithManagedConnectionFactory mcf = new LocksmithManagedConnectionFactory();
-        mcf.setStoreLocation(dir.toString());
-        return mcf;
+    private LocksmithResourceAdapter ra;
+
+    @BeforeEach
+    void startAdapter() throws Exception {
+        ra = TestAdapters.started();
+    }
+
+    @AfterEach
+    void stopAdapter() {
+        ra.stop();
+    }
+
+    private LocksmithManagedConnectionFactory factoryAt(Path dir) throws ResourceException {
+        return TestAdapters.factory(ra, dir);
     }
 
     @Test
@@ -117,7 +129,7 @@ class ManagedConnectionFactoryTest {
     }
 
     @Test
-    void equalityFollowsTheConfigProperties() {
+    void equalityFollowsTheConfigProperties() throws Exception {
         LocksmithManagedConnectionFactory a = factoryAt(store);
         LocksmithManagedConnectionFactory b = factoryAt(store);
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
@@ -126,6 +138,47 @@ class ManagedConnectionFactoryTest {
         b.setTransactionMode("PESSIMISTIC");
         b.setStoreLocation(store.resolve("x").toString());
         assertThat(a).isNotEqualTo(b);
+        b.setStoreLocation(store.toString());
+        b.setLockWaitMillis(1L);
+        assertThat(a).isNotEqualTo(b);
+    }
+
+    @Test
+    void lockWaitDefaultsToTenSecondsAndRefusesNegativeValuesNamingTheProperty() {
+        LocksmithManagedConnectionFactory mcf = new LocksmithManagedConnectionFactory();
+        assertThat(mcf.getLockWaitMillis()).isEqualTo(10_000L);
+        assertThatThrownBy(() -> mcf.setLockWaitMillis(-1L))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LockWaitMillis").hasMessageContaining("-1");
+        assertThatThrownBy(() -> mcf.setLockWaitMillis(null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("LockWaitMillis");
+        assertThat(mcf.getLockWaitMillis()).as("refused values change nothing").isEqualTo(10_000L);
+    }
+
+    @Test
+    void aFactoryWithoutAStartedAdapterRefusesConnectionsSayingWhy() throws Exception {
+        LocksmithManagedConnectionFactory alone = new LocksmithManagedConnectionFactory();
+        alone.setStoreLocation(store.toString());
+        assertThatThrownBy(() -> alone.createManagedConnection(null, null))
+                .isInstanceOf(ResourceException.class).hasMessageContaining("setResourceAdapter");
+
+        LocksmithManagedConnectionFactory early = new LocksmithManagedConnectionFactory();
+        early.setStoreLocation(store.toString());
+        early.setResourceAdapter(new LocksmithResourceAdapter());
+        assertThat(early.createConnectionFactory()).as("a server may create factories before start").isNotNull();
+        assertThatThrownBy(() -> early.createManagedConnection(null, null))
+                .isInstanceOf(ResourceException.class).hasMessageContaining("not been started");
+    }
+
+    @Test
+    void validationReportsDestroyedConnectionsAndThoseOfAStoppedAdapter() throws Exception {
+        LocksmithManagedConnectionFactory mcf = factoryAt(store);
+        ManagedConnection live = mcf.createManagedConnection(null, null);
+        ManagedConnection destroyed = mcf.createManagedConnection(null, null);
+        destroyed.destroy();
+        assertThat(mcf.getInvalidConnections(Set.of(live, destroyed))).containsExactly(destroyed);
+
+        ra.stop();
+        assertThat(mcf.getInvalidConnections(Set.of(live, destroyed))).containsExactlyInAnyOrder(live, destroyed);
     }
 
     @Test
@@ -138,10 +191,9 @@ class ManagedConnectionFactoryTest {
 
         LocksmithConnectionFactory cf = (LocksmithConnectionFactory) mcf.createConnectionFactory();
         LocksmithConnectionFactory cfCopy = roundTrip(cf);
-        try (var c = cfCopy.getConnection()) {
-            c.ping();
-            assertThat(c.transactionMode()).isEqualTo(TransactionMode.OPTIMISTIC);
-        }
+        assertThatThrownBy(cfCopy::getConnection)
+                .as("the adapter (and its lock manager) does not travel; a copy must be associated again")
+                .isInstanceOf(ResourceException.class).hasMessageContaining("setResourceAdapter");
     }
 
     @Test
@@ -175,13 +227,12 @@ class ManagedConnectionFactoryTest {
 
     @Test
     void associationWithTheResourceAdapterIsOnceOnly() throws Exception {
-        LocksmithManagedConnectionFactory mcf = factoryAt(store);
-        LocksmithResourceAdapter ra = new LocksmithResourceAdapter();
+        LocksmithManagedConnectionFactory mcf = new LocksmithManagedConnectionFactory();
         mcf.setResourceAdapter(ra);
         assertThat(mcf.getResourceAdapter()).isSameAs(ra);
         assertThatThrownBy(() -> mcf.setResourceAdapter(new LocksmithResourceAdapter()))
                 .isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> factoryAt(store).setResourceAdapter(null))
+        assertThatThrownBy(() -> new LocksmithManagedConnectionFactory().setResourceAdapter(null))
                 .isInstanceOf(ResourceException.class)
                 .hasMessageContaining("ra must be a");
     }

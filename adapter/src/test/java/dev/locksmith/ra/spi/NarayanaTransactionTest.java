@@ -3,16 +3,14 @@ package dev.locksmith.ra.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.arjuna.ats.arjuna.common.ObjectStoreEnvironmentBean;
-import com.arjuna.common.internal.util.propertyservice.BeanPopulator;
 import dev.locksmith.ra.AdapterStatistics;
 import dev.locksmith.ra.LocksmithConnection;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.Transaction;
 import jakarta.transaction.TransactionManager;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,31 +23,19 @@ import org.junit.jupiter.api.io.TempDir;
 class NarayanaTransactionTest {
 
     @TempDir
-    static Path objectStore;
-
-    @TempDir
     Path stores;
 
     private TransactionManager tm;
+    private LocksmithResourceAdapter ra;
     private LocksmithManagedConnectionFactory orders;
     private LocksmithManagedConnectionFactory stock;
 
-    @BeforeAll
-    static void narayanaObjectStore() {
-        BeanPopulator.getDefaultInstance(ObjectStoreEnvironmentBean.class).setObjectStoreDir(objectStore.toString());
-        for (String name : new String[] {"stateStore", "communicationStore"}) {
-            BeanPopulator.getNamedInstance(ObjectStoreEnvironmentBean.class, name)
-                    .setObjectStoreDir(objectStore.toString());
-        }
-    }
-
     @BeforeEach
-    void setUp() {
-        tm = com.arjuna.ats.jta.TransactionManager.transactionManager();
-        orders = new LocksmithManagedConnectionFactory();
-        orders.setStoreLocation(stores.resolve("orders").toString());
-        stock = new LocksmithManagedConnectionFactory();
-        stock.setStoreLocation(stores.resolve("stock").toString());
+    void setUp() throws Exception {
+        tm = Narayana.transactionManager();
+        ra = TestAdapters.started();
+        orders = TestAdapters.factory(ra, stores.resolve("orders"));
+        stock = TestAdapters.factory(ra, stores.resolve("stock"));
     }
 
     @AfterEach
@@ -57,6 +43,7 @@ class NarayanaTransactionTest {
         if (tm.getTransaction() != null) {
             tm.rollback();
         }
+        ra.stop();
     }
 
     /** Gets a connection the way an application server does: enlisted in the current transaction. */
@@ -97,20 +84,23 @@ class NarayanaTransactionTest {
     }
 
     @Test
-    void twoStoresAreCommittedInTwoPhases() throws Exception {
+    void twoStoresThatOnlyLockedArePreparedReadOnly() throws Exception {
         tm.begin();
         try (LocksmithConnection o = enlisted(orders); LocksmithConnection s = enlisted(stock)) {
-            o.ping();
-            s.ping();
+            assertThat(o.lock(Duration.ZERO, "^ORDER(1)")).isTrue();
+            assertThat(s.lock(Duration.ZERO, "^STOCK(7)")).isTrue();
         }
         tm.commit();
 
-        for (LocksmithManagedConnectionFactory mcf : new LocksmithManagedConnectionFactory[] {orders, stock}) {
-            AdapterStatistics s = mcf.resourceManager().statistics();
-            assertThat(s.xaPrepared()).as("prepared: %s", mcf).isEqualTo(1);
-            assertThat(s.xaCommitted()).isEqualTo(1);
-            assertThat(s.xaCommittedOnePhase()).isZero();
-        }
+        AdapterStatistics o = orders.resourceManager().statistics();
+        AdapterStatistics s = stock.resourceManager().statistics();
+        assertThat(o.xaReadOnly()).as("the first branch votes read-only at prepare").isEqualTo(1);
+        assertThat(o.xaCommitted()).as("a read-only branch is finished at prepare").isZero();
+        assertThat(s.xaReadOnly() + s.xaCommittedOnePhase())
+                .as("the last branch: read-only too, or committed in one phase once the others were read-only")
+                .isEqualTo(1);
+        assertThat(o.xaPrepared() + s.xaPrepared()).as("nothing was prepared durably").isZero();
+        assertThat(ra.lockManager().locks()).as("every lock released").isEmpty();
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.List;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -30,6 +31,7 @@ class XAResourceStateMachineTest {
     @TempDir
     Path store;
 
+    private LocksmithResourceAdapter ra;
     private LocksmithManagedConnectionFactory mcf;
     private LocksmithManagedConnection mc;
     private XAResource xa;
@@ -37,11 +39,16 @@ class XAResourceStateMachineTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        mcf = new LocksmithManagedConnectionFactory();
-        mcf.setStoreLocation(store.toString());
+        ra = TestAdapters.started();
+        mcf = TestAdapters.factory(ra, store);
         mc = (LocksmithManagedConnection) mcf.createManagedConnection(null, null);
         mc.addConnectionEventListener(new RecordingListener(errors));
         xa = mc.getXAResource();
+    }
+
+    @AfterEach
+    void stopAdapter() {
+        ra.stop();
     }
 
     private AdapterStatistics stats() throws Exception {
@@ -55,22 +62,21 @@ class XAResourceStateMachineTest {
     }
 
     @Test
-    void twoPhaseCommitWalksThroughTheStatesAndCounts() throws Exception {
+    void aBranchThatWroteNothingAnswersReadOnlyAtPrepareAndIsFinished() throws Exception {
         Xid xid = TestXid.of("tx-1");
         xa.start(xid, TMNOFLAGS);
         assertThat(mc.xaResourceInternal().currentBranch()).isEqualTo(XidKey.of(xid));
         xa.end(xid, TMSUCCESS);
         assertThat(mc.xaResourceInternal().currentBranch()).isNull();
-        assertThat(xa.prepare(xid)).isEqualTo(XAResource.XA_OK);
-        xa.commit(xid, false);
+        assertThat(xa.prepare(xid)).isEqualTo(XAResource.XA_RDONLY);
 
         AdapterStatistics s = stats();
         assertThat(s.xaStarted()).isEqualTo(1);
-        assertThat(s.xaPrepared()).isEqualTo(1);
-        assertThat(s.xaCommitted()).isEqualTo(1);
-        assertThat(s.xaCommittedOnePhase()).isZero();
+        assertThat(s.xaReadOnly()).isEqualTo(1);
+        assertThat(s.xaPrepared()).isZero();
+        assertThat(s.xaCommitted()).isZero();
         assertThat(s.xaRolledBack()).isZero();
-        assertThat(xaCode(() -> xa.commit(xid, false))).as("the branch is forgotten after commit")
+        assertThat(xaCode(() -> xa.commit(xid, false))).as("a read-only branch is forgotten at prepare")
                 .isEqualTo(XAException.XAER_NOTA);
         assertThat(errors).isEmpty();
     }
@@ -142,12 +148,8 @@ class XAResourceStateMachineTest {
         assertThat(xaCode(() -> xa.end(xid, TMSUCCESS))).as("end twice").isEqualTo(XAException.XAER_PROTO);
         assertThat(xaCode(() -> xa.commit(xid, false))).as("two-phase commit without prepare")
                 .isEqualTo(XAException.XAER_PROTO);
-        xa.prepare(xid);
-        assertThat(xaCode(() -> xa.prepare(xid))).as("prepare twice").isEqualTo(XAException.XAER_PROTO);
-        assertThat(xaCode(() -> xa.commit(xid, true))).as("one-phase commit after prepare")
-                .isEqualTo(XAException.XAER_PROTO);
         assertThat(xaCode(() -> xa.forget(xid))).as("nothing heuristic to forget").isEqualTo(XAException.XAER_PROTO);
-        xa.commit(xid, false);
+        xa.commit(xid, true);
         assertThat(stats().xaCommitted()).isEqualTo(1);
     }
 
@@ -185,17 +187,16 @@ class XAResourceStateMachineTest {
     }
 
     @Test
-    void rollbackWorksFromIdleAndPreparedAndActive() throws Exception {
+    void rollbackWorksFromIdleSuspendedAndActive() throws Exception {
         Xid idle = TestXid.of("idle");
         xa.start(idle, TMNOFLAGS);
         xa.end(idle, TMSUCCESS);
         xa.rollback(idle);
 
-        Xid prepared = TestXid.of("prepared");
-        xa.start(prepared, TMNOFLAGS);
-        xa.end(prepared, TMSUCCESS);
-        xa.prepare(prepared);
-        xa.rollback(prepared);
+        Xid suspended = TestXid.of("suspended");
+        xa.start(suspended, TMNOFLAGS);
+        xa.end(suspended, TMSUSPEND);
+        xa.rollback(suspended);
 
         Xid active = TestXid.of("active");
         xa.start(active, TMNOFLAGS);
@@ -233,39 +234,26 @@ class XAResourceStateMachineTest {
         assertThat(xaCode(() -> xa2.prepare(xid))).as("still associated with the second connection")
                 .isEqualTo(XAException.XAER_PROTO);
         xa2.end(xid, TMSUCCESS);
-        xa2.prepare(xid);
-        xa.commit(xid, false);
+        xa.commit(xid, true);
         assertThat(stats().xaStarted()).as("a join is not a new branch").isEqualTo(1);
         assertThat(stats().xaCommitted()).isEqualTo(1);
 
-        LocksmithManagedConnectionFactory elsewhere = new LocksmithManagedConnectionFactory();
-        elsewhere.setStoreLocation(store.resolve("other").toString());
+        LocksmithManagedConnectionFactory elsewhere = TestAdapters.factory(ra, store.resolve("other"));
         XAResource foreign = elsewhere.createManagedConnection(null, null).getXAResource();
         assertThat(xa.isSameRM(foreign)).isFalse();
     }
 
     @Test
-    void recoverReturnsPreparedBranchesOncePerScan() throws Exception {
+    void recoverFindsNothingWhenNoBranchIsPreparedAndCountsScans() throws Exception {
         Xid a = TestXid.of("a");
-        Xid b = TestXid.of("b");
-        Xid c = TestXid.of("c");
-        for (Xid x : List.of(a, b, c)) {
-            xa.start(x, TMNOFLAGS);
-            xa.end(x, TMSUCCESS);
-        }
-        xa.prepare(a);
-        xa.prepare(b);
+        xa.start(a, TMNOFLAGS);
+        xa.end(a, TMSUCCESS);
 
-        Xid[] found = xa.recover(TMSTARTRSCAN);
-        assertThat(found).extracting(XidKey::of).containsExactlyInAnyOrder(XidKey.of(a), XidKey.of(b));
+        assertThat(xa.recover(TMSTARTRSCAN)).as("an idle branch is not in doubt").isEmpty();
         assertThat(xa.recover(TMNOFLAGS)).as("rest of the scan").isEmpty();
         assertThat(xa.recover(TMENDRSCAN)).isEmpty();
-        assertThat(xa.recover(TMSTARTRSCAN | TMENDRSCAN)).hasSize(2);
-
-        xa.commit(found[0], false);
-        xa.rollback(found[1]);
         assertThat(xa.recover(TMSTARTRSCAN | TMENDRSCAN)).isEmpty();
-        assertThat(stats().recoveryScans()).as("scans begun").isEqualTo(3);
+        assertThat(stats().recoveryScans()).as("scans begun").isEqualTo(2);
     }
 
     @Test

@@ -46,8 +46,9 @@ public class SampleServiceBean {
      * Runs one transaction that uses a Locksmith connection and the server's H2 datasource and
      * commits, so the Locksmith branch goes through prepare and a two-phase commit.
      *
-     * @return the branch used, the counter deltas (expect one branch started, prepared and
-     *     committed in two phases) and the number of H2 rows written for that branch (1)
+     * @return the branch used, the counter deltas (expect one branch started and prepared; it did no
+     *     writes, so it answers read-only and is finished there) and the number of H2 rows written
+     *     for that branch (1)
      */
     public TransactionReport commitTransactionWithJdbc() {
         AdapterStatistics before = statistics();
@@ -81,6 +82,7 @@ public class SampleServiceBean {
         m.put("handlesClosed", s.handlesClosed());
         m.put("xaStarted", s.xaStarted());
         m.put("xaPrepared", s.xaPrepared());
+        m.put("xaReadOnly", s.xaReadOnly());
         m.put("xaCommitted", s.xaCommitted());
         m.put("xaCommittedOnePhase", s.xaCommittedOnePhase());
         m.put("xaRolledBack", s.xaRolledBack());
@@ -101,7 +103,7 @@ public class SampleServiceBean {
     }
 
     private static TransactionReport report(String outcome, String xid, AdapterStatistics d, int jdbcRows) {
-        return new TransactionReport(outcome, xid, d.xaStarted(), d.xaPrepared(), d.xaCommitted(),
+        return new TransactionReport(outcome, xid, d.xaStarted(), d.xaPrepared(), d.xaReadOnly(), d.xaCommitted(),
                 d.xaCommittedOnePhase(), d.xaRolledBack(), d.pings(), jdbcRows);
     }
 }

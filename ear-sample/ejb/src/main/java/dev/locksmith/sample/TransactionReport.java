@@ -11,7 +11,8 @@ import java.io.Serializable;
  *     bean asked the container for
  * @param xid the branch the connection reported inside the transaction ({@code formatId:gtrid:bqual})
  * @param xaStarted XA branches started during the transaction
- * @param xaPrepared XA branches prepared
+ * @param xaPrepared XA branches prepared with a vote to commit
+ * @param xaReadOnly XA branches that wrote nothing and answered read-only at prepare
  * @param xaCommitted XA branches committed (one or two phase)
  * @param xaCommittedOnePhase of those, committed in one phase
  * @param xaRolledBack XA branches rolled back
@@ -23,6 +24,7 @@ public record TransactionReport(
         String xid,
         long xaStarted,
         long xaPrepared,
+        long xaReadOnly,
         long xaCommitted,
         long xaCommittedOnePhase,
         long xaRolledBack,
@@ -40,6 +42,7 @@ public record TransactionReport(
         return "{\"outcome\":\"" + outcome + "\",\"xid\":\"" + xid + "\""
                 + ",\"xaStarted\":" + xaStarted
                 + ",\"xaPrepared\":" + xaPrepared
+                + ",\"xaReadOnly\":" + xaReadOnly
                 + ",\"xaCommitted\":" + xaCommitted
                 + ",\"xaCommittedOnePhase\":" + xaCommittedOnePhase
                 + ",\"xaRolledBack\":" + xaRolledBack

@@ -82,15 +82,17 @@ class LocksmithSampleIT {
     }
 
     @Test
-    void transactionWithASecondResourceCommitsTheBranchInTwoPhases() throws Exception {
+    void transactionWithASecondResourcePreparesTheBranchWhichWroteNothingAndIsReadOnly() throws Exception {
         HttpResponse<String> response = post("api/commit-with-jdbc");
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         String json = response.body();
         assertThat(string(json, "outcome")).isEqualTo("committed with JDBC");
         assertThat(number(json, "xaStarted")).isEqualTo(1);
-        assertThat(number(json, "xaPrepared")).as("prepared before H2 commits as the last resource").isEqualTo(1);
-        assertThat(number(json, "xaCommitted")).isEqualTo(1);
+        assertThat(number(json, "xaReadOnly")).as("prepared before H2 commits as the last resource: read-only")
+                .isEqualTo(1);
+        assertThat(number(json, "xaPrepared")).isZero();
+        assertThat(number(json, "xaCommitted")).as("a read-only branch is finished at prepare").isZero();
         assertThat(number(json, "xaCommittedOnePhase")).isZero();
         assertThat(number(json, "xaRolledBack")).isZero();
         assertThat(number(json, "jdbcRows")).as("the H2 row of the same transaction").isEqualTo(1);

@@ -1,0 +1,79 @@
+package dev.locksmith.ra.spi;
+
+import java.io.Serializable;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+
+/**
+ * A resource that votes to commit and then halts the JVM inside its own commit: the crash of a
+ * transaction manager after every resource is prepared and before any is committed. Narayana
+ * keeps it in its log (it is serializable); the copy recovery reads back is disarmed and commits
+ * quietly.
+ */
+final class HaltingXAResource implements XAResource, Serializable {
+
+    private static final long serialVersionUID = 1L;
+    /** The exit status of a JVM halted by this resource. */
+    static final int HALT_STATUS = 77;
+
+    private final transient boolean armed;
+
+    HaltingXAResource() {
+        this.armed = true;
+    }
+
+    @Override
+    public void commit(Xid xid, boolean onePhase) {
+        if (armed) {
+            System.out.println("HaltingXAResource: halting inside commit");
+            System.out.flush();
+            Runtime.getRuntime().halt(HALT_STATUS);
+        }
+    }
+
+    @Override
+    public int prepare(Xid xid) {
+        return XA_OK;
+    }
+
+    @Override
+    public void start(Xid xid, int flags) {
+        // Nothing to associate.
+    }
+
+    @Override
+    public void end(Xid xid, int flags) {
+        // Nothing to associate.
+    }
+
+    @Override
+    public void rollback(Xid xid) {
+        // Nothing to undo.
+    }
+
+    @Override
+    public void forget(Xid xid) {
+        // Never heuristic.
+    }
+
+    @Override
+    public Xid[] recover(int flag) {
+        return new Xid[0];
+    }
+
+    @Override
+    public boolean isSameRM(XAResource other) {
+        return other == this;
+    }
+
+    @Override
+    public int getTransactionTimeout() {
+        return 0;
+    }
+
+    @Override
+    public boolean setTransactionTimeout(int seconds) throws XAException {
+        return false;
+    }
+}
