@@ -25,8 +25,8 @@ import java.util.function.Supplier;
  * must use one lock manager, or nodes of one cluster.
  *
  * <p><b>Concurrency.</b> Thread-safe. Streams of a file run concurrently: a reading service holds the
- * file's tree lock (bucket 1's lock) in CR, a changing service in PW while it works and EX while its
- * change set is written, so readers never see a change half made and changing services take turns.
+ * file's tree lock (bucket 1's lock) in CR, a changing service in EX, so readers run together, never
+ * see a change half made, and changing services take turns.
  * A file that no writer can reach ({@link Sharing#takesBucketLocks()}) takes no bucket locks. Each
  * service is atomic: after a crash it is in the file entirely or not at all, and the services
  * present are a prefix of those completed. When a completed service becomes durable is the file's
@@ -267,16 +267,16 @@ public final class RmsFile implements AutoCloseable {
     <T> T service(LockOwner owner, boolean changes, boolean fair, String operation, Supplier<T> work) {
         BucketAccess access = shared.access;
         if (access.inService()) {
-            return access.perform(operation, changes, null, work);
+            return access.perform(operation, changes, work);
         }
         closeGate.readLock().lock();
         try {
             checkOpen(operation);
             if (!sharing.takesBucketLocks()) {
-                return access.perform(operation, changes, null, work);
+                return access.perform(operation, changes, work);
             }
             try (FileLocks.Service service = locks.enterService(owner, changes, fair)) {
-                return access.perform(operation, changes, changes ? service::beforeApply : null, work);
+                return access.perform(operation, changes, work);
             }
         } finally {
             closeGate.readLock().unlock();
