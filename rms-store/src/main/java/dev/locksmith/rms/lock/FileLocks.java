@@ -274,7 +274,9 @@ public final class FileLocks {
                     lock = owner.enqueue(LockRequest.of(name, mode).withParent(h.root));
                 } else {
                     if (h.cachedTree == null) {
-                        h.cachedTree = owner.enqueue(LockRequest.of(name, LockMode.NL).withParent(h.root));
+                        // EXPEDITE: an NL request need not queue behind a writer waiting for the tree.
+                        h.cachedTree = owner.enqueue(LockRequest.of(name, LockMode.NL).withParent(h.root)
+                                .withFlags(LockFlag.EXPEDITE));
                     }
                     lock = owner.convert(h.cachedTree, mode);
                 }
@@ -365,7 +367,8 @@ public final class FileLocks {
                 return h;
             }
             try {
-                Lock root = owner.enqueue(LockRequest.of(fileLockName, LockMode.NL).withFlags(LockFlag.SYSTEM));
+                Lock root = owner.enqueue(LockRequest.of(fileLockName, LockMode.NL)
+                        .withFlags(LockFlag.SYSTEM, LockFlag.EXPEDITE));
                 Held fresh = new Held(root);
                 held.put(owner, fresh);
                 return fresh;
