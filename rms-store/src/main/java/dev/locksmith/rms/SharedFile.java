@@ -10,10 +10,13 @@ import dev.locksmith.rms.org.RelativeOrganization;
 import dev.locksmith.rms.org.SequentialOrganization;
 import dev.locksmith.rms.storage.BucketStorage;
 import dev.locksmith.rms.storage.MVStoreBucketStorage;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -33,6 +36,8 @@ final class SharedFile {
     private static final String ID_LINE = "ID ";
     private static final Map<Path, SharedFile> OPEN = new HashMap<>();
     private static final SecureRandom IDS = new SecureRandom();
+    /** How an H2 MVStore file begins. */
+    private static final byte[] STORE_HEADER = "H:2,".getBytes(StandardCharsets.US_ASCII);
 
     final Path key;
     final BucketStorage storage;
@@ -99,6 +104,7 @@ final class SharedFile {
         if (!Files.isRegularFile(path)) {
             throw new RmsException(RmsStatus.FNF, "file " + path + " does not exist");
         }
+        requireStoreHeader(path);
         BucketStorage storage = open(path, options);
         try {
             byte[] prolog = storage.read(0);
@@ -142,6 +148,20 @@ final class SharedFile {
                 OPEN.remove(key);
                 storage.close();
             }
+        }
+    }
+
+    /** Refuses, before the store touches it, a file that does not begin as an MVStore file does. */
+    private static void requireStoreHeader(Path path) {
+        byte[] start = new byte[STORE_HEADER.length];
+        int read;
+        try (InputStream in = Files.newInputStream(path)) {
+            read = in.readNBytes(start, 0, start.length);
+        } catch (IOException e) {
+            throw new RmsException(RmsStatus.IO, "cannot read " + path + ": " + e.getMessage(), e);
+        }
+        if (read > 0 && (read < start.length || !Arrays.equals(start, STORE_HEADER))) {
+            throw new RmsException(RmsStatus.NOTRMS, "file " + path + " is not an RMS file: it does not begin with a store header");
         }
     }
 
