@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Streams of one file run concurrently under bucket and record locks, and leave a consistent file. */
 class ConcurrentStreamsTest {
     private static final int THREADS = 4;
-    private static final int OPERATIONS = 400;
+    private static final int OPERATIONS = 1500;
 
     @TempDir
     Path dir;
