@@ -40,6 +40,9 @@ public final class RmsFile implements AutoCloseable {
     private final Path path;
     private final SharedFile shared;
     private final Sharing sharing;
+    /** {@link Sharing#takesRecordLocks()} and {@link Sharing#takesBucketLocks()}, asked on every service. */
+    private final boolean recordLocks;
+    private final boolean bucketLocks;
     private final FileLocks locks;
     private final LockOwner opener;
     private final Set<LockOwner> streamOwners = ConcurrentHashMap.newKeySet();
@@ -86,6 +89,8 @@ public final class RmsFile implements AutoCloseable {
         this.path = path;
         this.shared = shared;
         this.sharing = sharing;
+        this.recordLocks = sharing.takesRecordLocks();
+        this.bucketLocks = sharing.takesBucketLocks();
         // The file name is part of the lock name so a byte copy of a file (same id) is a file of its own.
         this.locks = new FileLocks(sharing.lockManager(), shared.fileId, String.valueOf(path.getFileName()));
         this.opener = sharing.lockManager().newOwner("rms opener of " + shared.title);
@@ -260,7 +265,12 @@ public final class RmsFile implements AutoCloseable {
 
     /** Whether this opener's streams take record locks (see {@link Sharing#takesRecordLocks()}). */
     public boolean takesRecordLocks() {
-        return sharing.takesRecordLocks();
+        return recordLocks;
+    }
+
+    /** Whether this opener's services take bucket locks (see {@link Sharing#takesBucketLocks()}). */
+    boolean takesBucketLocks() {
+        return bucketLocks;
     }
 
     /** Runs one service for {@code owner} (may be null when no bucket lock is taken). */
@@ -272,7 +282,7 @@ public final class RmsFile implements AutoCloseable {
         closeGate.readLock().lock();
         try {
             checkOpen(operation);
-            if (!sharing.takesBucketLocks()) {
+            if (!bucketLocks) {
                 return access.perform(operation, changes, work);
             }
             try (FileLocks.Service service = locks.enterService(owner, changes, fair)) {

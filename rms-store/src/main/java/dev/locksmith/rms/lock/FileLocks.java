@@ -370,6 +370,8 @@ public final class FileLocks {
                 Lock root = owner.enqueue(LockRequest.of(fileLockName, LockMode.NL)
                         .withFlags(LockFlag.SYSTEM, LockFlag.EXPEDITE));
                 Held fresh = new Held(root);
+                // Owners closed without releaseAll (a transaction simply closing its owner) are forgotten here.
+                held.keySet().removeIf(LockOwner::isClosed);
                 held.put(owner, fresh);
                 return fresh;
             } catch (LockException e) {
