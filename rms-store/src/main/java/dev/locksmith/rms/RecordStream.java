@@ -508,7 +508,7 @@ public final class RecordStream implements AutoCloseable {
 
     /** The owner for bucket locks, or null when the file takes none (so no owner is made). */
     private LockOwner bucketOwner() {
-        return file.sharing().takesBucketLocks() ? owner() : null;
+        return file.takesBucketLocks() ? owner() : null;
     }
 
     private boolean fair() {

@@ -25,8 +25,8 @@ import java.util.function.Supplier;
  * must use one lock manager, or nodes of one cluster.
  *
  * <p><b>Concurrency.</b> Thread-safe. Streams of a file run concurrently: a reading service holds the
- * file's tree lock (bucket 1's lock) in CR, a changing service in PW while it works and EX while its
- * change set is written, so readers never see a change half made and changing services take turns.
+ * file's tree lock (bucket 1's lock) in CR, a changing service in EX, so readers run together, never
+ * see a change half made, and changing services take turns.
  * A file that no writer can reach ({@link Sharing#takesBucketLocks()}) takes no bucket locks. Each
  * service is atomic: after a crash it is in the file entirely or not at all, and the services
  * present are a prefix of those completed. When a completed service becomes durable is the file's
@@ -40,6 +40,9 @@ public final class RmsFile implements AutoCloseable {
     private final Path path;
     private final SharedFile shared;
     private final Sharing sharing;
+    /** {@link Sharing#takesRecordLocks()} and {@link Sharing#takesBucketLocks()}, asked on every service. */
+    private final boolean recordLocks;
+    private final boolean bucketLocks;
     private final FileLocks locks;
     private final LockOwner opener;
     private final Set<LockOwner> streamOwners = ConcurrentHashMap.newKeySet();
@@ -86,6 +89,8 @@ public final class RmsFile implements AutoCloseable {
         this.path = path;
         this.shared = shared;
         this.sharing = sharing;
+        this.recordLocks = sharing.takesRecordLocks();
+        this.bucketLocks = sharing.takesBucketLocks();
         // The file name is part of the lock name so a byte copy of a file (same id) is a file of its own.
         this.locks = new FileLocks(sharing.lockManager(), shared.fileId, String.valueOf(path.getFileName()));
         this.opener = sharing.lockManager().newOwner("rms opener of " + shared.title);
@@ -260,23 +265,28 @@ public final class RmsFile implements AutoCloseable {
 
     /** Whether this opener's streams take record locks (see {@link Sharing#takesRecordLocks()}). */
     public boolean takesRecordLocks() {
-        return sharing.takesRecordLocks();
+        return recordLocks;
+    }
+
+    /** Whether this opener's services take bucket locks (see {@link Sharing#takesBucketLocks()}). */
+    boolean takesBucketLocks() {
+        return bucketLocks;
     }
 
     /** Runs one service for {@code owner} (may be null when no bucket lock is taken). */
     <T> T service(LockOwner owner, boolean changes, boolean fair, String operation, Supplier<T> work) {
         BucketAccess access = shared.access;
         if (access.inService()) {
-            return access.perform(operation, changes, null, work);
+            return access.perform(operation, changes, work);
         }
         closeGate.readLock().lock();
         try {
             checkOpen(operation);
-            if (!sharing.takesBucketLocks()) {
-                return access.perform(operation, changes, null, work);
+            if (!bucketLocks) {
+                return access.perform(operation, changes, work);
             }
             try (FileLocks.Service service = locks.enterService(owner, changes, fair)) {
-                return access.perform(operation, changes, changes ? service::beforeApply : null, work);
+                return access.perform(operation, changes, work);
             }
         } finally {
             closeGate.readLock().unlock();

@@ -10,6 +10,7 @@ import dev.locksmith.rms.org.RelativeOrganization;
 import dev.locksmith.rms.org.SequentialOrganization;
 import dev.locksmith.rms.storage.BucketStorage;
 import dev.locksmith.rms.storage.MVStoreBucketStorage;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ final class SharedFile {
     final String title;
     private int openers;
 
-    private SharedFile(Path key, BucketStorage storage, FileDefinition definition, FileState state, String fileId, String title) {
+    private SharedFile(Path key, BucketStorage storage, FileDefinition definition, FileState state, String fileId) {
         this.key = key;
         this.storage = storage;
         this.definition = definition;
@@ -54,7 +55,14 @@ final class SharedFile {
             case SEQUENTIAL -> new SequentialOrganization(definition, access);
         };
         this.fileId = fileId;
-        this.title = title;
+        this.title = definition.name().isBlank() ? String.valueOf(key.getFileName()) : definition.name();
+    }
+
+    /** Enters this newly opened file in the registry with its first opener. */
+    private SharedFile register() {
+        openers = 1;
+        OPEN.put(key, this);
+        return this;
     }
 
     /** Creates the file at {@code path} and registers it with one opener; FEX if it exists or is open. */
@@ -66,8 +74,7 @@ final class SharedFile {
         BucketStorage storage = open(path, options);
         try {
             String id = HexFormat.of().toHexDigits(IDS.nextLong());
-            String title = definition.name().isBlank() ? String.valueOf(path.getFileName()) : definition.name();
-            SharedFile file = new SharedFile(key, storage, definition, new FileState(definition.keys().size()), id, title);
+            SharedFile file = new SharedFile(key, storage, definition, new FileState(definition.keys().size()), id);
             file.access.perform("create", () -> {
                 file.access.writeProlog((PROLOG_MAGIC + ID_LINE + id + "\n"
                         + FdlWriter.write(definition)).getBytes(StandardCharsets.UTF_8));
@@ -79,9 +86,7 @@ final class SharedFile {
                 return null;
             });
             storage.flush();
-            file.openers = 1;
-            OPEN.put(key, file);
-            return file;
+            return file.register();
         } catch (RuntimeException e) {
             storage.close();
             throw e;
@@ -117,12 +122,8 @@ final class SharedFile {
                 id = "P" + HexFormat.of().toHexDigits(key.toString().hashCode());
             }
             FileDefinition definition = FdlParser.parse(rest);
-            String title = definition.name().isBlank() ? String.valueOf(path.getFileName()) : definition.name();
             FileState state = FileState.decode(storage.read(FileState.BUCKET_ID), definition.keys().size());
-            file = new SharedFile(key, storage, definition, state, id, title);
-            file.openers = 1;
-            OPEN.put(key, file);
-            return file;
+            return new SharedFile(key, storage, definition, state, id).register();
         } catch (RuntimeException e) {
             storage.close();
             throw e;

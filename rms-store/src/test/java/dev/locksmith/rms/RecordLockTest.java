@@ -37,11 +37,7 @@ class RecordLockTest {
     @BeforeEach
     void create() {
         manager = LockManager.builder().name("record-locks").deadlockWait(Duration.ofMillis(100)).build();
-        file = RmsFile.create(dir.resolve("locks.rms"), indexed(30), RmsFile.Options.DEFAULT, writeShared(manager));
-        try (RecordStream loader = file.stream()) {
-            loader.put(row("A0000001", "first"));
-            loader.put(row("A0000002", "second"));
-        }
+        file = twoRecords(dir.resolve("locks.rms"), manager);
     }
 
     @AfterEach

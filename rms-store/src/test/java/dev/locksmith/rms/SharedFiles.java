@@ -2,6 +2,7 @@ package dev.locksmith.rms;
 
 import dev.locksmith.lock.LockManager;
 import dev.locksmith.lock.LockStatistics;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -24,6 +25,16 @@ final class SharedFiles {
     static long lockCalls(LockManager manager) {
         LockStatistics s = manager.statistics();
         return s.newRequests() + s.conversions() + s.dequeues();
+    }
+
+    /** A new write-shared indexed file at {@code path} holding A0000001 "first" and A0000002 "second". */
+    static RmsFile twoRecords(Path path, LockManager manager) {
+        RmsFile file = RmsFile.create(path, Records.indexed(30), RmsFile.Options.DEFAULT, writeShared(manager));
+        try (RecordStream loader = file.stream()) {
+            loader.put(row("A0000001", "first"));
+            loader.put(row("A0000002", "second"));
+        }
+        return file;
     }
 
     /** A 30-byte record: 8-byte primary key then {@code rest}. */

@@ -24,11 +24,7 @@ class TransactionSeamTest {
     @BeforeEach
     void create() {
         manager = LockManager.builder().name("seams").build();
-        file = RmsFile.create(dir.resolve("seam.rms"), indexed(30), RmsFile.Options.DEFAULT, writeShared(manager));
-        try (RecordStream loader = file.stream()) {
-            loader.put(row("A0000001", "first"));
-            loader.put(row("A0000002", "second"));
-        }
+        file = twoRecords(dir.resolve("seam.rms"), manager);
     }
 
     @AfterEach

@@ -18,12 +18,11 @@ import java.util.function.Supplier;
  * service's own pending writes. Nothing else touches {@link BucketStorage}.
  *
  * <p>Thread-safe under the bucket-lock protocol of {@link dev.locksmith.rms.lock.FileLocks}: each
- * thread's service has its own change set and state copy (a service belongs to the thread that
- * runs it), reading services may run concurrently with each other and with one changing service,
- * and the caller guarantees that changing services never overlap each other and that
- * {@code beforeApply} excludes readers while storage is written (the EX bucket lock). Errors escape
- * only as {@link RmsException}: anything else thrown while interpreting buckets means a damaged file
- * and is reported as {@link RmsStatus#BUG}.
+ * thread's service has its own change set and state copy (a service belongs to the thread that runs
+ * it), reading services may run concurrently with each other, and the caller guarantees that a
+ * changing service overlaps no other service (the EX tree lock). Errors escape only as
+ * {@link RmsException}: anything else thrown while interpreting buckets means a damaged file and is
+ * reported as {@link RmsStatus#BUG}.
  */
 public final class BucketAccess {
     private final BucketStorage storage;
@@ -68,9 +67,9 @@ public final class BucketAccess {
         return current.get() != null;
     }
 
-    /** Runs one changing service atomically, with nothing to do before applying; see {@link #perform(String, boolean, Runnable, Supplier)}. */
+    /** Runs one changing service atomically; see {@link #perform(String, boolean, Supplier)}. */
     public <T> T perform(String operation, Supplier<T> service) {
-        return perform(operation, true, null, service);
+        return perform(operation, true, service);
     }
 
     /**
@@ -78,11 +77,9 @@ public final class BucketAccess {
      * service.
      *
      * @param operation   names the service in messages about damaged files
-     * @param changes     whether the service may write; a reading service that writes is a bug
-     * @param beforeApply run just before a non-empty change set is applied (the caller's EX bucket
-     *                    lock), or null
+     * @param changes   whether the service may write; a reading service that writes is a bug
      */
-    public <T> T perform(String operation, boolean changes, Runnable beforeApply, Supplier<T> service) {
+    public <T> T perform(String operation, boolean changes, Supplier<T> service) {
         Service outer = current.get();
         if (outer != null) {
             if (changes && !outer.changes) {
@@ -102,9 +99,6 @@ public final class BucketAccess {
                     running.pending.put(FileState.BUCKET_ID, running.state.encode());
                 }
                 if (!running.pending.isEmpty()) {
-                    if (beforeApply != null) {
-                        beforeApply.run();
-                    }
                     storage.apply(running.pending);
                     committedState = running.state;
                 }

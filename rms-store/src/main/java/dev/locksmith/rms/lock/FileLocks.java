@@ -36,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *   │                                the opener's mode follows access + share (FLK on conflict),
  *   │                                every other owner holds it in NL as the parent of its sublocks
  *   ├── BKT 1                        bucket lock of the state bucket: the tree lock of the file
- *   │                                (CR to read, PW to prepare a change, EX to apply it)
+ *   │                                (CR for a reading service, EX for a changing one)
  *   ├── RFA (12,3)                   record lock by RFA (EX default, PR with REA, PW with RLK)
  *   └── KEY 0 41424331               key-value lock: key of reference + key value bytes in hex
  *                                    (or "#" + SHA-256 when too long), for unique-key inserts
@@ -225,10 +225,13 @@ public final class FileLocks {
     }
 
     /**
-     * Enters one service of {@code owner} under the tree lock: CR for a reading service, PW for a
-     * changing one (changing services of all owners take turns; readers go on).
-     * {@link Service#beforeApply()} converts PW to EX so no reader sees a change half applied, and
-     * {@link Service#close()} leaves the service. With {@code fair} the lock is a new request each
+     * Enters one service of {@code owner} under the tree lock: CR for a reading service (readers run
+     * together), EX for a changing one, so no reader sees a change half made and changing services
+     * take turns; {@link Service#close()} leaves the service. A changing service takes EX from the
+     * start rather than upgrading from PW when it applies its change set: two such upgrades queued
+     * behind each other's conversions would deadlock. No service waits for a record lock while it
+     * holds the tree lock (record locks are asked with NOQUEUE inside), so the tree lock takes
+     * part in no deadlock. With {@code fair} the lock is a new request each
      * time, which queues behind waiting requests; without, the owner's lock is kept in NL between
      * services and converted in place, which is cheaper but lets readers pass a waiting writer
      * (see {@link dev.locksmith.rms.ContentionPolicy}). Services of one owner take turns.
@@ -239,7 +242,7 @@ public final class FileLocks {
         Held h = current(owner);
         h.serviceGate.lock();
         try {
-            Service service = new Service(owner, h, changes ? LockMode.PW : LockMode.CR, fair);
+            Service service = new Service(owner, h, changes ? LockMode.EX : LockMode.CR, fair);
             service.acquire();
             return service;
         } catch (RuntimeException e) {
@@ -271,7 +274,9 @@ public final class FileLocks {
                     lock = owner.enqueue(LockRequest.of(name, mode).withParent(h.root));
                 } else {
                     if (h.cachedTree == null) {
-                        h.cachedTree = owner.enqueue(LockRequest.of(name, LockMode.NL).withParent(h.root));
+                        // EXPEDITE: an NL request need not queue behind a writer waiting for the tree.
+                        h.cachedTree = owner.enqueue(LockRequest.of(name, LockMode.NL).withParent(h.root)
+                                .withFlags(LockFlag.EXPEDITE));
                     }
                     lock = owner.convert(h.cachedTree, mode);
                 }
@@ -279,17 +284,6 @@ public final class FileLocks {
                 throw translate(e, "bucket lock " + name);
             } catch (InterruptedException e) {
                 throw interrupted("bucket lock " + name);
-            }
-        }
-
-        /** Converts a changing service's lock to EX before its change set is applied. */
-        public void beforeApply() {
-            try {
-                owner.convert(lock, LockMode.EX);
-            } catch (LockException e) {
-                throw translate(e, "bucket lock " + bucketName(TREE_BUCKET));
-            } catch (InterruptedException e) {
-                throw interrupted("bucket lock " + bucketName(TREE_BUCKET));
             }
         }
 
@@ -373,8 +367,11 @@ public final class FileLocks {
                 return h;
             }
             try {
-                Lock root = owner.enqueue(LockRequest.of(fileLockName, LockMode.NL).withFlags(LockFlag.SYSTEM));
+                Lock root = owner.enqueue(LockRequest.of(fileLockName, LockMode.NL)
+                        .withFlags(LockFlag.SYSTEM, LockFlag.EXPEDITE));
                 Held fresh = new Held(root);
+                // Owners closed without releaseAll (a transaction simply closing its owner) are forgotten here.
+                held.keySet().removeIf(LockOwner::isClosed);
                 held.put(owner, fresh);
                 return fresh;
             } catch (LockException e) {

@@ -1,0 +1,101 @@
+package dev.locksmith.rms;
+
+import static dev.locksmith.rms.RecordLockTest.awaitTrue;
+import static dev.locksmith.rms.Records.*;
+import static dev.locksmith.rms.SharedFiles.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.locksmith.lock.cluster.ClusterLockManager;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One file, two openers in one JVM, each locking through its own node of a two-node
+ * {@link ClusterLockManager} on 127.0.0.1: file and record locks conflict across the nodes.
+ */
+class ClusterRecordLockTest {
+    @TempDir
+    Path dir;
+    ClusterLockManager node0;
+    ClusterLockManager node1;
+    RmsFile on0;
+    RmsFile on1;
+
+    @BeforeEach
+    void start() throws IOException {
+        String cluster = "rms-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        int[] ports = {freePort(), freePort()};
+        String hosts = "127.0.0.1[" + ports[0] + "],127.0.0.1[" + ports[1] + "]";
+        node0 = node(cluster, 0, ports[0], hosts);
+        node1 = node(cluster, 1, ports[1], hosts);
+        awaitTrue("both nodes see each other", () -> node0.isReady() && node1.isReady()
+                && node0.members().size() == 2 && node1.members().size() == 2);
+        Path path = dir.resolve("clustered.rms");
+        on0 = RmsFile.create(path, indexed(30), RmsFile.Options.DEFAULT, writeShared(node0));
+        try (RecordStream loader = on0.stream()) {
+            loader.put(row("A0000001", "first"));
+        }
+        on1 = RmsFile.open(path, RmsFile.Options.DEFAULT, writeShared(node1));
+    }
+
+    @AfterEach
+    void stop() {
+        for (AutoCloseable c : List.<AutoCloseable>of(on1, on0, node1, node0)) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // best effort: the next one must still close
+            }
+        }
+    }
+
+    private static ClusterLockManager node(String cluster, int i, int port, String hosts) {
+        return ClusterLockManager.builder().clusterName(cluster).nodeName("n" + i).bindAddress("127.0.0.1").bindPort(port)
+                .initialHosts(hosts).expectedVotes(2).deadlockWait(Duration.ofMillis(200)).build();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void aRecordLockedThroughOneNodeIsLockedForStreamsOfTheOther() {
+        RecordStream holder = on0.stream();
+        holder.get(0, ascii("A0000001"));
+
+        RecordStream other = on1.stream();
+        assertThatThrownBy(() -> other.get(0, ascii("A0000001"))).isInstanceOfSatisfying(RmsException.class,
+                e -> assertThat(e.status()).isEqualTo(RmsStatus.RLK));
+
+        holder.rewind();
+        assertThat(text(other.get(0, ascii("A0000001")))).startsWith("A0000001first");
+    }
+
+    @Test
+    void aChangeMadeThroughOneNodeIsReadThroughTheOther() {
+        RecordStream writer = on1.stream();
+        writer.get(0, ascii("A0000001"));
+        writer.update(row("A0000001", "changed"));
+
+        assertThat(text(on0.stream().get(0, ascii("A0000001")))).startsWith("A0000001changed");
+    }
+
+    @Test
+    void anExclusiveOpenThroughOneNodeIsRefusedWithFlkWhileTheOtherHasTheFileOpen() {
+        Sharing exclusive = sharing(EnumSet.allOf(FileAccess.class), EnumSet.noneOf(FileShare.class), node1);
+        assertThatThrownBy(() -> RmsFile.open(on0.path(), RmsFile.Options.DEFAULT, exclusive))
+                .isInstanceOfSatisfying(RmsException.class, e -> assertThat(e.status()).isEqualTo(RmsStatus.FLK));
+    }
+}
