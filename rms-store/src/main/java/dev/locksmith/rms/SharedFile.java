@@ -10,7 +10,6 @@ import dev.locksmith.rms.org.RelativeOrganization;
 import dev.locksmith.rms.org.SequentialOrganization;
 import dev.locksmith.rms.storage.BucketStorage;
 import dev.locksmith.rms.storage.MVStoreBucketStorage;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
