@@ -1219,13 +1219,20 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             open = partial;
             members = now;
             viewId = view.getViewId().getId();
-            // trees whose master left: this node's requests for them wait for the rebuild
-            masterOf.values().removeIf(m -> !now.contains(m));
+            // trees whose master left: this node's requests for them wait for the rebuild. After a
+            // merge, any other member may have given up its trees (its masters were stale), so
+            // every copy here is re-sent; the directory drops those of trees a master registers.
+            boolean merge = view instanceof MergeView;
+            masterOf.values().removeIf(m -> merge ? !m.equals(self) : !now.contains(m));
         } finally {
             gate.writeLock().unlock();
         }
         quorum = nowQuorum;
-        lease.view(now, channel.getAddress());
+        // Read before the new view can bring answers: a node whose lease ran out in the view it
+        // leaves, and that now merges with the others, may have missed a view in which they
+        // excluded it and took over its trees (it was paused, say): its masters are stale.
+        boolean staleMasters = view instanceof MergeView && hadQuorum && lease.needsPings() && !lease.isHeld();
+        lease.view(now, channel.getAddress(), viewId);
         LOG.log(Level.DEBUG, () -> name + ": view " + view + (quorum ? "" : " without quorum")
                 + (partial ? "" : " (full rebuild)"));
         List<Runnable> again = new ArrayList<>();
@@ -1263,6 +1270,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             held.addAll(again);
             firstView.countDown();
             return;
+        }
+        if (staleMasters) {
+            LOG.log(Level.WARNING, name + ": quorum lease ran out before this merge; the trees mastered here and"
+                    + " the grants held back for the lease are given up, pending requests are sent again");
+            dropForLostQuorum();
         }
         if (lease.needsPings()) {
             timer.execute(this::pingForLease); // a joining member's lease need not wait a ping period
@@ -1567,7 +1579,14 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         // (e.g. its tree was being remastered when the view changed). No entry was made since.
         directory.clear();
         for (Map.Entry<TreeKey, Address> e : registrations.getOrDefault(viewId, List.of())) {
-            directory.put(e.getKey(), e.getValue());
+            Address other = directory.putIfAbsent(e.getKey(), e.getValue());
+            if (other != null && !other.equals(e.getValue())) {
+                // Cannot happen while expectedVotes is the cluster's size: two sides of a partition
+                // never both hold quorum, and a node that lost its lease gives its trees up when it
+                // merges back. The first registration stays; requests go to it.
+                LOG.log(Level.ERROR, name + ": " + other + " and " + e.getValue() + " both registered " + e.getKey()
+                        + " (expectedVotes below the cluster's size?); requests go to " + other);
+            }
         }
         Map<TreeKey, List<MasterTable.Resend>> byTree = new HashMap<>();
         for (MasterTable.Resend e : resends.getOrDefault(viewId, List.of())) {
@@ -1901,9 +1920,12 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     /**
-     * This node is in a minority: the majority frees its locks, so it must not keep them. Its
-     * trees go (without granting anything), its copies of granted locks are dropped and their
-     * owners told, and its waiting requests will be sent again as new ones once quorum returns.
+     * This node is in a minority, or merges back after its lease ran out in a view the others may
+     * have left without it: the majority frees its locks and may have rebuilt its trees, so it
+     * must not keep them. Its trees go (without granting anything), so do the grants held back for
+     * the lease (those decided by its masters and those sent to its copies: none is ever applied),
+     * its copies of granted locks are dropped and their owners told, and its waiting requests will
+     * be sent again as new ones once it serves requests again.
      */
     private void dropForLostQuorum() {
         MasterTable old = master;
@@ -2026,25 +2048,27 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return;
         }
         long now = System.nanoTime();
+        long view = lease.viewId();
         for (Address m : lease.others()) {
-            transmit(m, Wire.message(Wire.PING, 0).putLong(now));
+            transmit(m, Wire.message(Wire.PING, view).putLong(now));
         }
     }
 
     /**
      * PING and PONG keep the quorum lease: handled at once on the receiving thread, so a busy
-     * protocol thread cannot cost a node its lease, and not counted as lock messages.
+     * protocol thread cannot cost a node its lease, and not counted as lock messages. Both carry
+     * the view they were sent in, and count only in that view (see {@link QuorumLease}).
      */
     private boolean handledAsLeaseMessage(Address from, Wire in) {
         byte type = in.type();
         if (type == Wire.PING) {
-            if (!closed && lease.answer(from)) {
-                transmit(from, Wire.message(Wire.PONG, 0).putLong(in.getLong()));
+            if (!closed && lease.answer(from, in.viewId())) {
+                transmit(from, Wire.message(Wire.PONG, in.viewId()).putLong(in.getLong()));
             }
             return true;
         }
         if (type == Wire.PONG) {
-            if (lease.answered(from, in.getLong()) && anyAwaitingLease) {
+            if (lease.answered(from, in.getLong(), in.viewId()) && anyAwaitingLease) {
                 executeOnProtocol(this::releaseAwaitingLease);
             }
             return true;

@@ -54,7 +54,7 @@ import java.util.Arrays;
  *  NOTMASTER lockId:8                               answer to a root ENQUEUE: the receiver does not master that
  *                                                    tree (it dropped or gave it away); look it up again
  *  PING      sentAt:8 (sender's nanoTime)            quorum lease: answered with PONG by a member of the view
- *  PONG      sentAt:8 (echoed)                       (viewId 0: lease messages belong to no view)
+ *  PONG      sentAt:8 (echoed)                       (viewId: the sender's; answered and counted only in that view)
  * </pre>
  * A {@code Wire} is a cursor over one payload: writers append with the {@code put} methods,
  * readers consume with the {@code get} methods in the same order. Not thread-safe: one per
