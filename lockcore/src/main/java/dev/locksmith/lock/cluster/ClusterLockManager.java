@@ -213,6 +213,12 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final List<Runnable> aheadOfView = new ArrayList<>();
     /** Seed 002's smoothed requests per second, per tree mastered here and requesting node. */
     private final Map<TreeKey, Map<Address, Double>> activity = new HashMap<>();
+    /**
+     * Directory node: the highest fencing token of any tree dropped here (DROP carries its
+     * master's), the floor for each tree's next master, so a resource's tokens grow across
+     * drops; view changes need none of it (see {@link #epochFloor}).
+     */
+    private long droppedFence;
 
     private final QuorumLease lease;
     /**
@@ -865,6 +871,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 }
                 m = self;
                 directory.put(tree, self);
+                master.raiseFenceFloor(droppedFence);
             }
             if (m.equals(self)) {
                 adopt(tree);
@@ -952,6 +959,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             case Wire.MASTER -> {
                 TreeKey tree = in.getTree();
                 int index = in.getInt();
+                long fenceFloor = in.getLong();
                 if (msgView != viewId) {
                     // Views differ. The lookup was sent again at this node's view change (older
                     // answer) or will be at the coming one (the directory node is ahead).
@@ -975,6 +983,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     return;
                 }
                 if (m.equals(self)) {
+                    master.raiseFenceFloor(fenceFloor);
                     adopt(tree);
                 }
                 if (waiting != null) {
@@ -1132,12 +1141,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             gate.writeLock().unlock();
         }
         activity.remove(tree);
-        send(directoryOf(tree), Wire.message(Wire.DROP, viewId).putTree(tree));
+        send(directoryOf(tree), Wire.message(Wire.DROP, viewId).putTree(tree).putLong(master.fenceHighWater()));
         return true;
     }
 
     private void handleDrop(Address from, Wire in) {
         TreeKey tree = in.getTree();
+        droppedFence = Math.max(droppedFence, in.getLong());
         directory.remove(tree, from);
         // a registration of the same view, read before the drop, must not bring the entry back
         registrations.values().forEach(list -> list.removeIf(e -> e.getKey().equals(tree) && e.getValue().equals(from)));
@@ -1159,7 +1169,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         List<Consumer<Address>> parked = moving.get(tree);
         if (parked != null) {
             // being remastered: answer with the new master once it has announced itself
-            parked.add(m -> send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m))));
+            parked.add(m -> send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m))
+                    .putLong(droppedFence)));
             return;
         }
         Address m = directory.get(tree);
@@ -1175,7 +1186,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             m = from;
             directory.put(tree, from);
         }
-        send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m)));
+        send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m)).putLong(droppedFence));
     }
 
     private void failCopy(ClusterLock lock, LockStatus status, String message) {
@@ -1276,6 +1287,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     + " the grants held back for the lease are given up, pending requests are sent again");
             dropForLostQuorum();
         }
+        // every token a master of an earlier view gave, this one's included, stays below
+        master.raiseFenceFloor(epochFloor(viewId));
         if (lease.needsPings()) {
             timer.execute(this::pingForLease); // a joining member's lease need not wait a ping period
         }
@@ -1625,7 +1638,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             TreeKey tree = entries.get(0).tree();
             directory.put(tree, self);
             adopt(tree);
-            master.install(entries, view << 32, Map.of());
+            master.install(entries, epochFloor(view), Map.of());
             masterOf.put(tree, self);
             installing.remove(tree);
             List<Runnable> waiting = awaitingInstall.remove(tree);
@@ -1871,7 +1884,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     }
                     values.put(path, new MasterTable.ResourceValue(in.getBytes(), in.getByte() != 0));
                 }
-                master.install(entries, 0, values);
+                master.install(entries, in.getLong(), values);
                 master.trees().add(tree);
                 incoming.remove(tree);
                 // Announced by the new master, not the old one: a view change that made this node
@@ -1914,6 +1927,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             path.forEach(install::putString);
             install.putBytes(value.value()).putByte(value.valid() ? 1 : 0);
         });
+        install.putLong(export.fenceHighWater());
         send(target, install);
         remasters.increment();
         // the new master announces itself (MOVED) once it has installed the tree
@@ -1965,6 +1979,19 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
             owner.tellCleared(lost);
         }
+    }
+
+    /** Fencing tokens of view {@code view} start above {@code view << FENCE_EPOCH_SHIFT}. */
+    static final int FENCE_EPOCH_SHIFT = 40;
+
+    /**
+     * The fencing floor of view {@code view}: every master raises its floor to it when it
+     * installs the view, so every token given in this view exceeds every token given by any
+     * master in an earlier one — a crashed master's included, which can tell no one its last
+     * token — provided no master gives 2^40 tokens on one of its engine's stripes in one view.
+     */
+    static long epochFloor(long view) {
+        return view << FENCE_EPOCH_SHIFT;
     }
 
     /**

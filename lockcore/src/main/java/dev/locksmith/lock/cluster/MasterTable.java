@@ -136,8 +136,11 @@ final class MasterTable {
     record ResourceValue(byte[] value, boolean valid) {
     }
 
-    /** A tree's whole state, exported by its old master for its new one. */
-    record Export(List<Resend> entries, Map<List<String>, ResourceValue> values) {
+    /**
+     * A tree's whole state, exported by its old master for its new one, and a number at least as
+     * high as every fencing token the old master gave, which the new master's tokens exceed.
+     */
+    record Export(List<Resend> entries, Map<List<String>, ResourceValue> values, long fenceHighWater) {
     }
 
     private final LocalLockManager engine;
@@ -150,6 +153,8 @@ final class MasterTable {
     /** Requests per tree and requesting node since the last {@link #takeActivity()}. */
     private final Map<TreeKey, Map<Address, LongAdder>> activity = new ConcurrentHashMap<>();
     private volatile boolean discarded;
+    /** The highest fencing floor this engine was raised to: raising it again to no more is skipped. */
+    private final java.util.concurrent.atomic.AtomicLong raisedFloor = new java.util.concurrent.atomic.AtomicLong();
 
     MasterTable(String name, Duration deadlockWait, Replies replies) {
         this.engine = (LocalLockManager) LockManager.builder().name(name).deadlockWait(deadlockWait).build();
@@ -159,6 +164,23 @@ final class MasterTable {
 
     LockManager engine() {
         return engine;
+    }
+
+    /**
+     * Makes every fencing token this master grants from now on greater than {@code floor}, so a
+     * resource's tokens keep growing when its tree comes here from another master (see
+     * {@link dev.locksmith.lock.Lock#fencingToken()}). Cheap when the floor is no higher than before.
+     */
+    void raiseFenceFloor(long floor) {
+        if (floor > raisedFloor.get()) {
+            engine.raiseFencingFloor(floor);
+            raisedFloor.accumulateAndGet(floor, Math::max);
+        }
+    }
+
+    /** At least as high as every fencing token this master gave: the floor for whoever masters its trees next. */
+    long fenceHighWater() {
+        return engine.fencingHighWater();
     }
 
     /** The trees mastered here. */
@@ -329,7 +351,7 @@ final class MasterTable {
         for (Resend e : sorted) {
             floor = Math.max(floor, e.fence());
         }
-        engine.raiseFencingFloor(floor);
+        raiseFenceFloor(floor);
         Map<List<String>, List<Map.Entry<Resend, Lock>>> byResource = new LinkedHashMap<>();
         for (Resend e : sorted) {
             if (e.queue() == LockQueue.WAITING) {
@@ -436,7 +458,7 @@ final class MasterTable {
         trees.remove(tree);
         lockCounts.remove(tree);
         activity.remove(tree);
-        return new Export(entries, values);
+        return new Export(entries, values, fenceHighWater());
     }
 
     /**
