@@ -37,6 +37,7 @@ import org.jgroups.Address;
  */
 final class MasterTable {
     private static final System.Logger LOG = System.getLogger(MasterTable.class.getName());
+    private static final byte[] NO_VALUE = new byte[0];
     private static final int NOT_ON_INSTALL = 1 << LockFlag.NOQUEUE.ordinal() | 1 << LockFlag.EXPEDITE.ordinal()
             | 1 << LockFlag.QUECVT.ordinal();
 
@@ -353,6 +354,7 @@ final class MasterTable {
         }
         raiseFenceFloor(floor);
         Map<List<String>, List<Map.Entry<Resend, Lock>>> byResource = new LinkedHashMap<>();
+        List<Lock> readNoValue = new ArrayList<>();
         for (Resend e : sorted) {
             if (e.queue() == LockQueue.WAITING) {
                 continue;
@@ -372,14 +374,22 @@ final class MasterTable {
             if (!values.isEmpty() || e.readValue().length > 0) {
                 // only value blocks need the resource's path (a snapshot that costs more than the install)
                 byResource.computeIfAbsent(lock.info().resourcePath(), k -> new ArrayList<>()).add(Map.entry(e, lock));
+            } else if (masterLost) {
+                readNoValue.add(lock);
             }
         }
+        // The lost master may have granted a PW/EX writer since anyone here last read the value:
+        // a value no copy vouches for is not valid. Copies that read one are judged next.
+        for (Lock lock : readNoValue) {
+            engine.restoreValueBlock(lock, NO_VALUE, false);
+        }
+        Set<List<String>> vouched = new java.util.HashSet<>();
         byResource.forEach((path, locks) -> {
             ResourceValue exact = values.get(path);
             if (exact != null) {
                 engine.restoreValueBlock(locks.get(0).getValue(), exact.value(), exact.valid());
-            } else {
-                restoreValue(locks);
+            } else if (restoreValue(locks)) {
+                vouched.add(path);
             }
         });
         for (Resend e : sorted) {
@@ -390,9 +400,44 @@ final class MasterTable {
         }
         for (Resend e : sorted) {
             if (e.queue() == LockQueue.WAITING) {
+                Lock marker = masterLost ? invalidateUnlessVouched(e, vouched) : null;
                 enqueue(e.origin(), e.owner(), e.lockId(), e.parentLockId(), e.requested(), e.flags(),
                         e.timeoutNanos(), e.blockingHandler(), e.name(), e.tree());
+                if (marker != null) {
+                    proxy(e.origin(), e.owner()).owner.dequeue(marker);
+                }
             }
+        }
+    }
+
+    /**
+     * Before a waiting copy is requested again on a tree whose master was lost: the value block of
+     * its resource is marked not valid unless a copy vouched for it ({@code vouched}), since the
+     * lost master may have granted a writer that is gone too (a waiter is often granted at once,
+     * the holder it waited for having died with the master). A resource only waiters name does not
+     * exist yet, so a NL lock of the waiter's owner makes it: returned (null if none could be made),
+     * for the caller to dequeue once the waiter is queued, so the resource and its mark stay.
+     */
+    private Lock invalidateUnlessVouched(Resend e, Set<List<String>> vouched) {
+        Proxy p = proxy(e.origin(), e.owner());
+        LockRequest marker = LockRequest.of(e.name(), LockMode.NL).withFlags(LockFlag.EXPEDITE);
+        if (e.parentLockId() != 0) {
+            Held parent = p.locks.get(e.parentLockId());
+            if (parent == null) {
+                return null; // the waiter fails PARNOTGRANT when it is requested
+            }
+            marker = marker.withParent(parent.lock);
+        }
+        try {
+            Lock lock = p.owner.enqueueAsync(marker);
+            if (!vouched.contains(lock.info().resourcePath())) {
+                engine.restoreValueBlock(lock, NO_VALUE, false);
+            }
+            return lock;
+        } catch (LockException failure) {
+            LOG.log(Level.WARNING, "install: the value block of '" + e.name() + "' could not be marked not valid: "
+                    + failure.getMessage());
+            return null;
         }
     }
 
@@ -476,9 +521,9 @@ final class MasterTable {
      * The value block of a resource reinstalled after its master was lost: valid when a survivor
      * holds it in PR, PW or EX (its copy was read at a grant no writer has followed); otherwise
      * the newest copy anyone read, marked not valid, since the lost master may have granted a
-     * PW/EX writer since.
+     * PW/EX writer since. Returns whether the value is valid.
      */
-    private void restoreValue(List<Map.Entry<Resend, Lock>> locks) {
+    private boolean restoreValue(List<Map.Entry<Resend, Lock>> locks) {
         Map.Entry<Resend, Lock> vouching = null;
         Map.Entry<Resend, Lock> newest = null;
         for (Map.Entry<Resend, Lock> entry : locks) {
@@ -495,9 +540,12 @@ final class MasterTable {
         }
         if (vouching != null) {
             engine.restoreValueBlock(vouching.getValue(), vouching.getKey().readValue(), true);
-        } else if (newest != null) {
+            return true;
+        }
+        if (newest != null) {
             engine.restoreValueBlock(newest.getValue(), newest.getKey().readValue(), false);
         }
+        return false;
     }
 
     /**

@@ -58,6 +58,31 @@ class ClusterProcessCrashTest {
     }
 
     @Test
+    void killingAMasterWithItsExHolderMakesTheValueBlockNotValidForTheWaiterLeftBehind() throws Exception {
+        try (ClusterTestSupport cluster = ClusterTestSupport.startWith("process-valblk-" + System.nanoTime(), 2,
+                b -> b.expectedVotes(2));
+             ChildProcess child = ChildProcess.join(cluster, 2)) {
+            child.command("ENQ written EX VALBLK"); // the child masters 'written' and holds it in EX
+            Lock waiter = cluster.node(1).newOwner("waiter")
+                    .enqueueAsync(LockRequest.of("written", LockMode.EX).withFlags(LockFlag.VALBLK));
+            ClusterTestSupport.awaitTrue("the waiter is queued on the child", () -> {
+                try {
+                    return child.attempt("WAITING written").equals("WAITING 1");
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+
+            child.kill();
+
+            waiter.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertThat(waiter.grantedMode()).isEqualTo(LockMode.EX);
+            assertThat(waiter.status()).as("no one left knows what the lost EX holder wrote")
+                    .isEqualTo(LockStatus.VALNOTVALID);
+        }
+    }
+
+    @Test
     void aPartitionedChildProcessGrantsNothingUntilItMergesBack() throws Exception {
         try (ClusterTestSupport cluster = ClusterTestSupport.startWith("process-cut-" + System.nanoTime(), 2,
                 b -> b.expectedVotes(2));
