@@ -1963,7 +1963,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 boolean parentLost = lock.parent != null && lock.parent.isDead();
                 if (ClusterOwner.holdsGrant(s) || parentLost) {
                     lock.abandonPending(LockStatus.CANCELLED);
-                    if (lock.die(LockStatus.CANCELLED)) {
+                    if (lock.die()) {
                         copies.remove(lock.id);
                         lost.add(lock);
                     }
@@ -1972,7 +1972,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 } else {
                     // its master table is gone with any grant held back for it: it waits to be
                     // sent again, or times out meanwhile
-                    lock.markUnsent();
+                    lock.markUnsentUntilRebuilt();
                     timeOutWhileUnsent(lock);
                     held.add(() -> resolve(lock.tree, m -> sendNew(lock, m)));
                 }

@@ -146,7 +146,11 @@ class ClusterHistoryTest {
                     record(resource, owner, since.get(resource), lock, history.tick(), doomed);
                     Lock l = request(() -> owner.convert(lock, options(LockRequest.conversionTo(mode), random)), lock);
                     LockMode now = l != null ? mode : lock.grantedMode();
-                    since.put(resource, new long[] {history.tick(), now.ordinal()});
+                    if (now == null) {
+                        held.remove(resource); // cleared while converting: a gone lock shows no mode
+                    } else {
+                        since.put(resource, new long[] {history.tick(), now.ordinal()});
+                    }
                 } else {
                     record(resource, owner, since.get(resource), lock, history.tick(), doomed);
                     dequeue(owner, lock);
