@@ -30,6 +30,8 @@ import org.jgroups.stack.ProtocolStack;
  *       {@code name} (group 0), else {@code MASTERS no};</li>
  *   <li>{@code WAITING <name>} prints {@code WAITING <n>}: how many requests wait on the root
  *       resource {@code name} (group 0) if this node masters it, else {@code WAITING 0};</li>
+ *   <li>{@code WORK <ms> <seed>} runs two {@link HoldRecorder} workers for {@code ms}
+ *       milliseconds, then prints each hold they recorded ({@link HoldRecorder.Hold#line()});</li>
  *   <li>{@code CUT} / {@code HEAL} cut this node off from the others (a JGroups DISCARD above its
  *       transport drops everything) and join them again;</li>
  *   <li>{@code AWAIT-NO-LEASE} returns once this node's quorum lease has run out.</li>
@@ -88,6 +90,7 @@ public final class ClusterChildNode {
                         + (node.resource(Namespace.group(0), List.of(words[1])).isPresent() ? "yes" : "no"));
                 case "WAITING" -> System.out.println("WAITING " + node.resource(Namespace.group(0), List.of(words[1]))
                         .map(r -> r.waiting().size()).orElse(0));
+                case "WORK" -> work(node, Long.parseLong(words[1]), Long.parseLong(words[2]));
                 case "CUT" -> cut.discardAll(true);
                 case "HEAL" -> cut.discardAll(false);
                 case "AWAIT-NO-LEASE" -> {
@@ -101,5 +104,28 @@ public final class ClusterChildNode {
             System.out.flush();
         }
         node.close();
+    }
+
+    private static void work(ClusterLockManager node, long millis, long seed) throws InterruptedException {
+        HoldRecorder recorder = new HoldRecorder();
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        List<Thread> workers = new java.util.ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            LockOwner owner = node.newOwner(node.name() + "w" + w);
+            long workerSeed = seed + w;
+            Thread t = new Thread(() -> {
+                try {
+                    recorder.work(owner, workerSeed, deadline);
+                } catch (Exception e) {
+                    System.out.println("FAILED " + e);
+                }
+            });
+            workers.add(t);
+            t.start();
+        }
+        for (Thread t : workers) {
+            t.join();
+        }
+        recorder.holds().forEach(h -> System.out.println(h.line()));
     }
 }
