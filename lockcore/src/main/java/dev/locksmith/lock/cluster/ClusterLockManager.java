@@ -182,6 +182,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     // ---- protocol-thread state ------------------------------------------------------------------
     private List<Address> members = List.of();
     private volatile long viewId = -1;
+    /** The size of {@link #members}, for threads other than the protocol thread. */
+    private volatile int viewSize;
     private volatile boolean quorum;
     /** The directory entries this node holds: tree to master. Written on the protocol thread only. */
     private final Map<TreeKey, Address> directory = new ConcurrentHashMap<>();
@@ -247,14 +249,14 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private ClusterLockManager(Builder b) throws Exception {
         String stackXml = b.stackXml();
         this.name = b.nodeName;
-        this.expectedVotes = b.expectedVotes;
+        this.expectedVotes = b.expectedVotes();
         this.deadlockWait = b.deadlockWait;
         this.remasterWeight = b.remasterWeight;
         this.emptyTreeRetentionNanos = b.emptyTreeRetention.toNanos();
         this.protocol = new ProtocolExecutor(daemon("locksmith-cluster-" + name));
         this.callbacks = Executors.newSingleThreadExecutor(daemon("locksmith-callbacks-" + name));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("locksmith-cluster-timer-" + name));
-        this.lease = new QuorumLease(b.quorumLease.toNanos(), b.expectedVotes);
+        this.lease = new QuorumLease(b.quorumLease.toNanos(), expectedVotes);
         this.localTable = new MasterTable(name + "-local", deadlockWait, new Replies(false));
         this.master = new MasterTable(name, deadlockWait, new Replies(true));
         this.channel = new JChannel(new ByteArrayInputStream(stackXml.getBytes(StandardCharsets.UTF_8)));
@@ -659,12 +661,26 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         try {
             timer.schedule(() -> {
                 if (!lock.isSent()) {
-                    lock.failed(LockStatus.TIMEOUT, "timed out before it could be sent to its master");
+                    lock.failed(LockStatus.TIMEOUT, unsentTimeout());
                 }
             }, Math.max(left, 0), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             LOG.log(Level.DEBUG, "timeout dropped: the lock manager is shut down");
         }
+    }
+
+    /**
+     * Why a request timed out before it reached a master: waiting for quorum (the view is too
+     * small for the expected votes), for the rebuild of a new view, or for its master's answer.
+     */
+    private String unsentTimeout() {
+        if (!quorum) {
+            int size = viewSize;
+            return "timed out waiting for quorum: the view has " + size + " node" + (size == 1 ? "" : "s") + " of the "
+                    + (expectedVotes / 2 + 1) + " needed (expectedVotes " + expectedVotes + ")";
+        }
+        return ready ? "timed out before it could be sent to its master"
+                : "timed out while the cluster rebuilt its lock database after a view change";
     }
 
     private void sendNew(ClusterLock lock, Address m) {
@@ -701,7 +717,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     /** False if the request is not to be sent: it ended, or was cancelled before it went (it fails CANCELLED here). */
-    private static boolean beginSend(ClusterLock lock, Address m) {
+    private boolean beginSend(ClusterLock lock, Address m) {
         switch (lock.beginSend(m)) {
             case SEND:
                 return true;
@@ -709,7 +725,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 lock.failed(LockStatus.CANCELLED, "cancelled before it was sent to its master");
                 return false;
             case TIMEOUT:
-                lock.failed(LockStatus.TIMEOUT, "timed out before it could be sent to its master");
+                lock.failed(LockStatus.TIMEOUT, unsentTimeout());
                 return false;
             default:
                 return false;
@@ -1229,6 +1245,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             ready = false;
             open = partial;
             members = now;
+            viewSize = now.size();
             viewId = view.getViewId().getId();
             // trees whose master left: this node's requests for them wait for the rebuild. After a
             // merge, any other member may have given up its trees (its masters were stale), so
@@ -2255,7 +2272,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         private String bindAddress = "127.0.0.1";
         private int bindPort = 7800;
         private String initialHosts;
-        private int expectedVotes = 1;
+        /** 0: not set, the number of initial hosts. */
+        private int expectedVotes;
         private int directoryWeight = 1;
         private int remasterWeight = 5;
         private SecretKey clusterKey;
@@ -2310,7 +2328,12 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return this;
         }
 
-        /** Expected votes (one per node): a view needs {@code votes / 2 + 1} nodes to grant (default 1). */
+        /**
+         * Expected votes (one per node): a view needs {@code votes / 2 + 1} nodes to grant.
+         * Default: the number of hosts in {@link #initialHosts} (1 when none is given), so a node
+         * that cannot reach the others it was told of — a wrong key, a firewall — grants nothing
+         * instead of granting on its own; requests waiting for quorum that time out say so.
+         */
         public Builder expectedVotes(int votes) {
             if (votes < 1) {
                 throw new LockException(LockStatus.BADPARAM, "expectedVotes must be at least 1, was " + votes);
@@ -2438,6 +2461,21 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 throw new LockException(LockStatus.BADPARAM, "could not start node '" + nodeName
                         + "' in cluster '" + clusterName + "' with stack " + stackResource + ": " + e);
             }
+        }
+
+        /** The expected votes set, or by default the number of initial hosts. */
+        int expectedVotes() {
+            if (expectedVotes > 0) {
+                return expectedVotes;
+            }
+            if (initialHosts == null) {
+                return 1;
+            }
+            int hosts = 0;
+            for (String host : initialHosts.split(",")) {
+                hosts += host.isBlank() ? 0 : 1;
+            }
+            return Math.max(hosts, 1);
         }
 
         String stackXml() throws IOException {
