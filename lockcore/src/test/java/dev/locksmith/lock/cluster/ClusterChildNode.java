@@ -109,22 +109,16 @@ public final class ClusterChildNode {
     private static void work(ClusterLockManager node, long millis, long seed) throws InterruptedException {
         HoldRecorder recorder = new HoldRecorder();
         long deadline = System.nanoTime() + millis * 1_000_000;
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
         List<Thread> workers = new java.util.ArrayList<>();
         for (int w = 0; w < 2; w++) {
-            LockOwner owner = node.newOwner(node.name() + "w" + w);
-            long workerSeed = seed + w;
-            Thread t = new Thread(() -> {
-                try {
-                    recorder.work(owner, workerSeed, deadline);
-                } catch (Exception e) {
-                    System.out.println("FAILED " + e);
-                }
-            });
-            workers.add(t);
-            t.start();
+            workers.add(recorder.start(node.newOwner(node.name() + "w" + w), seed + w, deadline, failure));
         }
         for (Thread t : workers) {
             t.join();
+        }
+        if (failure.get() != null) {
+            System.out.println("FAILED " + failure.get().getCause());
         }
         recorder.holds().forEach(h -> System.out.println(h.line()));
     }
