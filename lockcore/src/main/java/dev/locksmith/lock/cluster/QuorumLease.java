@@ -12,7 +12,9 @@ import org.jgroups.Address;
  *
  * <p>Every node pings the other members of its view every quarter term; a member answers only
  * pings from members of its own view sent in that same view (the ping carries the sender's view
- * id), and an answer counts only if it names the view the node is in. So a node that missed a
+ * id) — or in the view just before it, from a member of both (it is still installing the view the
+ * answerer moved to, and the answerer never excluded it) — and an answer counts only if it names
+ * the view the node is in. So a node that missed a
  * view change — paused while the others excluded it, then resumed still in the old view —
  * regains no lease until it has installed the view the others are in, and no lease outlives
  * a view its helpers have left without counting it in their wait. The node holds the lease until {@code term} after the send
@@ -39,6 +41,9 @@ final class QuorumLease {
     private volatile List<Address> members = List.of();
     /** The id of the view {@link #members} came from; pings and answers of other views do not count. */
     private volatile long viewId = -1;
+    /** The view before it, whose members that are still members are answered in it too. */
+    private volatile long previousViewId = -1;
+    private volatile List<Address> previousMembers = List.of();
     /** Per other member: the send time of the latest of this node's pings it answered. */
     private final Map<Address, Long> answeredPingSentAt = new ConcurrentHashMap<>();
     /** Per other node: when this node last answered one of its pings. */
@@ -75,6 +80,8 @@ final class QuorumLease {
      */
     void view(List<Address> view, Address me, long id) {
         self = me;
+        previousMembers = members;
+        previousViewId = viewId;
         members = List.copyOf(view);
         viewId = id;
         answeredPingSentAt.keySet().retainAll(view);
@@ -88,12 +95,16 @@ final class QuorumLease {
     }
 
     /**
-     * A ping from {@code from}, sent in view {@code pingView}, arrived: true if it is a member of
-     * this node's view and sent it in that view, so it must be answered (the answer is recorded as
-     * given now); false otherwise.
+     * A ping from {@code from}, sent in view {@code pingView}, arrived: true if it must be
+     * answered (the answer is recorded as given now): {@code from} is a member of this node's
+     * view and sent it in that view, or in the previous one, of which it was a member too (so a
+     * view change installed a little later there costs no lease); false otherwise — in particular
+     * for a node this node's views excluded since, which may have been paused meanwhile.
      */
     boolean answer(Address from, long pingView) {
-        if (pingView != viewId || !members.contains(from)) {
+        boolean current = pingView == viewId;
+        boolean previous = pingView == previousViewId && previousMembers.contains(from);
+        if (!(current || previous) || !members.contains(from)) {
             return false;
         }
         lastAnswered.put(from, System.nanoTime());

@@ -93,6 +93,29 @@ class QuorumLeaseTest {
     }
 
     @Test
+    void aMemberStillInstallingTheNewViewIsAnsweredInThePreviousOne() {
+        QuorumLease lease = new QuorumLease(TERM, 3);
+        lease.view(List.of(self, a, b), self, VIEW);
+        lease.view(List.of(self, a, b, c), self, VIEW + 1);
+
+        assertThat(lease.answer(a, VIEW)).as("a was a member of both views").isTrue();
+        assertThat(lease.answer(c, VIEW)).as("c joined in the new view").isFalse();
+        assertThat(lease.answer(a, VIEW - 1)).as("two views back").isFalse();
+    }
+
+    @Test
+    void aNodeExcludedAndMergedBackIsNotAnsweredInTheViewItMissed() {
+        QuorumLease lease = new QuorumLease(TERM, 3);
+        lease.view(List.of(self, a, c), self, VIEW);
+        lease.view(List.of(self, a), self, VIEW + 1); // c excluded: paused, say
+        lease.view(List.of(self, a, c), self, VIEW + 2); // merged back
+
+        assertThat(lease.answer(c, VIEW)).as("c still in the view it had before its pause").isFalse();
+        assertThat(lease.answer(c, VIEW + 1)).isFalse();
+        assertThat(lease.answer(c, VIEW + 2)).isTrue();
+    }
+
+    @Test
     void answersGivenInAnotherViewDoNotCount() {
         QuorumLease lease = new QuorumLease(TERM, 3);
         lease.view(List.of(self, a, b), self, VIEW);
