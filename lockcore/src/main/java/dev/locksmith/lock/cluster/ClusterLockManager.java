@@ -117,7 +117,12 @@ import org.jgroups.util.ExtendedUUID;
  *       before they free the departed nodes' locks or rebuild their trees, until every lease
  *       their answers gave those nodes has run out, plus a fifth of the term (each member's DONE
  *       says how long that is for it), so a cut-off node's holders have let go, and its last
- *       grants are over, before anyone else grants against them.</li>
+ *       grants are over, before anyone else grants against them. Pings and their answers carry the
+ *       view they were sent in and count only there, so a node that was paused (a long GC,
+ *       SIGSTOP) while the others excluded it regains no lease in the view it missed; if it
+ *       merges back with its lease run out, it gives up its trees and the grants held back for
+ *       the lease, as a minority does, since the others may have rebuilt those trees meanwhile.
+ *       Fencing tokens ({@link Lock#fencingToken()}) keep growing across all of this.</li>
  * </ul>
  *
  * <p><b>Ordering.</b> The protocol relies on JGroups delivering the messages of one sender to
