@@ -39,9 +39,23 @@ public interface Lock {
     LockStatus status();
 
     /**
-     * The fencing token of the last grant: a number that only grows per resource, so whatever a
-     * holder writes to can refuse a holder whose lock was since granted to someone else.
-     * 0 before the first grant.
+     * The fencing token of the last grant (of a new request or a conversion), 0 before the first:
+     * whatever a holder writes to can refuse a holder whose lock was since granted to someone
+     * else, by remembering the highest token it accepted for the resource.
+     *
+     * <p>Guaranteed, per resource (namespace and path): every grant carries a token no other grant
+     * of the resource carries, and a grant made after another one was made carries a greater
+     * token. For the embedded engine this holds for the manager's lifetime, also when the resource
+     * is deleted (its last lock went) and made again. In a cluster it holds across every change of
+     * the resource's master: its tree dropped when empty and mastered afresh by another node, moved
+     * by remastering, rebuilt on a new master from the survivors' copies after its master left or
+     * crashed, or mastered afresh after a master crashed that no survivor held a copy from (each
+     * view's tokens start above every token of earlier views). A node that lost its quorum lease
+     * grants nothing, so its stale tokens never follow newer ones. The limits: the cluster's
+     * lifetime (a cluster started again from no members starts again from low numbers), and a
+     * master giving fewer than 2^40 tokens on one engine stripe within one view.
+     *
+     * <p>Tokens are not consecutive, and grants of different resources share no order.
      */
     long fencingToken();
 

@@ -54,6 +54,12 @@ final class ClusterLock implements Lock {
      * may still be unsent).
      */
     private boolean requestSent;
+    /**
+     * Whether the pending request waited through a rebuild (re-sent to a new master, or held while
+     * this node lacked quorum or its lease): a master that grants it at once then says SYNCH, but
+     * its owner did wait, so it is told NORMAL.
+     */
+    private boolean waitedThroughRebuild;
     /** How many conversions this lock has started: the number of the current or last one, for its master. */
     private int conversions;
     private int subLocks;
@@ -233,6 +239,7 @@ final class ClusterLock implements Lock {
         }
         sentTo = master;
         requestSent = pending != null;
+        waitedThroughRebuild |= pending != null;
         return snapshot();
     }
 
@@ -240,6 +247,12 @@ final class ClusterLock implements Lock {
     synchronized void markUnsent() {
         sentTo = null;
         requestSent = false;
+    }
+
+    /** As {@link #markUnsent()}, for a request that will be sent again once a rebuild is over. */
+    synchronized void markUnsentUntilRebuilt() {
+        markUnsent();
+        waitedThroughRebuild = pending != null;
     }
 
     synchronized boolean isSent() {
@@ -272,6 +285,7 @@ final class ClusterLock implements Lock {
         }
         pendingConversion = true;
         requestSent = false;
+        waitedThroughRebuild = false;
         conversions++;
         last = new CompletableFuture<>();
         pending = last;
@@ -289,7 +303,8 @@ final class ClusterLock implements Lock {
             granted = mode;
             requested = mode;
             queue = LockQueue.GRANTED;
-            status = grantStatus;
+            status = grantStatus == LockStatus.SYNCH && waitedThroughRebuild ? LockStatus.NORMAL : grantStatus;
+            waitedThroughRebuild = false;
             fence = grantFence;
             if (value.length > 0) {
                 lksb = value.clone();
@@ -298,7 +313,7 @@ final class ClusterLock implements Lock {
             done = pending;
             pending = null;
             cancel = endCancel();
-            waiter = ended(done, grantStatus, null);
+            waiter = ended(done, status, null);
         }
         wake(waiter, cancel, LockStatus.NORMAL);
         owner.manager.deliver(() -> done.complete(this));
@@ -338,21 +353,26 @@ final class ClusterLock implements Lock {
             waiter = ended(done, outcome, failure);
         }
         if (!conversion) {
-            die(outcome);
+            die();
         }
         wake(waiter, cancel, outcome);
         owner.manager.deliver(() -> done.completeExceptionally(failure));
     }
 
-    /** The lock leaves for good (dequeued, failed, or lost with quorum). Returns false if it already had. */
-    boolean die(LockStatus finalStatus) {
+    /**
+     * The lock leaves for good (dequeued, cleared, failed, or lost with quorum): as the embedded
+     * engine's locks do, it shows no granted or requested mode and no queue from then on, and its
+     * status stays that of its last request (a pending one ended by this shows how it ended).
+     * Returns false if it already had.
+     */
+    boolean die() {
         synchronized (this) {
             if (dead) {
                 return false;
             }
             dead = true;
-            status = finalStatus;
             queue = null;
+            granted = null;
             requested = null;
         }
         if (parent != null) {
@@ -374,6 +394,7 @@ final class ClusterLock implements Lock {
             pendingConversion = false;
             cancel = endCancel();
             if (done != null) {
+                status = outcome;
                 failure = new LockException(outcome, "request for '" + name + "' was not granted");
                 waiter = ended(done, outcome, failure);
             }

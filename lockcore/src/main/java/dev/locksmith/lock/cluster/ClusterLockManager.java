@@ -117,7 +117,12 @@ import org.jgroups.util.ExtendedUUID;
  *       before they free the departed nodes' locks or rebuild their trees, until every lease
  *       their answers gave those nodes has run out, plus a fifth of the term (each member's DONE
  *       says how long that is for it), so a cut-off node's holders have let go, and its last
- *       grants are over, before anyone else grants against them.</li>
+ *       grants are over, before anyone else grants against them. Pings and their answers carry the
+ *       view they were sent in and count only there, so a node that was paused (a long GC,
+ *       SIGSTOP) while the others excluded it regains no lease in the view it missed; if it
+ *       merges back with its lease run out, it gives up its trees and the grants held back for
+ *       the lease, as a minority does, since the others may have rebuilt those trees meanwhile.
+ *       Fencing tokens ({@link Lock#fencingToken()}) keep growing across all of this.</li>
  * </ul>
  *
  * <p><b>Ordering.</b> The protocol relies on JGroups delivering the messages of one sender to
@@ -184,6 +189,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     // ---- protocol-thread state ------------------------------------------------------------------
     private List<Address> members = List.of();
     private volatile long viewId = -1;
+    /** The size of {@link #members}, for threads other than the protocol thread. */
+    private volatile int viewSize;
     private volatile boolean quorum;
     /** The directory entries this node holds: tree to master. Written on the protocol thread only. */
     private final Map<TreeKey, Address> directory = new ConcurrentHashMap<>();
@@ -215,6 +222,12 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final List<Runnable> aheadOfView = new ArrayList<>();
     /** Seed 002's smoothed requests per second, per tree mastered here and requesting node. */
     private final Map<TreeKey, Map<Address, Double>> activity = new HashMap<>();
+    /**
+     * Directory node: the highest fencing token of any tree dropped here (DROP carries its
+     * master's), the floor for each tree's next master, so a resource's tokens grow across
+     * drops; view changes need none of it (see {@link #epochFloor}).
+     */
+    private long droppedFence;
 
     private final QuorumLease lease;
     /**
@@ -243,7 +256,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private ClusterLockManager(Builder b) throws Exception {
         String stackXml = b.stackXml();
         this.name = b.nodeName;
-        this.expectedVotes = b.expectedVotes;
+        this.expectedVotes = b.expectedVotes();
         this.deadlockWait = b.deadlockWait;
         this.remasterWeight = b.remasterWeight;
         this.emptyTreeRetentionNanos = b.emptyTreeRetention.toNanos();
@@ -251,7 +264,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.callbacks = Executors.newSingleThreadExecutor(daemon("locksmith-callbacks-" + name));
         this.deadlocks = new dev.locksmith.lock.engine.DeadlockLog(callbacks);
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("locksmith-cluster-timer-" + name));
-        this.lease = new QuorumLease(b.quorumLease.toNanos(), b.expectedVotes);
+        this.lease = new QuorumLease(b.quorumLease.toNanos(), expectedVotes);
         this.localTable = new MasterTable(name + "-local", deadlockWait, new Replies(false));
         this.master = new MasterTable(name, deadlockWait, new Replies(true));
         this.channel = new JChannel(new ByteArrayInputStream(stackXml.getBytes(StandardCharsets.UTF_8)));
@@ -672,12 +685,26 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         try {
             timer.schedule(() -> {
                 if (!lock.isSent()) {
-                    lock.failed(LockStatus.TIMEOUT, "timed out before it could be sent to its master");
+                    lock.failed(LockStatus.TIMEOUT, unsentTimeout());
                 }
             }, Math.max(left, 0), TimeUnit.NANOSECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             LOG.log(Level.DEBUG, "timeout dropped: the lock manager is shut down");
         }
+    }
+
+    /**
+     * Why a request timed out before it reached a master: waiting for quorum (the view is too
+     * small for the expected votes), for the rebuild of a new view, or for its master's answer.
+     */
+    private String unsentTimeout() {
+        if (!quorum) {
+            int size = viewSize;
+            return "timed out waiting for quorum: the view has " + size + " node" + (size == 1 ? "" : "s") + " of the "
+                    + (expectedVotes / 2 + 1) + " needed (expectedVotes " + expectedVotes + ")";
+        }
+        return ready ? "timed out before it could be sent to its master"
+                : "timed out while the cluster rebuilt its lock database after a view change";
     }
 
     private void sendNew(ClusterLock lock, Address m) {
@@ -714,7 +741,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     /** False if the request is not to be sent: it ended, or was cancelled before it went (it fails CANCELLED here). */
-    private static boolean beginSend(ClusterLock lock, Address m) {
+    private boolean beginSend(ClusterLock lock, Address m) {
         switch (lock.beginSend(m)) {
             case SEND:
                 return true;
@@ -722,7 +749,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 lock.failed(LockStatus.CANCELLED, "cancelled before it was sent to its master");
                 return false;
             case TIMEOUT:
-                lock.failed(LockStatus.TIMEOUT, "timed out before it could be sent to its master");
+                lock.failed(LockStatus.TIMEOUT, unsentTimeout());
                 return false;
             default:
                 return false;
@@ -884,6 +911,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 }
                 m = self;
                 directory.put(tree, self);
+                master.raiseFenceFloor(droppedFence);
             }
             if (m.equals(self)) {
                 adopt(tree);
@@ -971,6 +999,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             case Wire.MASTER -> {
                 TreeKey tree = in.getTree();
                 int index = in.getInt();
+                long fenceFloor = in.getLong();
                 if (msgView != viewId) {
                     // Views differ. The lookup was sent again at this node's view change (older
                     // answer) or will be at the coming one (the directory node is ahead).
@@ -994,6 +1023,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     return;
                 }
                 if (m.equals(self)) {
+                    master.raiseFenceFloor(fenceFloor);
                     adopt(tree);
                 }
                 if (waiting != null) {
@@ -1152,12 +1182,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             gate.writeLock().unlock();
         }
         activity.remove(tree);
-        send(directoryOf(tree), Wire.message(Wire.DROP, viewId).putTree(tree));
+        send(directoryOf(tree), Wire.message(Wire.DROP, viewId).putTree(tree).putLong(master.fenceHighWater()));
         return true;
     }
 
     private void handleDrop(Address from, Wire in) {
         TreeKey tree = in.getTree();
+        droppedFence = Math.max(droppedFence, in.getLong());
         directory.remove(tree, from);
         // a registration of the same view, read before the drop, must not bring the entry back
         registrations.values().forEach(list -> list.removeIf(e -> e.getKey().equals(tree) && e.getValue().equals(from)));
@@ -1179,7 +1210,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         List<Consumer<Address>> parked = moving.get(tree);
         if (parked != null) {
             // being remastered: answer with the new master once it has announced itself
-            parked.add(m -> send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m))));
+            parked.add(m -> send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m))
+                    .putLong(droppedFence)));
             return;
         }
         Address m = directory.get(tree);
@@ -1195,7 +1227,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             m = from;
             directory.put(tree, from);
         }
-        send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m)));
+        send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m)).putLong(droppedFence));
     }
 
     private void failCopy(ClusterLock lock, LockStatus status, String message, dev.locksmith.lock.DeadlockReport report) {
@@ -1238,14 +1270,22 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             ready = false;
             open = partial;
             members = now;
+            viewSize = now.size();
             viewId = view.getViewId().getId();
-            // trees whose master left: this node's requests for them wait for the rebuild
-            masterOf.values().removeIf(m -> !now.contains(m));
+            // trees whose master left: this node's requests for them wait for the rebuild. After a
+            // merge, any other member may have given up its trees (its masters were stale), so
+            // every copy here is re-sent; the directory drops those of trees a master registers.
+            boolean merge = view instanceof MergeView;
+            masterOf.values().removeIf(m -> merge ? !m.equals(self) : !now.contains(m));
         } finally {
             gate.writeLock().unlock();
         }
         quorum = nowQuorum;
-        lease.view(now, channel.getAddress());
+        // Read before the new view can bring answers: a node whose lease ran out in the view it
+        // leaves, and that now merges with the others, may have missed a view in which they
+        // excluded it and took over its trees (it was paused, say): its masters are stale.
+        boolean staleMasters = view instanceof MergeView && hadQuorum && lease.needsPings() && !lease.isHeld();
+        lease.view(now, channel.getAddress(), viewId);
         LOG.log(Level.DEBUG, () -> name + ": view " + view + (quorum ? "" : " without quorum")
                 + (partial ? "" : " (full rebuild)"));
         List<Runnable> again = new ArrayList<>();
@@ -1284,6 +1324,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             firstView.countDown();
             return;
         }
+        if (staleMasters) {
+            LOG.log(Level.WARNING, name + ": quorum lease ran out before this merge; the trees mastered here and"
+                    + " the grants held back for the lease are given up, pending requests are sent again");
+            dropForLostQuorum();
+        }
+        // every token a master of an earlier view gave, this one's included, stays below
+        master.raiseFenceFloor(epochFloor(viewId));
         if (lease.needsPings()) {
             timer.execute(this::pingForLease); // a joining member's lease need not wait a ping period
         }
@@ -1587,7 +1634,14 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         // (e.g. its tree was being remastered when the view changed). No entry was made since.
         directory.clear();
         for (Map.Entry<TreeKey, Address> e : registrations.getOrDefault(viewId, List.of())) {
-            directory.put(e.getKey(), e.getValue());
+            Address other = directory.putIfAbsent(e.getKey(), e.getValue());
+            if (other != null && !other.equals(e.getValue())) {
+                // Cannot happen while expectedVotes is the cluster's size: two sides of a partition
+                // never both hold quorum, and a node that lost its lease gives its trees up when it
+                // merges back. The first registration stays; requests go to it.
+                LOG.log(Level.ERROR, name + ": " + other + " and " + e.getValue() + " both registered " + e.getKey()
+                        + " (expectedVotes below the cluster's size?); requests go to " + other);
+            }
         }
         Map<TreeKey, List<MasterTable.Resend>> byTree = new HashMap<>();
         for (MasterTable.Resend e : resends.getOrDefault(viewId, List.of())) {
@@ -1626,7 +1680,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             TreeKey tree = entries.get(0).tree();
             directory.put(tree, self);
             adopt(tree);
-            master.install(entries, view << 32, Map.of());
+            master.install(entries, epochFloor(view), Map.of());
             masterOf.put(tree, self);
             installing.remove(tree);
             List<Runnable> waiting = awaitingInstall.remove(tree);
@@ -1877,7 +1931,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     }
                     values.put(path, new MasterTable.ResourceValue(in.getBytes(), in.getByte() != 0));
                 }
-                master.install(entries, 0, values);
+                master.install(entries, in.getLong(), values);
                 master.trees().add(tree);
                 incoming.remove(tree);
                 // Announced by the new master, not the old one: a view change that made this node
@@ -1920,15 +1974,19 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             path.forEach(install::putString);
             install.putBytes(value.value()).putByte(value.valid() ? 1 : 0);
         });
+        install.putLong(export.fenceHighWater());
         send(target, install);
         remasters.increment();
         // the new master announces itself (MOVED) once it has installed the tree
     }
 
     /**
-     * This node is in a minority: the majority frees its locks, so it must not keep them. Its
-     * trees go (without granting anything), its copies of granted locks are dropped and their
-     * owners told, and its waiting requests will be sent again as new ones once quorum returns.
+     * This node is in a minority, or merges back after its lease ran out in a view the others may
+     * have left without it: the majority frees its locks and may have rebuilt its trees, so it
+     * must not keep them. Its trees go (without granting anything), so do the grants held back for
+     * the lease (those decided by its masters and those sent to its copies: none is ever applied),
+     * its copies of granted locks are dropped and their owners told, and its waiting requests will
+     * be sent again as new ones once it serves requests again.
      */
     private void dropForLostQuorum() {
         MasterTable old = master;
@@ -1952,7 +2010,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 boolean parentLost = lock.parent != null && lock.parent.isDead();
                 if (ClusterOwner.holdsGrant(s) || parentLost) {
                     lock.abandonPending(LockStatus.CANCELLED);
-                    if (lock.die(LockStatus.CANCELLED)) {
+                    if (lock.die()) {
                         copies.remove(lock.id);
                         lost.add(lock);
                     }
@@ -1961,13 +2019,26 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 } else {
                     // its master table is gone with any grant held back for it: it waits to be
                     // sent again, or times out meanwhile
-                    lock.markUnsent();
+                    lock.markUnsentUntilRebuilt();
                     timeOutWhileUnsent(lock);
                     held.add(() -> resolve(lock.tree, m -> sendNew(lock, m)));
                 }
             }
             owner.tellCleared(lost);
         }
+    }
+
+    /** Fencing tokens of view {@code view} start above {@code view << FENCE_EPOCH_SHIFT}. */
+    static final int FENCE_EPOCH_SHIFT = 40;
+
+    /**
+     * The fencing floor of view {@code view}: every master raises its floor to it when it
+     * installs the view, so every token given in this view exceeds every token given by any
+     * master in an earlier one — a crashed master's included, which can tell no one its last
+     * token — provided no master gives 2^40 tokens on one of its engine's stripes in one view.
+     */
+    static long epochFloor(long view) {
+        return view << FENCE_EPOCH_SHIFT;
     }
 
     /**
@@ -2051,25 +2122,27 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return;
         }
         long now = System.nanoTime();
+        long view = lease.viewId();
         for (Address m : lease.others()) {
-            transmit(m, Wire.message(Wire.PING, 0).putLong(now));
+            transmit(m, Wire.message(Wire.PING, view).putLong(now));
         }
     }
 
     /**
      * PING and PONG keep the quorum lease: handled at once on the receiving thread, so a busy
-     * protocol thread cannot cost a node its lease, and not counted as lock messages.
+     * protocol thread cannot cost a node its lease, and not counted as lock messages. Both carry
+     * the view they were sent in, and count only in that view (see {@link QuorumLease}).
      */
     private boolean handledAsLeaseMessage(Address from, Wire in) {
         byte type = in.type();
         if (type == Wire.PING) {
-            if (!closed && lease.answer(from)) {
-                transmit(from, Wire.message(Wire.PONG, 0).putLong(in.getLong()));
+            if (!closed && lease.answer(from, in.viewId())) {
+                transmit(from, Wire.message(Wire.PONG, in.viewId()).putLong(in.getLong()));
             }
             return true;
         }
         if (type == Wire.PONG) {
-            if (lease.answered(from, in.getLong()) && anyAwaitingLease) {
+            if (lease.answered(from, in.getLong(), in.viewId()) && anyAwaitingLease) {
                 executeOnProtocol(this::releaseAwaitingLease);
             }
             return true;
@@ -2230,7 +2303,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         private String bindAddress = "127.0.0.1";
         private int bindPort = 7800;
         private String initialHosts;
-        private int expectedVotes = 1;
+        /** 0: not set, the number of initial hosts. */
+        private int expectedVotes;
         private int directoryWeight = 1;
         private int remasterWeight = 5;
         private SecretKey clusterKey;
@@ -2285,7 +2359,12 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return this;
         }
 
-        /** Expected votes (one per node): a view needs {@code votes / 2 + 1} nodes to grant (default 1). */
+        /**
+         * Expected votes (one per node): a view needs {@code votes / 2 + 1} nodes to grant.
+         * Default: the number of hosts in {@link #initialHosts} (1 when none is given), so a node
+         * that cannot reach the others it was told of — a wrong key, a firewall — grants nothing
+         * instead of granting on its own; requests waiting for quorum that time out say so.
+         */
         public Builder expectedVotes(int votes) {
             if (votes < 1) {
                 throw new LockException(LockStatus.BADPARAM, "expectedVotes must be at least 1, was " + votes);
@@ -2413,6 +2492,21 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 throw new LockException(LockStatus.BADPARAM, "could not start node '" + nodeName
                         + "' in cluster '" + clusterName + "' with stack " + stackResource + ": " + e);
             }
+        }
+
+        /** The expected votes set, or by default the number of initial hosts. */
+        int expectedVotes() {
+            if (expectedVotes > 0) {
+                return expectedVotes;
+            }
+            if (initialHosts == null) {
+                return 1;
+            }
+            int hosts = 0;
+            for (String host : initialHosts.split(",")) {
+                hosts += host.isBlank() ? 0 : 1;
+            }
+            return Math.max(hosts, 1);
         }
 
         String stackXml() throws IOException {

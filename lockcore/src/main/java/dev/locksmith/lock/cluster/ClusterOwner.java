@@ -186,7 +186,7 @@ final class ClusterOwner implements LockOwner {
                 checkValueLength(copy, valueLength);
             }
             value = writes ? copy.stagedValue() : new byte[0];
-            copy.die(LockStatus.NORMAL);
+            copy.die();
         }
         copy.abandonPending(LockStatus.CANCELLED);
         manager.submitDequeue(copy, valueLength, abnormal, value);

@@ -38,6 +38,7 @@ import org.jgroups.Address;
  */
 final class MasterTable {
     private static final System.Logger LOG = System.getLogger(MasterTable.class.getName());
+    private static final byte[] NO_VALUE = new byte[0];
     private static final int NOT_ON_INSTALL = 1 << LockFlag.NOQUEUE.ordinal() | 1 << LockFlag.EXPEDITE.ordinal()
             | 1 << LockFlag.QUECVT.ordinal();
 
@@ -139,8 +140,11 @@ final class MasterTable {
     record ResourceValue(byte[] value, boolean valid) {
     }
 
-    /** A tree's whole state, exported by its old master for its new one. */
-    record Export(List<Resend> entries, Map<List<String>, ResourceValue> values) {
+    /**
+     * A tree's whole state, exported by its old master for its new one, and a number at least as
+     * high as every fencing token the old master gave, which the new master's tokens exceed.
+     */
+    record Export(List<Resend> entries, Map<List<String>, ResourceValue> values, long fenceHighWater) {
     }
 
     private final LocalLockManager engine;
@@ -153,6 +157,8 @@ final class MasterTable {
     /** Requests per tree and requesting node since the last {@link #takeActivity()}. */
     private final Map<TreeKey, Map<Address, LongAdder>> activity = new ConcurrentHashMap<>();
     private volatile boolean discarded;
+    /** The highest fencing floor this engine was raised to: raising it again to no more is skipped. */
+    private final java.util.concurrent.atomic.AtomicLong raisedFloor = new java.util.concurrent.atomic.AtomicLong();
 
     MasterTable(String name, Duration deadlockWait, Replies replies) {
         this.engine = (LocalLockManager) LockManager.builder().name(name).deadlockWait(deadlockWait).build();
@@ -162,6 +168,23 @@ final class MasterTable {
 
     LockManager engine() {
         return engine;
+    }
+
+    /**
+     * Makes every fencing token this master grants from now on greater than {@code floor}, so a
+     * resource's tokens keep growing when its tree comes here from another master (see
+     * {@link dev.locksmith.lock.Lock#fencingToken()}). Cheap when the floor is no higher than before.
+     */
+    void raiseFenceFloor(long floor) {
+        if (floor > raisedFloor.get()) {
+            engine.raiseFencingFloor(floor);
+            raisedFloor.accumulateAndGet(floor, Math::max);
+        }
+    }
+
+    /** At least as high as every fencing token this master gave: the floor for whoever masters its trees next. */
+    long fenceHighWater() {
+        return engine.fencingHighWater();
     }
 
     /** The trees mastered here. */
@@ -332,8 +355,9 @@ final class MasterTable {
         for (Resend e : sorted) {
             floor = Math.max(floor, e.fence());
         }
-        engine.raiseFencingFloor(floor);
+        raiseFenceFloor(floor);
         Map<List<String>, List<Map.Entry<Resend, Lock>>> byResource = new LinkedHashMap<>();
+        List<Lock> readNoValue = new ArrayList<>();
         for (Resend e : sorted) {
             if (e.queue() == LockQueue.WAITING) {
                 continue;
@@ -353,14 +377,22 @@ final class MasterTable {
             if (!values.isEmpty() || e.readValue().length > 0) {
                 // only value blocks need the resource's path (a snapshot that costs more than the install)
                 byResource.computeIfAbsent(lock.info().resourcePath(), k -> new ArrayList<>()).add(Map.entry(e, lock));
+            } else if (masterLost) {
+                readNoValue.add(lock);
             }
         }
+        // The lost master may have granted a PW/EX writer since anyone here last read the value:
+        // a value no copy vouches for is not valid. Copies that read one are judged next.
+        for (Lock lock : readNoValue) {
+            engine.restoreValueBlock(lock, NO_VALUE, false);
+        }
+        Set<List<String>> vouched = new java.util.HashSet<>();
         byResource.forEach((path, locks) -> {
             ResourceValue exact = values.get(path);
             if (exact != null) {
                 engine.restoreValueBlock(locks.get(0).getValue(), exact.value(), exact.valid());
-            } else {
-                restoreValue(locks);
+            } else if (restoreValue(locks)) {
+                vouched.add(path);
             }
         });
         for (Resend e : sorted) {
@@ -371,9 +403,44 @@ final class MasterTable {
         }
         for (Resend e : sorted) {
             if (e.queue() == LockQueue.WAITING) {
+                Lock marker = masterLost ? invalidateUnlessVouched(e, vouched) : null;
                 enqueue(e.origin(), e.owner(), e.lockId(), e.parentLockId(), e.requested(), e.flags(),
                         e.timeoutNanos(), e.blockingHandler(), e.name(), e.tree());
+                if (marker != null) {
+                    proxy(e.origin(), e.owner()).owner.dequeue(marker);
+                }
             }
+        }
+    }
+
+    /**
+     * Before a waiting copy is requested again on a tree whose master was lost: the value block of
+     * its resource is marked not valid unless a copy vouched for it ({@code vouched}), since the
+     * lost master may have granted a writer that is gone too (a waiter is often granted at once,
+     * the holder it waited for having died with the master). A resource only waiters name does not
+     * exist yet, so a NL lock of the waiter's owner makes it: returned (null if none could be made),
+     * for the caller to dequeue once the waiter is queued, so the resource and its mark stay.
+     */
+    private Lock invalidateUnlessVouched(Resend e, Set<List<String>> vouched) {
+        Proxy p = proxy(e.origin(), e.owner());
+        LockRequest marker = LockRequest.of(e.name(), LockMode.NL).withFlags(LockFlag.EXPEDITE);
+        if (e.parentLockId() != 0) {
+            Held parent = p.locks.get(e.parentLockId());
+            if (parent == null) {
+                return null; // the waiter fails PARNOTGRANT when it is requested
+            }
+            marker = marker.withParent(parent.lock);
+        }
+        try {
+            Lock lock = p.owner.enqueueAsync(marker);
+            if (!vouched.contains(lock.info().resourcePath())) {
+                engine.restoreValueBlock(lock, NO_VALUE, false);
+            }
+            return lock;
+        } catch (LockException failure) {
+            LOG.log(Level.WARNING, "install: the value block of '" + e.name() + "' could not be marked not valid: "
+                    + failure.getMessage());
+            return null;
         }
     }
 
@@ -439,7 +506,7 @@ final class MasterTable {
         trees.remove(tree);
         lockCounts.remove(tree);
         activity.remove(tree);
-        return new Export(entries, values);
+        return new Export(entries, values, fenceHighWater());
     }
 
     /**
@@ -457,9 +524,9 @@ final class MasterTable {
      * The value block of a resource reinstalled after its master was lost: valid when a survivor
      * holds it in PR, PW or EX (its copy was read at a grant no writer has followed); otherwise
      * the newest copy anyone read, marked not valid, since the lost master may have granted a
-     * PW/EX writer since.
+     * PW/EX writer since. Returns whether the value is valid.
      */
-    private void restoreValue(List<Map.Entry<Resend, Lock>> locks) {
+    private boolean restoreValue(List<Map.Entry<Resend, Lock>> locks) {
         Map.Entry<Resend, Lock> vouching = null;
         Map.Entry<Resend, Lock> newest = null;
         for (Map.Entry<Resend, Lock> entry : locks) {
@@ -476,9 +543,12 @@ final class MasterTable {
         }
         if (vouching != null) {
             engine.restoreValueBlock(vouching.getValue(), vouching.getKey().readValue(), true);
-        } else if (newest != null) {
+            return true;
+        }
+        if (newest != null) {
             engine.restoreValueBlock(newest.getValue(), newest.getKey().readValue(), false);
         }
+        return false;
     }
 
     /**

@@ -11,7 +11,13 @@ import org.jgroups.Address;
  * would otherwise go on granting until its own failure detector excluded the majority.
  *
  * <p>Every node pings the other members of its view every quarter term; a member answers only
- * pings from members of its own view. The node holds the lease until {@code term} after the send
+ * pings from members of its own view sent in that same view (the ping carries the sender's view
+ * id) — or in the view just before it, from a member of both (it is still installing the view the
+ * answerer moved to, and the answerer never excluded it) — and an answer counts only if it names
+ * the view the node is in. So a node that missed a
+ * view change — paused while the others excluded it, then resumed still in the old view —
+ * regains no lease until it has installed the view the others are in, and no lease outlives
+ * a view its helpers have left without counting it in their wait. The node holds the lease until {@code term} after the send
  * time of the latest ping answered by a majority of the expected votes (itself included): a
  * minority cut off at time t stops granting by t + term. The other half of the contract is the
  * survivors': each records when it last answered each node, and after that node leaves it waits
@@ -33,6 +39,11 @@ final class QuorumLease {
     private final int majority;
     private volatile Address self;
     private volatile List<Address> members = List.of();
+    /** The id of the view {@link #members} came from; pings and answers of other views do not count. */
+    private volatile long viewId = -1;
+    /** The view before it, whose members that are still members are answered in it too. */
+    private volatile long previousViewId = -1;
+    private volatile List<Address> previousMembers = List.of();
     /** Per other member: the send time of the latest of this node's pings it answered. */
     private final Map<Address, Long> answeredPingSentAt = new ConcurrentHashMap<>();
     /** Per other node: when this node last answered one of its pings. */
@@ -57,10 +68,22 @@ final class QuorumLease {
         return members.stream().filter(m -> !m.equals(me)).toList();
     }
 
-    /** A new view of which this node is {@code me}: members that left no longer count towards the lease. */
-    void view(List<Address> view, Address me) {
+    /** The id of the view the lease is kept in: the one pings carry and answers must name. */
+    long viewId() {
+        return viewId;
+    }
+
+    /**
+     * A new view (id {@code id}) of which this node is {@code me}: members that left no longer
+     * count towards the lease. Answers given in the previous view still count until their term
+     * ends: whoever gave them waits that term out before acting on this node's departure.
+     */
+    void view(List<Address> view, Address me, long id) {
         self = me;
+        previousMembers = members;
+        previousViewId = viewId;
         members = List.copyOf(view);
+        viewId = id;
         answeredPingSentAt.keySet().retainAll(view);
         recompute();
     }
@@ -72,20 +95,28 @@ final class QuorumLease {
     }
 
     /**
-     * A ping from {@code from} arrived: true if it is a member and must be answered (the answer
-     * is recorded as given now), false if it is not in this node's view.
+     * A ping from {@code from}, sent in view {@code pingView}, arrived: true if it must be
+     * answered (the answer is recorded as given now): {@code from} is a member of this node's
+     * view and sent it in that view, or in the previous one, of which it was a member too (so a
+     * view change installed a little later there costs no lease); false otherwise — in particular
+     * for a node this node's views excluded since, which may have been paused meanwhile.
      */
-    boolean answer(Address from) {
-        if (!members.contains(from)) {
+    boolean answer(Address from, long pingView) {
+        boolean current = pingView == viewId;
+        boolean previous = pingView == previousViewId && previousMembers.contains(from);
+        if (!(current || previous) || !members.contains(from)) {
             return false;
         }
         lastAnswered.put(from, System.nanoTime());
         return true;
     }
 
-    /** {@code from} answered the ping this node sent at {@code sentAt}; returns whether the lease is held now. */
-    boolean answered(Address from, long sentAt) {
-        if (members.contains(from)) {
+    /**
+     * {@code from} answered, in view {@code answerView}, the ping this node sent at {@code sentAt};
+     * returns whether the lease is held now. An answer from another view does not count.
+     */
+    boolean answered(Address from, long sentAt, long answerView) {
+        if (answerView == viewId && members.contains(from)) {
             answeredPingSentAt.merge(from, sentAt, Math::max);
             recompute();
         }

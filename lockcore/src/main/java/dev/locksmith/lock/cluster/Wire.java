@@ -19,7 +19,8 @@ import java.util.List;
  *  tree = kind:1 (Namespace.Kind ordinal) | group:4 | rootName:str
  *
  *  LOOKUP    tree                                   who masters this tree? (to its directory node)
- *  MASTER    tree | masterIndex:4                   answer: the master's index in view viewId
+ *  MASTER    tree | masterIndex:4 | fenceFloor:8    answer: the master's index in view viewId; a new master
+ *                                                    grants fencing tokens above fenceFloor (trees dropped before)
  *  ENQUEUE   ownerId:8 | group:4 | priority:4 | ownerName:str | lockId:8 | parentLockId:8 (0 = root)
  *            | mode:1 | flags:4 | timeoutNanos:8 | blockingHandler:1 | name:str
  *  CONVERT   ownerId:8 | lockId:8 | conversion:4 | mode:1 | flags:4 | timeoutNanos:8 | blockingHandler:1
@@ -43,7 +44,9 @@ import java.util.List;
  *  MIGRATING tree | targetIndex:4                    remastering: hold requests for tree, then ack
  *  ACK       tree                                    the sender sent its last request for tree to the old master
  *  INSTALL   tree | count:4 | entry * count | values:4 | (pathLength:1 | str * pathLength
- *            | value:bytes | valid:1) * values       the old master's whole tree, for the new one
+ *            | value:bytes | valid:1) * values | fenceFloor:8
+ *                                                    the old master's whole tree, for the new one, which
+ *                                                    grants fencing tokens above the old master's highest
  *            entry = origin:4 (view index) | ownerId:8 | group:4 | priority:4 | ownerName:str | order:8
  *                    | tree | copy
  *  MOVED     tree | masterIndex:4                    the tree's master is now masterIndex (sent by that
@@ -51,12 +54,13 @@ import java.util.List;
  *  WAITS     count:4 | (waiterNode:4 | waiterOwner:8 | waiterPriority:4 | waiterLockId:8
  *            | blockerNode:4 | blockerOwner:8) * count   a master's long waits, to the coordinator
  *  VICTIM    waiterNode:4 | waiterOwner:8 | waiterLockId:8   fail this waiting request with DEADLOCK
- *  DROP      tree                                   the sender no longer masters tree (its last lock went):
- *                                                    the directory node forgets the entry if it names the sender
+ *  DROP      tree | fenceHigh:8                     the sender no longer masters tree (its last lock went):
+ *                                                    the directory node forgets the entry if it names the sender,
+ *                                                    and hands fenceHigh (its highest token) to the next master
  *  NOTMASTER lockId:8                               answer to a root ENQUEUE: the receiver does not master that
  *                                                    tree (it dropped or gave it away); look it up again
  *  PING      sentAt:8 (sender's nanoTime)            quorum lease: answered with PONG by a member of the view
- *  PONG      sentAt:8 (echoed)                       (viewId 0: lease messages belong to no view)
+ *  PONG      sentAt:8 (echoed)                       (viewId: the sender's; answered and counted only in that view)
  * </pre>
  * A {@code Wire} is a cursor over one payload: writers append with the {@code put} methods,
  * readers consume with the {@code get} methods in the same order. Not thread-safe: one per

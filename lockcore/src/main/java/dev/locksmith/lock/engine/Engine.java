@@ -1036,6 +1036,20 @@ final class Engine {
         }
     }
 
+    /** The highest fencing token any stripe has given (or been raised to); see {@link LocalLockManager#fencingHighWater}. */
+    long fencingHighWater() {
+        long high = 0;
+        for (Stripe s : stripes) {
+            s.lock();
+            try {
+                high = Math.max(high, s.fenceSeq);
+            } finally {
+                s.unlock();
+            }
+        }
+        return high;
+    }
+
     /** Sets the value block of {@code lock}'s resource; see {@link LocalLockManager#restoreValueBlock}. */
     void restoreValueBlock(LockBlock lock, byte[] value, boolean valid) {
         Stripe s = stripeOf(lock);

@@ -160,6 +160,15 @@ public final class LocalLockManager implements LockManager {
     }
 
     /**
+     * Cluster hook: a number at least as high as every fencing token this manager has granted,
+     * for the node that masters a resource tree next, which raises its floor above it. Thread-safe;
+     * takes each stripe lock in turn.
+     */
+    public long fencingHighWater() {
+        return engine.fencingHighWater();
+    }
+
+    /**
      * Cluster rebuild hook: sets the value block of the resource of {@code lock} (a live lock of
      * this manager) to {@code value} (16 or 64 bytes, or empty to leave the bytes as they are), and
      * marks it not valid when {@code valid} is false, as when a PW/EX holder was lost. Used when a

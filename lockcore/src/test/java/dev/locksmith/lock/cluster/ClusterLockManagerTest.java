@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.locksmith.lock.Lock;
 import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockFlag;
+import dev.locksmith.lock.LockManager;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockQueue;
@@ -38,6 +39,38 @@ class ClusterLockManagerTest {
 
     private static ClusterLockManager node(int i) {
         return cluster.node(i);
+    }
+
+    @Test
+    void aDequeuedLockShowsWhatTheEmbeddedEnginesShows() throws Exception {
+        try (dev.locksmith.lock.LockManager embedded = dev.locksmith.lock.LockManager.builder().name("embedded").build()) {
+            for (LockManager manager : List.of(embedded, node(1))) {
+                LockOwner owner = manager.newOwner("dequeuer");
+                Lock lock = owner.enqueue("dequeued-" + manager.name(), LockMode.EX);
+                LockStatus granted = lock.status();
+
+                owner.dequeue(lock);
+
+                assertThat(lock.grantedMode()).as(manager.name()).isNull();
+                assertThat(lock.requestedMode()).as(manager.name()).isNull();
+                assertThat(lock.queue()).as(manager.name()).isEmpty();
+                assertThat(lock.status()).as(manager.name() + ": the status of its last request").isEqualTo(granted);
+            }
+        }
+    }
+
+    @Test
+    void aClearedLockShowsWhatTheEmbeddedEnginesShows() throws Exception {
+        try (dev.locksmith.lock.LockManager embedded = dev.locksmith.lock.LockManager.builder().name("embedded").build()) {
+            for (LockManager manager : List.of(embedded, node(1))) {
+                Lock lock = manager.newOwner("cleared").enqueue("cleared-" + manager.name(), LockMode.EX);
+
+                manager.clearLock(manager.adminCapability(), lock.id());
+
+                assertThat(lock.grantedMode()).as(manager.name()).isNull();
+                assertThat(lock.queue()).as(manager.name()).isEmpty();
+            }
+        }
     }
 
     @Test

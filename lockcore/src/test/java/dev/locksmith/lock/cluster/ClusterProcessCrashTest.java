@@ -10,14 +10,7 @@ import dev.locksmith.lock.LockQueue;
 import dev.locksmith.lock.LockRequest;
 import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,7 +28,7 @@ class ClusterProcessCrashTest {
     void killingANodeProcessFreesItsLocksAndRebuildsTheTreesItMastered() throws Exception {
         try (ClusterTestSupport cluster = ClusterTestSupport.startWith("process-" + System.nanoTime(), 2,
                 b -> b.expectedVotes(2));
-             Child child = Child.join(cluster)) {
+             ChildProcess child = ChildProcess.join(cluster, 2)) {
             LockOwner keeper = cluster.node(0).newOwner("keeper");
             keeper.enqueue(LockRequest.of("vb", LockMode.NL).withFlags(LockFlag.VALBLK));
             child.command("ENQ child-tree PR");
@@ -65,10 +58,35 @@ class ClusterProcessCrashTest {
     }
 
     @Test
+    void killingAMasterWithItsExHolderMakesTheValueBlockNotValidForTheWaiterLeftBehind() throws Exception {
+        try (ClusterTestSupport cluster = ClusterTestSupport.startWith("process-valblk-" + System.nanoTime(), 2,
+                b -> b.expectedVotes(2));
+             ChildProcess child = ChildProcess.join(cluster, 2)) {
+            child.command("ENQ written EX VALBLK"); // the child masters 'written' and holds it in EX
+            Lock waiter = cluster.node(1).newOwner("waiter")
+                    .enqueueAsync(LockRequest.of("written", LockMode.EX).withFlags(LockFlag.VALBLK));
+            ClusterTestSupport.awaitTrue("the waiter is queued on the child", () -> {
+                try {
+                    return child.attempt("WAITING written").equals("WAITING 1");
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+
+            child.kill();
+
+            waiter.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertThat(waiter.grantedMode()).isEqualTo(LockMode.EX);
+            assertThat(waiter.status()).as("no one left knows what the lost EX holder wrote")
+                    .isEqualTo(LockStatus.VALNOTVALID);
+        }
+    }
+
+    @Test
     void aPartitionedChildProcessGrantsNothingUntilItMergesBack() throws Exception {
         try (ClusterTestSupport cluster = ClusterTestSupport.startWith("process-cut-" + System.nanoTime(), 2,
                 b -> b.expectedVotes(2));
-             Child child = Child.join(cluster)) {
+             ChildProcess child = ChildProcess.join(cluster, 2)) {
             child.command("ENQ child-tree NL"); // the child masters child-tree
             Lock majorityCopy = cluster.node(0).newOwner("reader").enqueue("child-tree", LockMode.PR);
 
@@ -85,79 +103,6 @@ class ClusterProcessCrashTest {
             child.command("HEAL");
             cluster.awaitView(3);
             assertThat(child.attempt("TRY child-tree CR 20000")).isEqualTo("STATUS GRANTED");
-        }
-    }
-
-    /** Node n2 of a test cluster in a child JVM, driven through {@link ClusterChildNode}'s commands. */
-    private static final class Child implements AutoCloseable {
-        private final Process process;
-        private final BufferedReader out;
-        private final PrintWriter in;
-
-        private Child(Process process) {
-            this.process = process;
-            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
-        }
-
-        /** Starts the child as node n2 of {@code cluster} and waits until all three nodes see each other. */
-        static Child join(ClusterTestSupport cluster) throws Exception {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx128m", "-Djava.net.preferIPv4Stack=true",
-                    "-Dlocksmith.fd.timeout=2000", "-Dlocksmith.fd.interval=500", "-Dlocksmith.verify.timeout=500",
-                    "-Dlocksmith.join.timeout=500", "-cp", System.getProperty("java.class.path"),
-                    ClusterChildNode.class.getName(), cluster.clusterName(), "n2", Integer.toString(cluster.port(2)),
-                    cluster.initialHosts(), "2"));
-            Child child = new Child(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start());
-            try {
-                child.expect("READY");
-                cluster.awaitView(3);
-                return child;
-            } catch (Exception | AssertionError e) {
-                child.close();
-                throw e;
-            }
-        }
-
-        void command(String command) throws Exception {
-            in.println(command);
-            expect("OK " + command);
-        }
-
-        /** Sends a {@code TRY} command and returns the {@code STATUS} line the child printed before its OK. */
-        String attempt(String command) throws Exception {
-            in.println(command);
-            String status = readLine();
-            expect("OK " + command);
-            return status;
-        }
-
-        /** SIGKILL, as {@link Process#destroyForcibly()} sends it, and waits for the process to end. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void close() {
-            process.destroyForcibly();
-        }
-
-        /** Reads lines until {@code expected}, ignoring anything else the child prints. */
-        private void expect(String expected) throws Exception {
-            for (String line = readLine(); !expected.equals(line); line = readLine()) {
-                assertThat(line).as("child said " + expected + " before its output ended").isNotNull();
-            }
-        }
-
-        /** The child's next line (null when its output ended), waiting at most 60 s. */
-        private String readLine() throws Exception {
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    return out.readLine();
-                } catch (java.io.IOException e) {
-                    return null;
-                }
-            }).get(60, TimeUnit.SECONDS);
         }
     }
 }

@@ -96,6 +96,21 @@ class ClusterRebuildTest {
     }
 
     @Test
+    void aRequestThatWaitedThroughTheRebuildIsToldItWaited() throws Exception {
+        LockOwner doomed = cluster.node(2).newOwner("doomed");
+        doomed.enqueue("waited", LockMode.EX); // node 2 masters 'waited' and holds it
+        Lock waiting = cluster.node(1).newOwner("waiter").enqueueAsync(LockRequest.of("waited", LockMode.EX));
+        ClusterTestSupport.awaitTrue("waiter queued", () -> waitingOn(2, "waited") == 1);
+
+        cluster.node(2).crashForTest();
+        cluster.nodes.remove(2);
+        waiting.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertThat(waiting.grantedMode()).isEqualTo(LockMode.EX);
+        assertThat(waiting.status()).isEqualTo(LockStatus.NORMAL);
+    }
+
+    @Test
     void fencingTokensKeepGrowingWhenATreeMovesToANewMaster() throws Exception {
         LockOwner doomed = cluster.node(2).newOwner("doomed");
         doomed.enqueue("fenced", LockMode.NL);

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The quorum lease on its own: who counts, when it runs out, and what the survivors wait for. */
 class QuorumLeaseTest {
     private static final long TERM = Duration.ofMillis(200).toNanos();
+    private static final long VIEW = 7;
     private final Address self = UUID.randomUUID();
     private final Address a = UUID.randomUUID();
     private final Address b = UUID.randomUUID();
@@ -20,7 +21,7 @@ class QuorumLeaseTest {
     @Test
     void aNodeThatIsAMajorityOnItsOwnHoldsTheLeaseWithoutPinging() {
         QuorumLease lease = new QuorumLease(TERM, 1);
-        lease.view(List.of(self, a), self);
+        lease.view(List.of(self, a), self, VIEW);
 
         assertThat(lease.needsPings()).isFalse();
         assertThat(lease.isHeld()).isTrue();
@@ -29,24 +30,24 @@ class QuorumLeaseTest {
     @Test
     void noLeaseUntilAMajorityAnswered() {
         QuorumLease lease = new QuorumLease(TERM, 5);
-        lease.view(List.of(self, a, b, c, d), self);
+        lease.view(List.of(self, a, b, c, d), self, VIEW);
         long sent = System.nanoTime();
 
-        lease.answered(a, sent);
+        lease.answered(a, sent, VIEW);
         assertThat(lease.isHeld()).isFalse();
-        lease.answered(b, sent);
+        lease.answered(b, sent, VIEW);
         assertThat(lease.isHeld()).isTrue();
     }
 
     @Test
     void theLeaseRunsOutATermAfterTheMajoritysLatestAnsweredPingWasSent() {
         QuorumLease lease = new QuorumLease(TERM, 3);
-        lease.view(List.of(self, a, b), self);
+        lease.view(List.of(self, a, b), self, VIEW);
         long now = System.nanoTime();
 
-        lease.answered(a, now - TERM - 1);
+        lease.answered(a, now - TERM - 1, VIEW);
         assertThat(lease.isHeld()).as("answered a ping sent more than a term ago").isFalse();
-        lease.answered(a, now);
+        lease.answered(a, now, VIEW);
         assertThat(lease.isHeld()).isTrue();
         ClusterTestSupport.awaitTrue("lease ran out", () -> !lease.isHeld());
         assertThat(System.nanoTime() - now).isGreaterThanOrEqualTo(TERM);
@@ -55,9 +56,9 @@ class QuorumLeaseTest {
     @Test
     void answersFromNodesOutsideTheViewDoNotCount() {
         QuorumLease lease = new QuorumLease(TERM, 3);
-        lease.view(List.of(self, a), self);
+        lease.view(List.of(self, a), self, VIEW);
 
-        lease.answered(b, System.nanoTime());
+        lease.answered(b, System.nanoTime(), VIEW);
 
         assertThat(lease.isHeld()).isFalse();
     }
@@ -65,10 +66,10 @@ class QuorumLeaseTest {
     @Test
     void aMemberThatLeftNoLongerCountsTowardsTheLease() {
         QuorumLease lease = new QuorumLease(TERM, 3);
-        lease.view(List.of(self, a, b), self);
-        lease.answered(a, System.nanoTime());
+        lease.view(List.of(self, a, b), self, VIEW);
+        lease.answered(a, System.nanoTime(), VIEW);
 
-        lease.view(List.of(self, b), self);
+        lease.view(List.of(self, b), self, VIEW + 1);
 
         assertThat(lease.isHeld()).isFalse();
     }
@@ -76,20 +77,62 @@ class QuorumLeaseTest {
     @Test
     void onlyPingsFromMembersAreAnswered() {
         QuorumLease lease = new QuorumLease(TERM, 3);
-        lease.view(List.of(self, a), self);
+        lease.view(List.of(self, a), self, VIEW);
 
-        assertThat(lease.answer(a)).isTrue();
-        assertThat(lease.answer(b)).isFalse();
+        assertThat(lease.answer(a, VIEW)).isTrue();
+        assertThat(lease.answer(b, VIEW)).isFalse();
+    }
+
+    @Test
+    void pingsSentInAnotherViewAreNotAnswered() {
+        QuorumLease lease = new QuorumLease(TERM, 3);
+        lease.view(List.of(self, a, b), self, VIEW);
+
+        assertThat(lease.answer(a, VIEW - 1)).as("sent by a node still in an older view").isFalse();
+        assertThat(lease.answer(a, VIEW + 1)).as("sent by a node already in a newer view").isFalse();
+    }
+
+    @Test
+    void aMemberStillInstallingTheNewViewIsAnsweredInThePreviousOne() {
+        QuorumLease lease = new QuorumLease(TERM, 3);
+        lease.view(List.of(self, a, b), self, VIEW);
+        lease.view(List.of(self, a, b, c), self, VIEW + 1);
+
+        assertThat(lease.answer(a, VIEW)).as("a was a member of both views").isTrue();
+        assertThat(lease.answer(c, VIEW)).as("c joined in the new view").isFalse();
+        assertThat(lease.answer(a, VIEW - 1)).as("two views back").isFalse();
+    }
+
+    @Test
+    void aNodeExcludedAndMergedBackIsNotAnsweredInTheViewItMissed() {
+        QuorumLease lease = new QuorumLease(TERM, 3);
+        lease.view(List.of(self, a, c), self, VIEW);
+        lease.view(List.of(self, a), self, VIEW + 1); // c excluded: paused, say
+        lease.view(List.of(self, a, c), self, VIEW + 2); // merged back
+
+        assertThat(lease.answer(c, VIEW)).as("c still in the view it had before its pause").isFalse();
+        assertThat(lease.answer(c, VIEW + 1)).isFalse();
+        assertThat(lease.answer(c, VIEW + 2)).isTrue();
+    }
+
+    @Test
+    void answersGivenInAnotherViewDoNotCount() {
+        QuorumLease lease = new QuorumLease(TERM, 3);
+        lease.view(List.of(self, a, b), self, VIEW);
+
+        lease.answered(a, System.nanoTime(), VIEW + 1);
+
+        assertThat(lease.isHeld()).isFalse();
     }
 
     @Test
     void aDepartedNodeThisNodeAnsweredMayHoldItsLeaseForUpToATermAndAFifth() {
         QuorumLease lease = new QuorumLease(TERM, 3);
-        lease.view(List.of(self, a, b), self);
-        lease.answer(a);
-        lease.answer(b);
+        lease.view(List.of(self, a, b), self, VIEW);
+        lease.answer(a, VIEW);
+        lease.answer(b, VIEW);
 
-        lease.view(List.of(self, b), self);
+        lease.view(List.of(self, b), self, VIEW + 1);
 
         assertThat(lease.outstandingNanos()).isPositive().isLessThanOrEqualTo(TERM + TERM / 5);
     }
@@ -97,18 +140,18 @@ class QuorumLeaseTest {
     @Test
     void nothingIsOutstandingForMembersOrForNodesAnsweredLongAgo() {
         QuorumLease lease = new QuorumLease(TERM, 3);
-        lease.view(List.of(self, a, b), self);
-        lease.answer(a);
+        lease.view(List.of(self, a, b), self, VIEW);
+        lease.answer(a, VIEW);
 
         assertThat(lease.outstandingNanos()).as("a is still a member").isZero();
-        lease.view(List.of(self, b), self);
+        lease.view(List.of(self, b), self, VIEW + 1);
         ClusterTestSupport.awaitTrue("a's lease ran out", () -> lease.outstandingNanos() == 0);
     }
 
     @Test
     void theMembersToPingAreTheViewWithoutThisNode() {
         QuorumLease lease = new QuorumLease(TERM, 3);
-        lease.view(List.of(a, self, b), self);
+        lease.view(List.of(a, self, b), self, VIEW);
 
         assertThat(lease.others()).containsExactly(a, b);
     }
