@@ -10,6 +10,7 @@ import dev.locksmith.rms.KeyMatch;
 import dev.locksmith.rms.RmsStatus;
 import dev.locksmith.rms.fdl.FdlParser;
 import jakarta.annotation.Resource;
+import jakarta.ejb.EJB;
 import jakarta.ejb.EJBException;
 import jakarta.ejb.Stateless;
 import jakarta.ejb.TransactionAttribute;
@@ -23,16 +24,20 @@ import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The stock file outside orders. Each read runs in a container transaction of its own
  * ({@code REQUIRES_NEW}, so an alternate-key scan keeps its position) on an
- * {@link TransactionMode#OPTIMISTIC} connection: listing the stock never waits for the record locks
- * a pessimistic order holds. Such a read commits only if what it read is still current; otherwise
- * the container rolls it back and the caller (see {@link OrderService}) reads again. Creating the
- * file and adding items run outside transactions ({@code NOT_SUPPORTED}): each record call commits
- * at once. Stateless and thread-safe.
+ * {@link TransactionMode#OPTIMISTIC} connection, and reads the units ordered of each item from H2
+ * in the same transaction. Listing the stock thus never waits for the record locks a pessimistic
+ * order holds, and, as the transaction has two resources that both only read, each answers
+ * read-only at prepare: the read is not refused because a record it read is locked or changing
+ * (what one-phase commit of an optimistic transaction would check). A read that fails all the
+ * same is rolled back and the caller (see {@link OrderService}) reads again. Creating the file and
+ * adding items run outside transactions ({@code NOT_SUPPORTED}): each record call commits at once.
+ * Stateless and thread-safe.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
@@ -60,6 +65,9 @@ public class Inventory {
 
     @Resource(lookup = JNDI_NAME)
     private LocksmithConnectionFactory factory;
+
+    @EJB
+    private OrderBook book;
 
     /**
      * Creates the stock file from {@value #STOCK_FDL} and loads {@link #SEED} into it, unless the
@@ -94,10 +102,10 @@ public class Inventory {
     /**
      * Lists every item in item-key order.
      *
-     * @return the items
+     * @return the items with the units ordered of each
      * @throws EJBException if the store cannot be read
      */
-    public List<StockItem> all() {
+    public List<StockView> all() {
         return read(stock -> {
             List<StockItem> items = new ArrayList<>();
             stock.rewind();
@@ -110,11 +118,11 @@ public class Inventory {
      * Lists the items of one category, through the alternate key (which allows duplicates).
      *
      * @param category the category
-     * @return its items, in the order of the alternate key (empty if none)
+     * @return its items, in the order of the alternate key (empty if none), with the units ordered
      * @throws OrderRejected BAD_REQUEST if {@code category} is not a valid key
      * @throws EJBException if the store cannot be read
      */
-    public List<StockItem> inCategory(String category) throws OrderRejected {
+    public List<StockView> inCategory(String category) throws OrderRejected {
         byte[] key = keyOf("category", category);
         return read(stock -> {
             List<StockItem> items = new ArrayList<>();
@@ -135,22 +143,22 @@ public class Inventory {
      * Reads one item.
      *
      * @param item the item key
-     * @return the item, or empty if the file has none with that key
+     * @return the item with the units ordered, or empty if the file has none with that key
      * @throws OrderRejected BAD_REQUEST if {@code item} is not a valid key
      * @throws EJBException if the store cannot be read
      */
-    public Optional<StockItem> find(String item) throws OrderRejected {
+    public Optional<StockView> find(String item) throws OrderRejected {
         byte[] key = keyOf("item", item);
         return read(stock -> {
             try {
-                return Optional.of(StockItem.fromRecord(stock.get(key)));
+                return List.of(StockItem.fromRecord(stock.get(key)));
             } catch (RecordException e) {
                 if (e.rmsStatus() == RmsStatus.RNF) {
-                    return Optional.empty();
+                    return List.<StockItem>of();
                 }
                 throw e;
             }
-        });
+        }).stream().findFirst();
     }
 
     /**
@@ -202,16 +210,21 @@ public class Inventory {
     }
 
     /** A read of the stock file on an optimistic connection in the current transaction. */
-    private interface Read<T> {
-        T from(RecordFile stock) throws ResourceException;
+    private interface Read {
+        List<StockItem> from(RecordFile stock) throws ResourceException;
     }
 
-    private <T> T read(Read<T> read) {
+    /** Reads items, then the units ordered of each from H2 in the same transaction. */
+    private List<StockView> read(Read read) {
+        List<StockItem> items;
         try (LocksmithConnection c = factory.getConnection(TransactionMode.OPTIMISTIC)) {
-            return read.from(c.open(STOCK_FILE));
+            items = read.from(c.open(STOCK_FILE));
         } catch (ResourceException e) {
             throw new EJBException("cannot read " + STOCK_FILE + ": " + e.getMessage(), e);
         }
+        Map<String, Long> ordered = book.orderedPerItem();
+        return items.stream().map(i -> new StockView(i.item(), i.category(), i.description(), i.quantity(),
+                i.priceCents(), ordered.getOrDefault(i.item(), 0L))).toList();
     }
 
     private static FileDefinition stockDefinition() {

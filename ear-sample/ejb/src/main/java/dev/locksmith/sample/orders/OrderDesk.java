@@ -20,7 +20,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Places one order in one container-managed XA transaction of its own ({@code REQUIRES_NEW}):
+ * Places one order in one container-managed XA transaction ({@code REQUIRED}: the caller's, or a
+ * new one when, like {@link OrderService}, the caller runs outside transactions):
  * reads and decrements the stock records through the Locksmith adapter and inserts the order's
  * rows through JPA on the XA H2 datasource, so both commit together or neither does.
  * Stateless and thread-safe.
@@ -31,7 +32,7 @@ import java.util.List;
  * without meeting another order on the same item. An optimistic order takes no lock while it works.
  */
 @Stateless
-@TransactionAttribute(TransactionAttributeType.REQUIRES_NEW)
+@TransactionAttribute(TransactionAttributeType.REQUIRED)
 public class OrderDesk {
 
     /** How long a pessimistic order waits for its items' name locks. */

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -155,7 +154,7 @@ public class OrderService {
      * @return the items in key order
      */
     public List<StockView> stock() {
-        return views(retrying(inventory::all));
+        return retrying(inventory::all);
     }
 
     /**
@@ -167,13 +166,13 @@ public class OrderService {
      */
     public List<StockView> stockInCategory(String category) throws OrderRejected {
         Inventory.keyOf("category", category);
-        return views(retrying(() -> {
+        return retrying(() -> {
             try {
                 return inventory.inCategory(category);
             } catch (OrderRejected e) {
                 throw new IllegalStateException(e);
             }
-        }));
+        });
     }
 
     /**
@@ -185,14 +184,13 @@ public class OrderService {
      */
     public Optional<StockView> item(String item) throws OrderRejected {
         Inventory.keyOf("item", item);
-        Optional<StockItem> found = retrying(() -> {
+        return retrying(() -> {
             try {
                 return inventory.find(item);
             } catch (OrderRejected e) {
                 throw new IllegalStateException(e);
             }
         });
-        return found.map(i -> views(List.of(i)).get(0));
     }
 
     /**
@@ -237,12 +235,6 @@ public class OrderService {
                 monitor.hottestTrees(5).stream().map(t -> new Dashboard.Tree(t.rootName(), t.perSecond())).toList(),
                 new Dashboard.Transactions(ss.committed(), ss.rolledBack(), RESTARTS.get(), ss.conflicts(),
                         ss.deadlocks(), ss.timedOut(), ss.active(), ss.inDoubt(), book.inDoubt()));
-    }
-
-    private List<StockView> views(List<StockItem> items) {
-        Map<String, Long> ordered = book.orderedPerItem();
-        return items.stream().map(i -> new StockView(i.item(), i.category(), i.description(), i.quantity(),
-                i.priceCents(), ordered.getOrDefault(i.item(), 0L))).toList();
     }
 
     private long stockOf(String item) throws OrderRejected {

@@ -28,7 +28,12 @@ final class SampleApi {
     private final URI base;
 
     SampleApi() {
-        this.base = Server.http("locksmith-sample/api/");
+        this(Server.offset());
+    }
+
+    /** The API of a server whose ports are moved by {@code offset}. */
+    SampleApi(int offset) {
+        this.base = Server.http(offset, "locksmith-sample/api/");
     }
 
     /** An answer: its status and its JSON body. */
@@ -51,6 +56,25 @@ final class SampleApi {
         return send(HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)));
+    }
+
+    /** As {@link #get}, but null when the server cannot be reached (not up yet, or gone). */
+    Answer getQuietly(String path) {
+        try {
+            return get(path);
+        } catch (UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    /** POSTs a form to any address, answering null when the connection fails (the server died). */
+    Answer postQuietly(URI address, String form) {
+        try {
+            return send(HttpRequest.newBuilder(address).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)));
+        } catch (UncheckedIOException e) {
+            return null;
+        }
     }
 
     static String form(Object... namesAndValues) {

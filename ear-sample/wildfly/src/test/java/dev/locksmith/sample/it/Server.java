@@ -41,10 +41,27 @@ public final class Server implements LauncherSessionListener {
      * @return {@code http://127.0.0.1:<port>/<path>}
      */
     public static URI http(String path) {
-        return URI.create("http://127.0.0.1:" + httpPort() + "/" + path);
+        return http(offset(), path);
     }
 
-    private static int offset() {
+    /**
+     * An address on the HTTP listener of a server whose ports are moved by {@code offset}.
+     *
+     * @param offset the server's port offset
+     * @param path the path after the port
+     * @return {@code http://127.0.0.1:<8080 + offset>/<path>}
+     */
+    public static URI http(int offset, String path) {
+        return URI.create("http://127.0.0.1:" + (8080 + offset) + "/" + path);
+    }
+
+    /**
+     * The port offset of the tests' server.
+     *
+     * @return the value of {@value #OFFSET_PROPERTY}, 0 if unset
+     * @throws IllegalArgumentException if it is not a whole number
+     */
+    public static int offset() {
         String value = System.getProperty(OFFSET_PROPERTY, "0").trim();
         try {
             return Integer.parseInt(value.isEmpty() ? "0" : value);
