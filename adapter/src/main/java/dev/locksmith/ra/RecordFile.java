@@ -14,6 +14,9 @@ import jakarta.resource.ResourceException;
  * returns (auto-commit); {@link #next()}, {@link #update} and {@link #delete()} then continue from the
  * current record found again by its address, in primary-key order.
  *
+ * <p>A record held by another transaction is waited for at most the connection factory's
+ * {@code LockWaitMillis}, then the call fails with RLK (no wait) or TMO.
+ *
  * <p>Not thread-safe: one thread at a time, like the connection handle it came from. Every failure
  * is a {@link RecordException} carrying the store's status (see there); other
  * {@link ResourceException}s say the connection or its transaction can no longer be used.

@@ -1,7 +1,7 @@
 package dev.locksmith.lock;
 
 /**
- * How a resource chooses between waiting conversions and waiting new requests (seed 004,
+ * How a resource chooses between waiting conversions and waiting new requests (after RMS's
  * {@code SET RMS_DEFAULT/CONTENTION_POLICY}).
  */
 public enum ContentionPolicy {

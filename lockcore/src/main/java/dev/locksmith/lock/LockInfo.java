@@ -1,5 +1,6 @@
 package dev.locksmith.lock;
 
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -26,4 +27,15 @@ public record LockInfo(long id, String resourceName, List<String> resourcePath, 
                        long parentId, String owner, LockMode grantedMode, LockMode requestedMode,
                        LockQueue queue, LockStatus status, long fencingToken, byte[] valueBlock,
                        long waitingNanos, List<Long> blockedBy, List<Long> blocking) {
+
+    /** Every component, the value block in hexadecimal. */
+    @Override
+    public String toString() {
+        return "LockInfo[id=" + id + ", resourceName=" + resourceName + ", resourcePath=" + resourcePath
+                + ", namespace=" + namespace + ", parentId=" + parentId + ", owner=" + owner
+                + ", grantedMode=" + grantedMode + ", requestedMode=" + requestedMode + ", queue=" + queue
+                + ", status=" + status + ", fencingToken=" + fencingToken
+                + ", valueBlock=" + (valueBlock == null ? "null" : HexFormat.of().formatHex(valueBlock))
+                + ", waitingNanos=" + waitingNanos + ", blockedBy=" + blockedBy + ", blocking=" + blocking + "]";
+    }
 }

@@ -51,7 +51,11 @@ public interface LockManager extends AutoCloseable {
     /** Counters and sizes. */
     LockStatistics statistics();
 
-    /** The {@code n} most active resource trees, most active first. */
+    /**
+     * The {@code n} most active resource trees, most active first: trees in use, and trees that
+     * are made and removed again by each request (while their root is kept for reuse), which are
+     * listed once their activity is above zero.
+     */
     List<TreeActivity> hottestTrees(int n);
 
     /** The owners that are not closed, oldest first. */
@@ -95,6 +99,7 @@ public interface LockManager extends AutoCloseable {
         private ContentionPolicy contentionPolicy = ContentionPolicy.CONVERSIONS_FIRST;
         private Duration starvationBound = Duration.ofMillis(100);
         private Executor callbackExecutor;
+        private boolean registerMBean = true;
 
         Builder() {
         }
@@ -144,9 +149,27 @@ public interface LockManager extends AutoCloseable {
             return this;
         }
 
-        /** Starts the lock manager. */
+        /**
+         * Whether {@link #build()} registers the manager's
+         * {@link dev.locksmith.lock.admin.LockManagerMXBean} in the platform MBean server (default
+         * true), which {@code lke show --pid}, {@code lke monitor} and JMX consoles read. The bean
+         * reports no lock spaces and refuses clearing; to change that, register one with
+         * {@link dev.locksmith.lock.admin.LockManagerMonitor#register} instead. If a manager of the
+         * same name already has a bean, none is registered.
+         */
+        public Builder registerMBean(boolean register) {
+            this.registerMBean = register;
+            return this;
+        }
+
+        /** Starts the lock manager (and registers its bean unless told not to). */
         public LockManager build() {
-            return new LocalLockManager(name, deadlockWait, contentionPolicy, starvationBound, callbackExecutor);
+            LocalLockManager manager = new LocalLockManager(name, deadlockWait, contentionPolicy, starvationBound,
+                    callbackExecutor);
+            if (registerMBean) {
+                manager.closeWith(dev.locksmith.lock.admin.LockManagerMonitor.registerDefault(manager));
+            }
+            return manager;
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.locksmith.lock;
 
 /**
- * The activity of one resource tree: requests per second, smoothed as in seed 002 (each
+ * The activity of one resource tree: requests per second, smoothed as VMS does for remastering (each
  * second {@code act += (new - act) / 8}). This is the figure remastering compares.
  *
  * @param rootName  the name of the tree's root resource

@@ -118,6 +118,19 @@ class IntrospectionTest extends LockManagerTestSupport {
     }
 
     @Test
+    void hottestTreesCountTreesMadeAndRemovedByEachRequest() throws Exception {
+        lock(a, "QUIET", NL);
+        // Every request makes the tree and its dequeue removes it: nothing holds HOT in between.
+        eventually(() -> {
+            for (int i = 0; i < 50; i++) {
+                a.dequeue(lock(a, "HOT", EX));
+            }
+            assertThat(manager.hottestTrees(1)).extracting(TreeActivity::rootName).containsExactly("HOT");
+        });
+        assertThat(manager.resources()).extracting(ResourceInfo::name).containsExactly("QUIET");
+    }
+
+    @Test
     void hottestTreesRefusesANegativeCount() {
         assertThatThrownBy(() -> manager.hottestTrees(-1))
                 .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.getMessage()).contains("n must not be negative"));

@@ -65,7 +65,7 @@ public record AnalysisReport(FileDefinition definition, List<Structure> structur
         if (problems.isEmpty()) {
             out.append("No inconsistencies found.\n");
         } else {
-            out.append(problems.size()).append(" inconsistencies:\n");
+            out.append(problems.size()).append(problems.size() == 1 ? " inconsistency:\n" : " inconsistencies:\n");
             for (String problem : problems) {
                 out.append("  ").append(problem).append('\n');
             }

@@ -37,9 +37,15 @@ public final class FileAnalyzer {
         this.access = file.access();
     }
 
+    /**
+     * Checks every structure of {@code file} (open, any organization) and reports what it found;
+     * {@link AnalysisReport#consistent()} is false if anything is wrong.
+     *
+     * @throws RmsException CLOSED if the file is closed
+     */
     public static AnalysisReport analyze(RmsFile file) {
         FileAnalyzer analyzer = new FileAnalyzer(file);
-        return file.run("analyze", analyzer::run);
+        return file.read("analyze", analyzer::run);
     }
 
     private AnalysisReport run() {

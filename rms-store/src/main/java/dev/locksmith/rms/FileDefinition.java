@@ -102,11 +102,15 @@ public record FileDefinition(String name, Organization organization, RecordForma
         }
     }
 
+    /** A builder of a file of {@code organization}; FDL text is the other way ({@link dev.locksmith.rms.fdl.FdlParser}). */
     public static Builder builder(Organization organization) {
         return new Builder(organization);
     }
 
-    /** Mutable builder; not thread-safe. Defaults: variable format, bucket size 2. */
+    /**
+     * Mutable builder; not thread-safe. Defaults: variable format, bucket size 2, no keys. Nothing
+     * is checked before {@link #build()}.
+     */
     public static final class Builder {
         private final Organization organization;
         private String name = "";
@@ -119,12 +123,22 @@ public record FileDefinition(String name, Organization organization, RecordForma
             this.organization = organization;
         }
 
+        /** An optional title (FDL {@code FILE NAME}); default empty. */
         public Builder name(String value) { this.name = value; return this; }
+
+        /** Fixed or variable records (FDL {@code RECORD FORMAT}); default {@link RecordFormat#VARIABLE}. */
         public Builder format(RecordFormat value) { this.format = value; return this; }
+
+        /** The record size, or the largest record of a variable file, 1–16383 bytes (FDL {@code RECORD SIZE}); required. */
         public Builder recordSize(int bytes) { this.recordSize = bytes; return this; }
+
+        /** Bucket size in 512-byte blocks, 1–63 (FDL {@code BUCKET_SIZE}); default 2. */
         public Builder bucketSize(int blocks) { this.bucketSize = blocks; return this; }
+
+        /** Adds the next key of an indexed file: key 0 first, then 1, 2, … in order. */
         public Builder key(KeyDefinition key) { keys.add(key); return this; }
 
+        /** The definition; {@link RmsException} FDL or BKS naming what is wrong (see the record's constructor). */
         public FileDefinition build() {
             return new FileDefinition(name, organization, format, recordSize, bucketSize, keys);
         }

@@ -26,7 +26,7 @@ public final class FileDumper {
 
     /** Writes the layout of every bucket of {@code file} to {@code out}. */
     public static void dumpBuckets(RmsFile file, Appendable out) {
-        file.run("dump buckets", () -> {
+        file.read("dump buckets", () -> {
             try {
                 write(file, out);
             } catch (IOException e) {

@@ -1,29 +1,23 @@
 package dev.locksmith.rms;
 
-import dev.locksmith.lock.Lock;
-import dev.locksmith.lock.LockException;
-import dev.locksmith.lock.LockFlag;
 import dev.locksmith.lock.LockMode;
-import dev.locksmith.lock.LockRequest;
 import dev.locksmith.rms.journal.WriteOp;
+import dev.locksmith.rms.lock.FileLocks;
+import dev.locksmith.rms.org.RelativeOrganization;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * What one {@link Transaction} has done to one file of its store: its pending changes, what it read
- * (for optimistic validation) and the record and key locks it holds there. Guarded by the
- * transaction's monitor.
- *
- * <p>Lock layout: the transaction holds an NL lock on the file's root resource and takes its record
- * locks ({@code R<bucket>.<id>}, by RFA) and key-value locks ({@code K<key>.<hex of the encoded
- * value>}, for new records and changed unique keys) as sublocks of it, so a file's locks form one
- * tree with one master in a cluster.
+ * (for optimistic validation) and, through the file's {@link FileLocks} (its lock layout), the record
+ * and key-value locks it holds there for the transaction's owner. Guarded by the transaction's monitor.
  */
 final class FileWork {
     final String name;
@@ -34,10 +28,8 @@ final class FileWork {
     final Map<Rfa, PendingOp> changed = new HashMap<>();
     /** Optimistic mode: each record read, as first seen. */
     final Map<Rfa, byte[]> readImages = new HashMap<>();
-    /** Optimistic mode: encoded primary keys looked up and not found. */
+    /** Optimistic mode: primary key values (as stored in records) looked up and not found. */
     final Set<ByteBuffer> absentKeys = new HashSet<>();
-    private final Map<String, Lock> locks = new HashMap<>();
-    private Lock fileLock;
 
     FileWork(String name, RmsFile file, Transaction transaction) {
         this.name = name;
@@ -70,106 +62,102 @@ final class FileWork {
         return op;
     }
 
-    static String recordLockName(Rfa rfa) {
-        return "R" + rfa.bucket() + "." + rfa.id();
+    /** Whether the transaction holds a granted lock on key value {@code value} of key 0. */
+    boolean holdsPrimaryKey(byte[] value) {
+        String name = FileLocks.keyName(0, value);
+        return transaction.owner().locks().stream()
+                .anyMatch(l -> l.resourceName().equals(name) && l.grantedMode() != null
+                        && l.parent().map(p -> p.resourceName().equals(file.locks().fileLockName())).orElse(false));
     }
 
-    static String keyLockName(int keyOfReference, byte[] encodedKey) {
-        // Lock names end at 255 bytes; a long key is named by its digest (a collision only makes two
-        // values share a lock, never lets two holders in).
-        byte[] name = encodedKey.length <= 96 ? encodedKey : digest(encodedKey);
-        return "K" + keyOfReference + (encodedKey.length <= 96 ? "." : "#") + HexFormat.of().formatHex(name);
-    }
-
-    private static byte[] digest(byte[] bytes) {
+    /**
+     * Locks (or converts up) the record at {@code rfa} in {@code mode} for the transaction's owner,
+     * waiting up to {@code wait} ({@link Duration#ZERO}: not at all).
+     *
+     * @throws RmsException RLK, TMO, DEADLOCK (the transaction is then rollback-only), TXTIMEOUT if the
+     *                      transaction timed out meanwhile, CANCELLED or CLOSED
+     */
+    void lockRecord(Rfa rfa, LockMode mode, Duration wait) {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
+            file.locks().lockRecord(transaction.owner(), rfa, mode, waiting(wait));
+        } catch (RmsException e) {
+            throw transaction.lockFailure(e);
         }
+    }
+
+    /** Locks value {@code value} (as stored in records) of key {@code keyOfReference}; otherwise as {@link #lockRecord}. */
+    void lockKey(int keyOfReference, byte[] value, LockMode mode, Duration wait) {
+        try {
+            file.locks().lockKey(transaction.owner(), keyOfReference, value, mode, waiting(wait));
+        } catch (RmsException e) {
+            throw transaction.lockFailure(e);
+        }
+    }
+
+    /** RMS's WAT with TMO in whole seconds (rounded up, at most 255), or no wait for zero. */
+    private static RecordOptions waiting(Duration wait) {
+        if (wait.isZero()) {
+            return RecordOptions.DEFAULT;
+        }
+        long seconds = (wait.toMillis() + 999) / 1000;
+        return RecordOptions.waitSeconds((int) Math.min(RecordOptions.MAX_TIMEOUT_SECONDS, Math.max(1, seconds)));
+    }
+
+    /** Gives back every lock the transaction holds on this file. */
+    void releaseLocks() {
+        file.locks().releaseAll(transaction.owner());
+    }
+
+    /** One EX lock a change needs: a record (by RFA) or a key value; {@code name} orders them. */
+    record WriteLock(String name, Rfa rfa, int keyOfReference, byte[] value) {
     }
 
     /**
      * The EX locks applying {@code op} needs: the record changed, and the values of unique keys a new
      * or changed record takes (so two transactions cannot both store one).
      */
-    List<String> writeLockNames(PendingOp op) {
-        List<String> names = new ArrayList<>();
+    List<WriteLock> writeLocks(PendingOp op) {
+        List<WriteLock> needed = new ArrayList<>();
         if (op.target != null) {
-            names.add(recordLockName(op.target));
+            needed.add(new WriteLock(FileLocks.recordName(op.target), op.target, 0, null));
         }
         if (op.kind == WriteOp.Kind.PUT_CELL) {
-            names.add(keyLockName(0, dev.locksmith.rms.org.RelativeOrganization.key(op.recordNumber)));
+            byte[] cell = RelativeOrganization.key(op.recordNumber);
+            needed.add(new WriteLock(FileLocks.keyName(0, cell), null, 0, cell));
         }
-        if (op.record != null && file.organization() instanceof dev.locksmith.rms.org.IndexedOrganization indexed) {
+        if (op.record != null && file.definition().organization() == Organization.INDEXED) {
             for (KeyDefinition key : file.definition().keys()) {
-                var codec = indexed.codec(key.number());
-                boolean unique = !key.duplicates();
-                if (unique && codec.isPresentIn(op.record)
-                        && (op.before == null || !codec.isPresentIn(op.before)
-                            || !java.util.Arrays.equals(codec.fromRecord(op.before), codec.fromRecord(op.record)))) {
-                    names.add(keyLockName(key.number(), codec.fromRecord(op.record)));
+                if (key.duplicates() || op.record.length < key.minimumRecordSize()) {
+                    continue;
+                }
+                byte[] value = keyValue(key, op.record);
+                boolean kept = op.before != null && op.before.length >= key.minimumRecordSize()
+                        && Arrays.equals(value, keyValue(key, op.before));
+                if (!kept) {
+                    needed.add(new WriteLock(FileLocks.keyName(key.number(), value), null, key.number(), value));
                 }
             }
         }
-        return names;
+        return needed;
     }
 
-    /** Whether the transaction holds (granted) the sublock {@code lockName} of this file. */
-    boolean holds(String lockName) {
-        Lock held = locks.get(lockName);
-        return held != null && held.grantedMode() != null;
-    }
-
-
-    /**
-     * Takes (or converts up to) {@code mode} on the sublock {@code lockName} of this file's root,
-     * for the transaction's owner. Waits up to {@code wait}; with {@link java.time.Duration#ZERO} it
-     * fails at once when the lock is held by someone else.
-     *
-     * @throws RmsException RLK (held, no wait), TMO (waited too long), DEADLOCK (the transaction is
-     *                      then rollback-only), TXTIMEOUT or TXSTATE if the transaction ended meanwhile
-     */
-    void lock(String lockName, LockMode mode, java.time.Duration wait) {
-        Lock held = locks.get(lockName);
-        if (held != null && held.grantedMode() != null && covers(held.grantedMode(), mode)) {
-            return;
-        }
-        try {
-            LockRequest request = held == null
-                    ? LockRequest.of(lockName, mode).withParent(fileLock())
-                    : LockRequest.conversionTo(mode);
-            request = wait.isZero() ? request.withFlags(LockFlag.NOQUEUE) : request.withTimeout(wait);
-            Lock lock = held == null ? transaction.owner().enqueue(request) : transaction.owner().convert(held, request);
-            locks.put(lockName, lock);
-        } catch (LockException e) {
-            throw transaction.lockFailure(e, "lock " + lockName + " of file " + name);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RmsException(RmsStatus.TXSTATE, "interrupted while waiting for lock " + lockName + " of file " + name);
+    /** Takes one write lock EX. */
+    void lock(WriteLock lock, Duration wait) {
+        if (lock.rfa() != null) {
+            lockRecord(lock.rfa(), LockMode.EX, wait);
+        } else {
+            lockKey(lock.keyOfReference(), lock.value(), LockMode.EX, wait);
         }
     }
 
-    /** Whether a lock granted in {@code held} already gives what {@code wanted} asks for. */
-    private static boolean covers(LockMode held, LockMode wanted) {
-        return switch (held) {
-            case EX -> true;
-            case PW -> wanted != LockMode.EX;
-            case PR -> wanted == LockMode.PR || wanted == LockMode.CR || wanted == LockMode.NL;
-            case CW -> wanted == LockMode.CW || wanted == LockMode.CR || wanted == LockMode.NL;
-            case CR -> wanted == LockMode.CR || wanted == LockMode.NL;
-            case NL -> wanted == LockMode.NL;
-        };
-    }
-
-    private Lock fileLock() throws InterruptedException {
-        if (fileLock == null) {
-            try {
-                fileLock = transaction.owner().enqueue(LockRequest.of(transaction.store().rootLockName(file), LockMode.NL));
-            } catch (LockException e) {
-                throw transaction.lockFailure(e, "file lock of " + name);
-            }
+    /** The value of {@code key} in {@code record}: its segments, concatenated. */
+    static byte[] keyValue(KeyDefinition key, byte[] record) {
+        byte[] value = new byte[key.length()];
+        int at = 0;
+        for (KeySegment segment : key.segments()) {
+            System.arraycopy(record, segment.position(), value, at, segment.length());
+            at += segment.length();
         }
-        return fileLock;
+        return value;
     }
 }

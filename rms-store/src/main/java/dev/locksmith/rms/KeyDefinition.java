@@ -73,11 +73,16 @@ public record KeyDefinition(int number, String name, KeyType type, boolean desce
         return end;
     }
 
+    /** A builder of key of reference {@code number} (0 is the primary key). */
     public static Builder builder(int number) {
         return new Builder(number);
     }
 
-    /** Mutable builder; not thread-safe. */
+    /**
+     * Mutable builder; not thread-safe. Defaults: {@link KeyType#STRING}, ascending, no duplicates,
+     * no changes, fill 100%. At least one {@link #segment} is required. Nothing is checked before
+     * {@link #build()}.
+     */
     public static final class Builder {
         private final int number;
         private String name = "";
@@ -93,15 +98,34 @@ public record KeyDefinition(int number, String name, KeyType type, boolean desce
             this.number = number;
         }
 
+        /** An optional name (FDL {@code NAME}), shown by analysis; default empty. */
         public Builder name(String value) { this.name = value; return this; }
+
+        /** The data type of every segment (FDL {@code TYPE}); an integer type fixes the segment length. */
         public Builder type(KeyType value) { this.type = value; return this; }
+
+        /** Whether records are ordered from the highest value down (FDL {@code TYPE} with a D prefix, e.g. {@code DSTRING}). */
         public Builder descending(boolean value) { this.descending = value; return this; }
+
+        /** Whether several records may have the same value (FDL {@code DUPLICATES}); otherwise a second one fails with DUP. */
         public Builder duplicates(boolean value) { this.duplicates = value; return this; }
+
+        /** Whether an update may change the value (FDL {@code CHANGES}); never for key 0. */
         public Builder changes(boolean value) { this.changes = value; return this; }
+
+        /**
+         * Adds the next segment: {@code length} bytes from byte {@code position} of the record (FDL
+         * {@code SEGn_POSITION}, {@code SEGn_LENGTH}); up to 8, concatenated in the order added.
+         */
         public Builder segment(int position, int length) { segments.add(new KeySegment(position, length)); return this; }
+
+        /** How full a sorted load leaves data buckets, 50–100 percent (FDL {@code DATA_FILL}); default 100. */
         public Builder dataFill(int percent) { this.dataFill = percent; return this; }
+
+        /** How full a sorted load leaves index buckets, 50–100 percent (FDL {@code INDEX_FILL}); default 100. */
         public Builder indexFill(int percent) { this.indexFill = percent; return this; }
 
+        /** The key; {@link RmsException} FDL naming what is wrong (see the record's constructor). */
         public KeyDefinition build() {
             return new KeyDefinition(number, name, type, descending, duplicates, changes, segments, dataFill, indexFill);
         }

@@ -219,7 +219,7 @@ public final class RecordStore implements AutoCloseable {
             throw new RmsException(RmsStatus.IAL, "definition of " + name + " is null");
         }
         synchronized (files) {
-            RmsFile file = RmsFile.create(path, definition, options.fileOptions());
+            RmsFile file = RmsFile.create(path, definition, options.fileOptions(), sharing());
             files.put(name, file);
             return file;
         }
@@ -243,7 +243,7 @@ public final class RecordStore implements AutoCloseable {
             return file;
         }
         synchronized (files) {
-            return files.computeIfAbsent(name, n -> RmsFile.open(pathOf(n), options.fileOptions()));
+            return files.computeIfAbsent(name, n -> RmsFile.open(pathOf(n), options.fileOptions(), sharing()));
         }
     }
 
@@ -363,6 +363,17 @@ public final class RecordStore implements AutoCloseable {
         return "RecordStore[" + directory + "]";
     }
 
+    /**
+     * How the store opens its files: every access, shared with writers in this and other JVMs' openers
+     * (SHRGET, SHRPUT, SHRUPD, SHRDEL) and MSE, so its transactions and any other opener's streams
+     * lock records against each other through the store's lock manager.
+     */
+    private Sharing sharing() {
+        return new Sharing(java.util.EnumSet.allOf(FileAccess.class),
+                java.util.EnumSet.of(FileShare.SHRGET, FileShare.SHRPUT, FileShare.SHRUPD, FileShare.SHRDEL, FileShare.MSE),
+                locks, ContentionPolicy.NEVER);
+    }
+
     // ---- for transactions ----
 
     Counters counters() {
@@ -377,11 +388,6 @@ public final class RecordStore implements AutoCloseable {
         live.remove(tx);
     }
 
-    /** The root resource of a file's lock tree. */
-    String rootLockName(RmsFile file) {
-        return "RMS$" + file.path().getFileName();
-    }
-
     /**
      * Applies a committing transaction: every touched file in name order runs one service holding
      * the transaction's changes; inside the innermost, once all changes have been checked by
@@ -392,7 +398,7 @@ public final class RecordStore implements AutoCloseable {
         List<FileWork> works = withWrites(tx);
         List<ReentrantLock> held = lockForCommit(works);
         try {
-            nest(works, 0, () -> {
+            nest(tx, works, 0, () -> {
                 long sequence = journal.commit(record);
                 for (FileWork work : works) {
                     work.file.access().state().setAppliedTransaction(sequence);
@@ -411,7 +417,7 @@ public final class RecordStore implements AutoCloseable {
         List<FileWork> works = withWrites(tx);
         List<ReentrantLock> held = lockForCommit(works);
         try {
-            nest(works, 0, () -> {
+            nest(tx, works, 0, () -> {
                 throw DRY_RUN;
             });
         } catch (RmsException e) {
@@ -429,10 +435,10 @@ public final class RecordStore implements AutoCloseable {
             FileOrganization organization = work.file.organization();
             for (Map.Entry<Rfa, byte[]> read : work.readImages.entrySet()) {
                 Rfa rfa = read.getKey();
-                lockForValidation(work, FileWork.recordLockName(rfa), "record " + rfa);
+                conflictIfHeld(() -> work.lockRecord(rfa, LockMode.PR, Duration.ZERO), work, "record " + rfa);
                 byte[] now;
                 try {
-                    now = work.file.run("validate", () -> organization.byRfa(rfa)).record();
+                    now = work.file.inspect(tx.owner(), "validate", () -> organization.byRfa(rfa)).record();
                 } catch (RmsException e) {
                     if (e.status() != RmsStatus.RNF) {
                         throw e;
@@ -445,9 +451,9 @@ public final class RecordStore implements AutoCloseable {
                 }
             }
             for (ByteBuffer absent : work.absentKeys) {
-                byte[] encoded = Arrays.copyOfRange(absent.array(), 0, absent.limit());
-                lockForValidation(work, FileWork.keyLockName(0, encoded), "key value");
-                Located found = work.file.run("validate", () -> TransactionStream.seekEncoded(work.file, 0, encoded));
+                byte[] value = Arrays.copyOfRange(absent.array(), 0, absent.limit());
+                conflictIfHeld(() -> work.lockKey(0, value, LockMode.PR, Duration.ZERO), work, "a key value");
+                Located found = work.file.inspect(tx.owner(), "validate", () -> organization.seek(0, value, KeyMatch.EQ));
                 if (found != null && !work.changed.containsKey(found.rfa())) {
                     throw new RmsException(RmsStatus.CONFLICT, "a record with a key this transaction found absent in "
                             + work.name + " was stored by another transaction since");
@@ -456,9 +462,9 @@ public final class RecordStore implements AutoCloseable {
         }
     }
 
-    private void lockForValidation(FileWork work, String lockName, String what) {
+    private static void conflictIfHeld(Runnable lock, FileWork work, String what) {
         try {
-            work.lock(lockName, LockMode.PR, Duration.ZERO);
+            lock.run();
         } catch (RmsException e) {
             if (e.status() == RmsStatus.RLK) {
                 throw new RmsException(RmsStatus.CONFLICT, what + " of " + work.name
@@ -492,16 +498,16 @@ public final class RecordStore implements AutoCloseable {
         return commitLocks.computeIfAbsent(name, n -> new ReentrantLock());
     }
 
-    private static void nest(List<FileWork> works, int index, Runnable innermost) {
+    private static void nest(Transaction tx, List<FileWork> works, int index, Runnable innermost) {
         if (index == works.size()) {
             innermost.run();
             return;
         }
         FileWork work = works.get(index);
         List<WriteOp> ops = work.writeOps();
-        work.file.run("commit to " + work.name, () -> {
+        work.file.perform(tx.owner(), "commit of transaction " + tx.id() + " to " + work.name, () -> {
             applyOps(work.file, ops);
-            nest(works, index + 1, innermost);
+            nest(tx, works, index + 1, innermost);
             return null;
         });
     }
@@ -521,11 +527,19 @@ public final class RecordStore implements AutoCloseable {
 
     private void recover() {
         NavigableMap<Long, JournalRecord> committed = journal.committed();
+        try (dev.locksmith.lock.LockOwner recoveryOwner = locks.newOwner("store recovery")) {
+            replay(committed, recoveryOwner);
+        }
+        resumePrepared();
+    }
+
+    /** Applies every journaled commit a file does not show yet (its state holds the last one it has). */
+    private void replay(NavigableMap<Long, JournalRecord> committed, dev.locksmith.lock.LockOwner recoveryOwner) {
         for (Map.Entry<Long, JournalRecord> entry : committed.entrySet()) {
             long sequence = entry.getKey();
             for (Map.Entry<String, List<WriteOp>> writes : entry.getValue().writes().entrySet()) {
                 RmsFile file = file(writes.getKey());
-                file.run("recovery of transaction " + entry.getValue().transactionId(), () -> {
+                file.perform(recoveryOwner, "recovery of transaction " + entry.getValue().transactionId(), () -> {
                     if (file.access().state().appliedTransaction() < sequence) {
                         applyOps(file, writes.getValue());
                         file.access().state().setAppliedTransaction(sequence);
@@ -538,6 +552,10 @@ public final class RecordStore implements AutoCloseable {
             LOG.log(Level.INFO, "store " + directory + ": checked " + committed.size() + " journaled commits against the files");
             checkpoint();
         }
+    }
+
+    /** Takes every prepared transaction back in doubt, its write locks taken again. */
+    private void resumePrepared() {
         for (JournalRecord record : journal.prepared()) {
             Transaction tx = new Transaction(this, record.transactionId(), TransactionMode.PESSIMISTIC,
                     names.newProcess("recovered transaction " + record.transactionId()));

@@ -1,44 +1,50 @@
 package dev.locksmith.rms;
 
+import dev.locksmith.lock.LockOwner;
 import dev.locksmith.rms.access.BucketAccess;
-import dev.locksmith.rms.access.FileState;
-import dev.locksmith.rms.fdl.FdlParser;
-import dev.locksmith.rms.fdl.FdlWriter;
+import dev.locksmith.rms.lock.FileLocks;
 import dev.locksmith.rms.org.FileOrganization;
-import dev.locksmith.rms.org.IndexedOrganization;
-import dev.locksmith.rms.org.RelativeOrganization;
-import dev.locksmith.rms.org.SequentialOrganization;
-import dev.locksmith.rms.storage.BucketStorage;
-import dev.locksmith.rms.storage.MVStoreBucketStorage;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
- * An open RMS file: its definition, its buckets in an MVStore file, and the streams
- * ({@link #stream()}) through which records are read and written.
+ * One opener of an RMS file (an RMS FAB after {@code $OPEN}): the file's definition and buckets,
+ * this opener's {@link Sharing}, and the streams ({@link #stream()}) through which records are read
+ * and written.
  *
- * <p>Thread-safe: services of all streams of one file are serialized by the file (a service blocks
- * while another runs). Each service is atomic: after a crash it is in the file entirely or not at
- * all, and the services present are a prefix of those completed. When a completed service becomes
- * durable is the file's {@link Durability}, set in the {@link Options} it is created or opened with:
- * by default ({@link Durability#DEFERRED}) within {@link Options#commitIntervalMillis()}, on
- * {@link #flush()} or on {@link #close()}; with {@link Durability#COMMIT} before the service returns
- * as far as the death of the process is concerned, and with {@link Durability#SYNC} before it returns
- * even across a power failure. Bucket 0 holds the definition as FDL text and bucket 1 the
- * {@link FileState}. Errors are {@link RmsException}s.
+ * <p><b>Sharing.</b> Every lock goes through the {@link Sharing#lockManager()} (the JVM's embedded
+ * one by default); the layout is drawn in {@link FileLocks}. Opening takes this opener's file lock in
+ * the mode its access and sharing give; an open that conflicts with another opener, in this JVM or
+ * on another node of a cluster lock manager, fails with {@link RmsStatus#FLK} and changes nothing.
+ * Openers of one path in one JVM share one storage and its cache (the first opener's
+ * {@link Options} apply); closing the last one closes the storage. Openers of one path in one JVM
+ * must use one lock manager, or nodes of one cluster.
+ *
+ * <p><b>Concurrency.</b> Thread-safe. Streams of a file run concurrently: a reading service holds the
+ * file's tree lock (bucket 1's lock) in CR, a changing service in PW while it works and EX while its
+ * change set is written, so readers never see a change half made and changing services take turns.
+ * A file that no writer can reach ({@link Sharing#takesBucketLocks()}) takes no bucket locks. Each
+ * service is atomic: after a crash it is in the file entirely or not at all, and the services
+ * present are a prefix of those completed. When a completed service becomes durable is the file's
+ * {@link Durability}, set in the {@link Options}: by default ({@link Durability#DEFERRED}) within
+ * {@link Options#commitIntervalMillis()}, on {@link #flush()} or on the last {@link #close()}; with
+ * {@link Durability#COMMIT} before the service returns as far as the death of the process is
+ * concerned, and with {@link Durability#SYNC} even across a power failure. Errors are
+ * {@link RmsException}s.
  */
 public final class RmsFile implements AutoCloseable {
-    private static final String PROLOG_MAGIC = "LOCKSMITH-RMS/1\n";
-
     private final Path path;
-    private final FileDefinition definition;
-    private final BucketStorage storage;
-    private final BucketAccess access;
-    private final FileOrganization organization;
-    private final ReentrantLock serviceLock = new ReentrantLock();
+    private final SharedFile shared;
+    private final Sharing sharing;
+    private final FileLocks locks;
+    private final LockOwner opener;
+    private final Set<LockOwner> streamOwners = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger streamCount = new AtomicInteger();
+    private final ReentrantReadWriteLock closeGate = new ReentrantReadWriteLock();
     private volatile boolean open = true;
 
     /**
@@ -76,77 +82,61 @@ public final class RmsFile implements AutoCloseable {
         }
     }
 
-    private RmsFile(Path path, FileDefinition definition, BucketStorage storage, FileState state) {
+    private RmsFile(Path path, SharedFile shared, Sharing sharing) {
         this.path = path;
-        this.definition = definition;
-        this.storage = storage;
-        this.access = new BucketAccess(storage, definition.bucketBytes(), state);
-        this.organization = switch (definition.organization()) {
-            case INDEXED -> new IndexedOrganization(definition, access);
-            case RELATIVE -> new RelativeOrganization(definition, access);
-            case SEQUENTIAL -> new SequentialOrganization(definition, access);
-        };
+        this.shared = shared;
+        this.sharing = sharing;
+        // The file name is part of the lock name so a byte copy of a file (same id) is a file of its own.
+        this.locks = new FileLocks(sharing.lockManager(), shared.fileId, String.valueOf(path.getFileName()));
+        this.opener = sharing.lockManager().newOwner("rms opener of " + shared.title);
+        try {
+            locks.openFile(opener, sharing.fileLockMode(), path.toString());
+        } catch (RuntimeException e) {
+            opener.close();
+            shared.release();
+            throw e;
+        }
     }
 
-    /** Creates a new file; {@link RmsStatus#FEX} if {@code path} exists. */
+    /** Creates a new file, opened with {@link Sharing#EXCLUSIVE}; {@link RmsStatus#FEX} if {@code path} exists. */
     public static RmsFile create(Path path, FileDefinition definition) {
         return create(path, definition, Options.DEFAULT);
     }
 
+    /** Creates a new file, opened with {@link Sharing#EXCLUSIVE}. */
     public static RmsFile create(Path path, FileDefinition definition, Options options) {
-        checkFits(definition);
-        if (Files.exists(path)) {
-            throw new RmsException(RmsStatus.FEX, "file " + path + " already exists");
-        }
-        BucketStorage storage = MVStoreBucketStorage.open(path, options.cacheMegabytes(), options.commitIntervalMillis(),
-                options.durability());
-        RmsFile file = new RmsFile(path, definition, storage, new FileState(definition.keys().size()));
-        try {
-            file.run("create", () -> {
-                file.access.writeProlog(prolog(definition));
-                if (file.organization instanceof IndexedOrganization indexed) {
-                    indexed.create();
-                } else if (file.organization instanceof SequentialOrganization sequential) {
-                    sequential.create();
-                }
-                return null;
-            });
-            storage.flush();
-            return file;
-        } catch (RuntimeException e) {
-            storage.close();
-            throw e;
-        }
+        return create(path, definition, options, Sharing.EXCLUSIVE);
     }
 
-    /** Opens an existing file; {@link RmsStatus#FNF} if there is none at {@code path}. */
+    /** Creates a new file and opens it with {@code sharing}; FEX if {@code path} exists. */
+    public static RmsFile create(Path path, FileDefinition definition, Options options, Sharing sharing) {
+        require(path, "path");
+        require(definition, "definition");
+        require(options, "options");
+        require(sharing, "sharing");
+        checkFits(definition);
+        return new RmsFile(path, SharedFile.create(path, definition, options), sharing);
+    }
+
+    /** Opens an existing file with {@link Sharing#EXCLUSIVE}; {@link RmsStatus#FNF} if there is none at {@code path}. */
     public static RmsFile open(Path path) {
         return open(path, Options.DEFAULT);
     }
 
+    /** Opens an existing file with {@link Sharing#EXCLUSIVE}. */
     public static RmsFile open(Path path, Options options) {
-        if (!Files.isRegularFile(path)) {
-            throw new RmsException(RmsStatus.FNF, "file " + path + " does not exist");
-        }
-        BucketStorage storage = MVStoreBucketStorage.open(path, options.cacheMegabytes(), options.commitIntervalMillis(),
-                options.durability());
-        try {
-            byte[] prolog = storage.read(0);
-            String text = prolog == null ? "" : new String(prolog, StandardCharsets.UTF_8);
-            if (!text.startsWith(PROLOG_MAGIC)) {
-                throw new RmsException(RmsStatus.BUG, "file " + path + " is not an RMS file (no prolog in bucket 0)");
-            }
-            FileDefinition definition = FdlParser.parse(text.substring(PROLOG_MAGIC.length()));
-            FileState state = FileState.decode(storage.read(FileState.BUCKET_ID), definition.keys().size());
-            return new RmsFile(path, definition, storage, state);
-        } catch (RuntimeException e) {
-            storage.close();
-            throw e;
-        }
+        return open(path, options, Sharing.EXCLUSIVE);
     }
 
-    private static byte[] prolog(FileDefinition definition) {
-        return (PROLOG_MAGIC + FdlWriter.write(definition)).getBytes(StandardCharsets.UTF_8);
+    /**
+     * Opens an existing file with {@code sharing}: FNF if there is none, IFA if it is not an RMS
+     * file, FLK if another opener's access or sharing forbids this open.
+     */
+    public static RmsFile open(Path path, Options options, Sharing sharing) {
+        require(path, "path");
+        require(options, "options");
+        require(sharing, "sharing");
+        return new RmsFile(path, SharedFile.acquire(path, options), sharing);
     }
 
     /** Rejects definitions whose largest record cannot be split into buckets of the given size. */
@@ -167,54 +157,184 @@ public final class RmsFile implements AutoCloseable {
     }
 
     public FileDefinition definition() {
-        return definition;
+        return shared.definition;
     }
 
-    /** A new record stream (an RMS record access block) on this file. */
+    /** How this opener shares the file. */
+    public Sharing sharing() {
+        return sharing;
+    }
+
+    /** The file's stable id, kept in its prolog; it names the file lock. */
+    public String fileId() {
+        return shared.fileId;
+    }
+
+    /** A new record stream with its own lock owner and default options. */
     public RecordStream stream() {
-        return new RecordStream(this);
+        return stream(StreamOptions.DEFAULT);
+    }
+
+    /** A new record stream made as {@code options} say (a caller's lock owner, default ROP, contention). */
+    public RecordStream stream(StreamOptions options) {
+        require(options, "options");
+        checkOpen("stream");
+        return new RecordStream(this, options);
     }
 
     /** Makes every completed service durable; blocks until it is on disk. */
     public void flush() {
-        run("flush", () -> {
-            access.flush();
-            return null;
-        });
+        closeGate.readLock().lock();
+        try {
+            checkOpen("flush");
+            shared.access.flush();
+        } finally {
+            closeGate.readLock().unlock();
+        }
     }
 
-    /** Flushes and closes; streams fail with {@link RmsStatus#CLOSED} afterwards. Idempotent. */
+    /**
+     * Closes this opener: its streams' owners are run down (their locks released), its file lock goes,
+     * and if it was the last opener of the path in this JVM the storage is flushed and closed. Streams
+     * fail with {@link RmsStatus#CLOSED} afterwards. Waits for running services. Idempotent.
+     */
     @Override
     public void close() {
-        serviceLock.lock();
-        try {
-            if (open) {
-                open = false;
-                storage.close();
-            }
-        } finally {
-            serviceLock.unlock();
-        }
-    }
-
-    /** Runs one service under the file's lock, atomically. */
-    <T> T run(String operation, Supplier<T> service) {
-        serviceLock.lock();
+        closeGate.writeLock().lock();
         try {
             if (!open) {
-                throw new RmsException(RmsStatus.CLOSED, "file " + path + " is closed; " + operation + " refused");
+                return;
             }
-            return access.perform(operation, service);
+            open = false;
+            for (LockOwner owner : streamOwners) {
+                owner.close();
+            }
+            streamOwners.clear();
+            locks.releaseAll(opener);
+            opener.close();
+            shared.release();
         } finally {
-            serviceLock.unlock();
+            closeGate.writeLock().unlock();
         }
     }
 
-    FileOrganization organization() {
-        return organization;
+    // ---- internal SPI: for RecordStream, the analyzer and dev.locksmith.rms.tx ----
+
+    /**
+     * <b>Internal SPI</b> (for {@code dev.locksmith.rms.tx}): runs {@code work} as one atomic
+     * changing service under {@code owner}'s bucket locks — every organization call it makes
+     * ({@link #organization()}) lands in one change set, applied whole or not at all. Take record and
+     * key locks ({@link #locks()}) before, not inside: a wait inside holds the tree lock. Nested calls
+     * run inside the enclosing service.
+     *
+     * @throws RmsException FAC if this opener only reads, CLOSED if closed, DEADLOCK/CANCELLED if the
+     *                      bucket lock is not granted, or whatever {@code work} throws
+     */
+    public <T> T perform(LockOwner owner, String operation, Supplier<T> work) {
+        require(owner, "owner");
+        require(operation, "operation");
+        require(work, "work");
+        if (sharing.readOnly()) {
+            throw new RmsException(RmsStatus.FAC, operation + " changes the file; it was opened with " + sharing.access());
+        }
+        return service(owner, true, fairFor(ContentionPolicy.SYSTEM_DEFAULT), operation, work);
+    }
+
+    /** <b>Internal SPI</b>: as {@link #perform} for a service that only reads (CR tree lock). */
+    public <T> T inspect(LockOwner owner, String operation, Supplier<T> work) {
+        require(owner, "owner");
+        require(operation, "operation");
+        require(work, "work");
+        return service(owner, false, fairFor(ContentionPolicy.SYSTEM_DEFAULT), operation, work);
+    }
+
+    /** <b>Internal SPI</b>: the file's organization, to be called only inside {@link #perform} or {@link #inspect}. */
+    public FileOrganization organization() {
+        return shared.organization;
+    }
+
+    /** <b>Internal SPI</b>: this opener's locks on the file (record and key locks for any owner). */
+    public FileLocks locks() {
+        return locks;
+    }
+
+    /** Whether this opener's streams take record locks (see {@link Sharing#takesRecordLocks()}). */
+    public boolean takesRecordLocks() {
+        return sharing.takesRecordLocks();
+    }
+
+    /** Runs one service for {@code owner} (may be null when no bucket lock is taken). */
+    <T> T service(LockOwner owner, boolean changes, boolean fair, String operation, Supplier<T> work) {
+        BucketAccess access = shared.access;
+        if (access.inService()) {
+            return access.perform(operation, changes, null, work);
+        }
+        closeGate.readLock().lock();
+        try {
+            checkOpen(operation);
+            if (!sharing.takesBucketLocks()) {
+                return access.perform(operation, changes, null, work);
+            }
+            try (FileLocks.Service service = locks.enterService(owner, changes, fair)) {
+                return access.perform(operation, changes, changes ? service::beforeApply : null, work);
+            }
+        } finally {
+            closeGate.readLock().unlock();
+        }
+    }
+
+    /** A changing service under the opener's own owner (repairs, tests that damage a file on purpose). */
+    <T> T run(String operation, Supplier<T> work) {
+        return service(opener, true, fairFor(ContentionPolicy.SYSTEM_DEFAULT), operation, work);
+    }
+
+    /** A reading service under the opener's own owner (analysis, dumps). */
+    <T> T read(String operation, Supplier<T> work) {
+        return service(opener, false, fairFor(ContentionPolicy.SYSTEM_DEFAULT), operation, work);
+    }
+
+    /** Whether a stream with {@code policy} takes fair (new-request) bucket locks. */
+    boolean fairFor(ContentionPolicy policy) {
+        ContentionPolicy effective = policy == ContentionPolicy.SYSTEM_DEFAULT ? sharing.contention() : policy;
+        return switch (effective) {
+            case ALWAYS -> true;
+            case SOMETIMES -> shared.openers() > 1;
+            default -> false;
+        };
+    }
+
+    /** A new lock owner for a stream, run down when this opener closes. */
+    LockOwner newStreamOwner() {
+        LockOwner owner = sharing.lockManager().newOwner("rms stream " + streamCount.incrementAndGet() + " of " + shared.title);
+        streamOwners.add(owner);
+        if (!open) {
+            owner.close();
+            streamOwners.remove(owner);
+            throw new RmsException(RmsStatus.CLOSED, "file " + path + " is closed");
+        }
+        return owner;
+    }
+
+    /** Forgets and closes a stream's own owner. */
+    void closeStreamOwner(LockOwner owner) {
+        locks.releaseAll(owner);
+        owner.close();
+        streamOwners.remove(owner);
     }
 
     BucketAccess access() {
-        return access;
+        return shared.access;
+    }
+
+    void checkOpen(String operation) {
+        if (!open) {
+            throw new RmsException(RmsStatus.CLOSED, "file " + path + " is closed; " + operation + " refused");
+        }
+    }
+
+    static void require(Object value, String name) {
+        if (value == null) {
+            throw new RmsException(RmsStatus.IAL, name + " is null");
+        }
     }
 }

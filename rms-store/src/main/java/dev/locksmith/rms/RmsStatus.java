@@ -4,10 +4,20 @@ package dev.locksmith.rms;
  * RMS completion statuses, named after the OpenVMS {@code RMS$_xxx} condition values.
  *
  * <p>Every failure of the record store is reported as an {@link RmsException} carrying one of
- * these. The description is the generic meaning; the exception message says what was wrong with
+ * these. A few are successes that carry information ({@link #isSuccess()}): a stream reports them
+ * through {@link RecordStream#lastStatus()}, never as an exception. The description is the generic meaning; the exception message says what was wrong with
  * which argument. Immutable and thread-safe.
  */
 public enum RmsStatus {
+    /** Normal successful completion. */
+    SUC("normal successful completion", true),
+    /** Success: the record was read although another stream holds it locked for reading only (NLK probe). */
+    OK_RLK("record locked but read anyway", true),
+    /** Success: the record was read regardless of another stream's lock (RRL); no lock is held. */
+    OK_RRL("record accessed but not locked (read regardless)", true),
+    /** Success: the record lock was granted after waiting (WAT). */
+    OK_WAT("record locked after wait", true),
+
     /** Record not found for the given key, RFA or record number. */
     RNF("record not found"),
     /** Duplicate key where the key does not allow duplicates. */
@@ -24,6 +34,10 @@ public enum RmsStatus {
     EOF("end of file detected"),
     /** File not found. */
     FNF("file not found"),
+    /** Directory not found: the directory a file is to be created in does not exist. */
+    DNF("directory not found"),
+    /** Illegal file attributes: the file is not an RMS file (it has no store header). */
+    IFA("illegal file attributes"),
     /** File already exists. */
     FEX("file already exists, not superseded"),
     /** Operation not valid for the file's organization. */
@@ -46,12 +60,18 @@ public enum RmsStatus {
     IAL("invalid argument list"),
     /** The underlying storage failed (I/O). */
     IO("storage I/O error"),
-    /** The record (or key value) is locked by another stream or transaction and the request does not wait. */
-    RLK("target record locked by another stream"),
-    /** A wait for a record or name lock lasted longer than allowed. */
+    /** The record (or key value) is locked by another stream or transaction and the request did not wait (no WAT). */
+    RLK("target record currently locked by another stream"),
+    /** A record wait (WAT with TMO) ran out before the lock was granted. */
     TMO("timeout period expired"),
-    /** The lock manager chose this transaction as the victim of a deadlock; it is rolled back. */
+    /** The lock request was chosen as the victim of a deadlock; a transaction is then rolled back, a stream should give up what it holds and retry. */
     DEADLOCK("deadlock detected"),
+    /** A lock wait was cancelled or interrupted. */
+    CANCELLED("lock wait cancelled or interrupted"),
+    /** The operation needs a file access (FAC) the file was not opened with. */
+    FAC("record operation not permitted by file access"),
+    /** The file is open elsewhere with access or sharing incompatible with this open. */
+    FLK("file currently locked by another user"),
     /** An optimistic transaction read a record that another transaction has since changed; it is rolled back. */
     CONFLICT("transaction conflict: a record read has changed"),
     /** The transaction ran past its timeout and was rolled back. */
@@ -60,9 +80,20 @@ public enum RmsStatus {
     TXSTATE("operation invalid in this transaction state");
 
     private final String description;
+    private final boolean success;
 
     RmsStatus(String description) {
+        this(description, false);
+    }
+
+    RmsStatus(String description, boolean success) {
         this.description = description;
+        this.success = success;
+    }
+
+    /** Whether this is a success status (SUC, OK_*), reported by {@link RecordStream#lastStatus()} rather than thrown. */
+    public boolean isSuccess() {
+        return success;
     }
 
     /** The generic meaning of this status, without the specifics of one failure. */

@@ -1,7 +1,6 @@
 package dev.locksmith.rms;
 
 import dev.locksmith.lock.LockException;
-import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.names.NameLocks;
@@ -76,6 +75,8 @@ public final class Transaction {
     private long sequence;
     private volatile Status status = Status.ACTIVE;
     private volatile boolean timedOut;
+    /** Set while a commit, prepare, rollback or the timeout ends the transaction. */
+    private final java.util.concurrent.atomic.AtomicBoolean ending = new java.util.concurrent.atomic.AtomicBoolean();
     private RmsStatus rollbackReason;
     private byte[] xid;
     private ScheduledFuture<?> timeout;
@@ -180,6 +181,9 @@ public final class Transaction {
             throw new RmsException(RmsStatus.IAL, "xid is null");
         }
         requireActive("prepare");
+        if (!claimEnd()) {
+            throw timedOutException("prepare");
+        }
         if (!hasWrites()) {
             end(Status.COMMITTED);
             store.counters().committed.increment();
@@ -197,6 +201,7 @@ public final class Transaction {
         }
         status = Status.PREPARED;
         cancelTimeout();
+        ending.set(false);
         store.counters().prepared.increment();
         return true;
     }
@@ -217,6 +222,9 @@ public final class Transaction {
         }
         if (status != Status.PREPARED) {
             requireActive("commit");
+            if (!claimEnd()) {
+                throw timedOutException("commit");
+            }
             try {
                 lockAndValidate();
             } catch (RuntimeException e) {
@@ -253,6 +261,9 @@ public final class Transaction {
         }
         if (status == Status.COMMITTED) {
             throw new RmsException(RmsStatus.TXSTATE, "transaction " + id + " has committed; it cannot be rolled back");
+        }
+        if (status != Status.PREPARED && !claimEnd()) {
+            return; // the timeout is rolling it back
         }
         if (status == Status.PREPARED) {
             store.journal().forget(id);
@@ -311,21 +322,26 @@ public final class Transaction {
         throw new RmsException(RmsStatus.TXSTATE, "transaction " + id + " is " + now + "; " + operation + " refused");
     }
 
-    /** Translates a lock manager failure met while working for this transaction. */
+    /** Translates a name-lock failure met while working for this transaction. */
     RmsException lockFailure(LockException e, String what) {
-        return switch (e.status()) {
-            case NOTQUEUED -> new RmsException(RmsStatus.RLK, what + " is held by another transaction or stream", e);
-            case TIMEOUT -> new RmsException(RmsStatus.TMO, "waited too long for " + what, e);
-            case DEADLOCK -> {
-                markRollbackOnly(RmsStatus.DEADLOCK);
-                store.counters().deadlocks.increment();
-                yield new RmsException(RmsStatus.DEADLOCK, "transaction " + id + " was chosen as a deadlock victim waiting for "
-                        + what + "; roll it back", e);
-            }
-            default -> timedOut
-                    ? new RmsException(RmsStatus.TXTIMEOUT, "transaction " + id + " ran past its timeout while waiting for " + what, e)
-                    : new RmsException(RmsStatus.TXSTATE, "waiting for " + what + " ended with " + e.status(), e);
-        };
+        return lockFailure(dev.locksmith.rms.lock.FileLocks.translate(e, what));
+    }
+
+    /**
+     * What a lock failure means for this transaction: a deadlock victim becomes rollback-only, and a
+     * wait ended by the transaction's timeout is reported as {@link RmsStatus#TXTIMEOUT}.
+     */
+    RmsException lockFailure(RmsException e) {
+        if (e.status() == RmsStatus.DEADLOCK) {
+            markRollbackOnly(RmsStatus.DEADLOCK);
+            store.counters().deadlocks.increment();
+            return new RmsException(RmsStatus.DEADLOCK, "transaction " + id + " was chosen as a deadlock victim; roll it back ("
+                    + e.getMessage() + ")", e);
+        }
+        if (timedOut && (e.status() == RmsStatus.CANCELLED || e.status() == RmsStatus.CLOSED)) {
+            return new RmsException(RmsStatus.TXTIMEOUT, "transaction " + id + " ran past its timeout while waiting for a lock", e);
+        }
+        return e;
     }
 
     synchronized void markRollbackOnly(RmsStatus reason) {
@@ -342,19 +358,35 @@ public final class Transaction {
 
     /** Called by the store's timer: rolls back an unprepared transaction past its timeout. */
     void expire() {
+        if (!ending.compareAndSet(false, true)) {
+            return; // a commit, prepare or rollback is under way and will end the transaction itself
+        }
         if (status != Status.ACTIVE && status != Status.ROLLBACK_ONLY) {
+            ending.set(false);
             return;
         }
         timedOut = true;
-        // Ends a lock wait in progress, which holds the monitor, so that the rollback can proceed.
+        status = Status.ROLLED_BACK;
+        store.counters().rolledBack.increment();
+        store.counters().timedOut.increment();
+        // Ends a lock wait in progress, which holds the monitor, so that the clean-up can proceed.
         process.owner().close();
         synchronized (this) {
-            if (status == Status.ACTIVE || status == Status.ROLLBACK_ONLY) {
-                end(Status.ROLLED_BACK);
-                store.counters().rolledBack.increment();
-                store.counters().timedOut.increment();
-            }
+            end(Status.ROLLED_BACK);
         }
+    }
+
+    /**
+     * Claims the right to end the transaction, which the timeout contends for; false if the timeout
+     * claimed it first (the transaction is then rolled back, or about to be).
+     */
+    private boolean claimEnd() {
+        return ending.compareAndSet(false, true);
+    }
+
+    private RmsException timedOutException(String operation) {
+        return new RmsException(RmsStatus.TXTIMEOUT, "transaction " + id + " ran past its timeout and was rolled back; "
+                + operation + " refused");
     }
 
     boolean timedOut() {
@@ -387,14 +419,14 @@ public final class Transaction {
      */
     private void lockWriteSet(boolean wait) {
         for (FileWork work : files.values()) {
-            java.util.TreeSet<String> ordered = new java.util.TreeSet<>();
+            TreeMap<String, FileWork.WriteLock> ordered = new TreeMap<>();
             for (PendingOp op : work.ops) {
                 if (!op.removed) {
-                    ordered.addAll(work.writeLockNames(op));
+                    work.writeLocks(op).forEach(lock -> ordered.put(lock.name(), lock));
                 }
             }
-            for (String name : ordered) {
-                work.lock(name, LockMode.EX, wait ? store.options().lockWait() : java.time.Duration.ZERO);
+            for (FileWork.WriteLock lock : ordered.values()) {
+                work.lock(lock, wait ? store.options().lockWait() : Duration.ZERO);
             }
         }
     }
@@ -412,6 +444,9 @@ public final class Transaction {
     private void end(Status outcome) {
         cancelTimeout();
         status = outcome;
+        for (FileWork work : files.values()) {
+            work.releaseLocks();
+        }
         files.clear();
         process.close();
         store.ended(this);

@@ -112,12 +112,12 @@ public final class TransactionStream {
             }
             byte[] encoded = encode(keyOfReference, key);
             while (true) {
-                Located start = file.run("get", () -> file.organization().seek(keyOfReference, key, match));
+                Located start = read("get", () -> file.organization().seek(keyOfReference, key, match));
                 Candidate live = skipChanged(keyOfReference, start);
                 Candidate pending = firstPending(keyOfReference, encoded, match);
                 Candidate chosen = earlier(live, pending);
                 if (chosen == null || (match == KeyMatch.EQ && !prefixEquals(chosen.sortKey, encoded))) {
-                    missed(keyOfReference, encoded, match);
+                    missed(keyOfReference, key, encoded, match);
                     continue;
                 }
                 Candidate locked = lockAndReread(keyOfReference, chosen);
@@ -155,7 +155,7 @@ public final class TransactionStream {
                 throw new RmsException(RmsStatus.RNF, "record " + rfa + " of " + work.name + " was deleted by this transaction");
             }
             while (true) {
-                Located found = file.run("get by rfa", () -> file.organization().byRfa(rfa));
+                Located found = read("get by rfa", () -> file.organization().byRfa(rfa));
                 Candidate candidate = new Candidate(found, null, op == null ? found.record() : op.record, sortKey(0, found));
                 Candidate locked = lockAndReread(0, candidate);
                 if (locked != null) {
@@ -174,7 +174,7 @@ public final class TransactionStream {
             while (true) {
                 if (!livePeekKnown) {
                     Located after = liveAfter;
-                    Located start = file.run("next", () -> after == null
+                    Located start = read("next", () -> after == null
                             ? file.organization().first(keyOfReference)
                             : file.organization().after(after));
                     livePeek = skipChanged(keyOfReference, start);
@@ -244,7 +244,7 @@ public final class TransactionStream {
                     throw new RmsException(RmsStatus.REX, "cell " + recordNumber + " of " + work.name + " is already stored by this transaction");
                 }
             }
-            Located there = file.run("put", () -> file.organization().seek(0, cell, KeyMatch.EQ));
+            Located there = read("put", () -> file.organization().seek(0, cell, KeyMatch.EQ));
             if (there != null && !isDeletedHere(there.rfa())) {
                 throw new RmsException(RmsStatus.REX, "cell " + recordNumber + " of " + work.name + " already holds a record");
             }
@@ -327,7 +327,7 @@ public final class TransactionStream {
                 return new Candidate(at, op, op.record, sortKey(key, at));
             }
             Located from = at;
-            at = file.run("next", () -> file.organization().after(from));
+            at = read("next", () -> file.organization().after(from));
         }
         return null;
     }
@@ -445,10 +445,10 @@ public final class TransactionStream {
         if (chosen.pending != null) {
             return chosen; // changed by this transaction: already locked EX
         }
-        work.lock(FileWork.recordLockName(rfa), forUpdate ? LockMode.EX : LockMode.PR, lockWait);
+        work.lockRecord(rfa, forUpdate ? LockMode.EX : LockMode.PR, lockWait);
         Located now;
         try {
-            now = file.run("get", () -> file.organization().byRfa(rfa));
+            now = read("get", () -> file.organization().byRfa(rfa));
         } catch (RmsException e) {
             if (e.status() == RmsStatus.RNF) {
                 return null;
@@ -463,19 +463,18 @@ public final class TransactionStream {
     }
 
     /** An exact lookup found nothing: lock (pessimistic) or remember (optimistic) the absent primary key. */
-    private void missed(int key, byte[] encoded, KeyMatch match) {
-        boolean exactPrimary = key == 0 && match == KeyMatch.EQ && definition.organization() == Organization.INDEXED
+    private void missed(int keyOfReference, byte[] key, byte[] encoded, KeyMatch match) {
+        boolean exactPrimary = keyOfReference == 0 && match == KeyMatch.EQ && definition.organization() == Organization.INDEXED
                 && encoded.length == codec(0).length();
         if (exactPrimary && tx.mode() == TransactionMode.PESSIMISTIC) {
-            String lockName = FileWork.keyLockName(0, encoded);
-            if (!work.holds(lockName)) {
-                work.lock(lockName, LockMode.PR, lockWait);
+            if (!work.holdsPrimaryKey(key)) {
+                work.lockKey(0, key, LockMode.PR, lockWait);
                 return; // look again under the lock
             }
         } else if (exactPrimary) {
-            work.absentKeys.add(Transaction.keyOf(encoded));
+            work.absentKeys.add(Transaction.keyOf(key));
         }
-        throw new RmsException(RmsStatus.RNF, "no record in " + work.name + " with key " + key + " " + match + " the value given");
+        throw new RmsException(RmsStatus.RNF, "no record in " + work.name + " with key " + keyOfReference + " " + match + " the value given");
     }
 
     private void positionAt(Candidate at, Candidate peekIfPending) {
@@ -506,8 +505,8 @@ public final class TransactionStream {
 
     private void lockForWrite(PendingOp op) {
         if (tx.mode() == TransactionMode.PESSIMISTIC) {
-            for (String name : work.writeLockNames(op)) {
-                work.lock(name, LockMode.EX, lockWait);
+            for (FileWork.WriteLock lock : work.writeLocks(op)) {
+                work.lock(lock, lockWait);
             }
         }
     }
@@ -536,7 +535,8 @@ public final class TransactionStream {
                     throw duplicate(key);
                 }
             }
-            Located there = file.run("put", () -> seekEncoded(file, key.number(), value));
+            byte[] raw = FileWork.keyValue(key, record);
+            Located there = read("put", () -> file.organization().seek(key.number(), raw, KeyMatch.EQ));
             if (there != null && !there.rfa().equals(selfRfa) && !isDeletedHere(there.rfa())
                     && !movedAway(there.rfa(), key.number(), value)) {
                 throw duplicate(key);
@@ -627,17 +627,9 @@ public final class TransactionStream {
         return sortKey.length >= encoded.length && Arrays.equals(sortKey, 0, encoded.length, encoded, 0, encoded.length);
     }
 
-    /** The file record whose key {@code key} equals the encoded value exactly; runs inside a service. */
-    static Located seekEncoded(RmsFile file, int key, byte[] encoded) {
-        if (file.organization() instanceof IndexedOrganization indexed) {
-            byte[] raw = encoded.clone();
-            byte[] zero = indexed.codec(key).fromValue(new byte[encoded.length]);
-            for (int i = 0; i < raw.length; i++) {
-                raw[i] ^= zero[i]; // the codec is a per-byte XOR: applying its mask again decodes
-            }
-            return indexed.seek(key, raw, KeyMatch.EQ);
-        }
-        return file.organization().seek(key, encoded, KeyMatch.EQ);
+    /** Runs a reading service on the file for the transaction's owner. */
+    private <T> T read(String operation, java.util.function.Supplier<T> work) {
+        return file.inspect(tx.owner(), operation, work);
     }
 
     @Override

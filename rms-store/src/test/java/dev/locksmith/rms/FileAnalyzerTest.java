@@ -7,6 +7,7 @@ import dev.locksmith.rms.bucket.Bucket;
 import dev.locksmith.rms.index.BTree;
 import dev.locksmith.rms.org.IndexedOrganization;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,18 @@ class FileAnalyzerTest {
         assertThat(report.problems()).isEmpty();
         assertThat(report.structures()).extracting(AnalysisReport.Structure::records).containsExactly(400L, 400L);
         assertThat(report.format()).contains("No inconsistencies found");
+    }
+
+    @Test
+    void oneInconsistencyIsCountedInTheSingular() {
+        AnalysisReport report = new AnalysisReport(file.definition(), List.of(), List.of("bucket 9: damaged"));
+        assertThat(report.format()).contains("1 inconsistency:\n  bucket 9: damaged").doesNotContain("inconsistencies");
+    }
+
+    @Test
+    void severalInconsistenciesAreCountedInThePlural() {
+        AnalysisReport report = new AnalysisReport(file.definition(), List.of(), List.of("bucket 9: damaged", "bucket 10: damaged"));
+        assertThat(report.format()).contains("2 inconsistencies:\n");
     }
 
     @Test

@@ -336,6 +336,24 @@ class TransactionTest {
         assertThat(text(store.file("cells.rms").stream().get(3L)).trim()).isEqualTo("three");
     }
 
+    @Test
+    void aTransactionAndAPlainStreamLockTheSameRecords() {
+        commitItems("A:X:one");
+        Transaction tx = store.begin(TransactionMode.PESSIMISTIC, NO_TIMEOUT);
+        tx.open("items.rms").forUpdate(true).get(key("A"));
+        RecordStream plain = store.file("items.rms").stream();
+        assertThat(catchRms(() -> plain.get(0, key("A"))).status()).isEqualTo(RmsStatus.RLK);
+        tx.commit();
+        assertThat(text(plain.get(0, key("A")))).contains("one");
+        Transaction waiting = store.begin(TransactionMode.PESSIMISTIC, NO_TIMEOUT);
+        TransactionStream locked = waiting.open("items.rms").lockWait(Duration.ZERO);
+        assertThat(catchRms(() -> locked.get(key("A"))).status()).as("the plain stream holds A until its next operation")
+                .isEqualTo(RmsStatus.RLK);
+        plain.free();
+        assertThat(text(locked.get(key("A")))).contains("one");
+        waiting.rollback();
+    }
+
     static RmsException catchRms(Runnable action) {
         try {
             action.run();

@@ -41,7 +41,9 @@ import javax.security.auth.Subject;
  *       Empty (the default) means {@code ${jboss.server.data.dir}/locksmith} inside WildFly and
  *       {@code ${user.dir}/locksmith-data} elsewhere;
  *   <li>{@code LockWaitMillis} — how long {@code LocksmithConnection.lock(names)} waits when the
- *       call gives no timeout, in milliseconds (default {@value #DEFAULT_LOCK_WAIT_MILLIS}; 0 tries once).
+ *       call gives no timeout, and how long a record operation waits for a record another
+ *       transaction holds before failing with RLK (0) or TMO, in milliseconds (default
+ *       {@value #DEFAULT_LOCK_WAIT_MILLIS}).
  * </ul>
  * A bad value fails in the setter with an {@link IllegalArgumentException} naming the property;
  * a store location that cannot be used as a directory fails when the first connection or
@@ -402,6 +404,7 @@ public final class LocksmithManagedConnectionFactory
             resourceAdapter = locksmith;
             resourceManager = null;
         }
+        locksmith.register(this);
     }
 
     /** Returns {@link TransactionSupport.TransactionSupportLevel#XATransaction}. */

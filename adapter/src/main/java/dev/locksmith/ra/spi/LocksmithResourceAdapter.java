@@ -32,8 +32,11 @@ import javax.transaction.xa.XAResource;
  * by default, a cluster node ({@link ClusterLockManager}) when {@code ClusterName} is set — with the
  * lock space in which connections take name locks, and one {@link ResourceManager} per store
  * directory, shared by every managed connection factory of the deployment that points at that
- * directory. Stopping rolls back unprepared transactions, closes every store and then the lock
- * manager; connections made before fail from then on.
+ * directory. Stores are opened as soon as both the adapter runs and a factory naming them is
+ * associated with it (at {@link #start} for factories associated before), and opening a store
+ * recovers it: its prepared transactions are back in doubt, with their locks, before any
+ * connection of it is handed out. Stopping rolls back unprepared transactions, closes every store
+ * and then the lock manager; connections made before fail from then on.
  *
  * <p>Config properties (all optional; with none the adapter runs an embedded lock manager):
  * <ul>
@@ -86,6 +89,7 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
     private transient LockManagerMonitor lockMonitor;
     private transient ScheduledExecutorService timer;
     private transient Map<Path, ResourceManager> resourceManagers;
+    private transient java.util.Set<LocksmithManagedConnectionFactory> factories;
 
     /** Creates an adapter that is not started yet; the server calls {@link #start}. */
     public LocksmithResourceAdapter() {
@@ -100,7 +104,17 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
      *     manager cannot start (the message names the property at fault)
      */
     @Override
-    public synchronized void start(BootstrapContext ctx) throws ResourceAdapterInternalException {
+    public void start(BootstrapContext ctx) throws ResourceAdapterInternalException {
+        List<LocksmithManagedConnectionFactory> associated;
+        synchronized (this) {
+            startLockManager();
+            associated = List.copyOf(registered());
+        }
+        // Outside this monitor: a factory's monitor is always taken before the adapter's.
+        associated.forEach(this::openStoreOf);
+    }
+
+    private void startLockManager() throws ResourceAdapterInternalException {
         if (running) {
             throw new ResourceAdapterInternalException("the Locksmith resource adapter is already started");
         }
@@ -135,6 +149,38 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
             LOG.log(Level.WARNING, "Locksmith lock manager {0}: not visible over JMX ({1})", manager.name(),
                     e.getMessage());
             return LockManagerMonitor.register(MBeanServerFactory.newMBeanServer(), manager, List.of(names), false);
+        }
+    }
+
+    /**
+     * Called when {@code mcf} is associated with this adapter: its store is opened (and recovered)
+     * now if the adapter runs, or at {@link #start}.
+     */
+    void register(LocksmithManagedConnectionFactory mcf) {
+        boolean now;
+        synchronized (this) {
+            registered().add(mcf);
+            now = running;
+        }
+        if (now) {
+            openStoreOf(mcf);
+        }
+    }
+
+    private java.util.Set<LocksmithManagedConnectionFactory> registered() {
+        if (factories == null) {
+            factories = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        }
+        return factories;
+    }
+
+    /** Opens the store of {@code mcf}; a store that cannot be opened yet fails its first connection instead. */
+    private void openStoreOf(LocksmithManagedConnectionFactory mcf) {
+        try {
+            mcf.resourceManager();
+        } catch (ResourceException e) {
+            LOG.log(Level.WARNING, "Locksmith: the store of " + mcf + " cannot be opened yet; its first connection"
+                    + " will try again", e);
         }
     }
 

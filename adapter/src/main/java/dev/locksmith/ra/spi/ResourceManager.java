@@ -334,13 +334,19 @@ public final class ResourceManager {
         }
     }
 
+    /** The branch {@code xid} for {@code op}, which needs it known and ended. Holds this monitor. */
+    private Branch endedBranch(XidKey xid, String op) throws XAException {
+        checkOpen();
+        Branch b = branches.get(xid);
+        requireKnown(b, op, xid);
+        requireEnded(b, op, xid);
+        return b;
+    }
+
     int prepare(XidKey xid) throws XAException {
         Branch b;
         synchronized (this) {
-            checkOpen();
-            b = branches.get(xid);
-            requireKnown(b, "prepare", xid);
-            requireEnded(b, "prepare", xid);
+            b = endedBranch(xid, "prepare");
             if (b.prepared || b.completing) {
                 throw XidKey.xaError(XAException.XAER_PROTO, "prepare: branch " + xid + " is already prepared");
             }
@@ -370,10 +376,7 @@ public final class ResourceManager {
     void commit(XidKey xid, boolean onePhase) throws XAException {
         Branch b;
         synchronized (this) {
-            checkOpen();
-            b = branches.get(xid);
-            requireKnown(b, "commit", xid);
-            requireEnded(b, "commit", xid);
+            b = endedBranch(xid, "commit");
             if (b.completing) {
                 throw XidKey.xaError(XAException.XAER_PROTO, "commit: branch " + xid + " is being prepared or committed");
             }

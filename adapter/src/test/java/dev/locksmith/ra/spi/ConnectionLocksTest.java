@@ -261,22 +261,12 @@ class ConnectionLocksTest {
 
         CompletableFuture<Boolean> aWaits = CompletableFuture.supplyAsync(() -> lockOrFailure(a, "^RIGHT"));
         CompletableFuture<Boolean> bWaits = CompletableFuture.supplyAsync(() -> lockOrFailure(b, "^LEFT"));
-        LockFailedException victim = null;
-        Conn winner = null;
-        Xid victimXid = null;
-        for (var attempt : new Object[][] {{aWaits, b, xa}, {bWaits, a, xb}}) {
-            try {
-                ((CompletableFuture<?>) attempt[0]).get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                victim = (LockFailedException) e.getCause();
-                winner = (Conn) attempt[1];
-                victimXid = (Xid) attempt[2];
-            }
-        }
-        assertThat(victim).as("one of the two is the deadlock victim").isNotNull();
+        Deadlock.Victim v = Deadlock.of(aWaits, bWaits);
+        LockFailedException victim = (LockFailedException) v.failure();
         assertThat(victim.lockStatus()).isEqualTo(LockStatus.DEADLOCK);
-        Xid lost = victimXid;
-        Conn loser = winner == a ? b : a;
+        Conn loser = v.first() ? a : b;
+        Conn winner = v.first() ? b : a;
+        Xid lost = v.first() ? xa : xb;
         assertThat(winner.handle().lock(Duration.ZERO, "^LEFT", "^RIGHT")).as("the survivor holds both").isTrue();
 
         loser.xa().end(lost, TMSUCCESS);

@@ -7,6 +7,9 @@ import dev.locksmith.ra.LocksmithConnection;
 import dev.locksmith.ra.LocksmithConnectionFactory;
 import dev.locksmith.ra.RecordException;
 import dev.locksmith.ra.RecordFile;
+import dev.locksmith.rms.KeyMatch;
+import dev.locksmith.rms.RecordOption;
+import dev.locksmith.rms.RecordOptions;
 import dev.locksmith.rms.RmsStatus;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.TransactionManager;
@@ -66,7 +69,8 @@ class NarayanaRecoveryTest {
 
     /** The quantity of {@link #ITEM} as committed in the file. */
     private int committedQuantity() throws Exception {
-        return Stock.quantity(mcf.resourceManager().store().file(Stock.FILE).stream().get(0, Stock.key(ITEM)));
+        return Stock.quantity(mcf.resourceManager().store().file(Stock.FILE).stream().get(0, Stock.key(ITEM), KeyMatch.EQ,
+                RecordOptions.of(RecordOption.NQL)));
     }
 
     /** Whether another transaction could read {@link #ITEM} for update now (its record lock is free). */

@@ -13,13 +13,14 @@ import dev.locksmith.ra.RecordException;
 import dev.locksmith.ra.RecordFile;
 import dev.locksmith.ra.TransactionMode;
 import dev.locksmith.rms.KeyMatch;
+import dev.locksmith.rms.RecordOption;
+import dev.locksmith.rms.RecordOptions;
 import dev.locksmith.rms.RmsException;
 import dev.locksmith.rms.RmsStatus;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
@@ -72,10 +73,13 @@ class RecordTransactionsTest {
         return new Conn(mc, (LocksmithConnection) mc.getConnection(null, null), mc.getXAResource());
     }
 
+    /** Reads the file as committed, past every lock (RMS's NQL), and leaves no lock behind. */
+    private static final RecordOptions NO_LOCK = RecordOptions.of(RecordOption.NQL);
+
     /** The quantity of {@code item} as committed: read from the file itself, outside every transaction. */
     private Integer committed(String item) throws Exception {
         try {
-            return Stock.quantity(mcf.resourceManager().store().file(Stock.FILE).stream().get(0, Stock.key(item)));
+            return Stock.quantity(mcf.resourceManager().store().file(Stock.FILE).stream().get(0, Stock.key(item), KeyMatch.EQ, NO_LOCK));
         } catch (RmsException e) {
             assertThat(e.status()).as(e.getMessage()).isEqualTo(RmsStatus.RNF);
             return null;
@@ -111,6 +115,25 @@ class RecordTransactionsTest {
         assertThat(s.xaPrepared()).isEqualTo(1);
         assertThat(s.xaCommitted()).isEqualTo(1);
         assertThat(s.xaReadOnly()).isZero();
+    }
+
+    @Test
+    void aPreparedBranchRefusesWhatOnlyAnActiveOneMayDo() throws Exception {
+        Conn a = connect(TransactionMode.PESSIMISTIC);
+        Conn b = connect(TransactionMode.PESSIMISTIC);
+        Xid xid = TestXid.of("prepared");
+        a.xa().start(xid, TMNOFLAGS);
+        a.stock().put(Stock.record("WASHER", 5));
+        a.xa().end(xid, TMSUCCESS);
+        a.xa().prepare(xid);
+
+        assertThat(xaCode(() -> a.xa().prepare(xid))).as("prepare twice").isEqualTo(XAException.XAER_PROTO);
+        assertThat(xaCode(() -> a.xa().commit(xid, true))).as("one-phase commit after prepare")
+                .isEqualTo(XAException.XAER_PROTO);
+        assertThat(xaCode(() -> b.xa().start(xid, TMJOIN))).as("join after prepare").isEqualTo(XAException.XAER_PROTO);
+        assertThat(xaCode(() -> a.xa().forget(xid))).as("nothing heuristic").isEqualTo(XAException.XAER_PROTO);
+        a.xa().commit(xid, false);
+        assertThat(committed("WASHER")).as("the refusals changed nothing").isEqualTo(5);
     }
 
     @Test
@@ -198,6 +221,25 @@ class RecordTransactionsTest {
     }
 
     @Test
+    void startingTheAdapterRecoversTheStoresOfItsFactoriesBeforeAnyConnectionIsMade() throws Exception {
+        Conn a = connect(TransactionMode.PESSIMISTIC);
+        Xid xid = TestXid.of("held-over");
+        a.xa().start(xid, TMNOFLAGS);
+        setQuantity(a.stock(), "NUT", 0);
+        a.xa().end(xid, TMSUCCESS);
+        a.xa().prepare(xid);
+        ra.stop();
+
+        ra = new LocksmithResourceAdapter();
+        mcf = TestAdapters.factory(ra, store);
+        assertThat(mcf.getResourceAdapter()).as("associated before start, as a server does").isSameAs(ra);
+        ra.start(null);
+        assertThat(ra.lockManager().locks()).as("the in-doubt branch's locks, taken at start")
+                .anySatisfy(l -> assertThat(l.grantedMode()).isEqualTo(dev.locksmith.lock.LockMode.EX));
+        assertThat(mcf.resourceManager().statistics().managedConnectionsCreated()).isZero();
+    }
+
+    @Test
     void aPessimisticDeadlockRollsTheVictimBackAndItsTransactionManagerHearsXaRbdeadlock() throws Exception {
         mcf.setLockWaitMillis(60_000L);
         Conn a = connect(TransactionMode.PESSIMISTIC);
@@ -211,22 +253,11 @@ class RecordTransactionsTest {
 
         CompletableFuture<Void> aWaits = CompletableFuture.runAsync(() -> update(a, "NUT", 3));
         CompletableFuture<Void> bWaits = CompletableFuture.runAsync(() -> update(b, "BOLT", 4));
-        RecordException victim = null;
-        Conn loser = null;
-        Xid lost = null;
-        for (Object[] attempt : new Object[][] {{aWaits, a, xa}, {bWaits, b, xb}}) {
-            try {
-                ((CompletableFuture<?>) attempt[0]).get(60, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                victim = (RecordException) e.getCause();
-                loser = (Conn) attempt[1];
-                lost = (Xid) attempt[2];
-            }
-        }
-        assertThat(victim).as("one of the two is the deadlock victim").isNotNull();
+        Deadlock.Victim v = Deadlock.of(aWaits, bWaits);
+        RecordException victim = (RecordException) v.failure();
         assertThat(victim.rmsStatus()).isEqualTo(RmsStatus.DEADLOCK);
-        Conn victimConn = loser;
-        Xid victimXid = lost;
+        Conn victimConn = v.first() ? a : b;
+        Xid victimXid = v.first() ? xa : xb;
         victimConn.xa().end(victimXid, TMSUCCESS);
         assertThat(xaCode(() -> victimConn.xa().prepare(victimXid))).isEqualTo(XAException.XA_RBDEADLOCK);
 

@@ -40,7 +40,7 @@ import org.jgroups.protocols.TP;
  * warm-up run.
  *
  * <pre>
- * cd bench && java -cp target/benchmarks.jar dev.locksmith.bench.cluster.RemoteRoundTrip [--bundler TYPE] [--policy NAME]
+ * cd bench &amp;&amp; java -cp target/benchmarks.jar dev.locksmith.bench.cluster.RemoteRoundTrip [--bundler TYPE] [--policy NAME]
  * </pre>
  */
 public final class RemoteRoundTrip {

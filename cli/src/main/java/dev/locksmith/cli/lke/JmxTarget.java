@@ -87,7 +87,8 @@ final class JmxTarget {
             Set<ObjectName> beans = server.queryNames(pattern(), null);
             if (beans.isEmpty()) {
                 throw new LkeException("NOLOCKSMITH", describe() + " runs no Locksmith lock manager (no "
-                        + pattern() + " MBean is registered)");
+                        + pattern() + " MBean is registered: a manager has one unless it was built with"
+                        + " registerMBean(false) or is closed; LockManagerMonitor.register adds one)");
             }
             if (beans.size() > 1) {
                 throw new LkeException("MANAGER", describe() + " has several lock managers; choose one with --manager"

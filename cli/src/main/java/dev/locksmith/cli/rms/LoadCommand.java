@@ -56,26 +56,34 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--record-size", defaultValue = "0", description = "Fixed input record size; default the file's record size.")
     int recordSize;
 
-    @Option(names = "--no-progress", description = "Do not draw the progress bar.")
-    boolean noProgress;
+    @Option(names = "--progress", negatable = true,
+            description = "Draw a progress bar on the error stream (default: only when it is a terminal).")
+    Boolean progress;
 
     private long loaded;
     private long rejected;
     private long batches;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (!Files.isRegularFile(input)) {
+            throw new RmsException(RmsStatus.FNF, "input file " + input
+                    + (Files.isDirectory(input) ? " is a directory" : " does not exist"));
+        }
         long started = System.nanoTime();
         boolean sortedThroughout;
         try (RmsFile opened = RmsFile.open(file); RecordSource source = openSource(opened.definition())) {
-            ProgressBar progress = noProgress ? null : new ProgressBar(err, Files.size(input));
-            sortedThroughout = load(opened, source, progress, err);
+            ProgressBar bar = progress != null ? (progress ? new ProgressBar(err, Files.size(input)) : null)
+                    : ProgressBar.onTerminal(err, Files.size(input));
+            sortedThroughout = load(opened, source, bar, err);
             opened.flush();
-            if (progress != null) {
-                progress.finish(source.bytesRead(), loaded);
+            if (bar != null) {
+                bar.finish(source.bytesRead(), loaded);
             }
+        } catch (IOException e) {
+            throw new RmsException(RmsStatus.IO, "cannot read input file " + input + ": " + e, e);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         out.printf(Locale.ROOT, "Loaded %d record(s) into %s in %.2f s (%.0f records/s); %d rejected%n",

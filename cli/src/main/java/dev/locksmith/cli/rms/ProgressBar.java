@@ -1,6 +1,9 @@
 package dev.locksmith.cli.rms;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -21,6 +24,28 @@ final class ProgressBar {
     ProgressBar(PrintWriter err, long total) {
         this.err = err;
         this.total = total;
+    }
+
+    /**
+     * A bar if this process's error stream is a terminal, otherwise null: redrawn lines would only
+     * clutter a log file or a pipe.
+     */
+    static ProgressBar onTerminal(PrintWriter err, long total) {
+        return errorStreamIsTerminal() ? new ProgressBar(err, total) : null;
+    }
+
+    private static boolean errorStreamIsTerminal() {
+        Path stderr = Path.of("/proc/self/fd/2");
+        if (Files.isSymbolicLink(stderr)) {
+            try {
+                String target = Files.readSymbolicLink(stderr).toString();
+                return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+        // Without /proc: JDK 17 has a console only when standard input and output are terminals.
+        return System.console() != null;
     }
 
     void update(long done, long records) {

@@ -13,6 +13,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.rmi.server.RMIServerSocketFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.management.MBeanServerFactory;
@@ -35,12 +37,23 @@ class LkeCommandTest {
     StringWriter out;
     StringWriter err;
 
+    /** A JVM whose manager has only the bean every manager registers by itself. */
+    static Process plain;
+
     @BeforeAll
-    static void startChild() throws IOException {
+    static void startChildren() throws IOException {
+        child = startHolder();
+        plain = startHolder(LockHolderMain.WITHOUT_REGISTER);
+    }
+
+    /** Starts {@link LockHolderMain} with {@code args} and waits for its "ready" (keeping its JMX URL, if it prints one). */
+    private static Process startHolder(String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), LockHolderMain.class.getName())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                LockHolderMain.class.getName()));
+        command.addAll(List.of(args));
+        Process started = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = lines.readLine()) != null && !line.equals("ready")) {
             if (line.startsWith("url ")) {
@@ -48,12 +61,17 @@ class LkeCommandTest {
             }
         }
         assertThat(line).as("the child JVM should report ready").isEqualTo("ready");
+        return started;
     }
 
     @AfterAll
-    static void stopChild() throws InterruptedException {
-        child.destroyForcibly();
-        child.waitFor(20, TimeUnit.SECONDS);
+    static void stopChildren() throws InterruptedException {
+        for (Process p : new Process[] {child, plain}) {
+            if (p != null) {
+                p.destroyForcibly();
+                p.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
     }
 
     private int run(String... args) {
@@ -70,6 +88,19 @@ class LkeCommandTest {
         assertThat(run("lke", "show", "--pid", Long.toString(child.pid()))).as(err.toString()).isZero();
         assertThat(out.toString()).contains("^D(1)").contains("a #")
                 .containsPattern("\\^D +b #\\d+ +EX +waiting .*blocked by lock \\d+ \\(a #\\d+\\)");
+    }
+
+    @Test
+    void showByPidFindsAManagerThatNoOneRegistered() {
+        assertThat(run("lke", "show", "--pid", Long.toString(plain.pid()))).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("PLAIN").contains("holder #");
+    }
+
+    @Test
+    void clearThroughTheDefaultBeanIsRefusedWithNopriv() {
+        assertThat(run("lke", "clear", "--pid", Long.toString(plain.pid()), "--name", "PLAIN"))
+                .isEqualTo(LkeCommand.LKE_ERROR);
+        assertThat(err.toString()).startsWith("%LKE-E-NOPRIV, clearing locks over JMX is not enabled");
     }
 
     @Test
@@ -128,7 +159,8 @@ class LkeCommandTest {
         empty.start();
         try {
             assertThat(run("lke", "show", "--url", empty.getAddress().toString())).isEqualTo(LkeCommand.LKE_ERROR);
-            assertThat(err.toString()).contains("%LKE-E-NOLOCKSMITH").contains("runs no Locksmith lock manager");
+            assertThat(err.toString()).contains("%LKE-E-NOLOCKSMITH").contains("runs no Locksmith lock manager")
+                    .contains("registerMBean(false)").contains("LockManagerMonitor.register");
         } finally {
             empty.stop();
         }

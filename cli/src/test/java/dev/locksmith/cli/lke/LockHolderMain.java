@@ -1,6 +1,7 @@
 package dev.locksmith.cli.lke;
 
 import dev.locksmith.lock.LockManager;
+import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.admin.LockManagerMonitor;
 import dev.locksmith.lock.names.LockSpace;
 import dev.locksmith.lock.names.NameLocks;
@@ -24,10 +25,21 @@ import javax.management.remote.rmi.RMIConnectorServer;
  * closes (the test ends or dies) or a minute has passed.
  */
 public final class LockHolderMain {
+    /** The argument that makes the child hold one lock, PLAIN, on a manager with only its default bean. */
+    static final String WITHOUT_REGISTER = "--without-register";
+
     private LockHolderMain() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals(WITHOUT_REGISTER)) {
+            LockManager plain = LockManager.builder().name("plain").build();
+            plain.newOwner("holder").enqueue("PLAIN", LockMode.EX);
+            System.out.println("ready");
+            System.out.flush();
+            liveUntilInputCloses();
+            return;
+        }
         System.setProperty("java.rmi.server.hostname", "127.0.0.1");
         LockManager manager = LockManager.builder().name("child").build();
         LockSpace space = new LockSpace(manager, 0, 100);
@@ -50,6 +62,11 @@ public final class LockHolderMain {
         System.out.println("url " + loopbackConnector(java.lang.management.ManagementFactory.getPlatformMBeanServer()));
         System.out.println("ready");
         System.out.flush();
+        liveUntilInputCloses();
+    }
+
+    /** Lives until the parent closes standard input (it ended or died), or a minute has passed. */
+    private static void liveUntilInputCloses() throws InterruptedException {
         Thread stdinWatch = new Thread(() -> {
             try {
                 while (System.in.read() >= 0) {

@@ -101,7 +101,8 @@ class RmsCommandTest {
     @Test
     void loadOfSortedCsvTakesTheFastPathAndAnalyzesClean() throws IOException {
         run("rms", "create", "--fdl", fdl.toString(), data.toString());
-        assertThat(run("rms", "load", data.toString(), csv(3000, false).toString(), "--columns", "10,26,int4")).isZero();
+        assertThat(run("rms", "load", data.toString(), csv(3000, false).toString(), "--columns", "10,26,int4",
+                "--progress")).isZero();
         assertThat(out.toString()).contains("Loaded 3000 record(s)").contains("0 rejected")
                 .contains("primary key order: yes").contains("3 batch(es)");
         assertThat(err.toString()).contains("100%");
@@ -192,7 +193,7 @@ class RmsCommandTest {
         run("rms", "load", data.toString(), csv(300, false).toString(), "--columns", "10,26,int4", "--no-progress");
         damageARecordKey();
         assertThat(run("rms", "analyze", data.toString())).isEqualTo(Locksmith.PROBLEM_FOUND);
-        assertThat(out.toString()).contains("inconsistencies").contains("not its own");
+        assertThat(out.toString()).containsPattern("\\d+ inconsistenc(y|ies):").contains("not its own");
     }
 
     /** Overwrites the first byte of the last record in some data bucket, so its key no longer matches. */
@@ -218,6 +219,117 @@ class RmsCommandTest {
     void analyzeOfAMissingFileExitsWithFnf() {
         assertThat(run("rms", "analyze", dir.resolve("none.rms").toString())).isEqualTo(Locksmith.RMS_ERROR);
         assertThat(err.toString()).contains("%RMS-E-FNF");
+    }
+
+    @Test
+    void loadDrawsNoProgressBarWhenTheErrorStreamIsNotATerminal() throws IOException {
+        run("rms", "create", "--fdl", fdl.toString(), data.toString());
+        assertThat(run("rms", "load", data.toString(), csv(100, false).toString(), "--columns", "10,26,int4")).isZero();
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void loadOfAMissingInputExitsWithOneFnfLineNamingIt() {
+        run("rms", "create", "--fdl", fdl.toString(), data.toString());
+        Path missing = dir.resolve("nosuch.csv");
+        assertThat(run("rms", "load", data.toString(), missing.toString(), "--columns", "10,26,int4"))
+                .isEqualTo(Locksmith.RMS_ERROR);
+        assertThat(err.toString()).isEqualTo("%RMS-E-FNF, input file " + missing + " does not exist" + System.lineSeparator());
+    }
+
+    @Test
+    void loadOfADirectoryExitsWithOneFnfLineSayingSo() {
+        run("rms", "create", "--fdl", fdl.toString(), data.toString());
+        assertThat(run("rms", "load", data.toString(), dir.toString(), "--columns", "10,26,int4"))
+                .isEqualTo(Locksmith.RMS_ERROR);
+        assertThat(err.toString()).isEqualTo("%RMS-E-FNF, input file " + dir + " is a directory" + System.lineSeparator());
+    }
+
+    @Test
+    void createInAMissingDirectoryExitsWithOneDnfLineNamingIt() {
+        Path missing = dir.resolve("nonexistent").resolve("dir").resolve("x.rms");
+        assertThat(run("rms", "create", "--fdl", fdl.toString(), missing.toString())).isEqualTo(Locksmith.RMS_ERROR);
+        assertThat(err.toString()).isEqualTo("%RMS-E-DNF, directory " + missing.getParent() + " of file " + missing
+                + " does not exist" + System.lineSeparator());
+        assertThat(missing.getParent()).doesNotExist();
+    }
+
+    @Test
+    void dumpOfAFileThatIsNotRmsExitsWithOneIfaLineAndLeavesItAlone() throws IOException {
+        Path items = csv(10, false);
+        byte[] before = Files.readAllBytes(items);
+        assertThat(run("rms", "dump", items.toString())).isEqualTo(Locksmith.RMS_ERROR);
+        assertThat(err.toString()).isEqualTo("%RMS-E-IFA, file " + items
+                + " is not an RMS file (it does not start with a store header)" + System.lineSeparator());
+        assertThat(Files.readAllBytes(items)).isEqualTo(before);
+    }
+
+    @Test
+    void analyzeOfAnEmptyFileThatIsNotRmsExitsWithIfaAndLeavesItEmpty() throws IOException {
+        Path empty = Files.createFile(dir.resolve("empty.rms"));
+        assertThat(run("rms", "analyze", empty.toString())).isEqualTo(Locksmith.RMS_ERROR);
+        assertThat(err.toString()).startsWith("%RMS-E-IFA, file " + empty + " is not an RMS file (it is empty)");
+        assertThat(empty).isEmptyFile();
+    }
+
+    @Test
+    void anEmptyRelativeFileCanBeDumpedAnalyzedAndLoadedAfterCreation() throws IOException {
+        Path relFdl = Files.writeString(dir.resolve("rel.fdl"), """
+                FILE
+                        ORGANIZATION            relative
+                RECORD
+                        FORMAT                  fixed
+                        SIZE                    20
+                """);
+        Path rel = dir.resolve("rel.rms");
+        assertThat(run("rms", "create", "--fdl", relFdl.toString(), rel.toString())).isZero();
+        assertThat(run("rms", "dump", rel.toString())).isZero();
+        assertThat(out.toString()).contains("0 record(s)");
+        assertThat(run("rms", "analyze", rel.toString())).isZero();
+        Path input = Files.write(dir.resolve("rel.csv"), List.of("first", "second"));
+        assertThat(run("rms", "load", rel.toString(), input.toString(), "--columns", "20")).isZero();
+        assertThat(out.toString()).contains("Loaded 2 record(s)");
+    }
+
+    /** The README's samples, in the repository's docs/samples (tests run in the module's directory). */
+    static final Path SAMPLES = Path.of("../docs/samples");
+    static final Path README = Path.of("../README.md");
+
+    private void createAndLoadTheSamples() {
+        assertThat(run("rms", "create", "--fdl", SAMPLES.resolve("stock.fdl").toString(), data.toString())).isZero();
+        assertThat(run("rms", "load", "--columns=16,30,int4", data.toString(), SAMPLES.resolve("stock.csv").toString()))
+                .as(err.toString()).isZero();
+    }
+
+    @Test
+    void theReadmeShowsTheSampleFdlAndCsvAsTheyAre() throws IOException {
+        String readme = Files.readString(README);
+        assertThat(readme).contains("```\n" + Files.readString(SAMPLES.resolve("stock.fdl")) + "```")
+                .contains("```\n" + Files.readString(SAMPLES.resolve("stock.csv")) + "```")
+                .contains("rms create --fdl docs/samples/stock.fdl stock.rms")
+                .contains("rms load --columns=16,30,int4 stock.rms docs/samples/stock.csv");
+    }
+
+    @Test
+    void theSamplesLoadWithoutRejectsAndAnalyzeClean() {
+        createAndLoadTheSamples();
+        assertThat(out.toString()).contains("Loaded 4 record(s)").contains("0 rejected");
+        assertThat(run("rms", "analyze", data.toString())).isZero();
+        assertThat(out.toString()).contains("Key 1 (QUANTITY)").contains("No inconsistencies");
+    }
+
+    @Test
+    void theReadmeShowsWhatDumpByQuantityPrints() throws IOException {
+        createAndLoadTheSamples();
+        assertThat(run("rms", "dump", "--key", "1", data.toString())).isZero();
+        assertThat(Files.readString(README)).contains("```\n" + out.toString().replace(System.lineSeparator(), "\n") + "```");
+    }
+
+    @Test
+    void versionIsTheBuildsVersionSnapshotSuffixIncluded() {
+        assertThat(run("--version")).isZero();
+        assertThat(System.getProperty("project.version")).isNotBlank();
+        assertThat(out.toString().strip()).isEqualTo("locksmith " + System.getProperty("project.version"));
     }
 
     @Test

@@ -21,7 +21,7 @@ public interface LockManagerMXBean {
     /** The engine's counters and sizes: requests, conversions, dequeues, waits, deadlocks… */
     LockStatistics getStatistics();
 
-    /** For each rated counter: events in the last second, per second over the last minute, and seed 002's decayed activity. */
+    /** For each rated counter: events in the last second, per second over the last minute, and the decayed activity ({@code act += (new - act) / 8} each second). */
     List<Rate> getRates();
 
     /** Name-lock nodes in use in the registered lock spaces. */
@@ -33,7 +33,7 @@ public interface LockManagerMXBean {
     /** Whether the clear operations were enabled when the bean was registered. */
     boolean isClearEnabled();
 
-    /** The {@code n} most active resource trees, most active first (seed 002's smoothed requests per second). */
+    /** The {@code n} most active resource trees, most active first (smoothed requests per second, see {@link TreeActivity}). */
     List<TreeActivity> hottestTrees(int n);
 
     /**
@@ -60,7 +60,7 @@ public interface LockManagerMXBean {
      * @param counter              what is counted: requests (new and conversions), dequeues, waits or deadlocks
      * @param lastSecond           events in the last whole second
      * @param perSecondLastMinute  events per second averaged over the last minute (or since registration)
-     * @param activity             seed 002's decayed figure: each second {@code act += (new - act) / 8}
+     * @param activity             the decayed figure: each second {@code act += (new - act) / 8}
      */
     record Rate(String counter, long lastSecond, double perSecondLastMinute, double activity) {
     }

@@ -10,9 +10,12 @@ import dev.locksmith.lock.names.LockSpace;
 import java.lang.management.ManagementFactory;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToLongFunction;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -23,6 +26,11 @@ import javax.management.ObjectName;
  * The {@link LockManagerMXBean} of one lock manager. {@link #register} puts it in an MBean
  * server and starts a daemon thread that samples the counters once a second for the rates;
  * {@link #close()} unregisters it and stops the thread.
+ *
+ * <p>Every manager built by {@link LockManager#builder()} has one already, in the platform MBean
+ * server with no lock spaces and clearing off ({@link #registerDefault}), unless it was built with
+ * {@code registerMBean(false)}; closing the manager unregisters it. {@link #register} of the same
+ * manager in the platform server replaces that bean, to report lock spaces or allow clearing.
  *
  * <p>Clearing locks over JMX is off unless {@code enableClear} is given to {@link #register}:
  * whoever registers the bean decides whether JMX clients (the {@code lke clear} command) may
@@ -44,6 +52,11 @@ public final class LockManagerMonitor implements LockManagerMXBean, AutoCloseabl
             new Rated("deadlocks", LockStatistics::deadlockVictims));
 
     private final LockAdmin admin;
+    /** Beans registered by default, by manager (identity): an explicit {@link #register} replaces its manager's. */
+    private static final Map<LockManager, LockManagerMonitor> DEFAULT_BEANS = new ConcurrentHashMap<>();
+
+    private final LockManager manager;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final AdminCapability capability;
     private final List<LockSpace> spaces;
     private final MBeanServer server;
@@ -54,6 +67,7 @@ public final class LockManagerMonitor implements LockManagerMXBean, AutoCloseabl
 
     private LockManagerMonitor(LockManager manager, List<LockSpace> spaces, boolean enableClear, MBeanServer server)
             throws MalformedObjectNameException {
+        this.manager = manager;
         this.admin = new LockAdmin(manager, spaces);
         this.spaces = List.copyOf(spaces);
         this.capability = enableClear ? manager.adminCapability() : null;
@@ -71,11 +85,16 @@ public final class LockManagerMonitor implements LockManagerMXBean, AutoCloseabl
      *
      * @param spaces      lock spaces on {@code manager} whose use and name-lock levels to report
      * @param enableClear whether JMX clients may clear locks
-     * @throws LockException BADPARAM if a bean for a manager of the same name is already registered,
-     *                       or the name cannot be part of an ObjectName
+     * @throws LockException BADPARAM if a bean for a manager of the same name is already registered
+     *                       (other than this manager's default bean in the same server), or the name
+     *                       cannot be part of an ObjectName
      */
     public static LockManagerMonitor register(MBeanServer server, LockManager manager, List<LockSpace> spaces,
                                               boolean enableClear) {
+        LockManagerMonitor byDefault = DEFAULT_BEANS.get(manager);
+        if (byDefault != null && byDefault.server == server) {
+            byDefault.close();
+        }
         LockManagerMonitor monitor;
         try {
             monitor = new LockManagerMonitor(manager, spaces, enableClear, server);
@@ -92,6 +111,32 @@ public final class LockManagerMonitor implements LockManagerMXBean, AutoCloseabl
     /** As {@link #register(MBeanServer, LockManager, List, boolean)} in the platform MBean server. */
     public static LockManagerMonitor register(LockManager manager, List<LockSpace> spaces, boolean enableClear) {
         return register(ManagementFactory.getPlatformMBeanServer(), manager, spaces, enableClear);
+    }
+
+    /**
+     * The bean every manager gets from {@link LockManager#builder()} unless built with
+     * {@code registerMBean(false)}: in the platform MBean server, with no lock spaces and clearing
+     * off, so that {@code lke show --pid} finds the manager. Registers nothing if a bean of a manager
+     * of the same name is registered already (several managers of one name in one JVM).
+     *
+     * @return the bean, to be closed with the manager; null if nothing was registered
+     */
+    public static LockManagerMonitor registerDefault(LockManager manager) {
+        MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
+        try {
+            if (platform.isRegistered(objectName(manager.name()))) {
+                LOG.log(System.Logger.Level.DEBUG, "not registering a bean for " + manager
+                        + ": a lock manager of that name has one already");
+                return null;
+            }
+            LockManagerMonitor monitor = register(platform, manager, List.of(), false);
+            DEFAULT_BEANS.put(manager, monitor);
+            return monitor;
+        } catch (MalformedObjectNameException | LockException e) {
+            // Another manager of the same name won the race, or the name does not fit: monitoring is optional.
+            LOG.log(System.Logger.Level.DEBUG, "not registering a bean for " + manager + ": " + e.getMessage());
+            return null;
+        }
     }
 
     /** {@code dev.locksmith:type=LockManager,name=<managerName>}, the name quoted if it must be. */
@@ -193,6 +238,11 @@ public final class LockManagerMonitor implements LockManagerMXBean, AutoCloseabl
     /** Unregisters the bean and stops sampling. Idempotent. */
     @Override
     public void close() {
+        // A replaced default bean must not unregister the bean that took its name.
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        DEFAULT_BEANS.remove(manager, this);
         sampler.shutdownNow();
         try {
             if (server.isRegistered(objectName)) {

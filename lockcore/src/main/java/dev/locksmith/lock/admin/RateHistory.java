@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The last minute of once-a-second totals of some counters, and seed 002's decayed activity of
- * each: every second {@code act += (new - act) / 8}, where {@code new} is the second's increase.
+ * The last minute of once-a-second totals of some counters, and the decayed activity of
+ * each (as VMS keeps for resource trees): every second {@code act += (new - act) / 8}, where {@code new} is the second's increase.
  * Not thread-safe; {@link LockManagerMonitor} guards it.
  */
 final class RateHistory {

@@ -1,7 +1,7 @@
 package dev.locksmith.lock.engine;
 
 /**
- * Seed 002's smoothed activity: each second, {@code act = act - (act - new) / 8}; a second with
+ * The smoothed activity VMS keeps per resource tree: each second, {@code act = act - (act - new) / 8}; a second with
  * no requests folds in zero.
  */
 final class Activity {

@@ -872,9 +872,12 @@ final class Engine {
         for (Stripe s : stripes) {
             s.lock();
             try {
-                s.forEach(r -> {
-                    if (r.parent() == null) {
-                        top.add(new TreeActivity(r.name, r.namespace(), r.activity(now)));
+                s.forEachEntry(r -> {
+                    // A tree made and removed by every request is unused between requests; its cached
+                    // root still counts them, and such a tree is often the busiest of all.
+                    double perSecond = r.parent() == null ? r.activity(now) : 0;
+                    if (r.parent() == null && (!r.isUnused() || perSecond > 0)) {
+                        top.add(new TreeActivity(r.name, r.namespace(), perSecond));
                         if (top.size() > n) {
                             top.poll();
                         }

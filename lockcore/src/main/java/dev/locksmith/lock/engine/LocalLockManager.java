@@ -33,6 +33,8 @@ public final class LocalLockManager implements LockManager {
     /** Open owners by id, for administration; an owner removes itself when closed. */
     private final ConcurrentSkipListMap<Long, Owner> openOwners = new ConcurrentSkipListMap<>();
     private final AdminCapability adminCapability = AdminCapability.issuedBy(this);
+    /** Closed after the engine: the default MXBean, or null. */
+    private volatile AutoCloseable closedWith;
 
     /** Use {@link LockManager#builder()}. */
     public LocalLockManager(String name, Duration deadlockWait, ContentionPolicy policy, Duration starvationBound,
@@ -176,6 +178,14 @@ public final class LocalLockManager implements LockManager {
         return engine.endIfPending(block, null, LockStatus.DEADLOCK);
     }
 
+    /**
+     * Closes {@code resource} (its default MXBean, see {@link LockManager.Builder#registerMBean})
+     * when this manager closes; null does nothing. Called once, by the builder.
+     */
+    public void closeWith(AutoCloseable resource) {
+        this.closedWith = resource;
+    }
+
     @Override
     public void close() {
         if (engine.isShutdown()) {
@@ -184,6 +194,15 @@ public final class LocalLockManager implements LockManager {
         engine.shutdown();
         if (ownExecutor != null) {
             ownExecutor.shutdown();
+        }
+        AutoCloseable resource = closedWith;
+        if (resource != null) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                System.getLogger(LocalLockManager.class.getName()).log(System.Logger.Level.WARNING,
+                        "could not close " + resource + " with " + this, e);
+            }
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.Optional;
  * The engine's lock block and the caller's {@link Lock} handle in one object, so a granted lock
  * costs one allocation. Queue and state fields are guarded by the lock of the stripe of
  * {@link #resource}; the owner-list link belongs to {@link Owner}'s lock-free list. Modes are stored as ordinals
- * (-1 = none) and flags as a byte to keep the block small (seed 000: locks are many). For the same
+ * (-1 = none) and flags as a byte to keep the block small (an application may hold millions of locks). For the same
  * reason what most locks never use (an id, a value block, a blocking handler, a waiting request,
  * sublocks) is in an {@link Extras} object made on first use: a plain granted lock is 56 bytes
  * instead of 80, which pays for the resource keeping its name's String (see {@link Names}).
@@ -348,8 +348,18 @@ public final class LockBlock implements Lock {
         return owner.engine.info(this);
     }
 
+    /**
+     * The resource, the mode held ({@code PR}), converting ({@code PR->EX}) or waited for
+     * ({@code waiting EX}), and the owner. Reads the modes without the stripe lock (a log line or a
+     * debugger may call it under that non-reentrant lock), so a concurrent change may show half done.
+     */
     @Override
     public String toString() {
-        return "Lock[" + resourceName() + " owner=" + owner.name() + "]";
+        byte held = granted;
+        byte wanted = requested;
+        String modes = held < 0 ? (wanted < 0 ? "no mode" : "waiting " + LockMode.ofOrdinal(wanted))
+                : wanted < 0 || wanted == held ? LockMode.ofOrdinal(held).name()
+                : LockMode.ofOrdinal(held) + "->" + LockMode.ofOrdinal(wanted);
+        return "Lock[" + resourceName() + " " + modes + " owner=" + owner.name() + "]";
     }
 }

@@ -15,7 +15,7 @@ import java.util.List;
  * {@link Engine}. Queues are circular doubly-linked lists threaded through {@link LockBlock}s,
  * so a lock costs no queue node and leaves any queue in constant time.
  *
- * <p>Activity (seed 002) is counted on the tree's root by every request in the tree: requests
+ * <p>Activity (see {@link Activity}) is counted on the tree's root by every request in the tree: requests
  * on the root with a plain increment under its stripe, requests on sublocks (under other
  * stripes) atomically. The counts are cumulative; each second's difference is folded into the
  * smoothed figure lazily, by the first request of a new second or by a reader.

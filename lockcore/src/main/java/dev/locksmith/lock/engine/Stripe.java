@@ -158,11 +158,18 @@ final class Stripe extends StripeLock {
 
     /** Calls {@code visitor} for every resource in use; the caller holds this stripe's lock. */
     void forEach(java.util.function.Consumer<Resource> visitor) {
+        forEachEntry(r -> {
+            if (!r.isUnused()) {
+                visitor.accept(r);
+            }
+        });
+    }
+
+    /** Calls {@code visitor} for every resource in the table, cached unused ones too; the caller holds this stripe's lock. */
+    void forEachEntry(java.util.function.Consumer<Resource> visitor) {
         for (Resource head : table) {
             for (Resource r = head; r != null; r = r.next) {
-                if (!r.isUnused()) {
-                    visitor.accept(r);
-                }
+                visitor.accept(r);
             }
         }
     }

@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One M process's LOCK, ZALLOCATE and ZDEALLOCATE (GT.M semantics, seed 003), on the engine.
+ * One M process's LOCK, ZALLOCATE and ZDEALLOCATE (the semantics of GT.M and YottaDB), on the engine.
  *
  * <p><b>Interlock.</b> Each name is a path in a resource tree: the root is {@code ^NAME} (or
  * {@code NAME} for a local), each subscript a sublock. A process holds one engine lock per node

@@ -62,7 +62,6 @@ class UnusedResourceCacheTest {
     void aCachedResourceIsInvisible() throws InterruptedException {
         owner.dequeue(owner.enqueue("R", LockMode.EX));
         assertThat(manager.resources()).isEmpty();
-        assertThat(manager.hottestTrees(10)).isEmpty();
         assertThat(manager.locks()).isEmpty();
     }
 }

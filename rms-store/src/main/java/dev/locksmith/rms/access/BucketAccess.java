@@ -15,26 +15,38 @@ import java.util.function.Supplier;
  * <p>Each service runs inside {@link #perform}: its bucket writes and state changes collect in a
  * change set that is applied to storage in one atomic step when the service returns, and dropped if
  * it throws — so a failed service, whatever the cause, leaves the file as it was. Reads see the
- * service's own pending writes. This is also the place where bucket locks and the global bucket
- * cache will be taken when sharing arrives: nothing else touches {@link BucketStorage}.
+ * service's own pending writes. Nothing else touches {@link BucketStorage}.
  *
- * <p>Not thread-safe; {@link dev.locksmith.rms.RmsFile} serializes services. Errors escape only as
- * {@link RmsException}: anything else thrown while interpreting buckets means a damaged file and is
- * reported as {@link RmsStatus#BUG}.
+ * <p>Thread-safe under the bucket-lock protocol of {@link dev.locksmith.rms.lock.FileLocks}: each
+ * thread's service has its own change set and state copy (a service belongs to the thread that
+ * runs it), reading services may run concurrently with each other and with one changing service,
+ * and the caller guarantees that changing services never overlap each other and that
+ * {@code beforeApply} excludes readers while storage is written (the EX bucket lock). Errors escape
+ * only as {@link RmsException}: anything else thrown while interpreting buckets means a damaged file
+ * and is reported as {@link RmsStatus#BUG}.
  */
 public final class BucketAccess {
     private final BucketStorage storage;
     private final int bucketBytes;
-    private final Map<Long, byte[]> pending = new LinkedHashMap<>();
-    private FileState committedState;
-    private FileState state;
-    private boolean inService;
+    private final ThreadLocal<Service> current = new ThreadLocal<>();
+    private volatile FileState committedState;
+
+    /** One running service: its pending change set and its view of the state. */
+    private static final class Service {
+        final Map<Long, byte[]> pending = new LinkedHashMap<>();
+        final boolean changes;
+        final FileState state;
+
+        Service(boolean changes, FileState state) {
+            this.changes = changes;
+            this.state = state;
+        }
+    }
 
     public BucketAccess(BucketStorage storage, int bucketBytes, FileState state) {
         this.storage = storage;
         this.bucketBytes = bucketBytes;
         this.committedState = state;
-        this.state = state;
     }
 
     /** Bucket size in bytes. */
@@ -42,40 +54,68 @@ public final class BucketAccess {
         return bucketBytes;
     }
 
-    /** The file state as the current service sees it; changes are kept only if the service succeeds. */
+    /**
+     * The file state as the current service sees it; changes are kept only if the service succeeds.
+     * Outside a service, the committed state (do not change it).
+     */
     public FileState state() {
-        return state;
+        Service service = current.get();
+        return service == null ? committedState : service.state;
+    }
+
+    /** Whether the calling thread is inside a service. */
+    public boolean inService() {
+        return current.get() != null;
+    }
+
+    /** Runs one changing service atomically, with nothing to do before applying; see {@link #perform(String, boolean, Runnable, Supplier)}. */
+    public <T> T perform(String operation, Supplier<T> service) {
+        return perform(operation, true, null, service);
     }
 
     /**
-     * Runs one service atomically; see the class comment.
+     * Runs one service atomically; see the class comment. A nested call runs inside the enclosing
+     * service.
      *
-     * @param operation names the service in messages about damaged files
+     * @param operation   names the service in messages about damaged files
+     * @param changes     whether the service may write; a reading service that writes is a bug
+     * @param beforeApply run just before a non-empty change set is applied (the caller's EX bucket
+     *                    lock), or null
      */
-    public <T> T perform(String operation, Supplier<T> service) {
-        if (inService) {
+    public <T> T perform(String operation, boolean changes, Runnable beforeApply, Supplier<T> service) {
+        Service outer = current.get();
+        if (outer != null) {
+            if (changes && !outer.changes) {
+                throw new IllegalStateException(operation + " changes the file inside a reading service");
+            }
             return service.get();
         }
-        inService = true;
-        state = committedState.copy();
+        FileState committed = committedState;
+        Service running = new Service(changes, changes ? committed.copy() : committed);
+        current.set(running);
         try {
             T result = service.get();
-            if (!state.equals(committedState)) {
-                pending.put(FileState.BUCKET_ID, state.encode());
+            if (changes) {
+                // The service that writes the prolog creates the file: its state must exist even when it
+                // is still the initial one (an empty relative file changes none of it).
+                if (!running.state.equals(committed) || running.pending.containsKey(0L)) {
+                    running.pending.put(FileState.BUCKET_ID, running.state.encode());
+                }
+                if (!running.pending.isEmpty()) {
+                    if (beforeApply != null) {
+                        beforeApply.run();
+                    }
+                    storage.apply(running.pending);
+                    committedState = running.state;
+                }
             }
-            if (!pending.isEmpty()) {
-                storage.apply(pending);
-            }
-            committedState = state;
             return result;
         } catch (RmsException e) {
             throw e;
         } catch (RuntimeException | StackOverflowError e) {
             throw new RmsException(RmsStatus.BUG, operation + " met a damaged structure: " + e, e);
         } finally {
-            pending.clear();
-            state = committedState;
-            inService = false;
+            current.remove();
         }
     }
 
@@ -107,34 +147,31 @@ public final class BucketAccess {
     }
 
     private byte[] imageOf(long bucketId) {
-        if (!pending.isEmpty() && pending.containsKey(bucketId)) {
-            return pending.get(bucketId);
+        Service service = current.get();
+        if (service != null && !service.pending.isEmpty() && service.pending.containsKey(bucketId)) {
+            return service.pending.get(bucketId);
         }
         return storage.read(bucketId);
     }
 
     /** Writes {@code bucket} as part of the current service. */
     public void write(long bucketId, Bucket bucket) {
-        requireService();
-        pending.put(bucketId, bucket.image());
+        requireService().pending.put(bucketId, bucket.image());
     }
 
     /** Writes the file prolog (bucket 0, the definition) as part of the current service. */
     public void writeProlog(byte[] prolog) {
-        requireService();
-        pending.put(0L, prolog);
+        requireService().pending.put(0L, prolog);
     }
 
     /** Removes bucket {@code bucketId} as part of the current service. */
     public void remove(long bucketId) {
-        requireService();
-        pending.put(bucketId, null);
+        requireService().pending.put(bucketId, null);
     }
 
     /** A new, unused bucket number. */
     public long allocate() {
-        requireService();
-        return state.allocateBucket();
+        return requireService().state.allocateBucket();
     }
 
     /** Makes every completed service durable. */
@@ -142,9 +179,11 @@ public final class BucketAccess {
         storage.flush();
     }
 
-    private void requireService() {
-        if (!inService) {
-            throw new IllegalStateException("bucket writes happen only inside perform()");
+    private Service requireService() {
+        Service service = current.get();
+        if (service == null || !service.changes) {
+            throw new IllegalStateException("bucket writes happen only inside a changing perform()");
         }
+        return service;
     }
 }

@@ -1,14 +1,19 @@
 package dev.locksmith.rms.fdl;
 
+import dev.locksmith.rms.FileAccess;
 import dev.locksmith.rms.FileDefinition;
+import dev.locksmith.rms.FileShare;
 import dev.locksmith.rms.KeyDefinition;
 import dev.locksmith.rms.KeyType;
 import dev.locksmith.rms.Organization;
 import dev.locksmith.rms.RecordFormat;
 import dev.locksmith.rms.RmsException;
 import dev.locksmith.rms.RmsStatus;
+import dev.locksmith.rms.Sharing;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -17,7 +22,8 @@ import java.util.TreeMap;
  *
  * <p>One section or attribute per line; {@code !} starts a comment; names and keywords are case
  * insensitive; strings are in double quotes. Sections FILE, RECORD, AREA n and KEY n are
- * interpreted; IDENT, TITLE, SYSTEM, DATE, ACCESS, SHARING, CONNECT, JOURNALING and the
+ * interpreted into the {@link FileDefinition}; ACCESS and SHARING (how a program opens the file)
+ * are interpreted by {@link #parseSharing}; IDENT, TITLE, SYSTEM, DATE, CONNECT, JOURNALING and the
  * ANALYSIS_OF_ sections are accepted and skipped (they describe run-time options or statistics).
  * Storage-placement attributes (ALLOCATION, EXTENSION, CONTIGUOUS, compression, …) are accepted
  * and have no effect, because MVStore owns placement. All AREA sections must agree on
@@ -27,7 +33,7 @@ import java.util.TreeMap;
  * message naming the line, the section and the attribute. Stateless and thread-safe.
  */
 public final class FdlParser {
-    private static final Set<String> SKIPPED_SECTIONS = Set.of("SYSTEM", "DATE", "ACCESS", "SHARING", "CONNECT",
+    private static final Set<String> SKIPPED_SECTIONS = Set.of("SYSTEM", "DATE", "CONNECT",
             "JOURNALING", "ANALYSIS_OF_AREA", "ANALYSIS_OF_KEY");
     private static final Set<String> NUMBERED_SECTIONS = Set.of("AREA", "KEY", "ANALYSIS_OF_AREA", "ANALYSIS_OF_KEY");
     private static final Set<String> FILE_IGNORED = Set.of("ALLOCATION", "EXTENSION", "CONTIGUOUS", "BEST_TRY_CONTIGUOUS",
@@ -43,6 +49,11 @@ public final class FdlParser {
             "DATA_KEY_COMPRESSION", "DATA_RECORD_COMPRESSION", "INDEX_COMPRESSION", "PROLOG", "NULL_KEY",
             "NULL_VALUE", "COLLATING_SEQUENCE");
     private static final int MAX_NUMBER = 1_000_000;
+    private static final Map<String, FileAccess> ACCESS_ATTRIBUTES = Map.of("GET", FileAccess.GET, "PUT", FileAccess.PUT,
+            "UPDATE", FileAccess.UPD, "DELETE", FileAccess.DEL, "TRUNCATE", FileAccess.TRN);
+    private static final Map<String, FileShare> SHARING_ATTRIBUTES = Map.of("GET", FileShare.SHRGET, "PUT", FileShare.SHRPUT,
+            "UPDATE", FileShare.SHRUPD, "DELETE", FileShare.SHRDEL, "PROHIBIT", FileShare.NIL,
+            "MULTISTREAM", FileShare.MSE, "USER_INTERLOCK", FileShare.UPI);
 
     private FdlParser() {
     }
@@ -53,6 +64,34 @@ public final class FdlParser {
             throw new RmsException(RmsStatus.FDL, "FDL text is null");
         }
         return new Parse().run(text);
+    }
+
+    /**
+     * The file access and sharing of {@code text}'s ACCESS and SHARING sections, as an opener's
+     * {@link Sharing} through the default lock manager; empty if the text has neither section. A
+     * missing ACCESS means GET only, a missing SHARING no sharing (RMS's defaults). ACCESS
+     * attributes: GET, PUT, UPDATE, DELETE, TRUNCATE (BLOCK_IO and RECORD_IO are accepted and have
+     * no effect); SHARING: GET, PUT, UPDATE, DELETE, PROHIBIT, MULTISTREAM, USER_INTERLOCK; each
+     * yes or no. The whole text is checked as {@link #parse} checks it.
+     */
+    public static Optional<Sharing> parseSharing(String text) {
+        if (text == null) {
+            throw new RmsException(RmsStatus.FDL, "FDL text is null");
+        }
+        Parse parse = new Parse();
+        parse.run(text);
+        if (parse.access == null && parse.share == null) {
+            return Optional.empty();
+        }
+        Set<FileAccess> access = parse.access == null ? EnumSet.of(FileAccess.GET) : parse.access;
+        if (access.isEmpty()) {
+            throw new RmsException(RmsStatus.FDL, "ACCESS (line " + parse.accessLine + ") allows nothing; say yes to at least GET");
+        }
+        Set<FileShare> share = parse.share == null ? EnumSet.noneOf(FileShare.class) : parse.share;
+        if (share.contains(FileShare.NIL) && (share.contains(FileShare.SHRGET) || share.stream().anyMatch(FileShare::sharesWriting))) {
+            throw new RmsException(RmsStatus.FDL, "SHARING (line " + parse.shareLine + ") says PROHIBIT together with sharing");
+        }
+        return Optional.of(Sharing.of(access, share));
     }
 
     /** State of one parse: the section being read and what has been collected so far. */
@@ -71,6 +110,10 @@ public final class FdlParser {
         private RecordFormat format = RecordFormat.VARIABLE;
         private int recordSize;
         private final Map<Integer, KeyUnderConstruction> keys = new TreeMap<>();
+        private EnumSet<FileAccess> access;
+        private int accessLine;
+        private EnumSet<FileShare> share;
+        private int shareLine;
 
         FileDefinition run(String text) {
             String[] lines = text.split("\r?\n|\r", -1);
@@ -111,7 +154,8 @@ public final class FdlParser {
             if (NUMBERED_SECTIONS.contains(word)) {
                 return !rest.isEmpty() && Character.isDigit(rest.charAt(0));
             }
-            return rest.isEmpty() && (word.equals("FILE") || word.equals("RECORD") || SKIPPED_SECTIONS.contains(word));
+            return rest.isEmpty() && (word.equals("FILE") || word.equals("RECORD") || word.equals("ACCESS")
+                    || word.equals("SHARING") || SKIPPED_SECTIONS.contains(word));
         }
 
         private void startSection(int line, String word, String rest) {
@@ -129,6 +173,12 @@ public final class FdlParser {
             }
             if (word.equals("KEY")) {
                 keys.put(sectionNumber, new KeyUnderConstruction(sectionNumber, line));
+            } else if (word.equals("ACCESS")) {
+                access = EnumSet.noneOf(FileAccess.class);
+                accessLine = line;
+            } else if (word.equals("SHARING")) {
+                share = EnumSet.noneOf(FileShare.class);
+                shareLine = line;
             }
         }
 
@@ -151,6 +201,8 @@ public final class FdlParser {
                 case "RECORD" -> recordAttribute(line, name, value, where);
                 case "AREA" -> areaAttribute(line, name, value, where);
                 case "KEY" -> keys.get(sectionNumber).attribute(line, name, value, where);
+                case "ACCESS" -> flag(line, name, value, where, access, ACCESS_ATTRIBUTES);
+                case "SHARING" -> flag(line, name, value, where, share, SHARING_ATTRIBUTES);
                 default -> throw error(line, "unknown section " + section);
             }
         }
@@ -302,6 +354,21 @@ public final class FdlParser {
             throw error(line, where + " " + what + " " + number + " is not in " + min + ".." + max);
         }
         return number;
+    }
+
+    /** Sets or clears the option that attribute {@code name} of an ACCESS or SHARING section stands for. */
+    private static <E extends Enum<E>> void flag(int line, String name, String value, String where, EnumSet<E> set,
+                                                 Map<String, E> attributes) {
+        boolean on = bool(line, where, value);
+        if (!attributes.containsKey(name)) {
+            if (name.equals("BLOCK_IO") || name.equals("RECORD_IO")) {
+                return;
+            }
+            throw error(line, where + " is not an attribute of this section; known: " + attributes.keySet());
+        }
+        if (on) {
+            set.add(attributes.get(name));
+        }
     }
 
     private static boolean bool(int line, String where, String value) {

@@ -14,6 +14,7 @@ public final class FdlWriter {
     private FdlWriter() {
     }
 
+    /** The FDL text of {@code definition}: a FILE, a RECORD and a KEY section per key, one attribute a line. */
     public static String write(FileDefinition definition) {
         StringBuilder out = new StringBuilder();
         out.append("FILE\n");

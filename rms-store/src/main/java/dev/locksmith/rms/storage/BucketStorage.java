@@ -8,8 +8,9 @@ import java.util.Map;
  *
  * <p>Contract: {@link #apply} is atomic with respect to crashes — after a crash the storage holds
  * the state after some prefix of the applied change sets, never part of one. It need not be
- * durable when it returns; {@link #flush} makes everything applied so far durable. Implementations
- * are not required to be thread-safe: the record store calls them from one thread at a time.
+ * durable when it returns; {@link #flush} makes everything applied so far durable. Concurrency: the
+ * record store may call {@link #read} from several threads at once, and {@link #flush} at any time,
+ * but never overlaps {@link #apply} with another apply or with a read (its bucket locks see to that).
  * Failures are reported as {@link dev.locksmith.rms.RmsException} with status IO.
  */
 public interface BucketStorage extends AutoCloseable {

@@ -3,9 +3,14 @@ package dev.locksmith.rms.storage;
 import dev.locksmith.rms.Durability;
 import dev.locksmith.rms.RmsException;
 import dev.locksmith.rms.RmsStatus;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -26,7 +31,8 @@ import org.h2.mvstore.type.LongDataType;
  * of the change sets, never part of one. {@link #flush} commits and syncs. With
  * {@link Durability#COMMIT} every {@link #apply} also commits before it returns, and with
  * {@link Durability#SYNC} it commits and syncs, so the change set is durable on return (against a
- * process crash, or also an OS crash). Not thread-safe (see {@link BucketStorage}).
+ * process crash, or also an OS crash). Thread-safe as {@link BucketStorage} asks: MVStore's maps
+ * take concurrent reads and commits.
  */
 public final class MVStoreBucketStorage implements BucketStorage {
     private static final Logger LOG = System.getLogger(MVStoreBucketStorage.class.getName());
@@ -34,6 +40,9 @@ public final class MVStoreBucketStorage implements BucketStorage {
 
     /** Key of the redo record of a multi-bucket change set; bucket numbers are never negative. */
     private static final long REDO_KEY = -1;
+
+    /** How every MVStore file (format 2 and 3) begins: its header block's first field. */
+    private static final byte[] STORE_HEADER = "H:2,".getBytes(StandardCharsets.ISO_8859_1);
 
     /**
      * Unsaved data at which a writer commits in line. Buckets are kilobytes where SQL rows are
@@ -76,6 +85,10 @@ public final class MVStoreBucketStorage implements BucketStorage {
      * @param durability when {@link #apply} makes its change set durable
      */
     public static MVStoreBucketStorage open(Path path, int cacheMegabytes, long commitIntervalMillis, Durability durability) {
+        Path directory = path.toAbsolutePath().getParent();
+        if (directory != null && !Files.isDirectory(directory)) {
+            throw new RmsException(RmsStatus.DNF, "directory " + directory + " of file " + path + " does not exist");
+        }
         try {
             MVStore store = new MVStore.Builder()
                     .fileName(path.toString())
@@ -89,8 +102,29 @@ public final class MVStoreBucketStorage implements BucketStorage {
                 store.closeImmediately();
                 throw e;
             }
-        } catch (MVStoreException e) {
+        } catch (MVStoreException | IllegalArgumentException | IllegalStateException e) {
             throw new RmsException(RmsStatus.IO, "cannot open store file " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses, without opening or changing it, a file that does not start with an MVStore header
+     * (MVStore would take an empty file for a new store and write one into it).
+     *
+     * @throws RmsException {@link RmsStatus#IFA} if {@code path} is not a store file,
+     *                      {@link RmsStatus#IO} if it cannot be read
+     */
+    public static void requireStoreFile(Path path) {
+        byte[] start = new byte[STORE_HEADER.length];
+        int read;
+        try (InputStream in = Files.newInputStream(path)) {
+            read = in.readNBytes(start, 0, start.length);
+        } catch (IOException e) {
+            throw new RmsException(RmsStatus.IO, "cannot read file " + path + ": " + e, e);
+        }
+        if (read < start.length || !Arrays.equals(start, STORE_HEADER)) {
+            throw new RmsException(RmsStatus.IFA, "file " + path + " is not an RMS file ("
+                    + (read == 0 ? "it is empty" : "it does not start with a store header") + ")");
         }
     }
 

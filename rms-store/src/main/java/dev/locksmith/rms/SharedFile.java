@@ -1,0 +1,157 @@
+package dev.locksmith.rms;
+
+import dev.locksmith.rms.access.BucketAccess;
+import dev.locksmith.rms.access.FileState;
+import dev.locksmith.rms.fdl.FdlParser;
+import dev.locksmith.rms.fdl.FdlWriter;
+import dev.locksmith.rms.org.FileOrganization;
+import dev.locksmith.rms.org.IndexedOrganization;
+import dev.locksmith.rms.org.RelativeOrganization;
+import dev.locksmith.rms.org.SequentialOrganization;
+import dev.locksmith.rms.storage.BucketStorage;
+import dev.locksmith.rms.storage.MVStoreBucketStorage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * What every opener of one path in this JVM shares: the storage, the bucket access (with its
+ * committed state) and the organization. Kept in a per-JVM registry keyed by the normalized
+ * absolute path; the last opener to close closes the storage. The registry is guarded by the class
+ * lock; a {@code SharedFile}'s own parts are thread-safe under the bucket-lock protocol.
+ *
+ * <p>The prolog (bucket 0) is {@value #PROLOG_MAGIC}, then {@code ID <16 hex digits>} — the file's
+ * stable id that names its file lock — then the definition as FDL. Files written before the
+ * id existed have none; their id is derived from the path.
+ */
+final class SharedFile {
+    static final String PROLOG_MAGIC = "LOCKSMITH-RMS/1\n";
+    private static final String ID_LINE = "ID ";
+    private static final Map<Path, SharedFile> OPEN = new HashMap<>();
+    private static final SecureRandom IDS = new SecureRandom();
+
+    final Path key;
+    final BucketStorage storage;
+    final FileDefinition definition;
+    final BucketAccess access;
+    final FileOrganization organization;
+    final String fileId;
+    final String title;
+    private int openers;
+
+    private SharedFile(Path key, BucketStorage storage, FileDefinition definition, FileState state, String fileId, String title) {
+        this.key = key;
+        this.storage = storage;
+        this.definition = definition;
+        this.access = new BucketAccess(storage, definition.bucketBytes(), state);
+        this.organization = switch (definition.organization()) {
+            case INDEXED -> new IndexedOrganization(definition, access);
+            case RELATIVE -> new RelativeOrganization(definition, access);
+            case SEQUENTIAL -> new SequentialOrganization(definition, access);
+        };
+        this.fileId = fileId;
+        this.title = title;
+    }
+
+    /** Creates the file at {@code path} and registers it with one opener; FEX if it exists or is open. */
+    static synchronized SharedFile create(Path path, FileDefinition definition, RmsFile.Options options) {
+        Path key = keyOf(path);
+        if (OPEN.containsKey(key) || Files.exists(path)) {
+            throw new RmsException(RmsStatus.FEX, "file " + path + " already exists");
+        }
+        BucketStorage storage = open(path, options);
+        try {
+            String id = HexFormat.of().toHexDigits(IDS.nextLong());
+            String title = definition.name().isBlank() ? String.valueOf(path.getFileName()) : definition.name();
+            SharedFile file = new SharedFile(key, storage, definition, new FileState(definition.keys().size()), id, title);
+            file.access.perform("create", () -> {
+                file.access.writeProlog((PROLOG_MAGIC + ID_LINE + id + "\n"
+                        + FdlWriter.write(definition)).getBytes(StandardCharsets.UTF_8));
+                if (file.organization instanceof IndexedOrganization indexed) {
+                    indexed.create();
+                } else if (file.organization instanceof SequentialOrganization sequential) {
+                    sequential.create();
+                }
+                return null;
+            });
+            storage.flush();
+            file.openers = 1;
+            OPEN.put(key, file);
+            return file;
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
+    }
+
+    /** The shared file at {@code path}, opening its storage if this is the first opener; FNF if there is none. */
+    static synchronized SharedFile acquire(Path path, RmsFile.Options options) {
+        Path key = keyOf(path);
+        SharedFile file = OPEN.get(key);
+        if (file != null) {
+            file.openers++;
+            return file;
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new RmsException(RmsStatus.FNF, "file " + path + " does not exist");
+        }
+        MVStoreBucketStorage.requireStoreFile(path);
+        BucketStorage storage = open(path, options);
+        try {
+            byte[] prolog = storage.read(0);
+            String text = prolog == null ? "" : new String(prolog, StandardCharsets.UTF_8);
+            if (!text.startsWith(PROLOG_MAGIC)) {
+                throw new RmsException(RmsStatus.IFA, "file " + path + " is not an RMS file: it has no RMS prolog");
+            }
+            String rest = text.substring(PROLOG_MAGIC.length());
+            String id;
+            if (rest.startsWith(ID_LINE)) {
+                int end = rest.indexOf('\n');
+                id = rest.substring(ID_LINE.length(), end < 0 ? rest.length() : end).strip();
+                rest = end < 0 ? "" : rest.substring(end + 1);
+            } else {
+                id = "P" + HexFormat.of().toHexDigits(key.toString().hashCode());
+            }
+            FileDefinition definition = FdlParser.parse(rest);
+            String title = definition.name().isBlank() ? String.valueOf(path.getFileName()) : definition.name();
+            FileState state = FileState.decode(storage.read(FileState.BUCKET_ID), definition.keys().size());
+            file = new SharedFile(key, storage, definition, state, id, title);
+            file.openers = 1;
+            OPEN.put(key, file);
+            return file;
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
+    }
+
+    /** How many openers share this file now. */
+    int openers() {
+        synchronized (SharedFile.class) {
+            return openers;
+        }
+    }
+
+    /** Drops one opener; the last one closes the storage. */
+    void release() {
+        synchronized (SharedFile.class) {
+            if (--openers == 0) {
+                OPEN.remove(key);
+                storage.close();
+            }
+        }
+    }
+
+    private static BucketStorage open(Path path, RmsFile.Options options) {
+        return MVStoreBucketStorage.open(path, options.cacheMegabytes(), options.commitIntervalMillis(), options.durability());
+    }
+
+    private static Path keyOf(Path path) {
+        return path.toAbsolutePath().normalize();
+    }
+
+}
