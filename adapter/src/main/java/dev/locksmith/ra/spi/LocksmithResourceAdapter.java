@@ -186,7 +186,8 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
 
     private LockManager newLockManager() throws ResourceAdapterInternalException {
         if (clusterName.isEmpty()) {
-            return LockManager.builder().name("locksmith").build();
+            // The adapter registers the manager's bean itself, with its name-lock space (registerLockMonitor).
+            return LockManager.builder().name("locksmith").registerMBean(false).build();
         }
         try {
             ClusterLockManager.Builder b = ClusterLockManager.builder()
