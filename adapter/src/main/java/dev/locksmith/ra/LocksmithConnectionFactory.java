@@ -53,4 +53,13 @@ public interface LocksmithConnectionFactory extends Serializable, Referenceable 
      * @throws ResourceException if the store location configured for this factory is unusable
      */
     AdapterStatistics statistics() throws ResourceException;
+
+    /**
+     * Returns the administration view of the adapter and of the store this factory connects to:
+     * lock resources with holders and waiters, lock rates, hottest trees, transaction counts.
+     *
+     * @return a view whose every call takes a fresh snapshot
+     * @throws ResourceException if the store location is unusable or the adapter is not running
+     */
+    AdapterMonitor monitor() throws ResourceException;
 }

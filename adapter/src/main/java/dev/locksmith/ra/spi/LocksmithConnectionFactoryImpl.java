@@ -1,5 +1,6 @@
 package dev.locksmith.ra.spi;
 
+import dev.locksmith.ra.AdapterMonitor;
 import dev.locksmith.ra.AdapterStatistics;
 import dev.locksmith.ra.LocksmithConnection;
 import dev.locksmith.ra.LocksmithConnectionFactory;
@@ -61,6 +62,13 @@ public final class LocksmithConnectionFactoryImpl implements LocksmithConnection
     @Override
     public AdapterStatistics statistics() throws ResourceException {
         return mcf.resourceManager().statistics();
+    }
+
+    @Override
+    public AdapterMonitor monitor() throws ResourceException {
+        ResourceManager rm = mcf.resourceManager();
+        LocksmithResourceAdapter ra = (LocksmithResourceAdapter) mcf.getResourceAdapter();
+        return new AdapterMonitorImpl(rm, ra.lockManager(), ra.lockMonitor());
     }
 
     @Override

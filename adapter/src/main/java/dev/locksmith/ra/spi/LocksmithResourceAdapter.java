@@ -2,6 +2,7 @@ package dev.locksmith.ra.spi;
 
 import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockManager;
+import dev.locksmith.lock.admin.LockManagerMonitor;
 import dev.locksmith.lock.cluster.ClusterLockManager;
 import dev.locksmith.lock.names.LockSpace;
 import jakarta.resource.NotSupportedException;
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import javax.management.MBeanServerFactory;
 import javax.transaction.xa.XAResource;
 
 /**
@@ -84,6 +86,7 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
     private transient volatile boolean stopped;
     private transient LockManager lockManager;
     private transient LockSpace nameLocks;
+    private transient LockManagerMonitor lockMonitor;
     private transient ScheduledExecutorService timer;
     private transient Map<Path, ResourceManager> resourceManagers;
     private transient java.util.Set<LocksmithManagedConnectionFactory> factories;
@@ -125,12 +128,28 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
         timeouts.setRemoveOnCancelPolicy(true);
         lockManager = manager;
         nameLocks = new LockSpace(manager, 0, NAME_LOCK_LIMIT);
+        lockMonitor = registerLockMonitor(manager, nameLocks);
         timer = timeouts;
         resourceManagers = new ConcurrentHashMap<>();
         running = true;
         stopped = false;
         LOG.log(Level.INFO, "Locksmith resource adapter {0} started with {1} lock manager {2}",
                 AdapterVersion.VERSION, clusterName.isEmpty() ? "an embedded" : "cluster", manager.name());
+    }
+
+    /**
+     * The lock manager's JMX bean (what {@code lke show/monitor --pid} reads), which also samples
+     * the rates {@link AdapterMonitorImpl} reports. A second adapter in the same JVM finds the name
+     * taken; its bean then lives in a private MBean server, so its rates still work.
+     */
+    private static LockManagerMonitor registerLockMonitor(LockManager manager, LockSpace names) {
+        try {
+            return LockManagerMonitor.register(manager, List.of(names), false);
+        } catch (LockException e) {
+            LOG.log(Level.WARNING, "Locksmith lock manager {0}: not visible over JMX ({1})", manager.name(),
+                    e.getMessage());
+            return LockManagerMonitor.register(MBeanServerFactory.newMBeanServer(), manager, List.of(names), false);
+        }
     }
 
     /**
@@ -167,7 +186,8 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
 
     private LockManager newLockManager() throws ResourceAdapterInternalException {
         if (clusterName.isEmpty()) {
-            return LockManager.builder().name("locksmith").build();
+            // The adapter registers the manager's bean itself, with its name-lock space (registerLockMonitor).
+            return LockManager.builder().name("locksmith").registerMBean(false).build();
         }
         try {
             ClusterLockManager.Builder b = ClusterLockManager.builder()
@@ -206,6 +226,7 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
         }
         resourceManagers.clear();
         timer.shutdownNow();
+        lockMonitor.close();
         lockManager.close();
         LOG.log(Level.INFO, "Locksmith resource adapter stopped");
     }
@@ -237,6 +258,12 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
     synchronized LockManager lockManager() throws ResourceException {
         checkRunning();
         return lockManager;
+    }
+
+    /** The lock manager's JMX bean and rate sampler; see {@link #lockManager()}. */
+    synchronized LockManagerMonitor lockMonitor() throws ResourceException {
+        checkRunning();
+        return lockMonitor;
     }
 
     /** Returns the shared resource manager of {@code storeDirectory}, creating it on first use. */

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class LocksmithSampleIT {
 
-    private static final URI BASE = URI.create("http://127.0.0.1:8080/locksmith-sample/");
+    private static final URI BASE = Server.http("locksmith-sample/");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @ArquillianResource

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class TransactionsIT {
 
-    private static final URI BASE = URI.create("http://127.0.0.1:8080/locksmith-it/tx/");
+    private static final URI BASE = Server.http("locksmith-it/tx/");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @Deployment(testable = false)
