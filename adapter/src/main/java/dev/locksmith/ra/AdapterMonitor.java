@@ -36,14 +36,14 @@ public interface AdapterMonitor {
 
     /**
      * The lock manager's rates, sampled once a second: for requests, dequeues, waits and deadlocks,
-     * the last second's count, the average over the last minute and seed 002's decayed activity.
+     * the last second's count, the average over the last minute and the decayed activity VMS uses for remastering.
      *
      * @return one rate per counter
      */
     List<LockManagerMXBean.Rate> lockRates();
 
     /**
-     * The most active resource trees, most active first (seed 002's smoothed requests per second).
+     * The most active resource trees, most active first (smoothed requests per second).
      *
      * @param n how many at most; at least 1
      * @return up to {@code n} trees

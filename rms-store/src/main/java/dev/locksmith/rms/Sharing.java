@@ -26,7 +26,7 @@ import java.util.Set;
  * {@link FileShare#MSE} (streams of this opener lock against each other), and never with
  * {@link FileShare#UPI}. Bucket locks are skipped only when no writer can exist: a read-only
  * opener that does not share writing. So a file opened read-only, shared only with readers and
- * without MSE makes no lock-manager call at all per read (seed 002).
+ * without MSE makes no lock-manager call at all per read, as VMS RMS does.
  *
  * @param access      the functions this opener will use; at least one
  * @param share       what others may do; empty or {NIL} for no sharing

@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Threads on one hot resource, 80% reads (PR) and 20% writes (EX), in the mix of seed 004: even
- * threads keep an NL lock and convert it up and back down (the cached bucket lock of seed 001),
+ * Threads on one hot resource, 80% reads (PR) and 20% writes (EX), in the mix of RMS write-shared files: even
+ * threads keep an NL lock and convert it up and back down (RMS's cached global-buffer bucket lock),
  * odd threads make a new request each time and dequeue it. Under CONVERSIONS_FIRST the new
  * requests can be passed by conversions again and again; FAIR bounds that. The floor is one
  * {@link ReentrantReadWriteLock} (fair when the Locksmith policy is FAIR). Run with {@code -t 2}

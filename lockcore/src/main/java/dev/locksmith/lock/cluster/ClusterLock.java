@@ -17,8 +17,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.jgroups.Address;
 
 /**
- * The owning node's copy of a lock (seed 000: each node keeps its own copy of the locks it
- * holds, which is what it re-sends when a master is lost). The master holds the real queues; this
+ * The owning node's copy of a lock (as in the VMS lock manager, each node keeps its own copy of
+ * the locks it holds, which is what it re-sends when a master is lost). The master holds the real queues; this
  * copy follows them through the outcomes the master reports, and is the {@link Lock} the user
  * sees. Its state is guarded by its monitor; every method is thread-safe and non-blocking.
  */
@@ -573,6 +573,10 @@ final class ClusterLock implements Lock {
 
     @Override
     public String toString() {
-        return "Lock[" + name + " owner=" + owner.name() + "]";
+        LockMode held = grantedMode();
+        LockMode wanted = requestedMode();
+        String modes = held == null ? (wanted == null ? "no mode" : "waiting " + wanted)
+                : wanted == null || wanted == held ? held.name() : held + "->" + wanted;
+        return "Lock[" + name + " " + modes + " owner=" + owner.name() + "]";
     }
 }

@@ -58,7 +58,7 @@ import org.jgroups.util.ExtendedUUID;
 
 /**
  * The cluster-wide lock manager: the {@link LockManager} contract over a JGroups cluster, after
- * the OpenVMS distributed lock manager (seed 000).
+ * the OpenVMS distributed lock manager.
  *
  * <ul>
  *   <li><b>Directory.</b> Each resource tree (a root resource and its sublocks) has a directory
@@ -85,7 +85,7 @@ import org.jgroups.util.ExtendedUUID;
  *       its master forgets it and sends DROP to its directory node, which forgets the entry.
  *       A root request still sent to the old master is refused (NOTMASTER) and looked up again,
  *       so a request racing with the drop makes exactly one new master.</li>
- *   <li><b>Remastering</b> (seed 002). Each master counts requests per tree and requesting node
+ *   <li><b>Remastering</b> (as VMS 5.5–6.1 did it). Each master counts requests per tree and requesting node
  *       and folds them every second into the smoothed activity {@code act -= (act - new) / 8}.
  *       When another node's activity beats the master's by the remaster margin
  *       ({@link Builder#remasterWeight}), the tree moves: every member parks its requests for it
@@ -1824,10 +1824,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         return null;
     }
 
-    // ---- remastering (seed 002) -------------------------------------------------------------------
+    // ---- remastering -----------------------------------------------------------------------------
 
     /**
-     * Every second: folds the requests counted per tree and node into seed 002's smoothed
+     * Every second: folds the requests counted per tree and node into the smoothed
      * activity, and starts moving one tree whose most active other node beats this node by the
      * remaster margin. Costs no message unless a tree moves.
      */
@@ -2384,7 +2384,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
         /**
          * Remaster weight, like VMS LOCKRMWT (0..10, default 5): a tree moves from its master to a
-         * node whose activity on it (seed 002's smoothed requests per second) exceeds the
+         * node whose activity on it (its smoothed requests per second) exceeds the
          * master's by {@code 13% * masterWeight / thisWeight}; 0 means this node never takes a
          * tree (and, as a master, gives a tree to any busier node).
          */

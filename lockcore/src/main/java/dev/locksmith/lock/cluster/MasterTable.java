@@ -161,7 +161,8 @@ final class MasterTable {
     private final java.util.concurrent.atomic.AtomicLong raisedFloor = new java.util.concurrent.atomic.AtomicLong();
 
     MasterTable(String name, Duration deadlockWait, Replies replies) {
-        this.engine = (LocalLockManager) LockManager.builder().name(name).deadlockWait(deadlockWait).build();
+        this.engine = (LocalLockManager) LockManager.builder().name(name).deadlockWait(deadlockWait)
+                .registerMBean(false).build();
         this.capability = engine.adminCapability();
         this.replies = replies;
     }

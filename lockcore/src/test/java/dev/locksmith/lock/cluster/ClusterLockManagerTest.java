@@ -60,6 +60,20 @@ class ClusterLockManagerTest {
     }
 
     @Test
+    void aLockDescribesItselfAsTheEmbeddedEngineDoes() throws Exception {
+        try (dev.locksmith.lock.LockManager embedded = dev.locksmith.lock.LockManager.builder().name("described").build()) {
+            for (LockManager manager : List.of(embedded, node(1))) {
+                LockOwner owner = manager.newOwner("describer");
+                Lock lock = owner.enqueue("described-" + manager.name(), LockMode.PR);
+                assertThat(lock).as(manager.name()).hasToString("Lock[described-" + manager.name() + " PR owner=describer]");
+                owner.dequeue(lock);
+                assertThat(lock).as(manager.name()).hasToString("Lock[described-" + manager.name() + " no mode owner=describer]");
+                owner.close();
+            }
+        }
+    }
+
+    @Test
     void aClearedLockShowsWhatTheEmbeddedEnginesShows() throws Exception {
         try (dev.locksmith.lock.LockManager embedded = dev.locksmith.lock.LockManager.builder().name("embedded").build()) {
             for (LockManager manager : List.of(embedded, node(1))) {
