@@ -89,7 +89,9 @@ class ClusterRecordLockTest {
         writer.get(0, ascii("A0000001"));
         writer.update(row("A0000001", "changed"));
 
-        assertThat(text(on0.stream().get(0, ascii("A0000001")))).startsWith("A0000001changed");
+        // The writer's lock goes with its node's dequeue message to the master: the reader waits for it.
+        byte[] read = on0.stream().get(0, ascii("A0000001"), KeyMatch.EQ, RecordOptions.waitSeconds(30));
+        assertThat(text(read)).startsWith("A0000001changed");
     }
 
     @Test
