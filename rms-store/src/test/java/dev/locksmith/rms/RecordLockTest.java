@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -40,8 +42,15 @@ class RecordLockTest {
         file = twoRecords(dir.resolve("locks.rms"), manager);
     }
 
+    /**
+     * Threads for the streams that wait: one each, whatever the common pool's parallelism (on two
+     * cores it is one, and JDK 25 then runs async tasks one after the other on it).
+     */
+    private final ExecutorService waiters = Executors.newCachedThreadPool();
+
     @AfterEach
     void close() {
+        waiters.shutdownNow();
         file.close();
         manager.close();
     }
@@ -152,7 +161,7 @@ class RecordLockTest {
         RecordStream holding = file.stream();
         holding.get(0, KEY);
         RecordStream waiting = file.stream();
-        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> waiting.get(0, KEY, KeyMatch.EQ, RecordOptions.of(WAT)));
+        CompletableFuture<byte[]> read = CompletableFuture.supplyAsync(() -> waiting.get(0, KEY, KeyMatch.EQ, RecordOptions.of(WAT)), waiters);
         awaitTrue("the reader waits for the record lock", () -> manager.locks().stream()
                 .anyMatch(l -> l.queue() == LockQueue.WAITING && l.resourceName().startsWith("RFA")));
 
@@ -192,9 +201,9 @@ class RecordLockTest {
 
         // The victim gives up what it holds at once, as a program must, so the other gets its record.
         CompletableFuture<RmsStatus> first = CompletableFuture.supplyAsync(() -> freeOnDeadlock(one,
-                outcome(one, () -> one.get(0, ascii("A0000002"), KeyMatch.EQ, ulkWat))));
+                outcome(one, () -> one.get(0, ascii("A0000002"), KeyMatch.EQ, ulkWat))), waiters);
         CompletableFuture<RmsStatus> second = CompletableFuture.supplyAsync(() -> freeOnDeadlock(two,
-                outcome(two, () -> two.get(0, KEY, KeyMatch.EQ, ulkWat))));
+                outcome(two, () -> two.get(0, KEY, KeyMatch.EQ, ulkWat))), waiters);
         RmsStatus a = first.get(30, TimeUnit.SECONDS);
         RmsStatus b = second.get(30, TimeUnit.SECONDS);
         assertThat(List.of(a, b)).containsExactlyInAnyOrder(RmsStatus.DEADLOCK, RmsStatus.OK_WAT);
@@ -209,8 +218,8 @@ class RecordLockTest {
         one.get(0, KEY, KeyMatch.EQ, hold);
         two.get(0, ascii("A0000002"), KeyMatch.EQ, hold);
 
-        CompletableFuture<RmsStatus> first = CompletableFuture.supplyAsync(() -> outcome(one, () -> one.get(0, ascii("A0000002"), KeyMatch.EQ, wait)));
-        CompletableFuture<RmsStatus> second = CompletableFuture.supplyAsync(() -> outcome(two, () -> two.get(0, KEY, KeyMatch.EQ, wait)));
+        CompletableFuture<RmsStatus> first = CompletableFuture.supplyAsync(() -> outcome(one, () -> one.get(0, ascii("A0000002"), KeyMatch.EQ, wait)), waiters);
+        CompletableFuture<RmsStatus> second = CompletableFuture.supplyAsync(() -> outcome(two, () -> two.get(0, KEY, KeyMatch.EQ, wait)), waiters);
 
         assertThat(List.of(first.get(30, TimeUnit.SECONDS), second.get(30, TimeUnit.SECONDS)))
                 .containsExactly(RmsStatus.TMO, RmsStatus.TMO);
