@@ -259,8 +259,8 @@ class ConnectionLocksTest {
         a.handle().lock(Duration.ZERO, "^LEFT");
         b.handle().lock(Duration.ZERO, "^RIGHT");
 
-        CompletableFuture<Boolean> aWaits = CompletableFuture.supplyAsync(() -> lockOrFailure(a, "^RIGHT"));
-        CompletableFuture<Boolean> bWaits = CompletableFuture.supplyAsync(() -> lockOrFailure(b, "^LEFT"));
+        CompletableFuture<Boolean> aWaits = CompletableFuture.supplyAsync(() -> lockOrFailure(a, "^RIGHT"), Deadlock.OWN_THREAD);
+        CompletableFuture<Boolean> bWaits = CompletableFuture.supplyAsync(() -> lockOrFailure(b, "^LEFT"), Deadlock.OWN_THREAD);
         Deadlock.Victim v = Deadlock.of(aWaits, bWaits);
         LockFailedException victim = (LockFailedException) v.failure();
         assertThat(victim.lockStatus()).isEqualTo(LockStatus.DEADLOCK);

@@ -5,10 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /** Two requests made to wait for each other: which one the lock manager chose as the deadlock victim. */
 final class Deadlock {
+
+    /**
+     * Runs each party of a deadlock on a thread of its own: the common pool may run async tasks one
+     * after the other (JDK 25 does on two cores), and then the two never wait for each other.
+     */
+    static final Executor OWN_THREAD = task -> {
+        Thread thread = new Thread(task, "deadlock party");
+        thread.setDaemon(true);
+        thread.start();
+    };
 
     private Deadlock() {
     }

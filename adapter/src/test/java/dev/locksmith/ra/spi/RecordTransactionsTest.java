@@ -251,8 +251,8 @@ class RecordTransactionsTest {
         setQuantity(a.stock(), "BOLT", 1);
         setQuantity(b.stock(), "NUT", 2);
 
-        CompletableFuture<Void> aWaits = CompletableFuture.runAsync(() -> update(a, "NUT", 3));
-        CompletableFuture<Void> bWaits = CompletableFuture.runAsync(() -> update(b, "BOLT", 4));
+        CompletableFuture<Void> aWaits = CompletableFuture.runAsync(() -> update(a, "NUT", 3), Deadlock.OWN_THREAD);
+        CompletableFuture<Void> bWaits = CompletableFuture.runAsync(() -> update(b, "BOLT", 4), Deadlock.OWN_THREAD);
         Deadlock.Victim v = Deadlock.of(aWaits, bWaits);
         RecordException victim = (RecordException) v.failure();
         assertThat(victim.rmsStatus()).isEqualTo(RmsStatus.DEADLOCK);
