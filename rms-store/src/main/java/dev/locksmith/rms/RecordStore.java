@@ -36,9 +36,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link Transaction}s read and change any of the files and commit all of it or none.
  *
  * <p><b>Layout.</b> Each file of the store is an ordinary {@link RmsFile} in the directory, named as
- * the caller names it ({@code stock.rms}); the journal is {@value #JOURNAL_NAME} beside them. A
- * commit writes the transaction's changes as one journal record (see
- * {@link dev.locksmith.rms.journal.JournalRecord}), then applies them to each file as one atomic
+ * the caller names it ({@code stock.rms}); the journal is {@value #JOURNAL_NAME} beside them (names
+ * starting with it are kept for the journal). A commit appends the transaction's changes to the
+ * journal as one record (see {@link dev.locksmith.rms.journal.Journal}), then applies them to each file as one atomic
  * step that also records the commit's sequence number in the file. So the files themselves may
  * write lazily: after a crash, {@link #open} applies again every journaled commit a file does not
  * yet show. Prepared transactions are in the journal too, synced, and come back from a crash in
@@ -573,8 +573,8 @@ public final class RecordStore implements AutoCloseable {
         if (!path.getParent().equals(directory) || name.contains("/") || name.contains("\\")) {
             throw new RmsException(RmsStatus.IAL, "file name '" + name + "' must name a file directly in the store directory");
         }
-        if (name.equals(JOURNAL_NAME)) {
-            throw new RmsException(RmsStatus.IAL, "file name '" + name + "' is the store's journal");
+        if (name.startsWith(JOURNAL_NAME)) {
+            throw new RmsException(RmsStatus.IAL, "file name '" + name + "' is kept for the store's journal");
         }
         return path;
     }
