@@ -194,7 +194,7 @@ public final class Transaction {
             lockAndValidate();
             store.checkApplicable(this);
             this.xid = xid.clone();
-            store.journal().prepare(record());
+            store.journal().prepare(record(true));
         } catch (RuntimeException e) {
             failAndRollBack(e);
             throw e;
@@ -235,7 +235,7 @@ public final class Transaction {
         boolean wasPrepared = status == Status.PREPARED;
         try {
             if (hasWrites()) {
-                store.apply(this, record());
+                store.apply(this, record(false));
             } else if (wasPrepared) {
                 store.journal().forget(id);
             }
@@ -296,14 +296,22 @@ public final class Transaction {
         return new ArrayList<>(files.values());
     }
 
-    JournalRecord record() {
+    /**
+     * The journal record of this transaction: its write set and, for a prepare, its name locks (a
+     * name once per level), which come back with it if it is recovered in doubt.
+     */
+    JournalRecord record(boolean withNameLocks) {
         Map<String, List<WriteOp>> writes = new LinkedHashMap<>();
         for (FileWork work : files.values()) {
             if (work.hasWrites()) {
                 writes.put(work.name, work.writeOps());
             }
         }
-        return new JournalRecord(id, xid, writes);
+        List<String> nameLocks = new ArrayList<>();
+        if (withNameLocks) {
+            process.levels().forEach((name, level) -> nameLocks.addAll(java.util.Collections.nCopies(level, name.toString())));
+        }
+        return new JournalRecord(id, xid, writes, nameLocks);
     }
 
     void requireActive(String operation) {
@@ -403,7 +411,25 @@ public final class Transaction {
             }
         }
         lockWriteSet(false);
+        for (String name : record.nameLocks()) {
+            retakeNameLock(name);
+        }
         status = Status.PREPARED;
+    }
+
+    /** Recovery: takes one level of a name lock the transaction held when it prepared; nobody else may have it. */
+    private void retakeNameLock(String name) {
+        try {
+            if (!process.lockIncrement(Duration.ZERO, name)) {
+                throw new RmsException(RmsStatus.RLK, "name lock " + name + " of in-doubt transaction " + id
+                        + " is held by another owner; it cannot be taken again");
+            }
+        } catch (LockException e) {
+            throw lockFailure(e, "name lock " + name + " of in-doubt transaction " + id);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RmsException(RmsStatus.TXSTATE, "interrupted while taking the name locks of in-doubt transaction " + id, e);
+        }
     }
 
     private void lockAndValidate() {

@@ -285,6 +285,24 @@ class TransactionTest {
     }
 
     @Test
+    void aPreparedTransactionsNameLocksComeBackWithItInDoubtAfterAReopen() {
+        Transaction prepared = store.begin(TransactionMode.PESSIMISTIC, NO_TIMEOUT);
+        assertThat(prepared.lock(Duration.ZERO, "^ACCT(1)", "^ACCT(1)", "^BRANCH")).isTrue();
+        prepared.open("items.rms").put(item("K1", "a", "x"));
+        prepared.prepare(new byte[] {1});
+        store.close();
+
+        store = RecordStore.open(dir, locks);
+        Transaction inDoubt = store.inDoubt().get(0);
+        Transaction other = store.begin(TransactionMode.OPTIMISTIC, NO_TIMEOUT);
+        assertThat(other.lock(Duration.ZERO, "^ACCT(1)")).isFalse();
+        assertThat(other.lock(Duration.ZERO, "^BRANCH")).isFalse();
+        inDoubt.commit();
+        assertThat(other.lock(Duration.ZERO, "^ACCT(1)", "^BRANCH")).isTrue();
+        other.rollback();
+    }
+
+    @Test
     void badArgumentsAreRefusedByName() {
         assertThat(catchRms(() -> store.begin(null, NO_TIMEOUT)).getMessage()).contains("mode");
         assertThat(catchRms(() -> store.begin(TransactionMode.OPTIMISTIC, Duration.ofSeconds(-1))).getMessage()).contains("timeout");

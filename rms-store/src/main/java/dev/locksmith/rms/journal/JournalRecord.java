@@ -28,6 +28,9 @@ import java.util.Map;
  *              8 target RFA as {@link Rfa#toLong()} (0 when none)
  *              8 record number (PUT_CELL; 0 otherwise)
  *              4 record length L (-1 when none), then L record bytes
+ *  +       2 name lock count K (u16)
+ *  per name lock (one entry per LOCK level held):
+ *          2 length N (u16), then N bytes of the name as written (UTF-8), {@code ^ACCT(42)}
  * </pre>
  *
  * Immutable once built; encoding and decoding are stateless and thread-safe.
@@ -35,10 +38,18 @@ import java.util.Map;
  * @param transactionId the store's number for the transaction
  * @param xid           the XA transaction id it was prepared under; empty for one-phase commits
  * @param writes        the changes, per file name, in the order they are applied
+ * @param nameLocks     the GT.M name locks the transaction held when it prepared, a name once per
+ *                      level, to be taken again if it comes back in doubt; empty for commits
  */
-public record JournalRecord(long transactionId, byte[] xid, Map<String, List<WriteOp>> writes) {
+public record JournalRecord(long transactionId, byte[] xid, Map<String, List<WriteOp>> writes, List<String> nameLocks) {
 
     private static final int MAX_XID = 0xFFFF;
+    private static final int MAX_NAME_LOCKS = 0xFFFF;
+
+    /** A record without name locks: a commit's. */
+    public JournalRecord(long transactionId, byte[] xid, Map<String, List<WriteOp>> writes) {
+        this(transactionId, xid, writes, List.of());
+    }
 
     public JournalRecord {
         xid = xid == null ? new byte[0] : xid.clone();
@@ -48,6 +59,11 @@ public record JournalRecord(long transactionId, byte[] xid, Map<String, List<Wri
         Map<String, List<WriteOp>> copy = new LinkedHashMap<>();
         writes.forEach((file, ops) -> copy.put(file, List.copyOf(ops)));
         writes = java.util.Collections.unmodifiableMap(copy);
+        nameLocks = nameLocks == null ? List.of() : List.copyOf(nameLocks);
+        if (nameLocks.size() > MAX_NAME_LOCKS) {
+            throw new RmsException(RmsStatus.IAL, "transaction " + transactionId + " holds " + nameLocks.size()
+                    + " name lock levels; a journal record keeps at most " + MAX_NAME_LOCKS);
+        }
     }
 
     /** This record as bytes. */
@@ -61,6 +77,13 @@ public record JournalRecord(long transactionId, byte[] xid, Map<String, List<Wri
             for (WriteOp op : file.getValue()) {
                 size += 1 + 8 + 8 + 4 + (op.record() == null ? 0 : op.record().length);
             }
+        }
+        List<byte[]> lockNames = new ArrayList<>();
+        size += 2;
+        for (String name : nameLocks) {
+            byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+            lockNames.add(bytes);
+            size += 2 + bytes.length;
         }
         ByteBuffer buffer = ByteBuffer.allocate(size);
         buffer.putLong(transactionId).putShort((short) xid.length).put(xid).putShort((short) writes.size());
@@ -78,6 +101,10 @@ public record JournalRecord(long transactionId, byte[] xid, Map<String, List<Wri
                     buffer.putInt(op.record().length).put(op.record());
                 }
             }
+        }
+        buffer.putShort((short) lockNames.size());
+        for (byte[] name : lockNames) {
+            buffer.putShort((short) name.length).put(name);
         }
         return buffer.array();
     }
@@ -113,7 +140,14 @@ public record JournalRecord(long transactionId, byte[] xid, Map<String, List<Wri
                 }
                 writes.put(new String(name, StandardCharsets.UTF_8), ops);
             }
-            return new JournalRecord(id, xid, writes);
+            int lockCount = Short.toUnsignedInt(buffer.getShort());
+            List<String> nameLocks = new ArrayList<>(lockCount);
+            for (int i = 0; i < lockCount; i++) {
+                byte[] name = new byte[Short.toUnsignedInt(buffer.getShort())];
+                buffer.get(name);
+                nameLocks.add(new String(name, StandardCharsets.UTF_8));
+            }
+            return new JournalRecord(id, xid, writes, nameLocks);
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new RmsException(RmsStatus.BUG, "journal record is damaged: " + e.getMessage(), e);
         }

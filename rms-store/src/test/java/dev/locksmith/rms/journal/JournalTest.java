@@ -62,6 +62,20 @@ class JournalTest {
     }
 
     @Test
+    void aPreparedRecordKeepsItsNameLocksLevelByLevel() {
+        JournalRecord withLocks = new JournalRecord(5, new byte[] {5}, record(5, "x5", "v").writes(),
+                List.of("^ACCT(1)", "^ACCT(1)", "^D(\"a\"\"b\")"));
+        try (Journal journal = Journal.open(path(), Durability.COMMIT)) {
+            journal.prepare(withLocks);
+        }
+
+        try (Journal journal = Journal.open(path(), Durability.COMMIT)) {
+            assertThat(journal.prepared()).singleElement()
+                    .satisfies(r -> assertThat(r.nameLocks()).containsExactly("^ACCT(1)", "^ACCT(1)", "^D(\"a\"\"b\")"));
+        }
+    }
+
+    @Test
     void committingAPreparedTransactionEndsItsDoubtAcrossAReopen() {
         try (Journal journal = Journal.open(path(), Durability.COMMIT)) {
             journal.prepare(record(3, "x3", "v"));
