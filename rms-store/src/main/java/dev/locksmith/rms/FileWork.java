@@ -1,8 +1,10 @@
 package dev.locksmith.rms;
 
 import dev.locksmith.lock.LockMode;
+import dev.locksmith.rms.index.KeyCodec;
 import dev.locksmith.rms.journal.WriteOp;
 import dev.locksmith.rms.lock.FileLocks;
+import dev.locksmith.rms.org.IndexedOrganization;
 import dev.locksmith.rms.org.RelativeOrganization;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -30,6 +32,11 @@ final class FileWork {
     final Map<Rfa, byte[]> readImages = new HashMap<>();
     /** Optimistic mode: primary key values (as stored in records) looked up and not found. */
     final Set<ByteBuffer> absentKeys = new HashSet<>();
+    /**
+     * Indexed files: for each key without duplicates, how many live pending records carry each of
+     * its values, so that a put checks uniqueness within the write set without going through it.
+     */
+    private final Map<Integer, Map<ByteBuffer, Integer>> uniqueValues = new HashMap<>();
 
     FileWork(String name, RmsFile file, Transaction transaction) {
         this.name = name;
@@ -59,7 +66,53 @@ final class FileWork {
     PendingOp add(WriteOp.Kind kind, Rfa target, long recordNumber, byte[] before, byte[] record) {
         PendingOp op = new PendingOp(kind, target, recordNumber, before, record, transaction.nextSequence());
         ops.add(op);
+        countUniqueValues(op, 1);
         return op;
+    }
+
+    /** Gives pending change {@code op} a new record image. */
+    void replaceRecord(PendingOp op, byte[] record) {
+        countUniqueValues(op, -1);
+        op.record = record;
+        countUniqueValues(op, 1);
+    }
+
+    /** Takes pending change {@code op} out of the write set. */
+    void drop(PendingOp op) {
+        countUniqueValues(op, -1);
+        op.removed = true;
+    }
+
+    /**
+     * Whether a live pending record other than {@code except} carries {@code value} (as key
+     * {@code key}'s codec encodes it) of unique key {@code key}.
+     */
+    boolean pendingCarries(int key, byte[] value, PendingOp except) {
+        Map<ByteBuffer, Integer> counts = uniqueValues.get(key);
+        if (counts == null) {
+            return false;
+        }
+        int carriers = counts.getOrDefault(ByteBuffer.wrap(value), 0);
+        if (except != null && !except.removed && except.record != null) {
+            KeyCodec codec = ((IndexedOrganization) file.organization()).codec(key);
+            if (codec.isPresentIn(except.record) && Arrays.equals(value, codec.fromRecord(except.record))) {
+                carriers--;
+            }
+        }
+        return carriers > 0;
+    }
+
+    private void countUniqueValues(PendingOp op, int delta) {
+        if (op.removed || op.record == null || !(file.organization() instanceof IndexedOrganization indexed)) {
+            return;
+        }
+        for (KeyDefinition key : file.definition().keys()) {
+            KeyCodec codec = indexed.codec(key.number());
+            if (!key.duplicates() && codec.isPresentIn(op.record)) {
+                uniqueValues.computeIfAbsent(key.number(), k -> new HashMap<>())
+                        .merge(ByteBuffer.wrap(codec.fromRecord(op.record)), delta, (a, b) -> a + b == 0 ? null : a + b);
+            }
+        }
     }
 
     /** Whether the transaction holds a granted lock on key value {@code value} of key 0. */

@@ -269,7 +269,7 @@ public final class TransactionStream {
             }
             if (at.pending != null && at.pending.isNewRecord()) {
                 checkUniqueKeys(record, before, at.pending, null);
-                at.pending.record = record.clone();
+                work.replaceRecord(at.pending, record.clone());
             } else {
                 Rfa rfa = at.rfa();
                 PendingOp previous = work.changed.get(rfa);
@@ -277,7 +277,7 @@ public final class TransactionStream {
                 lockForWrite(probe);
                 checkUniqueKeys(record, before, previous, rfa);
                 if (previous != null) {
-                    previous.record = record.clone();
+                    work.replaceRecord(previous, record.clone());
                 } else {
                     work.changed.put(rfa, work.add(WriteOp.Kind.UPDATE, rfa, 0, before.clone(), record.clone()));
                 }
@@ -295,14 +295,14 @@ public final class TransactionStream {
             }
             Candidate at = requireCurrent("delete");
             if (at.pending != null && at.pending.isNewRecord()) {
-                at.pending.removed = true;
+                work.drop(at.pending);
                 return;
             }
             Rfa rfa = at.rfa();
             lockForWrite(new PendingOp(WriteOp.Kind.DELETE, rfa, 0, at.record, null, 0));
             PendingOp previous = work.changed.get(rfa);
             if (previous != null) {
-                previous.removed = true;
+                work.drop(previous);
             }
             work.changed.put(rfa, work.add(WriteOp.Kind.DELETE, rfa, 0, at.record.clone(), null));
         }
@@ -529,11 +529,8 @@ public final class TransactionStream {
             if (before != null && codec.isPresentIn(before) && Arrays.equals(value, codec.fromRecord(before))) {
                 continue;
             }
-            for (PendingOp op : work.ops) {
-                if (op != self && !op.removed && op.record != null && codec.isPresentIn(op.record)
-                        && Arrays.equals(value, codec.fromRecord(op.record))) {
-                    throw duplicate(key);
-                }
+            if (work.pendingCarries(key.number(), value, self)) {
+                throw duplicate(key);
             }
             byte[] raw = FileWork.keyValue(key, record);
             Located there = read("put", () -> file.organization().seek(key.number(), raw, KeyMatch.EQ));

@@ -238,6 +238,25 @@ class TransactionTest {
     }
 
     @Test
+    void withinOneTransactionAUniqueKeyValueIsStoredOnceUntilItsRecordIsDeleted() {
+        Transaction tx = store.begin(TransactionMode.PESSIMISTIC, NO_TIMEOUT);
+        TransactionStream items = tx.open("items.rms");
+        items.put(item("K", "X", "first"));
+
+        assertThat(catchRms(() -> items.put(item("K", "Y", "twice"))).status()).isEqualTo(RmsStatus.DUP);
+        items.get(key("K"));
+        items.update(item("K", "X", "updated"));
+        items.get(key("K"));
+        items.delete();
+        items.put(item("K", "Z", "again"));
+        tx.commit();
+
+        Transaction reader = store.begin(TransactionMode.OPTIMISTIC, NO_TIMEOUT);
+        assertThat(scan(reader.open("items.rms"), 0)).singleElement().asString().contains("again");
+        reader.rollback();
+    }
+
+    @Test
     void aTransactionThatChangedNothingPreparesReadOnlyAndReleasesItsLocks() {
         commitItems("A:X:one");
         Transaction reader = store.begin(TransactionMode.PESSIMISTIC, NO_TIMEOUT);
