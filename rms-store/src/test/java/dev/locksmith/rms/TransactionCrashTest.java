@@ -17,6 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A child JVM working on a store is killed with SIGKILL before, after and while committing; the
@@ -119,11 +121,52 @@ class TransactionCrashTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TransactionMode.class)
+    void transfersKilledMidFlightNeverChangeTheTotal(TransactionMode mode) throws Exception {
+        try (RecordStore store = RecordStore.open(dir, locks)) {
+            Transaction open = store.begin(TransactionMode.PESSIMISTIC, Duration.ZERO);
+            for (String file : new String[] {FILES[0], FILES[1]}) {
+                TransactionStream accounts = open.open(file);
+                for (int a = 0; a < StoreCrashChild.ACCOUNTS; a++) {
+                    accounts.put(StoreCrashChild.account(a, StoreCrashChild.OPENING_BALANCE));
+                }
+            }
+            open.commit();
+        }
+
+        runChildUntil("transfers", mode.name(), "TRANSFERRED 400");
+
+        try (RecordStore store = RecordStore.open(dir, locks)) {
+            for (Transaction inDoubt : store.inDoubt()) {
+                inDoubt.commit();
+            }
+            long total = 0;
+            for (String file : new String[] {FILES[0], FILES[1]}) {
+                assertThat(FileAnalyzer.analyze(store.file(file)).problems()).isEmpty();
+                RecordStream accounts = store.file(file).stream();
+                for (int a = 0; a < StoreCrashChild.ACCOUNTS; a++) {
+                    total += StoreCrashChild.balance(accounts.get(0, StoreCrashChild.accountKey(a)));
+                }
+            }
+            assertThat(total).isEqualTo(2 * StoreCrashChild.ACCOUNTS * StoreCrashChild.OPENING_BALANCE);
+        }
+    }
+
     /** Starts the child, reads its output until {@code line}, kills it with SIGKILL; returns the last COMMITTED number. */
     private int runChildUntil(String what, String line) throws Exception {
+        return runChildUntil(what, null, line);
+    }
+
+    /** As {@link #runChildUntil(String, String)}, passing the child {@code mode} after {@code what} unless null. */
+    private int runChildUntil(String what, String mode, String line) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), StoreCrashChild.class.getName(),
-                dir.toString(), what).redirectErrorStream(true).start();
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                StoreCrashChild.class.getName(), dir.toString(), what));
+        if (mode != null) {
+            command.add(mode);
+        }
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
         int committed = -1;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String read;
