@@ -15,7 +15,8 @@ import java.util.Arrays;
 
 /**
  * The container transaction of {@link EarlyHandle}: works through a handle its caller obtained
- * before the transaction began (passed by reference: a local no-interface view).
+ * before the transaction began (passed by reference: a local no-interface view), and closes it
+ * before the transaction ends.
  */
 @Stateless
 @TransactionAttribute(TransactionAttributeType.REQUIRED)
@@ -25,7 +26,8 @@ public class HandleInTransaction {
     private Probe probe;
 
     /**
-     * Locks {@code name} and sets {@code item}'s quantity through {@code c}, in this method's transaction.
+     * Locks {@code name} and sets {@code item}'s quantity through {@code c}, in this method's
+     * transaction, then closes {@code c}.
      *
      * @param c a handle obtained outside this transaction
      * @param name an M lock name
@@ -37,7 +39,7 @@ public class HandleInTransaction {
      */
     public String lockAndSet(LocksmithConnection c, String name, String item, int quantity, boolean reject)
             throws OrderRejected {
-        try {
+        try (c) {
             boolean locked = c.lock(Duration.ZERO, name);
             RecordFile stock = c.open(Locks.STOCK);
             byte[] record = String.format("%-8s%12d", item, quantity).getBytes(StandardCharsets.US_ASCII);
