@@ -262,6 +262,41 @@ class LazyConnectionTest {
         }
     }
 
+    /**
+     * An adapter started with the server's transaction synchronization registry: a handle asks the
+     * server to enlist it only when the thread has a transaction.
+     */
+    @Nested
+    class InAServerThatTellsTheTransaction {
+
+        private LazyServerConnectionManager server;
+        private LocksmithConnectionFactory factory;
+
+        @BeforeEach
+        void restartWithTheServersRegistry() throws Exception {
+            ra.stop();
+            ra.start(new ServerBootstrapContext());
+            server = new LazyServerConnectionManager(tm);
+            factory = (LocksmithConnectionFactory) mcf.createConnectionFactory(server);
+        }
+
+        @Test
+        void aHandleAsksTheServerToEnlistItOnlyInsideATransaction() throws Exception {
+            try (LocksmithConnection c = factory.getConnection()) {
+                RecordFile stock = c.open(Stock.FILE);
+                setBolts(stock, 9);
+                assertThat(server.lazyEnlistCalls).as("outside every transaction").isZero();
+
+                tm.begin();
+                setBolts(stock, 8);
+                c.ping();
+                assertThat(server.lazyEnlistCalls).as("once: then the connection works in the branch").isEqualTo(1);
+                tm.rollback();
+            }
+            assertThat(committedBolts()).isEqualTo(9);
+        }
+    }
+
     private static LocksmithManagedConnection managed(LocksmithConnection c) throws Exception {
         return ((LocksmithConnectionImpl) c).managedConnection();
     }

@@ -42,6 +42,8 @@ final class LazyServerConnectionManager
     final transient List<ManagedConnection> takenBack = new ArrayList<>();
     /** Handles closed while dissociated, as {@code inactiveConnectionClosed} reported them. */
     final transient List<Object> closedInactive = new ArrayList<>();
+    /** How many times a handle asked for lazy enlistment. */
+    int lazyEnlistCalls;
 
     LazyServerConnectionManager(TransactionManager tm) {
         this.tm = tm;
@@ -55,6 +57,7 @@ final class LazyServerConnectionManager
 
     @Override
     public void lazyEnlist(ManagedConnection mc) throws ResourceException {
+        lazyEnlistCalls++;
         Transaction tx = activeTransaction();
         if (tx == null) {
             return;
