@@ -39,12 +39,12 @@ import java.util.Optional;
  * manager to {@code lazyEnlist} the connection unless it already works in an XA branch or a local
  * transaction. Inside the caller's transaction that enlists it (so a handle obtained before the
  * transaction began joins it); outside one the server does nothing and the call runs on its own.
- * When the server's transaction synchronization registry (from the bootstrap context) says the
- * thread has no transaction, the handle does not ask at all: a server whose lazy enlistment is
- * switched off (WildFly {@code enlistment="false"}) refuses every {@code lazyEnlist}, and asking on
- * every call outside a transaction costs a pool search there.
  * The server may answer by moving the handle to the connection already enlisted in the
- * transaction; the call then works there. Not thread-safe, like every handle.
+ * transaction; the call then works there. When the server's transaction synchronization registry
+ * (from the bootstrap context) says the thread has no transaction, the handle does not ask at all:
+ * a server whose lazy enlistment is switched off (WildFly {@code enlistment="false"}) refuses every
+ * {@code lazyEnlist}, and asking on every call outside a transaction costs a pool search there.
+ * Not thread-safe, like every handle.
  */
 public final class LocksmithConnectionImpl implements LocksmithConnection {
 
