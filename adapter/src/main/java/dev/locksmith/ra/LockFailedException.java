@@ -15,8 +15,6 @@ public final class LockFailedException extends LocksmithException {
 
     private static final long serialVersionUID = 1L;
 
-    private final LockStatus lockStatus;
-
     /**
      * Creates the exception.
      *
@@ -25,8 +23,7 @@ public final class LockFailedException extends LocksmithException {
      * @param cause the lock manager's exception, or null
      */
     public LockFailedException(LockStatus lockStatus, String message, Throwable cause) {
-        super(lockStatus.name(), message, cause);
-        this.lockStatus = lockStatus;
+        super(lockStatus, message, cause);
     }
 
     /**
@@ -35,6 +32,6 @@ public final class LockFailedException extends LocksmithException {
      * @return the status, never null
      */
     public LockStatus lockStatus() {
-        return lockStatus;
+        return statusConstant(LockStatus.class);
     }
 }

@@ -9,9 +9,10 @@ import java.io.Serializable;
  * Locksmith store: a factory of {@link LocksmithConnection} handles.
  *
  * <p>In an application server each {@code getConnection} call goes through the server's
- * connection manager: the physical connection comes from a pool and, inside a JTA transaction,
- * its {@code XAResource} is enlisted with the transaction before the handle is returned. The
- * factory is serializable and referenceable so it can be bound in JNDI.
+ * connection manager: the physical connection comes from a pool, and its {@code XAResource} is
+ * enlisted in the caller's JTA transaction — by a server that enlists lazily (WildFly) when the
+ * handle first does work in that transaction, so a handle obtained before the transaction began
+ * joins it too. The factory is serializable and referenceable so it can be bound in JNDI.
  */
 public interface LocksmithConnectionFactory extends Serializable, Referenceable {
 

@@ -15,8 +15,6 @@ public final class RecordException extends LocksmithException {
 
     private static final long serialVersionUID = 1L;
 
-    private final RmsStatus rmsStatus;
-
     /**
      * Creates the exception.
      *
@@ -25,8 +23,7 @@ public final class RecordException extends LocksmithException {
      * @param cause the store's exception, or null
      */
     public RecordException(RmsStatus rmsStatus, String message, Throwable cause) {
-        super(rmsStatus.name(), message, cause);
-        this.rmsStatus = rmsStatus;
+        super(rmsStatus, message, cause);
     }
 
     /**
@@ -35,6 +32,6 @@ public final class RecordException extends LocksmithException {
      * @return the status, never null
      */
     public RmsStatus rmsStatus() {
-        return rmsStatus;
+        return statusConstant(RmsStatus.class);
     }
 }

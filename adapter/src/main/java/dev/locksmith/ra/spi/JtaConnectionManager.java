@@ -3,6 +3,7 @@ package dev.locksmith.ra.spi;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionManager;
 import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.LazyEnlistableConnectionManager;
 import jakarta.resource.spi.ManagedConnection;
 import jakarta.resource.spi.ManagedConnectionFactory;
 import jakarta.transaction.RollbackException;
@@ -22,10 +23,13 @@ import java.util.Objects;
  * {@code XAResource} is enlisted before the handle is returned (connections of one store join one
  * branch), and the physical connection is destroyed once the transaction has completed, whether
  * or not the handle was closed first. Outside a transaction the connection is destroyed when its
- * handle is closed. There is no pooling. Thread-safe; the transaction manager does not survive
- * serialization, so a deserialized copy refuses allocations.
+ * handle is closed, and it is enlisted lazily: each call of its handle that does work inside a
+ * transaction of the calling thread first enlists it there ({@link #lazyEnlist}), so a handle
+ * obtained before a transaction began, or kept across several, works in the transaction of the
+ * moment. There is no pooling and no dissociation. Thread-safe; the transaction manager does not
+ * survive serialization, so a deserialized copy refuses allocations.
  */
-public final class JtaConnectionManager implements ConnectionManager {
+public final class JtaConnectionManager implements ConnectionManager, LazyEnlistableConnectionManager {
 
     private static final long serialVersionUID = 1L;
 
@@ -75,6 +79,48 @@ public final class JtaConnectionManager implements ConnectionManager {
         } catch (ResourceException e) {
             destroy(mc);
             throw e;
+        }
+    }
+
+    /**
+     * Enlists {@code mc} in the calling thread's active transaction; does nothing outside one. A
+     * connection enlisted this way stays the handle's after the transaction (it is destroyed when
+     * the handle is closed) and is enlisted again in the next transaction its handle works in.
+     *
+     * @param mc a managed connection this manager allocated; not null
+     * @throws ResourceException if {@code mc} is null, this copy was deserialized, or the thread's
+     *     transaction is not active (marked rollback-only, rolled back by a timeout) or refuses the
+     *     resource: the call that asked must not run outside that transaction
+     */
+    @Override
+    public void lazyEnlist(ManagedConnection mc) throws ResourceException {
+        if (mc == null) {
+            throw new ResourceException("lazyEnlist: mc must not be null");
+        }
+        if (transactionManager == null) {
+            throw new ResourceException("this JtaConnectionManager was deserialized and has no transaction manager");
+        }
+        Transaction tx;
+        int status;
+        try {
+            tx = transactionManager.getTransaction();
+            status = tx == null ? Status.STATUS_NO_TRANSACTION : tx.getStatus();
+        } catch (SystemException e) {
+            throw new ResourceException("the transaction manager failed: " + e.getMessage(), e);
+        }
+        if (status == Status.STATUS_NO_TRANSACTION) {
+            return;
+        }
+        if (status != Status.STATUS_ACTIVE) {
+            throw new ResourceException("the calling thread's transaction " + tx + " is no longer active (JTA status "
+                    + status + "): Locksmith work can neither join it nor run outside it");
+        }
+        try {
+            if (!tx.enlistResource(mc.getXAResource())) {
+                throw new ResourceException("the transaction manager refused to enlist the Locksmith connection in " + tx);
+            }
+        } catch (RollbackException | SystemException | IllegalStateException e) {
+            throw new ResourceException("cannot enlist a Locksmith connection in " + tx + ": " + e.getMessage(), e);
         }
     }
 

@@ -50,6 +50,10 @@ public final class LocksmithConnectionFactoryImpl implements LocksmithConnection
             throw new ResourceException("the connection manager returned "
                     + (handle == null ? "null" : handle.getClass().getName()) + " instead of a Locksmith connection");
         }
+        if (connection instanceof LocksmithConnectionImpl impl) {
+            // Where the handle asks to be enlisted lazily, or associated again after a dissociation.
+            impl.allocatedBy(connectionManager);
+        }
         return connection;
     }
 

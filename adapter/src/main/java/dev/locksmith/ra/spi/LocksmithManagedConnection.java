@@ -10,6 +10,8 @@ import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
 import jakarta.resource.spi.ConnectionEventListener;
 import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.DissociatableManagedConnection;
+import jakarta.resource.spi.LazyEnlistableManagedConnection;
 import jakarta.resource.spi.LocalTransaction;
 import jakarta.resource.spi.ManagedConnection;
 import jakarta.resource.spi.ManagedConnectionMetaData;
@@ -40,8 +42,16 @@ import javax.transaction.xa.XAResource;
  * <p>A managed connection is created for one subject and one {@link LocksmithConnectionRequestInfo};
  * the factory only matches it to requests with both equal. After {@link #destroy()} every method
  * that would do work fails with a {@link ResourceException}.
+ *
+ * <p>It supports the server's two lazy optimizations: <em>lazy association</em>
+ * ({@link #dissociateConnections()} detaches every handle, which asks for a managed connection again
+ * on its next call) and <em>lazy enlistment</em> (a server that implements
+ * {@link jakarta.resource.spi.LazyEnlistableConnectionManager} need not enlist the connection when it
+ * hands it out: its handles ask for enlistment when they first do work; see
+ * {@link LocksmithConnectionImpl}).
  */
-public final class LocksmithManagedConnection implements ManagedConnection {
+public final class LocksmithManagedConnection
+        implements ManagedConnection, DissociatableManagedConnection, LazyEnlistableManagedConnection {
 
     private static final Logger LOG = System.getLogger(LocksmithManagedConnection.class.getName());
 
@@ -129,7 +139,8 @@ public final class LocksmithManagedConnection implements ManagedConnection {
     }
 
     /**
-     * Moves an application handle from another managed connection of this adapter to this one.
+     * Moves an application handle from another managed connection of this adapter, or from none
+     * (a dissociated handle), to this one.
      *
      * @param connection a handle obtained from {@link #getConnection}
      * @throws ResourceException if {@code connection} is not a Locksmith handle or this connection
@@ -147,6 +158,38 @@ public final class LocksmithManagedConnection implements ManagedConnection {
             previous.handles.remove(handle);
         }
         handles.add(handle);
+    }
+
+    /**
+     * Dissociates every handle from this connection, so the server can give it to someone else
+     * while the application keeps its handles; each handle asks the server for a managed connection
+     * again on its next call. Handles keep their own name locks.
+     *
+     * @throws IllegalStateException if the connection works in an XA branch or a local transaction:
+     *     its handles' work belongs there and must not move to another connection
+     * @throws ResourceException if the connection was destroyed
+     */
+    @Override
+    public void dissociateConnections() throws ResourceException {
+        checkUsable();
+        if (xaResource.associatedXid() != null || localTransaction.isActive()) {
+            throw new IllegalStateException("dissociateConnections: the Locksmith connection works in "
+                    + (localTransaction.isActive() ? "a local transaction" : "XA branch " + xaResource.associatedXid())
+                    + "; its handles cannot leave it before that ends");
+        }
+        for (LocksmithConnectionImpl h : handles) {
+            h.dissociate(this);
+        }
+        handles.clear();
+    }
+
+    /**
+     * Tells whether a handle's work here would run outside any transaction: no XA branch started
+     * (or resumed) on this connection and no local transaction. A handle asks a lazily enlisting
+     * server to enlist the connection then.
+     */
+    boolean awaitsEnlistment() {
+        return xaResource.associatedXid() == null && !localTransaction.isActive();
     }
 
     /**

@@ -261,6 +261,12 @@ public final class LocksmithManagedConnectionFactory
         return e;
     }
 
+    /** Tells whether the server says the calling thread has no transaction (false if it cannot tell). */
+    boolean callerOutsideEveryTransaction() {
+        LocksmithResourceAdapter ra = resourceAdapter;
+        return ra != null && ra.callerOutsideEveryTransaction();
+    }
+
     /** Throws if the resource adapter this factory belongs to has been stopped. */
     void checkAdapterRunning() throws ResourceException {
         LocksmithResourceAdapter ra = resourceAdapter;

@@ -12,6 +12,8 @@ import jakarta.resource.spi.BootstrapContext;
 import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.transaction.Status;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.io.Serializable;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -90,6 +92,8 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
     private transient ScheduledExecutorService timer;
     private transient Map<Path, ResourceManager> resourceManagers;
     private transient java.util.Set<LocksmithManagedConnectionFactory> factories;
+    /** The server's view of the calling thread's transaction; null outside a server. */
+    private transient volatile TransactionSynchronizationRegistry transactions;
 
     /** Creates an adapter that is not started yet; the server calls {@link #start}. */
     public LocksmithResourceAdapter() {
@@ -99,7 +103,8 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
     /**
      * Starts the adapter: creates its lock manager (joining the cluster if one is configured).
      *
-     * @param ctx the server's bootstrap context; not used, may be null outside a server
+     * @param ctx the server's bootstrap context, whose transaction synchronization registry (if it
+     *     has one) tells handles when they work outside every transaction; may be null outside a server
      * @throws ResourceAdapterInternalException if the adapter is already running, or the lock
      *     manager cannot start (the message names the property at fault)
      */
@@ -108,6 +113,7 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
         List<LocksmithManagedConnectionFactory> associated;
         synchronized (this) {
             startLockManager();
+            transactions = ctx == null ? null : ctx.getTransactionSynchronizationRegistry();
             associated = List.copyOf(registered());
         }
         // Outside this monitor: a factory's monitor is always taken before the adapter's.
@@ -229,6 +235,16 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
         lockMonitor.close();
         lockManager.close();
         LOG.log(Level.INFO, "Locksmith resource adapter stopped");
+    }
+
+    /**
+     * Tells whether the server says the calling thread has no transaction, so a handle need not
+     * ask it to enlist a connection lazily. False when it cannot tell (no registry, outside a
+     * server): the handle then asks, and the connection manager decides.
+     */
+    boolean callerOutsideEveryTransaction() {
+        TransactionSynchronizationRegistry registry = transactions;
+        return registry != null && registry.getTransactionStatus() == Status.STATUS_NO_TRANSACTION;
     }
 
     /**

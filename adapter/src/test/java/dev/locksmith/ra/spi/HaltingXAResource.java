@@ -10,6 +10,13 @@ import javax.transaction.xa.Xid;
  * transaction manager after every resource is prepared and before any is committed. Narayana
  * keeps it in its log (it is serializable); the copy recovery reads back is disarmed and commits
  * quietly.
+ *
+ * <p>The sample's WildFly test {@code HaltInCommit} halts the same way but is deliberately
+ * <em>not</em> serializable, and the two cannot be one class: here recovery runs in a JVM with
+ * this class on its class path, so the logged copy is read back, disarmed, and the transaction's
+ * log entry is completed and removed; in WildFly the log is read back by Narayana's server module,
+ * which does not see a test deployment's classes, so being serializable would not help there (not
+ * tried). The sample harness also sees only the adapter's main classes, not its tests.
  */
 final class HaltingXAResource implements XAResource, Serializable {
 

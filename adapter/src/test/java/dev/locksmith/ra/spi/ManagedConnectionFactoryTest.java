@@ -228,6 +228,9 @@ class ManagedConnectionFactoryTest {
     @Test
     void associationWithTheResourceAdapterIsOnceOnly() throws Exception {
         LocksmithManagedConnectionFactory mcf = new LocksmithManagedConnectionFactory();
+        // A started adapter opens the store of every factory it is given: never the default, which
+        // is relative to the working directory (the source tree in a build).
+        mcf.setStoreLocation(store.toString());
         mcf.setResourceAdapter(ra);
         assertThat(mcf.getResourceAdapter()).isSameAs(ra);
         assertThatThrownBy(() -> mcf.setResourceAdapter(new LocksmithResourceAdapter()))

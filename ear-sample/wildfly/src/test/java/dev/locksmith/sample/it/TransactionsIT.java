@@ -2,6 +2,8 @@ package dev.locksmith.sample.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.locksmith.sample.it.tx.EarlyHandle;
+import dev.locksmith.sample.it.tx.HandleInTransaction;
 import dev.locksmith.sample.it.tx.InnerWork;
 import dev.locksmith.sample.it.tx.Locks;
 import dev.locksmith.sample.it.tx.OrderRejected;
@@ -33,8 +35,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The adapter under WildFly's container-managed transactions: the Locksmith RAR of the sample
  * EAR, deployed (with IronJacamar's strict archive validation) next to test EJBs that write stock
  * records and take name locks under REQUIRED and REQUIRES_NEW, roll back on an application
- * exception, and outlive a transaction timeout; a servlet runs each case and the test reads what
- * the beans saw and what the file holds afterwards.
+ * exception, outlive a transaction timeout, and use a connection obtained before the transaction
+ * began (lazy enlistment); a servlet runs each case and the test reads what the beans saw and what
+ * the file holds afterwards.
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
@@ -49,7 +52,8 @@ class TransactionsIT {
         EnterpriseArchive sampleEar = ShrinkWrap.createFromZipFile(EnterpriseArchive.class, sample);
         JavaArchive beans = ShrinkWrap.create(JavaArchive.class, "locksmith-it-ejb.jar")
                 .addClasses(Locks.class, Locks.Result.class, Probe.class, InnerWork.class, OuterWork.class,
-                        OrderRejected.class, TimeoutWork.class, StockBean.class);
+                        OrderRejected.class, TimeoutWork.class, StockBean.class, EarlyHandle.class,
+                        HandleInTransaction.class);
         WebArchive web = ShrinkWrap.create(WebArchive.class, "locksmith-it.war").addClass(TxServlet.class);
         return ShrinkWrap.create(EnterpriseArchive.class, "locksmith-it.ear")
                 .add(sampleEar.get("/locksmith.rar").getAsset(), "locksmith.rar")
@@ -101,6 +105,26 @@ class TransactionsIT {
         assertThat(seen.getProperty("commit")).isEqualTo("rolled back");
         assertThat(seen.getProperty("freeAfter")).isEqualTo("true");
         assertThat(seen.getProperty("quantity.LATE")).as("the write was rolled back").isEqualTo("-1");
+    }
+
+    @Test
+    void aHandleObtainedBeforeAContainerTransactionJoinsItWhenUsedInsideAndCommitsWithIt() throws Exception {
+        Properties seen = post("early-handle?name=^IT(6)&reject=false");
+        assertThat(seen.getProperty("xidBefore")).isEqualTo("none");
+        assertThat(seen.getProperty("lockedInside")).isEqualTo("true");
+        assertThat(seen.getProperty("xidInside")).as("enlisted lazily by its first call").isNotEqualTo("none");
+        assertThat(seen.getProperty("freeInside")).as("the transaction holds the name").isEqualTo("false");
+        assertThat(seen.getProperty("closedInside")).isEqualTo("true");
+        assertThat(seen.getProperty("freeOutside")).as("released by the commit").isEqualTo("true");
+        assertThat(seen.getProperty("quantity.LAZY")).as("committed with the transaction").isEqualTo("3");
+    }
+
+    @Test
+    void aHandleObtainedBeforeAContainerTransactionIsRolledBackWithIt() throws Exception {
+        Properties seen = post("early-handle?name=^IT(7)&reject=true");
+        assertThat(seen.getProperty("exception")).isEqualTo("OrderRejected");
+        assertThat(seen.getProperty("freeOutside")).as("released by the rollback").isEqualTo("true");
+        assertThat(seen.getProperty("quantity.LAZY")).as("the write went with the transaction").isEqualTo("1");
     }
 
     @Test

@@ -9,6 +9,11 @@ import javax.transaction.xa.Xid;
  * transaction is prepared and the decision to commit is logged, but before any other resource is
  * committed. It is not serializable: after the restart Narayana cannot find it again and keeps its
  * entry (logging a warning), while recovery commits the other resources.
+ *
+ * <p>The adapter's standalone crash test has its own {@code HaltingXAResource}, serializable on
+ * purpose: there Narayana reads the log back in a JVM that has the class and completes the entry,
+ * while here the log is read by Narayana's server module, which cannot load a deployment's classes.
+ * This harness depends only on the adapter's main classes, so the two stay separate.
  */
 public final class HaltInCommit implements XAResource {
 

@@ -28,6 +28,9 @@ public class TxServlet extends HttpServlet {
     @EJB
     private StockBean stock;
 
+    @EJB
+    private EarlyHandle early;
+
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String name = req.getParameter("name");
@@ -48,6 +51,11 @@ public class TxServlet extends HttpServlet {
                     out.append("rolledBack=").append(probe.statistics().xaRolledBack() - before).append('\n');
                 }
                 case "/timeout" -> out.append(timeout.lockAndOutlive(name, Integer.parseInt(req.getParameter("seconds"))));
+                case "/early-handle" -> {
+                    boolean reject = Boolean.parseBoolean(req.getParameter("reject"));
+                    probe.setQuantity("LAZY", 1);
+                    out.append(early.handleFromBeforeTheTransaction(name, reject));
+                }
                 case "/sell" -> {
                     probe.setQuantity("SELL", 10);
                     out.append("left=").append(stock.sell("SELL", 3)).append('\n');
@@ -62,7 +70,7 @@ public class TxServlet extends HttpServlet {
             out.append("exception=").append(e.getClass().getName()).append(": ").append(e.getMessage()).append('\n');
         }
         out.append("freeAfter=").append(probe.free(name)).append('\n');
-        for (String item : new String[] {"JOIN", "OUTER", "NEW", "REJECT", "LATE"}) {
+        for (String item : new String[] {"JOIN", "OUTER", "NEW", "REJECT", "LATE", "LAZY"}) {
             out.append("quantity.").append(item).append('=').append(probe.quantity(item)).append('\n');
         }
         resp.setContentType("text/plain");
