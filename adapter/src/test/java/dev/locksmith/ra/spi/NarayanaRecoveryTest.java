@@ -172,6 +172,7 @@ class NarayanaRecoveryTest {
         start();
         assertThat(committedQuantity()).as("prepared, not committed").isEqualTo(50);
         assertThat(recordFree()).as("the in-doubt branch holds its record lock again").isFalse();
+        assertThat(free(ORDER_LOCK)).as("and its name lock").isFalse();
 
         register(new LocksmithRecoveryHelper(mcf));
         register(h2.recoveryHelper());
@@ -187,6 +188,7 @@ class NarayanaRecoveryTest {
         }
         assertThat(committedQuantity()).as("committed by recovery").isEqualTo(CRASH_QUANTITY);
         assertThat(recordFree()).as("and its lock released").isTrue();
+        assertThat(free(ORDER_LOCK)).as("its name lock too").isTrue();
         assertThat(mcf.resourceManager().store().inDoubt()).isEmpty();
     }
 
