@@ -134,6 +134,11 @@ final class Session implements StoreSession {
         }
         Transaction tx = local;
         local = null;
+        if (tx != null && tx.status() == Transaction.Status.ROLLBACK_ONLY) {
+            rollbackQuietly(tx);
+            throw new java.sql.SQLTransactionRollbackException("commit: transaction " + tx.id()
+                    + " was marked rollback-only by a failed statement and has been rolled back", "40000");
+        }
         if (tx != null && !ended(tx)) {
             try {
                 tx.commit();

@@ -33,7 +33,7 @@ class SqlStatementsTest {
         try (Statement s = connection.createStatement()) {
             s.executeUpdate("INSERT INTO accounts VALUES (1, 'ada', 100.00, DATE '2026-01-02'), (2, 'bob', 50.50, NULL),"
                     + " (3, 'ada', 7.25, DATE '2025-12-31')");
-            s.executeUpdate("INSERT INTO customers VALUES ('ada', 'London'), ('bob', 'Paris')");
+            s.executeUpdate("INSERT INTO customers VALUES ('ada', 'London', 1), ('bob', 'Paris', 2)");
         }
     }
 

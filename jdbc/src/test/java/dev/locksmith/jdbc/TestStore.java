@@ -14,7 +14,8 @@ import java.nio.file.Path;
 /**
  * The store the SQL tests run on: {@code accounts.rms} (ACCOUNTS: ID BIGINT primary key, OWNER
  * VARCHAR(20) an index with duplicates, BALANCE DECIMAL(15,2), OPENED DATE) and
- * {@code customers.rms} (CUSTOMERS: NAME VARCHAR(20) primary key, CITY VARCHAR(20)), plus a file with
+ * {@code customers.rms} (CUSTOMERS: NAME VARCHAR(20) primary key, CITY VARCHAR(20), VISITS INTEGER from
+ * an unsigned 2-byte field), plus a file with
  * no record definition that is no table.
  */
 final class TestStore {
@@ -23,10 +24,10 @@ final class TestStore {
             .key(KeyDefinition.builder(1).name("BY_OWNER").segment(8, 20).duplicates(true).changes(true).build())
             .build();
     static final String ACCOUNT_FIELDS = "ID INTEGER 0 8; OWNER TEXT 8 20; BALANCE PACKED 28 8 2; OPENED DATE 36 8";
-    static final FileDefinition CUSTOMERS = FileDefinition.builder(Organization.INDEXED).recordSize(40)
+    static final FileDefinition CUSTOMERS = FileDefinition.builder(Organization.INDEXED).recordSize(42)
             .key(KeyDefinition.builder(0).segment(0, 20).build())
             .build();
-    static final String CUSTOMER_FIELDS = "NAME TEXT 0 20; CITY TEXT 20 20";
+    static final String CUSTOMER_FIELDS = "NAME TEXT 0 20; CITY TEXT 20 20; VISITS UNSIGNED 40 2";
 
     private TestStore() {
     }
