@@ -90,7 +90,9 @@ final class MetaData {
         return rows;
     }
 
+    /** Appends a row (a cached row set inserts after the current row: go to the last one first). */
     private static void add(CachedRowSet rows, Object... values) throws SQLException {
+        rows.last();
         rows.moveToInsertRow();
         for (int i = 0; i < values.length; i++) {
             if (values[i] == null) {
