@@ -128,12 +128,7 @@ final class Session implements StoreSession {
     }
 
     void commit() throws SQLException {
-        requireNoGlobal("commit");
-        if (autoCommit) {
-            throw new SQLException("commit: the connection is in auto-commit mode; each statement committed already", "25000");
-        }
-        Transaction tx = local;
-        local = null;
+        Transaction tx = takeLocal("commit", "each statement committed already");
         if (tx != null && tx.status() == Transaction.Status.ROLLBACK_ONLY) {
             rollbackQuietly(tx);
             throw new java.sql.SQLTransactionRollbackException("commit: transaction " + tx.id()
@@ -149,15 +144,23 @@ final class Session implements StoreSession {
     }
 
     void rollback() throws SQLException {
-        requireNoGlobal("rollback");
-        if (autoCommit) {
-            throw new SQLException("rollback: the connection is in auto-commit mode; there is no transaction to roll back", "25000");
-        }
-        Transaction tx = local;
-        local = null;
+        Transaction tx = takeLocal("rollback", "there is no transaction to roll back");
         if (tx != null) {
             rollbackQuietly(tx);
         }
+    }
+
+    /** The connection's own transaction, now ended by {@code operation}: refused in XA and in auto-commit. */
+    private Transaction takeLocal(String operation, String autoCommitted) throws SQLException {
+        if (access.global().isPresent()) {
+            throw new SQLException(operation + ": the connection is in an XA transaction; its transaction manager ends it", "25000");
+        }
+        if (autoCommit) {
+            throw new SQLException(operation + ": the connection is in auto-commit mode; " + autoCommitted, "25000");
+        }
+        Transaction tx = local;
+        local = null;
+        return tx;
     }
 
     boolean autoCommit() {
@@ -208,12 +211,6 @@ final class Session implements StoreSession {
             local = null;
         }
         access.release();
-    }
-
-    private void requireNoGlobal(String operation) throws SQLException {
-        if (access.global().isPresent()) {
-            throw new SQLException(operation + ": the connection is in an XA transaction; its transaction manager ends it", "25000");
-        }
     }
 
     private static boolean ended(Transaction tx) {

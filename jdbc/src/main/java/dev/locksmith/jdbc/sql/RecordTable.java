@@ -19,7 +19,9 @@ import org.apache.calcite.rel.core.TableModify;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
 import org.apache.calcite.rex.RexNode;
-import org.apache.calcite.schema.ProjectableFilterableTable;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.schema.TranslatableTable;
 import org.apache.calcite.schema.Statistic;
 import org.apache.calcite.schema.Statistics;
 import org.apache.calcite.schema.impl.AbstractTable;
@@ -27,7 +29,7 @@ import org.apache.calcite.util.ImmutableBitSet;
 
 /**
  * One indexed file with a record definition as an SQL table: a column per field, key 0's fields the
- * primary key. Reads go through {@link KeyedRead} in the session's store transaction (so they lock
+ * primary key. Reads ({@link RecordTableScan}) go through {@link KeyedRead} in the session's store transaction (so they lock
  * as the transaction's mode says, EX for {@code FOR UPDATE}); INSERT, UPDATE and DELETE are planned
  * by {@link StoreModifyRule} as an {@link EnumerableStoreModify} that calls {@link #modify}.
  *
@@ -35,7 +37,7 @@ import org.apache.calcite.util.ImmutableBitSet;
  * thrown as {@link RmsException}s (the JDBC layer gives them their SQLStates) after the session
  * was told ({@link StoreSession#failed}).
  */
-public final class RecordTable extends AbstractTable implements ProjectableFilterableTable {
+public final class RecordTable extends AbstractTable implements TranslatableTable {
     private final StoreSession session;
     private final String fileName;
     private final FileDefinition file;
@@ -90,30 +92,30 @@ public final class RecordTable extends AbstractTable implements ProjectableFilte
 
     // ---- reading ----
 
+    /** The table in a plan: a {@link RecordTableScan}, to which a filter above hands its conditions. */
     @Override
-    public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters, int[] projects) {
+    public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
+        return new RecordTableScan(context.getCluster(), relOptTable, this, List.of());
+    }
+
+    /**
+     * Reads the rows {@code filters} may match (more, never fewer: Calcite checks them again), by
+     * key where {@link KeyedRead} can; called by the code Calcite generates for a {@link RecordTableScan}.
+     *
+     * @return whole rows, every column in Calcite's runtime form
+     */
+    public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters) {
         KeyedRead plan = KeyedRead.plan(fields, filters, root);
         List<byte[]> records = inTransaction(tx -> plan.read(stream(tx), file, session.counters()));
         List<Object[]> rows = new ArrayList<>(records.size());
         for (byte[] record : records) {
-            Object[] values = fields.decode(record);
-            int[] columns = projects == null ? allColumns() : projects;
-            Object[] row = new Object[columns.length];
-            for (int i = 0; i < columns.length; i++) {
-                Field field = fields.fields().get(columns[i]);
-                row[i] = Columns.toSql(field, values[columns[i]]);
+            Object[] row = fields.decode(record);
+            for (int i = 0; i < row.length; i++) {
+                row[i] = Columns.toSql(fields.fields().get(i), row[i]);
             }
             rows.add(row);
         }
         return Linq4j.asEnumerable(rows);
-    }
-
-    private int[] allColumns() {
-        int[] all = new int[fields.fields().size()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        return all;
     }
 
     private TransactionStream stream(Transaction tx) {

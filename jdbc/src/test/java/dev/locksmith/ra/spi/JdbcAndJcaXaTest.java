@@ -8,11 +8,6 @@ import dev.locksmith.ra.AdapterStatistics;
 import dev.locksmith.ra.LocksmithConnection;
 import dev.locksmith.ra.LocksmithConnectionFactory;
 import dev.locksmith.ra.RecordFile;
-import dev.locksmith.rms.KeyMatch;
-import dev.locksmith.rms.RecordOption;
-import dev.locksmith.rms.RecordOptions;
-import dev.locksmith.rms.RmsFile;
-import dev.locksmith.rms.fields.RecordDefinition;
 import jakarta.transaction.TransactionManager;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * other's work, and the commit or rollback reaches the store and H2 together.
  */
 class JdbcAndJcaXaTest {
-    static final String ITEM = "BOLT";
+    static final String ITEM = SqlStock.ITEM;
 
     @TempDir
     Path work;
@@ -52,12 +47,7 @@ class JdbcAndJcaXaTest {
         adapter = TestAdapters.started();
         mcf = TestAdapters.factory(adapter, work.resolve("store"));
         locksmith = (LocksmithConnectionFactory) mcf.createConnectionFactory(new JtaConnectionManager(tm));
-        try (LocksmithConnection c = ((LocksmithConnectionFactory) mcf.createConnectionFactory()).getConnection()) {
-            c.createFile(Stock.FILE, Stock.DEFINITION);
-            c.open(Stock.FILE).put(Stock.record(ITEM, 50));
-        }
-        RmsFile stock = mcf.resourceManager().store().file(Stock.FILE);
-        stock.defineRecords(RecordDefinition.parse("ITEM TEXT 0 8; QUANTITY ZONED 8 12", stock.definition()));
+        SqlStock.create(mcf, 50);
         sql = new LocksmithXADataSource(mcf);
         h2 = new H2Xa(work);
         h2.createTable();
@@ -75,8 +65,7 @@ class JdbcAndJcaXaTest {
     }
 
     private int committedQuantity() throws Exception {
-        return Stock.quantity(mcf.resourceManager().store().file(Stock.FILE).stream().get(0, Stock.key(ITEM), KeyMatch.EQ,
-                RecordOptions.of(RecordOption.NQL)));
+        return SqlStock.committedQuantity(mcf);
     }
 
     /** A JDBC connection enlisted in the current transaction. */

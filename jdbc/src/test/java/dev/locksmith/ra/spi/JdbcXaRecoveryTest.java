@@ -3,14 +3,6 @@ package dev.locksmith.ra.spi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locksmith.jdbc.LocksmithXADataSource;
-import dev.locksmith.ra.LocksmithConnection;
-import dev.locksmith.ra.LocksmithConnectionFactory;
-import dev.locksmith.rms.KeyMatch;
-import dev.locksmith.rms.RecordOption;
-import dev.locksmith.rms.RecordOptions;
-import dev.locksmith.rms.RmsFile;
-import dev.locksmith.rms.fields.RecordDefinition;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -30,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * face — commits it, together with H2's.
  */
 class JdbcXaRecoveryTest {
-    static final String ITEM = "BOLT";
+    static final String ITEM = SqlStock.ITEM;
     static final int ORDER_ID = 42;
 
     @TempDir
@@ -46,12 +38,7 @@ class JdbcXaRecoveryTest {
     void setUp() throws Exception {
         Narayana.transactionManager();
         start();
-        try (LocksmithConnection c = ((LocksmithConnectionFactory) mcf.createConnectionFactory()).getConnection()) {
-            c.createFile(Stock.FILE, Stock.DEFINITION);
-            c.open(Stock.FILE).put(Stock.record(ITEM, 50));
-        }
-        RmsFile stock = mcf.resourceManager().store().file(Stock.FILE);
-        stock.defineRecords(RecordDefinition.parse("ITEM TEXT 0 8; QUANTITY ZONED 8 12", stock.definition()));
+        SqlStock.create(mcf, 50);
         h2 = new H2Xa(work);
         h2.createTable();
     }
@@ -77,8 +64,7 @@ class JdbcXaRecoveryTest {
     }
 
     private int committedQuantity() throws Exception {
-        return Stock.quantity(mcf.resourceManager().store().file(Stock.FILE).stream().get(0, Stock.key(ITEM), KeyMatch.EQ,
-                RecordOptions.of(RecordOption.NQL)));
+        return SqlStock.committedQuantity(mcf);
     }
 
     private XAConnection sqlConnection() throws Exception {
@@ -90,16 +76,8 @@ class JdbcXaRecoveryTest {
     @Test
     void aTransactionOfBothFacesInDoubtAfterACrashIsCommittedByRecoveryThroughTheJdbcXaResource() throws Exception {
         adapter.stop(); // the child JVM opens the store itself
-        Path log = work.resolve("child.log");
-        Process child = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                JdbcCrashInCommitMain.class.getName(),
-                Narayana.objectStore().toString(), work.resolve("store").toString(), H2Xa.url(work))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("the child JVM ends").isTrue();
-        assertThat(child.exitValue()).as("halted inside commit; its output:%n%s", Files.readString(log))
-                .isEqualTo(HaltingXAResource.HALT_STATUS);
+        HaltingXAResource.runChildUntilHalted(work.resolve("child.log"), JdbcCrashInCommitMain.class,
+                Narayana.objectStore().toString(), work.resolve("store").toString(), H2Xa.url(work));
         assertThat(h2.inDoubt()).isEqualTo(1);
 
         start();
