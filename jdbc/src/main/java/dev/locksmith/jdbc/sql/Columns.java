@@ -57,11 +57,6 @@ final class Columns {
         return types.createTypeWithNullability(type, !primaryKey);
     }
 
-    /** The column's JDBC type ({@link java.sql.Types}). */
-    static int jdbcType(Field field) {
-        return typeName(field).getJdbcOrdinal();
-    }
-
     /** A plain field value as Calcite's runtime holds it for this column. */
     static Object toSql(Field field, Object value) {
         if (value == null) {

@@ -42,16 +42,6 @@ public final class StoreSchema extends AbstractSchema {
         return tables;
     }
 
-    /** The table of file {@code fileName}, or null. */
-    public RecordTable tableOfFile(String fileName) {
-        for (Table table : getTableMap().values()) {
-            if (table instanceof RecordTable record && record.fileName().equals(fileName)) {
-                return record;
-            }
-        }
-        return null;
-    }
-
     /** The SQL name of the table of {@code fileName}. */
     public static String tableName(String fileName) {
         int dot = fileName.lastIndexOf('.');
