@@ -104,10 +104,12 @@ class SqlStatementsTest {
 
     @Test
     void updateAndDeleteByKeyChangeTheRecords() throws SQLException {
+        long scans = counters().scans();
         try (Statement s = connection.createStatement()) {
             assertThat(s.executeUpdate("UPDATE accounts SET balance = balance + 1, owner = 'cy' WHERE id = 2")).isEqualTo(1);
             assertThat(s.executeUpdate("DELETE FROM accounts WHERE id = 1")).isEqualTo(1);
         }
+        assertThat(counters().scans()).as("both found their record by key").isEqualTo(scans);
         assertThat(rows("SELECT id, owner, balance FROM accounts ORDER BY id")).containsExactly("2|cy|51.50", "3|ada|7.25");
         assertThat(rows("SELECT id FROM accounts WHERE owner = 'cy'")).containsExactly("2");
     }

@@ -185,20 +185,4 @@ class NarayanaRecoveryTest {
         helpers.add(helper);
         Narayana.xaRecovery().addXAResourceRecoveryHelper(helper);
     }
-
-    private record CloseAfterCompletion(XAConnection connection) implements jakarta.transaction.Synchronization {
-        @Override
-        public void beforeCompletion() {
-            // H2 still needs the connection to commit.
-        }
-
-        @Override
-        public void afterCompletion(int status) {
-            try {
-                connection.close();
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
 }

@@ -95,20 +95,7 @@ class JdbcAndJcaXaTest {
         XAConnection row = h2.xaConnection();
         tm.getTransaction().enlistResource(row.getXAResource());
         H2Xa.insert(row.getConnection(), 42, ITEM);
-        tm.getTransaction().registerSynchronization(new jakarta.transaction.Synchronization() {
-            @Override
-            public void beforeCompletion() {
-            }
-
-            @Override
-            public void afterCompletion(int status) {
-                try {
-                    row.close();
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        });
+        tm.getTransaction().registerSynchronization(new CloseAfterCompletion(row));
     }
 
     @Test
