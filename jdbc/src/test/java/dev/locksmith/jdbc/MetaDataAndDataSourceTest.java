@@ -51,7 +51,7 @@ class MetaDataAndDataSourceTest {
             assertThat(meta.getDatabaseProductName()).isEqualTo("Locksmith");
             assertThat(column(meta.getTables(null, "STORE", "%", null), "TABLE_NAME")).containsExactlyInAnyOrder("ACCOUNTS", "CUSTOMERS");
             assertThat(column(meta.getColumns(null, "STORE", "ACCOUNTS", "%"), "COLUMN_NAME", "TYPE_NAME"))
-                    .containsExactly("ID|BIGINT NOT NULL", "OWNER|VARCHAR(20)", "BALANCE|DECIMAL(15, 2)", "OPENED|DATE");
+                    .containsExactly("ID|BIGINT NOT NULL", "OWNER|VARCHAR", "BALANCE|DECIMAL(15, 2)", "OPENED|DATE");
         }
     }
 

@@ -129,4 +129,16 @@ class SqlErrorsTest {
             assertThat(r.getInt(1)).isEqualTo(3);
         }
     }
+
+    @Test
+    void textLongerThanItsFieldIsRefusedNotCutShort() throws SQLException {
+        assertFails(() -> {
+            try (var p = connection.prepareStatement("INSERT INTO accounts (id, owner, balance) VALUES (?, ?, ?)")) {
+                p.setLong(1, 9);
+                p.setString(2, "a name much longer than twenty characters");
+                p.setInt(3, 1);
+                p.executeUpdate();
+            }
+        }, "22000", "OWNER", "holds 20");
+    }
 }

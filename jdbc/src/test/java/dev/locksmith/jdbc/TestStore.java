@@ -13,8 +13,8 @@ import java.nio.file.Path;
 
 /**
  * The store the SQL tests run on: {@code accounts.rms} (ACCOUNTS: ID BIGINT primary key, OWNER
- * VARCHAR(20) an index with duplicates, BALANCE DECIMAL(15,2), OPENED DATE) and
- * {@code customers.rms} (CUSTOMERS: NAME VARCHAR(20) primary key, CITY VARCHAR(20), VISITS INTEGER from
+ * VARCHAR of a 20-byte field, an index with duplicates, BALANCE DECIMAL(15,2), OPENED DATE) and
+ * {@code customers.rms} (CUSTOMERS: NAME (20 bytes) primary key, CITY (20 bytes), VISITS INTEGER from
  * an unsigned 2-byte field), plus a file with
  * no record definition that is no table.
  */

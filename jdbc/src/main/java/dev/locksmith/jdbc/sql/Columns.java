@@ -16,7 +16,7 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * 1970-01-01) against the plain value {@link dev.locksmith.rms.fields.FieldCodec} reads and writes.
  * Stateless.
  *
- * <p>Types: TEXT(n) → VARCHAR(n); INTEGER of 1/2/4/8 bytes → TINYINT/SMALLINT/INTEGER/BIGINT;
+ * <p>Types: TEXT → VARCHAR (without a length, see {@link #type}); INTEGER of 1/2/4/8 bytes → TINYINT/SMALLINT/INTEGER/BIGINT;
  * UNSIGNED of 1/2/4/8 bytes → SMALLINT/INTEGER/BIGINT/DECIMAL(20) (the next wider type, so every
  * value fits); PACKED and ZONED → DECIMAL(digits, scale); DATE → DATE.
  */
@@ -48,7 +48,9 @@ final class Columns {
     static RelDataType type(RelDataTypeFactory types, Field field, boolean primaryKey) {
         SqlTypeName name = typeName(field);
         RelDataType type = switch (name) {
-            case VARCHAR -> types.createSqlType(name, field.length());
+            // No length: Calcite's cast to VARCHAR(n) cuts a longer value short without a word;
+            // unbounded, a value too long for the field reaches the field, which refuses it (22000).
+            case VARCHAR -> types.createSqlType(name);
             case DECIMAL -> field.type() == dev.locksmith.rms.fields.FieldType.UNSIGNED
                     ? types.createSqlType(name, 20, 0)
                     : types.createSqlType(name, field.digits(), field.scale());

@@ -9,7 +9,7 @@ import dev.locksmith.rms.RmsFile;
 import dev.locksmith.rms.fields.RecordDefinition;
 
 /**
- * The adapter tests' {@link Stock} file as an SQL table: {@code STOCK(ITEM VARCHAR(8), QUANTITY
+ * The adapter tests' {@link Stock} file as an SQL table: {@code STOCK(ITEM VARCHAR (8 bytes), QUANTITY
  * DECIMAL(12))}, the quantity a zoned decimal over the record's right-aligned digits.
  */
 final class SqlStock {
