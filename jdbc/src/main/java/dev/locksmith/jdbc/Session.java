@@ -173,7 +173,6 @@ final class Session implements StoreSession {
             throw new SQLException("setAutoCommit(true): the connection is in an XA transaction", "25000");
         }
         if (value && !autoCommit) {
-            autoCommit = false;
             commit();
         }
         autoCommit = value;

@@ -142,6 +142,18 @@ class SqlStatementsTest {
     }
 
     @Test
+    void switchingAutoCommitBackOnCommitsTheTransaction() throws SQLException {
+        connection.setAutoCommit(false);
+        connection.createStatement().executeUpdate("DELETE FROM accounts WHERE id = 3");
+        connection.setAutoCommit(true);
+        try (Connection other = DriverManager.getConnection("jdbc:locksmith:" + dir);
+             ResultSet r = other.createStatement().executeQuery("SELECT COUNT(*) FROM accounts")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getInt(1)).isEqualTo(2);
+        }
+    }
+
+    @Test
     void valuesComeBackAsTheirSqlTypes() throws SQLException {
         try (ResultSet r = connection.createStatement().executeQuery("SELECT id, owner, balance, opened FROM accounts WHERE id = 1")) {
             assertThat(r.next()).isTrue();
