@@ -188,11 +188,14 @@ public final class RmsFile implements AutoCloseable {
         if (sharing.readOnly()) {
             throw new RmsException(RmsStatus.FAC, "defining records changes the file; it was opened with " + sharing.access());
         }
-        run("define records", () -> {
-            shared.access.writeProlog(shared.prolog(checked));
-            return null;
-        });
-        shared.records = checked;
+        // One definer at a time, so the prolog on disk and the definition openers see stay the same.
+        synchronized (shared) {
+            run("define records", () -> {
+                shared.access.writeProlog(shared.prolog(checked));
+                return null;
+            });
+            shared.records = checked;
+        }
     }
 
     /** How this opener shares the file. */
