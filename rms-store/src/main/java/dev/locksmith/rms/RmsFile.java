@@ -2,9 +2,11 @@ package dev.locksmith.rms;
 
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.rms.access.BucketAccess;
+import dev.locksmith.rms.fields.RecordDefinition;
 import dev.locksmith.rms.lock.FileLocks;
 import dev.locksmith.rms.org.FileOrganization;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -163,6 +165,37 @@ public final class RmsFile implements AutoCloseable {
 
     public FileDefinition definition() {
         return shared.definition;
+    }
+
+    /** The file's record definition, if one was set ({@link #defineRecords}); every opener of the file in this JVM sees the latest. */
+    public Optional<RecordDefinition> recordDefinition() {
+        return Optional.ofNullable(shared.records);
+    }
+
+    /**
+     * Sets the file's record definition, kept in the file's prolog beside its FDL so that every later
+     * open reads it; replaces any earlier one. It is checked against this file's definition first.
+     * Runs as one changing service (atomic, as durable as the file's other services). Openers in
+     * other JVMs see it when they next open the file.
+     *
+     * @throws RmsException IAL if null; FDL naming the field that does not fit this file; FAC if this
+     *                      opener only reads
+     */
+    public void defineRecords(RecordDefinition records) {
+        require(records, "records");
+        // Built for another file's definition, it may not fit this one: check it against ours.
+        RecordDefinition checked = RecordDefinition.of(records.fields(), definition());
+        if (sharing.readOnly()) {
+            throw new RmsException(RmsStatus.FAC, "defining records changes the file; it was opened with " + sharing.access());
+        }
+        // One definer at a time, so the prolog on disk and the definition openers see stay the same.
+        synchronized (shared) {
+            run("define records", () -> {
+                shared.access.writeProlog(shared.prolog(checked));
+                return null;
+            });
+            shared.records = checked;
+        }
     }
 
     /** How this opener shares the file. */

@@ -4,6 +4,7 @@ import dev.locksmith.rms.access.BucketAccess;
 import dev.locksmith.rms.access.FileState;
 import dev.locksmith.rms.fdl.FdlParser;
 import dev.locksmith.rms.fdl.FdlWriter;
+import dev.locksmith.rms.fields.RecordDefinition;
 import dev.locksmith.rms.org.FileOrganization;
 import dev.locksmith.rms.org.IndexedOrganization;
 import dev.locksmith.rms.org.RelativeOrganization;
@@ -25,12 +26,15 @@ import java.util.Map;
  * lock; a {@code SharedFile}'s own parts are thread-safe under the bucket-lock protocol.
  *
  * <p>The prolog (bucket 0) is {@value #PROLOG_MAGIC}, then {@code ID <16 hex digits>} — the file's
- * stable id that names its file lock — then the definition as FDL. Files written before the
- * id existed have none; their id is derived from the path.
+ * stable id that names its file lock — then the definition as FDL, then, once records are defined
+ * ({@link RmsFile#defineRecords}), the line {@value #FIELDS_MAGIC} and the record definition's text
+ * form. Files written before the id existed have none; their id is derived from the path.
  */
 final class SharedFile {
     static final String PROLOG_MAGIC = "LOCKSMITH-RMS/1\n";
     private static final String ID_LINE = "ID ";
+    /** Separates the FDL from the record definition in the prolog; FDL never contains it. */
+    static final String FIELDS_MAGIC = "LOCKSMITH-FIELDS/1\n";
     private static final Map<Path, SharedFile> OPEN = new HashMap<>();
     private static final SecureRandom IDS = new SecureRandom();
 
@@ -41,6 +45,8 @@ final class SharedFile {
     final FileOrganization organization;
     final String fileId;
     final String title;
+    /** The record definition, or null; replaced whole by {@link RmsFile#defineRecords}. */
+    volatile RecordDefinition records;
     private int openers;
 
     private SharedFile(Path key, BucketStorage storage, FileDefinition definition, FileState state, String fileId) {
@@ -75,8 +81,7 @@ final class SharedFile {
             String id = HexFormat.of().toHexDigits(IDS.nextLong());
             SharedFile file = new SharedFile(key, storage, definition, new FileState(definition.keys().size()), id);
             file.access.perform("create", () -> {
-                file.access.writeProlog((PROLOG_MAGIC + ID_LINE + id + "\n"
-                        + FdlWriter.write(definition)).getBytes(StandardCharsets.UTF_8));
+                file.access.writeProlog(file.prolog(null));
                 if (file.organization instanceof IndexedOrganization indexed) {
                     indexed.create();
                 } else if (file.organization instanceof SequentialOrganization sequential) {
@@ -120,13 +125,24 @@ final class SharedFile {
             } else {
                 id = "P" + HexFormat.of().toHexDigits(key.toString().hashCode());
             }
-            FileDefinition definition = FdlParser.parse(rest);
+            int fields = rest.indexOf(FIELDS_MAGIC);
+            FileDefinition definition = FdlParser.parse(fields < 0 ? rest : rest.substring(0, fields));
             FileState state = FileState.decode(storage.read(FileState.BUCKET_ID), definition.keys().size());
-            return new SharedFile(key, storage, definition, state, id).register();
+            SharedFile opened = new SharedFile(key, storage, definition, state, id);
+            if (fields >= 0) {
+                opened.records = RecordDefinition.parse(rest.substring(fields + FIELDS_MAGIC.length()), definition);
+            }
+            return opened.register();
         } catch (RuntimeException e) {
             storage.close();
             throw e;
         }
+    }
+
+    /** The prolog (bucket 0) of this file with {@code records} as its record definition (null for none). */
+    byte[] prolog(RecordDefinition records) {
+        return (PROLOG_MAGIC + ID_LINE + fileId + "\n" + FdlWriter.write(definition)
+                + (records == null ? "" : FIELDS_MAGIC + records.format())).getBytes(StandardCharsets.UTF_8);
     }
 
     /** How many openers share this file now. */

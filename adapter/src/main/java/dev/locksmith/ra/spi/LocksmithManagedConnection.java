@@ -4,8 +4,10 @@ import dev.locksmith.lock.LockStatus;
 import dev.locksmith.ra.LockFailedException;
 import dev.locksmith.ra.RecordException;
 import dev.locksmith.ra.TransactionMode;
+import dev.locksmith.rms.RecordStore;
 import dev.locksmith.rms.RmsException;
 import dev.locksmith.rms.RmsStatus;
+import dev.locksmith.rms.Transaction;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
 import jakarta.resource.spi.ConnectionEventListener;
@@ -22,6 +24,7 @@ import java.lang.System.Logger.Level;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -354,13 +357,52 @@ public final class LocksmithManagedConnection
      * exception, rolling the transaction back first if the failure ended it.
      */
     RecordException recordFailure(String fileName, RmsException e) {
+        storeFailed(e);
+        return new RecordException(e.status(), fileName + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * The seam for another face of this resource manager (the JDBC driver): the store transaction
+     * the work done through this connection belongs to now — the XA branch its XAResource is
+     * associated with (shared by every connection joined to it), or its local transaction — or empty
+     * outside one. Work done in it is committed or rolled back by the branch's XA calls.
+     *
+     * @return the transaction, or empty when the connection is in none
+     * @throws ResourceException if the connection was destroyed or the store closed; a
+     *     {@link dev.locksmith.ra.TransactionRolledBackException} if the branch was rolled back
+     */
+    public Optional<Transaction> currentTransaction() throws ResourceException {
+        checkUsable();
+        TransactionWork work = currentWork();
+        return Optional.ofNullable(work == null ? null : work.transaction());
+    }
+
+    /**
+     * The record store of this connection's resource manager, for work outside any transaction of
+     * the adapter (another face's own local transactions).
+     *
+     * @return the store; shared, thread-safe
+     * @throws ResourceException if the connection was destroyed or the store closed
+     */
+    public RecordStore store() throws ResourceException {
+        checkUsable();
+        return rm.store();
+    }
+
+    /**
+     * Reports a store failure of work in {@link #currentTransaction()}: a failure that ended the
+     * transaction (DEADLOCK, CONFLICT, TXTIMEOUT) rolls it back now, so its locks go and its end
+     * reports the matching {@code XA_RB*} code; any other status changed nothing and is ignored.
+     *
+     * @param e the failure; not null
+     */
+    public void storeFailed(RmsException e) {
         switch (e.status()) {
             case DEADLOCK, CONFLICT, TXTIMEOUT -> storeEnded(xaResource.associatedXid(), e.status());
             default -> {
                 // The operation changed nothing; the transaction goes on.
             }
         }
-        return new RecordException(e.status(), fileName + ": " + e.getMessage(), e);
     }
 
     /** Fires a LOCAL_TRANSACTION_* event for an application-demarcated local transaction. */

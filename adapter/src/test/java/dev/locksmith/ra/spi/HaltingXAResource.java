@@ -1,6 +1,14 @@
 package dev.locksmith.ra.spi;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
@@ -28,6 +36,19 @@ final class HaltingXAResource implements XAResource, Serializable {
 
     HaltingXAResource() {
         this.armed = true;
+    }
+
+    /**
+     * Runs {@code main} with {@code args} in a child JVM on this JVM's class path, its output going
+     * to {@code log}, and checks that it ended halted by a resource like this one.
+     */
+    static void runChildUntilHalted(Path log, Class<?> main, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("the child JVM ends").isTrue();
+        assertThat(child.exitValue()).as("halted inside commit; its output:%n%s", Files.readString(log)).isEqualTo(HALT_STATUS);
     }
 
     @Override

@@ -13,7 +13,6 @@ import dev.locksmith.rms.RecordOptions;
 import dev.locksmith.rms.RmsStatus;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.TransactionManager;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,16 +154,8 @@ class NarayanaRecoveryTest {
     @Test
     void aTransactionManagerThatDiesBetweenPrepareAndCommitIsCompletedByRecovery() throws Exception {
         adapter.stop(); // the child JVM opens the store itself
-        Path log = work.resolve("child.log");
-        Process child = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                CrashInCommitMain.class.getName(),
-                Narayana.objectStore().toString(), work.resolve("store").toString(), H2Xa.url(work))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("the child JVM ends").isTrue();
-        assertThat(child.exitValue()).as("halted inside commit; its output:%n%s", Files.readString(log))
-                .isEqualTo(HaltingXAResource.HALT_STATUS);
+        HaltingXAResource.runChildUntilHalted(work.resolve("child.log"), CrashInCommitMain.class,
+                Narayana.objectStore().toString(), work.resolve("store").toString(), H2Xa.url(work));
 
         assertThat(h2.item(ORDER_ID)).as("prepared, not committed").isNull();
         assertThat(h2.inDoubt()).isEqualTo(1);
@@ -195,21 +186,5 @@ class NarayanaRecoveryTest {
     private void register(com.arjuna.ats.jta.recovery.XAResourceRecoveryHelper helper) {
         helpers.add(helper);
         Narayana.xaRecovery().addXAResourceRecoveryHelper(helper);
-    }
-
-    private record CloseAfterCompletion(XAConnection connection) implements jakarta.transaction.Synchronization {
-        @Override
-        public void beforeCompletion() {
-            // H2 still needs the connection to commit.
-        }
-
-        @Override
-        public void afterCompletion(int status) {
-            try {
-                connection.close();
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

@@ -5,6 +5,9 @@ import dev.locksmith.rms.RecordStream;
 import dev.locksmith.rms.RmsException;
 import dev.locksmith.rms.RmsFile;
 import dev.locksmith.rms.RmsStatus;
+import dev.locksmith.rms.fields.Field;
+import dev.locksmith.rms.fields.FieldCodec;
+import dev.locksmith.rms.fields.RecordDefinition;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -15,8 +18,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code rms dump file}: the records in a key's order, and the bucket layout on request. */
-@Command(name = "dump", mixinStandardHelpOptions = true, description = "Print records, and the bucket layout with --buckets.")
+/**
+ * {@code rms dump file}: the records in a key's order — as named fields when the file has a record
+ * definition ({@code rms define}), else as printable bytes — and the bucket layout on request.
+ */
+@Command(name = "dump", mixinStandardHelpOptions = true,
+        description = "Print records (as fields if the file has a record definition), and the bucket layout with --buckets.")
 final class DumpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -30,7 +37,7 @@ final class DumpCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "-1", description = "Print at most this many records.")
     long limit;
 
-    @Option(names = "--hex", description = "Print records in hexadecimal.")
+    @Option(names = "--hex", description = "Print records in hexadecimal, not as fields.")
     boolean hex;
 
     @Option(names = "--buckets", description = "Print the bucket layout before the records.")
@@ -43,6 +50,7 @@ final class DumpCommand implements Callable<Integer> {
             if (buckets) {
                 FileDumper.dumpBuckets(opened, out);
             }
+            RecordDefinition fields = hex ? null : opened.recordDefinition().orElse(null);
             RecordStream stream = opened.stream();
             stream.rewind(key);
             long printed = 0;
@@ -56,12 +64,29 @@ final class DumpCommand implements Callable<Integer> {
                     }
                     throw e;
                 }
-                out.printf("%-12s %s%n", stream.currentRfa(), hex ? HexFormat.of().formatHex(record) : printable(record));
+                out.printf("%-12s %s%n", stream.currentRfa(), hex ? HexFormat.of().formatHex(record)
+                        : fields != null ? fields(fields, record) : printable(record));
                 printed++;
             }
             out.printf("%d record(s)%n", printed);
         }
         return 0;
+    }
+
+    /** {@code NAME=value} for every field; a field whose bytes are no value of its type shows why. */
+    private static String fields(RecordDefinition definition, byte[] record) {
+        StringBuilder text = new StringBuilder();
+        for (Field field : definition.fields()) {
+            Object value;
+            try {
+                value = FieldCodec.decode(field, record);
+            } catch (RmsException e) {
+                value = "?(" + e.getMessage() + ")";
+            }
+            text.append(text.length() == 0 ? "" : " ").append(field.name()).append('=')
+                    .append(value instanceof String ? "'" + value + "'" : String.valueOf(value));
+        }
+        return text.toString();
     }
 
     private static String printable(byte[] record) {

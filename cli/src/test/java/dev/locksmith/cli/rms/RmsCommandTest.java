@@ -179,6 +179,31 @@ class RmsCommandTest {
     }
 
     @Test
+    void defineKeepsARecordDefinitionThatDumpPrintsAsFields() throws IOException {
+        run("rms", "create", "--fdl", fdl.toString(), data.toString());
+        Path input = Files.write(dir.resolve("two.csv"), List.of("B,bee,2", "A,ay,-3"));
+        run("rms", "load", data.toString(), input.toString(), "--columns", "10,26,int4", "--no-progress");
+        Path spec = Files.writeString(dir.resolve("stock.fields"), "ID TEXT 0 10\nNAME TEXT 10 26 # description\nQTY INTEGER 36 4\n");
+        assertThat(run("rms", "define", data.toString(), "--fields", spec.toString())).isZero();
+        assertThat(run("rms", "dump", data.toString())).isZero();
+        assertThat(out.toString()).contains("ID='A' NAME='ay' QTY=-3").contains("ID='B' NAME='bee' QTY=2");
+        assertThat(run("rms", "define", data.toString())).isZero();
+        assertThat(out.toString()).contains("QTY INTEGER 36 4");
+    }
+
+    @Test
+    void aBadDefinitionExitsWithAnFdlErrorNamingTheFieldAndKeepsTheOldOne() {
+        run("rms", "create", "--fdl", fdl.toString(), data.toString());
+        run("rms", "define", data.toString(), "--fields", "ID TEXT 0 10; QTY INTEGER 36 4");
+        assertThat(run("rms", "define", data.toString(), "--fields", "ID TEXT 0 10; QTY UNSIGNED 36 4")).isEqualTo(Locksmith.RMS_ERROR);
+        assertThat(err.toString()).contains("%RMS-E-FDL").contains("field QTY").contains("INT4");
+        assertThat(run("rms", "define", data.toString(), "--fields", "ID TEXT 0 10; NOTE TEXT 30 8")).isEqualTo(Locksmith.RMS_ERROR);
+        assertThat(err.toString()).contains("field NOTE").contains("overlaps key 1");
+        run("rms", "define", data.toString());
+        assertThat(out.toString()).isEqualTo("ID TEXT 0 10\nQTY INTEGER 36 4\n");
+    }
+
+    @Test
     void dumpWithBucketsPrintsTheBucketLayout() throws IOException {
         run("rms", "create", "--fdl", fdl.toString(), data.toString());
         run("rms", "load", data.toString(), csv(500, true).toString(), "--columns", "10,26,int4", "--no-progress");

@@ -1,0 +1,228 @@
+package dev.locksmith.jdbc;
+
+import dev.locksmith.jdbc.sql.ReadCounters;
+import dev.locksmith.jdbc.sql.StoreSession;
+import dev.locksmith.rms.RecordStore;
+import dev.locksmith.rms.RmsException;
+import dev.locksmith.rms.RmsStatus;
+import dev.locksmith.rms.Transaction;
+import dev.locksmith.rms.TransactionMode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The transaction state of one JDBC connection: auto-commit, isolation (the store mode), the store
+ * transaction of the connection, and the statement running now. Not thread-safe: a connection is
+ * used by one thread at a time, as JDBC asks.
+ */
+final class Session implements StoreSession {
+    private final StoreAccess access;
+    private final ReadCounters counters = new ReadCounters();
+    private final Duration defaultLockWait;
+    private TransactionMode mode = TransactionMode.PESSIMISTIC;
+    private boolean autoCommit = true;
+    /** The connection's own transaction, begun by the first statement that needs one. */
+    private Transaction local;
+    /** A transaction begun for a read that Calcite ran after its statement returned, in auto-commit. */
+    private Transaction detached;
+    private boolean inStatement;
+    private boolean forUpdate;
+    private Duration lockWait;
+
+    Session(StoreAccess access, Duration lockWait) {
+        this.access = access;
+        this.defaultLockWait = lockWait;
+        this.lockWait = lockWait;
+    }
+
+    StoreAccess access() {
+        return access;
+    }
+
+    @Override
+    public RecordStore store() {
+        return access.store();
+    }
+
+    @Override
+    public Transaction transaction() {
+        Optional<Transaction> global = access.global();
+        if (global.isPresent()) {
+            return global.get();
+        }
+        if (inStatement || !autoCommit) {
+            if (local == null || ended(local)) {
+                local = store().begin(mode, Duration.ZERO);
+            }
+            return local;
+        }
+        detached = store().begin(mode, Duration.ZERO);
+        return detached;
+    }
+
+    @Override
+    public void afterRead(Transaction tx) {
+        if (tx == detached) {
+            detached = null;
+            if (tx.status() == Transaction.Status.ACTIVE) {
+                tx.commit();
+            } else if (!ended(tx)) {
+                tx.rollback();
+            }
+        }
+    }
+
+    @Override
+    public boolean forUpdate() {
+        return forUpdate;
+    }
+
+    @Override
+    public Duration lockWait() {
+        return lockWait;
+    }
+
+    @Override
+    public void failed(RmsException e) {
+        if (access.global().isPresent()) {
+            access.failed(e);
+            return;
+        }
+        // The store rolled the transaction back or can only roll it back: do it now, so its locks go.
+        if (local != null && (e.status() == RmsStatus.DEADLOCK || e.status() == RmsStatus.CONFLICT
+                || e.status() == RmsStatus.TXTIMEOUT)) {
+            rollbackQuietly(local);
+            local = null;
+        }
+    }
+
+    @Override
+    public ReadCounters counters() {
+        return counters;
+    }
+
+    /** A statement starts: its reads lock EX if it reads {@code forUpdate}; {@code wait} overrides the lock wait. */
+    void beginStatement(boolean forUpdate, Duration wait) {
+        this.inStatement = true;
+        this.forUpdate = forUpdate;
+        this.lockWait = wait == null ? defaultLockWait : wait;
+    }
+
+    /** The statement ended: in auto-commit its transaction commits if it succeeded, else rolls back. */
+    void endStatement(boolean succeeded) {
+        inStatement = false;
+        forUpdate = false;
+        lockWait = defaultLockWait;
+        if (!autoCommit || access.global().isPresent() || local == null) {
+            return;
+        }
+        Transaction tx = local;
+        local = null;
+        if (succeeded && tx.status() == Transaction.Status.ACTIVE) {
+            tx.commit();
+        } else {
+            rollbackQuietly(tx);
+        }
+    }
+
+    void commit() throws SQLException {
+        Transaction tx = takeLocal("commit", "each statement committed already");
+        if (tx != null && tx.status() == Transaction.Status.ROLLBACK_ONLY) {
+            rollbackQuietly(tx);
+            throw new java.sql.SQLTransactionRollbackException("commit: transaction " + tx.id()
+                    + " was marked rollback-only by a failed statement and has been rolled back", "40000");
+        }
+        if (tx != null && !ended(tx)) {
+            try {
+                tx.commit();
+            } catch (RmsException e) {
+                throw SqlStates.fromStore(e);
+            }
+        }
+    }
+
+    void rollback() throws SQLException {
+        Transaction tx = takeLocal("rollback", "there is no transaction to roll back");
+        if (tx != null) {
+            rollbackQuietly(tx);
+        }
+    }
+
+    /** The connection's own transaction, now ended by {@code operation}: refused in XA and in auto-commit. */
+    private Transaction takeLocal(String operation, String autoCommitted) throws SQLException {
+        if (access.global().isPresent()) {
+            throw new SQLException(operation + ": the connection is in an XA transaction; its transaction manager ends it", "25000");
+        }
+        if (autoCommit) {
+            throw new SQLException(operation + ": the connection is in auto-commit mode; " + autoCommitted, "25000");
+        }
+        Transaction tx = local;
+        local = null;
+        return tx;
+    }
+
+    boolean autoCommit() {
+        return autoCommit && access.global().isEmpty();
+    }
+
+    /** JDBC: switching auto-commit on commits the transaction in progress. */
+    void setAutoCommit(boolean value) throws SQLException {
+        if (value && access.global().isPresent()) {
+            throw new SQLException("setAutoCommit(true): the connection is in an XA transaction", "25000");
+        }
+        if (value && !autoCommit) {
+            commit();
+        }
+        autoCommit = value;
+    }
+
+    /** The isolation level of {@link #mode()}: REPEATABLE_READ or SERIALIZABLE. */
+    int isolation() {
+        return mode() == TransactionMode.OPTIMISTIC ? Connection.TRANSACTION_SERIALIZABLE : Connection.TRANSACTION_REPEATABLE_READ;
+    }
+
+    /** Maps {@code level} onto a store mode (see the package comment); refused while a transaction is under way. */
+    void setIsolation(int level) throws SQLException {
+        TransactionMode wanted = switch (level) {
+            case Connection.TRANSACTION_READ_UNCOMMITTED, Connection.TRANSACTION_READ_COMMITTED,
+                 Connection.TRANSACTION_REPEATABLE_READ -> TransactionMode.PESSIMISTIC;
+            case Connection.TRANSACTION_SERIALIZABLE -> TransactionMode.OPTIMISTIC;
+            default -> throw new SQLException("setTransactionIsolation: " + level + " is not a JDBC isolation level", "HY024");
+        };
+        if (wanted != mode && ((local != null && !ended(local)) || access.global().isPresent())) {
+            throw new SQLException("setTransactionIsolation: a transaction is under way; commit or roll it back first", "25001");
+        }
+        mode = wanted;
+    }
+
+    /** The mode of the transaction in progress, else of the next one. */
+    TransactionMode mode() {
+        Optional<Transaction> global = access.global();
+        return global.map(Transaction::mode).orElse(mode);
+    }
+
+    /** The connection closes: an unfinished own transaction rolls back. */
+    void close() {
+        if (local != null) {
+            rollbackQuietly(local);
+            local = null;
+        }
+        access.release();
+    }
+
+    private static boolean ended(Transaction tx) {
+        return tx.status() == Transaction.Status.COMMITTED || tx.status() == Transaction.Status.ROLLED_BACK;
+    }
+
+    private static void rollbackQuietly(Transaction tx) {
+        if (!ended(tx)) {
+            try {
+                tx.rollback();
+            } catch (RmsException e) {
+                System.getLogger(Session.class.getName()).log(System.Logger.Level.WARNING, "rolling back " + tx, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package dev.locksmith.jdbc.sql;
+
+import dev.locksmith.rms.FileDefinition;
+import dev.locksmith.rms.KeyMatch;
+import dev.locksmith.rms.RecordFormat;
+import dev.locksmith.rms.RmsException;
+import dev.locksmith.rms.RmsStatus;
+import dev.locksmith.rms.Transaction;
+import dev.locksmith.rms.TransactionStream;
+import dev.locksmith.rms.fields.Field;
+import dev.locksmith.rms.fields.FieldCodec;
+import dev.locksmith.rms.fields.RecordDefinition;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.rel.core.TableModify;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rel.type.RelDataTypeFactory;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.plan.RelOptTable;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.schema.TranslatableTable;
+import org.apache.calcite.schema.Statistic;
+import org.apache.calcite.schema.Statistics;
+import org.apache.calcite.schema.impl.AbstractTable;
+import org.apache.calcite.util.ImmutableBitSet;
+
+/**
+ * One indexed file with a record definition as an SQL table: a column per field, key 0's fields the
+ * primary key. Reads ({@link RecordTableScan}) go through {@link KeyedRead} in the session's store transaction (so they lock
+ * as the transaction's mode says, EX for {@code FOR UPDATE}); INSERT, UPDATE and DELETE are planned
+ * by {@link StoreModifyRule} as an {@link EnumerableStoreModify} that calls {@link #modify}.
+ *
+ * <p>Belongs to one connection's schema; used by that connection's thread. Store failures are
+ * thrown as {@link RmsException}s (the JDBC layer gives them their SQLStates) after the session
+ * was told ({@link StoreSession#failed}).
+ */
+public final class RecordTable extends AbstractTable implements TranslatableTable {
+    private final StoreSession session;
+    private final String fileName;
+    private final FileDefinition file;
+    private final RecordDefinition fields;
+
+    RecordTable(StoreSession session, String fileName, FileDefinition file, RecordDefinition fields) {
+        this.session = session;
+        this.fileName = fileName;
+        this.file = file;
+        this.fields = fields;
+    }
+
+    /** The store file this table reads. */
+    public String fileName() {
+        return fileName;
+    }
+
+    /** The file's record definition: the columns. */
+    public RecordDefinition recordDefinition() {
+        return fields;
+    }
+
+    /** The file's FDL definition: the keys. */
+    public FileDefinition fileDefinition() {
+        return file;
+    }
+
+    @Override
+    public RelDataType getRowType(RelDataTypeFactory types) {
+        RelDataTypeFactory.Builder row = types.builder();
+        List<Field> primary = fields.keyFields(0);
+        for (Field field : fields.fields()) {
+            row.add(field.name().toUpperCase(java.util.Locale.ROOT), Columns.type(types, field, primary.contains(field)));
+        }
+        return row.build();
+    }
+
+    @Override
+    public Statistic getStatistic() {
+        List<ImmutableBitSet> keys = new ArrayList<>();
+        for (int k = 0; k < fields.keyCount(); k++) {
+            if (k == 0 || !file.key(k).duplicates()) {
+                List<Integer> columns = new ArrayList<>();
+                fields.keyFields(k).forEach(f -> columns.add(fields.fields().indexOf(f)));
+                if (!columns.isEmpty()) {
+                    keys.add(ImmutableBitSet.of(columns));
+                }
+            }
+        }
+        return Statistics.of(1000d, keys);
+    }
+
+    // ---- reading ----
+
+    /** The table in a plan: a {@link RecordTableScan}, to which a filter above hands its conditions. */
+    @Override
+    public RelNode toRel(RelOptTable.ToRelContext context, RelOptTable relOptTable) {
+        return new RecordTableScan(context.getCluster(), relOptTable, this, List.of());
+    }
+
+    /**
+     * Reads the rows {@code filters} may match (more, never fewer: Calcite checks them again), by
+     * key where {@link KeyedRead} can; called by the code Calcite generates for a {@link RecordTableScan}.
+     *
+     * @return whole rows, every column in Calcite's runtime form
+     */
+    public Enumerable<Object[]> scan(DataContext root, List<RexNode> filters) {
+        KeyedRead plan = KeyedRead.plan(fields, filters, root);
+        List<byte[]> records = inTransaction(tx -> plan.read(stream(tx), file, session.counters()));
+        List<Object[]> rows = new ArrayList<>(records.size());
+        for (byte[] record : records) {
+            Object[] row = fields.decode(record);
+            for (int i = 0; i < row.length; i++) {
+                row[i] = Columns.toSql(fields.fields().get(i), row[i]);
+            }
+            rows.add(row);
+        }
+        return Linq4j.asEnumerable(rows);
+    }
+
+    private TransactionStream stream(Transaction tx) {
+        return tx.open(fileName).forUpdate(session.forUpdate()).lockWait(session.lockWait());
+    }
+
+    private <T> T inTransaction(java.util.function.Function<Transaction, T> work) {
+        Transaction tx = session.transaction();
+        try {
+            return work.apply(tx);
+        } catch (RmsException e) {
+            session.failed(e);
+            throw e;
+        } finally {
+            session.afterRead(tx);
+        }
+    }
+
+    // ---- changing ----
+
+    /**
+     * Runs one INSERT, UPDATE or DELETE: called by the code Calcite generates for a
+     * {@link EnumerableStoreModify}. Every value is encoded before anything is changed, so a value that does not
+     * fit its field changes nothing; a store failure after some rows were changed (a duplicate key in
+     * the third row) marks the transaction rollback-only, as the statement cannot be half done.
+     *
+     * @param input         the rows: whole rows to insert or delete; for UPDATE each row's old
+     *                      columns followed by the new values of {@code updateColumns}
+     * @param operation     INSERT, UPDATE or DELETE
+     * @param updateColumns the column indexes an UPDATE sets, comma-separated; empty otherwise
+     * @return the number of rows changed, as a one-row enumerable
+     */
+    public Enumerable<Long> modify(Enumerable<?> input, String operation, String updateColumns) {
+        List<Object[]> rows = new ArrayList<>();
+        for (Object row : input) {
+            rows.add(row instanceof Object[] array ? array : new Object[] {row});
+        }
+        int[] targets = updateColumns.isEmpty() ? new int[0]
+                : java.util.Arrays.stream(updateColumns.split(",")).mapToInt(Integer::parseInt).toArray();
+        TableModify.Operation op = TableModify.Operation.valueOf(operation);
+        List<byte[]> prepared = new ArrayList<>(rows.size());
+        for (Object[] row : rows) {
+            prepared.add(switch (op) {
+                case INSERT -> record(row);
+                case UPDATE, DELETE -> primaryKey(row);
+                default -> throw new RmsException(RmsStatus.IAL, op + " is not supported on " + fileName);
+            });
+        }
+        List<byte[][]> changes = new ArrayList<>();
+        if (op == TableModify.Operation.UPDATE) {
+            for (Object[] row : rows) {
+                byte[][] fieldBytes = new byte[targets.length][];
+                for (int t = 0; t < targets.length; t++) {
+                    Field field = fields.fields().get(targets[t]);
+                    fieldBytes[t] = FieldCodec.bytes(field, Columns.toField(field, row[fields.fields().size() + t]));
+                }
+                changes.add(fieldBytes);
+            }
+        }
+        Transaction tx = session.transaction();
+        int done = 0;
+        try {
+            TransactionStream stream = tx.open(fileName).lockWait(session.lockWait()).forUpdate(true);
+            for (int r = 0; r < prepared.size(); r++) {
+                if (op == TableModify.Operation.INSERT) {
+                    stream.put(prepared.get(r));
+                } else {
+                    byte[] current = stream.get(0, prepared.get(r), KeyMatch.EQ);
+                    if (op == TableModify.Operation.DELETE) {
+                        stream.delete();
+                    } else {
+                        byte[] changed = current.clone();
+                        for (int t = 0; t < targets.length; t++) {
+                            Field field = fields.fields().get(targets[t]);
+                            changed = widen(changed, field.end());
+                            System.arraycopy(changes.get(r)[t], 0, changed, field.offset(), field.length());
+                        }
+                        stream.update(changed);
+                    }
+                }
+                done++;
+            }
+        } catch (RmsException e) {
+            if (done > 0) {
+                tx.setRollbackOnly();
+                RmsException ended = new RmsException(e.status(), e.getMessage().substring(e.status().name().length() + 2)
+                        + " (after " + done + " row(s) of this " + op + " were changed: the transaction can only be rolled back)", e);
+                session.failed(ended);
+                throw ended;
+            }
+            session.failed(e);
+            throw e;
+        } finally {
+            session.afterRead(tx);
+        }
+        return Linq4j.singletonEnumerable((long) done);
+    }
+
+    /** A new record holding the row's values; bytes no field covers are spaces. */
+    private byte[] record(Object[] row) {
+        Object[] values = new Object[fields.fields().size()];
+        int length = file.format() == RecordFormat.FIXED ? file.recordSize() : 0;
+        for (int i = 0; i < values.length; i++) {
+            Field field = fields.fields().get(i);
+            values[i] = Columns.toField(field, row[i]);
+            length = Math.max(length, field.end());
+        }
+        for (var key : file.keys()) {
+            length = Math.max(length, key.minimumRecordSize());
+        }
+        return fields.encode(values, length);
+    }
+
+    private byte[] primaryKey(Object[] row) {
+        List<Object> values = new ArrayList<>();
+        for (Field field : fields.keyFields(0)) {
+            values.add(Columns.toField(field, row[fields.fields().indexOf(field)]));
+        }
+        return fields.keyValue(0, values);
+    }
+
+    /** A variable-length record lengthened with spaces to hold a field ending at {@code end}. */
+    private static byte[] widen(byte[] record, int end) {
+        if (record.length >= end) {
+            return record;
+        }
+        byte[] longer = java.util.Arrays.copyOf(record, end);
+        java.util.Arrays.fill(longer, record.length, end, (byte) ' ');
+        return longer;
+    }
+}

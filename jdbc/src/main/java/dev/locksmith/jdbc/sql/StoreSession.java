@@ -1,0 +1,38 @@
+package dev.locksmith.jdbc.sql;
+
+import dev.locksmith.rms.RecordStore;
+import dev.locksmith.rms.RmsException;
+import dev.locksmith.rms.Transaction;
+import java.time.Duration;
+
+/**
+ * What the tables of one SQL connection work in: its store, the store transaction of the statement
+ * running now, and how that statement reads. One per connection; the connection's thread calls it.
+ */
+public interface StoreSession {
+
+    /** The store whose files are the tables. */
+    RecordStore store();
+
+    /**
+     * The transaction the running statement works in, begun if the connection has none; a read that
+     * Calcite runs after its statement returned gets a transaction of its own (see
+     * {@link #afterRead(Transaction)}).
+     */
+    Transaction transaction();
+
+    /** Called after a table read with the transaction {@link #transaction()} gave; ends a read-only transaction of its own. */
+    void afterRead(Transaction tx);
+
+    /** Whether the running statement is a {@code SELECT … FOR UPDATE}: its reads lock EX. */
+    boolean forUpdate();
+
+    /** How long a record lock request of this connection waits before it fails with TMO/RLK. */
+    Duration lockWait();
+
+    /** Told of every store failure of a read or write, before it is thrown (a deadlock ends the transaction). */
+    void failed(RmsException e);
+
+    /** The connection's read counters, which show whether keyed access read by key. */
+    ReadCounters counters();
+}
