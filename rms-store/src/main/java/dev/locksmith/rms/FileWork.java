@@ -153,8 +153,13 @@ final class FileWork {
             return RecordOptions.DEFAULT;
         }
         long seconds = (wait.toMillis() + 999) / 1000;
-        return RecordOptions.waitSeconds((int) Math.min(RecordOptions.MAX_TIMEOUT_SECONDS, Math.max(1, seconds)));
+        return WAITS[(int) Math.min(RecordOptions.MAX_TIMEOUT_SECONDS, Math.max(1, seconds))];
     }
+
+    /** Each WAT+TMO by its seconds, made once: every record lock a transaction takes needs one. */
+    private static final RecordOptions[] WAITS = java.util.stream.IntStream.rangeClosed(0, RecordOptions.MAX_TIMEOUT_SECONDS)
+            .mapToObj(seconds -> seconds == 0 ? RecordOptions.DEFAULT : RecordOptions.waitSeconds(seconds))
+            .toArray(RecordOptions[]::new);
 
     /** Gives back every lock the transaction holds on this file. */
     void releaseLocks() {
