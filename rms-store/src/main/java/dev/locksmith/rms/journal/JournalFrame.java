@@ -19,7 +19,7 @@ import java.util.zip.CRC32C;
  *            the end of the log, as the file is extended with zeros ahead of the writes)
  *  4       4 CRC-32C of the B body bytes
  *  8       B body:
- *            0   1 kind ({@link Kind#code})
+ *            0   1 kind ({@link Kind#code()}: 1 PREPARE, 2 COMMIT, 3 FORGET, 4 CHECKPOINT)
  *            1   8 COMMIT: its commit sequence number; CHECKPOINT: the last one given out; else 0
  *            9   8 PREPARE, COMMIT, FORGET: the transaction id; CHECKPOINT: the last one given out
  *           17   … PREPARE, COMMIT: the {@link JournalRecord}; nothing for the other kinds
@@ -37,30 +37,26 @@ final class JournalFrame {
     static final int FRAME_HEADER = 8;
     static final int BODY_HEADER = 17;
 
-    /** What a frame records. */
+    /** What a frame records; its code is its place in this list, from 1 (never reorder them). */
     enum Kind {
         /** A transaction's write set and xid, prepared: in doubt until a COMMIT or FORGET of its id. */
-        PREPARE(1),
+        PREPARE,
         /** A transaction's write set, committed under a sequence number. */
-        COMMIT(2),
+        COMMIT,
         /** A prepared transaction rolled back. */
-        FORGET(3),
+        FORGET,
         /** The first frame of a rewritten journal: the counters as they stood. */
-        CHECKPOINT(4);
+        CHECKPOINT;
 
-        final int code;
+        private static final Kind[] BY_CODE = values();
 
-        Kind(int code) {
-            this.code = code;
+        int code() {
+            return ordinal() + 1;
         }
 
+        /** The kind coded {@code code}, or null if there is none. */
         static Kind of(int code) {
-            for (Kind kind : values()) {
-                if (kind.code == code) {
-                    return kind;
-                }
-            }
-            return null;
+            return code >= 1 && code <= BY_CODE.length ? BY_CODE[code - 1] : null;
         }
     }
 
@@ -76,7 +72,7 @@ final class JournalFrame {
         int body = BODY_HEADER + (record == null ? 0 : record.length);
         ByteBuffer buffer = ByteBuffer.allocate(FRAME_HEADER + body);
         buffer.position(FRAME_HEADER);
-        buffer.put((byte) kind.code).putLong(sequence).putLong(transactionId);
+        buffer.put((byte) kind.code()).putLong(sequence).putLong(transactionId);
         if (record != null) {
             buffer.put(record);
         }
