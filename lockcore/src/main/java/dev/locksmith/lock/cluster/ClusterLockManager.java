@@ -41,7 +41,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.jgroups.BytesMessage;
@@ -50,6 +50,7 @@ import org.jgroups.MergeView;
 import org.jgroups.Message;
 import org.jgroups.Receiver;
 import org.jgroups.View;
+import org.jgroups.fork.ForkChannel;
 import org.jgroups.protocols.SYM_ENCRYPT;
 import org.jgroups.protocols.pbcast.NAKACK2;
 import org.jgroups.stack.ProtocolStack;
@@ -156,6 +157,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final String name;
     private final int expectedVotes;
     private final JChannel channel;
+    /** The caller's channel this node rides on a fork of ({@link Builder#channel}), or null if it made its own. */
+    private final JChannel mainChannel;
     private final Address self;
     private final MasterTable localTable;
     private volatile MasterTable master;
@@ -174,7 +177,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     /** What this node knows of masters; valid while {@link #open}. */
     private final Map<TreeKey, Address> masterOf = new ConcurrentHashMap<>();
     /** Guards the fast path against a view change: readers route, the protocol thread pauses. */
-    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    private final StampedLock gate = new StampedLock();
     /**
      * Whether requests are routed: the view has quorum and no full rebuild is under way (first
      * view, quorum regained, merge). An ordinary view change keeps it open: only the trees it
@@ -254,7 +257,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final Map<TreeKey, Long> emptySince = new HashMap<>();
 
     private ClusterLockManager(Builder b) throws Exception {
-        String stackXml = b.stackXml();
+        String stackXml = b.mainChannel == null ? b.stackXml() : null;
         this.name = b.nodeName;
         this.expectedVotes = b.expectedVotes();
         this.deadlockWait = b.deadlockWait;
@@ -267,19 +270,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.lease = new QuorumLease(b.quorumLease.toNanos(), expectedVotes);
         this.localTable = new MasterTable(name + "-local", deadlockWait, new Replies(false));
         this.master = new MasterTable(name, deadlockWait, new Replies(true));
-        this.channel = new JChannel(new ByteArrayInputStream(stackXml.getBytes(StandardCharsets.UTF_8)));
-        channel.name(name);
-        if (b.clusterKey != null) {
-            // Below NAKACK2, as JGroups places it: every message is encrypted and authenticated
-            // with the cluster key, so a node without it can neither join nor inject requests.
-            SYM_ENCRYPT encrypt = new SYM_ENCRYPT().setSecretKey(b.clusterKey);
-            channel.getProtocolStack().insertProtocol(encrypt, ProtocolStack.Position.BELOW, NAKACK2.class);
-            encrypt.init(); // the stack initialised its protocols when the channel was made
-        }
-        byte weight = (byte) b.directoryWeight;
-        byte remasterWeightByte = (byte) b.remasterWeight;
-        channel.addAddressGenerator(() -> ExtendedUUID.randomUUID(name).put(WEIGHT_KEY, new byte[] {weight})
-                .put(REMASTER_WEIGHT_KEY, new byte[] {remasterWeightByte}));
+        this.mainChannel = b.mainChannel;
+        this.channel = mainChannel != null ? new ForkChannel(mainChannel, b.forkStackId, b.forkChannelId)
+                : ownChannel(b, stackXml);
         channel.setReceiver(new Receiver() {
             @Override
             public void receive(Message msg) {
@@ -337,6 +330,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         });
         channel.connect(b.clusterName);
         this.self = channel.getAddress();
+        if (mainChannel != null) {
+            // members whose fork was not there yet dropped this node's part of the current
+            // rebuild and it theirs: each asks the others once for theirs (see answerHello)
+            protocol.execute(this::sayHello);
+        }
         timer.scheduleAtFixedRate(() -> protocol.execute(this::foldActivity), 1, 1, TimeUnit.SECONDS);
         if (lease.needsPings()) {
             long term = b.quorumLease.toNanos();
@@ -353,6 +351,62 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             throw new LockException(LockStatus.SHUTDOWN, "node '" + name + "' did not finish joining cluster '"
                     + b.clusterName + "' within " + b.joinTimeout);
         }
+    }
+
+    /**
+     * The channel this node makes for itself from the builder's stack, with its weights in its
+     * address and, with a cluster key, SYM_ENCRYPT in its stack.
+     */
+    private static JChannel ownChannel(Builder b, String stackXml) throws Exception {
+        JChannel made = new JChannel(new ByteArrayInputStream(stackXml.getBytes(StandardCharsets.UTF_8)));
+        made.name(b.nodeName);
+        if (b.clusterKey != null) {
+            // Below NAKACK2, as JGroups places it: every message is encrypted and authenticated
+            // with the cluster key, so a node without it can neither join nor inject requests.
+            SYM_ENCRYPT encrypt = new SYM_ENCRYPT().setSecretKey(b.clusterKey);
+            made.getProtocolStack().insertProtocol(encrypt, ProtocolStack.Position.BELOW, NAKACK2.class);
+            encrypt.init(); // the stack initialised its protocols when the channel was made
+        }
+        byte weight = (byte) b.directoryWeight;
+        byte remasterWeightByte = (byte) b.remasterWeight;
+        String nodeName = b.nodeName;
+        made.addAddressGenerator(() -> ExtendedUUID.randomUUID(nodeName).put(WEIGHT_KEY, new byte[] {weight})
+                .put(REMASTER_WEIGHT_KEY, new byte[] {remasterWeightByte}));
+        return made;
+    }
+
+    /** Fork mode, once the first view is handled: asks the other members for their part of its rebuild. */
+    private void sayHello() {
+        for (Address m : members) {
+            if (!isSelf(m)) {
+                send(m, Wire.message(Wire.HELLO, viewId));
+            }
+        }
+    }
+
+    /**
+     * A member's fork of the shared channel started in view {@code helloView}, possibly after this
+     * node sent it its part of that view's rebuild (the fork layer drops messages for a fork that
+     * is not there yet): the registrations of this node's trees whose directory node it is, and
+     * this node's DONE, again. Both are idempotent where they arrive. A later view's rebuild
+     * reaches it anyway, so a HELLO of another view is ignored.
+     */
+    private void answerHello(Address from, long helloView) {
+        if (helloView != viewId || !quorum) {
+            return;
+        }
+        List<TreeKey> trees = new ArrayList<>();
+        for (TreeKey tree : master.trees()) {
+            if (directoryOf(tree).equals(from)) {
+                trees.add(tree);
+            }
+        }
+        if (!trees.isEmpty()) {
+            Wire w = Wire.message(Wire.REGISTER, viewId).putInt(trees.size());
+            trees.forEach(w::putTree);
+            send(from, w);
+        }
+        send(from, Wire.message(Wire.DONE, viewId).putLong(lease.outstandingNanos()));
     }
 
     /** The AES-256 cluster key: SHA-256 of the shared secret's UTF-8 bytes. */
@@ -619,7 +673,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         ready = false;
         if (crash) {
             try {
-                org.jgroups.util.Util.shutdown(channel);
+                // a fork has no transport of its own: the node it rides on crashes
+                org.jgroups.util.Util.shutdown(mainChannel != null ? mainChannel : channel);
             } catch (Exception e) {
                 LOG.log(Level.DEBUG, "channel stop failed: " + e);
             }
@@ -708,7 +763,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     private void sendNew(ClusterLock lock, Address m) {
-        if (m.equals(self) && lock.parent == null && lock.tree.namespace().kind() != Namespace.Kind.LOCAL
+        if (lock.parent == null && isSelf(m) && lock.tree.namespace().kind() != Namespace.Kind.LOCAL
                 && !master.trees().contains(lock.tree)) {
             if (lock.isPending()) {
                 executeOnProtocol(() -> notMaster(lock, self));
@@ -724,9 +779,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 return;
             }
             long parentId = lock.parent == null ? 0 : lock.parent.id;
-            if (m.equals(self)) {
-                tableFor(lock.tree.namespace()).enqueue(self, lock.owner.ref(), lock.id, parentId, s.requested(),
-                        s.flags(), s.timeoutNanos(), s.blockingHandler(), lock.name, lock.tree);
+            if (isSelf(m)) {
+                lock.masterEntry = tableFor(lock.tree.namespace()).enqueueOwn(self, lock.owner.ref(), lock.id, parentId,
+                        lock.parent == null ? null : lock.parent.masterEntry, s.requested(), s.flags(), s.timeoutNanos(),
+                        s.blockingHandler(), lock.name, lock.tree, lock);
                 return;
             }
             MasterTable.OwnerRef o = lock.owner.ref();
@@ -802,8 +858,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             if (!lock.isSent()) {
                 return;
             }
-            if (m.equals(self)) {
-                tableFor(lock.tree.namespace()).dequeue(self, lock.owner.id(), lock.id, valueLength, abnormal, value);
+            if (isSelf(m)) {
+                tableFor(lock.tree.namespace()).dequeue(self, lock.owner.id(), lock.id, lock.masterEntry, valueLength,
+                        abnormal, value);
             } else {
                 send(m, Wire.message(Wire.DEQUEUE, viewId).putLong(lock.owner.id()).putLong(lock.id)
                         .putByte(valueLength).putByte(abnormal ? 1 : 0).putBytes(value));
@@ -858,7 +915,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             op.accept(self);
             return;
         }
-        gate.readLock().lock();
+        // not reentrant: nothing an op does routes again, and the protocol thread holds it alone
+        long stamp = gate.readLock();
         try {
             Address m = open ? masterOf.get(tree) : null;
             if (m != null) {
@@ -866,7 +924,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 return;
             }
         } finally {
-            gate.readLock().unlock();
+            gate.unlockRead(stamp);
         }
         protocol.execute(() -> resolve(tree, op));
     }
@@ -945,6 +1003,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             case Wire.MIGRATING, Wire.ACK, Wire.INSTALL, Wire.MOVED -> {
                 if (msgView == viewId && members.contains(from)) {
                     handleMigration(from, in);
+                }
+            }
+            case Wire.HELLO -> {
+                if (members.contains(from)) {
+                    answerHello(from, msgView);
                 }
             }
             case Wire.DROP -> {
@@ -1171,7 +1234,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         if (!ready || !quorum || awaitingAcks.containsKey(tree) || incoming.contains(tree) || moving.containsKey(tree)) {
             return false;
         }
-        gate.writeLock().lock();
+        long stamp = gate.writeLock();
         try {
             // no request on this node's fast path can add a lock while the gate is shut
             if (master.lockCount(tree) > 0 || !master.trees().remove(tree)) {
@@ -1179,7 +1242,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
             masterOf.remove(tree, self);
         } finally {
-            gate.writeLock().unlock();
+            gate.unlockWrite(stamp);
         }
         activity.remove(tree);
         send(directoryOf(tree), Wire.message(Wire.DROP, viewId).putTree(tree).putLong(master.fenceHighWater()));
@@ -1265,7 +1328,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         boolean hadQuorum = quorum;
         boolean nowQuorum = now.size() >= expectedVotes / 2 + 1;
         boolean partial = hadQuorum && nowQuorum && !old.isEmpty() && !(view instanceof MergeView);
-        gate.writeLock().lock();
+        long stamp = gate.writeLock();
         try {
             ready = false;
             open = partial;
@@ -1278,7 +1341,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             boolean merge = view instanceof MergeView;
             masterOf.values().removeIf(m -> merge ? !m.equals(self) : !now.contains(m));
         } finally {
-            gate.writeLock().unlock();
+            gate.unlockWrite(stamp);
         }
         quorum = nowQuorum;
         // Read before the new view can bring answers: a node whose lease ran out in the view it
@@ -1897,11 +1960,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         switch (in.type()) {
             case Wire.MIGRATING -> {
                 Address target = members.get(in.getInt());
-                gate.writeLock().lock();
+                long stamp = gate.writeLock();
                 try {
                     masterOf.remove(tree);
                 } finally {
-                    gate.writeLock().unlock();
+                    gate.unlockWrite(stamp);
                 }
                 moving.putIfAbsent(tree, new ArrayList<>());
                 if (target.equals(self)) {
@@ -2228,17 +2291,19 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
 
         @Override
-        public void granted(Address origin, long lockId, LockMode mode, LockStatus status, long fence, byte[] value) {
+        public void granted(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
+                            byte[] value) {
             if (!leased || leaseLetsThrough()) {
-                grant(origin, lockId, mode, status, fence, value);
+                grant(origin, lockId, copy, mode, status, fence, value);
             } else {
-                underLease(() -> grant(origin, lockId, mode, status, fence, value));
+                underLease(() -> grant(origin, lockId, copy, mode, status, fence, value));
             }
         }
 
-        private void grant(Address origin, long lockId, LockMode mode, LockStatus status, long fence, byte[] value) {
-            if (origin.equals(self)) {
-                ClusterLock lock = copies.get(lockId);
+        private void grant(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
+                           byte[] value) {
+            if (isSelf(origin)) {
+                ClusterLock lock = copyOf(lockId, copy);
                 if (lock != null) {
                     lock.granted(mode, status, fence, value);
                 }
@@ -2249,10 +2314,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
 
         @Override
-        public void failed(Address origin, long lockId, LockStatus status, boolean conversion, String message,
-                           dev.locksmith.lock.DeadlockReport report) {
-            if (origin.equals(self)) {
-                ClusterLock lock = copies.get(lockId);
+        public void failed(Address origin, long lockId, Object copy, LockStatus status, boolean conversion,
+                           String message, dev.locksmith.lock.DeadlockReport report) {
+            if (isSelf(origin)) {
+                ClusterLock lock = copyOf(lockId, copy);
                 if (lock != null) {
                     failCopy(lock, status, message, report);
                 }
@@ -2263,17 +2328,17 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
 
         @Override
-        public void blocking(Address origin, long lockId, LockMode blockedMode) {
+        public void blocking(Address origin, long lockId, Object copy, LockMode blockedMode) {
             if (!leased || leaseLetsThrough()) {
-                block(origin, lockId, blockedMode);
+                block(origin, lockId, copy, blockedMode);
             } else {
-                underLease(() -> block(origin, lockId, blockedMode));
+                underLease(() -> block(origin, lockId, copy, blockedMode));
             }
         }
 
-        private void block(Address origin, long lockId, LockMode blockedMode) {
-            if (origin.equals(self)) {
-                ClusterLock lock = copies.get(lockId);
+        private void block(Address origin, long lockId, Object copy, LockMode blockedMode) {
+            if (isSelf(origin)) {
+                ClusterLock lock = copyOf(lockId, copy);
                 if (lock != null) {
                     lock.blocking(blockedMode);
                 }
@@ -2290,6 +2355,16 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 executeOnProtocol(() -> ClusterLockManager.this.treeEmptied(tree));
             }
         }
+    }
+
+    /** This node's copy {@code lockId}: {@code copy} when the master table had it, else looked up (null: gone). */
+    private ClusterLock copyOf(long lockId, Object copy) {
+        return copy != null ? (ClusterLock) copy : copies.get(lockId);
+    }
+
+    /** Whether {@code node} is this node (a reference comparison first: the fast path asks on every request). */
+    private boolean isSelf(Address node) {
+        return node == self || node.equals(self);
     }
 
     /**
@@ -2312,8 +2387,40 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         private Duration joinTimeout = Duration.ofSeconds(30);
         private Duration emptyTreeRetention = Duration.ofSeconds(1);
         private Duration quorumLease = Duration.ofMillis(500);
+        private JChannel mainChannel;
+        private String forkStackId;
+        private String forkChannelId;
+        /** The settings {@link #channel} leaves to the main channel, named as set, to refuse them together. */
+        private final List<String> ownChannelSettings = new ArrayList<>();
 
         Builder() {
+        }
+
+        /**
+         * Rides an existing JGroups channel instead of making one: the node sends and receives
+         * over a {@link ForkChannel} (fork stack {@code forkStackId}, fork channel
+         * {@code forkChannelId}) of {@code main}, so it shares the main channel's transport,
+         * discovery, failure detection, membership and security with the application's other
+         * clustered services (a WildFly HA profile's channel, say). The main channel's stack must
+         * contain {@code FORK}, and it must be connected. Its view is the lock cluster's: every
+         * member of it must run a node on the same fork ids (a member without one holds up every
+         * rebuild until it starts one or leaves), and {@link #expectedVotes} must be set. The
+         * node's address is the main channel's, so directory and remaster weights are the defaults
+         * (1 and 5). {@link ClusterLockManager#close()} closes the fork only; the main channel
+         * stays the caller's, and the node counts as a member until the main channel leaves.
+         * Not combinable with the settings of a channel of its own ({@link #stackResource},
+         * {@link #bindAddress}, {@link #bindPort}, {@link #initialHosts}, {@link #directoryWeight},
+         * {@link #remasterWeight}, {@link #sharedSecret}, {@link #keyStore}): {@link #build()}
+         * refuses them with BADPARAM.
+         */
+        public Builder channel(JChannel main, String forkStackId, String forkChannelId) {
+            if (main == null) {
+                throw new LockException(LockStatus.BADPARAM, "channel: the main channel must not be null");
+            }
+            this.forkStackId = requireText(forkStackId, "forkStackId");
+            this.forkChannelId = requireText(forkChannelId, "forkChannelId");
+            this.mainChannel = main;
+            return this;
         }
 
         /** The JGroups cluster to join (default {@code "locksmith"}). */
@@ -2335,12 +2442,14 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
          */
         public Builder stackResource(String resource) {
             this.stackResource = requireText(resource, "stackResource");
+            ownChannelSettings.add("stackResource");
             return this;
         }
 
         /** The address to bind to (default 127.0.0.1). */
         public Builder bindAddress(String address) {
             this.bindAddress = requireText(address, "bindAddress");
+            ownChannelSettings.add("bindAddress");
             return this;
         }
 
@@ -2350,12 +2459,14 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 throw new LockException(LockStatus.BADPARAM, "bindPort must be 1..65535, was " + port);
             }
             this.bindPort = port;
+            ownChannelSettings.add("bindPort");
             return this;
         }
 
         /** TCPPING initial hosts, e.g. {@code 127.0.0.1[7800],127.0.0.1[7801]} (default: this node only). */
         public Builder initialHosts(String hosts) {
             this.initialHosts = requireText(hosts, "initialHosts");
+            ownChannelSettings.add("initialHosts");
             return this;
         }
 
@@ -2379,6 +2490,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 throw new LockException(LockStatus.BADPARAM, "directoryWeight must be 0..127, was " + weight);
             }
             this.directoryWeight = weight;
+            ownChannelSettings.add("directoryWeight");
             return this;
         }
 
@@ -2393,6 +2505,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 throw new LockException(LockStatus.BADPARAM, "remasterWeight must be 0..10, was " + weight);
             }
             this.remasterWeight = weight;
+            ownChannelSettings.add("remasterWeight");
             return this;
         }
 
@@ -2457,6 +2570,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 throw new LockException(LockStatus.BADPARAM, "sharedSecret must be at least 8 characters");
             }
             this.clusterKey = clusterKey(secret);
+            ownChannelSettings.add("sharedSecret");
             return this;
         }
 
@@ -2472,6 +2586,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 throw new LockException(LockStatus.BADPARAM, "keyStore: file, alias and password must all be given");
             }
             this.clusterKey = storedKey(file, alias, password);
+            ownChannelSettings.add("keyStore");
             return this;
         }
 
@@ -2479,6 +2594,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         public ClusterLockManager build() {
             if (nodeName == null) {
                 throw new LockException(LockStatus.BADPARAM, "nodeName must be set");
+            }
+            if (mainChannel != null) {
+                checkForkSettings();
             }
             try {
                 return new ClusterLockManager(this);
@@ -2491,6 +2609,24 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 LOG.log(Level.WARNING, "node '" + nodeName + "' could not start", e);
                 throw new LockException(LockStatus.BADPARAM, "could not start node '" + nodeName
                         + "' in cluster '" + clusterName + "' with stack " + stackResource + ": " + e);
+            }
+        }
+
+        private void checkForkSettings() {
+            if (!ownChannelSettings.isEmpty()) {
+                throw new LockException(LockStatus.BADPARAM, "channel: a node riding an existing channel takes its"
+                        + " stack, addresses and security from it; not combinable with "
+                        + String.join(", ", new java.util.LinkedHashSet<>(ownChannelSettings)));
+            }
+            if (expectedVotes == 0) {
+                throw new LockException(LockStatus.BADPARAM, "expectedVotes must be set for a node riding an"
+                        + " existing channel (there are no initial hosts to count)");
+            }
+            if (!mainChannel.isConnected()) {
+                throw new LockException(LockStatus.BADPARAM, "channel: the main channel must be connected first");
+            }
+            if (mainChannel.getProtocolStack().findProtocol(org.jgroups.protocols.FORK.class) == null) {
+                throw new LockException(LockStatus.BADPARAM, "channel: the main channel's stack has no FORK protocol");
             }
         }
 

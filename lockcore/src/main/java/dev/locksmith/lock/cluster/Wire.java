@@ -61,6 +61,8 @@ import java.util.List;
  *                                                    tree (it dropped or gave it away); look it up again
  *  PING      sentAt:8 (sender's nanoTime)            quorum lease: answered with PONG by a member of the view
  *  PONG      sentAt:8 (echoed)                       (viewId: the sender's; answered and counted only in that view)
+ *  HELLO     (empty)                                 fork mode: the sender's fork just started in view viewId;
+ *                                                    send it your REGISTER and DONE of that view again
  * </pre>
  * A {@code Wire} is a cursor over one payload: writers append with the {@code put} methods,
  * readers consume with the {@code get} methods in the same order. Not thread-safe: one per
@@ -90,6 +92,7 @@ final class Wire {
     static final byte NOTMASTER = 21;
     static final byte PING = 22;
     static final byte PONG = 23;
+    static final byte HELLO = 24;
 
     static final int TYPE_OFFSET = 0;
     static final int VIEW_OFFSET = 1;

@@ -788,6 +788,22 @@ final class Engine {
         }
     }
 
+    /** See {@link LocalLockManager#grantOf}. */
+    LocalLockManager.Grant grantOf(LockBlock lock) {
+        Stripe s = stripeOf(lock);
+        s.lock();
+        try {
+            if (lock.pending() != null || lock.dead || lock.granted < 0 || !lock.statusGranted()) {
+                return null;
+            }
+            byte[] value = lock.lksb();
+            return new LocalLockManager.Grant(LockMode.ofOrdinal(lock.granted), lock.statusValue(), lock.fence,
+                    value == null || value.length == 0 ? new byte[0] : value.clone());
+        } finally {
+            s.unlock();
+        }
+    }
+
     /** The stage of {@code lock}'s last request: the pending one's, or a completed one. */
     CompletableFuture<Lock> completion(LockBlock lock) {
         Stripe s = stripeOf(lock);
