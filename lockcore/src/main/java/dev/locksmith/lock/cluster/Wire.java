@@ -1,6 +1,8 @@
 package dev.locksmith.lock.cluster;
 
 import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockQueue;
+import org.jgroups.Address;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -302,5 +304,33 @@ final class Wire {
 
     private static String orNull(String s) {
         return s.isEmpty() ? null : s;
+    }
+
+    /** Writes the {@code copy} part of a RESEND or INSTALL entry. */
+    Wire putCopy(MasterTable.Resend e) {
+        return putLong(e.lockId()).putLong(e.parentLockId()).putShort(e.depth()).putByte(e.queue().ordinal())
+                .putByte(e.granted() == null ? NO_MODE : e.granted().ordinal()).putByte(e.requested().ordinal())
+                .putInt(e.flags()).putLong(e.timeoutNanos()).putByte(e.blockingHandler() ? 1 : 0).putLong(e.fence())
+                .putBytes(e.readValue()).putString(e.name()).putInt(e.conversion());
+    }
+
+    /** Reads the {@code copy} part of an entry, of {@code owner} on {@code origin}, in {@code tree}. */
+    MasterTable.Resend getCopy(Address origin, MasterTable.OwnerRef owner, long order, TreeKey tree) {
+        long lockId = getLong();
+        long parentId = getLong();
+        int depth = getShort();
+        LockQueue queue = LockQueue.values()[getByte()];
+        int granted = getByte() & 0xFF;
+        LockMode requested = LockMode.ofOrdinal(getByte());
+        int flags = getInt();
+        long timeout = getLong();
+        boolean handler = getByte() != 0;
+        long fence = getLong();
+        byte[] value = getBytes();
+        String resource = getString();
+        int conversion = getInt();
+        return new MasterTable.Resend(origin, owner, lockId, parentId, depth, order, queue,
+                granted == (NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags, timeout,
+                handler, fence, value, resource, tree, conversion);
     }
 }
