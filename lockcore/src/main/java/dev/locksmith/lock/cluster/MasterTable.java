@@ -763,8 +763,10 @@ final class MasterTable {
             });
         }
         Lock lock;
+        // this node's own waiting request: its grant is handed over by the thread that grants it
+        OwnEnd end = report && copy != null ? new OwnEnd() : null;
         try {
-            lock = p.owner.enqueueAsync(full);
+            lock = end != null ? engine.enqueueAsync(p.owner, full, end) : p.owner.enqueueAsync(full);
         } catch (LockException e) {
             replies.failed(origin, lockId, copy, e.status(), false, e.getMessage(), null);
             return null;
@@ -782,11 +784,44 @@ final class MasterTable {
                     replies.granted(origin, lockId, copy, now.mode(), now.status(), now.fencingToken(),
                             now.valueBlock());
                 }
+            } else if (end != null && end.waits) {
+                end.publish(held);
             } else {
                 lock.completion().whenComplete((l, error) -> report(held, error, false));
             }
         }
         return held;
+    }
+
+    /**
+     * The end of this node's own request that had to wait, and its entry here: whichever of the two
+     * comes second reports the outcome (the grant may come on another thread before the entry exists).
+     */
+    private final class OwnEnd implements LocalLockManager.EndListener {
+        private final java.util.concurrent.atomic.AtomicReference<Object> state =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        /** Set on the requesting thread before the request call returns. */
+        boolean waits;
+        private volatile LockException failure;
+
+        @Override
+        public void waiting() {
+            waits = true;
+        }
+
+        @Override
+        public void ended(LockException outcome) {
+            failure = outcome;
+            if (!state.compareAndSet(null, this)) {
+                report((Held) state.get(), outcome, false);
+            }
+        }
+
+        void publish(Held held) {
+            if (!state.compareAndSet(null, held)) {
+                report(held, failure, false);
+            }
+        }
     }
 
     private void report(Held held, Throwable error, boolean conversion) {

@@ -126,7 +126,7 @@ final class Engine {
      * NOTQUEUED / TIMEOUT; see the lock's status), otherwise the pending wait.
      */
     Pending enqueue(LockBlock lock, LockMode mode, int flags, long timeoutNanos, Namespace namespace, Resource parent,
-                    String name, int hash, Thread waiter) {
+                    String name, int hash, Object waiter) {
         Stripe s = stripes[hash & STRIPE_MASK];
         Events events = null;
         s.lock();
@@ -690,7 +690,7 @@ final class Engine {
 
     // ---- waiting, timers, delivery -------------------------------------------------------------
 
-    private Pending startWait(Stripe s, LockBlock lock, boolean conversion, Thread waiter, long timeoutNanos) {
+    private Pending startWait(Stripe s, LockBlock lock, boolean conversion, Object waiter, long timeoutNanos) {
         s.waits++;
         Pending p = new Pending(waiter, conversion, System.nanoTime());
         lock.pending(p);
@@ -761,8 +761,10 @@ final class Engine {
             LockBlock lock = events.ended[i];
             Pending p = events.endedPending[i];
             cancelTimers(p);
-            if (p.waiter != null) {
-                LockSupport.unpark(p.waiter);
+            if (p.waiter instanceof Thread t) {
+                LockSupport.unpark(t);
+            } else if (p.waiter instanceof LocalLockManager.EndListener listener) {
+                tell(listener, lock, p);
             }
             CompletableFuture<Lock> future = p.future;
             if (future != null) {
@@ -776,6 +778,15 @@ final class Engine {
             LockMode mode = events.blockedModes[i];
             var handler = lock.blockingHandler();
             deliver(() -> handler.blocking(lock, mode));
+        }
+    }
+
+    /** A listener's request ended: told on this thread (no engine lock held), as its contract says. */
+    private static void tell(LocalLockManager.EndListener listener, LockBlock lock, Pending p) {
+        try {
+            listener.ended(p.outcome.isGranted() ? null : Owner.failure(lock, p.outcome, p.conversion, p.report));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "end listener failed", e);
         }
     }
 
