@@ -11,8 +11,10 @@ import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockRequest;
 import dev.locksmith.lock.LockStatus;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,101 +22,98 @@ import org.junit.jupiter.api.Test;
  * granted at once read in one go, and the end of a waiting request told on the thread that ends it.
  */
 class MasterReportHooksTest {
+    private final LocalLockManager manager = (LocalLockManager) LockManager.builder().build();
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
 
     @Test
-    void aRequestGrantedAtOnceShowsItsGrantInOneRead() throws Exception {
-        try (LocalLockManager manager = (LocalLockManager) LockManager.builder().build()) {
-            Lock lock = manager.newOwner("o").enqueueAsync(LockRequest.of("r", LockMode.PW));
+    void aRequestGrantedAtOnceShowsItsGrantInOneRead() {
+        Lock lock = manager.newOwner("o").enqueueAsync(LockRequest.of("r", LockMode.PW));
 
-            LocalLockManager.Grant grant = manager.grantOf(lock);
+        LocalLockManager.Grant grant = manager.grantOf(lock);
 
-            assertThat(grant.mode()).isEqualTo(LockMode.PW);
-            assertThat(grant.status().isGranted()).isTrue();
-            assertThat(grant.fencingToken()).isEqualTo(lock.fencingToken());
-            assertThat(grant.valueBlock()).isEmpty();
-        }
+        assertThat(grant.mode()).isEqualTo(LockMode.PW);
+        assertThat(grant.status().isGranted()).isTrue();
+        assertThat(grant.fencingToken()).isEqualTo(lock.fencingToken());
+        assertThat(grant.valueBlock()).isEmpty();
     }
 
     @Test
     void aWaitingRequestHasNoGrantToRead() throws Exception {
-        try (LocalLockManager manager = (LocalLockManager) LockManager.builder().build()) {
-            manager.newOwner("holder").enqueue("r", LockMode.EX);
-            Lock waiting = manager.newOwner("waiter").enqueueAsync(LockRequest.of("r", LockMode.EX));
+        heldElsewhere();
 
-            assertThat(manager.grantOf(waiting)).isNull();
-        }
+        assertThat(manager.grantOf(manager.newOwner("waiter").enqueueAsync(LockRequest.of("r", LockMode.EX)))).isNull();
     }
 
     @Test
     void aWaitingRequestsGrantIsToldOnTheThreadThatReleasedItsBlocker() throws Exception {
-        try (LocalLockManager manager = (LocalLockManager) LockManager.builder().build()) {
-            LockOwner holder = manager.newOwner("holder");
-            Lock held = holder.enqueue("r", LockMode.EX);
-            Recorder recorder = new Recorder();
+        Lock held = heldElsewhere();
+        Recorder recorder = new Recorder();
 
-            manager.enqueueAsync(manager.newOwner("waiter"), LockRequest.of("r", LockMode.EX), recorder);
-            holder.dequeue(held);
+        manager.enqueueAsync(manager.newOwner("waiter"), LockRequest.of("r", LockMode.EX), recorder);
+        held.owner().dequeue(held);
 
-            assertThat(recorder.waiting).isTrue();
-            assertThat(recorder.ended.getNow(null)).isSameAs(Thread.currentThread());
-            assertThat(recorder.failure).isNull();
-        }
+        assertThat(recorder.toldWaiting).isTrue();
+        assertThat(recorder.endedOn).isSameAs(Thread.currentThread());
+        assertThat(recorder.outcome.getNow(null)).isEqualTo(Optional.empty());
     }
 
     @Test
     void aWaitingRequestThatTimesOutIsToldItsFailure() throws Exception {
-        try (LocalLockManager manager = (LocalLockManager) LockManager.builder().build()) {
-            manager.newOwner("holder").enqueue("r", LockMode.EX);
-            Recorder recorder = new Recorder();
+        heldElsewhere();
+        Recorder recorder = new Recorder();
 
-            manager.enqueueAsync(manager.newOwner("waiter"),
-                    LockRequest.of("r", LockMode.EX).withTimeout(Duration.ofMillis(10)), recorder);
+        manager.enqueueAsync(manager.newOwner("waiter"),
+                LockRequest.of("r", LockMode.EX).withTimeout(Duration.ofMillis(10)), recorder);
 
-            recorder.ended.get(30, TimeUnit.SECONDS);
-            assertThat(recorder.failure.status()).isEqualTo(LockStatus.TIMEOUT);
-        }
+        assertThat(recorder.outcome.get(30, TimeUnit.SECONDS)).hasValueSatisfying(
+                failure -> assertThat(failure.status()).isEqualTo(LockStatus.TIMEOUT));
     }
 
     @Test
-    void aRequestGrantedAtOnceTellsItsListenerNothing() throws Exception {
-        try (LocalLockManager manager = (LocalLockManager) LockManager.builder().build()) {
-            Recorder recorder = new Recorder();
+    void aRequestGrantedAtOnceTellsItsListenerNothing() {
+        Recorder recorder = new Recorder();
 
-            Lock lock = manager.enqueueAsync(manager.newOwner("o"), LockRequest.of("r", LockMode.EX), recorder);
+        Lock lock = manager.enqueueAsync(manager.newOwner("o"), LockRequest.of("r", LockMode.EX), recorder);
 
-            assertThat(lock.status().isGranted()).isTrue();
-            assertThat(recorder.waiting).isFalse();
-            assertThat(recorder.ended).isNotDone();
-        }
+        assertThat(lock.status().isGranted()).isTrue();
+        assertThat(recorder.toldWaiting).isFalse();
+        assertThat(recorder.outcome).isNotDone();
     }
 
     @Test
-    void anOwnerOfAnotherManagerIsRefused() throws Exception {
-        try (LocalLockManager manager = (LocalLockManager) LockManager.builder().build();
-             LockManager other = LockManager.builder().build()) {
+    void anOwnerOfAnotherManagerIsRefused() {
+        try (LockManager other = LockManager.builder().build()) {
             LockOwner stranger = other.newOwner("o");
 
             assertThatThrownBy(() -> manager.enqueueAsync(stranger, LockRequest.of("r", LockMode.EX), new Recorder()))
-                    .isInstanceOf(LockException.class)
-                    .satisfies(e -> assertThat(((LockException) e).status()).isEqualTo(LockStatus.IVLOCKID));
+                    .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.status()).isEqualTo(LockStatus.IVLOCKID));
         }
     }
 
-    /** Records what a listener was told and on which thread the end came. */
+    /** An EX lock on r that another owner holds. */
+    private Lock heldElsewhere() throws InterruptedException {
+        return manager.newOwner("holder").enqueue("r", LockMode.EX);
+    }
+
+    /** What a listener was told: that it waits, then its outcome (empty: granted) and the thread it came on. */
     private static final class Recorder implements LocalLockManager.EndListener {
-        final CompletableFuture<Thread> ended = new CompletableFuture<>();
-        volatile boolean waiting;
-        volatile LockException failure;
+        final CompletableFuture<Optional<LockException>> outcome = new CompletableFuture<>();
+        volatile boolean toldWaiting;
+        volatile Thread endedOn;
 
         @Override
         public void waiting() {
-            waiting = true;
+            toldWaiting = true;
         }
 
         @Override
-        public void ended(LockException outcome) {
-            failure = outcome;
-            ended.complete(Thread.currentThread());
+        public void ended(LockException failure) {
+            endedOn = Thread.currentThread();
+            outcome.complete(Optional.ofNullable(failure));
         }
     }
 }
