@@ -85,9 +85,29 @@ final class ClusterLock implements Lock {
      * last ended request's stage, status and failure (null when it was granted).
      */
     private Thread syncWaiter;
+    /**
+     * Whether the current request's stage was handed out ({@link #completion()}): only then can it
+     * have dependents, user code that must run on the callback thread. A stage nobody was given is
+     * completed by the thread that ends the request, under the monitor, which saves the callback
+     * thread a wake-up per request (most requests are synchronous and never hand theirs out).
+     */
+    private boolean stageExposed;
     private CompletableFuture<Lock> endedStage;
     private LockStatus endedOutcome;
     private LockException endedFailure;
+
+    /**
+     * This lock's entry in this node's master table when it was requested here (null otherwise),
+     * so its sublocks and its dequeue skip the table's lookups; the table checks it is still live.
+     * Plain, not volatile: a thread that misses it looks the entry up, and one that sees it reaches
+     * its mutable state only through the table's concurrent maps (or final fields).
+     */
+    MasterTable.Held masterEntry;
+
+    /** This copy's links in its owner's list of live copies; guarded by the owner's monitor. */
+    ClusterLock ownerPrev;
+    ClusterLock ownerNext;
+    boolean linked;
 
     /** What {@link #beginSend} tells its caller. */
     enum Send { SEND, SKIP, CANCEL, TIMEOUT }
@@ -121,7 +141,7 @@ final class ClusterLock implements Lock {
 
     synchronized Snapshot snapshot() {
         return dead ? null : new Snapshot(queue, granted, requested, flags, timeoutNanos, blockingHandler, fence,
-                readValue.clone(), conversions);
+                readValue.length == 0 ? readValue : readValue.clone(), conversions);
     }
 
     /**
@@ -289,6 +309,7 @@ final class ClusterLock implements Lock {
         conversions++;
         last = new CompletableFuture<>();
         pending = last;
+        stageExposed = false;
     }
 
     /** The master granted the current request. */
@@ -296,6 +317,7 @@ final class ClusterLock implements Lock {
         CompletableFuture<Lock> done;
         CompletableFuture<Boolean> cancel;
         Thread waiter;
+        boolean exposed;
         synchronized (this) {
             if (dead || pending == null) {
                 return;
@@ -314,9 +336,12 @@ final class ClusterLock implements Lock {
             pending = null;
             cancel = endCancel();
             waiter = ended(done, status, null);
+            exposed = completeUnlessExposed(done, null);
         }
         wake(waiter, cancel, LockStatus.NORMAL);
-        owner.manager.deliver(() -> done.complete(this));
+        if (exposed) {
+            owner.manager.deliver(() -> done.complete(this));
+        }
     }
 
     /**
@@ -334,6 +359,7 @@ final class ClusterLock implements Lock {
         boolean conversion;
         LockException failure;
         Thread waiter;
+        boolean exposed;
         synchronized (this) {
             if (dead || pending == null) {
                 return;
@@ -351,12 +377,15 @@ final class ClusterLock implements Lock {
             failure = new LockException(outcome, (conversion ? "conversion of lock on '" : "request for '")
                     + name + "' was not granted" + (message == null ? "" : " (" + message + ")"), report);
             waiter = ended(done, outcome, failure);
+            exposed = completeUnlessExposed(done, failure);
         }
         if (!conversion) {
             die();
         }
         wake(waiter, cancel, outcome);
-        owner.manager.deliver(() -> done.completeExceptionally(failure));
+        if (exposed) {
+            owner.manager.deliver(() -> done.completeExceptionally(failure));
+        }
     }
 
     /**
@@ -388,6 +417,7 @@ final class ClusterLock implements Lock {
         CompletableFuture<Boolean> cancel;
         LockException failure = null;
         Thread waiter = null;
+        boolean exposed = false;
         synchronized (this) {
             done = pending;
             pending = null;
@@ -397,13 +427,32 @@ final class ClusterLock implements Lock {
                 status = outcome;
                 failure = new LockException(outcome, "request for '" + name + "' was not granted");
                 waiter = ended(done, outcome, failure);
+                exposed = completeUnlessExposed(done, failure);
             }
         }
         wake(waiter, cancel, outcome);
-        if (done != null) {
+        if (exposed) {
             LockException f = failure;
             owner.manager.deliver(() -> done.completeExceptionally(f));
         }
+    }
+
+    /**
+     * Completes {@code stage} now (granted when {@code failure} is null) if it was never handed
+     * out, and returns false; returns true if it was, and the caller has it completed on the
+     * callback thread. Under the monitor, so a {@link #completion()} cannot hand it out between
+     * the check and the completion.
+     */
+    private boolean completeUnlessExposed(CompletableFuture<Lock> stage, LockException failure) {
+        if (stageExposed) {
+            return true;
+        }
+        if (failure == null) {
+            stage.complete(this);
+        } else {
+            stage.completeExceptionally(failure);
+        }
+        return false;
     }
 
     /** Records how the request of {@code stage} ended; returns its synchronous caller to wake. Under the monitor. */
@@ -468,8 +517,13 @@ final class ClusterLock implements Lock {
         return ++refusals;
     }
 
-    synchronized void subLockAdded() {
+    /** Counts a new sublock if this lock is live and granted (checked and counted at once); else false. */
+    synchronized boolean addSubLockIfGranted() {
+        if (dead || granted == null) {
+            return false;
+        }
         subLocks++;
+        return true;
     }
 
     synchronized void subLockGone() {
@@ -558,7 +612,12 @@ final class ClusterLock implements Lock {
 
     @Override
     public CompletionStage<Lock> completion() {
-        return pendingStage().copy();
+        CompletableFuture<Lock> stage;
+        synchronized (this) {
+            stage = pendingStage();
+            stageExposed |= stage == pending;
+        }
+        return stage.copy();
     }
 
     @Override
@@ -569,6 +628,20 @@ final class ClusterLock implements Lock {
         }
         return new LockInfo(id, name, List.copyOf(path), tree.namespace(), parent == null ? 0 : parent.id,
                 owner.name(), granted, requested, queue, status, fence, lksb.clone(), 0, List.of(), List.of());
+    }
+
+    /**
+     * The lock id's hash: a copy is kept in hash sets and maps on every request, and an identity
+     * hash would cost the JVM a header update on each new copy. Equality stays identity.
+     */
+    @Override
+    public int hashCode() {
+        return Long.hashCode(id);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return this == other;
     }
 
     @Override

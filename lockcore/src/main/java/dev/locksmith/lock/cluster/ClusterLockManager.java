@@ -13,16 +13,12 @@ import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
 import dev.locksmith.lock.ResourceInfo;
 import dev.locksmith.lock.TreeActivity;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,20 +37,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
 import org.jgroups.Address;
-import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
 import org.jgroups.MergeView;
-import org.jgroups.Message;
-import org.jgroups.Receiver;
 import org.jgroups.View;
-import org.jgroups.protocols.SYM_ENCRYPT;
-import org.jgroups.protocols.pbcast.NAKACK2;
-import org.jgroups.stack.ProtocolStack;
-import org.jgroups.util.MessageBatch;
-import org.jgroups.util.ExtendedUUID;
 
 /**
  * The cluster-wide lock manager: the {@link LockManager} contract over a JGroups cluster, after
@@ -64,7 +52,8 @@ import org.jgroups.util.ExtendedUUID;
  *   <li><b>Directory.</b> Each resource tree (a root resource and its sublocks) has a directory
  *       node, chosen by weighted rendezvous hashing of (namespace, root name) over the current
  *       view; a node's weight is its {@link Builder#directoryWeight} (0 = holds no entries unless
- *       every node has 0). The directory records the tree's master: the first node that asked.</li>
+ *       every node has 0; {@link DirectoryHash}). The directory records the tree's master: the first
+ *       node that asked.</li>
  *   <li><b>Masters.</b> Each node runs one embedded engine ({@link MasterTable}) for the trees it
  *       masters. Other nodes' owners appear there as proxy owners; their requests arrive as
  *       messages ({@link Wire}) and outcomes, blocking callbacks and value blocks go back. A node
@@ -93,14 +82,15 @@ import org.jgroups.util.ExtendedUUID;
  *       queues in order with their value blocks and drops them without granting anything, the
  *       new master installs them and announces itself (MOVED), and every member sends the parked
  *       requests there. A view change before that announcement leaves the tree to the rebuild:
- *       the new master registers it if it installed it, otherwise the members' copies rebuild it.</li>
+ *       the new master registers it if it installed it, otherwise the members' copies rebuild it
+ *       ({@link Remastering}).</li>
  *   <li><b>Deadlocks.</b> Each engine finds cycles among the requests it masters. For cycles
  *       across masters, every master reports the requests that waited the deadlock wait to the
  *       view's coordinator, which fails one waiter per cycle with DEADLOCK (lowest deadlock
- *       priority first).</li>
+ *       priority first; {@link CrossNodeDeadlocks}).</li>
  *   <li><b>Security.</b> With {@link Builder#sharedSecret} or {@link Builder#keyStore} every
  *       message is encrypted and authenticated by JGroups' SYM_ENCRYPT; a node without the key
- *       stays outside.</li>
+ *       stays outside ({@link ClusterSecurity}).</li>
  *   <li><b>Quorum.</b> A view holding fewer than {@code expectedVotes / 2 + 1} nodes grants
  *       nothing: the node drops the trees it mastered and its copies of granted locks (owners'
  *       {@link dev.locksmith.lock.ClearListener}s are told, as the majority frees them), holds
@@ -122,7 +112,11 @@ import org.jgroups.util.ExtendedUUID;
  *       SIGSTOP) while the others excluded it regains no lease in the view it missed; if it
  *       merges back with its lease run out, it gives up its trees and the grants held back for
  *       the lease, as a minority does, since the others may have rebuilt those trees meanwhile.
- *       Fencing tokens ({@link Lock#fencingToken()}) keep growing across all of this.</li>
+ *       Fencing tokens ({@link Lock#fencingToken()}) keep growing across all of this. The
+ *       node's side of the lease is {@link LeaseGuard}.</li>
+ *   <li><b>Channel.</b> A node makes its own JGroups channel from a stack, or rides a fork of a
+ *       channel the caller owns ({@link Builder#channel}), sharing its transport and membership
+ *       ({@link ClusterChannel}).</li>
  * </ul>
  *
  * <p><b>Ordering.</b> The protocol relies on JGroups delivering the messages of one sender to
@@ -140,22 +134,17 @@ import org.jgroups.util.ExtendedUUID;
  * thread, or — for a lock request or outcome arriving while nothing else is queued — on the
  * JGroups thread that received it, which saves a thread hand-off per remote message. Callbacks
  * and completions run on one callback thread, never while internal locks are held, and never on
- * JGroups or protocol threads. Errors are
+ * JGroups or protocol threads (a request's completion stage that {@link Lock#completion()} never
+ * handed out has no user code to run: the thread that ends the request completes it). Errors are
  * {@link LockException}s with a status naming the bad argument; requests to a closed manager
  * fail with {@link LockStatus#SHUTDOWN}.
  */
 public final class ClusterLockManager implements LockManager, ClusterLockManagerMXBean {
     private static final System.Logger LOG = System.getLogger(ClusterLockManager.class.getName());
-    private static final String WEIGHT_KEY = "lockdirwt";
-    private static final String REMASTER_WEIGHT_KEY = "lockrmwt";
-    /** Below this many requests per second a tree is not worth moving. */
-    private static final double MIN_REMASTER_ACTIVITY = 1.0;
-    /** With equal remaster weights, how much more activity a node needs to take a tree (VMS: about 13%). */
-    private static final double REMASTER_MARGIN = 0.13;
 
     private final String name;
     private final int expectedVotes;
-    private final JChannel channel;
+    private final ClusterChannel channel;
     private final Address self;
     private final MasterTable localTable;
     private volatile MasterTable master;
@@ -174,7 +163,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     /** What this node knows of masters; valid while {@link #open}. */
     private final Map<TreeKey, Address> masterOf = new ConcurrentHashMap<>();
     /** Guards the fast path against a view change: readers route, the protocol thread pauses. */
-    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    private final StampedLock gate = new StampedLock();
     /**
      * Whether requests are routed: the view has quorum and no full rebuild is under way (first
      * view, quorum regained, merge). An ordinary view change keeps it open: only the trees it
@@ -199,18 +188,6 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final Map<Long, Set<Address>> doneFrom = new HashMap<>();
     private final Map<Long, List<MasterTable.Resend>> resends = new HashMap<>();
     private final Map<Long, List<Map.Entry<TreeKey, Address>>> registrations = new HashMap<>();
-    /** Trees being remastered: requests for them wait here until MOVED says where they went. */
-    private final Map<TreeKey, List<Consumer<Address>>> moving = new HashMap<>();
-    /** Trees this node is giving away, with the members whose ACK it still waits for. */
-    private final Map<TreeKey, Set<Address>> awaitingAcks = new HashMap<>();
-    private final Map<TreeKey, Address> migrationTargets = new HashMap<>();
-    /** Trees this node is about to master; master requests wait until their INSTALL arrives. */
-    private final Set<TreeKey> incoming = new HashSet<>();
-    /** Coordinator only: each master's last report of long waits. */
-    private final Map<Address, List<MasterTable.WaitEdge>> waitReports = new HashMap<>();
-    /** Coordinator only: waiting requests already chosen as victims (node, lock id), never chosen twice. */
-    private final Set<Map.Entry<Address, Long>> victims = new HashSet<>();
-    private boolean reportedWaits;
     /** The view whose rebuild messages all arrived (its trees are being installed, or were). */
     private long installingView = -1;
     /** Trees this node is rebuilding from resent copies; requests for them wait in {@link #awaitingInstall}. */
@@ -220,8 +197,6 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final List<Runnable> awaitingDirectory = new ArrayList<>();
     /** Lookups sent in a view this node has not installed yet: answered once it has. */
     private final List<Runnable> aheadOfView = new ArrayList<>();
-    /** Seed 002's smoothed requests per second, per tree mastered here and requesting node. */
-    private final Map<TreeKey, Map<Address, Double>> activity = new HashMap<>();
     /**
      * Directory node: the highest fencing token of any tree dropped here (DROP carries its
      * master's), the floor for each tree's next master, so a resource's tokens grow across
@@ -230,35 +205,28 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private long droppedFence;
 
     private final QuorumLease lease;
-    /**
-     * Grants and blocking callbacks held back while this node has no lease, in order: the ones
-     * its master table makes, and the ones other masters send to its copies. Guarded by itself.
-     */
-    private final ArrayDeque<Runnable> awaitingLease = new ArrayDeque<>();
-    private volatile boolean anyAwaitingLease;
-    /** Whether the lease ran out and this node's grants were cleared; set and read on the timer thread. */
-    private boolean leaseLapsed;
+    private final LeaseGuard leaseGuard;
+    /** This node as its protocol concerns see it. */
+    private final ProtocolNode node = new Node();
+    private final CrossNodeDeadlocks crossNodeDeadlocks;
     /** Departed nodes whose locks are freed once their leases have run out (see {@link QuorumLease}). */
     private final Set<Address> departedAwaitingLease = new HashSet<>();
     /** Per view: until when (this node's nanoTime) some member's answers may still hold up a departed node's lease. */
     private final Map<Long, Long> departedLeaseEnds = new HashMap<>();
     private long leaseWaitScheduledFor = -1;
     private final LongAdder messagesSent = new LongAdder();
-    private final LongAdder messagesReceived = new LongAdder();
     private final LongAdder lookups = new LongAdder();
     private final LongAdder rebuilds = new LongAdder();
-    private final LongAdder remasters = new LongAdder();
-    private final int remasterWeight;
+    private final Remastering remastering;
     private final long emptyTreeRetentionNanos;
     /** Trees mastered here that lost their last lock, and since when (System.nanoTime). */
     private final Map<TreeKey, Long> emptySince = new HashMap<>();
 
     private ClusterLockManager(Builder b) throws Exception {
-        String stackXml = b.stackXml();
+        String stackXml = b.mainChannel == null ? b.stackXml() : null;
         this.name = b.nodeName;
         this.expectedVotes = b.expectedVotes();
         this.deadlockWait = b.deadlockWait;
-        this.remasterWeight = b.remasterWeight;
         this.emptyTreeRetentionNanos = b.emptyTreeRetention.toNanos();
         this.protocol = new ProtocolExecutor(daemon("locksmith-cluster-" + name));
         this.callbacks = Executors.newSingleThreadExecutor(daemon("locksmith-callbacks-" + name));
@@ -267,86 +235,45 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.lease = new QuorumLease(b.quorumLease.toNanos(), expectedVotes);
         this.localTable = new MasterTable(name + "-local", deadlockWait, new Replies(false));
         this.master = new MasterTable(name, deadlockWait, new Replies(true));
-        this.channel = new JChannel(new ByteArrayInputStream(stackXml.getBytes(StandardCharsets.UTF_8)));
-        channel.name(name);
-        if (b.clusterKey != null) {
-            // Below NAKACK2, as JGroups places it: every message is encrypted and authenticated
-            // with the cluster key, so a node without it can neither join nor inject requests.
-            SYM_ENCRYPT encrypt = new SYM_ENCRYPT().setSecretKey(b.clusterKey);
-            channel.getProtocolStack().insertProtocol(encrypt, ProtocolStack.Position.BELOW, NAKACK2.class);
-            encrypt.init(); // the stack initialised its protocols when the channel was made
-        }
-        byte weight = (byte) b.directoryWeight;
-        byte remasterWeightByte = (byte) b.remasterWeight;
-        channel.addAddressGenerator(() -> ExtendedUUID.randomUUID(name).put(WEIGHT_KEY, new byte[] {weight})
-                .put(REMASTER_WEIGHT_KEY, new byte[] {remasterWeightByte}));
-        channel.setReceiver(new Receiver() {
+        this.crossNodeDeadlocks = new CrossNodeDeadlocks(node, deadlockWait.toNanos(), deadlocks);
+        this.remastering = new Remastering(node, new RemasterRouting(), b.remasterWeight);
+        this.channel = b.mainChannel != null ? ClusterChannel.fork(b.mainChannel, b.forkStackId, b.forkChannelId)
+                : ClusterChannel.own(stackXml, name, b.directoryWeight, b.remasterWeight, b.clusterKey);
+        this.leaseGuard = new LeaseGuard(name, lease, channel, this::executeOnProtocol, () -> closed,
+                this::clearGrantsForLapsedLease);
+        channel.connect(b.clusterName, protocol, new ClusterChannel.Handler() {
             @Override
-            public void receive(Message msg) {
-                Address from = msg.getSrc();
-                Wire in = Wire.read(msg.getArray(), msg.getOffset(), msg.getLength());
-                if (handledAsLeaseMessage(from, in)) {
-                    return;
-                }
-                messagesReceived.increment();
-                Runnable task = () -> handle(from, in);
-                if (!isSmallRequest(in.type()) || !protocol.runIfIdle(task)) {
-                    protocol.execute(task);
-                }
+            public boolean leaseMessage(Address from, Wire in) {
+                return leaseGuard.handle(from, in);
             }
 
             @Override
-            public void receive(MessageBatch batch) {
-                // One task for the whole batch: one hand-off (or none) instead of one per message.
-                int n = batch.size();
-                if (n == 1) {
-                    receive((Message) batch.first());
-                    return;
-                }
-                Address[] from = new Address[n];
-                Wire[] in = new Wire[n];
-                boolean small = true;
-                int i = 0;
-                for (Message msg : batch) {
-                    from[i] = msg.getSrc() != null ? msg.getSrc() : batch.sender();
-                    in[i] = Wire.read(msg.getArray(), msg.getOffset(), msg.getLength());
-                    if (!handledAsLeaseMessage(from[i], in[i])) {
-                        small &= isSmallRequest(in[i].type());
-                        i++;
-                    }
-                }
-                int count = i;
-                if (count == 0) {
-                    return;
-                }
-                messagesReceived.add(count);
-                Runnable task = () -> {
-                    for (int k = 0; k < count; k++) {
-                        handle(from[k], in[k]);
-                    }
-                };
-                if (!small || !protocol.runIfIdle(task)) {
-                    protocol.execute(task);
-                }
+            public void message(Address from, Wire in) {
+                handle(from, in);
             }
 
             @Override
-            public void viewAccepted(View view) {
-                protocol.execute(() -> onView(view));
+            public void view(View view) {
+                onView(view);
+            }
+
+            @Override
+            public boolean isSmall(byte type) {
+                return isSmallRequest(type);
             }
         });
-        channel.connect(b.clusterName);
-        this.self = channel.getAddress();
-        timer.scheduleAtFixedRate(() -> protocol.execute(this::foldActivity), 1, 1, TimeUnit.SECONDS);
-        if (lease.needsPings()) {
-            long term = b.quorumLease.toNanos();
-            timer.scheduleAtFixedRate(this::pingForLease, term / 4, Math.max(term / 4, 1), TimeUnit.NANOSECONDS);
-            // well within the fifth of a term the survivors add to a departed node's lease
-            timer.scheduleAtFixedRate(this::watchLease, term / 25, Math.max(term / 25, 1), TimeUnit.NANOSECONDS);
+        this.self = channel.address();
+        if (channel.isFork()) {
+            // members whose fork was not there yet dropped this node's part of the current
+            // rebuild and it theirs: each asks the others once for theirs (see answerHello)
+            protocol.execute(this::sayHello);
         }
+        timer.scheduleAtFixedRate(() -> protocol.execute(this::foldActivity), 1, 1, TimeUnit.SECONDS);
+        leaseGuard.start(timer, b.quorumLease.toNanos());
         if (!deadlockWait.isZero()) {
             long period = Math.max(deadlockWait.toMillis(), 100);
-            timer.scheduleAtFixedRate(() -> protocol.execute(this::reportWaits), period, period, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(() -> protocol.execute(crossNodeDeadlocks::reportWaits), period, period,
+                    TimeUnit.MILLISECONDS);
         }
         if (!firstView.await(b.joinTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
             channel.close();
@@ -355,45 +282,38 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
     }
 
-    /** The AES-256 cluster key: SHA-256 of the shared secret's UTF-8 bytes. */
-    private static SecretKey clusterKey(char[] secret) {
-        java.nio.ByteBuffer utf8 = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(secret));
-        try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(utf8);
-            return new SecretKeySpec(sha256.digest(), "AES");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        } finally {
-            java.util.Arrays.fill(utf8.array(), (byte) 0);
+    /** Fork mode, once the first view is handled: asks the other members for their part of its rebuild. */
+    private void sayHello() {
+        for (Address m : members) {
+            if (!isSelf(m)) {
+                send(m, Wire.message(Wire.HELLO, viewId));
+            }
         }
     }
 
-    /** The secret key entry {@code alias} of a PKCS12 or JCEKS key store, with clear errors for what is wrong. */
-    private static SecretKey storedKey(java.nio.file.Path file, String alias, char[] password) {
-        java.security.KeyStore store;
-        try (var in = java.nio.file.Files.newInputStream(file)) {
-            store = java.security.KeyStore.getInstance(file.toString().toLowerCase(java.util.Locale.ROOT)
-                    .endsWith(".jceks") ? "JCEKS" : "PKCS12");
-            store.load(in, password);
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            throw new LockException(LockStatus.BADPARAM, "keyStore: cannot read '" + file + "' with the password given: " + e.getMessage());
+    /**
+     * A member's fork of the shared channel started in view {@code helloView}, possibly after this
+     * node sent it its part of that view's rebuild (the fork layer drops messages for a fork that
+     * is not there yet): the registrations of this node's trees whose directory node it is, and
+     * this node's DONE, again. Both are idempotent where they arrive. A later view's rebuild
+     * reaches it anyway, so a HELLO of another view is ignored.
+     */
+    private void answerHello(Address from, long helloView) {
+        if (helloView != viewId || !quorum) {
+            return;
         }
-        try {
-            if (!store.entryInstanceOf(alias, java.security.KeyStore.SecretKeyEntry.class)) {
-                throw new LockException(LockStatus.BADPARAM, "keyStore: '" + file + "' has no secret key entry '" + alias + "'");
+        List<TreeKey> trees = new ArrayList<>();
+        for (TreeKey tree : master.trees()) {
+            if (directoryOf(tree).equals(from)) {
+                trees.add(tree);
             }
-            var entry = (java.security.KeyStore.SecretKeyEntry) store.getEntry(alias,
-                    new java.security.KeyStore.PasswordProtection(password));
-            SecretKey key = entry.getSecretKey();
-            if (!"AES".equalsIgnoreCase(key.getAlgorithm())) {
-                throw new LockException(LockStatus.BADPARAM, "keyStore: entry '" + alias + "' of '" + file + "' is a "
-                        + key.getAlgorithm() + " key; the cluster needs an AES key");
-            }
-            return key;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new LockException(LockStatus.BADPARAM, "keyStore: cannot read entry '" + alias + "' of '" + file + "': " + e.getMessage());
         }
+        if (!trees.isEmpty()) {
+            Wire w = Wire.message(Wire.REGISTER, viewId).putInt(trees.size());
+            trees.forEach(w::putTree);
+            send(from, w);
+        }
+        send(from, Wire.message(Wire.DONE, viewId).putLong(lease.outstandingNanos()));
     }
 
     /** A builder for a cluster node. */
@@ -482,7 +402,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     @Override
     public long getMessagesReceived() {
-        return messagesReceived.sum();
+        return channel.received();
     }
 
     @Override
@@ -497,7 +417,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     @Override
     public long getRemasters() {
-        return remasters.sum();
+        return remastering.remasters();
     }
 
     @Override
@@ -592,7 +512,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     /** The JGroups channel, for tests and tools that inject faults; do not send on it. */
     public JChannel channel() {
-        return channel;
+        return channel.jgroups();
     }
 
     /** Leaves the cluster and shuts down: pending requests fail with SHUTDOWN. Idempotent. */
@@ -618,13 +538,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         open = false;
         ready = false;
         if (crash) {
-            try {
-                org.jgroups.util.Util.shutdown(channel);
-            } catch (Exception e) {
-                LOG.log(Level.DEBUG, "channel stop failed: " + e);
-            }
+            channel.crash();
+        } else {
+            channel.close();
         }
-        channel.close();
         protocol.shutdownNow();
         for (ClusterLock lock : copies.values()) {
             lock.abandonPending(LockStatus.SHUTDOWN);
@@ -708,7 +625,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     private void sendNew(ClusterLock lock, Address m) {
-        if (m.equals(self) && lock.parent == null && lock.tree.namespace().kind() != Namespace.Kind.LOCAL
+        if (lock.parent == null && isSelf(m) && lock.tree.namespace().kind() != Namespace.Kind.LOCAL
                 && !master.trees().contains(lock.tree)) {
             if (lock.isPending()) {
                 executeOnProtocol(() -> notMaster(lock, self));
@@ -724,9 +641,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 return;
             }
             long parentId = lock.parent == null ? 0 : lock.parent.id;
-            if (m.equals(self)) {
-                tableFor(lock.tree.namespace()).enqueue(self, lock.owner.ref(), lock.id, parentId, s.requested(),
-                        s.flags(), s.timeoutNanos(), s.blockingHandler(), lock.name, lock.tree);
+            if (isSelf(m)) {
+                lock.masterEntry = tableFor(lock.tree.namespace()).enqueueOwn(self, lock.owner.ref(), lock.id, parentId,
+                        lock.parent == null ? null : lock.parent.masterEntry, s.requested(), s.flags(), s.timeoutNanos(),
+                        s.blockingHandler(), lock.name, lock.tree, lock);
                 return;
             }
             MasterTable.OwnerRef o = lock.owner.ref();
@@ -802,8 +720,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             if (!lock.isSent()) {
                 return;
             }
-            if (m.equals(self)) {
-                tableFor(lock.tree.namespace()).dequeue(self, lock.owner.id(), lock.id, valueLength, abnormal, value);
+            if (isSelf(m)) {
+                tableFor(lock.tree.namespace()).dequeue(self, lock.owner.id(), lock.id, lock.masterEntry, valueLength,
+                        abnormal, value);
             } else {
                 send(m, Wire.message(Wire.DEQUEUE, viewId).putLong(lock.owner.id()).putLong(lock.id)
                         .putByte(valueLength).putByte(abnormal ? 1 : 0).putBytes(value));
@@ -858,7 +777,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             op.accept(self);
             return;
         }
-        gate.readLock().lock();
+        // not reentrant: nothing an op does routes again, and the protocol thread holds it alone
+        long stamp = gate.readLock();
         try {
             Address m = open ? masterOf.get(tree) : null;
             if (m != null) {
@@ -866,7 +786,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 return;
             }
         } finally {
-            gate.readLock().unlock();
+            gate.unlockRead(stamp);
         }
         protocol.execute(() -> resolve(tree, op));
     }
@@ -882,9 +802,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             held.add(() -> resolve(tree, op));
             return;
         }
-        List<Consumer<Address>> parked = moving.get(tree);
-        if (parked != null) {
-            parked.add(op);
+        if (remastering.parkIfMoving(tree, op)) {
             return;
         }
         Address m = masterOf.get(tree);
@@ -939,12 +857,17 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             case Wire.REGISTER, Wire.RESEND, Wire.DONE -> handleRebuild(from, in, msgView);
             case Wire.WAITS, Wire.VICTIM -> {
                 if (msgView == viewId && members.contains(from)) {
-                    handleDeadlockMessage(from, in);
+                    crossNodeDeadlocks.handle(from, in);
                 }
             }
             case Wire.MIGRATING, Wire.ACK, Wire.INSTALL, Wire.MOVED -> {
                 if (msgView == viewId && members.contains(from)) {
-                    handleMigration(from, in);
+                    remastering.handle(from, in);
+                }
+            }
+            case Wire.HELLO -> {
+                if (members.contains(from)) {
+                    answerHello(from, msgView);
                 }
             }
             case Wire.DROP -> {
@@ -956,14 +879,14 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 if (!members.contains(from)) {
                     return; // not (or no longer) a member: it cannot inject requests
                 }
-                if ((!open || !incoming.isEmpty()) && isMasterRequest(in.type())) {
+                if ((!open || remastering.anyIncoming()) && isMasterRequest(in.type())) {
                     held.add(() -> handle(from, in));
                     return;
                 }
-                if ((in.type() == Wire.GRANTED || in.type() == Wire.BLOCKING) && !leaseLetsThrough()) {
+                if ((in.type() == Wire.GRANTED || in.type() == Wire.BLOCKING) && !leaseGuard.letsThrough()) {
                     // no grant reaches a holder here without the lease: applied once it returns,
                     // unless its master left meanwhile (the rebuild then re-sends the request)
-                    underLease(() -> {
+                    leaseGuard.hold(() -> {
                         if (members.contains(from)) {
                             handleRequest(from, in, msgView);
                         }
@@ -1014,11 +937,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     return;
                 }
                 Address m = members.get(index);
-                List<Consumer<Address>> parked = moving.get(tree);
-                if (parked != null) {
+                if (remastering.isMoving(tree)) {
                     // the answer predates a remastering of the tree: wait for MOVED
                     if (waiting != null) {
-                        parked.addAll(waiting);
+                        waiting.forEach(op -> remastering.parkIfMoving(tree, op));
                     }
                     return;
                 }
@@ -1168,10 +1090,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
      * new first user becomes the one master. Not while a rebuild or remastering is under way.
      */
     private boolean dropTree(TreeKey tree) {
-        if (!ready || !quorum || awaitingAcks.containsKey(tree) || incoming.contains(tree) || moving.containsKey(tree)) {
+        if (!ready || !quorum || remastering.involves(tree)) {
             return false;
         }
-        gate.writeLock().lock();
+        long stamp = gate.writeLock();
         try {
             // no request on this node's fast path can add a lock while the gate is shut
             if (master.lockCount(tree) > 0 || !master.trees().remove(tree)) {
@@ -1179,9 +1101,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
             masterOf.remove(tree, self);
         } finally {
-            gate.writeLock().unlock();
+            gate.unlockWrite(stamp);
         }
-        activity.remove(tree);
+        remastering.forget(tree);
         send(directoryOf(tree), Wire.message(Wire.DROP, viewId).putTree(tree).putLong(master.fenceHighWater()));
         return true;
     }
@@ -1207,11 +1129,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         if (msgView < viewId || !directoryOf(tree).equals(self)) {
             return; // the asker looks the tree up again when it installs this node's view
         }
-        List<Consumer<Address>> parked = moving.get(tree);
-        if (parked != null) {
-            // being remastered: answer with the new master once it has announced itself
-            parked.add(m -> send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m))
-                    .putLong(droppedFence)));
+        // being remastered: answer with the new master once it has announced itself
+        if (remastering.parkIfMoving(tree, m -> send(from, Wire.message(Wire.MASTER, viewId).putTree(tree)
+                .putInt(members.indexOf(m)).putLong(droppedFence)))) {
             return;
         }
         Address m = directory.get(tree);
@@ -1265,7 +1185,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         boolean hadQuorum = quorum;
         boolean nowQuorum = now.size() >= expectedVotes / 2 + 1;
         boolean partial = hadQuorum && nowQuorum && !old.isEmpty() && !(view instanceof MergeView);
-        gate.writeLock().lock();
+        long stamp = gate.writeLock();
         try {
             ready = false;
             open = partial;
@@ -1278,21 +1198,20 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             boolean merge = view instanceof MergeView;
             masterOf.values().removeIf(m -> merge ? !m.equals(self) : !now.contains(m));
         } finally {
-            gate.writeLock().unlock();
+            gate.unlockWrite(stamp);
         }
         quorum = nowQuorum;
         // Read before the new view can bring answers: a node whose lease ran out in the view it
         // leaves, and that now merges with the others, may have missed a view in which they
         // excluded it and took over its trees (it was paused, say): its masters are stale.
         boolean staleMasters = view instanceof MergeView && hadQuorum && lease.needsPings() && !lease.isHeld();
-        lease.view(now, channel.getAddress(), viewId);
+        lease.view(now, channel.address(), viewId);
         LOG.log(Level.DEBUG, () -> name + ": view " + view + (quorum ? "" : " without quorum")
                 + (partial ? "" : " (full rebuild)"));
         List<Runnable> again = new ArrayList<>();
         awaitingLookup.forEach((tree, ops) -> ops.forEach(op -> again.add(() -> resolve(tree, op))));
         awaitingLookup.clear();
-        moving.forEach((tree, ops) -> ops.forEach(op -> again.add(() -> resolve(tree, op))));
-        moving.clear();
+        remastering.viewChanged((tree, op) -> again.add(() -> resolve(tree, op)));
         awaitingInstall.values().forEach(again::addAll);
         awaitingInstall.clear();
         installing.clear();
@@ -1300,12 +1219,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         awaitingDirectory.clear();
         List<Runnable> ahead = new ArrayList<>(aheadOfView);
         aheadOfView.clear();
-        awaitingAcks.clear();
-        migrationTargets.clear();
-        incoming.clear();
-        waitReports.clear();
-        victims.clear();
-        reportedWaits = false;
+        crossNodeDeadlocks.viewChanged();
         doneFrom.keySet().removeIf(v -> v < viewId);
         departedLeaseEnds.keySet().removeIf(v -> v < viewId);
         resends.keySet().removeIf(v -> v < viewId);
@@ -1332,7 +1246,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         // every token a master of an earlier view gave, this one's included, stays below
         master.raiseFenceFloor(epochFloor(viewId));
         if (lease.needsPings()) {
-            timer.execute(this::pingForLease); // a joining member's lease need not wait a ping period
+            timer.execute(leaseGuard::ping); // a joining member's lease need not wait a ping period
         }
         // freed once every lease the members' answers gave them has run out (completeRebuildIfDone)
         departedAwaitingLease.addAll(old);
@@ -1461,7 +1375,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     for (int i = from; i < to; i++) {
                         MasterTable.Resend e = resendOf(locks.get(i), ref, dir);
                         if (e != null) {
-                            putCopy(w, e);
+                            w.putCopy(e);
                             n++;
                         }
                     }
@@ -1492,35 +1406,6 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 s.readValue(), lock.name, lock.tree, s.conversion());
     }
 
-    /** Writes the {@code copy} part of a RESEND or INSTALL entry (see {@link Wire}). */
-    private static void putCopy(Wire w, MasterTable.Resend e) {
-        w.putLong(e.lockId()).putLong(e.parentLockId()).putShort(e.depth()).putByte(e.queue().ordinal())
-                .putByte(e.granted() == null ? Wire.NO_MODE : e.granted().ordinal()).putByte(e.requested().ordinal())
-                .putInt(e.flags()).putLong(e.timeoutNanos()).putByte(e.blockingHandler() ? 1 : 0).putLong(e.fence())
-                .putBytes(e.readValue()).putString(e.name()).putInt(e.conversion());
-    }
-
-    /** Reads the {@code copy} part of an entry, of {@code owner} on {@code origin}, in {@code tree}. */
-    private static MasterTable.Resend getCopy(Wire in, Address origin, MasterTable.OwnerRef owner, long order,
-                                              TreeKey tree) {
-        long lockId = in.getLong();
-        long parentId = in.getLong();
-        int depth = in.getShort();
-        LockQueue queue = LockQueue.values()[in.getByte()];
-        int granted = in.getByte() & 0xFF;
-        LockMode requested = LockMode.ofOrdinal(in.getByte());
-        int flags = in.getInt();
-        long timeout = in.getLong();
-        boolean handler = in.getByte() != 0;
-        long fence = in.getLong();
-        byte[] value = in.getBytes();
-        String resource = in.getString();
-        int conversion = in.getInt();
-        return new MasterTable.Resend(origin, owner, lockId, parentId, depth, order, queue,
-                granted == (Wire.NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags, timeout,
-                handler, fence, value, resource, tree, conversion);
-    }
-
     /** Decodes one RESEND message of {@code sender}'s copies. */
     private static List<MasterTable.Resend> getOwnResends(Wire in, Address sender) {
         int groups = in.getInt();
@@ -1530,40 +1415,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             TreeKey tree = in.getTree();
             int n = in.getInt();
             for (int i = 0; i < n; i++) {
-                list.add(getCopy(in, sender, o, 0, tree));
-            }
-        }
-        return list;
-    }
-
-    /** Writes the entries of an INSTALL (a remastered tree's whole state, in order). */
-    private Wire putResends(Wire w, List<MasterTable.Resend> entries) {
-        w.putInt(entries.size());
-        for (MasterTable.Resend e : entries) {
-            MasterTable.OwnerRef o = e.owner();
-            w.putInt(members.indexOf(e.origin())).putLong(o.id()).putInt(o.group()).putInt(o.priority())
-                    .putString(o.name()).putLong(e.order()).putTree(e.tree());
-            putCopy(w, e);
-        }
-        return w;
-    }
-
-    /**
-     * Reads the entries of an INSTALL: their origins are view indexes in the current view, and
-     * entries of nodes no longer in it are skipped.
-     */
-    private List<MasterTable.Resend> getResends(Wire in) {
-        int n = in.getInt();
-        List<MasterTable.Resend> list = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int originIndex = in.getInt();
-            MasterTable.OwnerRef o = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(), in.getString());
-            long order = in.getLong();
-            TreeKey tree = in.getTree();
-            Address origin = originIndex >= 0 && originIndex < members.size() ? members.get(originIndex) : null;
-            MasterTable.Resend e = getCopy(in, origin, o, order, tree);
-            if (origin != null) {
-                list.add(e);
+                list.add(in.getCopy(sender, o, 0, tree));
             }
         }
         return list;
@@ -1703,281 +1555,59 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     private void drainHeldIfReady() {
-        while (open && incoming.isEmpty() && !held.isEmpty()) {
+        while (open && !remastering.anyIncoming() && !held.isEmpty()) {
             List<Runnable> batch = new ArrayList<>(held);
             held.clear();
             batch.forEach(Runnable::run);
         }
     }
 
-    // ---- deadlocks spanning nodes ------------------------------------------------------------------
-
-    /**
-     * Every deadlock wait: this master reports the requests that have waited that long to the
-     * view's coordinator (nothing when none waits, one empty report when the last waits ended).
-     * Cycles inside one master are the engine's own detector's business.
-     */
-    private void reportWaits() {
-        if (closed || !open || members.isEmpty()) {
-            return;
-        }
-        List<MasterTable.WaitEdge> edges = master.waitEdges(deadlockWait.toNanos());
-        if (edges.isEmpty() && !reportedWaits) {
-            return;
-        }
-        reportedWaits = !edges.isEmpty();
-        Wire w = Wire.message(Wire.WAITS, viewId).putInt(edges.size());
-        for (MasterTable.WaitEdge e : edges) {
-            w.putInt(members.indexOf(e.waiterNode())).putLong(e.waiterOwner()).putInt(e.waiterPriority())
-                    .putLong(e.waiterLockId()).putInt(members.indexOf(e.blockerNode())).putLong(e.blockerOwner())
-                    .putWait(e.reported());
-        }
-        send(members.get(0), w);
-    }
-
-    private void handleDeadlockMessage(Address from, Wire in) {
-        if (in.type() == Wire.VICTIM) {
-            Address node = members.get(in.getInt());
-            master.failAsDeadlockVictim(node, in.getLong(), in.getLong(), in.getReport());
-            return;
-        }
-        int n = in.getInt();
-        List<MasterTable.WaitEdge> edges = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int waiterNode = in.getInt();
-            long waiterOwner = in.getLong();
-            int priority = in.getInt();
-            long lockId = in.getLong();
-            int blockerNode = in.getInt();
-            long blockerOwner = in.getLong();
-            var wait = in.getWait();
-            if (waiterNode >= 0 && blockerNode >= 0) {
-                edges.add(new MasterTable.WaitEdge(members.get(waiterNode), waiterOwner, priority, lockId,
-                        members.get(blockerNode), blockerOwner, wait));
-            }
-        }
-        waitReports.put(from, edges);
-        breakOneCycle();
-    }
-
-    /**
-     * Coordinator: looks for a wait-for cycle through the masters' reports that crosses at least
-     * two masters, and fails one request on it, the waiter with the lowest deadlock priority
-     * (then the highest owner id). Reports are snapshots taken at different moments, so the
-     * victim's master fails it only if it still waits; the reports are then forgotten, so the
-     * same cycle never costs a second victim.
-     */
-    private void breakOneCycle() {
-        record Owner(Address node, long id) {
-        }
-        record Edge(Address master, MasterTable.WaitEdge waiting) {
-        }
-        Map<Owner, List<Edge>> out = new HashMap<>();
-        waitReports.forEach((masterNode, edges) -> edges.forEach(e -> {
-            if (!victims.contains(Map.entry(e.waiterNode(), e.waiterLockId()))) {
-                out.computeIfAbsent(new Owner(e.waiterNode(), e.waiterOwner()), o -> new ArrayList<>())
-                        .add(new Edge(masterNode, e));
-            }
-        }));
-        for (Owner start : out.keySet()) {
-            List<Edge> cycle = findCycle(start, start, out, new HashSet<>(), new ArrayList<>(),
-                    (e) -> new Owner(e.waiting().blockerNode(), e.waiting().blockerOwner()));
-            if (cycle == null || cycle.stream().map(Edge::master).distinct().count() < 2) {
-                continue;
-            }
-            Edge victim = cycle.get(0);
-            for (Edge e : cycle) {
-                int byPriority = Integer.compare(e.waiting().waiterPriority(), victim.waiting().waiterPriority());
-                if (byPriority < 0 || (byPriority == 0 && e.waiting().waiterOwner() > victim.waiting().waiterOwner())) {
-                    victim = e;
-                }
-            }
-            MasterTable.WaitEdge w = victim.waiting();
-            victims.add(Map.entry(w.waiterNode(), w.waiterLockId()));
-            waitReports.clear();
-            var report = new dev.locksmith.lock.DeadlockReport(java.time.Instant.now(), name,
-                    cycle.stream().map(e -> e.waiting().reported()).toList(), cycle.indexOf(victim));
-            send(victim.master(), Wire.message(Wire.VICTIM, viewId).putInt(members.indexOf(w.waiterNode()))
-                    .putLong(w.waiterOwner()).putLong(w.waiterLockId()).putReport(report));
-            deadlocks.record(report);
-            return;
-        }
-    }
-
-    /** Depth-first search for a path of edges from {@code at} back to {@code origin}. */
-    private static <N, E> List<E> findCycle(N at, N origin, Map<N, List<E>> out, Set<N> visited, List<E> path,
-                                            java.util.function.Function<E, N> target) {
-        for (E e : out.getOrDefault(at, List.of())) {
-            N next = target.apply(e);
-            path.add(e);
-            if (next.equals(origin)) {
-                return path;
-            }
-            if (visited.add(next)) {
-                List<E> found = findCycle(next, origin, out, visited, path, target);
-                if (found != null) {
-                    return found;
-                }
-            }
-            path.remove(path.size() - 1);
-        }
-        return null;
-    }
-
-    // ---- remastering -----------------------------------------------------------------------------
-
-    /**
-     * Every second: folds the requests counted per tree and node into the smoothed
-     * activity, and starts moving one tree whose most active other node beats this node by the
-     * remaster margin. Costs no message unless a tree moves.
-     */
+    /** Every second: the trees' activity, then the trees that stayed empty go, then perhaps a tree moves. */
     private void foldActivity() {
         if (closed) {
             return;
         }
-        Map<TreeKey, Map<Address, Long>> counts = master.takeActivity();
-        activity.keySet().retainAll(master.trees());
-        for (TreeKey tree : master.trees()) {
-            Map<Address, Double> byNode = activity.computeIfAbsent(tree, t -> new HashMap<>());
-            Map<Address, Long> fresh = counts.getOrDefault(tree, Map.of());
-            Set<Address> nodes = new HashSet<>(byNode.keySet());
-            nodes.addAll(fresh.keySet());
-            for (Address node : nodes) {
-                double act = byNode.getOrDefault(node, 0.0);
-                long n = fresh.getOrDefault(node, 0L);
-                byNode.put(node, act - (act - n) / 8);
-            }
-            byNode.keySet().retainAll(members);
-        }
+        remastering.fold();
         dropEmptyTrees();
-        if (ready && incoming.isEmpty() && awaitingAcks.isEmpty() && moving.isEmpty()) {
-            for (Map.Entry<TreeKey, Map<Address, Double>> e : activity.entrySet()) {
-                Address target = remasterTarget(e.getValue());
-                if (target != null) {
-                    startMigration(e.getKey(), target);
-                    return;
-                }
-            }
+        if (ready) {
+            remastering.moveOneIfWorthIt();
         }
     }
 
-    /** The node that should master a tree with this activity, or null to keep it here. */
-    private Address remasterTarget(Map<Address, Double> byNode) {
-        double here = byNode.getOrDefault(self, 0.0);
-        Address best = null;
-        double bestActivity = 0;
-        for (Map.Entry<Address, Double> e : byNode.entrySet()) {
-            if (!e.getKey().equals(self) && e.getValue() > bestActivity) {
-                best = e.getKey();
-                bestActivity = e.getValue();
-            }
+    /** What a remastering changes here: routing, the directory entry, held master requests. */
+    private final class RemasterRouting implements Remastering.Routing {
+        @Override
+        public Address self() {
+            return self;
         }
-        if (best == null || bestActivity < MIN_REMASTER_ACTIVITY) {
-            return null;
-        }
-        int theirs = remasterWeightOf(best);
-        if (theirs == 0) {
-            return null;
-        }
-        double needed = here * (1 + REMASTER_MARGIN * remasterWeight / (double) theirs);
-        return bestActivity > needed ? best : null;
-    }
 
-    private void startMigration(TreeKey tree, Address target) {
-        LOG.log(Level.DEBUG, () -> name + ": remastering " + tree + " to " + target);
-        awaitingAcks.put(tree, new HashSet<>(members));
-        migrationTargets.put(tree, target);
-        for (Address m : members) {
-            send(m, Wire.message(Wire.MIGRATING, viewId).putTree(tree).putInt(members.indexOf(target)));
+        @Override
+        public void forgetMaster(TreeKey tree) {
+            long stamp = gate.writeLock();
+            try {
+                masterOf.remove(tree);
+            } finally {
+                gate.unlockWrite(stamp);
+            }
         }
-    }
 
-    private void handleMigration(Address from, Wire in) {
-        TreeKey tree = in.getTree();
-        switch (in.type()) {
-            case Wire.MIGRATING -> {
-                Address target = members.get(in.getInt());
-                gate.writeLock().lock();
-                try {
-                    masterOf.remove(tree);
-                } finally {
-                    gate.writeLock().unlock();
-                }
-                moving.putIfAbsent(tree, new ArrayList<>());
-                if (target.equals(self)) {
-                    incoming.add(tree);
-                }
-                send(from, Wire.message(Wire.ACK, viewId).putTree(tree));
+        @Override
+        public void moved(TreeKey tree, Address m) {
+            if (directoryOf(tree).equals(self)) {
+                directory.put(tree, m);
             }
-            case Wire.ACK -> {
-                Set<Address> waiting = awaitingAcks.get(tree);
-                if (waiting == null) {
-                    return;
-                }
-                waiting.remove(from);
-                if (waiting.isEmpty()) {
-                    finishMigration(tree);
-                }
-            }
-            case Wire.INSTALL -> {
-                List<MasterTable.Resend> entries = getResends(in);
-                int n = in.getInt();
-                Map<List<String>, MasterTable.ResourceValue> values = new HashMap<>();
-                for (int i = 0; i < n; i++) {
-                    int length = in.getByte();
-                    List<String> path = new ArrayList<>(length);
-                    for (int j = 0; j < length; j++) {
-                        path.add(in.getString());
-                    }
-                    values.put(path, new MasterTable.ResourceValue(in.getBytes(), in.getByte() != 0));
-                }
-                master.install(entries, in.getLong(), values);
-                master.trees().add(tree);
-                incoming.remove(tree);
-                // Announced by the new master, not the old one: a view change that made this node
-                // drop the INSTALL leaves every member still parked, so all re-send their copies
-                // and the tree is rebuilt once; and its own later DROP cannot overtake the news.
-                for (Address m : members) {
-                    send(m, Wire.message(Wire.MOVED, viewId).putTree(tree).putInt(members.indexOf(self)));
-                }
-                checkEmpty(tree);
-                drainHeldIfReady();
-            }
-            case Wire.MOVED -> {
-                Address m = members.get(in.getInt());
-                if (directoryOf(tree).equals(self)) {
-                    directory.put(tree, m);
-                }
-                List<Consumer<Address>> parked = moving.remove(tree);
-                if (parked != null) {
-                    parked.forEach(op -> op.accept(m));
-                }
-                masterOf.put(tree, m);
-            }
-            default -> throw new IllegalStateException("not a migration message: " + in.type());
         }
-    }
 
-    /**
-     * Every member has sent its last request for {@code tree} here: export the tree, drop it
-     * without granting anything, ship it to the new master, then tell everyone where it went.
-     */
-    private void finishMigration(TreeKey tree) {
-        awaitingAcks.remove(tree);
-        Address target = migrationTargets.remove(tree);
-        MasterTable.Export export = master.exportAndDrop(tree);
-        activity.remove(tree);
-        Wire install = putResends(Wire.message(Wire.INSTALL, viewId).putTree(tree), export.entries());
-        install.putInt(export.values().size());
-        export.values().forEach((path, value) -> {
-            install.putByte(path.size());
-            path.forEach(install::putString);
-            install.putBytes(value.value()).putByte(value.valid() ? 1 : 0);
-        });
-        install.putLong(export.fenceHighWater());
-        send(target, install);
-        remasters.increment();
-        // the new master announces itself (MOVED) once it has installed the tree
+        @Override
+        public void routeTo(TreeKey tree, Address m) {
+            masterOf.put(tree, m);
+        }
+
+        @Override
+        public void installed(TreeKey tree) {
+            checkEmpty(tree);
+            drainHeldIfReady();
+        }
     }
 
     /**
@@ -1991,9 +1621,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private void dropForLostQuorum() {
         MasterTable old = master;
         master = new MasterTable(name, deadlockWait, new Replies(true));
-        synchronized (awaitingLease) {
-            awaitingLease.clear(); // its grants and the ones to apply here: the majority frees both
-        }
+        leaseGuard.dropHeldBack(); // its grants and the ones to apply here: the majority frees both
         departedAwaitingLease.clear();
         old.discard();
         masterOf.clear();
@@ -2041,57 +1669,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         return view << FENCE_EPOCH_SHIFT;
     }
 
-    /**
-     * The directory node of {@code tree}: weighted rendezvous hashing over the view, so every
-     * node computes the same answer and a view change moves only the trees it must.
-     */
+    /** The directory node of {@code tree} in this node's view (see {@link DirectoryHash}). */
     private Address directoryOf(TreeKey tree) {
-        boolean anyWeight = false;
-        for (Address m : members) {
-            anyWeight |= weightOf(m) > 0;
-        }
-        long treeHash = tree.namespace().kind().ordinal() * 1_000_003L + tree.namespace().group() * 31L
-                + tree.rootName().hashCode();
-        Address best = null;
-        double bestScore = Double.NEGATIVE_INFINITY;
-        for (Address m : members) {
-            int w = anyWeight ? weightOf(m) : 1;
-            if (w == 0) {
-                continue;
-            }
-            long h = mix(treeHash * 0x9E3779B97F4A7C15L + m.hashCode());
-            double u = ((h >>> 11) + 1) * 0x1.0p-53;
-            double score = -w / Math.log(u);
-            if (score > bestScore) {
-                bestScore = score;
-                best = m;
-            }
-        }
-        return best;
-    }
-
-    private static int weightOf(Address m) {
-        return byteOf(m, WEIGHT_KEY, 1);
-    }
-
-    private static int remasterWeightOf(Address m) {
-        return byteOf(m, REMASTER_WEIGHT_KEY, 5);
-    }
-
-    private static int byteOf(Address m, String key, int absent) {
-        if (m instanceof ExtendedUUID u) {
-            byte[] w = u.get(key);
-            if (w != null && w.length == 1) {
-                return w[0];
-            }
-        }
-        return absent;
-    }
-
-    private static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return DirectoryHash.nodeOf(tree, members);
     }
 
     private void send(Address to, Wire w) {
@@ -2099,109 +1679,18 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             handle(self, Wire.read(w.toBytes(), 0, w.size()));
             return;
         }
-        if (transmit(to, w)) {
+        if (channel.send(to, w)) {
             messagesSent.increment();
         }
     }
 
-    private boolean transmit(Address to, Wire w) {
-        try {
-            channel.send(new BytesMessage(to, w.toBytes()));
-            return true;
-        } catch (Exception e) {
-            LOG.log(Level.DEBUG, "lock message to " + to + " not sent: " + e);
-            return false;
+    /** The lease ran out: every owner's grants go (see {@link ClusterOwner#clearGrantsForLapsedLease}). */
+    private int clearGrantsForLapsedLease() {
+        int cleared = 0;
+        for (ClusterOwner owner : owners.values()) {
+            cleared += owner.clearGrantsForLapsedLease();
         }
-    }
-
-    // ---- quorum lease ----------------------------------------------------------------------------
-
-    /** Pings the other members for the quorum lease (on the timer; pings are not lock messages, so not counted). */
-    private void pingForLease() {
-        if (closed) {
-            return;
-        }
-        long now = System.nanoTime();
-        long view = lease.viewId();
-        for (Address m : lease.others()) {
-            transmit(m, Wire.message(Wire.PING, view).putLong(now));
-        }
-    }
-
-    /**
-     * PING and PONG keep the quorum lease: handled at once on the receiving thread, so a busy
-     * protocol thread cannot cost a node its lease, and not counted as lock messages. Both carry
-     * the view they were sent in, and count only in that view (see {@link QuorumLease}).
-     */
-    private boolean handledAsLeaseMessage(Address from, Wire in) {
-        byte type = in.type();
-        if (type == Wire.PING) {
-            if (!closed && lease.answer(from, in.viewId())) {
-                transmit(from, Wire.message(Wire.PONG, in.viewId()).putLong(in.getLong()));
-            }
-            return true;
-        }
-        if (type == Wire.PONG) {
-            if (lease.answered(from, in.getLong(), in.viewId()) && anyAwaitingLease) {
-                executeOnProtocol(this::releaseAwaitingLease);
-            }
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * Clears this node's grants the moment its lease runs out (see
-     * {@link ClusterOwner#clearGrantsForLapsedLease}): a cut-off minority's holders let go before
-     * the majority, which waits out the lease, can grant against them. No grant reaches a copy
-     * while the lease is out, so clearing once per lapse is enough. On the timer thread.
-     */
-    private void watchLease() {
-        if (lease.isHeld()) {
-            leaseLapsed = false;
-        } else if (!leaseLapsed && !closed) {
-            leaseLapsed = true;
-            int cleared = 0;
-            for (ClusterOwner owner : owners.values()) {
-                cleared += owner.clearGrantsForLapsedLease();
-            }
-            if (cleared > 0) {
-                LOG.log(Level.WARNING, name + ": quorum lease ran out; cleared " + cleared + " lock(s) of this node");
-            }
-        }
-    }
-
-    /** Whether a grant or blocking callback may take effect now: the lease is held and none waits before it. */
-    private boolean leaseLetsThrough() {
-        return !anyAwaitingLease && lease.isHeld();
-    }
-
-    /** Runs {@code outcome} now if the lease allows, else once it returns, after those waiting before it. */
-    private void underLease(Runnable outcome) {
-        synchronized (awaitingLease) {
-            if (anyAwaitingLease || !lease.isHeld()) {
-                awaitingLease.add(outcome);
-                anyAwaitingLease = true;
-                return;
-            }
-        }
-        outcome.run();
-    }
-
-    /** The lease is back: runs the outcomes that waited for it, in order, while it lasts. On the protocol thread. */
-    private void releaseAwaitingLease() {
-        while (lease.isHeld()) {
-            List<Runnable> batch;
-            synchronized (awaitingLease) {
-                if (awaitingLease.isEmpty()) {
-                    anyAwaitingLease = false;
-                    return;
-                }
-                batch = new ArrayList<>(awaitingLease);
-                awaitingLease.clear();
-            }
-            batch.forEach(Runnable::run);
-        }
+        return cleared;
     }
 
     private <T> T onProtocolThread(java.util.concurrent.Callable<T> task) {
@@ -2228,17 +1717,19 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
 
         @Override
-        public void granted(Address origin, long lockId, LockMode mode, LockStatus status, long fence, byte[] value) {
-            if (!leased || leaseLetsThrough()) {
-                grant(origin, lockId, mode, status, fence, value);
+        public void granted(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
+                            byte[] value) {
+            if (!leased || leaseGuard.letsThrough()) {
+                grant(origin, lockId, copy, mode, status, fence, value);
             } else {
-                underLease(() -> grant(origin, lockId, mode, status, fence, value));
+                leaseGuard.hold(() -> grant(origin, lockId, copy, mode, status, fence, value));
             }
         }
 
-        private void grant(Address origin, long lockId, LockMode mode, LockStatus status, long fence, byte[] value) {
-            if (origin.equals(self)) {
-                ClusterLock lock = copies.get(lockId);
+        private void grant(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
+                           byte[] value) {
+            if (isSelf(origin)) {
+                ClusterLock lock = copyOf(lockId, copy);
                 if (lock != null) {
                     lock.granted(mode, status, fence, value);
                 }
@@ -2249,10 +1740,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
 
         @Override
-        public void failed(Address origin, long lockId, LockStatus status, boolean conversion, String message,
-                           dev.locksmith.lock.DeadlockReport report) {
-            if (origin.equals(self)) {
-                ClusterLock lock = copies.get(lockId);
+        public void failed(Address origin, long lockId, Object copy, LockStatus status, boolean conversion,
+                           String message, dev.locksmith.lock.DeadlockReport report) {
+            if (isSelf(origin)) {
+                ClusterLock lock = copyOf(lockId, copy);
                 if (lock != null) {
                     failCopy(lock, status, message, report);
                 }
@@ -2263,17 +1754,17 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
 
         @Override
-        public void blocking(Address origin, long lockId, LockMode blockedMode) {
-            if (!leased || leaseLetsThrough()) {
-                block(origin, lockId, blockedMode);
+        public void blocking(Address origin, long lockId, Object copy, LockMode blockedMode) {
+            if (!leased || leaseGuard.letsThrough()) {
+                block(origin, lockId, copy, blockedMode);
             } else {
-                underLease(() -> block(origin, lockId, blockedMode));
+                leaseGuard.hold(() -> block(origin, lockId, copy, blockedMode));
             }
         }
 
-        private void block(Address origin, long lockId, LockMode blockedMode) {
-            if (origin.equals(self)) {
-                ClusterLock lock = copies.get(lockId);
+        private void block(Address origin, long lockId, Object copy, LockMode blockedMode) {
+            if (isSelf(origin)) {
+                ClusterLock lock = copyOf(lockId, copy);
                 if (lock != null) {
                     lock.blocking(blockedMode);
                 }
@@ -2290,6 +1781,49 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 executeOnProtocol(() -> ClusterLockManager.this.treeEmptied(tree));
             }
         }
+    }
+
+    /** The node state the protocol concerns read, on the protocol thread. */
+    private final class Node implements ProtocolNode {
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public List<Address> members() {
+            return members;
+        }
+
+        @Override
+        public long viewId() {
+            return viewId;
+        }
+
+        @Override
+        public boolean serving() {
+            return !closed && open;
+        }
+
+        @Override
+        public MasterTable master() {
+            return master;
+        }
+
+        @Override
+        public void send(Address to, Wire w) {
+            ClusterLockManager.this.send(to, w);
+        }
+    }
+
+    /** This node's copy {@code lockId}: {@code copy} when the master table had it, else looked up (null: gone). */
+    private ClusterLock copyOf(long lockId, Object copy) {
+        return copy != null ? (ClusterLock) copy : copies.get(lockId);
+    }
+
+    /** Whether {@code node} is this node (a reference comparison first: the fast path asks on every request). */
+    private boolean isSelf(Address node) {
+        return node == self || node.equals(self);
     }
 
     /**
@@ -2312,8 +1846,40 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         private Duration joinTimeout = Duration.ofSeconds(30);
         private Duration emptyTreeRetention = Duration.ofSeconds(1);
         private Duration quorumLease = Duration.ofMillis(500);
+        private JChannel mainChannel;
+        private String forkStackId;
+        private String forkChannelId;
+        /** The settings {@link #channel} leaves to the main channel, named as set, to refuse them together. */
+        private final List<String> ownChannelSettings = new ArrayList<>();
 
         Builder() {
+        }
+
+        /**
+         * Rides an existing JGroups channel instead of making one: the node sends and receives
+         * over a {@link org.jgroups.fork.ForkChannel} (fork stack {@code forkStackId}, fork channel
+         * {@code forkChannelId}) of {@code main}, so it shares the main channel's transport,
+         * discovery, failure detection, membership and security with the application's other
+         * clustered services (a WildFly HA profile's channel, say). The main channel's stack must
+         * contain {@code FORK}, and it must be connected. Its view is the lock cluster's: every
+         * member of it must run a node on the same fork ids (a member without one holds up every
+         * rebuild until it starts one or leaves), and {@link #expectedVotes} must be set. The
+         * node's address is the main channel's, so directory and remaster weights are the defaults
+         * (1 and 5). {@link ClusterLockManager#close()} closes the fork only; the main channel
+         * stays the caller's, and the node counts as a member until the main channel leaves.
+         * Not combinable with the settings of a channel of its own ({@link #stackResource},
+         * {@link #bindAddress}, {@link #bindPort}, {@link #initialHosts}, {@link #directoryWeight},
+         * {@link #remasterWeight}, {@link #sharedSecret}, {@link #keyStore}): {@link #build()}
+         * refuses them with BADPARAM.
+         */
+        public Builder channel(JChannel main, String forkStackId, String forkChannelId) {
+            if (main == null) {
+                throw new LockException(LockStatus.BADPARAM, "channel: the main channel must not be null");
+            }
+            this.forkStackId = requireText(forkStackId, "forkStackId");
+            this.forkChannelId = requireText(forkChannelId, "forkChannelId");
+            this.mainChannel = main;
+            return this;
         }
 
         /** The JGroups cluster to join (default {@code "locksmith"}). */
@@ -2335,12 +1901,14 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
          */
         public Builder stackResource(String resource) {
             this.stackResource = requireText(resource, "stackResource");
+            ownChannelSettings.add("stackResource");
             return this;
         }
 
         /** The address to bind to (default 127.0.0.1). */
         public Builder bindAddress(String address) {
             this.bindAddress = requireText(address, "bindAddress");
+            ownChannelSettings.add("bindAddress");
             return this;
         }
 
@@ -2350,12 +1918,14 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 throw new LockException(LockStatus.BADPARAM, "bindPort must be 1..65535, was " + port);
             }
             this.bindPort = port;
+            ownChannelSettings.add("bindPort");
             return this;
         }
 
         /** TCPPING initial hosts, e.g. {@code 127.0.0.1[7800],127.0.0.1[7801]} (default: this node only). */
         public Builder initialHosts(String hosts) {
             this.initialHosts = requireText(hosts, "initialHosts");
+            ownChannelSettings.add("initialHosts");
             return this;
         }
 
@@ -2379,6 +1949,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 throw new LockException(LockStatus.BADPARAM, "directoryWeight must be 0..127, was " + weight);
             }
             this.directoryWeight = weight;
+            ownChannelSettings.add("directoryWeight");
             return this;
         }
 
@@ -2393,6 +1964,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 throw new LockException(LockStatus.BADPARAM, "remasterWeight must be 0..10, was " + weight);
             }
             this.remasterWeight = weight;
+            ownChannelSettings.add("remasterWeight");
             return this;
         }
 
@@ -2456,7 +2028,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             if (secret == null || secret.length < 8) {
                 throw new LockException(LockStatus.BADPARAM, "sharedSecret must be at least 8 characters");
             }
-            this.clusterKey = clusterKey(secret);
+            this.clusterKey = ClusterSecurity.keyFromSecret(secret);
+            ownChannelSettings.add("sharedSecret");
             return this;
         }
 
@@ -2471,7 +2044,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             if (file == null || alias == null || alias.isBlank() || password == null) {
                 throw new LockException(LockStatus.BADPARAM, "keyStore: file, alias and password must all be given");
             }
-            this.clusterKey = storedKey(file, alias, password);
+            this.clusterKey = ClusterSecurity.keyFromStore(file, alias, password);
+            ownChannelSettings.add("keyStore");
             return this;
         }
 
@@ -2479,6 +2053,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         public ClusterLockManager build() {
             if (nodeName == null) {
                 throw new LockException(LockStatus.BADPARAM, "nodeName must be set");
+            }
+            if (mainChannel != null) {
+                checkForkSettings();
             }
             try {
                 return new ClusterLockManager(this);
@@ -2491,6 +2068,24 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 LOG.log(Level.WARNING, "node '" + nodeName + "' could not start", e);
                 throw new LockException(LockStatus.BADPARAM, "could not start node '" + nodeName
                         + "' in cluster '" + clusterName + "' with stack " + stackResource + ": " + e);
+            }
+        }
+
+        private void checkForkSettings() {
+            if (!ownChannelSettings.isEmpty()) {
+                throw new LockException(LockStatus.BADPARAM, "channel: a node riding an existing channel takes its"
+                        + " stack, addresses and security from it; not combinable with "
+                        + String.join(", ", new java.util.LinkedHashSet<>(ownChannelSettings)));
+            }
+            if (expectedVotes == 0) {
+                throw new LockException(LockStatus.BADPARAM, "expectedVotes must be set for a node riding an"
+                        + " existing channel (there are no initial hosts to count)");
+            }
+            if (!mainChannel.isConnected()) {
+                throw new LockException(LockStatus.BADPARAM, "channel: the main channel must be connected first");
+            }
+            if (mainChannel.getProtocolStack().findProtocol(org.jgroups.protocols.FORK.class) == null) {
+                throw new LockException(LockStatus.BADPARAM, "channel: the main channel's stack has no FORK protocol");
             }
         }
 

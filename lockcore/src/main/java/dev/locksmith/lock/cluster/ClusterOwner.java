@@ -13,7 +13,6 @@ import dev.locksmith.lock.Namespace;
 import dev.locksmith.lock.engine.RequestChecks;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -32,12 +31,18 @@ final class ClusterOwner implements LockOwner {
     private final String name;
     private final int group;
     private final int deadlockPriority;
-    /** Live copies in request order; guarded by this. */
-    private final LinkedHashSet<ClusterLock> locks = new LinkedHashSet<>();
+    /**
+     * Live copies in request order, a list linked through the copies themselves (no hashing or
+     * node allocation per request); guarded by this.
+     */
+    private ClusterLock first;
+    private ClusterLock last;
     private final List<ClearListener> clearListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     /** Whether a request of this owner ever went to another node (then its close must be told there). */
     private volatile boolean usedRemoteMaster;
+    /** How masters name this owner; immutable, so made once rather than per request. */
+    private final MasterTable.OwnerRef ref;
 
     ClusterOwner(ClusterLockManager manager, long id, String name, int group, int deadlockPriority) {
         this.manager = manager;
@@ -45,6 +50,7 @@ final class ClusterOwner implements LockOwner {
         this.name = name;
         this.group = group;
         this.deadlockPriority = deadlockPriority;
+        this.ref = new MasterTable.OwnerRef(id, group, deadlockPriority, name);
     }
 
     void noteRemoteMaster() {
@@ -56,7 +62,7 @@ final class ClusterOwner implements LockOwner {
     }
 
     MasterTable.OwnerRef ref() {
-        return new MasterTable.OwnerRef(id, group, deadlockPriority, name);
+        return ref;
     }
 
     @Override
@@ -106,7 +112,7 @@ final class ClusterOwner implements LockOwner {
                         "flags: a sublock lives in its parent's namespace; SYSTEM/LOCAL not allowed with a parent");
             }
             parent = ownLock(request.parent(), LockStatus.PARNOTGRANT, "parent");
-            if (parent.isDead() || parent.grantedMode() == null) {
+            if (!parent.addSubLockIfGranted()) {
                 throw new LockException(LockStatus.PARNOTGRANT, "parent lock " + parent.id() + " on '"
                         + parent.resourceName() + "' is " + (parent.isDead() ? "dequeued" : "not granted"));
             }
@@ -118,12 +124,7 @@ final class ClusterOwner implements LockOwner {
         }
         ClusterLock lock = new ClusterLock(manager.nextLockId(), this, parent, request.name(), tree, request.mode(),
                 request.flagBits(), request.timeoutNanos(), request.blockingHandler());
-        if (parent != null) {
-            parent.subLockAdded();
-        }
-        synchronized (this) {
-            locks.add(lock);
-        }
+        link(lock);
         manager.submitNew(lock);
         return lock;
     }
@@ -253,8 +254,8 @@ final class ClusterOwner implements LockOwner {
     }
 
     @Override
-    public synchronized List<Lock> locks() {
-        return new ArrayList<>(locks);
+    public List<Lock> locks() {
+        return new ArrayList<>(live());
     }
 
     @Override
@@ -339,12 +340,44 @@ final class ClusterOwner implements LockOwner {
         }
     }
 
+    private synchronized void link(ClusterLock lock) {
+        lock.ownerPrev = last;
+        if (last == null) {
+            first = lock;
+        } else {
+            last.ownerNext = lock;
+        }
+        last = lock;
+        lock.linked = true;
+    }
+
     synchronized void forget(ClusterLock lock) {
-        locks.remove(lock);
+        if (!lock.linked) {
+            return;
+        }
+        lock.linked = false;
+        ClusterLock prev = lock.ownerPrev;
+        ClusterLock next = lock.ownerNext;
+        if (prev == null) {
+            first = next;
+        } else {
+            prev.ownerNext = next;
+        }
+        if (next == null) {
+            last = prev;
+        } else {
+            next.ownerPrev = prev;
+        }
+        lock.ownerPrev = null;
+        lock.ownerNext = null;
     }
 
     synchronized List<ClusterLock> live() {
-        return new ArrayList<>(locks);
+        List<ClusterLock> list = new ArrayList<>();
+        for (ClusterLock l = first; l != null; l = l.ownerNext) {
+            list.add(l);
+        }
+        return list;
     }
 
     ClusterLock find(long lockId) {

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import dev.locksmith.lock.ResourceInfo;
 import org.jgroups.Address;
@@ -44,13 +45,15 @@ final class MasterTable {
 
     /** Where outcomes go: to the owning node, by message or by a direct call when it is this node. */
     interface Replies {
-        void granted(Address origin, long lockId, LockMode mode, LockStatus status, long fence, byte[] value);
+        /** {@code copy}: the lock's copy when its node gave it along (this node's own requests), else null. */
+        void granted(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
+                     byte[] value);
 
         /** {@code report}: the cycle a DEADLOCK victim's request was failed to break, else null. */
-        void failed(Address origin, long lockId, LockStatus status, boolean conversion, String message,
+        void failed(Address origin, long lockId, Object copy, LockStatus status, boolean conversion, String message,
                     DeadlockReport report);
 
-        void blocking(Address origin, long lockId, LockMode blockedMode);
+        void blocking(Address origin, long lockId, Object copy, LockMode blockedMode);
 
         /** The last lock of {@code tree} on this master went (called on whichever thread removed it). */
         default void treeEmptied(TreeKey tree) {
@@ -72,11 +75,13 @@ final class MasterTable {
     }
 
     private static final class Proxy {
+        final MasterTable table;
         final LockOwner owner;
         final OwnerRef ref;
         final Map<Long, Held> locks = new ConcurrentHashMap<>();
 
-        Proxy(LockOwner owner, OwnerRef ref) {
+        Proxy(MasterTable table, LockOwner owner, OwnerRef ref) {
+            this.table = table;
             this.owner = owner;
             this.ref = ref;
         }
@@ -86,7 +91,7 @@ final class MasterTable {
      * A proxy lock and what its node said about it, enough to export it when its tree migrates.
      * {@code migrated} is set when the tree left: from then on nothing about it is reported.
      */
-    private static final class Held {
+    static final class Held {
         final Lock lock;
         final Address origin;
         final Proxy proxy;
@@ -97,6 +102,12 @@ final class MasterTable {
         final int flags;
         final long timeoutNanos;
         final boolean blockingHandler;
+        /** The request counter of this lock's tree and node, shared with its parent's (see {@link #counter}). */
+        final LongAdder requests;
+        /** The lock count of this lock's tree (see {@link #track}); set once, before the lock is published. */
+        AtomicInteger treeLocks;
+        /** The owning node's copy when it gave it along (its own requests), for its outcomes; else null. */
+        final Object copy;
         volatile boolean migrated;
         /**
          * The number of the last conversion of this lock taken here (its owner numbers them): a
@@ -122,7 +133,7 @@ final class MasterTable {
         }
 
         Held(Lock lock, Address origin, Proxy proxy, long lockId, long parentLockId, TreeKey tree, String name,
-             int flags, long timeoutNanos, boolean blockingHandler) {
+             int flags, long timeoutNanos, boolean blockingHandler, LongAdder requests, Object copy) {
             this.lock = lock;
             this.origin = origin;
             this.proxy = proxy;
@@ -133,6 +144,8 @@ final class MasterTable {
             this.flags = flags;
             this.timeoutNanos = timeoutNanos;
             this.blockingHandler = blockingHandler;
+            this.requests = requests;
+            this.copy = copy;
         }
     }
 
@@ -153,7 +166,7 @@ final class MasterTable {
     private final Map<OwnerKey, Proxy> proxies = new ConcurrentHashMap<>();
     private final Set<TreeKey> trees = ConcurrentHashMap.newKeySet();
     /** Locks (proxy locks of any node) per tree mastered here; a tree without locks has no entry. */
-    private final Map<TreeKey, Integer> lockCounts = new ConcurrentHashMap<>();
+    private final Map<TreeKey, AtomicInteger> lockCounts = new ConcurrentHashMap<>();
     /** Requests per tree and requesting node since the last {@link #takeActivity()}. */
     private final Map<TreeKey, Map<Address, LongAdder>> activity = new ConcurrentHashMap<>();
     private volatile boolean discarded;
@@ -195,7 +208,8 @@ final class MasterTable {
 
     /** The number of locks in {@code tree} on this master. */
     int lockCount(TreeKey tree) {
-        return lockCounts.getOrDefault(tree, 0);
+        AtomicInteger n = lockCounts.get(tree);
+        return n == null ? 0 : n.get();
     }
 
     /** Forgets {@code tree} if it has no lock (LOCAL trees, which no other node needs to hear of). */
@@ -205,13 +219,42 @@ final class MasterTable {
         }
     }
 
-    private void track(Held h) {
-        lockCounts.merge(h.tree, 1, Integer::sum);
+    /**
+     * Counts {@code h} in its tree. A sublock counts on the counter its tracked parent holds, with
+     * no map operation: the parent's lock keeps that counter above zero, so it is still the
+     * tree's. A counter is only removed from the map at zero, inside the map's lock, where a root
+     * counts too.
+     */
+    private void track(Held h, Held parent) {
+        if (parent != null && parent.treeLocks != null && parent.treeLocks.getAndIncrement() > 0) {
+            h.treeLocks = parent.treeLocks;
+            return;
+        }
+        if (parent != null && parent.treeLocks != null) {
+            parent.treeLocks.decrementAndGet(); // it had reached zero: the parent left meanwhile
+        }
+        h.treeLocks = lockCounts.compute(h.tree, (t, n) -> {
+            AtomicInteger count = n == null ? new AtomicInteger() : n;
+            count.incrementAndGet();
+            return count;
+        });
     }
 
     /** {@code h} left its proxy's table (the caller removed it, exactly once). */
     private void untrack(Held h) {
-        if (lockCounts.computeIfPresent(h.tree, (t, n) -> n == 1 ? null : n - 1) == null && !discarded) {
+        AtomicInteger count = h.treeLocks;
+        if (count == null || count.decrementAndGet() > 0) {
+            return;
+        }
+        boolean[] emptied = new boolean[1];
+        lockCounts.computeIfPresent(h.tree, (t, n) -> {
+            if (n == count && n.get() == 0) {
+                emptied[0] = true;
+                return null;
+            }
+            return n;
+        });
+        if (emptied[0] && !discarded) {
             replies.treeEmptied(h.tree);
         }
     }
@@ -227,15 +270,39 @@ final class MasterTable {
         return taken;
     }
 
-    private void count(TreeKey tree, Address origin) {
-        activity.computeIfAbsent(tree, t -> new ConcurrentHashMap<>())
-                .computeIfAbsent(origin, o -> new LongAdder()).increment();
+    /**
+     * The counter of requests on {@code tree} from {@code origin}. A lock keeps its tree's (its
+     * sublocks share it), so only a root request looks it up.
+     */
+    private LongAdder counter(TreeKey tree, Address origin) {
+        return activity.computeIfAbsent(tree, t -> new ConcurrentHashMap<>())
+                .computeIfAbsent(origin, o -> new LongAdder());
     }
 
     void enqueue(Address origin, OwnerRef owner, long lockId, long parentLockId, LockMode mode, int flags,
                  long timeoutNanos, boolean blockingHandler, String name, TreeKey tree) {
         Proxy p = proxy(origin, owner);
-        submitNew(origin, p, lockId, parentLockId, mode, flags, timeoutNanos, blockingHandler, name, tree, true);
+        submitNew(origin, p, lockId, parentLockId, null, mode, flags, timeoutNanos, blockingHandler, name, tree, true,
+                null);
+    }
+
+    /**
+     * A request of this node's own owner, with its copy ({@code copy}, which outcomes reach
+     * without a lookup) and, for a sublock, the entry its parent got here ({@code parentHint},
+     * null if none): a parent still held here spares the owner and parent lookups. Returns the
+     * lock's entry here, for its later requests, or null if it was refused.
+     */
+    Held enqueueOwn(Address self, OwnerRef owner, long lockId, long parentLockId, Held parentHint, LockMode mode,
+                    int flags, long timeoutNanos, boolean blockingHandler, String name, TreeKey tree, Object copy) {
+        Held parent = parentLockId != 0 && parentHint != null && isHeldHere(parentHint) ? parentHint : null;
+        Proxy p = parent != null ? parent.proxy : proxy(self, owner);
+        return submitNew(self, p, lockId, parentLockId, parent, mode, flags, timeoutNanos, blockingHandler, name, tree,
+                true, copy);
+    }
+
+    /** Whether {@code h} is a live entry of this table (not removed, not of a table discarded since). */
+    private boolean isHeldHere(Held h) {
+        return h.proxy.table == this && h.proxy.locks.get(h.lockId) == h;
     }
 
     /**
@@ -246,13 +313,14 @@ final class MasterTable {
                  long timeoutNanos, boolean blockingHandler, byte[] value) {
         Held held = held(origin, ownerId, lockId);
         if (held == null) {
-            replies.failed(origin, lockId, LockStatus.IVLOCKID, true, "lock " + lockId + " is not known to its master", null);
+            replies.failed(origin, lockId, null, LockStatus.IVLOCKID, true, "lock " + lockId + " is not known to its master",
+                    null);
             return;
         }
         if (!held.takeConversion(conversion)) {
             return;
         }
-        count(held.tree, origin);
+        held.requests.increment();
         if (value.length > 0) {
             held.lock.setValueBlock(value);
         }
@@ -260,18 +328,30 @@ final class MasterTable {
         try {
             held.proxy.owner.convertAsync(held.lock, request).whenComplete((l, error) -> report(held, error, true));
         } catch (LockException e) {
-            replies.failed(origin, lockId, e.status(), true, e.getMessage(), null);
+            replies.failed(origin, lockId, held.copy, e.status(), true, e.getMessage(), null);
         }
     }
 
     void dequeue(Address origin, long ownerId, long lockId, int valueLength, boolean abnormal, byte[] value) {
-        Proxy p = proxies.get(new OwnerKey(origin, ownerId));
-        Held held = p == null ? null : p.locks.remove(lockId);
+        dequeue(origin, ownerId, lockId, null, valueLength, abnormal, value);
+    }
+
+    /** As above; {@code hint} is the entry the lock got here when it was requested (null: look it up). */
+    void dequeue(Address origin, long ownerId, long lockId, Held hint, int valueLength, boolean abnormal, byte[] value) {
+        Held held;
+        Proxy p;
+        if (hint != null && hint.proxy.table == this && hint.proxy.locks.remove(lockId, hint)) {
+            held = hint;
+            p = hint.proxy;
+        } else {
+            p = proxies.get(new OwnerKey(origin, ownerId));
+            held = p == null ? null : p.locks.remove(lockId);
+        }
         if (held == null) {
             return;
         }
         untrack(held);
-        count(held.tree, origin);
+        held.requests.increment();
         try {
             if (value.length > 0) {
                 held.lock.setValueBlock(value);
@@ -365,8 +445,10 @@ final class MasterTable {
             }
             Proxy p = proxy(e.origin(), e.owner());
             boolean downDone = masterLost && e.queue() == LockQueue.CONVERTING && isPlainDownConversion(e);
-            Lock lock = submitNew(e.origin(), p, e.lockId(), e.parentLockId(), downDone ? e.requested() : e.granted(),
-                    e.flags() & ~NOT_ON_INSTALL, -1, e.blockingHandler(), e.name(), e.tree(), downDone);
+            Held installed = submitNew(e.origin(), p, e.lockId(), e.parentLockId(), null,
+                    downDone ? e.requested() : e.granted(), e.flags() & ~NOT_ON_INSTALL, -1, e.blockingHandler(), e.name(),
+                    e.tree(), downDone, null);
+            Lock lock = installed == null ? null : installed.lock;
             if (lock == null || !lock.status().isGranted()) {
                 LOG.log(Level.WARNING, "install: a granted copy of lock " + e.lockId() + " from " + e.origin()
                         + " could not be installed granted");
@@ -624,7 +706,7 @@ final class MasterTable {
 
     private Proxy proxy(Address origin, OwnerRef owner) {
         return proxies.computeIfAbsent(new OwnerKey(origin, owner.id()),
-                k -> new Proxy(engine.newOwner(owner.name() + "@" + origin, owner.group(), owner.priority()), owner));
+                k -> new Proxy(this, engine.newOwner(owner.name() + "@" + origin, owner.group(), owner.priority()), owner));
     }
 
     private Held held(Address origin, long ownerId, long lockId) {
@@ -634,62 +716,112 @@ final class MasterTable {
 
     /** A request with {@code flags} and timeout, and a blocking handler forwarding to {@code forward}'s node. */
     private LockRequest request(LockRequest base, int flags, long timeoutNanos, Held forward) {
-        LockRequest r = base.withFlags(flagsOf(flags));
+        LockRequest r = flags == 0 ? base : base.withFlags(flagsOf(flags));
         if (timeoutNanos >= 0) {
             r = r.withTimeout(Duration.ofNanos(timeoutNanos));
         }
         if (forward != null) {
             r = r.withBlockingHandler((lock, mode) -> {
                 if (!discarded && !forward.migrated) {
-                    replies.blocking(forward.origin, forward.lockId, mode);
+                    replies.blocking(forward.origin, forward.lockId, forward.copy, mode);
                 }
             });
         }
         return r;
     }
 
-    private Lock submitNew(Address origin, Proxy p, long lockId, long parentLockId, LockMode mode, int flags,
-                           long timeoutNanos, boolean blockingHandler, String name, TreeKey tree, boolean report) {
+    private Held submitNew(Address origin, Proxy p, long lockId, long parentLockId, Held parentHeld, LockMode mode,
+                           int flags, long timeoutNanos, boolean blockingHandler, String name, TreeKey tree,
+                           boolean report, Object copy) {
         LockRequest request = LockRequest.of(name, mode);
         TreeKey lockTree = tree;
+        LongAdder requests;
+        Held parent = null;
         if (parentLockId != 0) {
-            Held parent = p.locks.get(parentLockId);
+            parent = parentHeld != null ? parentHeld : p.locks.get(parentLockId);
             if (parent == null) {
-                replies.failed(origin, lockId, LockStatus.PARNOTGRANT, false,
+                replies.failed(origin, lockId, copy, LockStatus.PARNOTGRANT, false,
                         "parent lock " + parentLockId + " is not known to its master", null);
                 return null;
             }
             request = request.withParent(parent.lock);
             lockTree = parent.tree;
+            requests = parent.requests;
         } else {
             trees.add(tree);
+            requests = counter(tree, origin);
         }
-        count(lockTree, origin);
+        requests.increment();
         Held[] self = new Held[1];
         LockRequest full = request(request, flags, timeoutNanos, null);
         if (blockingHandler) {
             full = full.withBlockingHandler((lock, blocked) -> {
                 Held h = self[0];
                 if (!discarded && h != null && !h.migrated) {
-                    replies.blocking(origin, lockId, blocked);
+                    replies.blocking(origin, lockId, copy, blocked);
                 }
             });
         }
         Lock lock;
+        // this node's own waiting request: its grant is handed over by the thread that grants it
+        OwnEnd end = report && copy != null ? new OwnEnd() : null;
         try {
-            lock = p.owner.enqueueAsync(full);
+            lock = end != null ? engine.enqueueAsync(p.owner, full, end) : p.owner.enqueueAsync(full);
         } catch (LockException e) {
-            replies.failed(origin, lockId, e.status(), false, e.getMessage(), null);
+            replies.failed(origin, lockId, copy, e.status(), false, e.getMessage(), null);
             return null;
         }
-        Held held = new Held(lock, origin, p, lockId, parentLockId, lockTree, name, flags, timeoutNanos, blockingHandler);
+        Held held = new Held(lock, origin, p, lockId, parentLockId, lockTree, name, flags, timeoutNanos, blockingHandler,
+                requests, copy);
         self[0] = held;
+        track(held, parent);
         p.locks.put(lockId, held);
-        track(held);
         if (report) {
-            lock.completion().whenComplete((l, error) -> report(held, error, false));
+            // most requests are granted at once: reported here, without a completion stage
+            LocalLockManager.Grant now = engine.grantOf(lock);
+            if (now != null) {
+                if (!discarded && !held.migrated) {
+                    replies.granted(origin, lockId, copy, now.mode(), now.status(), now.fencingToken(),
+                            now.valueBlock());
+                }
+            } else if (end != null && end.waits) {
+                end.publish(held);
+            } else {
+                lock.completion().whenComplete((l, error) -> report(held, error, false));
+            }
         }
-        return lock;
+        return held;
+    }
+
+    /**
+     * The end of this node's own request that had to wait, and its entry here: whichever of the two
+     * comes second reports the outcome (the grant may come on another thread before the entry exists).
+     */
+    private final class OwnEnd implements LocalLockManager.EndListener {
+        private final java.util.concurrent.atomic.AtomicReference<Object> state =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        /** Set on the requesting thread before the request call returns. */
+        boolean waits;
+        private volatile LockException failure;
+
+        @Override
+        public void waiting() {
+            waits = true;
+        }
+
+        @Override
+        public void ended(LockException outcome) {
+            failure = outcome;
+            if (!state.compareAndSet(null, this)) {
+                report((Held) state.get(), outcome, false);
+            }
+        }
+
+        void publish(Held held) {
+            if (!state.compareAndSet(null, held)) {
+                report(held, failure, false);
+            }
+        }
     }
 
     private void report(Held held, Throwable error, boolean conversion) {
@@ -698,7 +830,7 @@ final class MasterTable {
         }
         Lock lock = held.lock;
         if (error == null) {
-            replies.granted(held.origin, held.lockId, lock.grantedMode(), lock.status(), lock.fencingToken(),
+            replies.granted(held.origin, held.lockId, held.copy, lock.grantedMode(), lock.status(), lock.fencingToken(),
                     lock.valueBlock());
             return;
         }
@@ -709,7 +841,8 @@ final class MasterTable {
         }
         DeadlockReport report = cause instanceof LockException le ? le.deadlock().orElse(null) : null;
         // a report travels whole; its text would only repeat it in the message
-        replies.failed(held.origin, held.lockId, status, conversion, report == null ? cause.getMessage() : null, report);
+        replies.failed(held.origin, held.lockId, held.copy, status, conversion, report == null ? cause.getMessage() : null,
+                report);
     }
 
     static LockFlag[] flagsOf(int bits) {

@@ -1,6 +1,8 @@
 package dev.locksmith.lock.cluster;
 
 import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockQueue;
+import org.jgroups.Address;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -61,6 +63,8 @@ import java.util.List;
  *                                                    tree (it dropped or gave it away); look it up again
  *  PING      sentAt:8 (sender's nanoTime)            quorum lease: answered with PONG by a member of the view
  *  PONG      sentAt:8 (echoed)                       (viewId: the sender's; answered and counted only in that view)
+ *  HELLO     (empty)                                 fork mode: the sender's fork just started in view viewId;
+ *                                                    send it your REGISTER and DONE of that view again
  * </pre>
  * A {@code Wire} is a cursor over one payload: writers append with the {@code put} methods,
  * readers consume with the {@code get} methods in the same order. Not thread-safe: one per
@@ -90,6 +94,7 @@ final class Wire {
     static final byte NOTMASTER = 21;
     static final byte PING = 22;
     static final byte PONG = 23;
+    static final byte HELLO = 24;
 
     static final int TYPE_OFFSET = 0;
     static final int VIEW_OFFSET = 1;
@@ -299,5 +304,33 @@ final class Wire {
 
     private static String orNull(String s) {
         return s.isEmpty() ? null : s;
+    }
+
+    /** Writes the {@code copy} part of a RESEND or INSTALL entry. */
+    Wire putCopy(MasterTable.Resend e) {
+        return putLong(e.lockId()).putLong(e.parentLockId()).putShort(e.depth()).putByte(e.queue().ordinal())
+                .putByte(e.granted() == null ? NO_MODE : e.granted().ordinal()).putByte(e.requested().ordinal())
+                .putInt(e.flags()).putLong(e.timeoutNanos()).putByte(e.blockingHandler() ? 1 : 0).putLong(e.fence())
+                .putBytes(e.readValue()).putString(e.name()).putInt(e.conversion());
+    }
+
+    /** Reads the {@code copy} part of an entry, of {@code owner} on {@code origin}, in {@code tree}. */
+    MasterTable.Resend getCopy(Address origin, MasterTable.OwnerRef owner, long order, TreeKey tree) {
+        long lockId = getLong();
+        long parentId = getLong();
+        int depth = getShort();
+        LockQueue queue = LockQueue.values()[getByte()];
+        int granted = getByte() & 0xFF;
+        LockMode requested = LockMode.ofOrdinal(getByte());
+        int flags = getInt();
+        long timeout = getLong();
+        boolean handler = getByte() != 0;
+        long fence = getLong();
+        byte[] value = getBytes();
+        String resource = getString();
+        int conversion = getInt();
+        return new MasterTable.Resend(origin, owner, lockId, parentId, depth, order, queue,
+                granted == (NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags, timeout,
+                handler, fence, value, resource, tree, conversion);
     }
 }

@@ -126,7 +126,7 @@ final class Engine {
      * NOTQUEUED / TIMEOUT; see the lock's status), otherwise the pending wait.
      */
     Pending enqueue(LockBlock lock, LockMode mode, int flags, long timeoutNanos, Namespace namespace, Resource parent,
-                    String name, int hash, Thread waiter) {
+                    String name, int hash, Object waiter) {
         Stripe s = stripes[hash & STRIPE_MASK];
         Events events = null;
         s.lock();
@@ -690,7 +690,7 @@ final class Engine {
 
     // ---- waiting, timers, delivery -------------------------------------------------------------
 
-    private Pending startWait(Stripe s, LockBlock lock, boolean conversion, Thread waiter, long timeoutNanos) {
+    private Pending startWait(Stripe s, LockBlock lock, boolean conversion, Object waiter, long timeoutNanos) {
         s.waits++;
         Pending p = new Pending(waiter, conversion, System.nanoTime());
         lock.pending(p);
@@ -761,8 +761,10 @@ final class Engine {
             LockBlock lock = events.ended[i];
             Pending p = events.endedPending[i];
             cancelTimers(p);
-            if (p.waiter != null) {
-                LockSupport.unpark(p.waiter);
+            if (p.waiter instanceof Thread t) {
+                LockSupport.unpark(t);
+            } else if (p.waiter instanceof LocalLockManager.EndListener listener) {
+                tell(listener, lock, p);
             }
             CompletableFuture<Lock> future = p.future;
             if (future != null) {
@@ -779,12 +781,37 @@ final class Engine {
         }
     }
 
+    /** A listener's request ended: told on this thread (no engine lock held), as its contract says. */
+    private static void tell(LocalLockManager.EndListener listener, LockBlock lock, Pending p) {
+        try {
+            listener.ended(p.outcome.isGranted() ? null : Owner.failure(lock, p.outcome, p.conversion, p.report));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "end listener failed", e);
+        }
+    }
+
     static void complete(CompletableFuture<Lock> future, LockBlock lock, LockStatus outcome, boolean conversion,
                          DeadlockReport report) {
         if (outcome.isGranted()) {
             future.complete(lock);
         } else {
             future.completeExceptionally(Owner.failure(lock, outcome, conversion, report));
+        }
+    }
+
+    /** See {@link LocalLockManager#grantOf}. */
+    LocalLockManager.Grant grantOf(LockBlock lock) {
+        Stripe s = stripeOf(lock);
+        s.lock();
+        try {
+            if (lock.pending() != null || lock.dead || lock.granted < 0 || !lock.statusGranted()) {
+                return null;
+            }
+            byte[] value = lock.lksb();
+            return new LocalLockManager.Grant(LockMode.ofOrdinal(lock.granted), lock.statusValue(), lock.fence,
+                    value == null || value.length == 0 ? new byte[0] : value.clone());
+        } finally {
+            s.unlock();
         }
     }
 

@@ -190,6 +190,68 @@ public final class LocalLockManager implements LockManager {
     }
 
     /**
+     * What a master reports when {@code lock}'s request was granted at once: the granted mode, the
+     * status, the fencing token and the value block (empty when the resource has none).
+     *
+     * @param mode          the granted mode
+     * @param status        the request's status (NORMAL, SYNCH, ...)
+     * @param fencingToken  the lock's fencing token
+     * @param valueBlock    a copy of the value block as read at the grant, or an empty array
+     */
+    public record Grant(dev.locksmith.lock.LockMode mode, LockStatus status, long fencingToken, byte[] valueBlock) {
+    }
+
+    /**
+     * Cluster hook: told how a request that had to wait ended, instead of through a completion
+     * stage on the callback thread.
+     */
+    public interface EndListener {
+        /** The request has to wait: called once, on the requesting thread, before the request call returns. */
+        void waiting();
+
+        /**
+         * The request ended: called once, on the thread that ended it (the one that released what
+         * it waited for, a timer, the deadlock detector), with no engine lock held; possibly before
+         * {@link #waiting()}. {@code failure} is null when it was granted.
+         */
+        void ended(LockException failure);
+    }
+
+    /**
+     * Cluster hook: {@code owner.enqueueAsync(request)}, except that if the request has to wait,
+     * {@code listener} is told when it ends ({@link EndListener}), on the thread that ends it,
+     * and no completion stage is made for it unless {@link dev.locksmith.lock.Lock#completion()}
+     * asks. A request that ends at once tells nothing: read it with {@link #grantOf} or
+     * {@code completion()}. Lets a master whose requester is on the same node hand a grant to
+     * the waiter without waking the callback thread.
+     *
+     * @throws LockException as {@code enqueueAsync} does; IVLOCKID if {@code owner} is not an owner
+     *                       of this manager
+     */
+    public dev.locksmith.lock.Lock enqueueAsync(LockOwner owner, dev.locksmith.lock.LockRequest request,
+                                                EndListener listener) {
+        if (!(owner instanceof Owner o) || o.engine != engine) {
+            throw new LockException(LockStatus.IVLOCKID, "owner is not an owner of this lock manager");
+        }
+        return o.enqueueAsync(request, listener);
+    }
+
+    /**
+     * Cluster hook: the grant of {@code lock}'s last request, read under one stripe lock, or null
+     * if the request is still pending, ended without a grant or the lock is gone. Lets a master
+     * that reports outcomes to another layer skip a completion stage for the requests granted at
+     * once (most of them). Thread-safe; never blocks.
+     *
+     * @throws LockException IVLOCKID if {@code lock} is not a lock of this manager
+     */
+    public Grant grantOf(dev.locksmith.lock.Lock lock) {
+        if (!(lock instanceof LockBlock block) || block.owner.engine != engine) {
+            throw new LockException(LockStatus.IVLOCKID, "lock is not a lock of this lock manager");
+        }
+        return engine.grantOf(block);
+    }
+
+    /**
      * Cluster deadlock hook: ends {@code lock}'s waiting request or pending conversion with
      * {@link LockStatus#DEADLOCK}, as the local detector does for its victims, when a search
      * spanning several nodes chose it. A conversion leaves the lock granted in its old mode.

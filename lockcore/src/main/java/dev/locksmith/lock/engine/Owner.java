@@ -317,11 +317,20 @@ final class Owner implements LockOwner {
         return lock;
     }
 
-    private Pending submitNew(LockBlock lock, LockRequest request, Thread waiter) {
+    /** See {@link LocalLockManager#enqueueAsync(LockOwner, LockRequest, LocalLockManager.EndListener)}. */
+    Lock enqueueAsync(LockRequest request, LocalLockManager.EndListener listener) {
+        LockBlock lock = newLock(request);
+        if (submitNew(lock, request, listener) != null) {
+            listener.waiting();
+        }
+        return lock;
+    }
+
+    private Pending submitNew(LockBlock lock, LockRequest request, Object waiter) {
         return submit(lock, request.name(), request.mode(), request.flagBits(), request.timeoutNanos(), waiter);
     }
 
-    private Pending submit(LockBlock lock, String resourceName, LockMode mode, int flags, long timeoutNanos, Thread waiter) {
+    private Pending submit(LockBlock lock, String resourceName, LockMode mode, int flags, long timeoutNanos, Object waiter) {
         Names.checkPresent(resourceName);
         int nameHash = resourceName.hashCode();
         checkOpen();

@@ -11,8 +11,12 @@ import java.util.concurrent.ScheduledFuture;
  * resource's stripe lock; the volatile write is what a parked requester waits for.
  */
 final class Pending {
-    /** The thread parked in a synchronous request, or null for an asynchronous one. */
-    final Thread waiter;
+    /**
+     * The thread parked in a synchronous request, the {@link LocalLockManager.EndListener} of a
+     * request made through {@link LocalLockManager#enqueueAsync(dev.locksmith.lock.LockOwner,
+     * dev.locksmith.lock.LockRequest, LocalLockManager.EndListener)}, or null for an asynchronous one.
+     */
+    final Object waiter;
     /** When the request started to wait (System.nanoTime). */
     final long since;
     final boolean conversion;
@@ -32,7 +36,7 @@ final class Pending {
     /** FAIR, new requests only: fires when the request becomes overdue (see Engine#becameOverdue). */
     volatile ScheduledFuture<?> overdueTask;
 
-    Pending(Thread waiter, boolean conversion, long since) {
+    Pending(Object waiter, boolean conversion, long since) {
         this.waiter = waiter;
         this.conversion = conversion;
         this.since = since;

@@ -159,7 +159,7 @@ final class ClusterTestSupport implements AutoCloseable {
         }
     }
 
-    private static int[] freePorts(int n) throws IOException {
+    static int[] freePorts(int n) throws IOException {
         int[] ports = new int[n];
         List<ServerSocket> sockets = new ArrayList<>();
         try {

@@ -57,11 +57,6 @@ final class HoldRecorder {
         return List.copyOf(holds);
     }
 
-    /** Whether a node cleared any lock of the workers (as when its quorum lease ran out). */
-    boolean anyCleared() {
-        return !clearedAt.isEmpty();
-    }
-
     /**
      * Makes a request, conversion or dequeue on {@code owner}'s locks at random until
      * {@code deadline} (nanoTime), or until its node shuts down (crashes) under it: its holds

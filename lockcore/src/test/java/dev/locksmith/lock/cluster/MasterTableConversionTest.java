@@ -22,18 +22,19 @@ class MasterTableConversionTest {
     private final List<String> replies = new CopyOnWriteArrayList<>();
     private final MasterTable master = new MasterTable("t", Duration.ZERO, new MasterTable.Replies() {
         @Override
-        public void granted(Address origin, long lockId, LockMode mode, LockStatus status, long fence, byte[] value) {
+        public void granted(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
+                            byte[] value) {
             replies.add("granted " + lockId + " " + mode);
         }
 
         @Override
-        public void failed(Address origin, long lockId, LockStatus status, boolean conversion, String message,
+        public void failed(Address origin, long lockId, Object copy, LockStatus status, boolean conversion, String message,
                            dev.locksmith.lock.DeadlockReport report) {
             replies.add("failed " + lockId + " " + status);
         }
 
         @Override
-        public void blocking(Address origin, long lockId, LockMode blockedMode) {
+        public void blocking(Address origin, long lockId, Object copy, LockMode blockedMode) {
         }
     });
     private final Address nodeA = UUID.randomUUID();

@@ -1,0 +1,29 @@
+package dev.locksmith.lock.cluster;
+
+import java.util.List;
+import org.jgroups.Address;
+
+/**
+ * What a protocol concern of a {@link ClusterLockManager} (deadlock reporting, remastering, ...)
+ * sees of its node: the view it installed, whether it serves requests, its master table, and
+ * a way to send. Read and used on the node's protocol thread only, unless a method says so.
+ */
+interface ProtocolNode {
+    /** This node's name, for logs and reports. */
+    String name();
+
+    /** The members of the view this node installed, in view order. */
+    List<Address> members();
+
+    /** The id of that view; messages carry it. */
+    long viewId();
+
+    /** Whether requests are routed: quorum, and no full rebuild under way. */
+    boolean serving();
+
+    /** The master table of the trees this node masters (replaced when the node loses quorum). */
+    MasterTable master();
+
+    /** Sends {@code w} to {@code to} as a lock message (to this node itself: handled at once). */
+    void send(Address to, Wire w);
+}

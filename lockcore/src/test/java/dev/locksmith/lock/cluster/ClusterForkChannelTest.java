@@ -1,0 +1,186 @@
+package dev.locksmith.lock.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockQueue;
+import dev.locksmith.lock.LockStatus;
+import dev.locksmith.lock.Namespace;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jgroups.JChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Three nodes in one JVM, each riding a fork of its own main channel (a TCP stack on 127.0.0.1
+ * with FORK on top, as an application server's clustered services share one): remote mastering
+ * and the rebuild after a node is lost work as over the channels the manager makes itself.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ClusterForkChannelTest {
+    private static final String FORK_STACK = "locksmith";
+    private static final String FORK_CHANNEL = "locks";
+
+    private final List<JChannel> mains = new ArrayList<>();
+    private final List<ClusterLockManager> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void startMainChannelsAndForkedNodes() throws Exception {
+        String cluster = "fork-" + System.nanoTime();
+        // ClusterTestSupport's ports, and its shortened failure detection for the main channels too
+        int[] ports = ClusterTestSupport.freePorts(3);
+        StringJoiner hosts = new StringJoiner(",");
+        for (int port : ports) {
+            hosts.add("127.0.0.1[" + port + "]");
+        }
+        for (int i = 0; i < 3; i++) {
+            JChannel main = mainChannel(ports[i], hosts.toString());
+            main.name("n" + i);
+            mains.add(main);
+            main.connect(cluster);
+        }
+        ClusterTestSupport.awaitTrue("every main channel sees 3 members",
+                () -> mains.stream().allMatch(m -> m.getView() != null && m.getView().size() == 3));
+        // every member of the main view must run a node: each build waits for the others' part of the rebuild
+        List<CompletableFuture<ClusterLockManager>> starting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ClusterLockManager.Builder b = ClusterLockManager.builder().clusterName(cluster).nodeName("n" + i)
+                    .channel(mains.get(i), FORK_STACK, FORK_CHANNEL).expectedVotes(3)
+                    .deadlockWait(Duration.ofMillis(200));
+            starting.add(CompletableFuture.supplyAsync(b::build));
+        }
+        for (CompletableFuture<ClusterLockManager> node : starting) {
+            nodes.add(node.get(60, TimeUnit.SECONDS));
+        }
+        ClusterTestSupport.awaitTrue("every node is ready with 3 members",
+                () -> nodes.stream().allMatch(n -> n.isReady() && n.members().size() == 3));
+    }
+
+    @AfterEach
+    void stop() {
+        nodes.forEach(ClusterLockManager::close);
+        mains.forEach(JChannel::close);
+    }
+
+    @Test
+    void aRequestForATreeMasteredOnAnotherNodeGoesOverTheFork() throws Exception {
+        LockOwner first = nodes.get(1).newOwner("first");
+        first.enqueue("forked", LockMode.NL);
+        long sentBefore = nodes.get(0).clusterStatistics().messagesSent();
+
+        Lock lock = nodes.get(0).newOwner("remote").enqueue("forked", LockMode.EX);
+
+        assertThat(lock.grantedMode()).isEqualTo(LockMode.EX);
+        assertThat(nodes.get(1).resource(Namespace.group(0), List.of("forked"))).isPresent();
+        assertThat(nodes.get(0).resource(Namespace.group(0), List.of("forked"))).isEmpty();
+        assertThat(nodes.get(0).clusterStatistics().messagesSent()).isGreaterThan(sentBefore);
+    }
+
+    @Test
+    void aConflictingRequestFromAThirdNodeWaitsForTheRemoteHolder() throws Exception {
+        nodes.get(1).newOwner("first").enqueue("shared", LockMode.NL);
+        LockOwner holder = nodes.get(0).newOwner("holder");
+        Lock held = holder.enqueue("shared", LockMode.EX);
+        Lock waiting = nodes.get(2).newOwner("waiter").enqueueAsync(
+                dev.locksmith.lock.LockRequest.of("shared", LockMode.PR));
+        ClusterTestSupport.awaitTrue("the waiter queued on the master",
+                () -> waiting.queue().equals(Optional.of(LockQueue.WAITING)));
+
+        holder.dequeue(held);
+
+        waiting.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(waiting.grantedMode()).isEqualTo(LockMode.PR);
+    }
+
+    @Test
+    void aTreeMasteredByALostNodeIsRebuiltOnTheSurvivors() throws Exception {
+        nodes.get(2).newOwner("doomed").enqueue("orphan", LockMode.NL);
+        LockOwner holder = nodes.get(0).newOwner("holder");
+        Lock held = holder.enqueue("orphan", LockMode.PR);
+        Lock waiting = nodes.get(1).newOwner("waiter").enqueueAsync(
+                dev.locksmith.lock.LockRequest.of("orphan", LockMode.EX));
+        ClusterTestSupport.awaitTrue("the waiter queued on node 2",
+                () -> waiting.queue().equals(Optional.of(LockQueue.WAITING)));
+
+        nodes.get(2).crashForTest(); // its main channel's stack stops without leaving
+
+        ClusterTestSupport.awaitTrue("the survivors rebuilt without node 2", () -> nodes.get(0).isReady()
+                && nodes.get(0).members().size() == 2 && nodes.get(1).isReady() && nodes.get(1).members().size() == 2);
+        assertThat(held.grantedMode()).isEqualTo(LockMode.PR);
+        assertThat(waiting.status()).isEqualTo(LockStatus.PENDING);
+        holder.dequeue(held);
+        waiting.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(waiting.grantedMode()).isEqualTo(LockMode.EX);
+        boolean onSurvivor = nodes.get(0).resource(Namespace.group(0), List.of("orphan")).isPresent()
+                || nodes.get(1).resource(Namespace.group(0), List.of("orphan")).isPresent();
+        assertThat(onSurvivor).as("the tree is mastered by a survivor").isTrue();
+    }
+
+    @Test
+    void aForkedNodeRefusesSettingsOfAChannelOfItsOwn() {
+        ClusterLockManager.Builder b = ClusterLockManager.builder().nodeName("extra")
+                .channel(mains.get(0), FORK_STACK, "other").expectedVotes(3).sharedSecret("0123456789".toCharArray());
+
+        assertThatThrownBy(b::build).isInstanceOf(LockException.class)
+                .satisfies(e -> assertThat(((LockException) e).status()).isEqualTo(LockStatus.BADPARAM))
+                .hasMessageContaining("sharedSecret");
+    }
+
+    @Test
+    void aForkedNodeNeedsItsExpectedVotes() {
+        ClusterLockManager.Builder b = ClusterLockManager.builder().nodeName("extra")
+                .channel(mains.get(0), FORK_STACK, "other");
+
+        assertThatThrownBy(b::build).isInstanceOf(LockException.class)
+                .satisfies(e -> assertThat(((LockException) e).status()).isEqualTo(LockStatus.BADPARAM))
+                .hasMessageContaining("expectedVotes");
+    }
+
+    @Test
+    void aMainChannelWithoutForkIsRefused() throws Exception {
+        try (JChannel plain = new JChannel(new ByteArrayInputStream(stackXml(ClusterTestSupport.freePorts(1)[0], null, false)))) {
+            plain.connect("plain-" + System.nanoTime());
+            ClusterLockManager.Builder b = ClusterLockManager.builder().nodeName("extra")
+                    .channel(plain, FORK_STACK, FORK_CHANNEL).expectedVotes(1);
+
+            assertThatThrownBy(b::build).isInstanceOf(LockException.class)
+                    .satisfies(e -> assertThat(((LockException) e).status()).isEqualTo(LockStatus.BADPARAM))
+                    .hasMessageContaining("FORK");
+        }
+    }
+
+    /** A main channel as an application would make it: lockcore's TCP stack on 127.0.0.1 with FORK on top. */
+    private static JChannel mainChannel(int port, String hosts) throws Exception {
+        return new JChannel(new ByteArrayInputStream(stackXml(port, hosts, true)));
+    }
+
+    private static byte[] stackXml(int port, String hosts, boolean fork) throws IOException {
+        String xml;
+        try (InputStream in = ClusterForkChannelTest.class.getClassLoader()
+                .getResourceAsStream("dev/locksmith/lock/cluster/tcp.xml")) {
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        xml = xml.replace("@BIND_ADDR@", "127.0.0.1").replace("@BIND_PORT@", Integer.toString(port))
+                .replace("@INITIAL_HOSTS@", hosts == null ? "127.0.0.1[" + port + "]" : hosts);
+        if (fork) {
+            xml = xml.replace("</config>", "    <FORK/>\n</config>");
+        }
+        return xml.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,119 @@
+package dev.locksmith.lock.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockManager;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockRequest;
+import dev.locksmith.lock.LockStatus;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hooks a cluster master uses to report outcomes to its own node: the grant of a request
+ * granted at once read in one go, and the end of a waiting request told on the thread that ends it.
+ */
+class MasterReportHooksTest {
+    private final LocalLockManager manager = (LocalLockManager) LockManager.builder().build();
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    @Test
+    void aRequestGrantedAtOnceShowsItsGrantInOneRead() {
+        Lock lock = manager.newOwner("o").enqueueAsync(LockRequest.of("r", LockMode.PW));
+
+        LocalLockManager.Grant grant = manager.grantOf(lock);
+
+        assertThat(grant.mode()).isEqualTo(LockMode.PW);
+        assertThat(grant.status().isGranted()).isTrue();
+        assertThat(grant.fencingToken()).isEqualTo(lock.fencingToken());
+        assertThat(grant.valueBlock()).isEmpty();
+    }
+
+    @Test
+    void aWaitingRequestHasNoGrantToRead() throws Exception {
+        heldElsewhere();
+
+        assertThat(manager.grantOf(manager.newOwner("waiter").enqueueAsync(LockRequest.of("r", LockMode.EX)))).isNull();
+    }
+
+    @Test
+    void aWaitingRequestsGrantIsToldOnTheThreadThatReleasedItsBlocker() throws Exception {
+        Lock held = heldElsewhere();
+        Recorder recorder = new Recorder();
+
+        manager.enqueueAsync(manager.newOwner("waiter"), LockRequest.of("r", LockMode.EX), recorder);
+        held.owner().dequeue(held);
+
+        assertThat(recorder.toldWaiting).isTrue();
+        assertThat(recorder.endedOn).isSameAs(Thread.currentThread());
+        assertThat(recorder.outcome.getNow(null)).isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void aWaitingRequestThatTimesOutIsToldItsFailure() throws Exception {
+        heldElsewhere();
+        Recorder recorder = new Recorder();
+
+        manager.enqueueAsync(manager.newOwner("waiter"),
+                LockRequest.of("r", LockMode.EX).withTimeout(Duration.ofMillis(10)), recorder);
+
+        assertThat(recorder.outcome.get(30, TimeUnit.SECONDS)).hasValueSatisfying(
+                failure -> assertThat(failure.status()).isEqualTo(LockStatus.TIMEOUT));
+    }
+
+    @Test
+    void aRequestGrantedAtOnceTellsItsListenerNothing() {
+        Recorder recorder = new Recorder();
+
+        Lock lock = manager.enqueueAsync(manager.newOwner("o"), LockRequest.of("r", LockMode.EX), recorder);
+
+        assertThat(lock.status().isGranted()).isTrue();
+        assertThat(recorder.toldWaiting).isFalse();
+        assertThat(recorder.outcome).isNotDone();
+    }
+
+    @Test
+    void anOwnerOfAnotherManagerIsRefused() {
+        try (LockManager other = LockManager.builder().build()) {
+            LockOwner stranger = other.newOwner("o");
+
+            assertThatThrownBy(() -> manager.enqueueAsync(stranger, LockRequest.of("r", LockMode.EX), new Recorder()))
+                    .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.status()).isEqualTo(LockStatus.IVLOCKID));
+        }
+    }
+
+    /** An EX lock on r that another owner holds. */
+    private Lock heldElsewhere() throws InterruptedException {
+        return manager.newOwner("holder").enqueue("r", LockMode.EX);
+    }
+
+    /** What a listener was told: that it waits, then its outcome (empty: granted) and the thread it came on. */
+    private static final class Recorder implements LocalLockManager.EndListener {
+        final CompletableFuture<Optional<LockException>> outcome = new CompletableFuture<>();
+        volatile boolean toldWaiting;
+        volatile Thread endedOn;
+
+        @Override
+        public void waiting() {
+            toldWaiting = true;
+        }
+
+        @Override
+        public void ended(LockException failure) {
+            endedOn = Thread.currentThread();
+            outcome.complete(Optional.ofNullable(failure));
+        }
+    }
+}
