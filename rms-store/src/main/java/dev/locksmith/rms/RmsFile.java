@@ -2,9 +2,12 @@ package dev.locksmith.rms;
 
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.rms.access.BucketAccess;
+import dev.locksmith.rms.cache.BufferStatistics;
+import dev.locksmith.rms.cache.GlobalBuffers;
 import dev.locksmith.rms.lock.FileLocks;
 import dev.locksmith.rms.org.FileOrganization;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +48,8 @@ public final class RmsFile implements AutoCloseable {
     private final boolean bucketLocks;
     private final FileLocks locks;
     private final LockOwner opener;
+    /** This node's global buffers of the file, or null when they are off or no bucket lock is taken. */
+    private final GlobalBuffers buffers;
     private final Set<LockOwner> streamOwners = ConcurrentHashMap.newKeySet();
     private final AtomicInteger streamCount = new AtomicInteger();
     private final ReentrantReadWriteLock closeGate = new ReentrantReadWriteLock();
@@ -58,8 +63,10 @@ public final class RmsFile implements AutoCloseable {
      *                             stays undurable while others follow; at least 1
      * @param durability           when a completed service becomes durable
      */
-    public record Options(int cacheMegabytes, long commitIntervalMillis, Durability durability) {
-        public static final Options DEFAULT = new Options(64, 1000, Durability.DEFERRED);
+    public record Options(int cacheMegabytes, long commitIntervalMillis, Durability durability, int globalBuffers) {
+        /** {@link #globalBuffers()} that takes the file's FDL {@code GLOBAL_BUFFER_COUNT}. */
+        public static final int FROM_FILE = -1;
+        public static final Options DEFAULT = new Options(64, 1000, Durability.DEFERRED, FROM_FILE);
 
         public Options {
             if (cacheMegabytes < 1) {
@@ -72,6 +79,10 @@ public final class RmsFile implements AutoCloseable {
             if (durability == null) {
                 throw new RmsException(RmsStatus.IAL, "durability is null; choose DEFERRED, COMMIT or SYNC");
             }
+            if (globalBuffers < FROM_FILE) {
+                throw new RmsException(RmsStatus.IAL, "globalBuffers is " + globalBuffers
+                        + "; it must be 0 (off), a bucket count, or FROM_FILE");
+            }
         }
 
         /** Options with {@link Durability#DEFERRED}. */
@@ -79,9 +90,26 @@ public final class RmsFile implements AutoCloseable {
             this(cacheMegabytes, commitIntervalMillis, Durability.DEFERRED);
         }
 
+        /** Options whose global buffers are the file's {@code GLOBAL_BUFFER_COUNT}. */
+        public Options(int cacheMegabytes, long commitIntervalMillis, Durability durability) {
+            this(cacheMegabytes, commitIntervalMillis, durability, FROM_FILE);
+        }
+
         /** These options with another durability. */
         public Options withDurability(Durability durability) {
-            return new Options(cacheMegabytes, commitIntervalMillis, durability);
+            return new Options(cacheMegabytes, commitIntervalMillis, durability, globalBuffers);
+        }
+
+        /**
+         * These options with {@code count} global buffers (buckets cached on each node, with their
+         * read locks; 0 turns them off), whatever the file's {@code GLOBAL_BUFFER_COUNT} says:
+         * {@code SET FILE/GLOBAL_BUFFER=n} for this open. IAL if {@code count} is negative.
+         */
+        public Options withGlobalBuffers(int count) {
+            if (count < 0) {
+                throw new RmsException(RmsStatus.IAL, "global buffer count is " + count + "; it must be 0 (off) or more");
+            }
+            return new Options(cacheMegabytes, commitIntervalMillis, durability, count);
         }
     }
 
@@ -96,6 +124,8 @@ public final class RmsFile implements AutoCloseable {
         this.opener = sharing.lockManager().newOwner("rms opener of " + shared.title);
         try {
             locks.openFile(opener, sharing.fileLockMode(), path.toString());
+            this.buffers = bucketLocks && shared.globalBuffers > 0
+                    ? shared.acquireBuffers(sharing.lockManager(), locks.fileLockName()) : null;
         } catch (RuntimeException e) {
             opener.close();
             shared.release();
@@ -175,6 +205,19 @@ public final class RmsFile implements AutoCloseable {
         return shared.fileId;
     }
 
+    /**
+     * How many buckets this node's global buffers of the file hold at most; 0 when they are off
+     * (or when the file takes no bucket locks, as nothing can change it under a reader).
+     */
+    public int globalBufferCount() {
+        return buffers == null ? 0 : buffers.capacity();
+    }
+
+    /** The counters of this node's global buffers of the file, if they are on. */
+    public Optional<BufferStatistics> bufferStatistics() {
+        return buffers == null ? Optional.empty() : Optional.of(buffers.counters().snapshot());
+    }
+
     /** A new record stream with its own lock owner and default options. */
     public RecordStream stream() {
         return stream(StreamOptions.DEFAULT);
@@ -217,6 +260,9 @@ public final class RmsFile implements AutoCloseable {
             streamOwners.clear();
             locks.releaseAll(opener);
             opener.close();
+            if (buffers != null) {
+                shared.releaseBuffers(sharing.lockManager());
+            }
             shared.release();
         } finally {
             closeGate.writeLock().unlock();
@@ -284,6 +330,11 @@ public final class RmsFile implements AutoCloseable {
             checkOpen(operation);
             if (!bucketLocks) {
                 return access.perform(operation, changes, work);
+            }
+            if (buffers != null) {
+                try (GlobalBuffers.Service service = buffers.enter(changes)) {
+                    return access.perform(operation, changes, service, work);
+                }
             }
             try (FileLocks.Service service = locks.enterService(owner, changes, fair)) {
                 return access.perform(operation, changes, work);

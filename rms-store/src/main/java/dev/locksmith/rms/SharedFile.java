@@ -1,7 +1,9 @@
 package dev.locksmith.rms;
 
+import dev.locksmith.lock.LockManager;
 import dev.locksmith.rms.access.BucketAccess;
 import dev.locksmith.rms.access.FileState;
+import dev.locksmith.rms.cache.GlobalBuffers;
 import dev.locksmith.rms.fdl.FdlParser;
 import dev.locksmith.rms.fdl.FdlWriter;
 import dev.locksmith.rms.org.FileOrganization;
@@ -41,10 +43,25 @@ final class SharedFile {
     final FileOrganization organization;
     final String fileId;
     final String title;
+    /** Buckets of global buffers per node, 0 when off; the first opener's options or the file's FDL decide. */
+    final int globalBuffers;
+    /** Each node's (lock manager's) global buffers of this file and how many of its openers use them. */
+    private final Map<LockManager, NodeBuffers> buffers = new HashMap<>();
     private int openers;
 
-    private SharedFile(Path key, BucketStorage storage, FileDefinition definition, FileState state, String fileId) {
+    private static final class NodeBuffers {
+        final GlobalBuffers buffers;
+        int users;
+
+        NodeBuffers(GlobalBuffers buffers) {
+            this.buffers = buffers;
+        }
+    }
+
+    private SharedFile(Path key, BucketStorage storage, FileDefinition definition, FileState state, String fileId,
+                       RmsFile.Options options) {
         this.key = key;
+        this.globalBuffers = options.globalBuffers() == RmsFile.Options.FROM_FILE ? 0 : options.globalBuffers();
         this.storage = storage;
         this.definition = definition;
         this.access = new BucketAccess(storage, definition.bucketBytes(), state);
@@ -73,7 +90,8 @@ final class SharedFile {
         BucketStorage storage = open(path, options);
         try {
             String id = HexFormat.of().toHexDigits(IDS.nextLong());
-            SharedFile file = new SharedFile(key, storage, definition, new FileState(definition.keys().size()), id);
+            SharedFile file = new SharedFile(key, storage, definition, new FileState(definition.keys().size()), id,
+                    options);
             file.access.perform("create", () -> {
                 file.access.writeProlog((PROLOG_MAGIC + ID_LINE + id + "\n"
                         + FdlWriter.write(definition)).getBytes(StandardCharsets.UTF_8));
@@ -122,7 +140,7 @@ final class SharedFile {
             }
             FileDefinition definition = FdlParser.parse(rest);
             FileState state = FileState.decode(storage.read(FileState.BUCKET_ID), definition.keys().size());
-            return new SharedFile(key, storage, definition, state, id).register();
+            return new SharedFile(key, storage, definition, state, id, options).register();
         } catch (RuntimeException e) {
             storage.close();
             throw e;
@@ -133,6 +151,38 @@ final class SharedFile {
     int openers() {
         synchronized (SharedFile.class) {
             return openers;
+        }
+    }
+
+    /**
+     * The global buffers of this file on the node of {@code manager}, made by the node's first
+     * opener (which names them with {@code fileLockName}); each call must be matched by
+     * {@link #releaseBuffers}.
+     */
+    GlobalBuffers acquireBuffers(LockManager manager, String fileLockName) {
+        synchronized (SharedFile.class) {
+            NodeBuffers node = buffers.get(manager);
+            if (node == null) {
+                node = new NodeBuffers(new GlobalBuffers(manager, fileLockName, title, globalBuffers));
+                buffers.put(manager, node);
+            }
+            node.users++;
+            return node.buffers;
+        }
+    }
+
+    /** Drops one user of the node's global buffers; the last one closes them, giving their locks back. */
+    void releaseBuffers(LockManager manager) {
+        GlobalBuffers last = null;
+        synchronized (SharedFile.class) {
+            NodeBuffers node = buffers.get(manager);
+            if (node != null && --node.users == 0) {
+                buffers.remove(manager);
+                last = node.buffers;
+            }
+        }
+        if (last != null) {
+            last.close();
         }
     }
 

@@ -35,10 +35,12 @@ public final class BucketAccess {
         final Map<Long, byte[]> pending = new LinkedHashMap<>();
         final boolean changes;
         final FileState state;
+        final BucketCache cache;
 
-        Service(boolean changes, FileState state) {
+        Service(boolean changes, FileState state, BucketCache cache) {
             this.changes = changes;
             this.state = state;
+            this.cache = cache;
         }
     }
 
@@ -80,6 +82,15 @@ public final class BucketAccess {
      * @param changes   whether the service may write; a reading service that writes is a bug
      */
     public <T> T perform(String operation, boolean changes, Supplier<T> service) {
+        return perform(operation, changes, null, service);
+    }
+
+    /**
+     * Runs one service atomically as {@link #perform(String, boolean, Supplier)} does, reading
+     * buckets through {@code cache} (a node's global buffers, or null to read storage directly)
+     * and telling it of the buckets written. A nested call keeps the enclosing service's cache.
+     */
+    public <T> T perform(String operation, boolean changes, BucketCache cache, Supplier<T> service) {
         Service outer = current.get();
         if (outer != null) {
             if (changes && !outer.changes) {
@@ -88,7 +99,7 @@ public final class BucketAccess {
             return service.get();
         }
         FileState committed = committedState;
-        Service running = new Service(changes, changes ? committed.copy() : committed);
+        Service running = new Service(changes, changes ? committed.copy() : committed, cache);
         current.set(running);
         try {
             T result = service.get();
@@ -99,8 +110,14 @@ public final class BucketAccess {
                     running.pending.put(FileState.BUCKET_ID, running.state.encode());
                 }
                 if (!running.pending.isEmpty()) {
+                    if (cache != null) {
+                        cache.beforeApply(running.pending.keySet());
+                    }
                     storage.apply(running.pending);
                     committedState = running.state;
+                    if (cache != null) {
+                        cache.applied(running.pending);
+                    }
                 }
             }
             return result;
@@ -145,7 +162,7 @@ public final class BucketAccess {
         if (service != null && !service.pending.isEmpty() && service.pending.containsKey(bucketId)) {
             return service.pending.get(bucketId);
         }
-        return storage.read(bucketId);
+        return service != null && service.cache != null ? service.cache.read(bucketId, storage::read) : storage.read(bucketId);
     }
 
     /** Writes {@code bucket} as part of the current service. */

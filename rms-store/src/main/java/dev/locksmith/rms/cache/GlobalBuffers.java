@@ -1,0 +1,617 @@
+package dev.locksmith.rms.cache;
+
+import dev.locksmith.lock.BlockingHandler;
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockFlag;
+import dev.locksmith.lock.LockManager;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockRequest;
+import dev.locksmith.lock.LockStatus;
+import dev.locksmith.rms.RmsException;
+import dev.locksmith.rms.RmsStatus;
+import dev.locksmith.rms.access.BucketCache;
+import dev.locksmith.rms.access.FileState;
+import dev.locksmith.rms.lock.FileLocks;
+import java.lang.System.Logger;
+import java.lang.management.ManagementFactory;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongFunction;
+import javax.management.JMException;
+import javax.management.ObjectName;
+
+/**
+ * The global buffers of one file on one node (one lock manager): a bucket cache shared by every
+ * stream and transaction of the file that locks through that manager, whose bucket locks stay
+ * cached between services, as VMS RMS caches its read-mode global bucket locks (seed 001).
+ *
+ * <p><b>Locks</b>, all held by one system owner of this node, as sublocks of the file lock:
+ * <ul>
+ *   <li>{@code BKT 1}, the tree lock: PR while this node's services only read, EX once one of them
+ *       changed the file. It is not given back after a service; a blocking callback (another node
+ *       wants a conflicting mode) has it lowered — to PR if the other node only reads, else to NL —
+ *       as soon as the services running here have ended. Services arriving after the callback wait
+ *       for that lowering (the local gate is a fair read-write lock), so cached readers never starve
+ *       a writer on another node; this node's own writers take the gate exclusively and are served in
+ *       arrival order too.
+ *   <li>{@code BKT n} per cached bucket: PR while the cached copy is known current, EX after this
+ *       node wrote the bucket. A blocking callback lowers it (EX to PR for a reader, otherwise to NL)
+ *       at once: nobody can change a bucket while any node's service holds the tree lock, so a copy
+ *       in use stays right. A lock lowered from EX after the bucket was written publishes, in its
+ *       value block, a new version: the fencing token of that EX grant, which no earlier grant of
+ *       the bucket carried.
+ * </ul>
+ *
+ * <p><b>Reads.</b> A cached bucket whose lock is still PR or EX is returned with no lock-manager
+ * call. One lowered to NL is revalidated by an NL→PR conversion; the copy is kept if the value
+ * block's version equals the copy's and read again from storage otherwise (also when the value
+ * block is not valid: its last EX holder died). A missing bucket is read under a new PR lock. At
+ * most {@code capacity} buckets are cached; beyond that the least recently used unpinned bucket
+ * is evicted and its lock dequeued. The prolog and the state bucket are not cached.
+ *
+ * <p><b>Writes.</b> Before a changing service's buckets go to storage each of them is locked EX
+ * (other nodes' cached PR locks are lowered by their callbacks); after, the new images replace
+ * the cached copies and the buckets are marked written.
+ *
+ * <p>Thread-safe. {@link #enter} blocks until the tree lock is held in the mode the service needs.
+ * Lock-manager failures are {@link RmsException}s (see {@link FileLocks#translate}). Waits of the
+ * system owner are ignored by deadlock detection: every one of them ends when the holder's
+ * callback lowers its lock, which needs no lock this node waits for.
+ */
+public final class GlobalBuffers implements AutoCloseable {
+    private static final Logger LOG = System.getLogger(GlobalBuffers.class.getName());
+    private static final int VERSION_BYTES = 16;
+    /** Version of a copy whose value block was not valid: never equal to a published one. */
+    private static final long UNKNOWN = -1;
+
+    private final String title;
+    private final int capacity;
+    private final LockOwner system;
+    private final Lock fileLock;
+    private final BufferCounters counters = new BufferCounters();
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
+    private final ReentrantLock treeConversion = new ReentrantLock();
+    private final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicBoolean treeLoweringQueued = new AtomicBoolean();
+    private final ExecutorService lowerer;
+    private volatile Lock tree;
+    private volatile LockMode treeMode = LockMode.NL;
+    private volatile LockMode treeBlockedMode = LockMode.EX;
+    private volatile boolean closed;
+    private final ObjectName mbeanName;
+
+    /** One cached bucket. Its fields change under {@code gate}; readers of the hit path see volatile ones. */
+    private final class Entry {
+        final long bucket;
+        final ReentrantLock gate = new ReentrantLock();
+        Lock lock;
+        volatile LockMode mode = LockMode.NL;
+        /** The copy, or null until read; image null inside means the bucket does not exist. */
+        volatile Copy copy;
+        volatile boolean referenced = true;
+        /** Written while the current EX lock was held: the next lowering publishes a new version. */
+        boolean written;
+        boolean evicted;
+        volatile LockMode loweringWanted;
+
+        Entry(long bucket) {
+            this.bucket = bucket;
+        }
+    }
+
+    private record Copy(byte[] image, long version) {
+    }
+
+    /**
+     * Takes this node's part of the file's lock tree: the system owner and its NL file lock.
+     *
+     * @param manager      the node's lock manager
+     * @param fileLockName the file lock's name ({@link FileLocks#fileLockName()})
+     * @param title        names the owner and the lowering thread
+     * @param capacity     buckets cached at most, at least 1
+     * @throws RmsException IAL for a capacity below 1; CLOSED if the manager is closed
+     */
+    public GlobalBuffers(LockManager manager, String fileLockName, String title, int capacity) {
+        if (capacity < 1) {
+            throw new RmsException(RmsStatus.IAL, "global buffer count is " + capacity + "; it must be at least 1");
+        }
+        this.title = title;
+        this.capacity = capacity;
+        this.system = manager.newOwner("rms global buffers of " + title);
+        try {
+            fileLock = system.enqueue(LockRequest.of(fileLockName, LockMode.NL).withFlags(LockFlag.SYSTEM));
+            counters.enqueues.increment();
+        } catch (LockException e) {
+            system.close();
+            throw FileLocks.translate(e, "the file lock of " + title);
+        } catch (InterruptedException e) {
+            system.close();
+            Thread.currentThread().interrupt();
+            throw new RmsException(RmsStatus.CANCELLED, "interrupted while taking the file lock of " + title);
+        }
+        this.mbeanName = register(manager, title, system.id(), counters);
+        this.lowerer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rms global buffers of " + title);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private static ObjectName register(LockManager manager, String title, long ownerId, BufferCounters counters) {
+        try {
+            ObjectName name = new ObjectName("dev.locksmith.rms:type=GlobalBuffers,file=" + ObjectName.quote(title)
+                    + ",node=" + ObjectName.quote(manager.name()) + ",owner=" + ownerId);
+            ManagementFactory.getPlatformMBeanServer().registerMBean(counters, name);
+            return name;
+        } catch (JMException e) {
+            // Monitoring is a convenience: the buffers work without their bean.
+            LOG.log(Level.WARNING, "global buffers of " + title + " have no MBean: " + e);
+            return null;
+        }
+    }
+
+    /** The name of the MBean of these buffers' counters, or null if it could not be registered. */
+    public ObjectName mbeanName() {
+        return mbeanName;
+    }
+
+    /** The counters of this node's buffers of the file. */
+    public BufferCounters counters() {
+        return counters;
+    }
+
+    /** Buckets cached at most. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Buckets cached now. */
+    public int size() {
+        return size.get();
+    }
+
+    /**
+     * Enters one service: takes the local gate (shared for a reading service, exclusive for a
+     * changing one) and makes sure this node holds the tree lock in PR or EX. Close the returned
+     * service when it ends, on the thread that entered it.
+     *
+     * @throws RmsException CLOSED if these buffers or the manager are closed, CANCELLED if
+     *                      interrupted while the tree lock was awaited
+     */
+    public Service enter(boolean changes) {
+        ReentrantReadWriteLock.ReadLock shared = gate.readLock();
+        ReentrantReadWriteLock.WriteLock exclusive = gate.writeLock();
+        if (changes) {
+            exclusive.lock();
+        } else {
+            shared.lock();
+        }
+        try {
+            if (closed) {
+                throw new RmsException(RmsStatus.CLOSED, "the global buffers of " + title + " are closed");
+            }
+            holdTree(changes ? LockMode.EX : LockMode.PR);
+            return new Service(changes);
+        } catch (RuntimeException e) {
+            if (changes) {
+                exclusive.unlock();
+            } else {
+                shared.unlock();
+            }
+            throw e;
+        }
+    }
+
+    private void holdTree(LockMode wanted) {
+        LockMode held = treeMode;
+        if (held == LockMode.EX || held == wanted) {
+            return;
+        }
+        treeConversion.lock();
+        try {
+            held = treeMode;
+            if (held == LockMode.EX || held == wanted) {
+                return;
+            }
+            String name = FileLocks.bucketName(FileState.BUCKET_ID);
+            if (tree == null) {
+                tree = enqueue(name, wanted, (lock, blocked) -> treeBlocked(blocked));
+            } else {
+                if (held == LockMode.PR) {
+                    // Two nodes converting PR to EX would each wait for the other's PR: go through NL.
+                    convert(tree, LockMode.NL, false, name);
+                    treeMode = LockMode.NL;
+                }
+                convert(tree, wanted, false, name);
+            }
+            treeMode = wanted;
+        } finally {
+            treeConversion.unlock();
+        }
+    }
+
+    private void treeBlocked(LockMode blocked) {
+        counters.blockingCallbacks.increment();
+        treeBlockedMode = blocked;
+        if (treeLoweringQueued.compareAndSet(false, true)) {
+            try {
+                lowerer.execute(this::lowerTree);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                treeLoweringQueued.set(false); // closing: the owner's rundown gives everything back
+            }
+        }
+    }
+
+    /** On the lowering thread: waits for the services running here, then lowers the tree lock. */
+    private void lowerTree() {
+        gate.writeLock().lock();
+        try {
+            treeLoweringQueued.set(false);
+            LockMode held = treeMode;
+            if (closed || tree == null || held == LockMode.NL) {
+                return;
+            }
+            LockMode target = held == LockMode.EX && readerMode(treeBlockedMode) ? LockMode.PR : LockMode.NL;
+            convert(tree, target, false, "tree lock");
+            treeMode = target;
+        } catch (RmsException e) {
+            LOG.log(Level.WARNING, "lowering the tree lock of " + title + " failed", e);
+        } finally {
+            gate.writeLock().unlock();
+        }
+    }
+
+    private static boolean readerMode(LockMode mode) {
+        return mode == LockMode.NL || mode == LockMode.CR || mode == LockMode.PR;
+    }
+
+    /** One service's use of the buffers: the {@link BucketCache} it reads through. */
+    public final class Service implements BucketCache, AutoCloseable {
+        private final boolean changes;
+        private final Deque<Entry> pinned = new ArrayDeque<>();
+        private boolean ended;
+
+        private Service(boolean changes) {
+            this.changes = changes;
+        }
+
+        @Override
+        public byte[] read(long bucketId, LongFunction<byte[]> storage) {
+            if (bucketId <= FileState.BUCKET_ID) {
+                return storage.apply(bucketId);
+            }
+            while (true) {
+                Entry entry = entries.get(bucketId);
+                if (entry != null) {
+                    Copy copy = entry.copy;
+                    if (copy != null && entry.mode != LockMode.NL) {
+                        entry.referenced = true;
+                        counters.hits.increment();
+                        return copy.image();
+                    }
+                } else {
+                    entry = insert(bucketId);
+                }
+                byte[] image = load(entry, storage);
+                if (image != null || !entry.evicted) {
+                    return image;
+                }
+            }
+        }
+
+        @Override
+        public void beforeApply(Set<Long> bucketIds) {
+            for (long bucket : new TreeSet<>(bucketIds)) {
+                if (bucket <= FileState.BUCKET_ID) {
+                    continue;
+                }
+                Entry entry;
+                do {
+                    entry = entries.computeIfAbsent(bucket, b -> {
+                        size.incrementAndGet();
+                        return new Entry(b);
+                    });
+                    entry.gate.lock();
+                    if (entry.evicted) {
+                        entry.gate.unlock();
+                    }
+                } while (entry.evicted);
+                pinned.push(entry);
+                String name = FileLocks.bucketName(bucket);
+                if (entry.lock == null) {
+                    entry.lock = enqueue(name, LockMode.EX, blockingHandler(entry));
+                    entry.written = false;
+                } else if (entry.mode != LockMode.EX) {
+                    convert(entry.lock, LockMode.EX, true, name);
+                    entry.written = false;
+                }
+                entry.mode = LockMode.EX;
+            }
+            evictOverCapacity();
+        }
+
+        @Override
+        public void applied(Map<Long, byte[]> changes) {
+            for (Entry entry : pinned) {
+                byte[] image = changes.get(entry.bucket);
+                Copy old = entry.copy;
+                entry.copy = new Copy(image, old == null ? UNKNOWN : old.version());
+                entry.written = true;
+            }
+        }
+
+        /** Ends the service: unpins its buckets and leaves the local gate. Idempotent. */
+        @Override
+        public void close() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            while (!pinned.isEmpty()) {
+                release(pinned.pop());
+            }
+            if (changes) {
+                gate.writeLock().unlock();
+            } else {
+                gate.readLock().unlock();
+            }
+        }
+    }
+
+    private Entry insert(long bucketId) {
+        Entry fresh = new Entry(bucketId);
+        Entry raced = entries.putIfAbsent(bucketId, fresh);
+        if (raced != null) {
+            return raced;
+        }
+        size.incrementAndGet();
+        evictOverCapacity();
+        return fresh;
+    }
+
+    /** Brings {@code entry} to PR with a current copy; returns the image (null: absent or evicted meanwhile). */
+    private byte[] load(Entry entry, LongFunction<byte[]> storage) {
+        entry.gate.lock();
+        try {
+            if (entry.evicted) {
+                return null;
+            }
+            String name = FileLocks.bucketName(entry.bucket);
+            if (entry.lock == null) {
+                counters.misses.increment();
+                entry.lock = enqueue(name, LockMode.PR, blockingHandler(entry));
+                entry.copy = new Copy(storage.apply(entry.bucket), version(entry.lock));
+            } else if (entry.mode == LockMode.NL) {
+                counters.revalidations.increment();
+                convert(entry.lock, LockMode.PR, true, name);
+                long version = version(entry.lock);
+                Copy copy = entry.copy;
+                if (copy == null || version == UNKNOWN || version != copy.version()) {
+                    counters.rereads.increment();
+                    entry.copy = new Copy(storage.apply(entry.bucket), version);
+                }
+            } else if (entry.copy == null) {
+                counters.misses.increment();
+                entry.copy = new Copy(storage.apply(entry.bucket), version(entry.lock));
+            } else {
+                counters.hits.increment();
+            }
+            entry.mode = entry.mode == LockMode.EX ? LockMode.EX : LockMode.PR;
+            entry.referenced = true;
+            return entry.copy.image();
+        } finally {
+            release(entry);
+        }
+    }
+
+    private BlockingHandler blockingHandler(Entry entry) {
+        return (lock, blocked) -> {
+            counters.blockingCallbacks.increment();
+            // Flag first, then try: a holder that unlocks after a failed try sees the flag.
+            entry.loweringWanted = blocked;
+            if (entry.gate.tryLock()) {
+                release(entry);
+            }
+        };
+    }
+
+    /** Unlocks an entry held by this thread, lowering its lock first if a callback asked for it. */
+    private void release(Entry entry) {
+        try {
+            LockMode blocked = entry.loweringWanted;
+            if (blocked != null && entry.gate.getHoldCount() == 1) {
+                entry.loweringWanted = null;
+                lower(entry, blocked);
+            }
+        } finally {
+            entry.gate.unlock();
+        }
+        if (entry.loweringWanted != null && entry.gate.tryLock()) {
+            release(entry);
+        }
+    }
+
+    /** Under the entry's gate: lowers its lock out of {@code blocked}'s way, publishing a version if written. */
+    private void lower(Entry entry, LockMode blocked) {
+        LockMode held = entry.mode;
+        if (entry.evicted || entry.lock == null || held == LockMode.NL || closed) {
+            return;
+        }
+        LockMode target = held == LockMode.EX && readerMode(blocked) ? LockMode.PR : LockMode.NL;
+        boolean publish = publish(entry);
+        // The mode is set first: once converted, a writer elsewhere may be granted at once, and no
+        // read here may then take the copy for current on the strength of the old mode.
+        entry.mode = target;
+        try {
+            convert(entry.lock, target, publish, FileLocks.bucketName(entry.bucket));
+        } catch (RmsException e) {
+            entry.mode = held;
+            LOG.log(Level.WARNING, "lowering the lock of bucket " + entry.bucket + " of " + title + " failed", e);
+        }
+    }
+
+    /** Stages a new version in the value block if the entry was written under its EX lock; true if so. */
+    private boolean publish(Entry entry) {
+        if (entry.mode != LockMode.EX || !entry.written) {
+            return false;
+        }
+        long version = entry.lock.fencingToken();
+        entry.lock.setValueBlock(ByteBuffer.allocate(VERSION_BYTES).putLong(version).array());
+        Copy copy = entry.copy;
+        entry.copy = new Copy(copy == null ? null : copy.image(), version);
+        entry.written = false;
+        return true;
+    }
+
+    /** Evicts least recently used buckets (second chance) until at most {@code capacity} are cached. */
+    private void evictOverCapacity() {
+        int sweeps = 0;
+        while (size.get() > capacity && sweeps < 3) {
+            sweeps++;
+            Iterator<Entry> it = entries.values().iterator();
+            while (it.hasNext() && size.get() > capacity) {
+                Entry entry = it.next();
+                if (entry.referenced) {
+                    entry.referenced = false;
+                    continue;
+                }
+                if (entry.gate.isHeldByCurrentThread() || !entry.gate.tryLock()) {
+                    continue;
+                }
+                try {
+                    evict(entry);
+                } finally {
+                    entry.gate.unlock();
+                }
+            }
+        }
+    }
+
+    private void evict(Entry entry) {
+        if (entry.evicted) {
+            return;
+        }
+        entry.evicted = true;
+        entries.remove(entry.bucket, entry);
+        size.decrementAndGet();
+        counters.evictions.increment();
+        if (entry.lock != null) {
+            dequeue(entry);
+        }
+    }
+
+    private void dequeue(Entry entry) {
+        boolean publish = publish(entry);
+        entry.mode = LockMode.NL;
+        try {
+            if (publish) {
+                system.dequeue(entry.lock, LockFlag.VALBLK);
+            } else {
+                system.dequeue(entry.lock);
+            }
+            counters.dequeues.increment();
+        } catch (LockException e) {
+            LOG.log(Level.DEBUG, "bucket lock " + entry.bucket + " of " + title + " was already gone", e);
+        }
+        entry.lock = null;
+    }
+
+    /** The version in a granted lock's value block: 0 if never written, {@link #UNKNOWN} if not valid. */
+    private static long version(Lock lock) {
+        LockStatus status = lock.status();
+        if (status == LockStatus.VALNOTVALID || status == LockStatus.XVALNOTVALID) {
+            return UNKNOWN;
+        }
+        byte[] value = lock.valueBlock();
+        return value.length < Long.BYTES ? 0 : ByteBuffer.wrap(value).getLong();
+    }
+
+    private Lock enqueue(String name, LockMode mode, BlockingHandler handler) {
+        try {
+            Lock lock = system.enqueue(LockRequest.of(name, mode).withParent(fileLock).withBlockingHandler(handler)
+                    .withFlags(LockFlag.VALBLK, LockFlag.NODLCKWT, LockFlag.NODLCKBLK));
+            counters.enqueues.increment();
+            return lock;
+        } catch (LockException e) {
+            throw FileLocks.translate(e, "bucket lock " + name + " of " + title);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RmsException(RmsStatus.CANCELLED, "interrupted while waiting for bucket lock " + name + " of " + title);
+        }
+    }
+
+    /**
+     * Converts a lock of the system owner. {@code valueBlock}: an up-conversion reads the value
+     * block with it; a down-conversion from EX writes the staged one (only when publishing, so a
+     * value block marked not valid stays so until a writer publishes).
+     */
+    private void convert(Lock lock, LockMode mode, boolean valueBlock, String name) {
+        try {
+            LockRequest conversion = LockRequest.conversionTo(mode).withFlags(valueBlock
+                    ? new LockFlag[] {LockFlag.VALBLK, LockFlag.NODLCKWT, LockFlag.NODLCKBLK}
+                    : new LockFlag[] {LockFlag.NODLCKWT, LockFlag.NODLCKBLK});
+            system.convert(lock, conversion);
+            counters.conversions.increment();
+        } catch (LockException e) {
+            throw FileLocks.translate(e, name + " of " + title);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RmsException(RmsStatus.CANCELLED, "interrupted while waiting for " + name + " of " + title);
+        }
+    }
+
+    /**
+     * Gives every lock back — written buckets publish their versions first — and closes the system
+     * owner. Waits for running services. Idempotent.
+     */
+    @Override
+    public void close() {
+        gate.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            for (Entry entry : entries.values()) {
+                entry.gate.lock();
+                try {
+                    if (entry.lock != null && !entry.evicted) {
+                        dequeue(entry);
+                    }
+                    entry.evicted = true;
+                } finally {
+                    entry.gate.unlock();
+                }
+            }
+            closed = true;
+            entries.clear();
+            size.set(0);
+            system.close();
+            if (mbeanName != null) {
+                try {
+                    ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName);
+                } catch (JMException e) {
+                    LOG.log(Level.DEBUG, "MBean " + mbeanName + " was already gone", e);
+                }
+            }
+        } finally {
+            gate.writeLock().unlock();
+            lowerer.shutdown();
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.locksmith.rms;
+
+import static dev.locksmith.rms.Records.*;
+import static dev.locksmith.rms.SharedFiles.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockFlag;
+import dev.locksmith.lock.LockManager;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockRequest;
+import dev.locksmith.rms.cache.BufferStatistics;
+import dev.locksmith.rms.lock.FileLocks;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Global buffers on one node (an embedded lock manager): cached reads make no lock-manager call, a
+ * blocking callback lowers a cached bucket lock, the next read revalidates it by the value block's
+ * version, and a small cache evicts.
+ */
+class GlobalBuffersTest {
+    private static final RecordOptions NO_RECORD_LOCKS = RecordOptions.of(RecordOption.NQL);
+
+    @TempDir
+    Path dir;
+    LockManager manager;
+    RmsFile file;
+
+    @BeforeEach
+    void start() {
+        manager = LockManager.builder().name("buffers").build();
+    }
+
+    @AfterEach
+    void stop() {
+        if (file != null) {
+            file.close();
+        }
+        manager.close();
+    }
+
+    private RmsFile create(int globalBuffers, int records) {
+        file = RmsFile.create(dir.resolve("buffered.rms"), indexed(30), RmsFile.Options.DEFAULT.withGlobalBuffers(globalBuffers),
+                writeShared(manager));
+        try (RecordStream loader = file.stream()) {
+            List<byte[]> rows = new ArrayList<>();
+            for (int i = 0; i < records; i++) {
+                rows.add(row(key(i), "v0"));
+            }
+            loader.putAll(rows);
+        }
+        return file;
+    }
+
+    static String key(int i) {
+        return String.format("K%07d", i);
+    }
+
+    private RecordStream reader() {
+        return file.stream(StreamOptions.DEFAULT.withRecordOptions(NO_RECORD_LOCKS));
+    }
+
+    @Test
+    void aSecondReadOfTheSameRecordMakesNoLockManagerCall() {
+        create(16, 10);
+        RecordStream reader = reader();
+        reader.get(0, ascii(key(3)));
+
+        long before = lockCalls(manager);
+        assertThat(text(reader.get(0, ascii(key(3))))).startsWith(key(3) + "v0");
+        assertThat(text(reader.get(0, ascii(key(7))))).startsWith(key(7) + "v0");
+
+        assertThat(lockCalls(manager) - before).isZero();
+        assertThat(file.bufferStatistics()).get().satisfies(s -> assertThat(s.hits()).isPositive());
+    }
+
+    @Test
+    void withoutGlobalBuffersEveryReadConvertsTheTreeLock() {
+        create(0, 10);
+        RecordStream reader = reader();
+        reader.get(0, ascii(key(3)));
+
+        long before = lockCalls(manager);
+        reader.get(0, ascii(key(3)));
+
+        assertThat(lockCalls(manager) - before).isEqualTo(2);
+        assertThat(file.bufferStatistics()).isEmpty();
+        assertThat(file.globalBufferCount()).isZero();
+    }
+
+    @Test
+    void aChangeMadeOnTheNodeIsReadFromTheBuffersWithNoLockManagerCall() {
+        create(16, 10);
+        RecordStream reader = reader();
+        reader.get(0, ascii(key(3)));
+        try (RecordStream writer = file.stream()) {
+            writer.get(0, ascii(key(3)));
+            writer.update(row(key(3), "v1"));
+        }
+        reader.get(0, ascii(key(3)));
+
+        long before = lockCalls(manager);
+        assertThat(text(reader.get(0, ascii(key(3))))).startsWith(key(3) + "v1");
+        assertThat(lockCalls(manager) - before).isZero();
+    }
+
+    @Test
+    void aBlockingCallbackLowersTheCachedLocksAndTheNextReadRevalidatesWithoutRereading() throws Exception {
+        create(16, 10);
+        RecordStream reader = reader();
+        reader.get(0, ascii(key(3)));
+        BufferStatistics before = file.bufferStatistics().orElseThrow();
+
+        try (LockOwner intruder = manager.newOwner("intruder")) {
+            List<Lock> taken = takeEveryBucket(intruder, LockMode.EX);
+            for (Lock lock : taken) {
+                intruder.dequeue(lock);
+            }
+        }
+        BufferStatistics lowered = file.bufferStatistics().orElseThrow().minus(before);
+        assertThat(lowered.blockingCallbacks()).isPositive();
+
+        assertThat(text(reader.get(0, ascii(key(3))))).startsWith(key(3) + "v0");
+        BufferStatistics after = file.bufferStatistics().orElseThrow().minus(before);
+        assertThat(after.revalidations()).isPositive();
+        assertThat(after.rereads()).isZero();
+    }
+
+    @Test
+    void aNewVersionInTheValueBlockMakesTheNextReadGoToStorage() throws Exception {
+        create(16, 10);
+        RecordStream reader = reader();
+        reader.get(0, ascii(key(3)));
+        BufferStatistics before = file.bufferStatistics().orElseThrow();
+
+        try (LockOwner intruder = manager.newOwner("intruder")) {
+            for (Lock lock : takeEveryBucket(intruder, LockMode.EX)) {
+                lock.setValueBlock(ByteBuffer.allocate(16).putLong(Long.MAX_VALUE).array());
+                intruder.dequeue(lock, LockFlag.VALBLK);
+            }
+        }
+
+        assertThat(text(reader.get(0, ascii(key(3))))).startsWith(key(3) + "v0");
+        assertThat(file.bufferStatistics().orElseThrow().minus(before).rereads()).isPositive();
+    }
+
+    /** Takes every data and index bucket of the file in {@code mode}: waits until the buffers' callbacks lowered theirs. */
+    private List<Lock> takeEveryBucket(LockOwner owner, LockMode mode) throws InterruptedException {
+        Lock root = owner.enqueue(LockRequest.of(file.locks().fileLockName(), LockMode.NL).withFlags(LockFlag.SYSTEM));
+        List<Lock> taken = new ArrayList<>();
+        long next = file.access().state().nextBucket();
+        for (long bucket = 2; bucket < next; bucket++) {
+            taken.add(owner.enqueue(LockRequest.of(FileLocks.bucketName(bucket), mode).withParent(root)
+                    .withFlags(LockFlag.VALBLK)));
+        }
+        return taken;
+    }
+
+    @Test
+    void aSmallCacheEvictsAndStillReadsEveryRecordRight() {
+        create(2, 400);
+        RecordStream reader = reader();
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 400; i += 7) {
+                assertThat(text(reader.get(0, ascii(key(i))))).startsWith(key(i) + "v0");
+            }
+        }
+        try (RecordStream writer = file.stream()) {
+            for (int i = 0; i < 400; i += 5) {
+                writer.get(0, ascii(key(i)));
+                writer.update(row(key(i), "v1"));
+            }
+        }
+        for (int i = 0; i < 400; i++) {
+            assertThat(text(reader.get(0, ascii(key(i))))).startsWith(key(i) + (i % 5 == 0 ? "v1" : "v0"));
+        }
+        BufferStatistics stats = file.bufferStatistics().orElseThrow();
+        assertThat(stats.evictions()).isPositive();
+        long bucketLocks = manager.locks().stream().filter(l -> l.owner().startsWith("rms global buffers")
+                && l.resourceName().startsWith("BKT ") && !l.resourceName().equals("BKT 1")).count();
+        assertThat(bucketLocks).as("bucket locks the buffers hold").isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void theCountersAreAnMBeanWhileTheFileIsOpen() throws Exception {
+        create(16, 10);
+        reader().get(0, ascii(key(1)));
+        ObjectName pattern = new ObjectName("dev.locksmith.rms:type=GlobalBuffers,*");
+        var names = ManagementFactory.getPlatformMBeanServer().queryNames(pattern, null);
+        assertThat(names).anySatisfy(name -> assertThat(
+                (Long) ManagementFactory.getPlatformMBeanServer().getAttribute(name, "Misses")).isPositive());
+
+        file.close();
+        file = null;
+        assertThat(ManagementFactory.getPlatformMBeanServer().queryNames(pattern, null)).isEmpty();
+    }
+
+    @Test
+    void aNegativeGlobalBufferCountIsRefusedWithIal() {
+        assertThatThrownBy(() -> RmsFile.Options.DEFAULT.withGlobalBuffers(-1)).isInstanceOfSatisfying(RmsException.class,
+                e -> {
+                    assertThat(e.status()).isEqualTo(RmsStatus.IAL);
+                    assertThat(e.getMessage()).contains("global buffer count is -1");
+                });
+    }
+}
