@@ -383,6 +383,11 @@ public final class RmsFile implements AutoCloseable {
         streamOwners.remove(owner);
     }
 
+    /** This node's global buffers of the file, or null when they are off. */
+    GlobalBuffers buffers() {
+        return buffers;
+    }
+
     BucketAccess access() {
         return shared.access;
     }

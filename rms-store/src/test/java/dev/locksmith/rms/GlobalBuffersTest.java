@@ -1,5 +1,6 @@
 package dev.locksmith.rms;
 
+import static dev.locksmith.rms.RecordLockTest.awaitTrue;
 import static dev.locksmith.rms.Records.*;
 import static dev.locksmith.rms.SharedFiles.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,8 +17,12 @@ import dev.locksmith.rms.lock.FileLocks;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -190,6 +195,49 @@ class GlobalBuffersTest {
         long bucketLocks = manager.locks().stream().filter(l -> l.owner().startsWith("rms global buffers")
                 && l.resourceName().startsWith("BKT ") && !l.resourceName().equals("BKT 1")).count();
         assertThat(bucketLocks).as("bucket locks the buffers hold").isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void readersAndWritersOnSeveralStreamsNeverReadAStaleOrUncommittedVersion() throws Exception {
+        file = RmsFile.create(dir.resolve("checked.rms"), indexed(30), RmsFile.Options.DEFAULT.withGlobalBuffers(4),
+                writeShared(manager));
+        CoherenceChecker.load(file);
+        CoherenceChecker checker = new CoherenceChecker();
+        checker.run(List.of(file, file), List.of(file), 3, Duration.ofSeconds(2));
+
+        assertThat(checker.failure()).isNull();
+        assertThat(checker.violation()).isNull();
+        assertThat(checker.reads.get()).isPositive();
+        assertThat(checker.writes.get()).isPositive();
+    }
+
+    @Test
+    void evenUnderContentionPolicyNeverAWriterIsServedBeforeReadersThatCameAfterIt() throws Exception {
+        create(16, 10);
+        assertThat(file.sharing().contention()).isEqualTo(ContentionPolicy.NEVER);
+        Semaphore leave = new Semaphore(0);
+        Semaphore entered = new Semaphore(0);
+        LockOwner owner = manager.newOwner("held reader");
+        CompletableFuture<Void> inside = CompletableFuture.runAsync(() -> file.inspect(owner, "held read", () -> {
+            entered.release();
+            leave.acquireUninterruptibly();
+            return null;
+        }), ClusterGlobalBuffersTest.runOnOwnThread());
+        assertThat(entered.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+
+        RecordStream writing = file.stream();
+        writing.get(0, ascii(key(4)));
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writing.update(row(key(4), "v1")),
+                ClusterGlobalBuffersTest.runOnOwnThread());
+        awaitTrue("the writer waits for the reader inside", () -> file.buffers().waitingServices() == 1);
+        CompletableFuture<String> later = CompletableFuture.supplyAsync(() -> text(reader().get(0, ascii(key(4)))),
+                ClusterGlobalBuffersTest.runOnOwnThread());
+        awaitTrue("the later reader waits behind the writer", () -> file.buffers().waitingServices() == 2);
+
+        leave.release();
+        inside.get(30, TimeUnit.SECONDS);
+        writer.get(30, TimeUnit.SECONDS);
+        assertThat(later.get(30, TimeUnit.SECONDS)).startsWith(key(4) + "v1");
     }
 
     @Test

@@ -181,6 +181,11 @@ public final class GlobalBuffers implements AutoCloseable {
         return capacity;
     }
 
+    /** Services (threads) waiting to enter, behind a writer or a lowering of the tree lock. */
+    public int waitingServices() {
+        return gate.getQueueLength();
+    }
+
     /** Buckets cached now. */
     public int size() {
         return size.get();
@@ -195,6 +200,11 @@ public final class GlobalBuffers implements AutoCloseable {
      *                      interrupted while the tree lock was awaited
      */
     public Service enter(boolean changes) {
+        if (treeLoweringQueued.get()) {
+            // Another node waits for the tree: this service comes after it, not before the lowering
+            // thread has even queued for the gate.
+            lowerTree();
+        }
         ReentrantReadWriteLock.ReadLock shared = gate.readLock();
         ReentrantReadWriteLock.WriteLock exclusive = gate.writeLock();
         if (changes) {
@@ -247,9 +257,10 @@ public final class GlobalBuffers implements AutoCloseable {
     }
 
     private void treeBlocked(LockMode blocked) {
-        counters.blockingCallbacks.increment();
         treeBlockedMode = blocked;
-        if (treeLoweringQueued.compareAndSet(false, true)) {
+        boolean first = treeLoweringQueued.compareAndSet(false, true);
+        counters.blockingCallbacks.increment();
+        if (first) {
             try {
                 lowerer.execute(this::lowerTree);
             } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -258,11 +269,16 @@ public final class GlobalBuffers implements AutoCloseable {
         }
     }
 
-    /** On the lowering thread: waits for the services running here, then lowers the tree lock. */
+    /**
+     * On the lowering thread, or on a service's thread that arrives while a lowering is queued:
+     * waits for the services running here, then lowers the tree lock (once, whoever comes first).
+     */
     private void lowerTree() {
         gate.writeLock().lock();
         try {
-            treeLoweringQueued.set(false);
+            if (!treeLoweringQueued.getAndSet(false)) {
+                return;
+            }
             LockMode held = treeMode;
             if (closed || tree == null || held == LockMode.NL) {
                 return;
