@@ -218,6 +218,32 @@ public final class RmsFile implements AutoCloseable {
         return buffers == null ? Optional.empty() : Optional.of(buffers.counters().snapshot());
     }
 
+    /**
+     * {@code SET FILE/GLOBAL_BUFFER=count}: writes {@code count} into the file's definition (FDL
+     * {@code GLOBAL_BUFFER_COUNT}) and makes it durable. Openers take it from the next open of the
+     * file in a JVM that does not have it open (the buffers of the openers now stay as they are),
+     * unless their {@link Options#withGlobalBuffers} says otherwise.
+     *
+     * @throws RmsException IAL if {@code count} is not in 0..{@value FileDefinition#MAX_GLOBAL_BUFFERS},
+     *                      FAC if this opener only reads, CLOSED if closed
+     */
+    public void setGlobalBufferCount(int count) {
+        if (count < 0 || count > FileDefinition.MAX_GLOBAL_BUFFERS) {
+            throw new RmsException(RmsStatus.IAL, "global buffer count " + count + " is not in 0.."
+                    + FileDefinition.MAX_GLOBAL_BUFFERS);
+        }
+        if (sharing.readOnly()) {
+            throw new RmsException(RmsStatus.FAC, "setting the global buffer count changes the file; it was opened with "
+                    + sharing.access());
+        }
+        FileDefinition changed = shared.definition.withGlobalBufferCount(count);
+        run("set global buffer count", () -> {
+            shared.writeProlog(changed);
+            return null;
+        });
+        flush();
+    }
+
     /** A new record stream with its own lock owner and default options. */
     public RecordStream stream() {
         return stream(StreamOptions.DEFAULT);

@@ -61,7 +61,8 @@ final class SharedFile {
     private SharedFile(Path key, BucketStorage storage, FileDefinition definition, FileState state, String fileId,
                        RmsFile.Options options) {
         this.key = key;
-        this.globalBuffers = options.globalBuffers() == RmsFile.Options.FROM_FILE ? 0 : options.globalBuffers();
+        this.globalBuffers = options.globalBuffers() == RmsFile.Options.FROM_FILE ? definition.globalBufferCount()
+                : options.globalBuffers();
         this.storage = storage;
         this.definition = definition;
         this.access = new BucketAccess(storage, definition.bucketBytes(), state);
@@ -93,8 +94,7 @@ final class SharedFile {
             SharedFile file = new SharedFile(key, storage, definition, new FileState(definition.keys().size()), id,
                     options);
             file.access.perform("create", () -> {
-                file.access.writeProlog((PROLOG_MAGIC + ID_LINE + id + "\n"
-                        + FdlWriter.write(definition)).getBytes(StandardCharsets.UTF_8));
+                file.writeProlog(definition);
                 if (file.organization instanceof IndexedOrganization indexed) {
                     indexed.create();
                 } else if (file.organization instanceof SequentialOrganization sequential) {
@@ -145,6 +145,12 @@ final class SharedFile {
             storage.close();
             throw e;
         }
+    }
+
+    /** Inside a changing service: writes the prolog, the file's id and {@code definition}. */
+    void writeProlog(FileDefinition definition) {
+        access.writeProlog((PROLOG_MAGIC + ID_LINE + fileId + "\n" + FdlWriter.write(definition))
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** How many openers share this file now. */

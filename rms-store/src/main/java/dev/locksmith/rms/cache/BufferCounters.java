@@ -1,6 +1,7 @@
 package dev.locksmith.rms.cache;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 
 /**
  * The counters of one file's global buffers on one node, since they were made: the lock-manager
@@ -18,7 +19,22 @@ public final class BufferCounters implements BufferCountersMXBean {
     final LongAdder blockingCallbacks = new LongAdder();
     final LongAdder evictions = new LongAdder();
 
-    BufferCounters() {
+    private final int capacity;
+    private final IntSupplier cached;
+
+    BufferCounters(int capacity, IntSupplier cached) {
+        this.capacity = capacity;
+        this.cached = cached;
+    }
+
+    @Override
+    public int getCapacity() {
+        return capacity;
+    }
+
+    @Override
+    public int getCached() {
+        return cached.getAsInt();
     }
 
     /** A snapshot of every counter. */

@@ -3,10 +3,16 @@ package dev.locksmith.rms.cache;
 /**
  * The management interface of one file's global buffers on one node, registered as
  * {@code dev.locksmith.rms:type=GlobalBuffers,file=<title>,node=<lock manager>,owner=<id>} while the
- * buffers are open. Every attribute is a counter since the buffers were made; reading one is
+ * buffers are open. Every attribute but the two sizes is a counter since the buffers were made; reading one is
  * thread-safe and never blocks.
  */
 public interface BufferCountersMXBean {
+    /** Buckets cached at most (the global buffer count). */
+    int getCapacity();
+
+    /** Buckets cached now. */
+    int getCached();
+
     /** New lock requests made ({@code $ENQ}). */
     long getEnqueues();
 

@@ -83,7 +83,7 @@ public final class GlobalBuffers implements AutoCloseable {
     private final int capacity;
     private final LockOwner system;
     private final Lock fileLock;
-    private final BufferCounters counters = new BufferCounters();
+    private final BufferCounters counters;
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
     private final ReentrantLock treeConversion = new ReentrantLock();
     private final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
@@ -133,6 +133,7 @@ public final class GlobalBuffers implements AutoCloseable {
         }
         this.title = title;
         this.capacity = capacity;
+        this.counters = new BufferCounters(capacity, this::size);
         this.system = manager.newOwner("rms global buffers of " + title);
         try {
             fileLock = system.enqueue(LockRequest.of(fileLockName, LockMode.NL).withFlags(LockFlag.SYSTEM));
