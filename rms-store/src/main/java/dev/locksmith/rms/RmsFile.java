@@ -30,6 +30,11 @@ import java.util.function.Supplier;
  * <p><b>Concurrency.</b> Thread-safe. Streams of a file run concurrently: a reading service holds the
  * file's tree lock (bucket 1's lock) in CR, a changing service in EX, so readers run together, never
  * see a change half made, and changing services take turns.
+ * With global buffers ({@link Options#withGlobalBuffers}, or the file's {@code GLOBAL_BUFFER_COUNT})
+ * the services of every opener that locks through one lock manager share one bucket cache whose
+ * bucket and tree locks stay cached between services, held by the cache rather than by the streams
+ * ({@link dev.locksmith.rms.cache.GlobalBuffers}): a read of a cached bucket makes no lock-manager
+ * call, and every node still reads what another committed before.
  * A file that no writer can reach ({@link Sharing#takesBucketLocks()}) takes no bucket locks. Each
  * service is atomic: after a crash it is in the file entirely or not at all, and the services
  * present are a prefix of those completed. When a completed service becomes durable is the file's
@@ -62,6 +67,8 @@ public final class RmsFile implements AutoCloseable {
      * @param commitIntervalMillis with {@link Durability#DEFERRED}, longest time a completed service
      *                             stays undurable while others follow; at least 1
      * @param durability           when a completed service becomes durable
+     * @param globalBuffers        buckets of global buffers per node ({@link #withGlobalBuffers}); 0 = off;
+     *                             {@link #FROM_FILE} (the default) takes the file's {@code GLOBAL_BUFFER_COUNT}
      */
     public record Options(int cacheMegabytes, long commitIntervalMillis, Durability durability, int globalBuffers) {
         /** {@link #globalBuffers()} that takes the file's FDL {@code GLOBAL_BUFFER_COUNT}. */

@@ -43,13 +43,7 @@ class ClusterGlobalBuffersTest {
 
     @AfterEach
     void stop() {
-        for (AutoCloseable c : List.<AutoCloseable>of(on1, on0, nodes)) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // best effort: the next one must still close
-            }
-        }
+        TwoNodes.closeAll(on1, on0, nodes);
     }
 
     @Test

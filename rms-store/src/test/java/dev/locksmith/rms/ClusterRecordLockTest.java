@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.locksmith.lock.cluster.ClusterLockManager;
 import java.nio.file.Path;
 import java.util.EnumSet;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,13 +42,7 @@ class ClusterRecordLockTest {
 
     @AfterEach
     void stop() {
-        for (AutoCloseable c : List.<AutoCloseable>of(on1, on0, nodes)) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // best effort: the next one must still close
-            }
-        }
+        TwoNodes.closeAll(on1, on0, nodes);
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -127,12 +128,7 @@ class GlobalBuffersTest {
         reader.get(0, ascii(key(3)));
         BufferStatistics before = file.bufferStatistics().orElseThrow();
 
-        try (LockOwner intruder = manager.newOwner("intruder")) {
-            List<Lock> taken = takeEveryBucket(intruder, LockMode.EX);
-            for (Lock lock : taken) {
-                intruder.dequeue(lock);
-            }
-        }
+        intrude(lock -> { });
         BufferStatistics lowered = file.bufferStatistics().orElseThrow().minus(before);
         assertThat(lowered.blockingCallbacks()).isPositive();
 
@@ -149,27 +145,28 @@ class GlobalBuffersTest {
         reader.get(0, ascii(key(3)));
         BufferStatistics before = file.bufferStatistics().orElseThrow();
 
-        try (LockOwner intruder = manager.newOwner("intruder")) {
-            for (Lock lock : takeEveryBucket(intruder, LockMode.EX)) {
-                lock.setValueBlock(ByteBuffer.allocate(16).putLong(Long.MAX_VALUE).array());
-                intruder.dequeue(lock, LockFlag.VALBLK);
-            }
-        }
+        intrude(lock -> lock.setValueBlock(ByteBuffer.allocate(16).putLong(Long.MAX_VALUE).array()));
 
         assertThat(text(reader.get(0, ascii(key(3))))).startsWith(key(3) + "v0");
         assertThat(file.bufferStatistics().orElseThrow().minus(before).rereads()).isPositive();
     }
 
-    /** Takes every data and index bucket of the file in {@code mode}: waits until the buffers' callbacks lowered theirs. */
-    private List<Lock> takeEveryBucket(LockOwner owner, LockMode mode) throws InterruptedException {
-        Lock root = owner.enqueue(LockRequest.of(file.locks().fileLockName(), LockMode.NL).withFlags(LockFlag.SYSTEM));
-        List<Lock> taken = new ArrayList<>();
-        long next = file.access().state().nextBucket();
-        for (long bucket = 2; bucket < next; bucket++) {
-            taken.add(owner.enqueue(LockRequest.of(FileLocks.bucketName(bucket), mode).withParent(root)
-                    .withFlags(LockFlag.VALBLK)));
+    /**
+     * Takes every data and index bucket of the file in EX under an owner of its own (so it waits
+     * until the buffers' callbacks lowered their locks), gives {@code beforeDequeue} each lock,
+     * and dequeues them writing their value blocks.
+     */
+    private void intrude(Consumer<Lock> beforeDequeue) throws InterruptedException {
+        try (LockOwner intruder = manager.newOwner("intruder")) {
+            Lock root = intruder.enqueue(LockRequest.of(file.locks().fileLockName(), LockMode.NL).withFlags(LockFlag.SYSTEM));
+            long next = file.access().state().nextBucket();
+            for (long bucket = 2; bucket < next; bucket++) {
+                Lock lock = intruder.enqueue(LockRequest.of(FileLocks.bucketName(bucket), LockMode.EX).withParent(root)
+                        .withFlags(LockFlag.VALBLK));
+                beforeDequeue.accept(lock);
+                intruder.dequeue(lock, LockFlag.VALBLK);
+            }
         }
-        return taken;
     }
 
     @Test

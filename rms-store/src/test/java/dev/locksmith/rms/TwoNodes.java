@@ -37,6 +37,19 @@ final class TwoNodes implements AutoCloseable {
         }
     }
 
+    /** Closes each of {@code closeables} in order, whatever the ones before threw (test tear-down). */
+    static void closeAll(AutoCloseable... closeables) {
+        for (AutoCloseable c : closeables) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // best effort: the next one must still close
+            }
+        }
+    }
+
     @Override
     public void close() {
         node1.close();

@@ -10,7 +10,6 @@ import dev.locksmith.rms.RecordStream;
 import dev.locksmith.rms.RmsFile;
 import dev.locksmith.rms.Sharing;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -28,7 +27,6 @@ import javax.management.remote.rmi.RMIConnectorServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code rms set file --global-buffers} and {@code rms monitor}, run in-process; monitor reads this JVM over a loopback JMX URL. */
 class GlobalBufferCommandsTest {
@@ -48,10 +46,7 @@ class GlobalBufferCommandsTest {
     private int run(String... args) {
         out = new StringWriter();
         err = new StringWriter();
-        CommandLine commandLine = Locksmith.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
+        return RmsCommandTest.execute(out, err, args);
     }
 
     @Test

@@ -36,7 +36,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *   │                                the opener's mode follows access + share (FLK on conflict),
  *   │                                every other owner holds it in NL as the parent of its sublocks
  *   ├── BKT 1                        bucket lock of the state bucket: the tree lock of the file
- *   │                                (CR for a reading service, EX for a changing one)
+ *   │                                (CR for a reading service, EX for a changing one; with global
+ *   │                                buffers PR/EX held and cached by the node's buffers)
+ *   ├── BKT 7                        with global buffers: a cached bucket's lock, whose value block
+ *   │                                carries the bucket's version ({@link dev.locksmith.rms.cache.GlobalBuffers})
  *   ├── RFA (12,3)                   record lock by RFA (EX default, PR with REA, PW with RLK)
  *   └── KEY 0 41424331               key-value lock: key of reference + key value bytes in hex
  *                                    (or "#" + SHA-256 when too long), for unique-key inserts
