@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -149,6 +150,40 @@ class GlobalBuffersTest {
 
         assertThat(text(reader.get(0, ascii(key(3))))).startsWith(key(3) + "v0");
         assertThat(file.bufferStatistics().orElseThrow().minus(before).rereads()).isPositive();
+    }
+
+    @Test
+    void aValueBlockLeftNotValidByAWriterThatDiedMakesTheNextReadGoToStorage() throws Exception {
+        create(16, 10);
+        RecordStream reader = reader();
+        reader.get(0, ascii(key(3)));
+        BufferStatistics before = file.bufferStatistics().orElseThrow();
+
+        LockOwner dying = manager.newOwner("dying writer");
+        Lock root = dying.enqueue(LockRequest.of(file.locks().fileLockName(), LockMode.NL).withFlags(LockFlag.SYSTEM));
+        for (long bucket = 2; bucket < file.access().state().nextBucket(); bucket++) {
+            dying.enqueue(LockRequest.of(FileLocks.bucketName(bucket), LockMode.EX).withParent(root).withFlags(LockFlag.VALBLK));
+        }
+        dying.abort();
+
+        assertThat(text(reader.get(0, ascii(key(3))))).startsWith(key(3) + "v0");
+        assertThat(file.bufferStatistics().orElseThrow().minus(before).rereads()).isPositive();
+    }
+
+    @Test
+    void settingTheGlobalBufferCountThroughAReadOnlyOpenerIsRefusedWithFacAndChangesNothing() {
+        create(16, 10);
+        try (RmsFile readOnly = RmsFile.open(file.path(), RmsFile.Options.DEFAULT, sharing(EnumSet.of(FileAccess.GET),
+                EnumSet.of(FileShare.SHRGET, FileShare.SHRPUT, FileShare.SHRUPD, FileShare.SHRDEL), manager))) {
+            assertThatThrownBy(() -> readOnly.setGlobalBufferCount(4)).isInstanceOfSatisfying(RmsException.class,
+                    e -> assertThat(e.status()).isEqualTo(RmsStatus.FAC));
+            assertThatThrownBy(() -> file.setGlobalBufferCount(40_000)).isInstanceOfSatisfying(RmsException.class,
+                    e -> assertThat(e.status()).isEqualTo(RmsStatus.IAL));
+        }
+        file.close();
+        file = RmsFile.open(dir.resolve("buffered.rms"), RmsFile.Options.DEFAULT, writeShared(manager));
+        assertThat(file.definition().globalBufferCount()).isZero();
+        assertThat(file.globalBufferCount()).isZero();
     }
 
     /**
