@@ -171,6 +171,22 @@ class GlobalBuffersTest {
     }
 
     @Test
+    void afterAnAdministratorClearedTheBuffersLocksTheNextReadTakesThemAfresh() {
+        create(16, 10);
+        RecordStream reader = reader();
+        reader.get(0, ascii(key(3)));
+        LockOwner buffers = manager.owners().stream().filter(o -> o.name().startsWith("rms global buffers")).findFirst()
+                .orElseThrow();
+        BufferStatistics before = file.bufferStatistics().orElseThrow();
+
+        assertThat(manager.clearOwner(manager.adminCapability(), buffers.id())).isPositive();
+
+        assertThat(text(reader.get(0, ascii(key(3))))).startsWith(key(3) + "v0");
+        assertThat(file.bufferStatistics().orElseThrow().minus(before).misses()).as("copies read again").isPositive();
+        assertThat(manager.locks()).anyMatch(l -> l.owner().equals(buffers.name()) && l.resourceName().equals("BKT 1"));
+    }
+
+    @Test
     void settingTheGlobalBufferCountThroughAReadOnlyOpenerIsRefusedWithFacAndChangesNothing() {
         create(16, 10);
         try (RmsFile readOnly = RmsFile.open(file.path(), RmsFile.Options.DEFAULT, sharing(EnumSet.of(FileAccess.GET),

@@ -71,7 +71,11 @@ import javax.management.ObjectName;
  * <p>Thread-safe. {@link #enter} blocks until the tree lock is held in the mode the service needs.
  * Lock-manager failures are {@link RmsException}s (see {@link FileLocks#translate}). Waits of the
  * system owner are ignored by deadlock detection: every one of them ends when the holder's
- * callback lowers its lock, which needs no lock this node waits for.
+ * callback lowers its lock, which needs no lock this node waits for. Nor does deadlock detection
+ * see the local gate: services of several files nested on one thread must enter the files in one
+ * order everywhere, as a store transaction's commit does (by file name). If an administrator clears
+ * the system owner's locks (LKE CLEAR), the next service gives back what is left and starts with
+ * an empty cache.
  */
 public final class GlobalBuffers implements AutoCloseable {
     private static final Logger LOG = System.getLogger(GlobalBuffers.class.getName());
@@ -80,9 +84,10 @@ public final class GlobalBuffers implements AutoCloseable {
     private static final long UNKNOWN = -1;
 
     private final String title;
+    private final String fileLockName;
     private final int capacity;
     private final LockOwner system;
-    private final Lock fileLock;
+    private volatile Lock fileLock;
     private final BufferCounters counters;
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
     private final ReentrantLock treeConversion = new ReentrantLock();
@@ -94,6 +99,8 @@ public final class GlobalBuffers implements AutoCloseable {
     private volatile LockMode treeMode = LockMode.NL;
     private volatile LockMode treeBlockedMode = LockMode.EX;
     private volatile boolean closed;
+    /** Set when an administrator cleared locks of the system owner: the next service starts afresh. */
+    private volatile boolean lostLocks;
     private final ObjectName mbeanName;
 
     /** One cached bucket. Its fields change under {@code gate}; readers of the hit path see volatile ones. */
@@ -135,23 +142,70 @@ public final class GlobalBuffers implements AutoCloseable {
         this.capacity = capacity;
         this.counters = new BufferCounters(capacity, this::size);
         this.system = manager.newOwner("rms global buffers of " + title);
+        this.fileLockName = fileLockName;
         try {
-            fileLock = system.enqueue(LockRequest.of(fileLockName, LockMode.NL).withFlags(LockFlag.SYSTEM));
-            counters.enqueues.increment();
-        } catch (LockException e) {
+            fileLock = enqueueFileLock();
+        } catch (RuntimeException e) {
             system.close();
-            throw FileLocks.translate(e, "the file lock of " + title);
-        } catch (InterruptedException e) {
-            system.close();
-            Thread.currentThread().interrupt();
-            throw new RmsException(RmsStatus.CANCELLED, "interrupted while taking the file lock of " + title);
+            throw e;
         }
+        // A copy is only as good as its lock: once an administrator cleared them, none is trusted.
+        system.addClearListener((owner, locks) -> lostLocks = true);
         this.mbeanName = register(manager, title, system.id(), counters);
         this.lowerer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "rms global buffers of " + title);
             t.setDaemon(true);
             return t;
         });
+    }
+
+    private Lock enqueueFileLock() {
+        try {
+            Lock lock = system.enqueue(LockRequest.of(fileLockName, LockMode.NL).withFlags(LockFlag.SYSTEM));
+            counters.enqueues.increment();
+            return lock;
+        } catch (LockException e) {
+            throw FileLocks.translate(e, "the file lock of " + title);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RmsException(RmsStatus.CANCELLED, "interrupted while taking the file lock of " + title);
+        }
+    }
+
+    /**
+     * After an administrator cleared locks of the system owner (LKE CLEAR): once the services
+     * running here have ended, gives back whatever is left and forgets every copy, so the next
+     * reads take their locks and copies afresh. Services that were running when the locks were
+     * cleared finish with what they had, as any holder of a cleared lock does.
+     */
+    private void startAfresh() {
+        gate.writeLock().lock();
+        try {
+            if (!lostLocks || closed) {
+                return;
+            }
+            lostLocks = false;
+            for (Entry entry : entries.values()) {
+                entry.gate.lock();
+                try {
+                    if (entry.lock != null) {
+                        dequeue(entry); // publishes a written bucket's version if its lock survived
+                    }
+                    entry.evicted = true;
+                } finally {
+                    entry.gate.unlock();
+                }
+            }
+            entries.clear();
+            size.set(0);
+            system.dequeueAll();
+            counters.dequeues.increment();
+            tree = null;
+            treeMode = LockMode.NL;
+            fileLock = enqueueFileLock();
+        } finally {
+            gate.writeLock().unlock();
+        }
     }
 
     private static ObjectName register(LockManager manager, String title, long ownerId, BufferCounters counters) {
@@ -201,6 +255,9 @@ public final class GlobalBuffers implements AutoCloseable {
      *                      interrupted while the tree lock was awaited
      */
     public Service enter(boolean changes) {
+        if (lostLocks) {
+            startAfresh();
+        }
         if (treeLoweringQueued.get()) {
             // Another node waits for the tree: this service comes after it, not before the lowering
             // thread has even queued for the gate.
