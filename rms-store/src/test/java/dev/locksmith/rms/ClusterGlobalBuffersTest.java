@@ -92,10 +92,9 @@ class ClusterGlobalBuffersTest {
 
     @Test
     void cachedReadersOnOneNodeDoNotKeepTheOtherNodesWriterOut() throws Exception {
-        String key = CoherenceChecker.key(9);
-        RecordStream writing = on1.stream();
-        // Read first: what the writer does after the reader is inside is asking for the tree in EX.
-        writing.get(0, ascii(key));
+        // Node 0 loaded the file and holds the tree in EX: a read on node 1 has it lowered to PR now,
+        // so that what node 0 is asked later is the writer's EX.
+        on1.stream(StreamOptions.DEFAULT.withRecordOptions(NO_RECORD_LOCKS)).get(0, ascii(CoherenceChecker.key(1)));
         Semaphore entered = new Semaphore(0);
         Semaphore leave = new Semaphore(0);
         var owner = nodes.node0.newOwner("held reader");
@@ -104,22 +103,26 @@ class ClusterGlobalBuffersTest {
             leave.acquireUninterruptibly();
             return null;
         }), runOnOwnThread());
-        assertThat(entered.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
-        long callbacksBefore = on0.bufferStatistics().orElseThrow().blockingCallbacks();
+        try {
+            assertThat(entered.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+            // Many new records split buckets: the writer needs the tree in EX, which node 0's reader holds in PR.
+            RecordStream writing = on1.stream();
+            CompletableFuture<List<Rfa>> writer = CompletableFuture.supplyAsync(
+                    () -> writing.putAll(GlobalBuffersTest.newRecords(100)), runOnOwnThread());
+            awaitTrue("node 0 queues the lowering of its tree lock behind its reader",
+                    () -> on0.buffers().waitingServices() == 1);
 
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writing.update(row(key, "written")),
-                runOnOwnThread());
-        awaitTrue("node 0 is asked to lower its tree lock",
-                () -> on0.bufferStatistics().orElseThrow().blockingCallbacks() > callbacksBefore);
+            CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> text(on0.stream(StreamOptions.DEFAULT
+                    .withRecordOptions(NO_RECORD_LOCKS)).get(0, ascii("N0000050"))), runOnOwnThread());
+            leave.release();
+            inside.get(30, TimeUnit.SECONDS);
 
-        CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> text(on0.stream(StreamOptions.DEFAULT
-                .withRecordOptions(NO_RECORD_LOCKS)).get(0, ascii(key))), runOnOwnThread());
-        leave.release();
-        inside.get(30, TimeUnit.SECONDS);
-
-        writer.get(30, TimeUnit.SECONDS);
-        assertThat(next.get(30, TimeUnit.SECONDS)).as("the reader that came after the writer's request")
-                .startsWith(key + "written");
+            assertThat(writer.get(30, TimeUnit.SECONDS)).hasSize(100);
+            assertThat(next.get(30, TimeUnit.SECONDS)).as("the reader that came after the writer's request")
+                    .startsWith("N0000050");
+        } finally {
+            leave.release(1000);
+        }
     }
 
     /** Each task on a thread of its own: on two cores the common pool may run them one after the other. */

@@ -271,21 +271,56 @@ class GlobalBuffersTest {
             leave.acquireUninterruptibly();
             return null;
         }), ClusterGlobalBuffersTest.runOnOwnThread());
-        assertThat(entered.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+        try {
+            assertThat(entered.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+            // Many new records split buckets: a change readers must not see in part, so it waits for them.
+            RecordStream writing = file.stream();
+            CompletableFuture<List<Rfa>> writer = CompletableFuture.supplyAsync(() -> writing.putAll(newRecords(100)),
+                    ClusterGlobalBuffersTest.runOnOwnThread());
+            awaitTrue("the writer waits for the reader inside", () -> file.buffers().waitingServices() == 1);
+            CompletableFuture<String> later = CompletableFuture.supplyAsync(() -> text(reader().get(0, ascii("N0000050"))),
+                    ClusterGlobalBuffersTest.runOnOwnThread());
+            awaitTrue("the later reader waits behind the writer", () -> file.buffers().waitingServices() == 2);
 
-        RecordStream writing = file.stream();
-        writing.get(0, ascii(key(4)));
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> writing.update(row(key(4), "v1")),
-                ClusterGlobalBuffersTest.runOnOwnThread());
-        awaitTrue("the writer waits for the reader inside", () -> file.buffers().waitingServices() == 1);
-        CompletableFuture<String> later = CompletableFuture.supplyAsync(() -> text(reader().get(0, ascii(key(4)))),
-                ClusterGlobalBuffersTest.runOnOwnThread());
-        awaitTrue("the later reader waits behind the writer", () -> file.buffers().waitingServices() == 2);
+            leave.release();
+            inside.get(30, TimeUnit.SECONDS);
+            assertThat(writer.get(30, TimeUnit.SECONDS)).hasSize(100);
+            assertThat(later.get(30, TimeUnit.SECONDS)).startsWith("N0000050");
+        } finally {
+            leave.release(1000);
+        }
+    }
 
-        leave.release();
+    @Test
+    void aChangeOfOneBucketDoesNotWaitForReadersInside() throws Exception {
+        create(16, 10);
+        Semaphore leave = new Semaphore(0);
+        Semaphore entered = new Semaphore(0);
+        LockOwner owner = manager.newOwner("held reader");
+        CompletableFuture<Void> inside = CompletableFuture.runAsync(() -> file.inspect(owner, "held read", () -> {
+            entered.release();
+            leave.acquireUninterruptibly();
+            return null;
+        }), ClusterGlobalBuffersTest.runOnOwnThread());
+        try {
+            assertThat(entered.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+            try (RecordStream writer = file.stream()) {
+                writer.get(0, ascii(key(4)));
+                writer.update(row(key(4), "v1"));
+            }
+            assertThat(text(reader().get(0, ascii(key(4))))).startsWith(key(4) + "v1");
+        } finally {
+            leave.release(1000);
+        }
         inside.get(30, TimeUnit.SECONDS);
-        writer.get(30, TimeUnit.SECONDS);
-        assertThat(later.get(30, TimeUnit.SECONDS)).startsWith(key(4) + "v1");
+    }
+
+    static List<byte[]> newRecords(int count) {
+        List<byte[]> rows = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            rows.add(row(String.format("N%07d", i), "new"));
+        }
+        return rows;
     }
 
     @Test

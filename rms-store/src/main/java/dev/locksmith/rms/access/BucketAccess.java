@@ -20,7 +20,9 @@ import java.util.function.Supplier;
  * <p>Thread-safe under the bucket-lock protocol of {@link dev.locksmith.rms.lock.FileLocks}: each
  * thread's service has its own change set and state copy (a service belongs to the thread that runs
  * it), reading services may run concurrently with each other, and the caller guarantees that a
- * changing service overlaps no other service (the EX tree lock). Errors escape only as
+ * changing service overlaps no other service (the EX tree lock) — except, under global
+ * buffers, a change of one existing bucket's image, which reading services may overlap: they see
+ * the bucket's old or new image, never part of one. Errors escape only as
  * {@link RmsException}: anything else thrown while interpreting buckets means a damaged file and is
  * reported as {@link RmsStatus#BUG}.
  */
@@ -111,7 +113,7 @@ public final class BucketAccess {
                 }
                 if (!running.pending.isEmpty()) {
                     if (cache != null) {
-                        cache.beforeApply(running.pending.keySet());
+                        cache.beforeApply(running.pending);
                     }
                     storage.apply(running.pending);
                     committedState = running.state;

@@ -1,7 +1,6 @@
 package dev.locksmith.rms.access;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongFunction;
 
 /**
@@ -20,8 +19,11 @@ public interface BucketCache {
      */
     byte[] read(long bucketId, LongFunction<byte[]> storage);
 
-    /** Called before a changing service's buckets go to storage: locks every one of them for writing. */
-    void beforeApply(Set<Long> bucketIds);
+    /**
+     * Called before a changing service's {@code changes} (null images are removals) go to storage:
+     * locks every bucket for writing, and makes sure no reader sees part of a change of several.
+     */
+    void beforeApply(Map<Long, byte[]> changes);
 
     /** Called once {@code changes} (null images are removals) are in storage. */
     void applied(Map<Long, byte[]> changes);

@@ -19,10 +19,11 @@ import java.lang.management.ManagementFactory;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -42,19 +43,25 @@ import javax.management.ObjectName;
  *
  * <p><b>Locks</b>, all held by one system owner of this node, as sublocks of the file lock:
  * <ul>
- *   <li>{@code BKT 1}, the tree lock: PR while this node's services only read, EX once one of them
- *       changed the file. It is not given back after a service; a blocking callback (another node
- *       wants a conflicting mode) has it lowered — to PR if the other node only reads, else to NL —
- *       as soon as the services running here have ended. Services arriving after the callback wait
- *       for that lowering (the local gate is a fair read-write lock), so cached readers never starve
- *       a writer on another node; this node's own writers take the gate exclusively and are served in
- *       arrival order too.
- *   <li>{@code BKT n} per cached bucket: PR while the cached copy is known current, EX after this
- *       node wrote the bucket. A blocking callback lowers it (EX to PR for a reader, otherwise to NL)
- *       at once: nobody can change a bucket while any node's service holds the tree lock, so a copy
- *       in use stays right. A lock lowered from EX after the bucket was written publishes, in its
- *       value block, a new version: the fencing token of that EX grant, which no earlier grant of
- *       the bucket carried.
+ *   <li>{@code WRITERS}: EX while this node's changing services run, one at a time (a fair local
+ *       turn); kept after them, lowered to NL by a blocking callback once the running one ended.
+ *       So one node's changing services run at a time, in the cluster.
+ *   <li>{@code BKT 1}, the tree lock: PR for every service, EX for a changing service whose change
+ *       is more than one existing bucket's new image (a split, a new or freed bucket, the file
+ *       state, an alternate key), taken just before that change is applied. It is not given back
+ *       after a service; a blocking callback (another node wants a conflicting mode) has it lowered
+ *       — to PR if the other node only reads, else to NL — as soon as the services running here
+ *       have ended. Services arriving after the callback wait for that lowering (the local gate is
+ *       a fair read-write lock), and conversions up are queued behind waiting ones (QUECVT), so
+ *       cached readers never starve a writer on another node; a change of several buckets here
+ *       takes the gate exclusively, so later readers wait for it too.
+ *   <li>{@code BKT n} per cached bucket: PR while the cached copy is known current, EX once this
+ *       node is writing or wrote the bucket. A blocking callback lowers it (EX to PR for a reader,
+ *       otherwise to NL) at once unless a change of this node is being applied to it: a reader
+ *       sees a bucket's old or new image, each committed, and a change of several buckets only
+ *       under the tree lock in EX, which no reading service holds anywhere. A lock lowered from EX
+ *       after the bucket was written publishes, in its value block, a new version: the fencing
+ *       token of that EX grant, which no earlier grant of the bucket carried.
  * </ul>
  *
  * <p><b>Reads.</b> A cached bucket whose lock is still PR or EX is returned with no lock-manager
@@ -68,7 +75,7 @@ import javax.management.ObjectName;
  * (other nodes' cached PR locks are lowered by their callbacks); after, the new images replace
  * the cached copies and the buckets are marked written.
  *
- * <p>Thread-safe. {@link #enter} blocks until the tree lock is held in the mode the service needs.
+ * <p>Thread-safe. {@link #enter} blocks until the service may run (writers' lock, gate, tree lock).
  * Lock-manager failures are {@link RmsException}s (see {@link FileLocks#translate}). Waits of the
  * system owner are ignored by deadlock detection: every one of them ends when the holder's
  * callback lowers its lock, which needs no lock this node waits for. Nor does deadlock detection
@@ -94,7 +101,14 @@ public final class GlobalBuffers implements AutoCloseable {
     private final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean treeLoweringQueued = new AtomicBoolean();
+    /** This node's changing services take turns here, in arrival order. */
+    private final ReentrantLock writerTurn = new ReentrantLock(true);
+    private final AtomicBoolean writersLoweringQueued = new AtomicBoolean();
+    /** Lowers the tree lock; a thread of its own, as its wait for the gate must not hold up {@link #writersLowerer}. */
     private final ExecutorService lowerer;
+    private final ExecutorService writersLowerer;
+    private volatile Lock writers;
+    private volatile LockMode writersMode = LockMode.NL;
     private volatile Lock tree;
     private volatile LockMode treeMode = LockMode.NL;
     private volatile LockMode treeBlockedMode = LockMode.EX;
@@ -152,8 +166,13 @@ public final class GlobalBuffers implements AutoCloseable {
         // A copy is only as good as its lock: once an administrator cleared them, none is trusted.
         system.addClearListener((owner, locks) -> lostLocks = true);
         this.mbeanName = register(manager, title, system.id(), counters);
-        this.lowerer = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "rms global buffers of " + title);
+        this.lowerer = daemonThread("rms global buffers of " + title);
+        this.writersLowerer = daemonThread("rms global buffer writers of " + title);
+    }
+
+    private static ExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
@@ -179,6 +198,7 @@ public final class GlobalBuffers implements AutoCloseable {
      * cleared finish with what they had, as any holder of a cleared lock does.
      */
     private void startAfresh() {
+        writerTurn.lock();
         gate.writeLock().lock();
         try {
             if (!lostLocks || closed) {
@@ -202,9 +222,12 @@ public final class GlobalBuffers implements AutoCloseable {
             counters.dequeues.increment();
             tree = null;
             treeMode = LockMode.NL;
+            writers = null;
+            writersMode = LockMode.NL;
             fileLock = enqueueFileLock();
         } finally {
             gate.writeLock().unlock();
+            writerTurn.unlock();
         }
     }
 
@@ -247,12 +270,15 @@ public final class GlobalBuffers implements AutoCloseable {
     }
 
     /**
-     * Enters one service: takes the local gate (shared for a reading service, exclusive for a
-     * changing one) and makes sure this node holds the tree lock in PR or EX. Close the returned
-     * service when it ends, on the thread that entered it.
+     * Enters one service: a changing service first takes this node's writer turn and the writers'
+     * lock; every service then takes the local gate shared and makes sure this node holds the tree
+     * lock in PR (or EX). A changing service whose change turns out to be more than one existing
+     * bucket's new image takes the gate exclusively and the tree lock in EX before it applies it
+     * ({@link Service#beforeApply}). Close the returned service when it ends, on the thread that
+     * entered it.
      *
      * @throws RmsException CLOSED if these buffers or the manager are closed, CANCELLED if
-     *                      interrupted while the tree lock was awaited
+     *                      interrupted while a lock was awaited
      */
     public Service enter(boolean changes) {
         if (lostLocks) {
@@ -263,26 +289,73 @@ public final class GlobalBuffers implements AutoCloseable {
             // thread has even queued for the gate.
             lowerTree();
         }
-        ReentrantReadWriteLock.ReadLock shared = gate.readLock();
-        ReentrantReadWriteLock.WriteLock exclusive = gate.writeLock();
         if (changes) {
-            exclusive.lock();
-        } else {
-            shared.lock();
+            if (writersLoweringQueued.get()) {
+                lowerWriters();
+            }
+            writerTurn.lock();
         }
         try {
-            if (closed) {
-                throw new RmsException(RmsStatus.CLOSED, "the global buffers of " + title + " are closed");
+            if (changes) {
+                holdWriters();
             }
-            holdTree(changes ? LockMode.EX : LockMode.PR);
-            return new Service(changes);
+            gate.readLock().lock();
+            try {
+                if (closed) {
+                    throw new RmsException(RmsStatus.CLOSED, "the global buffers of " + title + " are closed");
+                }
+                holdTree(LockMode.PR);
+                return new Service(changes);
+            } catch (RuntimeException e) {
+                gate.readLock().unlock();
+                throw e;
+            }
         } catch (RuntimeException e) {
             if (changes) {
-                exclusive.unlock();
-            } else {
-                shared.unlock();
+                writerTurn.unlock();
             }
             throw e;
+        }
+    }
+
+    /** Under the writer turn: this node's writers' lock in EX, so one node's changing services run at a time. */
+    private void holdWriters() {
+        if (writersMode == LockMode.EX) {
+            return;
+        }
+        if (writers == null) {
+            writers = enqueue(FileLocks.WRITERS, LockMode.EX, (lock, blocked) -> writersBlocked());
+        } else {
+            convert(writers, LockMode.EX, false, FileLocks.WRITERS);
+        }
+        writersMode = LockMode.EX;
+    }
+
+    private void writersBlocked() {
+        boolean first = writersLoweringQueued.compareAndSet(false, true);
+        counters.blockingCallbacks.increment();
+        if (first) {
+            try {
+                writersLowerer.execute(this::lowerWriters);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                writersLoweringQueued.set(false); // closing: the owner's rundown gives everything back
+            }
+        }
+    }
+
+    /** Once this node's running changing service has ended, lowers the writers' lock to NL (once, whoever comes first). */
+    private void lowerWriters() {
+        writerTurn.lock();
+        try {
+            if (!writersLoweringQueued.getAndSet(false) || closed || writers == null || writersMode == LockMode.NL) {
+                return;
+            }
+            writersMode = LockMode.NL;
+            convert(writers, LockMode.NL, false, FileLocks.WRITERS);
+        } catch (RmsException e) {
+            LOG.log(Level.WARNING, "lowering the writers' lock of " + title + " failed", e);
+        } finally {
+            writerTurn.unlock();
         }
     }
 
@@ -359,6 +432,8 @@ public final class GlobalBuffers implements AutoCloseable {
     public final class Service implements BucketCache, AutoCloseable {
         private final boolean changes;
         private final Deque<Entry> pinned = new ArrayDeque<>();
+        /** Whether the gate is held exclusively (a change of several buckets), else shared. */
+        private boolean exclusive;
         private boolean ended;
 
         private Service(boolean changes) {
@@ -389,9 +464,22 @@ public final class GlobalBuffers implements AutoCloseable {
             }
         }
 
+        /**
+         * A new image of one existing bucket is applied under the gate shared and the tree lock in
+         * PR: readers here and elsewhere see the bucket before or after it, each a committed
+         * version, and nothing else changes. Anything more (several buckets, the state bucket, a
+         * removal) must not be seen in part: readers here are waited for and the tree is taken EX
+         * first, with no bucket pinned meanwhile.
+         */
         @Override
-        public void beforeApply(Set<Long> bucketIds) {
-            for (long bucket : new TreeSet<>(bucketIds)) {
+        public void beforeApply(Map<Long, byte[]> changes) {
+            if (!exclusive && !oneImage(changes)) {
+                gate.readLock().unlock();
+                gate.writeLock().lock();
+                exclusive = true;
+                holdTree(LockMode.EX);
+            }
+            for (long bucket : new TreeSet<>(changes.keySet())) {
                 if (bucket <= FileState.BUCKET_ID) {
                     continue;
                 }
@@ -440,12 +528,23 @@ public final class GlobalBuffers implements AutoCloseable {
             while (!pinned.isEmpty()) {
                 release(pinned.pop());
             }
-            if (changes) {
+            if (exclusive) {
                 gate.writeLock().unlock();
             } else {
                 gate.readLock().unlock();
             }
+            if (changes) {
+                writerTurn.unlock();
+            }
         }
+    }
+
+    private static boolean oneImage(Map<Long, byte[]> changes) {
+        if (changes.size() != 1) {
+            return false;
+        }
+        Map.Entry<Long, byte[]> only = changes.entrySet().iterator().next();
+        return only.getKey() > FileState.BUCKET_ID && only.getValue() != null;
     }
 
     private Entry insert(long bucketId) {
@@ -637,9 +736,16 @@ public final class GlobalBuffers implements AutoCloseable {
      */
     private void convert(Lock lock, LockMode mode, boolean valueBlock, String name) {
         try {
-            LockRequest conversion = LockRequest.conversionTo(mode).withFlags(valueBlock
-                    ? new LockFlag[] {LockFlag.VALBLK, LockFlag.NODLCKWT, LockFlag.NODLCKBLK}
-                    : new LockFlag[] {LockFlag.NODLCKWT, LockFlag.NODLCKBLK});
+            List<LockFlag> flags = new ArrayList<>(List.of(LockFlag.NODLCKWT, LockFlag.NODLCKBLK));
+            if (valueBlock) {
+                flags.add(LockFlag.VALBLK);
+            }
+            LockMode granted = lock.grantedMode();
+            if (granted != null && mode.ordinal() > granted.ordinal()) {
+                // Up behind the conversions already waiting: a cached reader must not pass a writer.
+                flags.add(LockFlag.QUECVT);
+            }
+            LockRequest conversion = LockRequest.conversionTo(mode).withFlags(flags.toArray(LockFlag[]::new));
             system.convert(lock, conversion);
             counters.conversions.increment();
         } catch (LockException e) {
@@ -686,6 +792,7 @@ public final class GlobalBuffers implements AutoCloseable {
         } finally {
             gate.writeLock().unlock();
             lowerer.shutdown();
+            writersLowerer.shutdown();
         }
     }
 }
