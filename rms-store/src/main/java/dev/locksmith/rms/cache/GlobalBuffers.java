@@ -259,7 +259,10 @@ public final class GlobalBuffers implements AutoCloseable {
         return capacity;
     }
 
-    /** Services (threads) waiting to enter, behind a writer or a lowering of the tree lock. */
+    /**
+     * Threads waiting at the local gate: services behind a change of several buckets or a lowering
+     * of the tree lock, and such a change or lowering behind the services running.
+     */
     public int waitingServices() {
         return gate.getQueueLength();
     }
@@ -431,7 +434,8 @@ public final class GlobalBuffers implements AutoCloseable {
     /** One service's use of the buffers: the {@link BucketCache} it reads through. */
     public final class Service implements BucketCache, AutoCloseable {
         private final boolean changes;
-        private final Deque<Entry> pinned = new ArrayDeque<>();
+        /** Buckets this service's change is being applied to; made by {@link #beforeApply} (readers pin none). */
+        private final Deque<Entry> pinned = new ArrayDeque<>(0);
         /** Whether the gate is held exclusively (a change of several buckets), else shared. */
         private boolean exclusive;
         private boolean ended;
@@ -450,7 +454,9 @@ public final class GlobalBuffers implements AutoCloseable {
                 if (entry != null) {
                     Copy copy = entry.copy;
                     if (copy != null && entry.mode != LockMode.NL) {
-                        entry.referenced = true;
+                        if (!entry.referenced) {
+                            entry.referenced = true; // written only when cleared: hot buckets stay in every core's cache
+                        }
                         counters.hits.increment();
                         return copy.image();
                     }
