@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -95,16 +94,7 @@ class ClusterGlobalBuffersTest {
         // Node 0 loaded the file and holds the tree in EX: a read on node 1 has it lowered to PR now,
         // so that what node 0 is asked later is the writer's EX.
         on1.stream(StreamOptions.DEFAULT.withRecordOptions(NO_RECORD_LOCKS)).get(0, ascii(CoherenceChecker.key(1)));
-        Semaphore entered = new Semaphore(0);
-        Semaphore leave = new Semaphore(0);
-        var owner = nodes.node0.newOwner("held reader");
-        CompletableFuture<Void> inside = CompletableFuture.runAsync(() -> on0.inspect(owner, "held read", () -> {
-            entered.release();
-            leave.acquireUninterruptibly();
-            return null;
-        }), runOnOwnThread());
-        try {
-            assertThat(entered.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+        try (HeldReader held = new HeldReader(on0, nodes.node0.newOwner("held reader"))) {
             // Many new records split buckets: the writer needs the tree in EX, which node 0's reader holds in PR.
             RecordStream writing = on1.stream();
             CompletableFuture<List<Rfa>> writer = CompletableFuture.supplyAsync(
@@ -114,14 +104,11 @@ class ClusterGlobalBuffersTest {
 
             CompletableFuture<String> next = CompletableFuture.supplyAsync(() -> text(on0.stream(StreamOptions.DEFAULT
                     .withRecordOptions(NO_RECORD_LOCKS)).get(0, ascii("N0000050"))), runOnOwnThread());
-            leave.release();
-            inside.get(30, TimeUnit.SECONDS);
+            held.leave();
 
             assertThat(writer.get(30, TimeUnit.SECONDS)).hasSize(100);
             assertThat(next.get(30, TimeUnit.SECONDS)).as("the reader that came after the writer's request")
                     .startsWith("N0000050");
-        } finally {
-            leave.release(1000);
         }
     }
 

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.management.ObjectName;
@@ -263,16 +262,7 @@ class GlobalBuffersTest {
     void evenUnderContentionPolicyNeverAWriterIsServedBeforeReadersThatCameAfterIt() throws Exception {
         create(16, 10);
         assertThat(file.sharing().contention()).isEqualTo(ContentionPolicy.NEVER);
-        Semaphore leave = new Semaphore(0);
-        Semaphore entered = new Semaphore(0);
-        LockOwner owner = manager.newOwner("held reader");
-        CompletableFuture<Void> inside = CompletableFuture.runAsync(() -> file.inspect(owner, "held read", () -> {
-            entered.release();
-            leave.acquireUninterruptibly();
-            return null;
-        }), ClusterGlobalBuffersTest.runOnOwnThread());
-        try {
-            assertThat(entered.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+        try (HeldReader held = new HeldReader(file, manager.newOwner("held reader"))) {
             // Many new records split buckets: a change readers must not see in part, so it waits for them.
             RecordStream writing = file.stream();
             CompletableFuture<List<Rfa>> writer = CompletableFuture.supplyAsync(() -> writing.putAll(newRecords(100)),
@@ -282,37 +272,23 @@ class GlobalBuffersTest {
                     ClusterGlobalBuffersTest.runOnOwnThread());
             awaitTrue("the later reader waits behind the writer", () -> file.buffers().waitingServices() == 2);
 
-            leave.release();
-            inside.get(30, TimeUnit.SECONDS);
+            held.leave();
             assertThat(writer.get(30, TimeUnit.SECONDS)).hasSize(100);
             assertThat(later.get(30, TimeUnit.SECONDS)).startsWith("N0000050");
-        } finally {
-            leave.release(1000);
         }
     }
 
     @Test
     void aChangeOfOneBucketDoesNotWaitForReadersInside() throws Exception {
         create(16, 10);
-        Semaphore leave = new Semaphore(0);
-        Semaphore entered = new Semaphore(0);
-        LockOwner owner = manager.newOwner("held reader");
-        CompletableFuture<Void> inside = CompletableFuture.runAsync(() -> file.inspect(owner, "held read", () -> {
-            entered.release();
-            leave.acquireUninterruptibly();
-            return null;
-        }), ClusterGlobalBuffersTest.runOnOwnThread());
-        try {
-            assertThat(entered.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+        try (HeldReader held = new HeldReader(file, manager.newOwner("held reader"))) {
             try (RecordStream writer = file.stream()) {
                 writer.get(0, ascii(key(4)));
                 writer.update(row(key(4), "v1"));
             }
             assertThat(text(reader().get(0, ascii(key(4))))).startsWith(key(4) + "v1");
-        } finally {
-            leave.release(1000);
+            held.leave();
         }
-        inside.get(30, TimeUnit.SECONDS);
     }
 
     static List<byte[]> newRecords(int count) {
