@@ -15,9 +15,12 @@ import java.util.List;
  * @param recordSize    the record size (fixed) or maximum record size (variable), 1–16383
  * @param bucketSize    bucket size in 512-byte blocks, 1–63
  * @param keys          keys 0..n-1 for indexed files (at least key 0); empty otherwise
+ * @param globalBufferCount buckets of global buffers each node keeps for the file (FDL
+ *                      {@code FILE GLOBAL_BUFFER_COUNT}, VMS {@code SET FILE/GLOBAL_BUFFER}),
+ *                      0–{@value #MAX_GLOBAL_BUFFERS}; 0 = none
  */
 public record FileDefinition(String name, Organization organization, RecordFormat format, int recordSize,
-                             int bucketSize, List<KeyDefinition> keys) {
+                             int bucketSize, List<KeyDefinition> keys, int globalBufferCount) {
 
     /** Bytes per block; bucket sizes are counted in blocks. */
     public static final int BLOCK_SIZE = 512;
@@ -25,6 +28,14 @@ public record FileDefinition(String name, Organization organization, RecordForma
     public static final int MAX_BUCKET_BLOCKS = 63;
     /** Largest record, bounded by the largest bucket. */
     public static final int MAX_RECORD_SIZE = 16383;
+    /** Largest global buffer count, as in VMS. */
+    public static final int MAX_GLOBAL_BUFFERS = 32767;
+
+    /** A definition without global buffers. */
+    public FileDefinition(String name, Organization organization, RecordFormat format, int recordSize, int bucketSize,
+                          List<KeyDefinition> keys) {
+        this(name, organization, format, recordSize, bucketSize, keys, 0);
+    }
 
     public FileDefinition {
         name = name == null ? "" : name;
@@ -40,6 +51,10 @@ public record FileDefinition(String name, Organization organization, RecordForma
         }
         if (bucketSize < 1 || bucketSize > MAX_BUCKET_BLOCKS) {
             throw new RmsException(RmsStatus.BKS, "BUCKET_SIZE " + bucketSize + " is not in 1.." + MAX_BUCKET_BLOCKS);
+        }
+        if (globalBufferCount < 0 || globalBufferCount > MAX_GLOBAL_BUFFERS) {
+            throw new RmsException(RmsStatus.FDL, "GLOBAL_BUFFER_COUNT " + globalBufferCount + " is not in 0.."
+                    + MAX_GLOBAL_BUFFERS);
         }
         if (organization == Organization.INDEXED) {
             validateKeys(keys, format, recordSize);
@@ -102,6 +117,11 @@ public record FileDefinition(String name, Organization organization, RecordForma
         }
     }
 
+    /** This definition with {@code count} global buffers; FDL if {@code count} is out of range. */
+    public FileDefinition withGlobalBufferCount(int count) {
+        return new FileDefinition(name, organization, format, recordSize, bucketSize, keys, count);
+    }
+
     /** A builder of a file of {@code organization}; FDL text is the other way ({@link dev.locksmith.rms.fdl.FdlParser}). */
     public static Builder builder(Organization organization) {
         return new Builder(organization);
@@ -117,6 +137,7 @@ public record FileDefinition(String name, Organization organization, RecordForma
         private RecordFormat format = RecordFormat.VARIABLE;
         private int recordSize;
         private int bucketSize = 2;
+        private int globalBufferCount;
         private final List<KeyDefinition> keys = new ArrayList<>();
 
         private Builder(Organization organization) {
@@ -135,12 +156,15 @@ public record FileDefinition(String name, Organization organization, RecordForma
         /** Bucket size in 512-byte blocks, 1–63 (FDL {@code BUCKET_SIZE}); default 2. */
         public Builder bucketSize(int blocks) { this.bucketSize = blocks; return this; }
 
+        /** Global buffers per node, 0–32767 (FDL {@code GLOBAL_BUFFER_COUNT}); default 0 (none). */
+        public Builder globalBufferCount(int count) { this.globalBufferCount = count; return this; }
+
         /** Adds the next key of an indexed file: key 0 first, then 1, 2, … in order. */
         public Builder key(KeyDefinition key) { keys.add(key); return this; }
 
         /** The definition; {@link RmsException} FDL or BKS naming what is wrong (see the record's constructor). */
         public FileDefinition build() {
-            return new FileDefinition(name, organization, format, recordSize, bucketSize, keys);
+            return new FileDefinition(name, organization, format, recordSize, bucketSize, keys, globalBufferCount);
         }
     }
 }

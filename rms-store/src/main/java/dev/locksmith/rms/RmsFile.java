@@ -2,6 +2,8 @@ package dev.locksmith.rms;
 
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.rms.access.BucketAccess;
+import dev.locksmith.rms.cache.BufferStatistics;
+import dev.locksmith.rms.cache.GlobalBuffers;
 import dev.locksmith.rms.fields.RecordDefinition;
 import dev.locksmith.rms.lock.FileLocks;
 import dev.locksmith.rms.org.FileOrganization;
@@ -29,6 +31,11 @@ import java.util.function.Supplier;
  * <p><b>Concurrency.</b> Thread-safe. Streams of a file run concurrently: a reading service holds the
  * file's tree lock (bucket 1's lock) in CR, a changing service in EX, so readers run together, never
  * see a change half made, and changing services take turns.
+ * With global buffers ({@link Options#withGlobalBuffers}, or the file's {@code GLOBAL_BUFFER_COUNT})
+ * the services of every opener that locks through one lock manager share one bucket cache whose
+ * bucket and tree locks stay cached between services, held by the cache rather than by the streams
+ * ({@link dev.locksmith.rms.cache.GlobalBuffers}): a read of a cached bucket makes no lock-manager
+ * call, and every node still reads what another committed before.
  * A file that no writer can reach ({@link Sharing#takesBucketLocks()}) takes no bucket locks. Each
  * service is atomic: after a crash it is in the file entirely or not at all, and the services
  * present are a prefix of those completed. When a completed service becomes durable is the file's
@@ -47,6 +54,8 @@ public final class RmsFile implements AutoCloseable {
     private final boolean bucketLocks;
     private final FileLocks locks;
     private final LockOwner opener;
+    /** This node's global buffers of the file, or null when they are off or no bucket lock is taken. */
+    private final GlobalBuffers buffers;
     private final Set<LockOwner> streamOwners = ConcurrentHashMap.newKeySet();
     private final AtomicInteger streamCount = new AtomicInteger();
     private final ReentrantReadWriteLock closeGate = new ReentrantReadWriteLock();
@@ -59,9 +68,13 @@ public final class RmsFile implements AutoCloseable {
      * @param commitIntervalMillis with {@link Durability#DEFERRED}, longest time a completed service
      *                             stays undurable while others follow; at least 1
      * @param durability           when a completed service becomes durable
+     * @param globalBuffers        buckets of global buffers per node ({@link #withGlobalBuffers}); 0 = off;
+     *                             {@link #FROM_FILE} (the default) takes the file's {@code GLOBAL_BUFFER_COUNT}
      */
-    public record Options(int cacheMegabytes, long commitIntervalMillis, Durability durability) {
-        public static final Options DEFAULT = new Options(64, 1000, Durability.DEFERRED);
+    public record Options(int cacheMegabytes, long commitIntervalMillis, Durability durability, int globalBuffers) {
+        /** {@link #globalBuffers()} that takes the file's FDL {@code GLOBAL_BUFFER_COUNT}. */
+        public static final int FROM_FILE = -1;
+        public static final Options DEFAULT = new Options(64, 1000, Durability.DEFERRED, FROM_FILE);
 
         public Options {
             if (cacheMegabytes < 1) {
@@ -74,6 +87,10 @@ public final class RmsFile implements AutoCloseable {
             if (durability == null) {
                 throw new RmsException(RmsStatus.IAL, "durability is null; choose DEFERRED, COMMIT or SYNC");
             }
+            if (globalBuffers < FROM_FILE) {
+                throw new RmsException(RmsStatus.IAL, "globalBuffers is " + globalBuffers
+                        + "; it must be 0 (off), a bucket count, or FROM_FILE");
+            }
         }
 
         /** Options with {@link Durability#DEFERRED}. */
@@ -81,9 +98,26 @@ public final class RmsFile implements AutoCloseable {
             this(cacheMegabytes, commitIntervalMillis, Durability.DEFERRED);
         }
 
+        /** Options whose global buffers are the file's {@code GLOBAL_BUFFER_COUNT}. */
+        public Options(int cacheMegabytes, long commitIntervalMillis, Durability durability) {
+            this(cacheMegabytes, commitIntervalMillis, durability, FROM_FILE);
+        }
+
         /** These options with another durability. */
         public Options withDurability(Durability durability) {
-            return new Options(cacheMegabytes, commitIntervalMillis, durability);
+            return new Options(cacheMegabytes, commitIntervalMillis, durability, globalBuffers);
+        }
+
+        /**
+         * These options with {@code count} global buffers (buckets cached on each node, with their
+         * read locks; 0 turns them off), whatever the file's {@code GLOBAL_BUFFER_COUNT} says:
+         * {@code SET FILE/GLOBAL_BUFFER=n} for this open. IAL if {@code count} is negative.
+         */
+        public Options withGlobalBuffers(int count) {
+            if (count < 0) {
+                throw new RmsException(RmsStatus.IAL, "global buffer count is " + count + "; it must be 0 (off) or more");
+            }
+            return new Options(cacheMegabytes, commitIntervalMillis, durability, count);
         }
     }
 
@@ -98,6 +132,8 @@ public final class RmsFile implements AutoCloseable {
         this.opener = sharing.lockManager().newOwner("rms opener of " + shared.title);
         try {
             locks.openFile(opener, sharing.fileLockMode(), path.toString());
+            this.buffers = bucketLocks && shared.globalBuffers > 0
+                    ? shared.acquireBuffers(sharing.lockManager(), locks.fileLockName()) : null;
         } catch (RuntimeException e) {
             opener.close();
             shared.release();
@@ -191,7 +227,7 @@ public final class RmsFile implements AutoCloseable {
         // One definer at a time, so the prolog on disk and the definition openers see stay the same.
         synchronized (shared) {
             run("define records", () -> {
-                shared.access.writeProlog(shared.prolog(checked));
+                shared.access.writeProlog(shared.prolog(shared.prologDefinition, checked));
                 return null;
             });
             shared.records = checked;
@@ -206,6 +242,49 @@ public final class RmsFile implements AutoCloseable {
     /** The file's stable id, kept in its prolog; it names the file lock. */
     public String fileId() {
         return shared.fileId;
+    }
+
+    /**
+     * How many buckets this node's global buffers of the file hold at most; 0 when they are off
+     * (or when the file takes no bucket locks, as nothing can change it under a reader).
+     */
+    public int globalBufferCount() {
+        return buffers == null ? 0 : buffers.capacity();
+    }
+
+    /** The counters of this node's global buffers of the file, if they are on. */
+    public Optional<BufferStatistics> bufferStatistics() {
+        return buffers == null ? Optional.empty() : Optional.of(buffers.counters().snapshot());
+    }
+
+    /**
+     * {@code SET FILE/GLOBAL_BUFFER=count}: writes {@code count} into the file's definition (FDL
+     * {@code GLOBAL_BUFFER_COUNT}) and makes it durable. Openers take it from the next open of the
+     * file in a JVM that does not have it open (the buffers of the openers now stay as they are),
+     * unless their {@link Options#withGlobalBuffers} says otherwise.
+     *
+     * @throws RmsException IAL if {@code count} is not in 0..{@value FileDefinition#MAX_GLOBAL_BUFFERS},
+     *                      FAC if this opener only reads, CLOSED if closed
+     */
+    public void setGlobalBufferCount(int count) {
+        if (count < 0 || count > FileDefinition.MAX_GLOBAL_BUFFERS) {
+            throw new RmsException(RmsStatus.IAL, "global buffer count " + count + " is not in 0.."
+                    + FileDefinition.MAX_GLOBAL_BUFFERS);
+        }
+        if (sharing.readOnly()) {
+            throw new RmsException(RmsStatus.FAC, "setting the global buffer count changes the file; it was opened with "
+                    + sharing.access());
+        }
+        // One prolog writer at a time (see defineRecords), keeping the record definition it holds.
+        synchronized (shared) {
+            FileDefinition changed = shared.prologDefinition.withGlobalBufferCount(count);
+            run("set global buffer count", () -> {
+                shared.access.writeProlog(shared.prolog(changed, shared.records));
+                return null;
+            });
+            shared.prologDefinition = changed;
+        }
+        flush();
     }
 
     /** A new record stream with its own lock owner and default options. */
@@ -250,6 +329,9 @@ public final class RmsFile implements AutoCloseable {
             streamOwners.clear();
             locks.releaseAll(opener);
             opener.close();
+            if (buffers != null) {
+                shared.releaseBuffers(sharing.lockManager());
+            }
             shared.release();
         } finally {
             closeGate.writeLock().unlock();
@@ -318,6 +400,11 @@ public final class RmsFile implements AutoCloseable {
             if (!bucketLocks) {
                 return access.perform(operation, changes, work);
             }
+            if (buffers != null) {
+                try (GlobalBuffers.Service service = buffers.enter(changes)) {
+                    return access.perform(operation, changes, service, work);
+                }
+            }
             try (FileLocks.Service service = locks.enterService(owner, changes, fair)) {
                 return access.perform(operation, changes, work);
             }
@@ -363,6 +450,11 @@ public final class RmsFile implements AutoCloseable {
         locks.releaseAll(owner);
         owner.close();
         streamOwners.remove(owner);
+    }
+
+    /** This node's global buffers of the file, or null when they are off. */
+    GlobalBuffers buffers() {
+        return buffers;
     }
 
     BucketAccess access() {

@@ -1,7 +1,9 @@
 package dev.locksmith.rms;
 
+import dev.locksmith.lock.LockManager;
 import dev.locksmith.rms.access.BucketAccess;
 import dev.locksmith.rms.access.FileState;
+import dev.locksmith.rms.cache.GlobalBuffers;
 import dev.locksmith.rms.fdl.FdlParser;
 import dev.locksmith.rms.fdl.FdlWriter;
 import dev.locksmith.rms.fields.RecordDefinition;
@@ -47,12 +49,34 @@ final class SharedFile {
     final String title;
     /** The record definition, or null; replaced whole by {@link RmsFile#defineRecords}. */
     volatile RecordDefinition records;
+    /**
+     * The definition the prolog holds: {@link #definition} until {@link RmsFile#setGlobalBufferCount}
+     * writes one for the next open. Prolog writers hold this object's monitor.
+     */
+    volatile FileDefinition prologDefinition;
+    /** Buckets of global buffers per node, 0 when off; the first opener's options or the file's FDL decide. */
+    final int globalBuffers;
+    /** Each node's (lock manager's) global buffers of this file and how many of its openers use them. */
+    private final Map<LockManager, NodeBuffers> buffers = new HashMap<>();
     private int openers;
 
-    private SharedFile(Path key, BucketStorage storage, FileDefinition definition, FileState state, String fileId) {
+    private static final class NodeBuffers {
+        final GlobalBuffers buffers;
+        int users;
+
+        NodeBuffers(GlobalBuffers buffers) {
+            this.buffers = buffers;
+        }
+    }
+
+    private SharedFile(Path key, BucketStorage storage, FileDefinition definition, FileState state, String fileId,
+                       RmsFile.Options options) {
         this.key = key;
+        this.globalBuffers = options.globalBuffers() == RmsFile.Options.FROM_FILE ? definition.globalBufferCount()
+                : options.globalBuffers();
         this.storage = storage;
         this.definition = definition;
+        this.prologDefinition = definition;
         this.access = new BucketAccess(storage, definition.bucketBytes(), state);
         this.organization = switch (definition.organization()) {
             case INDEXED -> new IndexedOrganization(definition, access);
@@ -79,9 +103,10 @@ final class SharedFile {
         BucketStorage storage = open(path, options);
         try {
             String id = HexFormat.of().toHexDigits(IDS.nextLong());
-            SharedFile file = new SharedFile(key, storage, definition, new FileState(definition.keys().size()), id);
+            SharedFile file = new SharedFile(key, storage, definition, new FileState(definition.keys().size()), id,
+                    options);
             file.access.perform("create", () -> {
-                file.access.writeProlog(file.prolog(null));
+                file.access.writeProlog(file.prolog(definition, null));
                 if (file.organization instanceof IndexedOrganization indexed) {
                     indexed.create();
                 } else if (file.organization instanceof SequentialOrganization sequential) {
@@ -128,7 +153,7 @@ final class SharedFile {
             int fields = rest.indexOf(FIELDS_MAGIC);
             FileDefinition definition = FdlParser.parse(fields < 0 ? rest : rest.substring(0, fields));
             FileState state = FileState.decode(storage.read(FileState.BUCKET_ID), definition.keys().size());
-            SharedFile opened = new SharedFile(key, storage, definition, state, id);
+            SharedFile opened = new SharedFile(key, storage, definition, state, id, options);
             if (fields >= 0) {
                 opened.records = RecordDefinition.parse(rest.substring(fields + FIELDS_MAGIC.length()), definition);
             }
@@ -139,8 +164,8 @@ final class SharedFile {
         }
     }
 
-    /** The prolog (bucket 0) of this file with {@code records} as its record definition (null for none). */
-    byte[] prolog(RecordDefinition records) {
+    /** The prolog (bucket 0) of this file: its id, {@code definition}, and {@code records} (null for none). */
+    byte[] prolog(FileDefinition definition, RecordDefinition records) {
         return (PROLOG_MAGIC + ID_LINE + fileId + "\n" + FdlWriter.write(definition)
                 + (records == null ? "" : FIELDS_MAGIC + records.format())).getBytes(StandardCharsets.UTF_8);
     }
@@ -149,6 +174,38 @@ final class SharedFile {
     int openers() {
         synchronized (SharedFile.class) {
             return openers;
+        }
+    }
+
+    /**
+     * The global buffers of this file on the node of {@code manager}, made by the node's first
+     * opener (which names them with {@code fileLockName}); each call must be matched by
+     * {@link #releaseBuffers}.
+     */
+    GlobalBuffers acquireBuffers(LockManager manager, String fileLockName) {
+        synchronized (SharedFile.class) {
+            NodeBuffers node = buffers.get(manager);
+            if (node == null) {
+                node = new NodeBuffers(new GlobalBuffers(manager, fileLockName, title, globalBuffers));
+                buffers.put(manager, node);
+            }
+            node.users++;
+            return node.buffers;
+        }
+    }
+
+    /** Drops one user of the node's global buffers; the last one closes them, giving their locks back. */
+    void releaseBuffers(LockManager manager) {
+        GlobalBuffers last = null;
+        synchronized (SharedFile.class) {
+            NodeBuffers node = buffers.get(manager);
+            if (node != null && --node.users == 0) {
+                buffers.remove(manager);
+                last = node.buffers;
+            }
+        }
+        if (last != null) {
+            last.close();
         }
     }
 

@@ -1,19 +1,13 @@
 package dev.locksmith.rms;
 
-import static dev.locksmith.rms.RecordLockTest.awaitTrue;
 import static dev.locksmith.rms.Records.*;
 import static dev.locksmith.rms.SharedFiles.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.locksmith.lock.cluster.ClusterLockManager;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.EnumSet;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,15 +25,13 @@ class ClusterRecordLockTest {
     RmsFile on0;
     RmsFile on1;
 
+    TwoNodes nodes;
+
     @BeforeEach
-    void start() throws IOException {
-        String cluster = "rms-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        int[] ports = {freePort(), freePort()};
-        String hosts = "127.0.0.1[" + ports[0] + "],127.0.0.1[" + ports[1] + "]";
-        node0 = node(cluster, 0, ports[0], hosts);
-        node1 = node(cluster, 1, ports[1], hosts);
-        awaitTrue("both nodes see each other", () -> node0.isReady() && node1.isReady()
-                && node0.members().size() == 2 && node1.members().size() == 2);
+    void start() {
+        nodes = new TwoNodes();
+        node0 = nodes.node0;
+        node1 = nodes.node1;
         Path path = dir.resolve("clustered.rms");
         on0 = RmsFile.create(path, indexed(30), RmsFile.Options.DEFAULT, writeShared(node0));
         try (RecordStream loader = on0.stream()) {
@@ -50,24 +42,7 @@ class ClusterRecordLockTest {
 
     @AfterEach
     void stop() {
-        for (AutoCloseable c : List.<AutoCloseable>of(on1, on0, node1, node0)) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // best effort: the next one must still close
-            }
-        }
-    }
-
-    private static ClusterLockManager node(String cluster, int i, int port, String hosts) {
-        return ClusterLockManager.builder().clusterName(cluster).nodeName("n" + i).bindAddress("127.0.0.1").bindPort(port)
-                .initialHosts(hosts).expectedVotes(2).deadlockWait(Duration.ofMillis(200)).build();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
+        TwoNodes.closeAll(on1, on0, nodes);
     }
 
     @Test

@@ -18,13 +18,14 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /**
- * The JVM an {@code lke} command talks to (by pid through the attach API, which starts that
- * JVM's local management agent, or by JMX service URL) and which lock manager in it. A picocli
- * mixin; {@link #connect()} is called once per command.
+ * The JVM an {@code lke} command (or {@code rms monitor}) talks to (by pid through the attach
+ * API, which starts that JVM's local management agent, or by JMX service URL) and which lock
+ * manager in it. A picocli mixin; {@link #connect()} or {@link #connectServer()} is called once
+ * per command. Failures are {@link LkeException}s.
  */
-final class JmxTarget {
+public final class JmxTarget {
     /** Exactly one of --pid and --url. */
-    static final class Where {
+    public static final class Where {
         @Option(names = "--pid", paramLabel = "PID", description = "Attach to the local JVM with this process id.")
         Long pid;
 
@@ -41,7 +42,7 @@ final class JmxTarget {
     String manager;
 
     /** An open connection to one lock manager's bean. */
-    record Connection(JMXConnector connector, MBeanServerConnection server, ObjectName bean) implements AutoCloseable {
+    public record Connection(JMXConnector connector, MBeanServerConnection server, ObjectName bean) implements AutoCloseable {
         @Override
         public void close() {
             try {
@@ -53,6 +54,20 @@ final class JmxTarget {
     }
 
     Connection connect() {
+        Connection connection = connectServer();
+        try {
+            return new Connection(connection.connector(), connection.server(), findBean(connection.server()));
+        } catch (IOException e) {
+            closeQuietly(connection.connector());
+            throw new LkeException("UNREACHABLE", "lost the connection to " + describe() + ": " + rootCause(e), e);
+        } catch (RuntimeException e) {
+            closeQuietly(connection.connector());
+            throw e;
+        }
+    }
+
+    /** A connection to the target JVM's MBean server, with no bean chosen ({@link Connection#bean()} is null). */
+    public Connection connectServer() {
         String url = where.url != null ? where.url : localAgentOf(where.pid);
         JMXConnector connector;
         try {
@@ -63,14 +78,10 @@ final class JmxTarget {
             throw new LkeException("UNREACHABLE", "cannot connect to " + describe() + ": " + rootCause(e), e);
         }
         try {
-            MBeanServerConnection server = connector.getMBeanServerConnection();
-            return new Connection(connector, server, findBean(server));
+            return new Connection(connector, connector.getMBeanServerConnection(), null);
         } catch (IOException e) {
             closeQuietly(connector);
             throw new LkeException("UNREACHABLE", "lost the connection to " + describe() + ": " + rootCause(e), e);
-        } catch (RuntimeException e) {
-            closeQuietly(connector);
-            throw e;
         }
     }
 
@@ -145,7 +156,8 @@ final class JmxTarget {
         return t;
     }
 
-    private String describe() {
+    /** The target as error messages name it. */
+    public String describe() {
         return where.url != null ? "the JVM at " + where.url : "the JVM with pid " + where.pid;
     }
 

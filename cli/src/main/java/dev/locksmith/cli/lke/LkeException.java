@@ -4,22 +4,22 @@ package dev.locksmith.cli.lke;
  * Why an {@code lke} command could not do its work: an unreachable JVM, a JVM without Locksmith,
  * a refused operation. The message is printed as {@code %LKE-E-CODE, message}.
  */
-final class LkeException extends RuntimeException {
+public final class LkeException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final String code;
 
-    LkeException(String code, String message, Throwable cause) {
+    public LkeException(String code, String message, Throwable cause) {
         super(message, cause);
         this.code = code;
     }
 
-    LkeException(String code, String message) {
+    public LkeException(String code, String message) {
         this(code, message, null);
     }
 
     /** The line printed for this error. */
-    String line() {
+    public String line() {
         return "%LKE-E-" + code + ", " + getMessage();
     }
 }

@@ -59,6 +59,11 @@ class RmsCommandTest {
     private int run(String... args) {
         out = new StringWriter();
         err = new StringWriter();
+        return execute(out, err, args);
+    }
+
+    /** Runs {@code locksmith args} in-process, its output and errors going to {@code out} and {@code err}. */
+    static int execute(StringWriter out, StringWriter err, String... args) {
         CommandLine commandLine = Locksmith.commandLine();
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));

@@ -20,7 +20,9 @@ import java.util.function.Supplier;
  * <p>Thread-safe under the bucket-lock protocol of {@link dev.locksmith.rms.lock.FileLocks}: each
  * thread's service has its own change set and state copy (a service belongs to the thread that runs
  * it), reading services may run concurrently with each other, and the caller guarantees that a
- * changing service overlaps no other service (the EX tree lock). Errors escape only as
+ * changing service overlaps no other service (the EX tree lock) — except, under global
+ * buffers, a change of one existing bucket's image, which reading services may overlap: they see
+ * the bucket's old or new image, never part of one. Errors escape only as
  * {@link RmsException}: anything else thrown while interpreting buckets means a damaged file and is
  * reported as {@link RmsStatus#BUG}.
  */
@@ -35,10 +37,12 @@ public final class BucketAccess {
         final Map<Long, byte[]> pending = new LinkedHashMap<>();
         final boolean changes;
         final FileState state;
+        final BucketCache cache;
 
-        Service(boolean changes, FileState state) {
+        Service(boolean changes, FileState state, BucketCache cache) {
             this.changes = changes;
             this.state = state;
+            this.cache = cache;
         }
     }
 
@@ -80,6 +84,15 @@ public final class BucketAccess {
      * @param changes   whether the service may write; a reading service that writes is a bug
      */
     public <T> T perform(String operation, boolean changes, Supplier<T> service) {
+        return perform(operation, changes, null, service);
+    }
+
+    /**
+     * Runs one service atomically as {@link #perform(String, boolean, Supplier)} does, reading
+     * buckets through {@code cache} (a node's global buffers, or null to read storage directly)
+     * and telling it of the buckets written. A nested call keeps the enclosing service's cache.
+     */
+    public <T> T perform(String operation, boolean changes, BucketCache cache, Supplier<T> service) {
         Service outer = current.get();
         if (outer != null) {
             if (changes && !outer.changes) {
@@ -88,7 +101,7 @@ public final class BucketAccess {
             return service.get();
         }
         FileState committed = committedState;
-        Service running = new Service(changes, changes ? committed.copy() : committed);
+        Service running = new Service(changes, changes ? committed.copy() : committed, cache);
         current.set(running);
         try {
             T result = service.get();
@@ -99,8 +112,14 @@ public final class BucketAccess {
                     running.pending.put(FileState.BUCKET_ID, running.state.encode());
                 }
                 if (!running.pending.isEmpty()) {
+                    if (cache != null) {
+                        cache.beforeApply(running.pending);
+                    }
                     storage.apply(running.pending);
                     committedState = running.state;
+                    if (cache != null) {
+                        cache.applied(running.pending);
+                    }
                 }
             }
             return result;
@@ -145,7 +164,7 @@ public final class BucketAccess {
         if (service != null && !service.pending.isEmpty() && service.pending.containsKey(bucketId)) {
             return service.pending.get(bucketId);
         }
-        return storage.read(bucketId);
+        return service != null && service.cache != null ? service.cache.read(bucketId, storage::read) : storage.read(bucketId);
     }
 
     /** Writes {@code bucket} as part of the current service. */

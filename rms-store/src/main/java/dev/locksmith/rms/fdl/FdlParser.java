@@ -22,7 +22,7 @@ import java.util.TreeMap;
  *
  * <p>One section or attribute per line; {@code !} starts a comment; names and keywords are case
  * insensitive; strings are in double quotes. Sections FILE, RECORD, AREA n and KEY n are
- * interpreted into the {@link FileDefinition}; ACCESS and SHARING (how a program opens the file)
+ * interpreted into the {@link FileDefinition} (FILE GLOBAL_BUFFER_COUNT too); ACCESS and SHARING (how a program opens the file)
  * are interpreted by {@link #parseSharing}; IDENT, TITLE, SYSTEM, DATE, CONNECT, JOURNALING and the
  * ANALYSIS_OF_ sections are accepted and skipped (they describe run-time options or statistics).
  * Storage-placement attributes (ALLOCATION, EXTENSION, CONTIGUOUS, compression, …) are accepted
@@ -37,7 +37,7 @@ public final class FdlParser {
             "JOURNALING", "ANALYSIS_OF_AREA", "ANALYSIS_OF_KEY");
     private static final Set<String> NUMBERED_SECTIONS = Set.of("AREA", "KEY", "ANALYSIS_OF_AREA", "ANALYSIS_OF_KEY");
     private static final Set<String> FILE_IGNORED = Set.of("ALLOCATION", "EXTENSION", "CONTIGUOUS", "BEST_TRY_CONTIGUOUS",
-            "GLOBAL_BUFFER_COUNT", "CLUSTER_SIZE", "OWNER", "PROTECTION", "SUPERSEDE", "MAX_RECORD_NUMBER",
+            "CLUSTER_SIZE", "OWNER", "PROTECTION", "SUPERSEDE", "MAX_RECORD_NUMBER",
             "DEFAULT_NAME", "FILE_MONITORING", "DEFERRED_WRITE", "READ_CHECK", "WRITE_CHECK", "CREATE_IF",
             "MT_BLOCK_SIZE", "MT_CLOSE_REWIND", "MT_CURRENT_POSITION", "MT_NOT_EOF", "MT_OPEN_REWIND",
             "MT_PROTECTION", "NON_FILE_STRUCTURED", "PRINT_ON_CLOSE", "REVISION", "SEQUENTIAL_ONLY",
@@ -105,6 +105,7 @@ public final class FdlParser {
         private String fileName = "";
         private Organization organization = Organization.SEQUENTIAL;
         private Integer fileBucketSize;
+        private int globalBufferCount;
         private Integer areaBucketSize;
         private int areaBucketSizeLine;
         private RecordFormat format = RecordFormat.VARIABLE;
@@ -125,7 +126,8 @@ public final class FdlParser {
                 throw new RmsException(RmsStatus.FDL, "RECORD SIZE is missing (or 0): the record size or maximum must be given");
             }
             FileDefinition.Builder builder = FileDefinition.builder(organization)
-                    .name(fileName).format(format).recordSize(recordSize).bucketSize(bucketSize);
+                    .name(fileName).format(format).recordSize(recordSize).bucketSize(bucketSize)
+                    .globalBufferCount(globalBufferCount);
             for (KeyUnderConstruction key : keys.values()) {
                 builder.key(key.build());
             }
@@ -216,6 +218,8 @@ public final class FdlParser {
                 case "NAME" -> fileName = string(line, where, value);
                 case "ORGANIZATION" -> organization = keyword(line, where, value, Organization.class);
                 case "BUCKET_SIZE" -> fileBucketSize = number(line, where, "value", value, 1, 63);
+                case "GLOBAL_BUFFER_COUNT" -> globalBufferCount = number(line, where, "value", value, 0,
+                        FileDefinition.MAX_GLOBAL_BUFFERS);
                 default -> requireKnown(line, name, where, FILE_IGNORED);
             }
         }

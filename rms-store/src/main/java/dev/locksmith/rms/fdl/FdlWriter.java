@@ -23,6 +23,9 @@ public final class FdlWriter {
         }
         attribute(out, "ORGANIZATION", lower(definition.organization()));
         attribute(out, "BUCKET_SIZE", definition.bucketSize());
+        if (definition.globalBufferCount() > 0) {
+            attribute(out, "GLOBAL_BUFFER_COUNT", definition.globalBufferCount());
+        }
         out.append("\nRECORD\n");
         attribute(out, "FORMAT", lower(definition.format()));
         attribute(out, "SIZE", definition.recordSize());

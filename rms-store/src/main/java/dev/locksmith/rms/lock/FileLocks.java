@@ -36,7 +36,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *   │                                the opener's mode follows access + share (FLK on conflict),
  *   │                                every other owner holds it in NL as the parent of its sublocks
  *   ├── BKT 1                        bucket lock of the state bucket: the tree lock of the file
- *   │                                (CR for a reading service, EX for a changing one)
+ *   │                                (CR for a reading service, EX for a changing one; with global
+ *   │                                buffers PR/EX held and cached by the node's buffers)
+ *   ├── BKT 7                        with global buffers: a cached bucket's lock, whose value block
+ *   │                                carries the bucket's version ({@link dev.locksmith.rms.cache.GlobalBuffers})
+ *   ├── WRITERS                      with global buffers: EX while a node's changing services run
  *   ├── RFA (12,3)                   record lock by RFA (EX default, PR with REA, PW with RLK)
  *   └── KEY 0 41424331               key-value lock: key of reference + key value bytes in hex
  *                                    (or "#" + SHA-256 when too long), for unique-key inserts
@@ -58,6 +62,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * use {@link dev.locksmith.rms.RecordStream}.
  */
 public final class FileLocks {
+    /** With global buffers: the lock a node holds EX while its changing services run (one node's at a time). */
+    public static final String WRITERS = "WRITERS";
     /** The state bucket, whose lock guards every bucket of the file. */
     public static final long TREE_BUCKET = FileState.BUCKET_ID;
     private static final int MAX_NAME_BYTES = 255;

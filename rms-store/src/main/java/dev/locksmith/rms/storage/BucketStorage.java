@@ -10,7 +10,9 @@ import java.util.Map;
  * the state after some prefix of the applied change sets, never part of one. It need not be
  * durable when it returns; {@link #flush} makes everything applied so far durable. Concurrency: the
  * record store may call {@link #read} from several threads at once, and {@link #flush} at any time,
- * but never overlaps {@link #apply} with another apply or with a read (its bucket locks see to that).
+ * but never overlaps {@link #apply} with another apply, nor with a read unless the change set is one
+ * bucket's new image (global buffers), whose single write must then replace the image atomically
+ * for readers (its bucket locks see to the rest).
  * Failures are reported as {@link dev.locksmith.rms.RmsException} with status IO.
  */
 public interface BucketStorage extends AutoCloseable {

@@ -89,6 +89,23 @@ class FdlParserTest {
     }
 
     @Test
+    void globalBufferCountIsReadAndWrittenBack() {
+        FileDefinition definition = FdlParser.parse("FILE\n ORGANIZATION sequential\n GLOBAL_BUFFER_COUNT 200\nRECORD\n SIZE 10\n");
+        assertThat(definition.globalBufferCount()).isEqualTo(200);
+        assertThat(FdlWriter.write(definition)).contains("GLOBAL_BUFFER_COUNT");
+        assertThat(FdlParser.parse(FdlWriter.write(definition))).isEqualTo(definition);
+    }
+
+    @Test
+    void aGlobalBufferCountOutOfRangeNamesLineAndAttribute() {
+        String fdl = "FILE\n ORGANIZATION sequential\n GLOBAL_BUFFER_COUNT 40000\nRECORD\n SIZE 10\n";
+        assertThatThrownBy(() -> FdlParser.parse(fdl)).isInstanceOfSatisfying(RmsException.class, e -> {
+            assertThat(e.status()).isEqualTo(RmsStatus.FDL);
+            assertThat(e.getMessage()).contains("line 3").contains("GLOBAL_BUFFER_COUNT");
+        });
+    }
+
+    @Test
     void unknownAttributeNamesLineSectionAndAttribute() {
         String fdl = "FILE\n  ORGANIZATION indexed\nRECORD\n  SIZE 10\n  COLOUR blue\n";
         assertThatThrownBy(() -> FdlParser.parse(fdl))

@@ -92,6 +92,25 @@ class RecordDefinitionTest {
     }
 
     @Test
+    void theRecordDefinitionAndTheGlobalBufferCountShareTheProlog() {
+        Path path = dir.resolve("accounts.rms");
+        RecordDefinition parsed = RecordDefinition.parse(ACCOUNT_FIELDS, ACCOUNTS);
+        try (RmsFile file = RmsFile.create(path, ACCOUNTS)) {
+            file.setGlobalBufferCount(12);
+            file.defineRecords(parsed);
+        }
+        try (RmsFile file = RmsFile.open(path)) {
+            assertThat(file.recordDefinition()).contains(parsed);
+            assertThat(file.definition().globalBufferCount()).isEqualTo(12);
+            file.setGlobalBufferCount(7);
+        }
+        try (RmsFile file = RmsFile.open(path)) {
+            assertThat(file.recordDefinition()).contains(parsed);
+            assertThat(file.definition().globalBufferCount()).isEqualTo(7);
+        }
+    }
+
+    @Test
     void aDefinitionThatDoesNotFitTheFileIsRefusedAndTheOldOneKept() {
         Path path = dir.resolve("accounts.rms");
         FileDefinition wider = FileDefinition.builder(Organization.INDEXED).recordSize(100)

@@ -1,0 +1,804 @@
+package dev.locksmith.rms.cache;
+
+import dev.locksmith.lock.BlockingHandler;
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockFlag;
+import dev.locksmith.lock.LockManager;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockRequest;
+import dev.locksmith.lock.LockStatus;
+import dev.locksmith.rms.RmsException;
+import dev.locksmith.rms.RmsStatus;
+import dev.locksmith.rms.access.BucketCache;
+import dev.locksmith.rms.access.FileState;
+import dev.locksmith.rms.lock.FileLocks;
+import java.lang.System.Logger;
+import java.lang.management.ManagementFactory;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongFunction;
+import javax.management.JMException;
+import javax.management.ObjectName;
+
+/**
+ * The global buffers of one file on one node (one lock manager): a bucket cache shared by every
+ * stream and transaction of the file that locks through that manager, whose bucket locks stay
+ * cached between services, as VMS RMS caches its read-mode global bucket locks (seed 001).
+ *
+ * <p><b>Locks</b>, all held by one system owner of this node, as sublocks of the file lock:
+ * <ul>
+ *   <li>{@code WRITERS}: EX while this node's changing services run, one at a time (a fair local
+ *       turn); kept after them, lowered to NL by a blocking callback once the running one ended.
+ *       So one node's changing services run at a time, in the cluster.
+ *   <li>{@code BKT 1}, the tree lock: PR for every service, EX for a changing service whose change
+ *       is more than one existing bucket's new image (a split, a new or freed bucket, the file
+ *       state, an alternate key), taken just before that change is applied. It is not given back
+ *       after a service; a blocking callback (another node wants a conflicting mode) has it lowered
+ *       — to PR if the other node only reads, else to NL — as soon as the services running here
+ *       have ended. Services arriving after the callback wait for that lowering (the local gate is
+ *       a fair read-write lock), and conversions up are queued behind waiting ones (QUECVT), so
+ *       cached readers never starve a writer on another node; a change of several buckets here
+ *       takes the gate exclusively, so later readers wait for it too.
+ *   <li>{@code BKT n} per cached bucket: PR while the cached copy is known current, EX once this
+ *       node is writing or wrote the bucket. A blocking callback lowers it (EX to PR for a reader,
+ *       otherwise to NL) at once unless a change of this node is being applied to it: a reader
+ *       sees a bucket's old or new image, each committed, and a change of several buckets only
+ *       under the tree lock in EX, which no reading service holds anywhere. A lock lowered from EX
+ *       after the bucket was written publishes, in its value block, a new version: the fencing
+ *       token of that EX grant, which no earlier grant of the bucket carried.
+ * </ul>
+ *
+ * <p><b>Reads.</b> A cached bucket whose lock is still PR or EX is returned with no lock-manager
+ * call. One lowered to NL is revalidated by an NL→PR conversion; the copy is kept if the value
+ * block's version equals the copy's and read again from storage otherwise (also when the value
+ * block is not valid: its last EX holder died). A missing bucket is read under a new PR lock. At
+ * most {@code capacity} buckets are cached; beyond that the least recently used unpinned bucket
+ * is evicted and its lock dequeued. The prolog and the state bucket are not cached.
+ *
+ * <p><b>Writes.</b> Before a changing service's buckets go to storage each of them is locked EX
+ * (other nodes' cached PR locks are lowered by their callbacks); after, the new images replace
+ * the cached copies and the buckets are marked written.
+ *
+ * <p>Thread-safe. {@link #enter} blocks until the service may run (writers' lock, gate, tree lock).
+ * Lock-manager failures are {@link RmsException}s (see {@link FileLocks#translate}). Waits of the
+ * system owner are ignored by deadlock detection: every one of them ends when the holder's
+ * callback lowers its lock, which needs no lock this node waits for. Nor does deadlock detection
+ * see the local gate: services of several files nested on one thread must enter the files in one
+ * order everywhere, as a store transaction's commit does (by file name). If an administrator clears
+ * the system owner's locks (LKE CLEAR), the next service gives back what is left and starts with
+ * an empty cache.
+ */
+public final class GlobalBuffers implements AutoCloseable {
+    private static final Logger LOG = System.getLogger(GlobalBuffers.class.getName());
+    private static final int VERSION_BYTES = 16;
+    /** Version of a copy whose value block was not valid: never equal to a published one. */
+    private static final long UNKNOWN = -1;
+
+    private final String title;
+    private final String fileLockName;
+    private final int capacity;
+    private final LockOwner system;
+    private volatile Lock fileLock;
+    private final BufferCounters counters;
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
+    private final ReentrantLock treeConversion = new ReentrantLock();
+    private final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicBoolean treeLoweringQueued = new AtomicBoolean();
+    /** This node's changing services take turns here, in arrival order. */
+    private final ReentrantLock writerTurn = new ReentrantLock(true);
+    private final AtomicBoolean writersLoweringQueued = new AtomicBoolean();
+    /** Lowers the tree lock; a thread of its own, as its wait for the gate must not hold up {@link #writersLowerer}. */
+    private final ExecutorService lowerer;
+    private final ExecutorService writersLowerer;
+    private volatile Lock writers;
+    private volatile LockMode writersMode = LockMode.NL;
+    private volatile Lock tree;
+    private volatile LockMode treeMode = LockMode.NL;
+    private volatile LockMode treeBlockedMode = LockMode.EX;
+    private volatile boolean closed;
+    /** Set when an administrator cleared locks of the system owner: the next service starts afresh. */
+    private volatile boolean lostLocks;
+    private final ObjectName mbeanName;
+
+    /** One cached bucket. Its fields change under {@code gate}; readers of the hit path see volatile ones. */
+    private final class Entry {
+        final long bucket;
+        final ReentrantLock gate = new ReentrantLock();
+        Lock lock;
+        volatile LockMode mode = LockMode.NL;
+        /** The copy, or null until read; image null inside means the bucket does not exist. */
+        volatile Copy copy;
+        volatile boolean referenced = true;
+        /** Written while the current EX lock was held: the next lowering publishes a new version. */
+        boolean written;
+        boolean evicted;
+        volatile LockMode loweringWanted;
+
+        Entry(long bucket) {
+            this.bucket = bucket;
+        }
+    }
+
+    private record Copy(byte[] image, long version) {
+    }
+
+    /**
+     * Takes this node's part of the file's lock tree: the system owner and its NL file lock.
+     *
+     * @param manager      the node's lock manager
+     * @param fileLockName the file lock's name ({@link FileLocks#fileLockName()})
+     * @param title        names the owner and the lowering thread
+     * @param capacity     buckets cached at most, at least 1
+     * @throws RmsException IAL for a capacity below 1; CLOSED if the manager is closed
+     */
+    public GlobalBuffers(LockManager manager, String fileLockName, String title, int capacity) {
+        if (capacity < 1) {
+            throw new RmsException(RmsStatus.IAL, "global buffer count is " + capacity + "; it must be at least 1");
+        }
+        this.title = title;
+        this.capacity = capacity;
+        this.counters = new BufferCounters(capacity, this::size);
+        this.system = manager.newOwner("rms global buffers of " + title);
+        this.fileLockName = fileLockName;
+        try {
+            fileLock = enqueueFileLock();
+        } catch (RuntimeException e) {
+            system.close();
+            throw e;
+        }
+        // A copy is only as good as its lock: once an administrator cleared them, none is trusted.
+        system.addClearListener((owner, locks) -> lostLocks = true);
+        this.mbeanName = register(manager, title, system.id(), counters);
+        this.lowerer = daemonThread("rms global buffers of " + title);
+        this.writersLowerer = daemonThread("rms global buffer writers of " + title);
+    }
+
+    private static ExecutorService daemonThread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    private Lock enqueueFileLock() {
+        try {
+            Lock lock = system.enqueue(LockRequest.of(fileLockName, LockMode.NL).withFlags(LockFlag.SYSTEM));
+            counters.enqueues.increment();
+            return lock;
+        } catch (LockException e) {
+            throw FileLocks.translate(e, "the file lock of " + title);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RmsException(RmsStatus.CANCELLED, "interrupted while taking the file lock of " + title);
+        }
+    }
+
+    /**
+     * After an administrator cleared locks of the system owner (LKE CLEAR): once the services
+     * running here have ended, gives back whatever is left and forgets every copy, so the next
+     * reads take their locks and copies afresh. Services that were running when the locks were
+     * cleared finish with what they had, as any holder of a cleared lock does.
+     */
+    private void startAfresh() {
+        writerTurn.lock();
+        gate.writeLock().lock();
+        try {
+            if (!lostLocks || closed) {
+                return;
+            }
+            lostLocks = false;
+            for (Entry entry : entries.values()) {
+                entry.gate.lock();
+                try {
+                    if (entry.lock != null) {
+                        dequeue(entry); // publishes a written bucket's version if its lock survived
+                    }
+                    entry.evicted = true;
+                } finally {
+                    entry.gate.unlock();
+                }
+            }
+            entries.clear();
+            size.set(0);
+            system.dequeueAll();
+            counters.dequeues.increment();
+            tree = null;
+            treeMode = LockMode.NL;
+            writers = null;
+            writersMode = LockMode.NL;
+            fileLock = enqueueFileLock();
+        } finally {
+            gate.writeLock().unlock();
+            writerTurn.unlock();
+        }
+    }
+
+    private static ObjectName register(LockManager manager, String title, long ownerId, BufferCounters counters) {
+        try {
+            ObjectName name = new ObjectName("dev.locksmith.rms:type=GlobalBuffers,file=" + ObjectName.quote(title)
+                    + ",node=" + ObjectName.quote(manager.name()) + ",owner=" + ownerId);
+            ManagementFactory.getPlatformMBeanServer().registerMBean(counters, name);
+            return name;
+        } catch (JMException e) {
+            // Monitoring is a convenience: the buffers work without their bean.
+            LOG.log(Level.WARNING, "global buffers of " + title + " have no MBean: " + e);
+            return null;
+        }
+    }
+
+    /** The name of the MBean of these buffers' counters, or null if it could not be registered. */
+    public ObjectName mbeanName() {
+        return mbeanName;
+    }
+
+    /** The counters of this node's buffers of the file. */
+    public BufferCounters counters() {
+        return counters;
+    }
+
+    /** Buckets cached at most. */
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Threads waiting at the local gate: services behind a change of several buckets or a lowering
+     * of the tree lock, and such a change or lowering behind the services running.
+     */
+    public int waitingServices() {
+        return gate.getQueueLength();
+    }
+
+    /** Buckets cached now. */
+    public int size() {
+        return size.get();
+    }
+
+    /**
+     * Enters one service: a changing service first takes this node's writer turn and the writers'
+     * lock; every service then takes the local gate shared and makes sure this node holds the tree
+     * lock in PR (or EX). A changing service whose change turns out to be more than one existing
+     * bucket's new image takes the gate exclusively and the tree lock in EX before it applies it
+     * ({@link Service#beforeApply}). Close the returned service when it ends, on the thread that
+     * entered it.
+     *
+     * @throws RmsException CLOSED if these buffers or the manager are closed, CANCELLED if
+     *                      interrupted while a lock was awaited
+     */
+    public Service enter(boolean changes) {
+        if (lostLocks) {
+            startAfresh();
+        }
+        if (treeLoweringQueued.get()) {
+            // Another node waits for the tree: this service comes after it, not before the lowering
+            // thread has even queued for the gate.
+            lowerTree();
+        }
+        if (changes) {
+            if (writersLoweringQueued.get()) {
+                lowerWriters();
+            }
+            writerTurn.lock();
+        }
+        try {
+            if (changes) {
+                holdWriters();
+            }
+            gate.readLock().lock();
+            try {
+                if (closed) {
+                    throw new RmsException(RmsStatus.CLOSED, "the global buffers of " + title + " are closed");
+                }
+                holdTree(LockMode.PR);
+                return new Service(changes);
+            } catch (RuntimeException e) {
+                gate.readLock().unlock();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            if (changes) {
+                writerTurn.unlock();
+            }
+            throw e;
+        }
+    }
+
+    /** Under the writer turn: this node's writers' lock in EX, so one node's changing services run at a time. */
+    private void holdWriters() {
+        if (writersMode == LockMode.EX) {
+            return;
+        }
+        if (writers == null) {
+            writers = enqueue(FileLocks.WRITERS, LockMode.EX, (lock, blocked) -> writersBlocked());
+        } else {
+            convert(writers, LockMode.EX, false, FileLocks.WRITERS);
+        }
+        writersMode = LockMode.EX;
+    }
+
+    private void writersBlocked() {
+        boolean first = writersLoweringQueued.compareAndSet(false, true);
+        counters.blockingCallbacks.increment();
+        if (first) {
+            try {
+                writersLowerer.execute(this::lowerWriters);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                writersLoweringQueued.set(false); // closing: the owner's rundown gives everything back
+            }
+        }
+    }
+
+    /** Once this node's running changing service has ended, lowers the writers' lock to NL (once, whoever comes first). */
+    private void lowerWriters() {
+        writerTurn.lock();
+        try {
+            if (!writersLoweringQueued.getAndSet(false) || closed || writers == null || writersMode == LockMode.NL) {
+                return;
+            }
+            writersMode = LockMode.NL;
+            convert(writers, LockMode.NL, false, FileLocks.WRITERS);
+        } catch (RmsException e) {
+            LOG.log(Level.WARNING, "lowering the writers' lock of " + title + " failed", e);
+        } finally {
+            writerTurn.unlock();
+        }
+    }
+
+    private void holdTree(LockMode wanted) {
+        LockMode held = treeMode;
+        if (held == LockMode.EX || held == wanted) {
+            return;
+        }
+        treeConversion.lock();
+        try {
+            held = treeMode;
+            if (held == LockMode.EX || held == wanted) {
+                return;
+            }
+            String name = FileLocks.bucketName(FileState.BUCKET_ID);
+            if (tree == null) {
+                tree = enqueue(name, wanted, (lock, blocked) -> treeBlocked(blocked));
+            } else {
+                if (held == LockMode.PR) {
+                    // Two nodes converting PR to EX would each wait for the other's PR: go through NL.
+                    convert(tree, LockMode.NL, false, name);
+                    treeMode = LockMode.NL;
+                }
+                convert(tree, wanted, false, name);
+            }
+            treeMode = wanted;
+        } finally {
+            treeConversion.unlock();
+        }
+    }
+
+    private void treeBlocked(LockMode blocked) {
+        treeBlockedMode = blocked;
+        boolean first = treeLoweringQueued.compareAndSet(false, true);
+        counters.blockingCallbacks.increment();
+        if (first) {
+            try {
+                lowerer.execute(this::lowerTree);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                treeLoweringQueued.set(false); // closing: the owner's rundown gives everything back
+            }
+        }
+    }
+
+    /**
+     * On the lowering thread, or on a service's thread that arrives while a lowering is queued:
+     * waits for the services running here, then lowers the tree lock (once, whoever comes first).
+     */
+    private void lowerTree() {
+        gate.writeLock().lock();
+        try {
+            if (!treeLoweringQueued.getAndSet(false)) {
+                return;
+            }
+            LockMode held = treeMode;
+            if (closed || tree == null || held == LockMode.NL) {
+                return;
+            }
+            LockMode target = held == LockMode.EX && readerMode(treeBlockedMode) ? LockMode.PR : LockMode.NL;
+            convert(tree, target, false, "tree lock");
+            treeMode = target;
+        } catch (RmsException e) {
+            LOG.log(Level.WARNING, "lowering the tree lock of " + title + " failed", e);
+        } finally {
+            gate.writeLock().unlock();
+        }
+    }
+
+    private static boolean readerMode(LockMode mode) {
+        return mode == LockMode.NL || mode == LockMode.CR || mode == LockMode.PR;
+    }
+
+    /** One service's use of the buffers: the {@link BucketCache} it reads through. */
+    public final class Service implements BucketCache, AutoCloseable {
+        private final boolean changes;
+        /** Buckets this service's change is being applied to; made by {@link #beforeApply} (readers pin none). */
+        private final Deque<Entry> pinned = new ArrayDeque<>(0);
+        /** Whether the gate is held exclusively (a change of several buckets), else shared. */
+        private boolean exclusive;
+        private boolean ended;
+
+        private Service(boolean changes) {
+            this.changes = changes;
+        }
+
+        @Override
+        public byte[] read(long bucketId, LongFunction<byte[]> storage) {
+            if (bucketId <= FileState.BUCKET_ID) {
+                return storage.apply(bucketId);
+            }
+            while (true) {
+                Entry entry = entries.get(bucketId);
+                if (entry != null) {
+                    Copy copy = entry.copy;
+                    if (copy != null && entry.mode != LockMode.NL) {
+                        if (!entry.referenced) {
+                            entry.referenced = true; // written only when cleared: hot buckets stay in every core's cache
+                        }
+                        counters.hits.increment();
+                        return copy.image();
+                    }
+                } else {
+                    entry = insert(bucketId);
+                }
+                byte[] image = load(entry, storage);
+                if (image != null || !entry.evicted) {
+                    return image;
+                }
+            }
+        }
+
+        /**
+         * A new image of one existing bucket is applied under the gate shared and the tree lock in
+         * PR: readers here and elsewhere see the bucket before or after it, each a committed
+         * version, and nothing else changes. Anything more (several buckets, the state bucket, a
+         * removal) must not be seen in part: readers here are waited for and the tree is taken EX
+         * first, with no bucket pinned meanwhile.
+         */
+        @Override
+        public void beforeApply(Map<Long, byte[]> changes) {
+            if (!exclusive && !oneImage(changes)) {
+                gate.readLock().unlock();
+                gate.writeLock().lock();
+                exclusive = true;
+                holdTree(LockMode.EX);
+            }
+            for (long bucket : new TreeSet<>(changes.keySet())) {
+                if (bucket <= FileState.BUCKET_ID) {
+                    continue;
+                }
+                Entry entry;
+                do {
+                    entry = entries.computeIfAbsent(bucket, b -> {
+                        size.incrementAndGet();
+                        return new Entry(b);
+                    });
+                    entry.gate.lock();
+                    if (entry.evicted) {
+                        entry.gate.unlock();
+                    }
+                } while (entry.evicted);
+                pinned.push(entry);
+                String name = FileLocks.bucketName(bucket);
+                if (entry.lock == null) {
+                    entry.lock = enqueue(name, LockMode.EX, blockingHandler(entry));
+                    entry.written = false;
+                } else if (entry.mode != LockMode.EX) {
+                    convert(entry.lock, LockMode.EX, true, name);
+                    entry.written = false;
+                }
+                entry.mode = LockMode.EX;
+            }
+            evictOverCapacity();
+        }
+
+        @Override
+        public void applied(Map<Long, byte[]> changes) {
+            for (Entry entry : pinned) {
+                byte[] image = changes.get(entry.bucket);
+                Copy old = entry.copy;
+                entry.copy = new Copy(image, old == null ? UNKNOWN : old.version());
+                entry.written = true;
+            }
+        }
+
+        /** Ends the service: unpins its buckets and leaves the local gate. Idempotent. */
+        @Override
+        public void close() {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            while (!pinned.isEmpty()) {
+                release(pinned.pop());
+            }
+            if (exclusive) {
+                gate.writeLock().unlock();
+            } else {
+                gate.readLock().unlock();
+            }
+            if (changes) {
+                writerTurn.unlock();
+            }
+        }
+    }
+
+    private static boolean oneImage(Map<Long, byte[]> changes) {
+        if (changes.size() != 1) {
+            return false;
+        }
+        Map.Entry<Long, byte[]> only = changes.entrySet().iterator().next();
+        return only.getKey() > FileState.BUCKET_ID && only.getValue() != null;
+    }
+
+    private Entry insert(long bucketId) {
+        Entry fresh = new Entry(bucketId);
+        Entry raced = entries.putIfAbsent(bucketId, fresh);
+        if (raced != null) {
+            return raced;
+        }
+        size.incrementAndGet();
+        evictOverCapacity();
+        return fresh;
+    }
+
+    /** Brings {@code entry} to PR with a current copy; returns the image (null: absent or evicted meanwhile). */
+    private byte[] load(Entry entry, LongFunction<byte[]> storage) {
+        entry.gate.lock();
+        try {
+            if (entry.evicted) {
+                return null;
+            }
+            String name = FileLocks.bucketName(entry.bucket);
+            if (entry.lock == null) {
+                counters.misses.increment();
+                entry.lock = enqueue(name, LockMode.PR, blockingHandler(entry));
+                entry.copy = new Copy(storage.apply(entry.bucket), version(entry.lock));
+            } else if (entry.mode == LockMode.NL) {
+                counters.revalidations.increment();
+                convert(entry.lock, LockMode.PR, true, name);
+                long version = version(entry.lock);
+                Copy copy = entry.copy;
+                if (copy == null || version == UNKNOWN || version != copy.version()) {
+                    counters.rereads.increment();
+                    entry.copy = new Copy(storage.apply(entry.bucket), version);
+                }
+            } else if (entry.copy == null) {
+                counters.misses.increment();
+                entry.copy = new Copy(storage.apply(entry.bucket), version(entry.lock));
+            } else {
+                counters.hits.increment();
+            }
+            entry.mode = entry.mode == LockMode.EX ? LockMode.EX : LockMode.PR;
+            entry.referenced = true;
+            return entry.copy.image();
+        } finally {
+            release(entry);
+        }
+    }
+
+    private BlockingHandler blockingHandler(Entry entry) {
+        return (lock, blocked) -> {
+            counters.blockingCallbacks.increment();
+            // Flag first, then try: a holder that unlocks after a failed try sees the flag.
+            entry.loweringWanted = blocked;
+            if (entry.gate.tryLock()) {
+                release(entry);
+            }
+        };
+    }
+
+    /** Unlocks an entry held by this thread, lowering its lock first if a callback asked for it. */
+    private void release(Entry entry) {
+        try {
+            LockMode blocked = entry.loweringWanted;
+            if (blocked != null && entry.gate.getHoldCount() == 1) {
+                entry.loweringWanted = null;
+                lower(entry, blocked);
+            }
+        } finally {
+            entry.gate.unlock();
+        }
+        if (entry.loweringWanted != null && entry.gate.tryLock()) {
+            release(entry);
+        }
+    }
+
+    /** Under the entry's gate: lowers its lock out of {@code blocked}'s way, publishing a version if written. */
+    private void lower(Entry entry, LockMode blocked) {
+        LockMode held = entry.mode;
+        if (entry.evicted || entry.lock == null || held == LockMode.NL || closed) {
+            return;
+        }
+        LockMode target = held == LockMode.EX && readerMode(blocked) ? LockMode.PR : LockMode.NL;
+        boolean publish = publish(entry);
+        // The mode is set first: once converted, a writer elsewhere may be granted at once, and no
+        // read here may then take the copy for current on the strength of the old mode.
+        entry.mode = target;
+        try {
+            convert(entry.lock, target, publish, FileLocks.bucketName(entry.bucket));
+        } catch (RmsException e) {
+            entry.mode = held;
+            LOG.log(Level.WARNING, "lowering the lock of bucket " + entry.bucket + " of " + title + " failed", e);
+        }
+    }
+
+    /** Stages a new version in the value block if the entry was written under its EX lock; true if so. */
+    private boolean publish(Entry entry) {
+        if (entry.mode != LockMode.EX || !entry.written) {
+            return false;
+        }
+        long version = entry.lock.fencingToken();
+        entry.lock.setValueBlock(ByteBuffer.allocate(VERSION_BYTES).putLong(version).array());
+        Copy copy = entry.copy;
+        entry.copy = new Copy(copy == null ? null : copy.image(), version);
+        entry.written = false;
+        return true;
+    }
+
+    /** Evicts least recently used buckets (second chance) until at most {@code capacity} are cached. */
+    private void evictOverCapacity() {
+        int sweeps = 0;
+        while (size.get() > capacity && sweeps < 3) {
+            sweeps++;
+            Iterator<Entry> it = entries.values().iterator();
+            while (it.hasNext() && size.get() > capacity) {
+                Entry entry = it.next();
+                if (entry.referenced) {
+                    entry.referenced = false;
+                    continue;
+                }
+                if (entry.gate.isHeldByCurrentThread() || !entry.gate.tryLock()) {
+                    continue;
+                }
+                try {
+                    evict(entry);
+                } finally {
+                    entry.gate.unlock();
+                }
+            }
+        }
+    }
+
+    private void evict(Entry entry) {
+        if (entry.evicted) {
+            return;
+        }
+        entry.evicted = true;
+        entries.remove(entry.bucket, entry);
+        size.decrementAndGet();
+        counters.evictions.increment();
+        if (entry.lock != null) {
+            dequeue(entry);
+        }
+    }
+
+    private void dequeue(Entry entry) {
+        boolean publish = publish(entry);
+        entry.mode = LockMode.NL;
+        try {
+            if (publish) {
+                system.dequeue(entry.lock, LockFlag.VALBLK);
+            } else {
+                system.dequeue(entry.lock);
+            }
+            counters.dequeues.increment();
+        } catch (LockException e) {
+            LOG.log(Level.DEBUG, "bucket lock " + entry.bucket + " of " + title + " was already gone", e);
+        }
+        entry.lock = null;
+    }
+
+    /** The version in a granted lock's value block: 0 if never written, {@link #UNKNOWN} if not valid. */
+    private static long version(Lock lock) {
+        LockStatus status = lock.status();
+        if (status == LockStatus.VALNOTVALID || status == LockStatus.XVALNOTVALID) {
+            return UNKNOWN;
+        }
+        byte[] value = lock.valueBlock();
+        return value.length < Long.BYTES ? 0 : ByteBuffer.wrap(value).getLong();
+    }
+
+    private Lock enqueue(String name, LockMode mode, BlockingHandler handler) {
+        try {
+            Lock lock = system.enqueue(LockRequest.of(name, mode).withParent(fileLock).withBlockingHandler(handler)
+                    .withFlags(LockFlag.VALBLK, LockFlag.NODLCKWT, LockFlag.NODLCKBLK));
+            counters.enqueues.increment();
+            return lock;
+        } catch (LockException e) {
+            throw FileLocks.translate(e, "bucket lock " + name + " of " + title);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RmsException(RmsStatus.CANCELLED, "interrupted while waiting for bucket lock " + name + " of " + title);
+        }
+    }
+
+    /**
+     * Converts a lock of the system owner. {@code valueBlock}: an up-conversion reads the value
+     * block with it; a down-conversion from EX writes the staged one (only when publishing, so a
+     * value block marked not valid stays so until a writer publishes).
+     */
+    private void convert(Lock lock, LockMode mode, boolean valueBlock, String name) {
+        try {
+            List<LockFlag> flags = new ArrayList<>(List.of(LockFlag.NODLCKWT, LockFlag.NODLCKBLK));
+            if (valueBlock) {
+                flags.add(LockFlag.VALBLK);
+            }
+            LockMode granted = lock.grantedMode();
+            if (granted != null && mode.ordinal() > granted.ordinal()) {
+                // Up behind the conversions already waiting: a cached reader must not pass a writer.
+                flags.add(LockFlag.QUECVT);
+            }
+            LockRequest conversion = LockRequest.conversionTo(mode).withFlags(flags.toArray(LockFlag[]::new));
+            system.convert(lock, conversion);
+            counters.conversions.increment();
+        } catch (LockException e) {
+            throw FileLocks.translate(e, name + " of " + title);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RmsException(RmsStatus.CANCELLED, "interrupted while waiting for " + name + " of " + title);
+        }
+    }
+
+    /**
+     * Gives every lock back — written buckets publish their versions first — and closes the system
+     * owner. Waits for running services. Idempotent.
+     */
+    @Override
+    public void close() {
+        gate.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            for (Entry entry : entries.values()) {
+                entry.gate.lock();
+                try {
+                    if (entry.lock != null && !entry.evicted) {
+                        dequeue(entry);
+                    }
+                    entry.evicted = true;
+                } finally {
+                    entry.gate.unlock();
+                }
+            }
+            closed = true;
+            entries.clear();
+            size.set(0);
+            system.close();
+            if (mbeanName != null) {
+                try {
+                    ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbeanName);
+                } catch (JMException e) {
+                    LOG.log(Level.DEBUG, "MBean " + mbeanName + " was already gone", e);
+                }
+            }
+        } finally {
+            gate.writeLock().unlock();
+            lowerer.shutdown();
+            writersLowerer.shutdown();
+        }
+    }
+}

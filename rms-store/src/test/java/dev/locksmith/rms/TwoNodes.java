@@ -1,0 +1,58 @@
+package dev.locksmith.rms;
+
+import static dev.locksmith.rms.RecordLockTest.awaitTrue;
+
+import dev.locksmith.lock.cluster.ClusterLockManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+/** Test helper: a two-node {@link ClusterLockManager} on 127.0.0.1 with free ports, both members ready. */
+final class TwoNodes implements AutoCloseable {
+    final ClusterLockManager node0;
+    final ClusterLockManager node1;
+
+    TwoNodes() {
+        String cluster = "rms-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        int[] ports = {freePort(), freePort()};
+        String hosts = "127.0.0.1[" + ports[0] + "],127.0.0.1[" + ports[1] + "]";
+        node0 = node(cluster, 0, ports[0], hosts);
+        node1 = node(cluster, 1, ports[1], hosts);
+        awaitTrue("both nodes see each other", () -> node0.isReady() && node1.isReady()
+                && node0.members().size() == 2 && node1.members().size() == 2);
+    }
+
+    private static ClusterLockManager node(String cluster, int i, int port, String hosts) {
+        return ClusterLockManager.builder().clusterName(cluster).nodeName("n" + i).bindAddress("127.0.0.1").bindPort(port)
+                .initialHosts(hosts).expectedVotes(2).deadlockWait(Duration.ofMillis(200)).build();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Closes each of {@code closeables} in order, whatever the ones before threw (test tear-down). */
+    static void closeAll(AutoCloseable... closeables) {
+        for (AutoCloseable c : closeables) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                // best effort: the next one must still close
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        node1.close();
+        node0.close();
+    }
+}
