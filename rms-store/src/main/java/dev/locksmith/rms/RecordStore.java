@@ -96,6 +96,10 @@ public final class RecordStore implements AutoCloseable {
         public Options withLockWait(Duration wait) {
             return new Options(journalDurability, wait, fileOptions, checkpointEvery);
         }
+
+        public Options withFileOptions(RmsFile.Options options) {
+            return new Options(journalDurability, lockWait, options, checkpointEvery);
+        }
     }
 
     /**

@@ -42,8 +42,9 @@ import javax.transaction.xa.XAResource;
  *
  * <p>Config properties (all optional; with none the adapter runs an embedded lock manager):
  * <ul>
- *   <li>{@code GlobalBufferCount} — buckets the node-wide cache of the stores may hold (default
- *       {@value #DEFAULT_GLOBAL_BUFFER_COUNT}, at least 0);
+ *   <li>{@code GlobalBufferCount} — buckets of global buffers each file of a store keeps on this
+ *       node, whose read locks stay cached between reads (default {@value #DEFAULT_GLOBAL_BUFFER_COUNT};
+ *       0 turns them off);
  *   <li>{@code ClusterName} — the JGroups cluster to join; empty (default) means no cluster;
  *   <li>{@code ClusterNodeName} — this node's name (default {@code locksmith-<pid>});
  *   <li>{@code ClusterBindAddress}, {@code ClusterBindPort} — where this node listens (default
@@ -288,7 +289,7 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
         ResourceManager rm = resourceManagers.get(storeDirectory);
         if (rm == null) {
             try {
-                rm = new ResourceManager(storeDirectory, nameLocks, timer);
+                rm = new ResourceManager(storeDirectory, nameLocks, timer, globalBufferCount);
             } catch (dev.locksmith.rms.RmsException e) {
                 throw new dev.locksmith.ra.RecordException(e.status(), "cannot open the Locksmith store at "
                         + storeDirectory + ": " + e.getMessage(), e);

@@ -122,17 +122,19 @@ public final class ResourceManager {
      * @param location the absolute, normalised store directory; not null
      * @param names the resource adapter's lock space, on its lock manager; not null
      * @param timer where transaction timeouts fire; not null
+     * @param globalBuffers buckets of global buffers each file of the store keeps on this node; 0 = none
      * @throws NullPointerException if an argument is null
      * @throws RmsException IO if the store cannot be opened (another process has it, say)
      */
-    ResourceManager(Path location, LockSpace names, ScheduledExecutorService timer) {
+    ResourceManager(Path location, LockSpace names, ScheduledExecutorService timer, int globalBuffers) {
         if (location == null || names == null || timer == null) {
             throw new NullPointerException("location, names and timer must not be null");
         }
         this.location = location;
         this.names = names;
         this.timer = timer;
-        this.store = RecordStore.open(location, names.manager());
+        this.store = RecordStore.open(location, names.manager(), RecordStore.Options.DEFAULT
+                .withFileOptions(RecordStore.Options.DEFAULT.fileOptions().withGlobalBuffers(globalBuffers)));
         this.pingOwner = names.manager().newOwner("ping " + location);
         for (Transaction tx : store.inDoubt()) {
             XidKey xid = XidKey.fromBytes(tx.xid().orElseThrow());

@@ -70,6 +70,43 @@ class ResourceAdapterConfigTest {
     }
 
     @Test
+    void theGlobalBufferCountSizesTheBuffersOfEveryFileOfAStore() throws Exception {
+        LocksmithResourceAdapter ra = new LocksmithResourceAdapter();
+        ra.setGlobalBufferCount(16);
+        ra.start(null);
+        try {
+            LocksmithManagedConnectionFactory mcf = TestAdapters.factory(ra, store);
+            try (LocksmithConnection c = ((LocksmithConnectionFactory) mcf.createConnectionFactory()).getConnection()) {
+                c.createFile(Stock.FILE, Stock.DEFINITION);
+                c.open(Stock.FILE).put(Stock.record("BOLT", 10));
+                c.open(Stock.FILE).get(Stock.key("BOLT"));
+                c.open(Stock.FILE).get(Stock.key("BOLT"));
+            }
+            dev.locksmith.rms.RmsFile file = mcf.resourceManager().store().file(Stock.FILE);
+            assertThat(file.globalBufferCount()).isEqualTo(16);
+            assertThat(file.bufferStatistics().orElseThrow().hits()).as("the second read found its bucket cached").isPositive();
+        } finally {
+            ra.stop();
+        }
+    }
+
+    @Test
+    void aGlobalBufferCountOfZeroTurnsTheBuffersOff() throws Exception {
+        LocksmithResourceAdapter ra = new LocksmithResourceAdapter();
+        ra.setGlobalBufferCount(0);
+        ra.start(null);
+        try {
+            LocksmithManagedConnectionFactory mcf = TestAdapters.factory(ra, store);
+            try (LocksmithConnection c = ((LocksmithConnectionFactory) mcf.createConnectionFactory()).getConnection()) {
+                c.createFile(Stock.FILE, Stock.DEFINITION);
+            }
+            assertThat(mcf.resourceManager().store().file(Stock.FILE).bufferStatistics()).isEmpty();
+        } finally {
+            ra.stop();
+        }
+    }
+
+    @Test
     void impossibleValuesAreRefusedBySettersNamingThePropertyAndChangeNothing() {
         LocksmithResourceAdapter ra = new LocksmithResourceAdapter();
         assertThatThrownBy(() -> ra.setGlobalBufferCount(-1)).isInstanceOf(IllegalArgumentException.class)
