@@ -125,9 +125,10 @@ public final class Journal implements AutoCloseable {
 
     /** Records {@code record} as prepared and forces it to the disk. */
     public void prepare(JournalRecord record) {
+        byte[] bytes = record.encode(); // outside the monitor: other threads append meanwhile
         long end;
         synchronized (this) {
-            end = append(JournalFrame.Kind.PREPARE, 0, record.transactionId(), record.encode());
+            end = append(JournalFrame.Kind.PREPARE, 0, record.transactionId(), bytes);
             prepared.put(record.transactionId(), record);
             lastTransactionId = Math.max(lastTransactionId, record.transactionId());
         }
@@ -140,11 +141,12 @@ public final class Journal implements AutoCloseable {
      * journal's durability says.
      */
     public long commit(JournalRecord record) {
+        byte[] bytes = record.encode(); // outside the monitor: other threads append meanwhile
         long sequence;
         long end;
         synchronized (this) {
             sequence = lastSequence + 1;
-            end = append(JournalFrame.Kind.COMMIT, sequence, record.transactionId(), record.encode());
+            end = append(JournalFrame.Kind.COMMIT, sequence, record.transactionId(), bytes);
             lastSequence = sequence;
             committed.put(sequence, record);
             prepared.remove(record.transactionId());
