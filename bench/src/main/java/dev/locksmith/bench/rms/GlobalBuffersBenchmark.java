@@ -12,10 +12,6 @@ import dev.locksmith.rms.RmsFile;
 import dev.locksmith.rms.Sharing;
 import dev.locksmith.rms.StreamOptions;
 import java.lang.System.Logger;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.SplittableRandom;
@@ -128,9 +124,7 @@ public class GlobalBuffersBenchmark {
         SplittableRandom random;
         RecordStream reader;
         RecordStream writer;
-        Connection h2;
-        PreparedStatement h2Select;
-        PreparedStatement h2Update;
+        H2Records h2;
         int version;
 
         @Setup(Level.Trial)
@@ -138,9 +132,7 @@ public class GlobalBuffersBenchmark {
             random = new SplittableRandom(17 + shared.threads.incrementAndGet());
             reader = shared.file.stream(StreamOptions.DEFAULT.withRecordOptions(RecordOptions.of(RecordOption.NQL)));
             writer = shared.file.stream(StreamOptions.DEFAULT.withRecordOptions(RecordOptions.of(RecordOption.WAT)));
-            h2 = DriverManager.getConnection(BenchData.h2Url());
-            h2Select = h2.prepareStatement("SELECT R FROM RECORDS WHERE K = ?");
-            h2Update = h2.prepareStatement("UPDATE RECORDS SET R = ? WHERE K = ?");
+            h2 = new H2Records();
         }
 
         @TearDown(Level.Trial)
@@ -168,7 +160,7 @@ public class GlobalBuffersBenchmark {
     /** The same mix through H2 SQL (auto-commit). */
     @Benchmark
     public byte[] readMostlyH2Sql(PerThread t) throws SQLException {
-        return t.nextIsUpdate() ? updateH2Sql(t) : selectH2(t, t.nextIndex());
+        return t.nextIsUpdate() ? updateH2Sql(t) : t.h2.read(t.nextIndex());
     }
 
     @Benchmark
@@ -184,10 +176,7 @@ public class GlobalBuffersBenchmark {
     public byte[] updateH2Sql(PerThread t) throws SQLException {
         int index = t.nextIndex();
         byte[] record = BenchData.record(index, ++t.version);
-        selectH2(t, index);
-        t.h2Update.setBytes(1, record);
-        t.h2Update.setBytes(2, BenchData.key(index));
-        t.h2Update.executeUpdate();
+        t.h2.readAndUpdate(index, record);
         return record;
     }
 
@@ -196,13 +185,5 @@ public class GlobalBuffersBenchmark {
     public byte[] putRawMap(PerThread t) {
         int index = t.nextIndex();
         return raw.put(BenchData.key(index), BenchData.record(index, ++t.version));
-    }
-
-    private static byte[] selectH2(PerThread t, int index) throws SQLException {
-        t.h2Select.setBytes(1, BenchData.key(index));
-        try (ResultSet result = t.h2Select.executeQuery()) {
-            result.next();
-            return result.getBytes(1);
-        }
     }
 }

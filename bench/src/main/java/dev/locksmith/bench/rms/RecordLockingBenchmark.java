@@ -12,10 +12,6 @@ import dev.locksmith.rms.RmsFile;
 import dev.locksmith.rms.Sharing;
 import dev.locksmith.rms.StreamOptions;
 import java.lang.System.Logger;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.SplittableRandom;
@@ -96,18 +92,14 @@ public class RecordLockingBenchmark {
     public static class PerThread {
         SplittableRandom random;
         RecordStream stream;
-        Connection h2;
-        PreparedStatement h2Select;
-        PreparedStatement h2Update;
+        H2Records h2;
         int version;
 
         @Setup(Level.Trial)
         public void open(RecordLockingBenchmark shared) throws SQLException {
             random = new SplittableRandom(17 + shared.threads.incrementAndGet());
             stream = shared.file.stream(StreamOptions.DEFAULT.withRecordOptions(RecordOptions.of(RecordOption.WAT)));
-            h2 = DriverManager.getConnection(BenchData.h2Url());
-            h2Select = h2.prepareStatement("SELECT R FROM RECORDS WHERE K = ?");
-            h2Update = h2.prepareStatement("UPDATE RECORDS SET R = ? WHERE K = ?");
+            h2 = new H2Records();
         }
 
         @TearDown(Level.Trial)
@@ -137,24 +129,14 @@ public class RecordLockingBenchmark {
 
     @Benchmark
     public byte[] readH2Sql(PerThread t) throws SQLException {
-        t.h2Select.setBytes(1, BenchData.key(t.nextIndex()));
-        try (ResultSet result = t.h2Select.executeQuery()) {
-            result.next();
-            return result.getBytes(1);
-        }
+        return t.h2.read(t.nextIndex());
     }
 
     @Benchmark
     public byte[] updateH2Sql(PerThread t) throws SQLException {
         int index = t.nextIndex();
         byte[] record = BenchData.record(index, ++t.version);
-        t.h2Select.setBytes(1, BenchData.key(index));
-        try (ResultSet result = t.h2Select.executeQuery()) {
-            result.next();
-        }
-        t.h2Update.setBytes(1, record);
-        t.h2Update.setBytes(2, BenchData.key(index));
-        t.h2Update.executeUpdate();
+        t.h2.readAndUpdate(index, record);
         return record;
     }
 }
