@@ -65,6 +65,22 @@ public interface LocksmithConnection extends AutoCloseable {
     void createFile(String fileName, FileDefinition definition) throws ResourceException;
 
     /**
+     * Sets the record definition of a file (outside every transaction: it holds at once for
+     * everyone): the fields of its records, which make the file a table of the SQL face (the RAR's
+     * {@code javax.sql.DataSource}). The text form is {@link dev.locksmith.rms.fields.RecordDefinition}'s,
+     * as {@code rms define} takes it: {@code NAME TYPE OFFSET LENGTH [SCALE]} per field, separated by
+     * {@code ;}, e.g. {@code "ITEM TEXT 0 16; QUANTITY INTEGER 16 8"}. It replaces an earlier one.
+     *
+     * @param fileName the file's name in the store
+     * @param definition the fields, in the text form
+     * @throws RecordException FNF if there is no such file, FDL naming the field that is wrong or does
+     *     not fit the file's record size and keys, IAL for a null argument
+     * @throws ResourceException if the connection can no longer be used
+     * @throws IllegalStateException if this handle has been closed
+     */
+    void defineRecords(String fileName, String definition) throws ResourceException;
+
+    /**
      * {@code LOCK +names:timeout}: takes every name, or none, adding one level to each, for the
      * current transaction or, outside one, for this handle (see the class comment).
      *

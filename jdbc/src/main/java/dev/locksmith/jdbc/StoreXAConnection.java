@@ -41,7 +41,7 @@ final class StoreXAConnection implements XAConnection {
         if (handle != null && !handle.isClosed()) {
             handle.close();
         }
-        handle = SqlConnection.open(new AdapterAccess(connection, this::handleClosed), lockWait, url);
+        handle = SqlConnection.open(new AdapterAccess(() -> connection, this::handleClosed), lockWait, url);
         return handle;
     }
 

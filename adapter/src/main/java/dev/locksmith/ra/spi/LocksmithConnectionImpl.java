@@ -8,7 +8,9 @@ import dev.locksmith.ra.RecordFile;
 import dev.locksmith.ra.LocksmithConnection;
 import dev.locksmith.ra.TransactionMode;
 import dev.locksmith.rms.FileDefinition;
+import dev.locksmith.rms.fields.RecordDefinition;
 import dev.locksmith.rms.RmsException;
+import dev.locksmith.rms.RmsFile;
 import dev.locksmith.rms.RmsStatus;
 import jakarta.resource.ResourceException;
 import jakarta.resource.cci.LocalTransaction;
@@ -115,12 +117,15 @@ public final class LocksmithConnectionImpl implements LocksmithConnection {
 
     /**
      * The managed connection a call works on: associated again if the server dissociated the
-     * handle, and enlisted lazily in the caller's transaction if the server enlists lazily.
+     * handle, and enlisted lazily in the caller's transaction if the server enlists lazily. Public
+     * for the other faces of the adapter's connections (the jdbc module's {@code DataSource}, whose
+     * JDBC connection works through a handle of this class); applications use the
+     * {@link LocksmithConnection} methods.
      *
      * @throws IllegalStateException if the handle is closed
      * @throws ResourceException if the server cannot associate or enlist the connection
      */
-    LocksmithManagedConnection managedConnection() throws ResourceException {
+    public LocksmithManagedConnection managedConnection() throws ResourceException {
         LocksmithManagedConnection mc = associated();
         if (!(connectionManager instanceof LazyEnlistableConnectionManager lazy) || mcf.callerOutsideEveryTransaction()) {
             return mc;
@@ -194,6 +199,21 @@ public final class LocksmithConnectionImpl implements LocksmithConnection {
             mc.resourceManager().store().create(fileName, definition);
         } catch (RmsException e) {
             throw new RecordException(e.status(), "createFile " + fileName + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void defineRecords(String fileName, String definition) throws ResourceException {
+        LocksmithManagedConnection mc = associated();
+        mc.checkUsable();
+        try {
+            if (fileName == null || definition == null) {
+                throw new RmsException(RmsStatus.IAL, (fileName == null ? "fileName" : "definition") + " is null");
+            }
+            RmsFile file = mc.resourceManager().store().file(fileName);
+            file.defineRecords(RecordDefinition.parse(definition, file.definition()));
+        } catch (RmsException e) {
+            throw new RecordException(e.status(), "defineRecords " + fileName + ": " + e.getMessage(), e);
         }
     }
 

@@ -53,8 +53,13 @@ import javax.security.auth.Subject;
  * specification requires. A factory works only once it is associated with a started
  * {@link LocksmithResourceAdapter}, which owns the lock manager; factories of one adapter that
  * resolve to the same store directory share one {@link ResourceManager}.
+ *
+ * <p>The class is open for one kind of subclass: a factory of another connection face on the same
+ * managed connections (the jdbc module's {@code SqlManagedConnectionFactory}, whose connection
+ * factory is a {@code javax.sql.DataSource}), which overrides only
+ * {@link #connectionFactory(ConnectionManager)}. A subclass's instances are never equal to this class's.
  */
-public final class LocksmithManagedConnectionFactory
+public class LocksmithManagedConnectionFactory
         implements ManagedConnectionFactory, ResourceAdapterAssociation, TransactionSupport,
         ValidatingManagedConnectionFactory {
 
@@ -282,11 +287,20 @@ public final class LocksmithManagedConnectionFactory
      * @throws InvalidPropertyException naming {@code StoreLocation} if the store is unusable
      */
     @Override
-    public Object createConnectionFactory(ConnectionManager cxManager) throws ResourceException {
+    public final Object createConnectionFactory(ConnectionManager cxManager) throws ResourceException {
         if (cxManager == null) {
             throw new ResourceException("createConnectionFactory: cxManager must not be null");
         }
         checkedStoreLocation();
+        return connectionFactory(cxManager);
+    }
+
+    /**
+     * The application-facing connection factory on {@code cxManager}, once the arguments and the
+     * store location are checked: a {@link LocksmithConnectionFactory} here; a subclass's face
+     * otherwise.
+     */
+    protected Object connectionFactory(ConnectionManager cxManager) {
         return new LocksmithConnectionFactoryImpl(this, cxManager);
     }
 
@@ -297,7 +311,7 @@ public final class LocksmithManagedConnectionFactory
      * @throws InvalidPropertyException naming {@code StoreLocation} if the store is unusable
      */
     @Override
-    public Object createConnectionFactory() throws ResourceException {
+    public final Object createConnectionFactory() throws ResourceException {
         return createConnectionFactory(new UnmanagedConnectionManager());
     }
 
@@ -422,6 +436,7 @@ public final class LocksmithManagedConnectionFactory
     @Override
     public boolean equals(Object o) {
         return o instanceof LocksmithManagedConnectionFactory other
+                && other.getClass() == getClass()
                 && other.transactionMode == transactionMode
                 && other.storeLocation.equals(storeLocation)
                 && other.lockWaitMillis == lockWaitMillis;
@@ -434,7 +449,7 @@ public final class LocksmithManagedConnectionFactory
 
     @Override
     public String toString() {
-        return "LocksmithManagedConnectionFactory[TransactionMode=" + transactionMode + ", StoreLocation='"
+        return getClass().getSimpleName() + "[TransactionMode=" + transactionMode + ", StoreLocation='"
                 + storeLocation + "', LockWaitMillis=" + lockWaitMillis + "]";
     }
 }

@@ -17,6 +17,8 @@ import dev.locksmith.rms.RecordOption;
 import dev.locksmith.rms.RecordOptions;
 import dev.locksmith.rms.RmsException;
 import dev.locksmith.rms.RmsStatus;
+import dev.locksmith.rms.fields.Field;
+import dev.locksmith.rms.fields.RecordDefinition;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -357,6 +359,33 @@ class RecordTransactionsTest {
         a.xa().commit(xid, true);
         assertThat(committed("NUT")).as("the failures did not end the transaction").isEqualTo(21);
         assertThat(committed("BOLT")).isEqualTo(10);
+    }
+
+    @Test
+    void defineRecordsGivesTheFileItsFieldsForEveryOpener() throws Exception {
+        try (LocksmithConnection c = connect(TransactionMode.PESSIMISTIC).handle()) {
+            c.defineRecords(Stock.FILE, "ITEM TEXT 0 8; QUANTITY ZONED 8 12");
+        }
+        RecordDefinition defined = mcf.resourceManager().store().file(Stock.FILE).recordDefinition().orElseThrow();
+        assertThat(defined.fields()).extracting(Field::name).containsExactly("ITEM", "QUANTITY");
+        assertThat(defined.decode(Stock.record("BOLT", 10))).containsExactly("BOLT", java.math.BigDecimal.TEN);
+    }
+
+    @Test
+    void aBadRecordDefinitionIsRefusedNamingTheFieldAndChangesNothing() throws Exception {
+        LocksmithConnection c = connect(TransactionMode.PESSIMISTIC).handle();
+        c.defineRecords(Stock.FILE, "ITEM TEXT 0 8; QUANTITY ZONED 8 12");
+        RecordException tooLong = catchThrowableOfType(RecordException.class,
+                () -> c.defineRecords(Stock.FILE, "ITEM TEXT 0 8; QUANTITY ZONED 8 13"));
+        assertThat(tooLong.rmsStatus()).isEqualTo(RmsStatus.FDL);
+        assertThat(tooLong).hasMessageContaining("QUANTITY").hasMessageContaining("record size 20");
+        assertThat(catchThrowableOfType(RecordException.class, () -> c.defineRecords("missing.rms", "A TEXT 0 1")).rmsStatus())
+                .isEqualTo(RmsStatus.FNF);
+        assertThat(catchThrowableOfType(RecordException.class, () -> c.defineRecords(Stock.FILE, null)))
+                .hasMessageContaining("definition is null").extracting(RecordException::rmsStatus).isEqualTo(RmsStatus.IAL);
+        assertThat(mcf.resourceManager().store().file(Stock.FILE).recordDefinition().orElseThrow().format())
+                .as("the definition set before the failures").contains("QUANTITY ZONED 8 12");
+        c.close();
     }
 
     @Test

@@ -71,7 +71,8 @@ public class Inventory {
 
     /**
      * Creates the stock file from {@value #STOCK_FDL} and loads {@link #SEED} into it, unless the
-     * store has the file already (then nothing changes).
+     * store has the file already (then its records stay as they are). Either way the file gets the
+     * record definition {@link StockItem#RECORD_FIELDS}, which makes it the SQL table {@code STOCK}.
      *
      * @return true if the file was created now
      * @throws EJBException if the store cannot be used
@@ -81,6 +82,7 @@ public class Inventory {
         try (LocksmithConnection c = factory.getConnection(TransactionMode.PESSIMISTIC)) {
             try {
                 c.open(STOCK_FILE);
+                c.defineRecords(STOCK_FILE, StockItem.RECORD_FIELDS);
                 return false;
             } catch (RecordException e) {
                 if (e.rmsStatus() != RmsStatus.FNF) {
@@ -88,6 +90,7 @@ public class Inventory {
                 }
             }
             c.createFile(STOCK_FILE, stockDefinition());
+            c.defineRecords(STOCK_FILE, StockItem.RECORD_FIELDS);
             RecordFile stock = c.open(STOCK_FILE);
             for (StockItem item : SEED) {
                 stock.put(item.toRecord());

@@ -30,6 +30,12 @@ public record StockItem(String item, String category, long quantity, long priceC
     private static final int DESCRIPTION_AT = 48;
     private static final int DESCRIPTION_LENGTH = RECORD_SIZE - DESCRIPTION_AT;
     private static final long serialVersionUID = 1L;
+    /**
+     * The record definition that makes the stock file the SQL table {@code STOCK} (see
+     * {@link StockReport}): the two keys and the two numbers. The description is left out: it is
+     * UTF-8, and a TEXT field reads Latin-1.
+     */
+    public static final String RECORD_FIELDS = "ITEM TEXT 0 16; CATEGORY TEXT 16 16; QUANTITY INTEGER 32 8; PRICE_CENTS INTEGER 40 8";
 
     /**
      * Checks the fields.

@@ -1,6 +1,7 @@
 package dev.locksmith.sample.web;
 
 import dev.locksmith.ra.TransactionMode;
+import dev.locksmith.sample.orders.CategoryTotal;
 import dev.locksmith.sample.orders.Dashboard;
 import dev.locksmith.sample.orders.OrderLineRequest;
 import dev.locksmith.sample.orders.OrderRejected;
@@ -9,6 +10,7 @@ import dev.locksmith.sample.orders.OrderView;
 import dev.locksmith.sample.orders.PlacedOrder;
 import dev.locksmith.sample.orders.RushReport;
 import dev.locksmith.sample.orders.StockItem;
+import dev.locksmith.sample.orders.StockReport;
 import dev.locksmith.sample.orders.StockView;
 import jakarta.ejb.EJB;
 import jakarta.enterprise.context.RequestScoped;
@@ -37,6 +39,10 @@ import java.util.List;
  *       PESSIMISTIC or OPTIMISTIC, {@code holdMillis}) — place an order in one XA transaction (201
  *       with the order and its restarts; 409 insufficient stock; 404 unknown item);
  *   <li>{@code GET api/orders?limit=n} — the newest orders;
+ *   <li>{@code GET api/categories} — units and stock value per category, summed up by SQL through
+ *       the RAR's DataSource; {@code POST api/restock} ({@code category, units}) — one SQL
+ *       {@code UPDATE} adding units to each item of a category (negative writes off; 409, and
+ *       nothing changes, if an item would fall below zero; 404 for a category without items);
  *   <li>{@code POST api/rush} ({@code item, orders, quantity, mode, holdMillis}) — that many
  *       concurrent orders on one item, answering the {@link RushReport};
  *   <li>{@code GET api/dashboard} — everything the page shows.
@@ -50,6 +56,9 @@ public class OrderEntryResource {
 
     @EJB
     private OrderService orders;
+
+    @EJB
+    private StockReport report;
 
     /**
      * The stock.
@@ -153,6 +162,34 @@ public class OrderEntryResource {
                            @FormParam("holdMillis") @DefaultValue("0") String holdMillis) throws OrderRejected {
         return orders.rush(item, (int) number("orders", count), number("quantity", quantity), mode(mode),
                 number("holdMillis", holdMillis));
+    }
+
+    /**
+     * The stock per category, summed up by SQL.
+     *
+     * @return a total per category
+     */
+    @GET
+    @Path("categories")
+    public List<CategoryTotal> categories() {
+        return report.categories();
+    }
+
+    /**
+     * Restocks (or writes off) every item of a category with one SQL UPDATE in a container transaction.
+     *
+     * @return 200 with {@code {"changed": n}}
+     * @throws OrderRejected for bad arguments, a category without items, or a write-off below zero
+     */
+    @POST
+    @Path("restock")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response restock(@FormParam("category") String category, @FormParam("units") String units) throws OrderRejected {
+        if (category == null || category.isBlank()) {
+            throw new OrderRejected(OrderRejected.Reason.BAD_REQUEST, "category is missing");
+        }
+        int changed = report.restock(category.strip(), number("units", units));
+        return Response.ok(java.util.Map.of("changed", changed)).build();
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locksmith.sample.it.SampleApi.Answer;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -158,6 +159,54 @@ class OrderEntryIT {
         assertThat(padlocks.array().stream().map(o -> o.asJsonObject().getString("item")))
                 .contains("PADLOCK-40", "PADLOCK-60", "DISC-LOCK")
                 .allMatch(i -> stock.get(i).getString("category").equals("padlocks"));
+    }
+
+    @Test
+    void sqlThroughTheRarsDataSourceSumsTheStockUpPerCategory() {
+        String category = "sql-" + run;
+        api.addItem("S" + run + "-A", category, 10);
+        api.addItem("S" + run + "-B", category, 5);
+
+        JsonObject total = categoryTotal(category);
+
+        assertThat(total.getJsonNumber("items").longValue()).isEqualTo(2);
+        assertThat(total.getJsonNumber("units").longValue()).isEqualTo(15);
+        assertThat(total.getJsonNumber("valueCents").longValue()).as("15 units at 100 cents").isEqualTo(1_500);
+        assertThat(categoryTotal("padlocks").getJsonNumber("items").longValue()).as("the seeded stock too").isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aRestockIsOneSqlUpdateInAContainerTransactionAndAWriteOffBelowZeroChangesNothing() {
+        String category = "restock-" + run;
+        String a = "T" + run + "-A";
+        String b = "T" + run + "-B";
+        api.addItem(a, category, 10);
+        api.addItem(b, category, 2);
+
+        Answer restocked = api.post("restock", SampleApi.form("category", category, "units", 5));
+        assertThat(restocked.status()).as(restocked.body()).isEqualTo(200);
+        assertThat(restocked.object().getInt("changed")).isEqualTo(2);
+        assertThat(api.item(a).getJsonNumber("quantity").longValue()).as("read through JCA").isEqualTo(15);
+        assertThat(api.item(b).getJsonNumber("quantity").longValue()).isEqualTo(7);
+
+        Answer writeOff = api.post("restock", SampleApi.form("category", category, "units", -8));
+        assertThat(writeOff.status()).as(writeOff.body()).isEqualTo(409);
+        assertThat(writeOff.object().getString("reason")).isEqualTo("INSUFFICIENT_STOCK");
+        assertThat(api.item(a).getJsonNumber("quantity").longValue()).as("the UPDATE was rolled back with the transaction")
+                .isEqualTo(15);
+        assertThat(api.item(b).getJsonNumber("quantity").longValue()).isEqualTo(7);
+
+        assertThat(api.post("restock", SampleApi.form("category", "none-" + run, "units", 1)).status()).isEqualTo(404);
+        assertThat(api.post("restock", SampleApi.form("category", category, "units", "x")))
+                .satisfies(r -> assertThat(r.status()).isEqualTo(400))
+                .satisfies(r -> assertThat(r.object().getString("error")).contains("units"));
+    }
+
+    private JsonObject categoryTotal(String category) {
+        Answer totals = api.get("categories");
+        assertThat(totals.status()).as(totals.body()).isEqualTo(200);
+        return totals.array().stream().map(JsonValue::asJsonObject).filter(o -> o.getString("category").equals(category))
+                .findFirst().orElseThrow(() -> new AssertionError("no category " + category + " in " + totals.body()));
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.locksmith.sample.it.tx.Locks;
 import dev.locksmith.sample.it.tx.OrderRejected;
 import dev.locksmith.sample.it.tx.OuterWork;
 import dev.locksmith.sample.it.tx.Probe;
+import dev.locksmith.sample.it.tx.SqlWork;
 import dev.locksmith.sample.it.tx.StockBean;
 import dev.locksmith.sample.it.tx.TimeoutWork;
 import dev.locksmith.sample.it.tx.TxServlet;
@@ -53,7 +54,7 @@ class TransactionsIT {
         JavaArchive beans = ShrinkWrap.create(JavaArchive.class, "locksmith-it-ejb.jar")
                 .addClasses(Locks.class, Locks.Result.class, Probe.class, InnerWork.class, OuterWork.class,
                         OrderRejected.class, TimeoutWork.class, StockBean.class, EarlyHandle.class,
-                        HandleInTransaction.class);
+                        HandleInTransaction.class, SqlWork.class);
         WebArchive web = ShrinkWrap.create(WebArchive.class, "locksmith-it.war").addClass(TxServlet.class);
         return ShrinkWrap.create(EnterpriseArchive.class, "locksmith-it.ear")
                 .add(sampleEar.get("/locksmith.rar").getAsset(), "locksmith.rar")
@@ -125,6 +126,24 @@ class TransactionsIT {
         assertThat(seen.getProperty("exception")).isEqualTo("OrderRejected");
         assertThat(seen.getProperty("freeOutside")).as("released by the rollback").isEqualTo("true");
         assertThat(seen.getProperty("quantity.LAZY")).as("the write went with the transaction").isEqualTo("1");
+    }
+
+    @Test
+    void sqlThroughTheRarsDataSourceWorksInTheContainerTransactionOfTheJcaWorkAndCommitsWithIt() throws Exception {
+        Properties seen = post("sql?name=^IT(8)&reject=false");
+        assertThat(seen.getProperty("sqlSaw")).as("SQL reads the JCA write of the same transaction").isEqualTo("5");
+        assertThat(seen.getProperty("sqlAutoCommit")).as("the container demarcates").isEqualTo("false");
+        assertThat(seen.getProperty("sqlAfterUpdate")).isEqualTo("6");
+        assertThat(seen.getProperty("jcaAfterSql")).as("JCA reads the SQL update: one store transaction").isEqualTo("6");
+        assertThat(seen.getProperty("quantity.SQL")).as("committed together").isEqualTo("6");
+    }
+
+    @Test
+    void aRollbackOfTheContainerTransactionUndoesTheSqlWorkWithTheJcaWork() throws Exception {
+        Properties seen = post("sql?name=^IT(9)&reject=true");
+        assertThat(seen.getProperty("exception")).isEqualTo("OrderRejected");
+        assertThat(seen.getProperty("sqlAfterUpdate")).isEqualTo("6");
+        assertThat(seen.getProperty("quantity.SQL")).as("neither the JCA nor the SQL write survived").isEqualTo("1");
     }
 
     @Test

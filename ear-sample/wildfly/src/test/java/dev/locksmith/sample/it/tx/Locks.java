@@ -29,6 +29,8 @@ public final class Locks {
     /** Its definition. */
     public static final FileDefinition STOCK_DEFINITION = FileDefinition.builder(Organization.INDEXED)
             .recordSize(20).bucketSize(2).key(KeyDefinition.builder(0).segment(0, 8).build()).build();
+    /** Its fields, for the SQL face: the item code and the quantity's right-aligned digits. */
+    public static final String STOCK_FIELDS = "ITEM TEXT 0 8; QUANTITY ZONED 8 12";
 
     private Locks() {
     }

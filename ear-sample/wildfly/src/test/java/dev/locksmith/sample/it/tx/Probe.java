@@ -40,11 +40,13 @@ public class Probe {
     }
 
     /**
-     * Creates the stock file if the store does not have it yet.
+     * Creates the stock file if the store does not have it yet, with the record definition that
+     * makes it the SQL table {@code "IT-STOCK"(ITEM, QUANTITY)}.
      */
     public void createStock() {
         try (LocksmithConnection c = factory.getConnection()) {
             c.createFile(Locks.STOCK, Locks.STOCK_DEFINITION);
+            c.defineRecords(Locks.STOCK, Locks.STOCK_FIELDS);
         } catch (RecordException e) {
             if (e.rmsStatus() != RmsStatus.FEX) {
                 throw new EJBException("Locksmith: " + e.getMessage(), e);

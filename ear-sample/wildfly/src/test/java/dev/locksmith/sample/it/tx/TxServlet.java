@@ -31,6 +31,9 @@ public class TxServlet extends HttpServlet {
     @EJB
     private EarlyHandle early;
 
+    @EJB
+    private SqlWork sql;
+
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String name = req.getParameter("name");
@@ -56,6 +59,14 @@ public class TxServlet extends HttpServlet {
                     probe.setQuantity("LAZY", 1);
                     out.append(early.handleFromBeforeTheTransaction(name, reject));
                 }
+                case "/sql" -> {
+                    probe.setQuantity("SQL", 1);
+                    try {
+                        out.append(sql.jcaThenSql("SQL", Boolean.parseBoolean(req.getParameter("reject"))));
+                    } catch (OrderRejected e) {
+                        out.append(e.getMessage()).append("exception=").append(e.getClass().getSimpleName()).append('\n');
+                    }
+                }
                 case "/sell" -> {
                     probe.setQuantity("SELL", 10);
                     out.append("left=").append(stock.sell("SELL", 3)).append('\n');
@@ -70,7 +81,7 @@ public class TxServlet extends HttpServlet {
             out.append("exception=").append(e.getClass().getName()).append(": ").append(e.getMessage()).append('\n');
         }
         out.append("freeAfter=").append(probe.free(name)).append('\n');
-        for (String item : new String[] {"JOIN", "OUTER", "NEW", "REJECT", "LATE", "LAZY"}) {
+        for (String item : new String[] {"JOIN", "OUTER", "NEW", "REJECT", "LATE", "LAZY", "SQL"}) {
             out.append("quantity.").append(item).append('=').append(probe.quantity(item)).append('\n');
         }
         resp.setContentType("text/plain");
