@@ -2,7 +2,10 @@
  * JDBC over the record store: {@link dev.locksmith.jdbc.LocksmithDriver} ({@code jdbc:locksmith:<store
  * directory>}), {@link dev.locksmith.jdbc.LocksmithDataSource} and
  * {@link dev.locksmith.jdbc.LocksmithXADataSource}, whose XAResource is the resource adapter's own, so
- * one Xid is one store transaction whether the work came through JCA or JDBC.
+ * one Xid is one store transaction whether the work came through JCA or JDBC. In an application
+ * server, the RAR's second connection definition, {@link dev.locksmith.jdbc.SqlManagedConnectionFactory},
+ * binds a {@link dev.locksmith.jdbc.ManagedDataSource} on the RAR's store whose connections the server
+ * pools and enlists as it does the JCA ones.
  *
  * <p><b>Tables</b> are the store's indexed files that have a record definition ({@code rms define});
  * see {@link dev.locksmith.jdbc.sql}. SQL is Apache Calcite's dialect (upper-cased unquoted names,
