@@ -1,22 +1,16 @@
 package dev.locksmith.jdbc;
 
-import java.io.PrintWriter;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
-import java.util.logging.Logger;
 
 /**
- * The bean properties both data sources share: the store directory and the record lock wait, plus
- * the {@link javax.sql.CommonDataSource} ones (the log writer is kept but unused: Locksmith logs
- * through {@code System.Logger}). Setters are for configuration before first use; not thread-safe
+ * The bean properties the data sources on a store directory share: the directory and the record
+ * lock wait, beside the {@link CommonDataSourceProperties}. Setters are for configuration before first use; not thread-safe
  * while being configured.
  */
-abstract class DataSourceSettings {
+abstract class DataSourceSettings extends CommonDataSourceProperties {
     private String storeDirectory;
     private long lockWaitMillis = LocksmithDriver.DEFAULT_LOCK_WAIT_MILLIS;
-    private PrintWriter logWriter;
-    private int loginTimeout;
 
     /** The store directory, as in {@code jdbc:locksmith:<directory>}. */
     public String getStoreDirectory() {
@@ -49,25 +43,5 @@ abstract class DataSourceSettings {
             throw new SQLException("storeDirectory is not set", "08001");
         }
         return storeDirectory;
-    }
-
-    public PrintWriter getLogWriter() {
-        return logWriter;
-    }
-
-    public void setLogWriter(PrintWriter out) {
-        this.logWriter = out;
-    }
-
-    public void setLoginTimeout(int seconds) {
-        this.loginTimeout = seconds;
-    }
-
-    public int getLoginTimeout() {
-        return loginTimeout;
-    }
-
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("Locksmith logs through System.Logger");
     }
 }

@@ -29,17 +29,4 @@ public final class LocksmithDataSource extends DataSourceSettings implements Dat
     public Connection getConnection(String username, String password) throws SQLException {
         return getConnection();
     }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + type.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
-    }
 }

@@ -6,13 +6,11 @@ import dev.locksmith.ra.spi.LocksmithConnectionImpl;
 import jakarta.resource.Referenceable;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionManager;
-import java.io.PrintWriter;
 import java.io.Serializable;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import javax.naming.Reference;
 import javax.sql.DataSource;
@@ -28,7 +26,7 @@ import javax.sql.DataSource;
  * close it before the transaction it worked in ends, as with any pooled connection. User and
  * password are ignored: the store has no accounts. Thread-safe.
  */
-public final class ManagedDataSource implements DataSource, Serializable, Referenceable {
+public final class ManagedDataSource extends CommonDataSourceProperties implements DataSource, Serializable, Referenceable {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = System.getLogger(ManagedDataSource.class.getName());
@@ -36,8 +34,6 @@ public final class ManagedDataSource implements DataSource, Serializable, Refere
     private final SqlManagedConnectionFactory mcf;
     private final LocksmithConnectionFactoryImpl handles;
     private Reference reference;
-    private transient PrintWriter logWriter;
-    private int loginTimeout;
 
     ManagedDataSource(SqlManagedConnectionFactory mcf, ConnectionManager connectionManager) {
         this.mcf = mcf;
@@ -83,45 +79,6 @@ public final class ManagedDataSource implements DataSource, Serializable, Refere
     @Override
     public Reference getReference() {
         return reference;
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return logWriter;
-    }
-
-    /** Kept but unused: Locksmith logs through {@code System.Logger}. */
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        this.logWriter = out;
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-        this.loginTimeout = seconds;
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return loginTimeout;
-    }
-
-    @Override
-    public java.util.logging.Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("Locksmith logs through System.Logger");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> type) throws SQLException {
-        if (type.isInstance(this)) {
-            return type.cast(this);
-        }
-        throw new SQLException("not a wrapper for " + type.getName());
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> type) {
-        return type.isInstance(this);
     }
 
     @Override
