@@ -1,8 +1,10 @@
 'use strict';
-// The sample's page: polls api/dashboard twice a second and renders it; the two forms post to
-// api/orders and api/rush. Plain DOM, no framework.
+// The sample's page: polls api/dashboard twice a second and api/categories (SQL) every two
+// seconds, and renders them; the forms post to api/orders, api/rush and api/restock. Plain DOM,
+// no framework.
 
 const REFRESH_MILLIS = 500;
+const CATEGORY_MILLIS = 2000;
 const $ = (id) => document.getElementById(id);
 let knownItems = '';
 const lastQuantity = new Map();
@@ -139,6 +141,32 @@ async function refresh() {
   }
 }
 
+function renderCategories(totals) {
+  const body = $('categories').tBodies[0];
+  body.replaceChildren();
+  for (const t of totals) {
+    const row = body.insertRow();
+    row.dataset.category = t.category;
+    cell(row, t.category);
+    cell(row, t.items, 'num');
+    cell(row, t.units, 'num units');
+    cell(row, money(t.valueCents), 'num');
+  }
+  $('category-names').replaceChildren(...totals.map((t) => new Option(t.category)));
+}
+
+let categoryTimer;
+
+async function refreshCategories() {
+  clearTimeout(categoryTimer);
+  try {
+    const response = await fetch('api/categories', { cache: 'no-store' });
+    if (response.ok) renderCategories(await response.json());
+  } finally {
+    categoryTimer = setTimeout(refreshCategories, CATEGORY_MILLIS);
+  }
+}
+
 async function submit(form, path, button, result, describe) {
   button.disabled = true;
   result.className = 'result';
@@ -176,4 +204,13 @@ $('rush-form').addEventListener('submit', (event) => {
     + ` ${r.deadlocks} deadlocks; stock ${r.stockBefore} → ${r.stockAfter} in ${r.millis} ms.`);
 });
 
+$('restock-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const units = $('restock-units').value;
+  await submit(event.target, 'api/restock', $('restock'), $('restock-result'), (r) =>
+    `Restocked ${r.changed} item(s) of ${$('restock-category').value} by ${units} unit(s) each.`);
+  refreshCategories();
+});
+
 refresh();
+refreshCategories();

@@ -136,6 +136,25 @@ class OrderEntryPageIT {
         assertThat(Integer.parseInt(browser.findElement(By.id("tx-inDoubt")).getText())).isZero();
     }
 
+    @Test
+    void aRestockThroughSqlRaisesTheCategorysUnitsOnThePage() {
+        String category = "sql-page-" + run;
+        api.addItem("C" + run + "-A", category, 4);
+        api.addItem("C" + run + "-B", category, 6);
+        openPage();
+        By units = By.cssSelector("#categories tr[data-category='" + category + "'] td.units");
+        until(d -> "10".equals(d.findElement(units).getText()));
+
+        type("restock-category", category);
+        type("restock-units", "5");
+        browser.findElement(By.id("restock")).click();
+
+        until(d -> d.findElement(By.id("restock-result")).getText().startsWith("Restocked"));
+        assertThat(browser.findElement(By.id("restock-result")).getText()).contains("2 item(s) of " + category);
+        until(d -> "20".equals(d.findElement(units).getText()));
+        until(d -> "9".equals(d.findElement(By.cssSelector("#stock tr[data-item='C" + run + "-A'] td.quantity")).getText()));
+    }
+
     private void openPage() {
         browser.get(Server.http("locksmith-sample/").toString());
         until(d -> d.findElement(By.id("updated")).getText().startsWith("updated"));
