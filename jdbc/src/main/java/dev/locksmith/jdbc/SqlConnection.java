@@ -19,7 +19,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.calcite.config.CalciteConnectionConfig;
 import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.sql.parser.SqlParser;
 
 /**
  * A Locksmith JDBC connection: a Calcite connection whose one schema ({@value MetaData#SCHEMA}, the
@@ -37,14 +39,21 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
     private final Session session;
     private final StoreSchema schema;
     private final String url;
+    /** How Calcite parses this connection's statements, for {@link StatementText}. */
+    private final SqlParser.Config parser;
     private final Connection proxy;
     private boolean closed;
 
-    private SqlConnection(Connection calcite, Session session, StoreSchema schema, String url) {
+    private SqlConnection(Connection calcite, Session session, StoreSchema schema, String url) throws SQLException {
         this.calcite = calcite;
         this.session = session;
         this.schema = schema;
         this.url = url;
+        // As Calcite's own preparation configures its parser from the connection.
+        CalciteConnectionConfig config = calcite.unwrap(CalciteConnection.class).config();
+        this.parser = SqlParser.config().withQuoting(config.quoting()).withQuotedCasing(config.quotedCasing())
+                .withUnquotedCasing(config.unquotedCasing()).withCaseSensitive(config.caseSensitive())
+                .withConformance(config.conformance());
         this.proxy = (Connection) Proxy.newProxyInstance(SqlConnection.class.getClassLoader(),
                 new Class<?>[] {Connection.class, StoreConnection.class}, this);
     }
@@ -124,7 +133,7 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
                 return wrap(Statement.class, delegate(method, args), null);
             }
             case "prepareStatement" -> {
-                StatementText text = StatementText.of((String) args[0]);
+                StatementText text = StatementText.of((String) args[0], parser);
                 Object[] stripped = args.clone();
                 stripped[0] = text.sql();
                 PreparedStatement prepared;
@@ -191,7 +200,7 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
             StatementText text = prepared;
             Object[] actual = args;
             if (args != null && args.length > 0 && args[0] instanceof String sql) {
-                text = StatementText.of(sql);
+                text = StatementText.of(sql, parser);
                 actual = args.clone();
                 actual[0] = text.sql();
             } else if (text == null) {
