@@ -279,7 +279,7 @@ public final class TransactionStream {
                 if (previous != null) {
                     work.replaceRecord(previous, record.clone());
                 } else {
-                    work.changed.put(rfa, work.add(WriteOp.Kind.UPDATE, rfa, 0, before.clone(), record.clone()));
+                    work.markChanged(rfa, work.add(WriteOp.Kind.UPDATE, rfa, 0, before.clone(), record.clone()));
                 }
             }
             current = new Candidate(at.live, at.pending != null ? at.pending : work.changed.get(at.rfa()), record.clone(), at.sortKey);
@@ -304,7 +304,7 @@ public final class TransactionStream {
             if (previous != null) {
                 work.drop(previous);
             }
-            work.changed.put(rfa, work.add(WriteOp.Kind.DELETE, rfa, 0, at.record.clone(), null));
+            work.markChanged(rfa, work.add(WriteOp.Kind.DELETE, rfa, 0, at.record.clone(), null));
         }
     }
 
