@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -115,12 +116,16 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
             case "commit" -> session.commit();
             case "rollback" -> {
                 if (args != null) {
-                    throw new SQLFeatureNotSupportedException("savepoints are not supported: the store has none", "0A000");
+                    session.rollback((Savepoint) args[0]);
+                } else {
+                    session.rollback();
                 }
-                session.rollback();
             }
-            case "setSavepoint", "releaseSavepoint", "prepareCall" ->
-                    throw new SQLFeatureNotSupportedException(name + " is not supported", "0A000");
+            case "setSavepoint" -> {
+                return session.setSavepoint(args == null ? null : (String) args[0]);
+            }
+            case "releaseSavepoint" -> session.release((Savepoint) args[0]);
+            case "prepareCall" -> throw new SQLFeatureNotSupportedException(name + " is not supported", "0A000");
             case "setAutoCommit" -> session.setAutoCommit((Boolean) args[0]);
             case "getAutoCommit" -> {
                 return session.autoCommit();
@@ -250,7 +255,7 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
             case "getDriverName" -> "Locksmith JDBC";
             case "getURL" -> url;
             case "getDefaultTransactionIsolation" -> Connection.TRANSACTION_REPEATABLE_READ;
-            case "supportsTransactions", "supportsSelectForUpdate", "supportsTransactionIsolationLevel" -> true;
+            case "supportsTransactions", "supportsSelectForUpdate", "supportsTransactionIsolationLevel", "supportsSavepoints" -> true;
             default -> call(calciteMeta, method, args);
         };
         return (DatabaseMetaData) Proxy.newProxyInstance(SqlConnection.class.getClassLoader(),

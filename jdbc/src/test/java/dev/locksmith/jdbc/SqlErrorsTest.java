@@ -68,17 +68,6 @@ class SqlErrorsTest {
     }
 
     @Test
-    void aStatementFailingAfterChangingRowsLeavesTheTransactionRollbackOnly() throws SQLException {
-        connection.setAutoCommit(false);
-        assertThatThrownBy(() -> statement.executeUpdate("INSERT INTO accounts VALUES (7, 'cy', 1, NULL), (1, 'dan', 2, NULL)"))
-                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"))
-                .hasMessageContaining("can only be rolled back");
-        assertThatThrownBy(connection::commit).isInstanceOfSatisfying(SQLException.class,
-                e -> assertThat(e.getSQLState()).isEqualTo("40000")).hasMessageContaining("rolled back");
-        assertThat(accounts()).isEqualTo(START);
-    }
-
-    @Test
     void aStatementFailingBeforeChangingAnythingLeavesTheTransactionGoingOn() throws SQLException {
         connection.setAutoCommit(false);
         statement.executeUpdate("UPDATE accounts SET balance = 1 WHERE id = 1");

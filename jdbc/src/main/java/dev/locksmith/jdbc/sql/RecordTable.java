@@ -139,8 +139,9 @@ public final class RecordTable extends AbstractTable implements TranslatableTabl
     /**
      * Runs one INSERT, UPDATE or DELETE: called by the code Calcite generates for a
      * {@link EnumerableStoreModify}. Every value is encoded before anything is changed, so a value that does not
-     * fit its field changes nothing; a store failure after some rows were changed (a duplicate key in
-     * the third row) marks the transaction rollback-only, as the statement cannot be half done.
+     * fit its field changes nothing; after a store failure once some rows were changed (a duplicate key
+     * in the third row) the session undoes the statement's changes (a statement savepoint, see
+     * {@link StoreSession#transaction()}).
      *
      * @param input         the rows: whole rows to insert or delete; for UPDATE each row's old
      *                      columns followed by the new values of {@code updateColumns}
@@ -199,13 +200,6 @@ public final class RecordTable extends AbstractTable implements TranslatableTabl
                 done++;
             }
         } catch (RmsException e) {
-            if (done > 0) {
-                tx.setRollbackOnly();
-                RmsException ended = new RmsException(e.status(), e.getMessage().substring(e.status().name().length() + 2)
-                        + " (after " + done + " row(s) of this " + op + " were changed: the transaction can only be rolled back)", e);
-                session.failed(ended);
-                throw ended;
-            }
             session.failed(e);
             throw e;
         } finally {

@@ -17,7 +17,8 @@ public interface StoreSession {
     /**
      * The transaction the running statement works in, begun if the connection has none; a read that
      * Calcite runs after its statement returned gets a transaction of its own (see
-     * {@link #afterRead(Transaction)}).
+     * {@link #afterRead(Transaction)}). A statement in a transaction that outlives it works from a
+     * savepoint there, so that if it fails its changes are undone and the transaction goes on.
      */
     Transaction transaction();
 
