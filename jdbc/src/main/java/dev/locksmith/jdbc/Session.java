@@ -33,6 +33,8 @@ final class Session implements StoreSession {
     /** The transaction the running statement works in, and its savepoint there: a failed statement returns to it. */
     private Transaction statementTx;
     private Transaction.Savepoint statementStart;
+    /** Whether the statement Calcite plans now assigns values to columns (see {@link StoreSession#assigning()}). */
+    private boolean assigning;
     /** Numbers the JDBC savepoints of this connection. */
     private int savepoints;
 
@@ -114,6 +116,16 @@ final class Session implements StoreSession {
             rollbackQuietly(local);
             local = null;
         }
+    }
+
+    @Override
+    public boolean assigning() {
+        return assigning;
+    }
+
+    /** Whether the statement about to be planned is an INSERT, UPDATE or MERGE. */
+    void planAssignment(boolean value) {
+        assigning = value;
     }
 
     @Override

@@ -142,10 +142,13 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
                 Object[] stripped = args.clone();
                 stripped[0] = text.sql();
                 PreparedStatement prepared;
+                session.planAssignment(text.assigns());
                 try {
                     prepared = (PreparedStatement) delegate(method, stripped);
                 } catch (SQLException e) {
                     throw SqlStates.translate(e);
+                } finally {
+                    session.planAssignment(false);
                 }
                 return wrap(PreparedStatement.class, prepared, text);
             }
@@ -209,7 +212,7 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
                 actual = args.clone();
                 actual[0] = text.sql();
             } else if (text == null) {
-                text = new StatementText(null, true, null); // a batch of statements: lock as a change would
+                text = new StatementText(null, true, null, true); // a batch of statements: lock and plan as a change would
             }
             Object[] finalArgs = actual;
             return execute(text, () -> call(statement, method, finalArgs));
@@ -227,10 +230,12 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
             throw new SQLException("execute: the connection is closed", "08003");
         }
         session.beginStatement(text.lockEx(), text.lockWait());
+        session.planAssignment(text.assigns());
         Object result;
         try {
             result = execution.run();
         } catch (Throwable e) {
+            session.planAssignment(false);
             try {
                 session.endStatement(false);
             } catch (RuntimeException ignored) {
@@ -238,6 +243,7 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
             }
             throw SqlStates.translate(e);
         }
+        session.planAssignment(false);
         try {
             session.endStatement(true);
         } catch (RuntimeException e) {

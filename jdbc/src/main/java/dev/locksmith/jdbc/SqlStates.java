@@ -1,5 +1,6 @@
 package dev.locksmith.jdbc;
 
+import dev.locksmith.jdbc.sql.ValueTooLongException;
 import dev.locksmith.rms.RmsException;
 import dev.locksmith.rms.RmsStatus;
 import java.sql.SQLException;
@@ -31,6 +32,9 @@ final class SqlStates {
             }
             if (VALIDATION.contains(type)) {
                 return new SQLSyntaxErrorException("invalid statement: " + at.getMessage(), "42000", thrown);
+            }
+            if (at instanceof ValueTooLongException) {
+                return new SQLDataException(at.getMessage(), "22001", thrown);
             }
             if (at instanceof NumberFormatException) {
                 return new SQLDataException("invalid number: " + at.getMessage(), "22018", thrown);

@@ -30,19 +30,21 @@ import org.apache.calcite.sql.parser.impl.TokenMgrError;
  * @param sql       the statement for Calcite
  * @param lockEx    whether its reads lock EX
  * @param lockWait  how long its lock requests wait, or null for the connection's default
+ * @param assigns   whether it assigns values to columns (INSERT, UPDATE, MERGE), which Calcite must
+ *                  then plan without text lengths (see {@link dev.locksmith.jdbc.sql.StoreSession#assigning()})
  */
-record StatementText(String sql, boolean lockEx, Duration lockWait) {
+record StatementText(String sql, boolean lockEx, Duration lockWait, boolean assigns) {
 
     /** Reads {@code sql} as a parser with {@code parser}'s configuration (the connection's) would. */
     static StatementText of(String sql, SqlParser.Config parser) {
         if (sql == null) {
-            return new StatementText(null, false, null);
+            return new StatementText(null, false, null, false);
         }
         List<Token> tokens;
         try {
             tokens = tokens(sql, parser);
         } catch (TokenMgrError e) {
-            return new StatementText(sql, false, null);
+            return new StatementText(sql, false, null, false);
         }
         int end = tokens.size();
         if (end > 0 && tokens.get(end - 1).kind == SqlParserImplConstants.SEMICOLON) {
@@ -63,14 +65,15 @@ record StatementText(String sql, boolean lockEx, Duration lockWait) {
             SqlNode node = SqlParser.create(statement, parser).parseStmt();
             kind = node.getKind();
         } catch (SqlParseException e) {
-            return new StatementText(sql, false, null);
+            return new StatementText(sql, false, null, false);
         }
         if (forUpdate) {
             return SqlKind.QUERY.contains(kind)
-                    ? new StatementText(statement, true, nowait ? Duration.ZERO : null)
-                    : new StatementText(sql, false, null); // FOR UPDATE on a change: Calcite refuses the text
+                    ? new StatementText(statement, true, nowait ? Duration.ZERO : null, false)
+                    : new StatementText(sql, false, null, false); // FOR UPDATE on a change: Calcite refuses the text
         }
-        return new StatementText(sql, kind == SqlKind.UPDATE || kind == SqlKind.DELETE || kind == SqlKind.MERGE, null);
+        return new StatementText(sql, kind == SqlKind.UPDATE || kind == SqlKind.DELETE || kind == SqlKind.MERGE, null,
+                kind == SqlKind.INSERT || kind == SqlKind.UPDATE || kind == SqlKind.MERGE);
     }
 
     private static boolean isNowait(Token token) {

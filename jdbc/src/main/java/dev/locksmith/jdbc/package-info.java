@@ -5,7 +5,9 @@
  * one Xid is one store transaction whether the work came through JCA or JDBC.
  *
  * <p><b>Tables</b> are the store's indexed files that have a record definition ({@code rms define});
- * see {@link dev.locksmith.jdbc.sql}. SQL is Apache Calcite's dialect (upper-cased unquoted names,
+ * see {@link dev.locksmith.jdbc.sql}. A TEXT field is a VARCHAR of its length, a PACKED or
+ * ZONED one a DECIMAL of its digits and scale, in {@code DatabaseMetaData.getColumns} and result set
+ * metadata alike. SQL is Apache Calcite's dialect (upper-cased unquoted names,
  * matched ignoring case); a trailing {@code FOR UPDATE} or {@code FOR UPDATE NOWAIT} on a query is
  * Locksmith's: its reads take EX record locks (NOWAIT: without waiting). The clause is found among the
  * tokens of Calcite's lexer, so the words in a string literal or a comment are not one.
@@ -28,8 +30,9 @@
  *
  * <p><b>SQLStates.</b> 23505 duplicate key (DUP), 23000 key change refused (CHG), 40001
  * serialization failure (CONFLICT, DEADLOCK: the transaction has been rolled back), 40000
- * transaction timeout, 55P03 lock not available (TMO, RLK), 02000 record not found (RNF), 22000 a
- * value that does not fit its field, 42601 syntax error, 42000 other bad SQL (unknown table or
+ * transaction timeout, 55P03 lock not available (TMO, RLK), 02000 record not found (RNF), 22001
+ * text longer than its column (nothing is cut short), 22003 a number beyond its column's precision,
+ * 22000 another value that does not fit its field, 42601 syntax error, 42000 other bad SQL (unknown table or
  * column, type mismatch), 25000 transaction state, 3B001 a savepoint that is not valid. The store's status leads the message.
  */
 package dev.locksmith.jdbc;

@@ -20,20 +20,20 @@ class StatementTextTest {
     @Test
     void aTrailingForUpdateIsTakenOffAndLocksExclusively() {
         assertThat(of("SELECT * FROM accounts WHERE id = 1 FOR UPDATE"))
-                .isEqualTo(new StatementText("SELECT * FROM accounts WHERE id = 1 ", true, null));
+                .isEqualTo(new StatementText("SELECT * FROM accounts WHERE id = 1 ", true, null, false));
     }
 
     @Test
     void nowaitMakesTheLockWaitZero() {
         assertThat(of("select * from accounts order by id\nfor update\r\nnowait;"))
-                .isEqualTo(new StatementText("select * from accounts order by id\n", true, Duration.ZERO));
+                .isEqualTo(new StatementText("select * from accounts order by id\n", true, Duration.ZERO, false));
     }
 
     @Test
     void forUpdateInALiteralACommentOrAQuotedNameIsText() {
         for (String sql : new String[] {"SELECT 'a FOR UPDATE' FROM accounts", "SELECT * FROM accounts -- FOR UPDATE",
                 "SELECT * FROM accounts /* FOR UPDATE */", "SELECT \"FOR\" FROM accounts AS \"UPDATE\""}) {
-            assertThat(of(sql)).as(sql).isEqualTo(new StatementText(sql, false, null));
+            assertThat(of(sql)).as(sql).isEqualTo(new StatementText(sql, false, null, false));
         }
     }
 
@@ -46,9 +46,17 @@ class StatementTextTest {
     }
 
     @Test
+    void insertUpdateAndMergeAssignValuesToColumns() {
+        assertThat(of("INSERT INTO accounts SELECT * FROM accounts").assigns()).isTrue();
+        assertThat(of("update accounts set owner = 'x'").assigns()).isTrue();
+        assertThat(of("DELETE FROM accounts").assigns()).isFalse();
+        assertThat(of("SELECT * FROM accounts FOR UPDATE").assigns()).isFalse();
+    }
+
+    @Test
     void forUpdateOnAChangeOrTextThatDoesNotParseIsLeftForCalciteToRefuse() {
         for (String sql : new String[] {"DELETE FROM accounts FOR UPDATE", "SELEC * FROM accounts FOR UPDATE", "SELECT 'open"}) {
-            assertThat(of(sql)).as(sql).isEqualTo(new StatementText(sql, false, null));
+            assertThat(of(sql)).as(sql).isEqualTo(new StatementText(sql, false, null, false));
         }
     }
 }

@@ -70,7 +70,8 @@ public final class RecordTable extends AbstractTable implements TranslatableTabl
         RelDataTypeFactory.Builder row = types.builder();
         List<Field> primary = fields.keyFields(0);
         for (Field field : fields.fields()) {
-            row.add(field.name().toUpperCase(java.util.Locale.ROOT), Columns.type(types, field, primary.contains(field)));
+            row.add(field.name().toUpperCase(java.util.Locale.ROOT), Columns.type(types, field, primary.contains(field),
+                    session.assigning()));
         }
         return row.build();
     }
@@ -138,8 +139,8 @@ public final class RecordTable extends AbstractTable implements TranslatableTabl
 
     /**
      * Runs one INSERT, UPDATE or DELETE: called by the code Calcite generates for a
-     * {@link EnumerableStoreModify}. Every value is encoded before anything is changed, so a value that does not
-     * fit its field changes nothing; after a store failure once some rows were changed (a duplicate key
+     * {@link EnumerableStoreModify}. Every value is checked and encoded before anything is changed, so a
+     * value that does not fit its field changes nothing (text too long: {@link ValueTooLongException}); after a store failure once some rows were changed (a duplicate key
      * in the third row) the session undoes the statement's changes (a statement savepoint, see
      * {@link StoreSession#transaction()}).
      *
@@ -171,7 +172,9 @@ public final class RecordTable extends AbstractTable implements TranslatableTabl
                 byte[][] fieldBytes = new byte[targets.length][];
                 for (int t = 0; t < targets.length; t++) {
                     Field field = fields.fields().get(targets[t]);
-                    fieldBytes[t] = FieldCodec.bytes(field, Columns.toField(field, row[fields.fields().size() + t]));
+                    Object value = row[fields.fields().size() + t];
+                    Columns.checkLength(field, value);
+                    fieldBytes[t] = FieldCodec.bytes(field, Columns.toField(field, value));
                 }
                 changes.add(fieldBytes);
             }
@@ -214,6 +217,7 @@ public final class RecordTable extends AbstractTable implements TranslatableTabl
         int length = file.format() == RecordFormat.FIXED ? file.recordSize() : 0;
         for (int i = 0; i < values.length; i++) {
             Field field = fields.fields().get(i);
+            Columns.checkLength(field, row[i]);
             values[i] = Columns.toField(field, row[i]);
             length = Math.max(length, field.end());
         }

@@ -34,6 +34,14 @@ public interface StoreSession {
     /** Told of every store failure of a read or write, before it is thrown (a deadlock ends the transaction). */
     void failed(RmsException e);
 
+    /**
+     * Whether the statement being planned assigns values to columns (INSERT, UPDATE, MERGE). Its
+     * text columns are then planned without their lengths: Calcite's assignment casts a string to
+     * VARCHAR(n) by cutting it short without a word, where SQL asks for an error (22001); unbounded,
+     * the whole value reaches {@link RecordTable#modify}, which checks it against the field.
+     */
+    boolean assigning();
+
     /** The connection's read counters, which show whether keyed access read by key. */
     ReadCounters counters();
 }
