@@ -308,6 +308,20 @@ public final class TransactionStream {
         }
     }
 
+    /**
+     * Relative files: the record number of the current record, or 0 for a record this transaction
+     * stored without one (it gets its cell at commit).
+     *
+     * @throws RmsException ORG unless the file is relative; CUR if there is no current record
+     */
+    public long currentRecordNumber() {
+        requireRelative("currentRecordNumber");
+        synchronized (tx) {
+            Candidate at = requireCurrent("currentRecordNumber");
+            return at.sortKey.length == RelativeOrganization.key(1).length ? RelativeOrganization.recordNumber(at.sortKey) : 0;
+        }
+    }
+
     /** The RFA of the current record; null if there is none or it is new in this transaction. */
     public Rfa currentRfa() {
         return current == null ? null : current.rfa();
