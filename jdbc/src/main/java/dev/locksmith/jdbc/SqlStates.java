@@ -53,7 +53,7 @@ final class SqlStates {
     static SQLException fromStore(RmsException e) {
         String message = e.getMessage();
         return switch (e.status()) {
-            case DUP -> new SQLIntegrityConstraintViolationException("duplicate key value: " + message, "23505", e);
+            case DUP, REX -> new SQLIntegrityConstraintViolationException("duplicate key value: " + message, "23505", e);
             case CHG -> new SQLIntegrityConstraintViolationException("key value change not allowed: " + message, "23000", e);
             case CONFLICT, DEADLOCK -> new SQLTransactionRollbackException("transaction rolled back: " + message, "40001", e);
             case TXTIMEOUT -> new SQLTransactionRollbackException("transaction rolled back: " + message, "40000", e);
@@ -61,6 +61,7 @@ final class SqlStates {
             case RNF -> new SQLException("record not found: " + message, "02000", e);
             case IAL, RTB, KEY -> new SQLDataException("value does not fit: " + message, "22000", e);
             case FNF -> new SQLSyntaxErrorException("no such file: " + message, "42P01", e);
+            case ORG -> new java.sql.SQLFeatureNotSupportedException("not possible for this file organization: " + message, "0A000", e);
             case TXSTATE -> new SQLException("invalid transaction state: " + message, "25000", e);
             case CLOSED -> new SQLException("store closed: " + message, "08003", e);
             default -> new SQLException("store error: " + message, e.status() == RmsStatus.FLK ? "55006" : "58000", e);
