@@ -60,6 +60,8 @@ class MetaDataAndDataSourceTest {
     @Test
     void textColumnsHaveTheirFieldsLengthAndDecimalsTheirDigitsAndScale() throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:locksmith:" + dir)) {
+            // A change is planned with unbounded text (see StoreSession.assigning): later statements still see the lengths.
+            c.createStatement().executeUpdate("INSERT INTO customers VALUES ('ada', 'London', 1)");
             assertThat(column(c.getMetaData().getColumns(null, "STORE", "%", "%"), "TABLE_NAME", "COLUMN_NAME", "DATA_TYPE",
                     "COLUMN_SIZE", "DECIMAL_DIGITS"))
                     .contains("ACCOUNTS|OWNER|" + Types.VARCHAR + "|20|null", "ACCOUNTS|BALANCE|" + Types.DECIMAL + "|15|2",

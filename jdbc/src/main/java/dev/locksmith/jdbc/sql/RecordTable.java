@@ -36,7 +36,9 @@ import org.apache.calcite.util.ImmutableBitSet;
  * INSERT stores its row in cell RECNO (23505 if it holds one), an UPDATE rewrites the cell (RECNO
  * itself cannot change) and a DELETE frees it. A sequential file's table has no key: it is scanned in
  * file order, an INSERT appends, an UPDATE rewrites the records it read in place (at their own
- * size, as RMS allows), and DELETE is refused (RMS deletes no record of a sequential file). Reads ({@link RecordTableScan}) go through {@link KeyedRead} in the session's store transaction (so they lock
+ * size, as RMS allows), and DELETE is refused (RMS deletes no record of a sequential file).
+ *
+ * <p>Reads ({@link RecordTableScan}) go through {@link KeyedRead} in the session's store transaction (so they lock
  * as the transaction's mode says, EX for {@code FOR UPDATE}); INSERT, UPDATE and DELETE are planned
  * by {@link StoreModifyRule} as an {@link EnumerableStoreModify} that calls {@link #modify}.
  *
@@ -182,9 +184,10 @@ public final class RecordTable extends AbstractTable implements TranslatableTabl
 
     /**
      * Runs one INSERT, UPDATE or DELETE: called by the code Calcite generates for a
-     * {@link EnumerableStoreModify}. Every value is checked and encoded before anything is changed, so a
-     * value that does not fit its field changes nothing (text too long: {@link ValueTooLongException}); after a store failure once some rows were changed (a duplicate key
-     * in the third row) the session undoes the statement's changes (a statement savepoint, see
+     * {@link EnumerableStoreModify}. Every value is checked and encoded before anything is changed,
+     * so a value that does not fit its field changes nothing (text too long:
+     * {@link ValueTooLongException}); after a store failure once some rows were changed (a duplicate
+     * key in the third row) the session undoes the statement's changes (a statement savepoint, see
      * {@link StoreSession#transaction()}).
      *
      * @param input         the rows: whole rows to insert or delete; for UPDATE each row's old
