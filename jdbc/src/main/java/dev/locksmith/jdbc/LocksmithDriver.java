@@ -95,7 +95,7 @@ public final class LocksmithDriver implements Driver {
         return 1;
     }
 
-    /** Not compliant: no stored procedures, savepoints or full SQL-92 entry level guarantees. */
+    /** Not compliant: no stored procedures, and no full SQL-92 entry level guarantees. */
     @Override
     public boolean jdbcCompliant() {
         return false;

@@ -3,6 +3,7 @@ package dev.locksmith.jdbc;
 import dev.locksmith.jdbc.sql.RecordTable;
 import dev.locksmith.jdbc.sql.StoreSchema;
 import dev.locksmith.rms.KeyDefinition;
+import dev.locksmith.rms.Organization;
 import dev.locksmith.rms.fields.Field;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -19,7 +20,8 @@ import javax.sql.rowset.RowSetProvider;
  * The keys of the record tables as {@link DatabaseMetaData#getPrimaryKeys} and
  * {@link DatabaseMetaData#getIndexInfo} rows (Calcite answers tables and columns itself): key 0 is
  * the primary key {@code <TABLE>_PK}, and every key of the file an index named as its FDL key, or
- * {@code KEY<n>}. Stateless.
+ * {@code KEY<n>}; a relative file's primary key and one unique index are its record number
+ * {@code RECNO}; a sequential file has neither. Stateless.
  */
 final class MetaData {
     static final String SCHEMA = "STORE";
@@ -32,9 +34,9 @@ final class MetaData {
                 new int[] {Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.SMALLINT, Types.VARCHAR});
         for (RecordTable table : tables(schema, tableName)) {
             String name = StoreSchema.tableName(table.fileName());
-            List<Field> key = table.recordDefinition().keyFields(0);
+            List<String> key = table.primaryKey();
             for (int i = 0; i < key.size(); i++) {
-                add(rows, null, SCHEMA, name, column(key.get(i)), (short) (i + 1), name + "_PK");
+                add(rows, null, SCHEMA, name, key.get(i), (short) (i + 1), name + "_PK");
             }
         }
         return finish(rows);
@@ -48,6 +50,10 @@ final class MetaData {
                         Types.SMALLINT, Types.VARCHAR, Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.VARCHAR});
         for (RecordTable table : tables(schema, tableName)) {
             String name = StoreSchema.tableName(table.fileName());
+            if (table.fileDefinition().organization() == Organization.RELATIVE) {
+                add(rows, null, SCHEMA, name, false, null, RecordTable.RECORD_NUMBER, (short) DatabaseMetaData.tableIndexOther,
+                        (short) 1, RecordTable.RECORD_NUMBER, "A", null, null, null);
+            }
             for (KeyDefinition key : table.fileDefinition().keys()) {
                 List<Field> columns = table.recordDefinition().keyFields(key.number());
                 if (columns.isEmpty() || (uniqueOnly && key.duplicates())) {

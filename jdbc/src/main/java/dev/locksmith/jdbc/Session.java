@@ -30,6 +30,13 @@ final class Session implements StoreSession {
     private boolean inStatement;
     private boolean forUpdate;
     private Duration lockWait;
+    /** The transaction the running statement works in, and its savepoint there: a failed statement returns to it. */
+    private Transaction statementTx;
+    private Transaction.Savepoint statementStart;
+    /** Whether the statement Calcite plans now assigns values to columns (see {@link StoreSession#assigning()}). */
+    private boolean assigning;
+    /** Numbers the JDBC savepoints of this connection. */
+    private int savepoints;
 
     Session(StoreAccess access, Duration lockWait) {
         this.access = access;
@@ -50,16 +57,29 @@ final class Session implements StoreSession {
     public Transaction transaction() {
         Optional<Transaction> global = access.global();
         if (global.isPresent()) {
-            return global.get();
+            return markStatementStart(global.get());
         }
         if (inStatement || !autoCommit) {
             if (local == null || ended(local)) {
                 local = store().begin(mode, Duration.ZERO);
             }
-            return local;
+            return autoCommit ? local : markStatementStart(local);
         }
         detached = store().begin(mode, Duration.ZERO);
         return detached;
+    }
+
+    /**
+     * A statement in a transaction that outlives it (not auto-commit, or XA) works from a savepoint,
+     * taken when it first touches the store, so that its failure undoes its own changes only; in
+     * auto-commit a failure rolls its whole transaction back anyway.
+     */
+    private Transaction markStatementStart(Transaction tx) {
+        if (inStatement && statementTx != tx) {
+            statementStart = tx.savepoint();
+            statementTx = tx;
+        }
+        return tx;
     }
 
     @Override
@@ -99,6 +119,16 @@ final class Session implements StoreSession {
     }
 
     @Override
+    public boolean assigning() {
+        return assigning;
+    }
+
+    /** Whether the statement about to be planned is an INSERT, UPDATE or MERGE. */
+    void planAssignment(boolean value) {
+        assigning = value;
+    }
+
+    @Override
     public ReadCounters counters() {
         return counters;
     }
@@ -110,11 +140,25 @@ final class Session implements StoreSession {
         this.lockWait = wait == null ? defaultLockWait : wait;
     }
 
-    /** The statement ended: in auto-commit its transaction commits if it succeeded, else rolls back. */
+    /**
+     * The statement ended: in auto-commit its transaction commits if it succeeded, else rolls back;
+     * otherwise a failed statement's changes are undone (its locks stay held) and the transaction
+     * goes on, unless the failure ended it or left it rollback-only (deadlock, conflict, timeout).
+     */
     void endStatement(boolean succeeded) {
         inStatement = false;
         forUpdate = false;
         lockWait = defaultLockWait;
+        if (statementTx != null) {
+            Transaction tx = statementTx;
+            Transaction.Savepoint start = statementStart;
+            statementTx = null;
+            statementStart = null;
+            if (!succeeded && tx.status() == Transaction.Status.ACTIVE) {
+                tx.rollbackTo(start);
+            }
+            tx.release(start);
+        }
         if (!autoCommit || access.global().isPresent() || local == null) {
             return;
         }
@@ -147,6 +191,88 @@ final class Session implements StoreSession {
         Transaction tx = takeLocal("rollback", "there is no transaction to roll back");
         if (tx != null) {
             rollbackQuietly(tx);
+        }
+    }
+
+    /** JDBC {@code setSavepoint}: a savepoint in the transaction in progress, which it begins if there is none. */
+    java.sql.Savepoint setSavepoint(String name) throws SQLException {
+        if (autoCommit()) {
+            throw new SQLException("setSavepoint: the connection is in auto-commit mode; there is no transaction to mark", "25000");
+        }
+        Transaction tx = transaction();
+        try {
+            return new StoreSavepoint(++savepoints, name, tx, tx.savepoint());
+        } catch (RmsException e) {
+            throw SqlStates.fromStore(e);
+        }
+    }
+
+    /** JDBC {@code rollback(Savepoint)}: undoes the changes made after it; their locks stay held. */
+    void rollback(java.sql.Savepoint savepoint) throws SQLException {
+        StoreSavepoint mark = ofThisTransaction(savepoint, "rollback");
+        try {
+            mark.transaction.rollbackTo(mark.mark);
+        } catch (RmsException e) {
+            throw e.status() == RmsStatus.IAL ? invalidSavepoint("rollback", savepoint) : SqlStates.fromStore(e);
+        }
+    }
+
+    /** JDBC {@code releaseSavepoint}: forgets it (and later ones); the changes stay. */
+    void release(java.sql.Savepoint savepoint) throws SQLException {
+        StoreSavepoint mark = ofThisTransaction(savepoint, "releaseSavepoint");
+        try {
+            mark.transaction.release(mark.mark);
+        } catch (RmsException e) {
+            throw invalidSavepoint("releaseSavepoint", savepoint);
+        }
+    }
+
+    private StoreSavepoint ofThisTransaction(java.sql.Savepoint savepoint, String operation) throws SQLException {
+        Transaction current = access.global().orElse(local);
+        if (savepoint instanceof StoreSavepoint mark && mark.transaction == current && current != null && !ended(current)) {
+            return mark;
+        }
+        throw invalidSavepoint(operation, savepoint);
+    }
+
+    private static SQLException invalidSavepoint(String operation, java.sql.Savepoint savepoint) {
+        return new SQLException(operation + ": " + savepoint + " is not a savepoint of this connection's transaction in progress"
+                + " (it was released, rolled past, its transaction ended, or it is another connection's)", "3B001");
+    }
+
+    /** A JDBC savepoint: a store savepoint of one transaction, numbered and perhaps named. Immutable. */
+    private static final class StoreSavepoint implements java.sql.Savepoint {
+        final int id;
+        final String name;
+        final Transaction transaction;
+        final Transaction.Savepoint mark;
+
+        StoreSavepoint(int id, String name, Transaction transaction, Transaction.Savepoint mark) {
+            this.id = id;
+            this.name = name;
+            this.transaction = transaction;
+            this.mark = mark;
+        }
+
+        @Override
+        public int getSavepointId() throws SQLException {
+            if (name != null) {
+                throw new SQLException("savepoint " + name + " is named; it has no id", "3B001");
+            }
+            return id;
+        }
+
+        @Override
+        public String getSavepointName() throws SQLException {
+            if (name == null) {
+                throw new SQLException("savepoint " + id + " has no name", "3B001");
+            }
+            return name;
+        }
+
+        @Override
+        public String toString() {
+            return "savepoint " + (name == null ? String.valueOf(id) : name);
         }
     }
 

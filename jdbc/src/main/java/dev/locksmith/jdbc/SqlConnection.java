@@ -14,12 +14,15 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.calcite.config.CalciteConnectionConfig;
 import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.sql.parser.SqlParser;
 
 /**
  * A Locksmith JDBC connection: a Calcite connection whose one schema ({@value MetaData#SCHEMA}, the
@@ -37,14 +40,21 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
     private final Session session;
     private final StoreSchema schema;
     private final String url;
+    /** How Calcite parses this connection's statements, for {@link StatementText}. */
+    private final SqlParser.Config parser;
     private final Connection proxy;
     private boolean closed;
 
-    private SqlConnection(Connection calcite, Session session, StoreSchema schema, String url) {
+    private SqlConnection(Connection calcite, Session session, StoreSchema schema, String url) throws SQLException {
         this.calcite = calcite;
         this.session = session;
         this.schema = schema;
         this.url = url;
+        // As Calcite's own preparation configures its parser from the connection.
+        CalciteConnectionConfig config = calcite.unwrap(CalciteConnection.class).config();
+        this.parser = SqlParser.config().withQuoting(config.quoting()).withQuotedCasing(config.quotedCasing())
+                .withUnquotedCasing(config.unquotedCasing()).withCaseSensitive(config.caseSensitive())
+                .withConformance(config.conformance());
         this.proxy = (Connection) Proxy.newProxyInstance(SqlConnection.class.getClassLoader(),
                 new Class<?>[] {Connection.class, StoreConnection.class}, this);
     }
@@ -106,12 +116,16 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
             case "commit" -> session.commit();
             case "rollback" -> {
                 if (args != null) {
-                    throw new SQLFeatureNotSupportedException("savepoints are not supported: the store has none", "0A000");
+                    session.rollback((Savepoint) args[0]);
+                } else {
+                    session.rollback();
                 }
-                session.rollback();
             }
-            case "setSavepoint", "releaseSavepoint", "prepareCall" ->
-                    throw new SQLFeatureNotSupportedException(name + " is not supported", "0A000");
+            case "setSavepoint" -> {
+                return session.setSavepoint(args == null ? null : (String) args[0]);
+            }
+            case "releaseSavepoint" -> session.release((Savepoint) args[0]);
+            case "prepareCall" -> throw new SQLFeatureNotSupportedException(name + " is not supported", "0A000");
             case "setAutoCommit" -> session.setAutoCommit((Boolean) args[0]);
             case "getAutoCommit" -> {
                 return session.autoCommit();
@@ -124,14 +138,17 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
                 return wrap(Statement.class, delegate(method, args), null);
             }
             case "prepareStatement" -> {
-                StatementText text = StatementText.of((String) args[0]);
+                StatementText text = StatementText.of((String) args[0], parser);
                 Object[] stripped = args.clone();
                 stripped[0] = text.sql();
                 PreparedStatement prepared;
+                session.planAssignment(text.assigns());
                 try {
                     prepared = (PreparedStatement) delegate(method, stripped);
                 } catch (SQLException e) {
                     throw SqlStates.translate(e);
+                } finally {
+                    session.planAssignment(false);
                 }
                 return wrap(PreparedStatement.class, prepared, text);
             }
@@ -191,11 +208,11 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
             StatementText text = prepared;
             Object[] actual = args;
             if (args != null && args.length > 0 && args[0] instanceof String sql) {
-                text = StatementText.of(sql);
+                text = StatementText.of(sql, parser);
                 actual = args.clone();
                 actual[0] = text.sql();
             } else if (text == null) {
-                text = new StatementText(null, true, null); // a batch of statements: lock as a change would
+                text = new StatementText(null, true, null, true); // a batch of statements: lock and plan as a change would
             }
             Object[] finalArgs = actual;
             return execute(text, () -> call(statement, method, finalArgs));
@@ -213,10 +230,12 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
             throw new SQLException("execute: the connection is closed", "08003");
         }
         session.beginStatement(text.lockEx(), text.lockWait());
+        session.planAssignment(text.assigns());
         Object result;
         try {
             result = execution.run();
         } catch (Throwable e) {
+            session.planAssignment(false);
             try {
                 session.endStatement(false);
             } catch (RuntimeException ignored) {
@@ -224,6 +243,7 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
             }
             throw SqlStates.translate(e);
         }
+        session.planAssignment(false);
         try {
             session.endStatement(true);
         } catch (RuntimeException e) {
@@ -241,7 +261,7 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
             case "getDriverName" -> "Locksmith JDBC";
             case "getURL" -> url;
             case "getDefaultTransactionIsolation" -> Connection.TRANSACTION_REPEATABLE_READ;
-            case "supportsTransactions", "supportsSelectForUpdate", "supportsTransactionIsolationLevel" -> true;
+            case "supportsTransactions", "supportsSelectForUpdate", "supportsTransactionIsolationLevel", "supportsSavepoints" -> true;
             default -> call(calciteMeta, method, args);
         };
         return (DatabaseMetaData) Proxy.newProxyInstance(SqlConnection.class.getClassLoader(),

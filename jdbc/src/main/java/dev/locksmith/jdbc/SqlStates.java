@@ -1,5 +1,6 @@
 package dev.locksmith.jdbc;
 
+import dev.locksmith.jdbc.sql.ValueTooLongException;
 import dev.locksmith.rms.RmsException;
 import dev.locksmith.rms.RmsStatus;
 import java.sql.SQLException;
@@ -32,6 +33,9 @@ final class SqlStates {
             if (VALIDATION.contains(type)) {
                 return new SQLSyntaxErrorException("invalid statement: " + at.getMessage(), "42000", thrown);
             }
+            if (at instanceof ValueTooLongException) {
+                return new SQLDataException(at.getMessage(), "22001", thrown);
+            }
             if (at instanceof NumberFormatException) {
                 return new SQLDataException("invalid number: " + at.getMessage(), "22018", thrown);
             }
@@ -49,7 +53,7 @@ final class SqlStates {
     static SQLException fromStore(RmsException e) {
         String message = e.getMessage();
         return switch (e.status()) {
-            case DUP -> new SQLIntegrityConstraintViolationException("duplicate key value: " + message, "23505", e);
+            case DUP, REX -> new SQLIntegrityConstraintViolationException("duplicate key value: " + message, "23505", e);
             case CHG -> new SQLIntegrityConstraintViolationException("key value change not allowed: " + message, "23000", e);
             case CONFLICT, DEADLOCK -> new SQLTransactionRollbackException("transaction rolled back: " + message, "40001", e);
             case TXTIMEOUT -> new SQLTransactionRollbackException("transaction rolled back: " + message, "40000", e);
@@ -57,6 +61,7 @@ final class SqlStates {
             case RNF -> new SQLException("record not found: " + message, "02000", e);
             case IAL, RTB, KEY -> new SQLDataException("value does not fit: " + message, "22000", e);
             case FNF -> new SQLSyntaxErrorException("no such file: " + message, "42P01", e);
+            case ORG -> new java.sql.SQLFeatureNotSupportedException("not possible for this file organization: " + message, "0A000", e);
             case TXSTATE -> new SQLException("invalid transaction state: " + message, "25000", e);
             case CLOSED -> new SQLException("store closed: " + message, "08003", e);
             default -> new SQLException("store error: " + message, e.status() == RmsStatus.FLK ? "55006" : "58000", e);

@@ -103,6 +103,44 @@ class LockingTest {
         assertThat(balance(second, "SELECT balance FROM accounts WHERE id = 2 FOR UPDATE NOWAIT")).isEqualByComparingTo("50");
     }
 
+    /** Whether {@code first} holds account 1 EX: a connection that does not wait cannot even read it. */
+    private boolean firstHoldsAccountOneExclusively() throws SQLException {
+        try (Connection impatient = connect(0)) {
+            balance(impatient, "SELECT balance FROM accounts WHERE id = 1");
+            return false;
+        } catch (SQLException e) {
+            assertThat(e.getSQLState()).isEqualTo("55P03");
+            return true;
+        }
+    }
+
+    @Test
+    void forUpdateInsideAStringLiteralOrACommentTakesNoExclusiveLock() throws SQLException {
+        balance(first, "SELECT balance FROM accounts WHERE id = 1 AND owner <> 'x FOR UPDATE'");
+        balance(first, "SELECT balance FROM accounts WHERE id = 1 -- FOR UPDATE\n");
+        balance(first, "SELECT balance FROM accounts WHERE id = 1 /* FOR UPDATE NOWAIT */");
+        balance(first, "SELECT balance FROM accounts WHERE id = 1 -- for update");
+        assertThat(firstHoldsAccountOneExclusively()).isFalse();
+    }
+
+    @Test
+    void forUpdateInAnyCaseAndAcrossLineBreaksLocksExclusively() throws SQLException {
+        assertThat(balance(first, "select balance\r\nfrom accounts where id = 1 -- the first\n  For\n\tuPDATE ;"))
+                .isEqualByComparingTo("100");
+        assertThat(firstHoldsAccountOneExclusively()).isTrue();
+    }
+
+    @Test
+    void forUpdateNowaitOnAPreparedQueryFailsAtOnceWhileAnotherHoldsTheRecord() throws SQLException {
+        balance(first, "SELECT balance FROM accounts WHERE id = 1 FOR UPDATE");
+        try (var query = second.prepareStatement("SELECT balance FROM accounts WHERE id = ? ORDER BY id\nfor update\nnowait")) {
+            query.setLong(1, 1);
+            assertThatThrownBy(query::executeQuery)
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("55P03"))
+                    .hasMessageContaining("RLK");
+        }
+    }
+
     @Test
     void aLockWaitThatRunsOutIs55P03() throws SQLException {
         try (Connection impatient = connect(0)) {

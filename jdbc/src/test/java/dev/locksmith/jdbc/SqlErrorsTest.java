@@ -68,17 +68,6 @@ class SqlErrorsTest {
     }
 
     @Test
-    void aStatementFailingAfterChangingRowsLeavesTheTransactionRollbackOnly() throws SQLException {
-        connection.setAutoCommit(false);
-        assertThatThrownBy(() -> statement.executeUpdate("INSERT INTO accounts VALUES (7, 'cy', 1, NULL), (1, 'dan', 2, NULL)"))
-                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"))
-                .hasMessageContaining("can only be rolled back");
-        assertThatThrownBy(connection::commit).isInstanceOfSatisfying(SQLException.class,
-                e -> assertThat(e.getSQLState()).isEqualTo("40000")).hasMessageContaining("rolled back");
-        assertThat(accounts()).isEqualTo(START);
-    }
-
-    @Test
     void aStatementFailingBeforeChangingAnythingLeavesTheTransactionGoingOn() throws SQLException {
         connection.setAutoCommit(false);
         statement.executeUpdate("UPDATE accounts SET balance = 1 WHERE id = 1");
@@ -131,7 +120,7 @@ class SqlErrorsTest {
     }
 
     @Test
-    void textLongerThanItsFieldIsRefusedNotCutShort() throws SQLException {
+    void textLongerThanItsFieldIsRefusedWith22001NotCutShort() throws SQLException {
         assertFails(() -> {
             try (var p = connection.prepareStatement("INSERT INTO accounts (id, owner, balance) VALUES (?, ?, ?)")) {
                 p.setLong(1, 9);
@@ -139,6 +128,30 @@ class SqlErrorsTest {
                 p.setInt(3, 1);
                 p.executeUpdate();
             }
-        }, "22000", "OWNER", "holds 20");
+        }, "22001", "OWNER", "VARCHAR(20)", "41 characters");
+    }
+
+    @Test
+    void aLiteralTooLongForItsColumnIs22001InAnInsertAndAnUpdate() throws SQLException {
+        assertFails(() -> statement.executeUpdate("INSERT INTO accounts VALUES (9, 'twenty-one characters', 1, NULL)"),
+                "22001", "OWNER", "VARCHAR(20)");
+        assertFails(() -> statement.executeUpdate("UPDATE accounts SET owner = 'twenty-one characters' WHERE id = 1"),
+                "22001", "OWNER", "VARCHAR(20)");
+    }
+
+    @Test
+    void aComputedValueTooLongForItsColumnIs22001AndChangesNoRow() throws SQLException {
+        assertFails(() -> statement.executeUpdate("UPDATE accounts SET owner = owner || ' of the house of windsor'"), "22001", "OWNER");
+        assertFails(() -> statement.executeUpdate("INSERT INTO accounts SELECT id + 10, owner || ' and some more words', balance,"
+                + " opened FROM accounts"), "22001", "OWNER");
+    }
+
+    @Test
+    void textThatFillsItsFieldExactlyIsStored() throws SQLException {
+        statement.executeUpdate("UPDATE accounts SET owner = 'twenty characters ok' WHERE id = 1");
+        try (ResultSet r = statement.executeQuery("SELECT owner FROM accounts WHERE id = 1")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getString(1)).isEqualTo("twenty characters ok");
+        }
     }
 }

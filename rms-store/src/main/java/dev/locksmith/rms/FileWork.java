@@ -63,15 +63,31 @@ final class FileWork {
         return writes;
     }
 
+    /*
+     * Every change of the write set below tells the transaction how to undo it, for its savepoints
+     * (Transaction#undoable); undone in reverse order, each finds the state it left.
+     */
+
     PendingOp add(WriteOp.Kind kind, Rfa target, long recordNumber, byte[] before, byte[] record) {
         PendingOp op = new PendingOp(kind, target, recordNumber, before, record, transaction.nextSequence());
         ops.add(op);
         countUniqueValues(op, 1);
+        transaction.undoable(() -> {
+            countUniqueValues(op, -1);
+            ops.remove(ops.size() - 1);
+            op.removed = true; // a stream still positioned on it finds no current record
+        });
         return op;
     }
 
     /** Gives pending change {@code op} a new record image. */
     void replaceRecord(PendingOp op, byte[] record) {
+        byte[] was = op.record;
+        setRecord(op, record);
+        transaction.undoable(() -> setRecord(op, was));
+    }
+
+    private void setRecord(PendingOp op, byte[] record) {
         countUniqueValues(op, -1);
         op.record = record;
         countUniqueValues(op, 1);
@@ -81,6 +97,22 @@ final class FileWork {
     void drop(PendingOp op) {
         countUniqueValues(op, -1);
         op.removed = true;
+        transaction.undoable(() -> {
+            op.removed = false;
+            countUniqueValues(op, 1);
+        });
+    }
+
+    /** Records that {@code op} is the pending UPDATE or DELETE of the file's record at {@code rfa}. */
+    void markChanged(Rfa rfa, PendingOp op) {
+        PendingOp was = changed.put(rfa, op);
+        transaction.undoable(() -> {
+            if (was == null) {
+                changed.remove(rfa);
+            } else {
+                changed.put(rfa, was);
+            }
+        });
     }
 
     /**

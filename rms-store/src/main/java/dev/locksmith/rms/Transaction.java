@@ -41,6 +41,13 @@ import java.util.concurrent.ScheduledFuture;
  * the transaction ends. A transaction past its timeout is rolled back by the store; later calls
  * fail with {@link RmsStatus#TXTIMEOUT}.
  *
+ * <p><b>Savepoints.</b> {@link #savepoint()} marks the work done so far; {@link #rollbackTo(Savepoint)}
+ * undoes every change made after the mark and leaves the transaction active, so a failed step (an
+ * SQL statement that hit a duplicate key half-way) can be taken back alone. Locks taken after the
+ * mark stay held until the transaction ends, as in most databases: the records may have been read
+ * under them, and releasing them early would let another transaction change what this one saw.
+ * What an optimistic transaction read after the mark is still validated at commit.
+ *
  * <p><b>Errors</b> are {@link RmsException}s. {@link RmsStatus#CONFLICT} (optimistic validation),
  * {@link RmsStatus#DEADLOCK} and {@link RmsStatus#TXTIMEOUT} end the transaction: it is rolled back
  * (or must be, if it was only marked). {@link RmsStatus#RLK} and {@link RmsStatus#TMO} from a lock
@@ -80,6 +87,29 @@ public final class Transaction {
     private RmsStatus rollbackReason;
     private byte[] xid;
     private ScheduledFuture<?> timeout;
+    /** The savepoints not released or rolled past, oldest first. */
+    private final List<Savepoint> savepoints = new ArrayList<>();
+    /** How to undo each change to the write set since the oldest savepoint; empty while there is none. */
+    private final List<Runnable> undo = new ArrayList<>();
+
+    /**
+     * A mark in one transaction's work, for {@link #rollbackTo(Savepoint)}. Valid until it is
+     * released, an earlier savepoint is rolled back to, or the transaction ends. Immutable.
+     */
+    public static final class Savepoint {
+        private final Transaction transaction;
+        private final int mark;
+
+        private Savepoint(Transaction transaction, int mark) {
+            this.transaction = transaction;
+            this.mark = mark;
+        }
+
+        @Override
+        public String toString() {
+            return "Savepoint[" + transaction.id + " at change " + mark + "]";
+        }
+    }
 
     Transaction(RecordStore store, long id, TransactionMode mode, NameLocks process) {
         this.store = store;
@@ -156,6 +186,68 @@ public final class Transaction {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RmsException(RmsStatus.TXSTATE, "interrupted while waiting for a name lock", e);
+        }
+    }
+
+    /**
+     * Marks the work done so far, to which {@link #rollbackTo(Savepoint)} can return.
+     *
+     * @throws RmsException TXSTATE (or the reason it must be rolled back) unless the transaction is active
+     */
+    public synchronized Savepoint savepoint() {
+        requireActive("savepoint");
+        Savepoint savepoint = new Savepoint(this, undo.size());
+        savepoints.add(savepoint);
+        return savepoint;
+    }
+
+    /**
+     * Undoes every change made after {@code savepoint}; the transaction stays active and the
+     * savepoint valid, later savepoints are gone. Locks taken since stay held (see the class
+     * comment). A stream positioned on a record the undone work stored finds no current record.
+     *
+     * @throws RmsException IAL if {@code savepoint} is not a valid savepoint of this transaction;
+     *                      TXSTATE (or the reason it must be rolled back) unless it is active
+     */
+    public synchronized void rollbackTo(Savepoint savepoint) {
+        int at = validIndex(savepoint, "rollbackTo");
+        requireActive("rollback to " + savepoint);
+        for (int i = undo.size() - 1; i >= savepoint.mark; i--) {
+            undo.remove(i).run();
+        }
+        savepoints.subList(at + 1, savepoints.size()).clear();
+    }
+
+    /**
+     * Forgets {@code savepoint} and every later one; the work stays. Releasing a savepoint of an
+     * ended transaction does nothing.
+     *
+     * @throws RmsException IAL if the transaction is working and {@code savepoint} is not one of its valid savepoints
+     */
+    public synchronized void release(Savepoint savepoint) {
+        if (status == Status.COMMITTED || status == Status.ROLLED_BACK) {
+            return;
+        }
+        int at = validIndex(savepoint, "release");
+        savepoints.subList(at, savepoints.size()).clear();
+        if (savepoints.isEmpty()) {
+            undo.clear(); // otherwise the changes after the released mark belong to the savepoint before it
+        }
+    }
+
+    private int validIndex(Savepoint savepoint, String operation) {
+        int at = savepoint == null || savepoint.transaction != this ? -1 : savepoints.indexOf(savepoint);
+        if (at < 0) {
+            throw new RmsException(RmsStatus.IAL, operation + ": " + savepoint + " is not a savepoint of transaction " + id
+                    + " that is still valid (released, rolled past, or of another transaction)");
+        }
+        return at;
+    }
+
+    /** Called under the monitor with how to undo a change to the write set just made; kept only while a savepoint may need it. */
+    void undoable(Runnable undoChange) {
+        if (!savepoints.isEmpty()) {
+            undo.add(undoChange);
         }
     }
 
@@ -470,6 +562,8 @@ public final class Transaction {
     private void end(Status outcome) {
         cancelTimeout();
         status = outcome;
+        savepoints.clear();
+        undo.clear();
         for (FileWork work : files.values()) {
             work.releaseLocks();
         }

@@ -279,7 +279,7 @@ public final class TransactionStream {
                 if (previous != null) {
                     work.replaceRecord(previous, record.clone());
                 } else {
-                    work.changed.put(rfa, work.add(WriteOp.Kind.UPDATE, rfa, 0, before.clone(), record.clone()));
+                    work.markChanged(rfa, work.add(WriteOp.Kind.UPDATE, rfa, 0, before.clone(), record.clone()));
                 }
             }
             current = new Candidate(at.live, at.pending != null ? at.pending : work.changed.get(at.rfa()), record.clone(), at.sortKey);
@@ -304,7 +304,21 @@ public final class TransactionStream {
             if (previous != null) {
                 work.drop(previous);
             }
-            work.changed.put(rfa, work.add(WriteOp.Kind.DELETE, rfa, 0, at.record.clone(), null));
+            work.markChanged(rfa, work.add(WriteOp.Kind.DELETE, rfa, 0, at.record.clone(), null));
+        }
+    }
+
+    /**
+     * Relative files: the record number of the current record, or 0 for a record this transaction
+     * stored without one (it gets its cell at commit).
+     *
+     * @throws RmsException ORG unless the file is relative; CUR if there is no current record
+     */
+    public long currentRecordNumber() {
+        requireRelative("currentRecordNumber");
+        synchronized (tx) {
+            Candidate at = requireCurrent("currentRecordNumber");
+            return at.sortKey.length == RelativeOrganization.key(1).length ? RelativeOrganization.recordNumber(at.sortKey) : 0;
         }
     }
 

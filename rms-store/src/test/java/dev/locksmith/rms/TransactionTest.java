@@ -374,6 +374,27 @@ class TransactionTest {
     }
 
     @Test
+    void aRelativeStreamTellsTheCurrentRecordsNumberAndZeroForANewRecordWithoutOne() {
+        Transaction setup = store.begin(TransactionMode.PESSIMISTIC, NO_TIMEOUT);
+        setup.open("cells.rms").put(2, padded("two", 20));
+        setup.commit();
+        Transaction tx = store.begin(TransactionMode.PESSIMISTIC, NO_TIMEOUT);
+        TransactionStream cells = tx.open("cells.rms");
+        assertThat(catchRms(cells::currentRecordNumber).status()).isEqualTo(RmsStatus.CUR);
+        cells.put(7, padded("seven", 20));
+        cells.put(padded("appended", 20));
+        List<Long> numbers = new ArrayList<>();
+        cells.rewind(0);
+        for (int i = 0; i < 3; i++) {
+            cells.next();
+            numbers.add(cells.currentRecordNumber());
+        }
+        assertThat(numbers).containsExactly(2L, 7L, 0L);
+        assertThat(catchRms(() -> tx.open("log.rms").currentRecordNumber()).status()).isEqualTo(RmsStatus.ORG);
+        tx.rollback();
+    }
+
+    @Test
     void aTransactionAndAPlainStreamLockTheSameRecords() {
         commitItems("A:X:one");
         Transaction tx = store.begin(TransactionMode.PESSIMISTIC, NO_TIMEOUT);

@@ -16,7 +16,8 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * 1970-01-01) against the plain value {@link dev.locksmith.rms.fields.FieldCodec} reads and writes.
  * Stateless.
  *
- * <p>Types: TEXT → VARCHAR (without a length, see {@link #type}); INTEGER of 1/2/4/8 bytes → TINYINT/SMALLINT/INTEGER/BIGINT;
+ * <p>Types: TEXT → VARCHAR(length) (without the length while a change is planned, see
+ * {@link StoreSession#assigning()}); INTEGER of 1/2/4/8 bytes → TINYINT/SMALLINT/INTEGER/BIGINT;
  * UNSIGNED of 1/2/4/8 bytes → SMALLINT/INTEGER/BIGINT/DECIMAL(20) (the next wider type, so every
  * value fits); PACKED and ZONED → DECIMAL(digits, scale); DATE → DATE.
  */
@@ -44,19 +45,32 @@ final class Columns {
         };
     }
 
-    /** The column type; key 0's fields are NOT NULL, the others nullable (a short variable record has none of them). */
-    static RelDataType type(RelDataTypeFactory types, Field field, boolean primaryKey) {
+    /**
+     * The column type; key 0's fields are NOT NULL, the others nullable (a short variable record has
+     * none of them). A TEXT field is VARCHAR of its length, or unbounded if {@code assigning}.
+     */
+    static RelDataType type(RelDataTypeFactory types, Field field, boolean primaryKey, boolean assigning) {
         SqlTypeName name = typeName(field);
         RelDataType type = switch (name) {
-            // No length: Calcite's cast to VARCHAR(n) cuts a longer value short without a word;
-            // unbounded, a value too long for the field reaches the field, which refuses it (22000).
-            case VARCHAR -> types.createSqlType(name);
+            case VARCHAR -> assigning ? types.createSqlType(name) : types.createSqlType(name, field.length());
             case DECIMAL -> field.type() == dev.locksmith.rms.fields.FieldType.UNSIGNED
                     ? types.createSqlType(name, 20, 0)
                     : types.createSqlType(name, field.digits(), field.scale());
             default -> types.createSqlType(name);
         };
         return types.createTypeWithNullability(type, !primaryKey);
+    }
+
+    /**
+     * Checks that {@code value}, to be stored in {@code field}'s column, fits its length.
+     *
+     * @throws ValueTooLongException if it is text longer than the field
+     */
+    static void checkLength(Field field, Object value) {
+        if (field.type() == dev.locksmith.rms.fields.FieldType.TEXT && value instanceof CharSequence text
+                && text.length() > field.length()) {
+            throw new ValueTooLongException(field.name().toUpperCase(java.util.Locale.ROOT), field.length(), text.length());
+        }
     }
 
     /** A plain field value as Calcite's runtime holds it for this column. */

@@ -2,6 +2,7 @@ package dev.locksmith.jdbc.sql;
 
 import dev.locksmith.rms.FileDefinition;
 import dev.locksmith.rms.KeyMatch;
+import dev.locksmith.rms.Organization;
 import dev.locksmith.rms.RmsException;
 import dev.locksmith.rms.RmsStatus;
 import dev.locksmith.rms.TransactionStream;
@@ -9,6 +10,7 @@ import dev.locksmith.rms.fields.Field;
 import dev.locksmith.rms.fields.FieldCodec;
 import dev.locksmith.rms.fields.FieldType;
 import dev.locksmith.rms.fields.RecordDefinition;
+import dev.locksmith.rms.org.RelativeOrganization;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
@@ -17,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
@@ -35,7 +38,9 @@ import org.apache.calcite.sql.type.SqlTypeFamily;
  * key compared with {@code =} to a literal or parameter → an exact keyed get (and, for a key with
  * duplicates, next while the value stays); a range ({@code <, <=, >, >=}) on a key of one ascending
  * field that orders like its values → a GE/GT get and next until past the upper bound; otherwise a
- * scan of the file in primary key order. Key 0 is preferred, then the alternate keys in order. The
+ * scan of the file in primary key order. Key 0 is preferred, then the alternate keys in order. A
+ * relative file's table reads one cell for {@code RECNO =} a value ({@link #planRecordNumber}) and
+ * scans otherwise; a sequential file's always scans. The
  * conditions stay with Calcite, which checks every row again, so a read may return more than
  * matches but never less. Immutable once planned; {@link #read} runs in the caller's stream.
  */
@@ -101,6 +106,61 @@ final class KeyedRead {
             }
         }
         return new KeyedRead(Kind.SCAN, 0, null, null, false, null, null, false);
+    }
+
+    /**
+     * Plans the read of a relative file's table, whose column 0 is the record number: {@code RECNO =}
+     * a literal or parameter is a get of that cell; any other read scans the cells in order.
+     */
+    static KeyedRead planRecordNumber(List<RexNode> filters, DataContext root) {
+        for (RexNode filter : filters) {
+            for (RexNode conjunct : RelOptUtil.conjunctions(RexUtil.expandSearch(REX, null, filter))) {
+                if (!(conjunct instanceof RexCall call) || call.getKind() != SqlKind.EQUALS) {
+                    continue;
+                }
+                RexNode left = call.getOperands().get(0);
+                RexNode right = call.getOperands().get(1);
+                RexNode value = isRecordNumber(left) ? right : isRecordNumber(right) ? left : null;
+                Object number = value == null ? null : bareValue(value, root);
+                if (value != null && number != NOT_A_VALUE) {
+                    byte[] cell = cell(number);
+                    return new KeyedRead(cell == null ? Kind.NOTHING : Kind.EXACT, 0, cell, null, false, null, null, false);
+                }
+            }
+        }
+        return new KeyedRead(Kind.SCAN, 0, null, null, false, null, null, false);
+    }
+
+    /** What {@link #bareValue} answers for an expression that is neither a literal nor a parameter. */
+    private static final Object NOT_A_VALUE = new Object();
+
+    private static boolean isRecordNumber(RexNode node) {
+        return stripCasts(node) instanceof RexInputRef ref && ref.getIndex() == 0;
+    }
+
+    /** The value of a literal or parameter (through casts), null for NULL, or {@link #NOT_A_VALUE}. */
+    private static Object bareValue(RexNode node, DataContext root) {
+        RexNode bare = stripCasts(node);
+        if (bare instanceof RexLiteral literal) {
+            return literal.getValueAs(BigDecimal.class);
+        }
+        if (bare instanceof RexDynamicParam param) {
+            return root.get("?" + param.getIndex());
+        }
+        return NOT_A_VALUE;
+    }
+
+    /** The relative key of record number {@code number}, or null if no cell has that number. */
+    private static byte[] cell(Object number) {
+        if (!(number instanceof Number n)) {
+            return null;
+        }
+        BigDecimal value = new BigDecimal(n.toString());
+        if (value.signum() <= 0 || value.stripTrailingZeros().scale() > 0
+                || value.compareTo(BigDecimal.valueOf(RelativeOrganization.MAX_RECORD_NUMBER)) > 0) {
+            return null;
+        }
+        return RelativeOrganization.key(value.longValueExact());
     }
 
     /** Adds a comparison of a field with a value; false if it can match no row (a comparison with NULL). */
@@ -277,9 +337,13 @@ final class KeyedRead {
         return order > 0 || (order == 0 && !highInclusive);
     }
 
-    /** Reads the planned records through {@code stream} (in the key's order), counting in {@code counters}. */
-    List<byte[]> read(TransactionStream stream, FileDefinition file, ReadCounters counters) {
-        List<byte[]> records = new ArrayList<>();
+    /**
+     * Reads the planned records through {@code stream} (in the key's order), counting in
+     * {@code counters}; each becomes a row by {@code toRow}, called while the record is the stream's
+     * current one.
+     */
+    List<Object[]> read(TransactionStream stream, FileDefinition file, ReadCounters counters, Function<byte[], Object[]> toRow) {
+        List<Object[]> records = new ArrayList<>();
         byte[] record;
         switch (kind) {
             case NOTHING -> {
@@ -291,10 +355,10 @@ final class KeyedRead {
                 if (record == null) {
                     return records;
                 }
-                boolean duplicates = file.key(key).duplicates();
+                boolean duplicates = file.organization() == Organization.INDEXED && file.key(key).duplicates();
                 while (record != null && (records.isEmpty() || (duplicates && hasKey(file, record)))) {
                     counters.record();
-                    records.add(record);
+                    records.add(toRow.apply(record));
                     record = duplicates ? first(stream::next) : null;
                 }
                 return records;
@@ -319,7 +383,7 @@ final class KeyedRead {
             if (kind == Kind.RANGE && beyondHigh(record)) {
                 break;
             }
-            records.add(record);
+            records.add(toRow.apply(record));
             record = first(stream::next);
         }
         return records;

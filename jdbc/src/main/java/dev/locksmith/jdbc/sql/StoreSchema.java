@@ -18,10 +18,11 @@ import org.apache.calcite.schema.Table;
 import org.apache.calcite.schema.impl.AbstractSchema;
 
 /**
- * The store's files as tables, one connection's view: every indexed file of the store directory
- * that has a record definition, named by its file name without the extension, upper case
- * ({@code accounts.rms} → {@code ACCOUNTS}). Files without a definition, other organizations and
- * files that are not RMS files are left out. The list is read once, when the connection first plans
+ * The store's files as tables, one connection's view: every indexed, relative or sequential file of
+ * the store directory that has a record definition, named by its file name without the extension,
+ * upper case ({@code accounts.rms} → {@code ACCOUNTS}); see {@link RecordTable} for what each
+ * organization's table does. Files without a definition, a relative file with a field named
+ * {@code RECNO}, and files that are not RMS files are left out. The list is read once, when the connection first plans
  * a statement. Used by the connection's thread.
  */
 public final class StoreSchema extends AbstractSchema {
@@ -59,9 +60,16 @@ public final class StoreSchema extends AbstractSchema {
                 }
                 try {
                     RmsFile file = store.file(name);
-                    if (file.definition().organization() == Organization.INDEXED && file.recordDefinition().isPresent()) {
-                        found.put(tableName(name), new RecordTable(session, name, file.definition(), file.recordDefinition().get()));
+                    if (file.recordDefinition().isEmpty()) {
+                        continue;
                     }
+                    if (file.definition().organization() == Organization.RELATIVE
+                            && file.recordDefinition().get().field(RecordTable.RECORD_NUMBER).isPresent()) {
+                        LOG.log(Level.WARNING, "{0} is no table: its field {1} would hide the record number column", path,
+                                RecordTable.RECORD_NUMBER);
+                        continue;
+                    }
+                    found.put(tableName(name), new RecordTable(session, name, file.definition(), file.recordDefinition().get()));
                 } catch (RmsException e) {
                     LOG.log(Level.DEBUG, "{0} is no table: {1}", path, e.getMessage());
                 }

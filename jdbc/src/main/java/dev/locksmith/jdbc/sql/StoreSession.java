@@ -17,7 +17,8 @@ public interface StoreSession {
     /**
      * The transaction the running statement works in, begun if the connection has none; a read that
      * Calcite runs after its statement returned gets a transaction of its own (see
-     * {@link #afterRead(Transaction)}).
+     * {@link #afterRead(Transaction)}). A statement in a transaction that outlives it works from a
+     * savepoint there, so that if it fails its changes are undone and the transaction goes on.
      */
     Transaction transaction();
 
@@ -32,6 +33,14 @@ public interface StoreSession {
 
     /** Told of every store failure of a read or write, before it is thrown (a deadlock ends the transaction). */
     void failed(RmsException e);
+
+    /**
+     * Whether the statement being planned assigns values to columns (INSERT, UPDATE, MERGE). Its
+     * text columns are then planned without their lengths: Calcite's assignment casts a string to
+     * VARCHAR(n) by cutting it short without a word, where SQL asks for an error (22001); unbounded,
+     * the whole value reaches {@link RecordTable#modify}, which checks it against the field.
+     */
+    boolean assigning();
 
     /** The connection's read counters, which show whether keyed access read by key. */
     ReadCounters counters();

@@ -122,6 +122,23 @@ class JdbcAndJcaXaTest {
     }
 
     @Test
+    void aStatementFailingHalfWayInsideTheBranchUndoesOnlyItselfAndTheBranchCommits() throws Exception {
+        tm.begin();
+        takeTwoAndOrder();
+        Connection jdbc = enlistedSql();
+        assertThatThrownBy(() -> jdbc.createStatement().executeUpdate("INSERT INTO stock VALUES ('NUT', 5), ('BOLT', 1)"))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"));
+        try (ResultSet r = jdbc.createStatement().executeQuery("SELECT COUNT(*) FROM stock")) {
+            assertThat(r.next()).isTrue();
+            assertThat(r.getInt(1)).as("the NUT the failed INSERT stored first is gone").isEqualTo(1);
+        }
+        tm.commit();
+
+        assertThat(committedQuantity()).isEqualTo(48);
+        assertThat(h2.item(42)).isEqualTo(ITEM);
+    }
+
+    @Test
     void theXaResourcesOfBothFacesAreTheSameResourceManager() throws Exception {
         XAConnection xa = sql.getXAConnection();
         opened.add(xa);

@@ -190,7 +190,8 @@ public final class RelativeOrganization implements FileOrganization {
         }
     }
 
-    private static long recordNumber(byte[] key) {
+    /** The record number a {@link #key(long) key} holds; KEY if it is not one. */
+    public static long recordNumber(byte[] key) {
         if (key == null || key.length != 4) {
             throw new RmsException(RmsStatus.KEY, "a relative key is the 4-byte record number; "
                     + (key == null ? "none" : key.length + " bytes") + " given");
