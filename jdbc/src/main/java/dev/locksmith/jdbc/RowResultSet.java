@@ -1,5 +1,6 @@
 package dev.locksmith.jdbc;
 
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -31,6 +32,8 @@ import org.apache.calcite.avatica.util.Cursor;
 final class RowResultSet implements InvocationHandler {
     /** Each getter of ResultSet whose accessor counterpart has the same name and the remaining parameters. */
     private static final Map<String, Method> ACCESSOR_GETTERS = new HashMap<>();
+    /** The proxy class's constructor, found once: every execution makes a result set. */
+    private static final Constructor<?> PROXY;
 
     static {
         for (Method getter : ResultSet.class.getMethods()) {
@@ -44,6 +47,12 @@ final class RowResultSet implements InvocationHandler {
             } catch (NoSuchMethodException e) {
                 // getDate(int) and the like take the result set's calendar: handled by name.
             }
+        }
+        try {
+            PROXY = Proxy.newProxyInstance(RowResultSet.class.getClassLoader(), new Class<?>[] {ResultSet.class},
+                    (self, method, args) -> null).getClass().getConstructor(InvocationHandler.class);
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
@@ -109,8 +118,11 @@ final class RowResultSet implements InvocationHandler {
 
     /** A result set of {@code row} (null: none) for {@code statement}. */
     static ResultSet of(Columns columns, Statement statement, Object[] row) {
-        return (ResultSet) Proxy.newProxyInstance(RowResultSet.class.getClassLoader(), new Class<?>[] {ResultSet.class},
-                new RowResultSet(columns, statement, row));
+        try {
+            return (ResultSet) PROXY.newInstance(new RowResultSet(columns, statement, row));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot make a result set proxy", e);
+        }
     }
 
     private static String key(String name, int parameters) {

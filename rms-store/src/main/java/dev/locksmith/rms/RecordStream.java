@@ -374,7 +374,7 @@ public final class RecordStream implements AutoCloseable {
             Located located = found.located();
             if (located != null) {
                 position(located);
-                if (found.status() == RmsStatus.SUC && locking && holdsLock(located.rfa()) && !keepsLocks(rop)) {
+                if (found.status() == RmsStatus.SUC && locking && !keepsLocks(rop) && holdsLock(located.rfa())) {
                     lockedUntilNext = located.rfa();
                 }
             }
