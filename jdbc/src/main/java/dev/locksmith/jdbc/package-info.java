@@ -19,7 +19,9 @@
  * transaction changed one. Neither mode locks gaps: a range read twice may see a record another
  * transaction stored in between (a phantom), so SERIALIZABLE is serializable for keyed access only.
  * A statement that fails before changing anything leaves the transaction as it was; one that fails
- * after changing some rows leaves it rollback-only.
+ * after changing some rows leaves it rollback-only. A read that runs alone in auto-commit (a prepared
+ * point lookup, see {@link dev.locksmith.jdbc.sql}) locks as such a transaction would — PR until the
+ * record is read, none when optimistic — without beginning one.
  *
  * <p><b>SQLStates.</b> 23505 duplicate key (DUP), 23000 key change refused (CHG), 40001
  * serialization failure (CONFLICT, DEADLOCK: the transaction has been rolled back), 40000
