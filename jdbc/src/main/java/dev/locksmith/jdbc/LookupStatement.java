@@ -58,7 +58,8 @@ final class LookupStatement {
     private final PointLookup plan;
     private final RowResultSet.Columns columns;
     private final Object[] values;
-    /** The result set of the last execution if it ran here, else null. */
+    /** Whether the last execution ran here rather than in Calcite, and its result set until it is closed. */
+    private boolean ranHere;
     private ResultSet current;
 
     private LookupStatement(SqlConnection connection, StoreSession session, StatementText text, PointLookup plan,
@@ -107,20 +108,22 @@ final class LookupStatement {
                     return CALCITE;
                 }
                 closeCurrent();
+                ranHere = false;
                 ResultSet set = execute(self, calcite);
+                ranHere = set != null;
                 return set == null ? CALCITE : name.equals("execute") ? Boolean.TRUE : set;
             }
             case "getResultSet" -> {
-                return current != null ? current : CALCITE;
+                return ranHere ? current : CALCITE;
             }
             case "getUpdateCount" -> {
-                return current != null ? (Object) (-1) : CALCITE;
+                return ranHere ? (Object) (-1) : CALCITE;
             }
             case "getLargeUpdateCount" -> {
-                return current != null ? (Object) (-1L) : CALCITE;
+                return ranHere ? (Object) (-1L) : CALCITE;
             }
             case "getMoreResults" -> {
-                if (current == null) {
+                if (!ranHere) {
                     return CALCITE;
                 }
                 closeCurrent();
@@ -128,7 +131,9 @@ final class LookupStatement {
             }
             default -> {
                 if (name.equals("close") || name.startsWith("execute")) {
-                    closeCurrent(); // closing the statement, or another kind of execution, ends this result set too
+                    // Closing the statement, or another kind of execution, ends this result set too.
+                    closeCurrent();
+                    ranHere = false;
                 }
                 return CALCITE;
             }

@@ -269,6 +269,7 @@ class PointLookupTest {
             assertThat(p.getUpdateCount()).isEqualTo(-1);
             assertThat(p.getMoreResults()).isFalse();
             assertThat(second.isClosed()).isTrue();
+            assertThat(p.getResultSet()).isNull();
             assertThat(counters().pointLookups()).isEqualTo(2);
         }
     }
