@@ -2,14 +2,25 @@ package dev.locksmith.jdbc;
 
 import dev.locksmith.jdbc.sql.ReadCounters;
 import dev.locksmith.jdbc.sql.StoreSession;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.rms.KeyMatch;
+import dev.locksmith.rms.RecordOption;
+import dev.locksmith.rms.RecordOptions;
 import dev.locksmith.rms.RecordStore;
+import dev.locksmith.rms.RecordStream;
 import dev.locksmith.rms.RmsException;
+import dev.locksmith.rms.RmsFile;
 import dev.locksmith.rms.RmsStatus;
+import dev.locksmith.rms.lock.FileLocks;
+import dev.locksmith.rms.StreamOptions;
 import dev.locksmith.rms.Transaction;
 import dev.locksmith.rms.TransactionMode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,6 +29,11 @@ import java.util.Optional;
  * used by one thread at a time, as JDBC asks.
  */
 final class Session implements StoreSession {
+    private static final RecordOptions UNLOCKED = RecordOptions.of(RecordOption.NQL);
+
+    /** The connection's stream for reads without a transaction on one file, and the file's locks. */
+    private record FileReads(FileLocks locks, RecordStream stream) {
+    }
     private final StoreAccess access;
     private final ReadCounters counters = new ReadCounters();
     private final Duration defaultLockWait;
@@ -37,6 +53,16 @@ final class Session implements StoreSession {
     private boolean assigning;
     /** Numbers the JDBC savepoints of this connection. */
     private int savepoints;
+    /**
+     * The owner of the record locks of reads that need no transaction (see {@link #readExact}), made
+     * on first use and kept with the connection, as are its streams (one per file): a transaction of
+     * their own would cost a lock owner, a file lock and a tree lock each.
+     */
+    private LockOwner reader;
+    private final Map<String, FileReads> readStreams = new HashMap<>();
+    /** The record options of those reads for {@link #readOptionsWait}. */
+    private RecordOptions readOptions;
+    private Duration readOptionsWait;
 
     Session(StoreAccess access, Duration lockWait) {
         this.access = access;
@@ -92,6 +118,84 @@ final class Session implements StoreSession {
                 tx.rollback();
             }
         }
+    }
+
+    @Override
+    public byte[] readExact(String fileName, int key, byte[] value) {
+        if (access.global().isEmpty() && autoCommit && !forUpdate && (local == null || ended(local))) {
+            return readAlone(fileName, key, value);
+        }
+        Transaction tx = transaction();
+        try {
+            return tx.open(fileName).forUpdate(forUpdate).lockWait(lockWait).get(key, value, KeyMatch.EQ);
+        } catch (RmsException e) {
+            if (e.status() == RmsStatus.RNF) {
+                return null;
+            }
+            failed(e);
+            throw e;
+        } finally {
+            afterRead(tx);
+        }
+    }
+
+    /**
+     * An auto-commit read, which a transaction would hold no lock for beyond the read: pessimistic, the
+     * record is locked PR (waiting as a transaction's read waits) and released once read, and a
+     * primary key found missing is locked PR and looked up again, so the read waits for a transaction
+     * storing it as a transaction's read does; optimistic, it is read without a lock, as committed.
+     */
+    private byte[] readAlone(String fileName, int key, byte[] value) {
+        FileReads reads = readStreams.get(fileName);
+        if (reads == null) {
+            if (reader == null) {
+                reader = store().lockManager().newOwner("jdbc reads of " + store().directory());
+            }
+            RmsFile file = store().file(fileName);
+            reads = new FileReads(file.locks(), file.stream(StreamOptions.forOwner(reader)));
+            readStreams.put(fileName, reads);
+        }
+        RecordStream stream = reads.stream();
+        RecordOptions options = readOptions();
+        try {
+            return stream.get(key, value, KeyMatch.EQ, options);
+        } catch (RmsException e) {
+            if (e.status() != RmsStatus.RNF) {
+                throw e;
+            }
+            if (mode == TransactionMode.OPTIMISTIC || key != 0) {
+                return null;
+            }
+        } finally {
+            if (mode == TransactionMode.PESSIMISTIC) {
+                reads.locks().releaseRecords(reader);
+            }
+        }
+        try {
+            reads.locks().lockKey(reader, 0, value, LockMode.PR, options);
+            return stream.get(key, value, KeyMatch.EQ, options);
+        } catch (RmsException e) {
+            if (e.status() == RmsStatus.RNF) {
+                return null;
+            }
+            throw e;
+        } finally {
+            reads.locks().releaseAll(reader); // the key lock too, which $FREE leaves
+        }
+    }
+
+    /** PR locks waiting {@link #lockWait} (RMS's WAT + TMO in whole seconds), or none when optimistic. */
+    private RecordOptions readOptions() {
+        if (mode == TransactionMode.OPTIMISTIC) {
+            return UNLOCKED;
+        }
+        if (readOptions == null || !lockWait.equals(readOptionsWait)) {
+            long seconds = (lockWait.toMillis() + 999) / 1000;
+            readOptions = lockWait.isZero() ? RecordOptions.of(RecordOption.REA)
+                    : RecordOptions.waitSeconds((int) Math.min(RecordOptions.MAX_TIMEOUT_SECONDS, Math.max(1, seconds)), RecordOption.REA);
+            readOptionsWait = lockWait;
+        }
+        return readOptions;
     }
 
     @Override
@@ -334,6 +438,12 @@ final class Session implements StoreSession {
         if (local != null) {
             rollbackQuietly(local);
             local = null;
+        }
+        if (reader != null) {
+            for (FileReads reads : readStreams.values()) {
+                reads.locks().releaseAll(reader);
+            }
+            reader.close();
         }
         access.release();
     }

@@ -135,7 +135,7 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
                 return session.isolation();
             }
             case "createStatement" -> {
-                return wrap(Statement.class, delegate(method, args), null);
+                return wrap(Statement.class, delegate(method, args), null, null);
             }
             case "prepareStatement" -> {
                 StatementText text = StatementText.of((String) args[0], parser);
@@ -150,7 +150,8 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
                 } finally {
                     session.planAssignment(false);
                 }
-                return wrap(PreparedStatement.class, prepared, text);
+                LookupStatement lookup = args.length == 1 ? LookupStatement.of(this, calcite, session, text, prepared).orElse(null) : null;
+                return wrap(PreparedStatement.class, prepared, text, lookup);
             }
             case "getMetaData" -> {
                 return metaData((DatabaseMetaData) delegate(method, args));
@@ -194,16 +195,27 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
 
     /**
      * A statement whose executions run as statements of the session. A plain statement reads its
-     * text at each execute; a prepared one was read ({@code prepared}) when it was prepared.
+     * text at each execute; a prepared one was read ({@code prepared}) when it was prepared. A
+     * point lookup's statement ({@code lookup} not null) runs its own executions where it can.
      */
-    private <T extends Statement> T wrap(Class<T> type, Object statement, StatementText prepared) {
+    private <T extends Statement> T wrap(Class<T> type, Object statement, StatementText prepared, LookupStatement lookup) {
         InvocationHandler handler = (self, method, args) -> {
             String name = method.getName();
             if (name.equals("getConnection")) {
                 return proxy;
             }
+            if (lookup != null) {
+                Object result = lookup.invoke((Statement) self, (Statement) statement, name, args);
+                if (result != LookupStatement.CALCITE) {
+                    return result;
+                }
+            }
             if (!EXECUTES.contains(name)) {
-                return call(statement, method, args);
+                Object result = call(statement, method, args);
+                if (lookup != null) {
+                    lookup.parameterSet(name, args);
+                }
+                return result;
             }
             StatementText text = prepared;
             Object[] actual = args;
@@ -221,11 +233,12 @@ final class SqlConnection implements InvocationHandler, StoreConnection {
     }
 
     /** A call that may throw anything. */
-    private interface Execution {
+    interface Execution {
         Object run() throws Throwable;
     }
 
-    private Object execute(StatementText text, Execution execution) throws SQLException {
+    /** Runs {@code execution} as one statement of the session (see the class comment). */
+    Object execute(StatementText text, Execution execution) throws SQLException {
         if (closed) {
             throw new SQLException("execute: the connection is closed", "08003");
         }

@@ -35,6 +35,9 @@
  * works from a store savepoint; {@code setSavepoint}, {@code rollback(Savepoint)} and
  * {@code releaseSavepoint} use the same. Records the undone work locked stay locked until the
  * transaction ends, as in most databases.
+ * A read that runs alone in auto-commit (a prepared point lookup, see {@link dev.locksmith.jdbc.sql})
+ * locks as such a transaction would — PR until the record is read, none when optimistic — without
+ * beginning one.
  *
  * <p><b>SQLStates.</b> 23505 duplicate key (DUP) or occupied cell (REX), 23000 key change refused
  * (CHG), 40001 serialization failure (CONFLICT, DEADLOCK: the transaction has been rolled back),

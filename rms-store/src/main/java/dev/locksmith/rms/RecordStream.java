@@ -49,6 +49,9 @@ public final class RecordStream implements AutoCloseable {
     private Rfa lockedUntilNext;
     private RmsStatus lastStatus = RmsStatus.SUC;
     private boolean closed;
+    /** The last WAT options a read was asked with, and the same without WAT ({@link #withoutWait}). */
+    private RecordOptions waitingOptions;
+    private RecordOptions withoutWaitOptions;
 
     RecordStream(RmsFile file, StreamOptions streamOptions) {
         this.file = file;
@@ -371,7 +374,7 @@ public final class RecordStream implements AutoCloseable {
             Located located = found.located();
             if (located != null) {
                 position(located);
-                if (found.status() == RmsStatus.SUC && locking && holdsLock(located.rfa()) && !keepsLocks(rop)) {
+                if (found.status() == RmsStatus.SUC && locking && !keepsLocks(rop) && holdsLock(located.rfa())) {
                     lockedUntilNext = located.rfa();
                 }
             }
@@ -420,13 +423,18 @@ public final class RecordStream implements AutoCloseable {
         return rop.has(RecordOption.RLK) ? LockMode.PW : LockMode.EX;
     }
 
-    private static RecordOptions withoutWait(RecordOptions rop) {
+    /** {@code rop} without WAT; made once per options a stream uses in turn, since every locking read asks for it. */
+    private RecordOptions withoutWait(RecordOptions rop) {
         if (!rop.has(RecordOption.WAT)) {
             return rop;
         }
-        EnumSet<RecordOption> set = EnumSet.copyOf(rop.options());
-        set.remove(RecordOption.WAT);
-        return new RecordOptions(set, 0);
+        if (rop != waitingOptions) {
+            EnumSet<RecordOption> set = EnumSet.copyOf(rop.options());
+            set.remove(RecordOption.WAT);
+            withoutWaitOptions = new RecordOptions(set, 0);
+            waitingOptions = rop;
+        }
+        return withoutWaitOptions;
     }
 
     // ---- changing ----

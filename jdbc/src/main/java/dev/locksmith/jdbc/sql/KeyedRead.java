@@ -204,7 +204,7 @@ final class KeyedRead {
     }
 
     /** The field index {@code node} reads, through casts that keep the type family; -1 if it reads none. */
-    private static int column(RecordDefinition definition, RexNode node) {
+    static int column(RecordDefinition definition, RexNode node) {
         RexNode at = node;
         while (at instanceof RexCall cast && cast.getKind() == SqlKind.CAST) {
             RexNode inner = cast.getOperands().get(0);
@@ -218,7 +218,7 @@ final class KeyedRead {
         return at instanceof RexInputRef ref && ref.getIndex() < definition.fields().size() ? ref.getIndex() : -1;
     }
 
-    private static RexNode stripCasts(RexNode node) {
+    static RexNode stripCasts(RexNode node) {
         RexNode at = node;
         while (at instanceof RexCall cast && cast.getKind() == SqlKind.CAST) {
             at = cast.getOperands().get(0);
@@ -226,7 +226,7 @@ final class KeyedRead {
         return at;
     }
 
-    private static Object literalValue(Field field, RexLiteral literal) {
+    static Object literalValue(Field field, RexLiteral literal) {
         if (literal.isNull()) {
             return null;
         }

@@ -4,12 +4,14 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * How the tables of one connection read: keyed lookups (an exact or GE get), full scans, and records
- * read. A keyed {@code SELECT … WHERE key = ?} is one lookup, no scan. Thread-safe.
+ * read, and point lookups that bypassed Calcite. A keyed {@code SELECT … WHERE key = ?} is one lookup, no scan.
+ * Thread-safe.
  */
 public final class ReadCounters {
     private final LongAdder lookups = new LongAdder();
     private final LongAdder scans = new LongAdder();
     private final LongAdder records = new LongAdder();
+    private final LongAdder pointLookups = new LongAdder();
 
     void lookup() {
         lookups.increment();
@@ -21,6 +23,10 @@ public final class ReadCounters {
 
     void record() {
         records.increment();
+    }
+
+    void pointLookup() {
+        pointLookups.increment();
     }
 
     /** Keyed lookups (exact, or the GE that starts a range). */
@@ -38,8 +44,16 @@ public final class ReadCounters {
         return records.sum();
     }
 
+    /**
+     * Executions of prepared point lookups ({@link PointLookup}) that read their record directly,
+     * without Calcite running the statement; each is also one of {@link #lookups()}.
+     */
+    public long pointLookups() {
+        return pointLookups.sum();
+    }
+
     @Override
     public String toString() {
-        return "lookups=" + lookups() + " scans=" + scans() + " records=" + records();
+        return "lookups=" + lookups() + " scans=" + scans() + " records=" + records() + " pointLookups=" + pointLookups();
     }
 }

@@ -25,6 +25,15 @@ public interface StoreSession {
     /** Called after a table read with the transaction {@link #transaction()} gave; ends a read-only transaction of its own. */
     void afterRead(Transaction tx);
 
+    /**
+     * Reads the record of {@code fileName} whose key {@code key} (one without duplicates) is exactly
+     * {@code value}, or null if there is none, locking as the running statement's reads lock: in the
+     * statement's transaction, or — for a plain read in auto-commit outside an XA branch, where
+     * the transaction would end as soon as the read does — with the record lock taken and released
+     * at once, without a transaction. The session is told of failures ({@link #failed}).
+     */
+    byte[] readExact(String fileName, int key, byte[] value);
+
     /** Whether the running statement is a {@code SELECT … FOR UPDATE}: its reads lock EX. */
     boolean forUpdate();
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.locksmith.jdbc.LocksmithXADataSource;
+import dev.locksmith.jdbc.StoreConnection;
 import dev.locksmith.ra.AdapterStatistics;
 import dev.locksmith.ra.LocksmithConnection;
 import dev.locksmith.ra.LocksmithConnectionFactory;
@@ -11,6 +12,7 @@ import dev.locksmith.ra.RecordFile;
 import jakarta.transaction.TransactionManager;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -109,6 +111,27 @@ class JdbcAndJcaXaTest {
         AdapterStatistics s = mcf.resourceManager().statistics();
         assertThat(s.xaPrepared()).as("one Locksmith branch, prepared once: two-phase with H2").isEqualTo(1);
         assertThat(s.xaCommitted()).isEqualTo(1);
+    }
+
+    @Test
+    void aPreparedPointLookupOfTheSqlFaceReadsInTheXaBranch() throws Exception {
+        tm.begin();
+        try (LocksmithConnection c = locksmith.getConnection()) {
+            RecordFile stock = c.open(Stock.FILE);
+            stock.get(Stock.key(ITEM));
+            stock.update(Stock.record(ITEM, 12));
+        }
+        Connection jdbc = enlistedSql();
+        try (PreparedStatement lookup = jdbc.prepareStatement("SELECT quantity FROM stock WHERE item = ?")) {
+            lookup.setString(1, ITEM);
+            try (ResultSet r = lookup.executeQuery()) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getInt(1)).as("the JCA face's uncommitted work, in the branch").isEqualTo(12);
+            }
+        }
+        assertThat(jdbc.unwrap(StoreConnection.class).readCounters().pointLookups()).isEqualTo(1);
+        tm.rollback();
+        assertThat(committedQuantity()).isEqualTo(50);
     }
 
     @Test

@@ -128,7 +128,7 @@ public final class BucketAccess {
         } catch (RuntimeException | StackOverflowError e) {
             throw new RmsException(RmsStatus.BUG, operation + " met a damaged structure: " + e, e);
         } finally {
-            current.remove();
+            current.set(null); // not remove(): the next service's get() would make the thread's entry anew
         }
     }
 

@@ -129,16 +129,29 @@ public final class FieldCodec {
     }
 
     private static byte[] binary(Field field, Object value, boolean signed) {
-        BigInteger integer = integral(field, value);
         int bits = 8 * field.length();
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            // Without BigIntegers when the value is a long that fits: every keyed SQL statement encodes its key.
+            long v = ((Number) value).longValue();
+            boolean fits = signed ? bits == 64 || (v >= -(1L << (bits - 1)) && v < (1L << (bits - 1)))
+                    : v >= 0 && (bits == 64 || v < (1L << bits));
+            if (fits) {
+                return bigEndian(v, field.length());
+            }
+        }
+        BigInteger integer = integral(field, value);
         BigInteger low = signed ? BigInteger.ONE.shiftLeft(bits - 1).negate() : BigInteger.ZERO;
         BigInteger high = signed ? BigInteger.ONE.shiftLeft(bits - 1) : (bits == 64 ? UNSIGNED_64_LIMIT : BigInteger.ONE.shiftLeft(bits));
         if (integer.compareTo(low) < 0 || integer.compareTo(high) >= 0) {
             throw invalid(field, value, "a " + (signed ? "signed" : "unsigned") + " " + field.length() + "-byte integer holds "
                     + low + ".." + high.subtract(BigInteger.ONE));
         }
-        long bitsValue = integer.longValue(); // two's complement low 64 bits, also for unsigned 2^63..2^64-1
-        byte[] bytes = new byte[field.length()];
+        return bigEndian(integer.longValue(), field.length()); // two's complement low 64 bits, also for unsigned 2^63..2^64-1
+    }
+
+    private static byte[] bigEndian(long value, int length) {
+        long bitsValue = value;
+        byte[] bytes = new byte[length];
         for (int i = bytes.length - 1; i >= 0; i--) {
             bytes[i] = (byte) bitsValue;
             bitsValue >>= 8;

@@ -43,6 +43,28 @@ class FieldCodecTest {
     }
 
     @Test
+    void everyIntegerWidthTakesExactlyItsRangeFromJavaIntegers() {
+        byte[] record = new byte[8];
+        for (int length : new int[] {1, 2, 4}) {
+            Field signed = new Field("N", FieldType.INTEGER, 0, length);
+            long max = (1L << (8 * length - 1)) - 1;
+            roundTrip(signed, max, max);
+            roundTrip(signed, -max - 1, -max - 1);
+            assertRefused(signed, max + 1, record, "N");
+            assertRefused(signed, -max - 2, record, "N");
+            Field unsigned = new Field("U", FieldType.UNSIGNED, 0, length);
+            long unsignedMax = (1L << (8 * length)) - 1;
+            roundTrip(unsigned, unsignedMax, unsignedMax);
+            roundTrip(unsigned, (short) 0, 0L);
+            assertRefused(unsigned, unsignedMax + 1, record, "U");
+            assertRefused(unsigned, -1, record, "U");
+        }
+        roundTrip(new Field("N", FieldType.INTEGER, 0, 8), Long.MAX_VALUE, Long.MAX_VALUE);
+        roundTrip(new Field("U", FieldType.UNSIGNED, 0, 8), Long.MAX_VALUE, BigInteger.valueOf(Long.MAX_VALUE));
+        assertRefused(new Field("U", FieldType.UNSIGNED, 0, 8), -1L, record, "U");
+    }
+
+    @Test
     void packedDecimalPutsTwoDigitsInAByteAndTheSignLast() {
         Field amount = new Field("AMOUNT", FieldType.PACKED, 0, 3, 2);
         assertThat(HexFormat.of().formatHex(roundTrip(amount, new BigDecimal("-123.45"), new BigDecimal("-123.45")))).isEqualTo("12345d");
