@@ -304,7 +304,7 @@ public final class RmsFile implements AutoCloseable {
         closeGate.readLock().lock();
         try {
             checkOpen("flush");
-            shared.access.flush();
+            shared.flush();
         } finally {
             closeGate.readLock().unlock();
         }

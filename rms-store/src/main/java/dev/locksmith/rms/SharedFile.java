@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -56,6 +57,12 @@ final class SharedFile {
     volatile FileDefinition prologDefinition;
     /** Buckets of global buffers per node, 0 when off; the first opener's options or the file's FDL decide. */
     final int globalBuffers;
+    /**
+     * How long global buffers may keep a changed bucket before writing it to storage: half the
+     * commit interval with deferred durability (so a change is durable within about one and a half),
+     * else 0 (a service returns with its change in storage, as its durability asks).
+     */
+    private final long writeBehindMillis;
     /** Each node's (lock manager's) global buffers of this file and how many of its openers use them. */
     private final Map<LockManager, NodeBuffers> buffers = new HashMap<>();
     private int openers;
@@ -74,6 +81,8 @@ final class SharedFile {
         this.key = key;
         this.globalBuffers = options.globalBuffers() == RmsFile.Options.FROM_FILE ? definition.globalBufferCount()
                 : options.globalBuffers();
+        this.writeBehindMillis = options.durability() == Durability.DEFERRED
+                ? Math.max(1, options.commitIntervalMillis() / 2) : 0;
         this.storage = storage;
         this.definition = definition;
         this.prologDefinition = definition;
@@ -186,7 +195,8 @@ final class SharedFile {
         synchronized (SharedFile.class) {
             NodeBuffers node = buffers.get(manager);
             if (node == null) {
-                node = new NodeBuffers(new GlobalBuffers(manager, fileLockName, title, globalBuffers));
+                node = new NodeBuffers(new GlobalBuffers(manager, fileLockName, title, globalBuffers, storage,
+                        writeBehindMillis));
                 buffers.put(manager, node);
             }
             node.users++;
@@ -206,6 +216,24 @@ final class SharedFile {
         }
         if (last != null) {
             last.close();
+        }
+    }
+
+    /**
+     * Makes every completed service durable: writes back the buckets every node's global buffers
+     * keep changed, then flushes the storage. Blocks until the data is on disk.
+     */
+    void flush() {
+        for (GlobalBuffers nodeBuffers : nodeBuffers()) {
+            nodeBuffers.writeBack();
+        }
+        access.flush();
+    }
+
+    /** The global buffers of every node that has some open on this file now. */
+    private List<GlobalBuffers> nodeBuffers() {
+        synchronized (SharedFile.class) {
+            return buffers.values().stream().map(node -> node.buffers).toList();
         }
     }
 

@@ -14,6 +14,7 @@ import dev.locksmith.rms.RmsStatus;
 import dev.locksmith.rms.access.BucketCache;
 import dev.locksmith.rms.access.FileState;
 import dev.locksmith.rms.lock.FileLocks;
+import dev.locksmith.rms.storage.BucketStorage;
 import java.lang.System.Logger;
 import java.lang.management.ManagementFactory;
 import java.lang.System.Logger.Level;
@@ -22,12 +23,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -71,9 +76,17 @@ import javax.management.ObjectName;
  * most {@code capacity} buckets are cached; beyond that the least recently used unpinned bucket
  * is evicted and its lock dequeued. The prolog and the state bucket are not cached.
  *
- * <p><b>Writes.</b> Before a changing service's buckets go to storage each of them is locked EX
- * (other nodes' cached PR locks are lowered by their callbacks); after, the new images replace
- * the cached copies and the buckets are marked written.
+ * <p><b>Writes.</b> Before a changing service's buckets are written each of them is locked EX
+ * (other nodes' cached PR locks are lowered by their callbacks); the new images replace the cached
+ * copies and the buckets are marked written. With a write-behind delay (deferred durability, as RMS's
+ * deferred write), a new image of one existing bucket stays in the buffers, <em>dirty</em>, under
+ * the bucket's EX lock, so that many updates of a bucket between two storage commits cost one
+ * storage write. Every dirty bucket of the node is written to storage together, as one atomic change
+ * set (so after a crash storage holds a prefix of this node's services): before any other change
+ * set (which goes to storage at once, with them), before a dirty bucket's lock is lowered for a
+ * blocking callback (so the node it was lowered for reads the new image) or given back (eviction,
+ * close), on {@link #writeBack} (the file's flush) and at the latest the write-behind delay after
+ * the first of them was made dirty.
  *
  * <p>Thread-safe. {@link #enter} blocks until the service may run (writers' lock, gate, tree lock).
  * Lock-manager failures are {@link RmsException}s (see {@link FileLocks#translate}). Waits of the
@@ -92,7 +105,18 @@ public final class GlobalBuffers implements AutoCloseable {
 
     private final String title;
     private final String fileLockName;
-    private final int capacity;
+    private volatile int capacity;
+    private final BucketStorage storage;
+    /** How long a bucket may stay dirty; 0: every change goes to storage at once. */
+    private final long writeBehindMillis;
+    /**
+     * Guards {@link #dirty} and the copies of dirty buckets: held to write the dirty buckets and to
+     * change a copy, never while a lock is awaited. Taken after an entry's gate, never before.
+     */
+    private final ReentrantLock dirtyLock = new ReentrantLock();
+    /** Dirty buckets, in the order they became dirty. */
+    private final Map<Long, Entry> dirty = new LinkedHashMap<>();
+    private final AtomicBoolean writeBackScheduled = new AtomicBoolean();
     private final LockOwner system;
     private volatile Lock fileLock;
     private final BufferCounters counters;
@@ -128,6 +152,8 @@ public final class GlobalBuffers implements AutoCloseable {
         volatile boolean referenced = true;
         /** Written while the current EX lock was held: the next lowering publishes a new version. */
         boolean written;
+        /** The copy is newer than storage's image (under {@code dirtyLock}); the lock is EX meanwhile. */
+        volatile boolean dirty;
         boolean evicted;
         volatile LockMode loweringWanted;
 
@@ -139,22 +165,38 @@ public final class GlobalBuffers implements AutoCloseable {
     private record Copy(byte[] image, long version) {
     }
 
+    /** Writes dirty buckets back once their delay is up: one daemon thread for every file's buffers. */
+    private static final ScheduledExecutorService WRITE_BEHIND = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rms global buffer write-behind");
+        t.setDaemon(true);
+        return t;
+    });
+
     /**
      * Takes this node's part of the file's lock tree: the system owner and its NL file lock.
      *
-     * @param manager      the node's lock manager
-     * @param fileLockName the file lock's name ({@link FileLocks#fileLockName()})
-     * @param title        names the owner and the lowering thread
-     * @param capacity     buckets cached at most, at least 1
-     * @throws RmsException IAL for a capacity below 1; CLOSED if the manager is closed
+     * @param manager           the node's lock manager
+     * @param fileLockName      the file lock's name ({@link FileLocks#fileLockName()})
+     * @param title             names the owner and the lowering thread
+     * @param capacity          buckets cached at most, at least 1
+     * @param storage           where the file's buckets are (written to by {@link Service#apply} and write-backs)
+     * @param writeBehindMillis longest time a bucket changed here stays dirty in the buffers; 0 writes
+     *                          every change to storage before the service returns
+     * @throws RmsException IAL for a capacity below 1 or a negative delay; CLOSED if the manager is closed
      */
-    public GlobalBuffers(LockManager manager, String fileLockName, String title, int capacity) {
+    public GlobalBuffers(LockManager manager, String fileLockName, String title, int capacity, BucketStorage storage,
+                         long writeBehindMillis) {
         if (capacity < 1) {
             throw new RmsException(RmsStatus.IAL, "global buffer count is " + capacity + "; it must be at least 1");
         }
+        if (writeBehindMillis < 0) {
+            throw new RmsException(RmsStatus.IAL, "write-behind delay is " + writeBehindMillis + " ms; it must be 0 or more");
+        }
         this.title = title;
         this.capacity = capacity;
-        this.counters = new BufferCounters(capacity, this::size);
+        this.storage = storage;
+        this.writeBehindMillis = writeBehindMillis;
+        this.counters = new BufferCounters(this::capacity, this::size);
         this.system = manager.newOwner("rms global buffers of " + title);
         this.fileLockName = fileLockName;
         try {
@@ -257,6 +299,21 @@ public final class GlobalBuffers implements AutoCloseable {
     /** Buckets cached at most. */
     public int capacity() {
         return capacity;
+    }
+
+    /**
+     * Caches at most {@code count} buckets from now on: a smaller count evicts the least recently
+     * used buckets beyond it at once (those pinned by running services as soon as they end); 0
+     * keeps none, every read then taking its bucket lock and giving it back.
+     *
+     * @throws RmsException IAL for a negative count
+     */
+    public void resize(int count) {
+        if (count < 0) {
+            throw new RmsException(RmsStatus.IAL, "global buffer count is " + count + "; it must be 0 or more");
+        }
+        capacity = count;
+        evictOverCapacity(null);
     }
 
     /**
@@ -464,6 +521,9 @@ public final class GlobalBuffers implements AutoCloseable {
                     entry = insert(bucketId);
                 }
                 byte[] image = load(entry, storage);
+                if (size.get() > capacity) {
+                    evictOverCapacity(null); // a cache shrunk to nothing: the bucket just read goes again
+                }
                 if (image != null || !entry.evicted) {
                     return image;
                 }
@@ -473,19 +533,50 @@ public final class GlobalBuffers implements AutoCloseable {
         /**
          * A new image of one existing bucket is applied under the gate shared and the tree lock in
          * PR: readers here and elsewhere see the bucket before or after it, each a committed
-         * version, and nothing else changes. Anything more (several buckets, the state bucket, a
-         * removal) must not be seen in part: readers here are waited for and the tree is taken EX
-         * first, with no bucket pinned meanwhile.
+         * version, and nothing else changes; with a write-behind delay it stays dirty here. Anything
+         * more (several buckets, the state bucket, a removal) must not be seen in part: readers here
+         * are waited for and the tree is taken EX first, with no bucket pinned meanwhile; it goes to
+         * storage at once, together with the dirty buckets.
          */
         @Override
-        public void beforeApply(Map<Long, byte[]> changes) {
-            if (!exclusive && !oneImage(changes)) {
+        public void apply(Map<Long, byte[]> changes) {
+            boolean oneImage = oneImage(changes);
+            lockForWriting(changes, oneImage);
+            dirtyLock.lock();
+            try {
+                if (oneImage && writeBehindMillis > 0) {
+                    Entry entry = pinned.peek();
+                    replaceCopy(entry, changes.get(entry.bucket));
+                    if (!entry.dirty) {
+                        entry.dirty = true;
+                        dirty.put(entry.bucket, entry);
+                        scheduleWriteBack();
+                    }
+                    counters.deferredWrites.increment();
+                    return;
+                }
+                Map<Long, byte[]> all = dirtyImages();
+                all.putAll(changes);
+                storage.apply(all);
+                cleaned();
+                for (Entry entry : pinned) {
+                    replaceCopy(entry, changes.get(entry.bucket));
+                }
+            } finally {
+                dirtyLock.unlock();
+            }
+        }
+
+        /** Locks every bucket of {@code changes} EX, pinned, after the tree in EX unless it is one bucket's new image. */
+        private void lockForWriting(Map<Long, byte[]> changes, boolean oneImage) {
+            if (!exclusive && !oneImage) {
                 gate.readLock().unlock();
                 gate.writeLock().lock();
                 exclusive = true;
                 holdTree(LockMode.EX);
             }
-            for (long bucket : new TreeSet<>(changes.keySet())) {
+            // In bucket order, so that two services here never wait for each other's buckets.
+            for (long bucket : oneImage ? changes.keySet() : new TreeSet<>(changes.keySet())) {
                 if (bucket <= FileState.BUCKET_ID) {
                     continue;
                 }
@@ -501,27 +592,16 @@ public final class GlobalBuffers implements AutoCloseable {
                     }
                 } while (entry.evicted);
                 pinned.push(entry);
-                String name = FileLocks.bucketName(bucket);
                 if (entry.lock == null) {
-                    entry.lock = enqueue(name, LockMode.EX, blockingHandler(entry));
+                    entry.lock = enqueue(FileLocks.bucketName(bucket), LockMode.EX, blockingHandler(entry));
                     entry.written = false;
                 } else if (entry.mode != LockMode.EX) {
-                    convert(entry.lock, LockMode.EX, true, name);
+                    convert(entry.lock, LockMode.EX, true, FileLocks.bucketName(bucket));
                     entry.written = false;
                 }
                 entry.mode = LockMode.EX;
             }
-            evictOverCapacity();
-        }
-
-        @Override
-        public void applied(Map<Long, byte[]> changes) {
-            for (Entry entry : pinned) {
-                byte[] image = changes.get(entry.bucket);
-                Copy old = entry.copy;
-                entry.copy = new Copy(image, old == null ? UNKNOWN : old.version());
-                entry.written = true;
-            }
+            evictOverCapacity(null);
         }
 
         /** Ends the service: unpins its buckets and leaves the local gate. Idempotent. */
@@ -534,6 +614,9 @@ public final class GlobalBuffers implements AutoCloseable {
             while (!pinned.isEmpty()) {
                 release(pinned.pop());
             }
+            if (size.get() > capacity) {
+                evictOverCapacity(null);
+            }
             if (exclusive) {
                 gate.writeLock().unlock();
             } else {
@@ -542,6 +625,80 @@ public final class GlobalBuffers implements AutoCloseable {
             if (changes) {
                 writerTurn.unlock();
             }
+        }
+    }
+
+    /** Under the entry's gate and {@code dirtyLock}: the entry's copy is now {@code image}, written under its EX lock. */
+    private static void replaceCopy(Entry entry, byte[] image) {
+        Copy old = entry.copy;
+        entry.copy = new Copy(image, old == null ? UNKNOWN : old.version());
+        entry.written = true;
+    }
+
+    /** Under {@code dirtyLock}: the images of the dirty buckets, in the order they became dirty. */
+    private Map<Long, byte[]> dirtyImages() {
+        Map<Long, byte[]> images = new LinkedHashMap<>();
+        for (Entry entry : dirty.values()) {
+            images.put(entry.bucket, entry.copy.image());
+        }
+        return images;
+    }
+
+    /** Under {@code dirtyLock}, once the dirty buckets' images are in storage: none is dirty. */
+    private void cleaned() {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        counters.writeBacks.add(dirty.size());
+        for (Entry entry : dirty.values()) {
+            entry.dirty = false;
+        }
+        dirty.clear();
+    }
+
+    private void scheduleWriteBack() {
+        if (writeBackScheduled.compareAndSet(false, true)) {
+            try {
+                WRITE_BEHIND.schedule(() -> {
+                    writeBackScheduled.set(false);
+                    try {
+                        writeBack();
+                    } catch (RmsException e) {
+                        LOG.log(Level.WARNING, "writing back the dirty buckets of " + title + " failed", e);
+                    }
+                }, writeBehindMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                writeBackScheduled.set(false); // the JVM is shutting down; close writes them back if it runs
+            }
+        }
+    }
+
+    /**
+     * Writes every bucket changed here and not yet in storage to storage, as one atomic change set;
+     * does nothing if none is dirty. Blocks while a service applies a change here, never for a
+     * lock. Not durable by itself: the storage's commit (or flush) makes it so.
+     *
+     * @throws RmsException IO if storage fails (the buckets stay dirty)
+     */
+    public void writeBack() {
+        dirtyLock.lock();
+        try {
+            if (!dirty.isEmpty()) {
+                storage.apply(dirtyImages());
+                cleaned();
+            }
+        } finally {
+            dirtyLock.unlock();
+        }
+    }
+
+    /** Buckets changed here whose new images are not in storage yet. */
+    public int dirtyBuckets() {
+        dirtyLock.lock();
+        try {
+            return dirty.size();
+        } finally {
+            dirtyLock.unlock();
         }
     }
 
@@ -560,7 +717,7 @@ public final class GlobalBuffers implements AutoCloseable {
             return raced;
         }
         size.incrementAndGet();
-        evictOverCapacity();
+        evictOverCapacity(fresh);
         return fresh;
     }
 
@@ -632,6 +789,15 @@ public final class GlobalBuffers implements AutoCloseable {
         if (entry.evicted || entry.lock == null || held == LockMode.NL || closed) {
             return;
         }
+        if (entry.dirty) {
+            try {
+                writeBack();
+            } catch (RmsException e) {
+                // Lowered now, the other node would read storage's older image: keep the lock.
+                LOG.log(Level.WARNING, "bucket " + entry.bucket + " of " + title + " stays locked: its write-back failed", e);
+                return;
+            }
+        }
         LockMode target = held == LockMode.EX && readerMode(blocked) ? LockMode.PR : LockMode.NL;
         boolean publish = publish(entry);
         // The mode is set first: once converted, a writer elsewhere may be granted at once, and no
@@ -658,14 +824,20 @@ public final class GlobalBuffers implements AutoCloseable {
         return true;
     }
 
-    /** Evicts least recently used buckets (second chance) until at most {@code capacity} are cached. */
-    private void evictOverCapacity() {
+    /**
+     * Evicts least recently used buckets (second chance) until at most {@code capacity} are cached,
+     * never {@code keep} (a bucket being read in) nor one this thread has pinned.
+     */
+    private void evictOverCapacity(Entry keep) {
         int sweeps = 0;
         while (size.get() > capacity && sweeps < 3) {
             sweeps++;
             Iterator<Entry> it = entries.values().iterator();
             while (it.hasNext() && size.get() > capacity) {
                 Entry entry = it.next();
+                if (entry == keep) {
+                    continue;
+                }
                 if (entry.referenced) {
                     entry.referenced = false;
                     continue;
@@ -686,6 +858,9 @@ public final class GlobalBuffers implements AutoCloseable {
         if (entry.evicted) {
             return;
         }
+        if (entry.dirty) {
+            writeBack();
+        }
         entry.evicted = true;
         entries.remove(entry.bucket, entry);
         size.decrementAndGet();
@@ -695,7 +870,11 @@ public final class GlobalBuffers implements AutoCloseable {
         }
     }
 
+    /** Under the entry's gate: gives its lock back, writing the dirty buckets back first if it is one. */
     private void dequeue(Entry entry) {
+        if (entry.dirty) {
+            writeBack();
+        }
         boolean publish = publish(entry);
         entry.mode = LockMode.NL;
         try {
@@ -772,6 +951,19 @@ public final class GlobalBuffers implements AutoCloseable {
         try {
             if (closed) {
                 return;
+            }
+            try {
+                writeBack();
+            } catch (RmsException e) {
+                LOG.log(Level.ERROR, "the changes of " + dirtyBuckets() + " bucket(s) of " + title
+                        + " are lost: their write-back at close failed", e);
+                dirtyLock.lock();
+                try {
+                    dirty.values().forEach(entry -> entry.dirty = false);
+                    dirty.clear();
+                } finally {
+                    dirtyLock.unlock();
+                }
             }
             for (Entry entry : entries.values()) {
                 entry.gate.lock();
