@@ -55,8 +55,14 @@ final class SharedFile {
      * writes one for the next open. Prolog writers hold this object's monitor.
      */
     volatile FileDefinition prologDefinition;
-    /** Buckets of global buffers per node, 0 when off; the first opener's options or the file's FDL decide. */
-    final int globalBuffers;
+    /**
+     * Whether openers use global buffers: the first opener's options or the file's FDL decide, for
+     * as long as the file is open in this JVM (a service with buffers and one without must not
+     * meet: the one without reads storage past the other's dirty buckets).
+     */
+    final boolean buffered;
+    /** Buckets of global buffers per node now; set live by {@link #resizeBuffers}. Guarded by the class lock. */
+    private int globalBuffers;
     /**
      * How long global buffers may keep a changed bucket before writing it to storage: half the
      * commit interval with deferred durability (so a change is durable within about one and a half),
@@ -81,6 +87,7 @@ final class SharedFile {
         this.key = key;
         this.globalBuffers = options.globalBuffers() == RmsFile.Options.FROM_FILE ? definition.globalBufferCount()
                 : options.globalBuffers();
+        this.buffered = globalBuffers > 0;
         this.writeBehindMillis = options.durability() == Durability.DEFERRED
                 ? Math.max(1, options.commitIntervalMillis() / 2) : 0;
         this.storage = storage;
@@ -216,6 +223,24 @@ final class SharedFile {
         }
         if (last != null) {
             last.close();
+        }
+    }
+
+    /**
+     * Resizes every node's global buffers of this file to {@code count} buckets, now (0 keeps none)
+     * and for nodes that start using them later. Does nothing if the file is open without buffers.
+     */
+    void resizeBuffers(int count) {
+        List<GlobalBuffers> resized;
+        synchronized (SharedFile.class) {
+            if (!buffered) {
+                return;
+            }
+            globalBuffers = count;
+            resized = nodeBuffers();
+        }
+        for (GlobalBuffers nodeBuffers : resized) {
+            nodeBuffers.resize(count);
         }
     }
 

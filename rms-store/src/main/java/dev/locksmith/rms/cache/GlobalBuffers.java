@@ -178,16 +178,16 @@ public final class GlobalBuffers implements AutoCloseable {
      * @param manager           the node's lock manager
      * @param fileLockName      the file lock's name ({@link FileLocks#fileLockName()})
      * @param title             names the owner and the lowering thread
-     * @param capacity          buckets cached at most, at least 1
+     * @param capacity          buckets cached at most; 0 keeps none (each read takes its lock and gives it back)
      * @param storage           where the file's buckets are (written to by {@link Service#apply} and write-backs)
      * @param writeBehindMillis longest time a bucket changed here stays dirty in the buffers; 0 writes
      *                          every change to storage before the service returns
-     * @throws RmsException IAL for a capacity below 1 or a negative delay; CLOSED if the manager is closed
+     * @throws RmsException IAL for a negative capacity or delay; CLOSED if the manager is closed
      */
     public GlobalBuffers(LockManager manager, String fileLockName, String title, int capacity, BucketStorage storage,
                          long writeBehindMillis) {
-        if (capacity < 1) {
-            throw new RmsException(RmsStatus.IAL, "global buffer count is " + capacity + "; it must be at least 1");
+        if (capacity < 0) {
+            throw new RmsException(RmsStatus.IAL, "global buffer count is " + capacity + "; it must be 0 or more");
         }
         if (writeBehindMillis < 0) {
             throw new RmsException(RmsStatus.IAL, "write-behind delay is " + writeBehindMillis + " ms; it must be 0 or more");
