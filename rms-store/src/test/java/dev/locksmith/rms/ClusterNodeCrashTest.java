@@ -11,6 +11,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -40,11 +41,9 @@ class ClusterNodeCrashTest {
             reader.get(0, ascii(key));
             long bucket = reader.currentRfa().bucket();
 
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process child = new ProcessBuilder(java, "-Xmx128m", "-Djava.net.preferIPv4Stack=true", "-cp",
-                    System.getProperty("java.class.path"), ClusterNodeChild.class.getName(), nodes.cluster, "n2",
-                    Integer.toString(childPort), nodes.hosts, file.locks().fileLockName(), FileLocks.bucketName(bucket))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process child = ChildJvm.start(ClusterNodeChild.class, List.of("-Xmx128m", "-Djava.net.preferIPv4Stack=true"),
+                    nodes.cluster, "n2", Integer.toString(childPort), nodes.hosts, file.locks().fileLockName(),
+                    FileLocks.bucketName(bucket));
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
                 expect(out, "READY");

@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,11 +26,7 @@ class DirtyBufferCrashTest {
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void aFileKilledWithDirtyBuffersReopensWithAPrefixOfTheUpdatesHoldingEveryFlushedOne() throws Exception {
         Path path = dir.resolve("dirty.rms");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                DirtyBufferCrashChild.class.getName(), path.toString())
-                .redirectErrorStream(true)
-                .start();
+        Process child = ChildJvm.start(DirtyBufferCrashChild.class, List.of(), path.toString());
         long flushed = 0;
         int flushes = 0;
         long updated = 0;
