@@ -110,10 +110,16 @@ public final class GlobalBuffers implements AutoCloseable {
     /** How long a bucket may stay dirty; 0: every change goes to storage at once. */
     private final long writeBehindMillis;
     /**
-     * Guards {@link #dirty} and the copies of dirty buckets: held to write the dirty buckets and to
-     * change a copy, never while a lock is awaited. Taken after an entry's gate, never before.
+     * Guards {@link #dirty} and the copies of dirty buckets: held to change a copy and to take a
+     * snapshot of the dirty ones, never while a lock is awaited nor (but by a change of several
+     * buckets, which runs alone here) while storage is written. Taken after {@link #writeBackLock}.
      */
     private final ReentrantLock dirtyLock = new ReentrantLock();
+    /**
+     * Held while dirty buckets are written to storage, so that write-backs reach storage in the
+     * order of their snapshots. Taken after an entry's gate, never before.
+     */
+    private final ReentrantLock writeBackLock = new ReentrantLock();
     /** Dirty buckets, in the order they became dirty. */
     private final Map<Long, Entry> dirty = new LinkedHashMap<>();
     private final AtomicBoolean writeBackScheduled = new AtomicBoolean();
@@ -542,28 +548,36 @@ public final class GlobalBuffers implements AutoCloseable {
         public void apply(Map<Long, byte[]> changes) {
             boolean oneImage = oneImage(changes);
             lockForWriting(changes, oneImage);
-            dirtyLock.lock();
-            try {
-                if (oneImage && writeBehindMillis > 0) {
-                    Entry entry = pinned.peek();
+            if (oneImage && writeBehindMillis > 0) {
+                Entry entry = pinned.peek();
+                dirtyLock.lock();
+                try {
                     replaceCopy(entry, changes.get(entry.bucket));
                     if (!entry.dirty) {
                         entry.dirty = true;
                         dirty.put(entry.bucket, entry);
                         scheduleWriteBack();
                     }
-                    counters.deferredWrites.increment();
-                    return;
+                } finally {
+                    dirtyLock.unlock();
                 }
-                Map<Long, byte[]> all = dirtyImages();
+                counters.deferredWrites.increment();
+                return;
+            }
+            writeBackLock.lock();
+            dirtyLock.lock();
+            try {
+                Map<Long, byte[]> images = dirtyImages();
+                Map<Long, byte[]> all = new LinkedHashMap<>(images);
                 all.putAll(changes);
                 storage.apply(all);
-                cleaned();
+                cleaned(images);
                 for (Entry entry : pinned) {
                     replaceCopy(entry, changes.get(entry.bucket));
                 }
             } finally {
                 dirtyLock.unlock();
+                writeBackLock.unlock();
             }
         }
 
@@ -644,16 +658,19 @@ public final class GlobalBuffers implements AutoCloseable {
         return images;
     }
 
-    /** Under {@code dirtyLock}, once the dirty buckets' images are in storage: none is dirty. */
-    private void cleaned() {
-        if (dirty.isEmpty()) {
-            return;
+    /**
+     * Under {@code dirtyLock}, once {@code written} (a snapshot of {@link #dirtyImages}) is in
+     * storage: its buckets are clean unless changed again since.
+     */
+    private void cleaned(Map<Long, byte[]> written) {
+        counters.writeBacks.add(written.size());
+        for (Map.Entry<Long, byte[]> image : written.entrySet()) {
+            Entry entry = dirty.get(image.getKey());
+            if (entry != null && entry.copy.image() == image.getValue()) {
+                entry.dirty = false;
+                dirty.remove(image.getKey());
+            }
         }
-        counters.writeBacks.add(dirty.size());
-        for (Entry entry : dirty.values()) {
-            entry.dirty = false;
-        }
-        dirty.clear();
     }
 
     private void scheduleWriteBack() {
@@ -675,20 +692,35 @@ public final class GlobalBuffers implements AutoCloseable {
 
     /**
      * Writes every bucket changed here and not yet in storage to storage, as one atomic change set;
-     * does nothing if none is dirty. Blocks while a service applies a change here, never for a
-     * lock. Not durable by itself: the storage's commit (or flush) makes it so.
+     * does nothing if none is dirty. Blocks while another write-back or a change of several buckets
+     * here writes storage, never for a lock. Services changing one bucket go on meanwhile: what
+     * they change after its snapshot stays dirty. Not durable by itself: the storage's commit (or
+     * flush) makes it so.
      *
      * @throws RmsException IO if storage fails (the buckets stay dirty)
      */
     public void writeBack() {
-        dirtyLock.lock();
+        writeBackLock.lock();
         try {
-            if (!dirty.isEmpty()) {
-                storage.apply(dirtyImages());
-                cleaned();
+            Map<Long, byte[]> images;
+            dirtyLock.lock();
+            try {
+                if (dirty.isEmpty()) {
+                    return;
+                }
+                images = dirtyImages();
+            } finally {
+                dirtyLock.unlock();
+            }
+            storage.apply(images);
+            dirtyLock.lock();
+            try {
+                cleaned(images);
+            } finally {
+                dirtyLock.unlock();
             }
         } finally {
-            dirtyLock.unlock();
+            writeBackLock.unlock();
         }
     }
 
