@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kills (SIGKILL) a child JVM whose global buffers are warm and written to
  * ({@link GlobalBufferCrashChild}), then reopens the file: it is consistent, and every update the
- * child saw return (durability COMMIT) is there, since the buffers write through to storage.
+ * child saw return (durability COMMIT) is there, since with that durability the buffers keep no
+ * change (write-behind is for deferred durability: {@link DirtyBufferCrashTest}).
  */
 class GlobalBufferCrashTest {
     @TempDir

@@ -340,7 +340,7 @@ public final class GlobalBuffers implements AutoCloseable {
      * lock; every service then takes the local gate shared and makes sure this node holds the tree
      * lock in PR (or EX). A changing service whose change turns out to be more than one existing
      * bucket's new image takes the gate exclusively and the tree lock in EX before it applies it
-     * ({@link Service#beforeApply}). Close the returned service when it ends, on the thread that
+     * ({@link Service#apply}). Close the returned service when it ends, on the thread that
      * entered it.
      *
      * @throws RmsException CLOSED if these buffers or the manager are closed, CANCELLED if
@@ -497,7 +497,7 @@ public final class GlobalBuffers implements AutoCloseable {
     /** One service's use of the buffers: the {@link BucketCache} it reads through. */
     public final class Service implements BucketCache, AutoCloseable {
         private final boolean changes;
-        /** Buckets this service's change is being applied to; made by {@link #beforeApply} (readers pin none). */
+        /** Buckets this service's change is being applied to; made by {@link #apply} (readers pin none). */
         private final Deque<Entry> pinned = new ArrayDeque<>(0);
         /** Whether the gate is held exclusively (a change of several buckets), else shared. */
         private boolean exclusive;
