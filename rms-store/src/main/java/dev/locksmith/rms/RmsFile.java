@@ -38,9 +38,13 @@ import java.util.function.Supplier;
  * call, and every node still reads what another committed before.
  * A file that no writer can reach ({@link Sharing#takesBucketLocks()}) takes no bucket locks. Each
  * service is atomic: after a crash it is in the file entirely or not at all, and the services
- * present are a prefix of those completed. When a completed service becomes durable is the file's
+ * present are a prefix of those completed (with global buffers on several nodes of a cluster: of
+ * those completed on each node, and a service that read what another node's wrote comes after it).
+ * When a completed service becomes durable is the file's
  * {@link Durability}, set in the {@link Options}: by default ({@link Durability#DEFERRED}) within
- * {@link Options#commitIntervalMillis()}, on {@link #flush()} or on the last {@link #close()}; with
+ * {@link Options#commitIntervalMillis()} (with global buffers, which keep a changed bucket for up to
+ * half of it so that its updates cost one storage write, within one and a half), on
+ * {@link #flush()} or on the last {@link #close()}; with
  * {@link Durability#COMMIT} before the service returns as far as the death of the process is
  * concerned, and with {@link Durability#SYNC} even across a power failure. Errors are
  * {@link RmsException}s.
@@ -132,7 +136,7 @@ public final class RmsFile implements AutoCloseable {
         this.opener = sharing.lockManager().newOwner("rms opener of " + shared.title);
         try {
             locks.openFile(opener, sharing.fileLockMode(), path.toString());
-            this.buffers = bucketLocks && shared.globalBuffers > 0
+            this.buffers = bucketLocks && shared.buffered
                     ? shared.acquireBuffers(sharing.lockManager(), locks.fileLockName()) : null;
         } catch (RuntimeException e) {
             opener.close();
@@ -245,8 +249,9 @@ public final class RmsFile implements AutoCloseable {
     }
 
     /**
-     * How many buckets this node's global buffers of the file hold at most; 0 when they are off
-     * (or when the file takes no bucket locks, as nothing can change it under a reader).
+     * How many buckets this node's global buffers of the file hold at most now; 0 when they are off
+     * (or when the file takes no bucket locks, as nothing can change it under a reader) or were set
+     * to 0 ({@link #setGlobalBufferCount}).
      */
     public int globalBufferCount() {
         return buffers == null ? 0 : buffers.capacity();
@@ -259,9 +264,13 @@ public final class RmsFile implements AutoCloseable {
 
     /**
      * {@code SET FILE/GLOBAL_BUFFER=count}: writes {@code count} into the file's definition (FDL
-     * {@code GLOBAL_BUFFER_COUNT}) and makes it durable. Openers take it from the next open of the
-     * file in a JVM that does not have it open (the buffers of the openers now stay as they are),
-     * unless their {@link Options#withGlobalBuffers} says otherwise.
+     * {@code GLOBAL_BUFFER_COUNT}) and makes it durable, and resizes the global buffers every node
+     * of this JVM has of the file at once: a smaller count evicts the least recently used buckets
+     * (writing dirty ones back first), 0 keeps none (each read then takes its bucket lock and gives
+     * it back) until the count is raised again. A file opened in this JVM without global buffers
+     * gets them only at its next open here once no opener has it open (openers with buffers and
+     * without must not meet); later opens take the count unless their
+     * {@link Options#withGlobalBuffers} says otherwise.
      *
      * @throws RmsException IAL if {@code count} is not in 0..{@value FileDefinition#MAX_GLOBAL_BUFFERS},
      *                      FAC if this opener only reads, CLOSED if closed
@@ -285,6 +294,7 @@ public final class RmsFile implements AutoCloseable {
             shared.prologDefinition = changed;
         }
         flush();
+        shared.resizeBuffers(count);
     }
 
     /** A new record stream with its own lock owner and default options. */
@@ -304,7 +314,7 @@ public final class RmsFile implements AutoCloseable {
         closeGate.readLock().lock();
         try {
             checkOpen("flush");
-            shared.access.flush();
+            shared.flush();
         } finally {
             closeGate.readLock().unlock();
         }

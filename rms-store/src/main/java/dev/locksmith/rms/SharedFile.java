@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -54,8 +55,20 @@ final class SharedFile {
      * writes one for the next open. Prolog writers hold this object's monitor.
      */
     volatile FileDefinition prologDefinition;
-    /** Buckets of global buffers per node, 0 when off; the first opener's options or the file's FDL decide. */
-    final int globalBuffers;
+    /**
+     * Whether openers use global buffers: the first opener's options or the file's FDL decide, for
+     * as long as the file is open in this JVM (a service with buffers and one without must not
+     * meet: the one without reads storage past the other's dirty buckets).
+     */
+    final boolean buffered;
+    /** Buckets of global buffers per node now; set live by {@link #resizeBuffers}. Guarded by the class lock. */
+    private int globalBuffers;
+    /**
+     * How long global buffers may keep a changed bucket before writing it to storage: half the
+     * commit interval with deferred durability (so a change is durable within about one and a half),
+     * else 0 (a service returns with its change in storage, as its durability asks).
+     */
+    private final long writeBehindMillis;
     /** Each node's (lock manager's) global buffers of this file and how many of its openers use them. */
     private final Map<LockManager, NodeBuffers> buffers = new HashMap<>();
     private int openers;
@@ -74,6 +87,9 @@ final class SharedFile {
         this.key = key;
         this.globalBuffers = options.globalBuffers() == RmsFile.Options.FROM_FILE ? definition.globalBufferCount()
                 : options.globalBuffers();
+        this.buffered = globalBuffers > 0;
+        this.writeBehindMillis = options.durability() == Durability.DEFERRED
+                ? Math.max(1, options.commitIntervalMillis() / 2) : 0;
         this.storage = storage;
         this.definition = definition;
         this.prologDefinition = definition;
@@ -186,7 +202,8 @@ final class SharedFile {
         synchronized (SharedFile.class) {
             NodeBuffers node = buffers.get(manager);
             if (node == null) {
-                node = new NodeBuffers(new GlobalBuffers(manager, fileLockName, title, globalBuffers));
+                node = new NodeBuffers(new GlobalBuffers(manager, fileLockName, title, globalBuffers, storage,
+                        writeBehindMillis));
                 buffers.put(manager, node);
             }
             node.users++;
@@ -206,6 +223,42 @@ final class SharedFile {
         }
         if (last != null) {
             last.close();
+        }
+    }
+
+    /**
+     * Resizes every node's global buffers of this file to {@code count} buckets, now (0 keeps none)
+     * and for nodes that start using them later. Does nothing if the file is open without buffers.
+     */
+    void resizeBuffers(int count) {
+        List<GlobalBuffers> resized;
+        synchronized (SharedFile.class) {
+            if (!buffered) {
+                return;
+            }
+            globalBuffers = count;
+            resized = nodeBuffers();
+        }
+        for (GlobalBuffers nodeBuffers : resized) {
+            nodeBuffers.resize(count);
+        }
+    }
+
+    /**
+     * Makes every completed service durable: writes back the buckets every node's global buffers
+     * keep changed, then flushes the storage. Blocks until the data is on disk.
+     */
+    void flush() {
+        for (GlobalBuffers nodeBuffers : nodeBuffers()) {
+            nodeBuffers.writeBack();
+        }
+        access.flush();
+    }
+
+    /** The global buffers of every node that has some open on this file now. */
+    private List<GlobalBuffers> nodeBuffers() {
+        synchronized (SharedFile.class) {
+            return buffers.values().stream().map(node -> node.buffers).toList();
         }
     }
 

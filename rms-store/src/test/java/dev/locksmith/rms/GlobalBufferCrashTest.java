@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kills (SIGKILL) a child JVM whose global buffers are warm and written to
  * ({@link GlobalBufferCrashChild}), then reopens the file: it is consistent, and every update the
- * child saw return (durability COMMIT) is there, since the buffers write through to storage.
+ * child saw return (durability COMMIT) is there, since with that durability the buffers keep no
+ * change (write-behind is for deferred durability: {@link DirtyBufferCrashTest}).
  */
 class GlobalBufferCrashTest {
     @TempDir
@@ -26,11 +28,7 @@ class GlobalBufferCrashTest {
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void aFileKilledWithWarmGlobalBuffersReopensConsistentWithEveryReturnedUpdate() throws Exception {
         Path path = dir.resolve("warm.rms");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                GlobalBufferCrashChild.class.getName(), path.toString())
-                .redirectErrorStream(true)
-                .start();
+        Process child = ChildJvm.start(GlobalBufferCrashChild.class, List.of(), path.toString());
         Map<Integer, Long> committed = new HashMap<>();
         int updates = 0;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {

@@ -244,6 +244,70 @@ class GlobalBuffersTest {
         assertThat(bucketLocks).as("bucket locks the buffers hold").isLessThanOrEqualTo(2);
     }
 
+    /** Bucket locks (not the tree's) the buffers hold now. */
+    private long cachedBucketLocks() {
+        return manager.locks().stream().filter(l -> l.owner().startsWith("rms global buffers")
+                && l.resourceName().startsWith("BKT ") && !l.resourceName().equals("BKT 1")).count();
+    }
+
+    private void readEvery(int records, String value) {
+        RecordStream reader = reader();
+        for (int i = 0; i < records; i++) {
+            assertThat(text(reader.get(0, ascii(key(i))))).startsWith(key(i) + value);
+        }
+    }
+
+    @Test
+    void aSmallerGlobalBufferCountEvictsAtOnceFromTheOpenFile() {
+        create(16, 400);
+        readEvery(400, "v0");
+        assertThat(file.buffers().size()).isEqualTo(16);
+
+        file.setGlobalBufferCount(4);
+
+        assertThat(file.globalBufferCount()).isEqualTo(4);
+        assertThat(file.buffers().size()).isLessThanOrEqualTo(4);
+        assertThat(cachedBucketLocks()).isLessThanOrEqualTo(4);
+        readEvery(400, "v0");
+        assertThat(file.buffers().size()).isLessThanOrEqualTo(4);
+    }
+
+    @Test
+    void aGlobalBufferCountOfZeroLeavesTheOpenFileNoBucketCachedAndReadsStillRight() {
+        create(16, 400);
+        try (RecordStream writer = file.stream()) {
+            writer.get(0, ascii(key(9)));
+            writer.update(row(key(9), "v1"));
+        }
+
+        file.setGlobalBufferCount(0);
+
+        assertThat(file.globalBufferCount()).isZero();
+        assertThat(file.buffers().size()).isZero();
+        assertThat(cachedBucketLocks()).isZero();
+        try (RecordStream writer = file.stream()) {
+            writer.get(0, ascii(key(10)));
+            writer.update(row(key(10), "v1"));
+        }
+        RecordStream reader = reader();
+        for (int i = 0; i < 400; i++) {
+            assertThat(text(reader.get(0, ascii(key(i))))).startsWith(key(i) + (i == 9 || i == 10 ? "v1" : "v0"));
+        }
+        assertThat(file.buffers().size()).isZero();
+        assertThat(file.buffers().dirtyBuckets()).isZero();
+        assertThat(cachedBucketLocks()).isZero();
+    }
+
+    @Test
+    void aLargerGlobalBufferCountLetsTheOpenFileCacheMore() {
+        create(4, 400);
+        file.setGlobalBufferCount(64);
+        readEvery(400, "v0");
+
+        assertThat(file.globalBufferCount()).isEqualTo(64);
+        assertThat(file.buffers().size()).isGreaterThan(4);
+    }
+
     @Test
     void readersAndWritersOnSeveralStreamsNeverReadAStaleOrUncommittedVersion() throws Exception {
         file = RmsFile.create(dir.resolve("checked.rms"), indexed(30), RmsFile.Options.DEFAULT.withGlobalBuffers(4),

@@ -9,15 +9,31 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 
-/** Test helper: a two-node {@link ClusterLockManager} on 127.0.0.1 with free ports, both members ready. */
+/**
+ * Test helper: a two-node {@link ClusterLockManager} on 127.0.0.1 with free ports, both members
+ * ready; two votes expected. It may leave room for more members (a child JVM's node): they count
+ * in the initial hosts, and the two here keep a majority without them.
+ */
 final class TwoNodes implements AutoCloseable {
     final ClusterLockManager node0;
     final ClusterLockManager node1;
+    final String cluster;
+    /** Every member's host and port, as JGroups' initial hosts. */
+    final String hosts;
 
     TwoNodes() {
-        String cluster = "rms-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        this(new int[0]);
+    }
+
+    /** Two nodes here, and room in the initial hosts for members that will bind {@code otherPorts}. */
+    TwoNodes(int... otherPorts) {
+        cluster = "rms-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         int[] ports = {freePort(), freePort()};
-        String hosts = "127.0.0.1[" + ports[0] + "],127.0.0.1[" + ports[1] + "]";
+        StringBuilder all = new StringBuilder("127.0.0.1[" + ports[0] + "],127.0.0.1[" + ports[1] + "]");
+        for (int port : otherPorts) {
+            all.append(",127.0.0.1[").append(port).append(']');
+        }
+        hosts = all.toString();
         node0 = node(cluster, 0, ports[0], hosts);
         node1 = node(cluster, 1, ports[1], hosts);
         awaitTrue("both nodes see each other", () -> node0.isReady() && node1.isReady()
@@ -29,7 +45,7 @@ final class TwoNodes implements AutoCloseable {
                 .initialHosts(hosts).expectedVotes(2).deadlockWait(Duration.ofMillis(200)).build();
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -38,6 +38,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * updates alone against H2 SQL and the raw MVStore map's {@code put}. Run with {@code -t 2}: each
  * thread has its own stream (and lock owner) or H2 connection. The trial set-up logs the
  * lock-manager calls per read made by the reads of a one-thread mix, and those made by its updates.
+ * The file's durability is deferred (commit interval 1 s), so with global buffers an update stays
+ * dirty in them for up to half a second and a bucket's updates meanwhile cost one storage write.
+ * The default count, 8192, holds every bucket of 100,000 records; with 1,000,000 records
+ * ({@code -Dlocksmith.bench.records=1000000}) give one that holds the file, e.g.
+ * {@code -p globalBuffers=0,65536}, or the reads measure evictions.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

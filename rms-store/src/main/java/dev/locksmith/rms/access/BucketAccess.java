@@ -15,7 +15,8 @@ import java.util.function.Supplier;
  * <p>Each service runs inside {@link #perform}: its bucket writes and state changes collect in a
  * change set that is applied to storage in one atomic step when the service returns, and dropped if
  * it throws — so a failed service, whatever the cause, leaves the file as it was. Reads see the
- * service's own pending writes. Nothing else touches {@link BucketStorage}.
+ * service's own pending writes. Nothing else touches {@link BucketStorage} but the service's
+ * {@link BucketCache}, which may keep a change set and write it later.
  *
  * <p>Thread-safe under the bucket-lock protocol of {@link dev.locksmith.rms.lock.FileLocks}: each
  * thread's service has its own change set and state copy (a service belongs to the thread that runs
@@ -113,13 +114,11 @@ public final class BucketAccess {
                 }
                 if (!running.pending.isEmpty()) {
                     if (cache != null) {
-                        cache.beforeApply(running.pending);
+                        cache.apply(running.pending);
+                    } else {
+                        storage.apply(running.pending);
                     }
-                    storage.apply(running.pending);
                     committedState = running.state;
-                    if (cache != null) {
-                        cache.applied(running.pending);
-                    }
                 }
             }
             return result;

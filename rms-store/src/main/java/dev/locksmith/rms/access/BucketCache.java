@@ -5,7 +5,7 @@ import java.util.function.LongFunction;
 
 /**
  * A node's bucket cache as one service sees it: where the service's bucket reads come from, and
- * who takes the bucket locks for its writes and hears of them once they are in storage. Given to
+ * who takes the bucket locks for its writes and writes them to storage. Given to
  * {@link BucketAccess#perform(String, boolean, BucketCache, java.util.function.Supplier)} by the
  * code that entered the service under the cache's locks ({@code dev.locksmith.rms.cache}).
  *
@@ -20,11 +20,11 @@ public interface BucketCache {
     byte[] read(long bucketId, LongFunction<byte[]> storage);
 
     /**
-     * Called before a changing service's {@code changes} (null images are removals) go to storage:
-     * locks every bucket for writing, and makes sure no reader sees part of a change of several.
+     * Applies a changing service's {@code changes} (null images are removals) in the service's stead:
+     * locks every bucket for writing, makes sure no reader sees part of a change of several, and
+     * writes them to storage — at once, or later if the cache keeps them (then it answers reads of
+     * them, and writes them before anyone else may read them from storage, in one atomic change
+     * set with everything else it kept, so that storage always holds a prefix of the services).
      */
-    void beforeApply(Map<Long, byte[]> changes);
-
-    /** Called once {@code changes} (null images are removals) are in storage. */
-    void applied(Map<Long, byte[]> changes);
+    void apply(Map<Long, byte[]> changes);
 }

@@ -18,18 +18,20 @@ public final class BufferCounters implements BufferCountersMXBean {
     final LongAdder rereads = new LongAdder();
     final LongAdder blockingCallbacks = new LongAdder();
     final LongAdder evictions = new LongAdder();
+    final LongAdder deferredWrites = new LongAdder();
+    final LongAdder writeBacks = new LongAdder();
 
-    private final int capacity;
+    private final IntSupplier capacity;
     private final IntSupplier cached;
 
-    BufferCounters(int capacity, IntSupplier cached) {
+    BufferCounters(IntSupplier capacity, IntSupplier cached) {
         this.capacity = capacity;
         this.cached = cached;
     }
 
     @Override
     public int getCapacity() {
-        return capacity;
+        return capacity.getAsInt();
     }
 
     @Override
@@ -40,7 +42,8 @@ public final class BufferCounters implements BufferCountersMXBean {
     /** A snapshot of every counter. */
     public BufferStatistics snapshot() {
         return new BufferStatistics(enqueues.sum(), conversions.sum(), dequeues.sum(), hits.sum(), misses.sum(),
-                revalidations.sum(), rereads.sum(), blockingCallbacks.sum(), evictions.sum());
+                revalidations.sum(), rereads.sum(), blockingCallbacks.sum(), evictions.sum(), deferredWrites.sum(),
+                writeBacks.sum());
     }
 
     @Override
@@ -91,5 +94,15 @@ public final class BufferCounters implements BufferCountersMXBean {
     @Override
     public long getEvictions() {
         return evictions.sum();
+    }
+
+    @Override
+    public long getDeferredWrites() {
+        return deferredWrites.sum();
+    }
+
+    @Override
+    public long getWriteBacks() {
+        return writeBacks.sum();
     }
 }

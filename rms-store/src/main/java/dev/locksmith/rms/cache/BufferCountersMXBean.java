@@ -42,4 +42,10 @@ public interface BufferCountersMXBean {
 
     /** Buckets evicted to stay within the buffer count. */
     long getEvictions();
+
+    /** Changes of one bucket kept in the buffers (dirty) instead of going to storage at once. */
+    long getDeferredWrites();
+
+    /** Dirty buckets written to storage (each write-back counts every bucket it wrote). */
+    long getWriteBacks();
 }

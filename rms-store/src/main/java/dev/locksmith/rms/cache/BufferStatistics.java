@@ -5,7 +5,8 @@ package dev.locksmith.rms.cache;
  * Immutable.
  */
 public record BufferStatistics(long enqueues, long conversions, long dequeues, long hits, long misses,
-                               long revalidations, long rereads, long blockingCallbacks, long evictions) {
+                               long revalidations, long rereads, long blockingCallbacks, long evictions,
+                               long deferredWrites, long writeBacks) {
 
     /** Enqueues, conversions and dequeues together. */
     public long lockManagerCalls() {
@@ -22,6 +23,7 @@ public record BufferStatistics(long enqueues, long conversions, long dequeues, l
         return new BufferStatistics(enqueues - earlier.enqueues, conversions - earlier.conversions,
                 dequeues - earlier.dequeues, hits - earlier.hits, misses - earlier.misses,
                 revalidations - earlier.revalidations, rereads - earlier.rereads,
-                blockingCallbacks - earlier.blockingCallbacks, evictions - earlier.evictions);
+                blockingCallbacks - earlier.blockingCallbacks, evictions - earlier.evictions,
+                deferredWrites - earlier.deferredWrites, writeBacks - earlier.writeBacks);
     }
 }

@@ -14,6 +14,7 @@ import dev.locksmith.rms.RmsStatus;
 import dev.locksmith.rms.access.BucketCache;
 import dev.locksmith.rms.access.FileState;
 import dev.locksmith.rms.lock.FileLocks;
+import dev.locksmith.rms.storage.BucketStorage;
 import java.lang.System.Logger;
 import java.lang.management.ManagementFactory;
 import java.lang.System.Logger.Level;
@@ -22,12 +23,16 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -71,9 +76,17 @@ import javax.management.ObjectName;
  * most {@code capacity} buckets are cached; beyond that the least recently used unpinned bucket
  * is evicted and its lock dequeued. The prolog and the state bucket are not cached.
  *
- * <p><b>Writes.</b> Before a changing service's buckets go to storage each of them is locked EX
- * (other nodes' cached PR locks are lowered by their callbacks); after, the new images replace
- * the cached copies and the buckets are marked written.
+ * <p><b>Writes.</b> Before a changing service's buckets are written each of them is locked EX
+ * (other nodes' cached PR locks are lowered by their callbacks); the new images replace the cached
+ * copies and the buckets are marked written. With a write-behind delay (deferred durability, as RMS's
+ * deferred write), a new image of one existing bucket stays in the buffers, <em>dirty</em>, under
+ * the bucket's EX lock, so that many updates of a bucket between two storage commits cost one
+ * storage write. Every dirty bucket of the node is written to storage together, as one atomic change
+ * set (so after a crash storage holds a prefix of this node's services): before any other change
+ * set (which goes to storage at once, with them), before a dirty bucket's lock is lowered for a
+ * blocking callback (so the node it was lowered for reads the new image) or given back (eviction,
+ * close), on {@link #writeBack} (the file's flush) and at the latest the write-behind delay after
+ * the first of them was made dirty.
  *
  * <p>Thread-safe. {@link #enter} blocks until the service may run (writers' lock, gate, tree lock).
  * Lock-manager failures are {@link RmsException}s (see {@link FileLocks#translate}). Waits of the
@@ -92,7 +105,24 @@ public final class GlobalBuffers implements AutoCloseable {
 
     private final String title;
     private final String fileLockName;
-    private final int capacity;
+    private volatile int capacity;
+    private final BucketStorage storage;
+    /** How long a bucket may stay dirty; 0: every change goes to storage at once. */
+    private final long writeBehindMillis;
+    /**
+     * Guards {@link #dirty} and the copies of dirty buckets: held to change a copy and to take a
+     * snapshot of the dirty ones, never while a lock is awaited nor (but by a change of several
+     * buckets, which runs alone here) while storage is written. Taken after {@link #writeBackLock}.
+     */
+    private final ReentrantLock dirtyLock = new ReentrantLock();
+    /**
+     * Held while dirty buckets are written to storage, so that write-backs reach storage in the
+     * order of their snapshots. Taken after an entry's gate, never before.
+     */
+    private final ReentrantLock writeBackLock = new ReentrantLock();
+    /** Dirty buckets, in the order they became dirty. */
+    private final Map<Long, Entry> dirty = new LinkedHashMap<>();
+    private final AtomicBoolean writeBackScheduled = new AtomicBoolean();
     private final LockOwner system;
     private volatile Lock fileLock;
     private final BufferCounters counters;
@@ -128,6 +158,8 @@ public final class GlobalBuffers implements AutoCloseable {
         volatile boolean referenced = true;
         /** Written while the current EX lock was held: the next lowering publishes a new version. */
         boolean written;
+        /** The copy is newer than storage's image (under {@code dirtyLock}); the lock is EX meanwhile. */
+        volatile boolean dirty;
         boolean evicted;
         volatile LockMode loweringWanted;
 
@@ -139,22 +171,38 @@ public final class GlobalBuffers implements AutoCloseable {
     private record Copy(byte[] image, long version) {
     }
 
+    /** Writes dirty buckets back once their delay is up: one daemon thread for every file's buffers. */
+    private static final ScheduledExecutorService WRITE_BEHIND = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rms global buffer write-behind");
+        t.setDaemon(true);
+        return t;
+    });
+
     /**
      * Takes this node's part of the file's lock tree: the system owner and its NL file lock.
      *
-     * @param manager      the node's lock manager
-     * @param fileLockName the file lock's name ({@link FileLocks#fileLockName()})
-     * @param title        names the owner and the lowering thread
-     * @param capacity     buckets cached at most, at least 1
-     * @throws RmsException IAL for a capacity below 1; CLOSED if the manager is closed
+     * @param manager           the node's lock manager
+     * @param fileLockName      the file lock's name ({@link FileLocks#fileLockName()})
+     * @param title             names the owner and the lowering thread
+     * @param capacity          buckets cached at most; 0 keeps none (each read takes its lock and gives it back)
+     * @param storage           where the file's buckets are (written to by {@link Service#apply} and write-backs)
+     * @param writeBehindMillis longest time a bucket changed here stays dirty in the buffers; 0 writes
+     *                          every change to storage before the service returns
+     * @throws RmsException IAL for a negative capacity or delay; CLOSED if the manager is closed
      */
-    public GlobalBuffers(LockManager manager, String fileLockName, String title, int capacity) {
-        if (capacity < 1) {
-            throw new RmsException(RmsStatus.IAL, "global buffer count is " + capacity + "; it must be at least 1");
+    public GlobalBuffers(LockManager manager, String fileLockName, String title, int capacity, BucketStorage storage,
+                         long writeBehindMillis) {
+        if (capacity < 0) {
+            throw new RmsException(RmsStatus.IAL, "global buffer count is " + capacity + "; it must be 0 or more");
+        }
+        if (writeBehindMillis < 0) {
+            throw new RmsException(RmsStatus.IAL, "write-behind delay is " + writeBehindMillis + " ms; it must be 0 or more");
         }
         this.title = title;
         this.capacity = capacity;
-        this.counters = new BufferCounters(capacity, this::size);
+        this.storage = storage;
+        this.writeBehindMillis = writeBehindMillis;
+        this.counters = new BufferCounters(this::capacity, this::size);
         this.system = manager.newOwner("rms global buffers of " + title);
         this.fileLockName = fileLockName;
         try {
@@ -260,6 +308,21 @@ public final class GlobalBuffers implements AutoCloseable {
     }
 
     /**
+     * Caches at most {@code count} buckets from now on: a smaller count evicts the least recently
+     * used buckets beyond it at once (those pinned by running services as soon as they end); 0
+     * keeps none, every read then taking its bucket lock and giving it back.
+     *
+     * @throws RmsException IAL for a negative count
+     */
+    public void resize(int count) {
+        if (count < 0) {
+            throw new RmsException(RmsStatus.IAL, "global buffer count is " + count + "; it must be 0 or more");
+        }
+        capacity = count;
+        evictOverCapacity(null);
+    }
+
+    /**
      * Threads waiting at the local gate: services behind a change of several buckets or a lowering
      * of the tree lock, and such a change or lowering behind the services running.
      */
@@ -277,7 +340,7 @@ public final class GlobalBuffers implements AutoCloseable {
      * lock; every service then takes the local gate shared and makes sure this node holds the tree
      * lock in PR (or EX). A changing service whose change turns out to be more than one existing
      * bucket's new image takes the gate exclusively and the tree lock in EX before it applies it
-     * ({@link Service#beforeApply}). Close the returned service when it ends, on the thread that
+     * ({@link Service#apply}). Close the returned service when it ends, on the thread that
      * entered it.
      *
      * @throws RmsException CLOSED if these buffers or the manager are closed, CANCELLED if
@@ -434,7 +497,7 @@ public final class GlobalBuffers implements AutoCloseable {
     /** One service's use of the buffers: the {@link BucketCache} it reads through. */
     public final class Service implements BucketCache, AutoCloseable {
         private final boolean changes;
-        /** Buckets this service's change is being applied to; made by {@link #beforeApply} (readers pin none). */
+        /** Buckets this service's change is being applied to; made by {@link #apply} (readers pin none). */
         private final Deque<Entry> pinned = new ArrayDeque<>(0);
         /** Whether the gate is held exclusively (a change of several buckets), else shared. */
         private boolean exclusive;
@@ -464,6 +527,9 @@ public final class GlobalBuffers implements AutoCloseable {
                     entry = insert(bucketId);
                 }
                 byte[] image = load(entry, storage);
+                if (size.get() > capacity) {
+                    evictOverCapacity(null); // a cache shrunk to nothing: the bucket just read goes again
+                }
                 if (image != null || !entry.evicted) {
                     return image;
                 }
@@ -473,19 +539,58 @@ public final class GlobalBuffers implements AutoCloseable {
         /**
          * A new image of one existing bucket is applied under the gate shared and the tree lock in
          * PR: readers here and elsewhere see the bucket before or after it, each a committed
-         * version, and nothing else changes. Anything more (several buckets, the state bucket, a
-         * removal) must not be seen in part: readers here are waited for and the tree is taken EX
-         * first, with no bucket pinned meanwhile.
+         * version, and nothing else changes; with a write-behind delay it stays dirty here. Anything
+         * more (several buckets, the state bucket, a removal) must not be seen in part: readers here
+         * are waited for and the tree is taken EX first, with no bucket pinned meanwhile; it goes to
+         * storage at once, together with the dirty buckets.
          */
         @Override
-        public void beforeApply(Map<Long, byte[]> changes) {
-            if (!exclusive && !oneImage(changes)) {
+        public void apply(Map<Long, byte[]> changes) {
+            boolean oneImage = oneImage(changes);
+            lockForWriting(changes, oneImage);
+            if (oneImage && writeBehindMillis > 0) {
+                Entry entry = pinned.peek();
+                dirtyLock.lock();
+                try {
+                    replaceCopy(entry, changes.get(entry.bucket));
+                    if (!entry.dirty) {
+                        entry.dirty = true;
+                        dirty.put(entry.bucket, entry);
+                        scheduleWriteBack();
+                    }
+                } finally {
+                    dirtyLock.unlock();
+                }
+                counters.deferredWrites.increment();
+                return;
+            }
+            writeBackLock.lock();
+            dirtyLock.lock();
+            try {
+                Map<Long, byte[]> images = dirtyImages();
+                Map<Long, byte[]> all = new LinkedHashMap<>(images);
+                all.putAll(changes);
+                storage.apply(all);
+                cleaned(images);
+                for (Entry entry : pinned) {
+                    replaceCopy(entry, changes.get(entry.bucket));
+                }
+            } finally {
+                dirtyLock.unlock();
+                writeBackLock.unlock();
+            }
+        }
+
+        /** Locks every bucket of {@code changes} EX, pinned, after the tree in EX unless it is one bucket's new image. */
+        private void lockForWriting(Map<Long, byte[]> changes, boolean oneImage) {
+            if (!exclusive && !oneImage) {
                 gate.readLock().unlock();
                 gate.writeLock().lock();
                 exclusive = true;
                 holdTree(LockMode.EX);
             }
-            for (long bucket : new TreeSet<>(changes.keySet())) {
+            // In bucket order, so that two services here never wait for each other's buckets.
+            for (long bucket : oneImage ? changes.keySet() : new TreeSet<>(changes.keySet())) {
                 if (bucket <= FileState.BUCKET_ID) {
                     continue;
                 }
@@ -501,27 +606,16 @@ public final class GlobalBuffers implements AutoCloseable {
                     }
                 } while (entry.evicted);
                 pinned.push(entry);
-                String name = FileLocks.bucketName(bucket);
                 if (entry.lock == null) {
-                    entry.lock = enqueue(name, LockMode.EX, blockingHandler(entry));
+                    entry.lock = enqueue(FileLocks.bucketName(bucket), LockMode.EX, blockingHandler(entry));
                     entry.written = false;
                 } else if (entry.mode != LockMode.EX) {
-                    convert(entry.lock, LockMode.EX, true, name);
+                    convert(entry.lock, LockMode.EX, true, FileLocks.bucketName(bucket));
                     entry.written = false;
                 }
                 entry.mode = LockMode.EX;
             }
-            evictOverCapacity();
-        }
-
-        @Override
-        public void applied(Map<Long, byte[]> changes) {
-            for (Entry entry : pinned) {
-                byte[] image = changes.get(entry.bucket);
-                Copy old = entry.copy;
-                entry.copy = new Copy(image, old == null ? UNKNOWN : old.version());
-                entry.written = true;
-            }
+            evictOverCapacity(null);
         }
 
         /** Ends the service: unpins its buckets and leaves the local gate. Idempotent. */
@@ -534,6 +628,9 @@ public final class GlobalBuffers implements AutoCloseable {
             while (!pinned.isEmpty()) {
                 release(pinned.pop());
             }
+            if (size.get() > capacity) {
+                evictOverCapacity(null);
+            }
             if (exclusive) {
                 gate.writeLock().unlock();
             } else {
@@ -542,6 +639,98 @@ public final class GlobalBuffers implements AutoCloseable {
             if (changes) {
                 writerTurn.unlock();
             }
+        }
+    }
+
+    /** Under the entry's gate and {@code dirtyLock}: the entry's copy is now {@code image}, written under its EX lock. */
+    private static void replaceCopy(Entry entry, byte[] image) {
+        Copy old = entry.copy;
+        entry.copy = new Copy(image, old == null ? UNKNOWN : old.version());
+        entry.written = true;
+    }
+
+    /** Under {@code dirtyLock}: the images of the dirty buckets, in the order they became dirty. */
+    private Map<Long, byte[]> dirtyImages() {
+        Map<Long, byte[]> images = new LinkedHashMap<>();
+        for (Entry entry : dirty.values()) {
+            images.put(entry.bucket, entry.copy.image());
+        }
+        return images;
+    }
+
+    /**
+     * Under {@code dirtyLock}, once {@code written} (a snapshot of {@link #dirtyImages}) is in
+     * storage: its buckets are clean unless changed again since.
+     */
+    private void cleaned(Map<Long, byte[]> written) {
+        counters.writeBacks.add(written.size());
+        for (Map.Entry<Long, byte[]> image : written.entrySet()) {
+            Entry entry = dirty.get(image.getKey());
+            if (entry != null && entry.copy.image() == image.getValue()) {
+                entry.dirty = false;
+                dirty.remove(image.getKey());
+            }
+        }
+    }
+
+    private void scheduleWriteBack() {
+        if (writeBackScheduled.compareAndSet(false, true)) {
+            try {
+                WRITE_BEHIND.schedule(() -> {
+                    writeBackScheduled.set(false);
+                    try {
+                        writeBack();
+                    } catch (RmsException e) {
+                        LOG.log(Level.WARNING, "writing back the dirty buckets of " + title + " failed", e);
+                    }
+                }, writeBehindMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                writeBackScheduled.set(false); // the JVM is shutting down; close writes them back if it runs
+            }
+        }
+    }
+
+    /**
+     * Writes every bucket changed here and not yet in storage to storage, as one atomic change set;
+     * does nothing if none is dirty. Blocks while another write-back or a change of several buckets
+     * here writes storage, never for a lock. Services changing one bucket go on meanwhile: what
+     * they change after its snapshot stays dirty. Not durable by itself: the storage's commit (or
+     * flush) makes it so.
+     *
+     * @throws RmsException IO if storage fails (the buckets stay dirty)
+     */
+    public void writeBack() {
+        writeBackLock.lock();
+        try {
+            Map<Long, byte[]> images;
+            dirtyLock.lock();
+            try {
+                if (dirty.isEmpty()) {
+                    return;
+                }
+                images = dirtyImages();
+            } finally {
+                dirtyLock.unlock();
+            }
+            storage.apply(images);
+            dirtyLock.lock();
+            try {
+                cleaned(images);
+            } finally {
+                dirtyLock.unlock();
+            }
+        } finally {
+            writeBackLock.unlock();
+        }
+    }
+
+    /** Buckets changed here whose new images are not in storage yet. */
+    public int dirtyBuckets() {
+        dirtyLock.lock();
+        try {
+            return dirty.size();
+        } finally {
+            dirtyLock.unlock();
         }
     }
 
@@ -560,7 +749,7 @@ public final class GlobalBuffers implements AutoCloseable {
             return raced;
         }
         size.incrementAndGet();
-        evictOverCapacity();
+        evictOverCapacity(fresh);
         return fresh;
     }
 
@@ -632,6 +821,15 @@ public final class GlobalBuffers implements AutoCloseable {
         if (entry.evicted || entry.lock == null || held == LockMode.NL || closed) {
             return;
         }
+        if (entry.dirty) {
+            try {
+                writeBack();
+            } catch (RmsException e) {
+                // Lowered now, the other node would read storage's older image: keep the lock.
+                LOG.log(Level.WARNING, "bucket " + entry.bucket + " of " + title + " stays locked: its write-back failed", e);
+                return;
+            }
+        }
         LockMode target = held == LockMode.EX && readerMode(blocked) ? LockMode.PR : LockMode.NL;
         boolean publish = publish(entry);
         // The mode is set first: once converted, a writer elsewhere may be granted at once, and no
@@ -658,14 +856,20 @@ public final class GlobalBuffers implements AutoCloseable {
         return true;
     }
 
-    /** Evicts least recently used buckets (second chance) until at most {@code capacity} are cached. */
-    private void evictOverCapacity() {
+    /**
+     * Evicts least recently used buckets (second chance) until at most {@code capacity} are cached,
+     * never {@code keep} (a bucket being read in) nor one this thread has pinned.
+     */
+    private void evictOverCapacity(Entry keep) {
         int sweeps = 0;
         while (size.get() > capacity && sweeps < 3) {
             sweeps++;
             Iterator<Entry> it = entries.values().iterator();
             while (it.hasNext() && size.get() > capacity) {
                 Entry entry = it.next();
+                if (entry == keep) {
+                    continue;
+                }
                 if (entry.referenced) {
                     entry.referenced = false;
                     continue;
@@ -686,6 +890,9 @@ public final class GlobalBuffers implements AutoCloseable {
         if (entry.evicted) {
             return;
         }
+        if (entry.dirty) {
+            writeBack();
+        }
         entry.evicted = true;
         entries.remove(entry.bucket, entry);
         size.decrementAndGet();
@@ -695,7 +902,11 @@ public final class GlobalBuffers implements AutoCloseable {
         }
     }
 
+    /** Under the entry's gate: gives its lock back, writing the dirty buckets back first if it is one. */
     private void dequeue(Entry entry) {
+        if (entry.dirty) {
+            writeBack();
+        }
         boolean publish = publish(entry);
         entry.mode = LockMode.NL;
         try {
@@ -772,6 +983,19 @@ public final class GlobalBuffers implements AutoCloseable {
         try {
             if (closed) {
                 return;
+            }
+            try {
+                writeBack();
+            } catch (RmsException e) {
+                LOG.log(Level.ERROR, "the changes of " + dirtyBuckets() + " bucket(s) of " + title
+                        + " are lost: their write-back at close failed", e);
+                dirtyLock.lock();
+                try {
+                    dirty.values().forEach(entry -> entry.dirty = false);
+                    dirty.clear();
+                } finally {
+                    dirtyLock.unlock();
+                }
             }
             for (Entry entry : entries.values()) {
                 entry.gate.lock();

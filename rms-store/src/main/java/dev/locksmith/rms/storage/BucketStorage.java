@@ -9,10 +9,11 @@ import java.util.Map;
  * <p>Contract: {@link #apply} is atomic with respect to crashes — after a crash the storage holds
  * the state after some prefix of the applied change sets, never part of one. It need not be
  * durable when it returns; {@link #flush} makes everything applied so far durable. Concurrency: the
- * record store may call {@link #read} from several threads at once, and {@link #flush} at any time,
- * but never overlaps {@link #apply} with another apply, nor with a read unless the change set is one
- * bucket's new image (global buffers), whose single write must then replace the image atomically
- * for readers (its bucket locks see to the rest).
+ * record store may call {@link #read} from several threads at once, {@link #flush} at any time, and
+ * {@link #apply} from several threads (global buffers write back beside another node's service):
+ * the storage serializes applies. It never overlaps an apply with a read of a bucket the apply
+ * writes unless the change set is one bucket's new image (global buffers), whose single write must
+ * then replace the image atomically for readers (its bucket locks see to the rest).
  * Failures are reported as {@link dev.locksmith.rms.RmsException} with status IO.
  */
 public interface BucketStorage extends AutoCloseable {

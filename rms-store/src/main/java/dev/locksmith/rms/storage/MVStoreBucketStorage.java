@@ -137,8 +137,9 @@ public final class MVStoreBucketStorage implements BucketStorage {
         }
     }
 
+    /** Synchronized: global buffers write back beside another node's service, and a redo record is one per store. */
     @Override
-    public void apply(Map<Long, byte[]> changes) {
+    public synchronized void apply(Map<Long, byte[]> changes) {
         try {
             if (changes.size() == 1) {
                 write(changes);
