@@ -158,7 +158,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final AtomicLong lockIds = new AtomicLong();
     private final AtomicLong ownerIds = new AtomicLong();
     private final ConcurrentSkipListMap<Long, ClusterOwner> owners = new ConcurrentSkipListMap<>();
-    /** Copies by lock id, for outcomes arriving from masters. */
+    /**
+     * Copies by lock id, for outcomes arriving from other nodes: only the copies whose id another
+     * node may name, entered before the id leaves this node ({@link #register}) — sent to a
+     * remote master, re-sent in a rebuild, or exported with a tree this node masters. A lock of a
+     * tree mastered here that never left is not entered: its master table hands its outcomes to
+     * the copy itself, and every live copy is reachable through its owner ({@link #liveCopies}).
+     */
     private final Map<Long, ClusterLock> copies = new ConcurrentHashMap<>();
     /** What this node knows of masters; valid while {@link #open}. */
     private final Map<TreeKey, Address> masterOf = new ConcurrentHashMap<>();
@@ -473,11 +479,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     @Override
     public int clearLock(AdminCapability capability, long lockId) {
         AdminCapability.check(capability, this);
-        ClusterLock lock = copies.get(lockId);
-        if (lock == null || lock.isDead()) {
-            throw new LockException(LockStatus.IVLOCKID, "lockId: no live lock of this node has id " + lockId);
+        for (ClusterOwner owner : owners.values()) {
+            ClusterLock lock = owner.find(lockId);
+            if (lock != null && !lock.isDead()) {
+                return lock.owner.clear(lock);
+            }
         }
-        return lock.owner.clear(lock);
+        throw new LockException(LockStatus.IVLOCKID, "lockId: no live lock of this node has id " + lockId);
     }
 
     @Override
@@ -543,7 +551,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             channel.close();
         }
         protocol.shutdownNow();
-        for (ClusterLock lock : copies.values()) {
+        for (ClusterLock lock : liveCopies()) {
             lock.abandonPending(LockStatus.SHUTDOWN);
         }
         master.discard();
@@ -584,7 +592,6 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     void submitNew(ClusterLock lock) {
-        copies.put(lock.id, lock);
         timeOutWhileUnsent(lock);
         route(lock.tree, m -> sendNew(lock, m));
     }
@@ -649,6 +656,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
             MasterTable.OwnerRef o = lock.owner.ref();
             lock.owner.noteRemoteMaster();
+            register(lock);
             send(m, Wire.message(Wire.ENQUEUE, viewId).putLong(o.id()).putInt(o.group()).putInt(o.priority())
                     .putString(o.name()).putLong(lock.id).putLong(parentId).putByte(s.requested().ordinal())
                     .putInt(s.flags()).putLong(s.timeoutNanos()).putByte(s.blockingHandler() ? 1 : 0)
@@ -685,6 +693,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         if (m.equals(self)) {
             tableFor(lock.tree.namespace()).cancel(self, lock.owner.id(), lock.id);
         } else {
+            register(lock);
             send(m, Wire.message(Wire.CANCEL, viewId).putLong(lock.owner.id()).putLong(lock.id));
         }
     }
@@ -701,9 +710,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 }
                 byte[] value = lock.stagedValue();
                 if (m.equals(self)) {
-                    tableFor(lock.tree.namespace()).convert(self, lock.owner.id(), lock.id, s.conversion(),
+                    tableFor(lock.tree.namespace()).convertOwn(self, lock.owner.id(), lock.id, lock, s.conversion(),
                             s.requested(), s.flags(), s.timeoutNanos(), s.blockingHandler(), value);
                 } else {
+                    register(lock);
                     send(m, Wire.message(Wire.CONVERT, viewId).putLong(lock.owner.id()).putLong(lock.id)
                             .putInt(s.conversion()).putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
                             .putByte(s.blockingHandler() ? 1 : 0).putBytes(value));
@@ -1077,7 +1087,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 || (now - e.getValue() >= emptyTreeRetentionNanos && dropTree(e.getKey())));
         if (!masterOf.isEmpty()) {
             Set<TreeKey> used = new HashSet<>();
-            for (ClusterLock lock : copies.values()) {
+            for (ClusterLock lock : liveCopies()) {
                 used.add(lock.tree);
             }
             masterOf.keySet().removeIf(t -> !used.contains(t) && !master.trees().contains(t));
@@ -1278,7 +1288,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
      */
     private Set<TreeKey> orphans() {
         Set<TreeKey> orphans = new HashSet<>();
-        for (ClusterLock lock : copies.values()) {
+        for (ClusterLock lock : liveCopies()) {
             TreeKey tree = lock.tree;
             if (tree.namespace().kind() != Namespace.Kind.LOCAL && !orphans.contains(tree)
                     && !masterOf.containsKey(tree) && !master.trees().contains(tree) && lock.isSent()) {
@@ -1397,6 +1407,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     /** This node's copy of {@code lock} as it is now, marked sent to {@code dir}; null if it died. */
     private MasterTable.Resend resendOf(ClusterLock lock, MasterTable.OwnerRef owner, Address dir) {
+        register(lock);
         ClusterLock.Snapshot s = lock.resendTo(dir);
         if (s == null) {
             return null;
@@ -1774,6 +1785,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
 
         @Override
+        public void exported(Object copy) {
+            register((ClusterLock) copy);
+        }
+
+        @Override
         public void treeEmptied(TreeKey tree) {
             if (tree.namespace().kind() == Namespace.Kind.LOCAL) {
                 localTable.forgetIfEmpty(tree); // never left the node: nothing to tell anyone
@@ -1814,6 +1830,25 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         public void send(Address to, Wire w) {
             ClusterLockManager.this.send(to, w);
         }
+    }
+
+    /**
+     * Enters {@code lock} in {@link #copies} before its id leaves this node, so the outcomes other
+     * nodes send for it find it. Idempotent; a dead copy is not entered (nothing will be told about it).
+     */
+    private void register(ClusterLock lock) {
+        if (copies.putIfAbsent(lock.id, lock) == null && lock.isDead()) {
+            copies.remove(lock.id, lock); // died meanwhile: its dequeue may have missed the entry
+        }
+    }
+
+    /** Every live copy of this node, owner by owner (a snapshot). */
+    private List<ClusterLock> liveCopies() {
+        List<ClusterLock> all = new ArrayList<>();
+        for (ClusterOwner owner : owners.values()) {
+            all.addAll(owner.live());
+        }
+        return all;
     }
 
     /** This node's copy {@code lockId}: {@code copy} when the master table had it, else looked up (null: gone). */

@@ -55,6 +55,13 @@ final class MasterTable {
 
         void blocking(Address origin, long lockId, Object copy, LockMode blockedMode);
 
+        /**
+         * This node's own lock {@code copy} leaves with its tree for another master, which will
+         * name it by its id from then on.
+         */
+        default void exported(Object copy) {
+        }
+
         /** The last lock of {@code tree} on this master went (called on whichever thread removed it). */
         default void treeEmptied(TreeKey tree) {
         }
@@ -311,9 +318,15 @@ final class MasterTable {
      */
     void convert(Address origin, long ownerId, long lockId, int conversion, LockMode mode, int flags,
                  long timeoutNanos, boolean blockingHandler, byte[] value) {
+        convertOwn(origin, ownerId, lockId, null, conversion, mode, flags, timeoutNanos, blockingHandler, value);
+    }
+
+    /** As {@link #convert}, for this node's own lock, whose copy ({@code copy}) a refusal reaches without a lookup. */
+    void convertOwn(Address origin, long ownerId, long lockId, Object copy, int conversion, LockMode mode, int flags,
+                    long timeoutNanos, boolean blockingHandler, byte[] value) {
         Held held = held(origin, ownerId, lockId);
         if (held == null) {
-            replies.failed(origin, lockId, null, LockStatus.IVLOCKID, true, "lock " + lockId + " is not known to its master",
+            replies.failed(origin, lockId, copy, LockStatus.IVLOCKID, true, "lock " + lockId + " is not known to its master",
                     null);
             return;
         }
@@ -565,6 +578,9 @@ final class MasterTable {
                     Held h = byEngineId.get(info.id());
                     if (h == null) {
                         continue;
+                    }
+                    if (h.copy != null) {
+                        replies.exported(h.copy);
                     }
                     entries.add(new Resend(h.origin, h.proxy.ref, h.lockId, h.parentLockId, r.path().size() - 1,
                             order++, queue, info.grantedMode(), info.requestedMode(), h.flags, h.timeoutNanos,
