@@ -279,6 +279,14 @@ final class ClusterLock implements Lock {
         return sentTo != null;
     }
 
+    /**
+     * Whether {@code stage}'s request is still pending and has reached no master (neither by its
+     * own message nor in a rebuild's RESEND): only then may it end here.
+     */
+    synchronized boolean isUnsent(CompletableFuture<Lock> stage) {
+        return pending == stage && !requestSent;
+    }
+
     synchronized boolean isDead() {
         return dead;
     }

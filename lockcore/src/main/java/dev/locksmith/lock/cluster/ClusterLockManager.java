@@ -597,18 +597,21 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     /**
-     * The master enforces a request's timeout once the request reaches it; this covers a new
-     * request held back while the cluster rebuilds or lacks quorum: it fails TIMEOUT when its
-     * timeout runs out if it has not been sent by then.
+     * The master enforces a request's timeout once the request reaches it; this covers a request
+     * (new or conversion) held back on this node — while the cluster rebuilds its tree, lacks
+     * quorum, looks up its master or moves its tree: it fails TIMEOUT when its timeout runs out
+     * if it has not been sent by then (a conversion leaves the lock in its granted mode). A request
+     * sent meanwhile is left to its master.
      */
     private void timeOutWhileUnsent(ClusterLock lock) {
         long left = lock.timeoutLeftNanos();
         if (left == Long.MAX_VALUE) {
             return;
         }
+        java.util.concurrent.CompletableFuture<Lock> request = lock.pendingStage();
         try {
             timer.schedule(() -> {
-                if (!lock.isSent()) {
+                if (lock.isUnsent(request)) {
                     lock.failed(LockStatus.TIMEOUT, unsentTimeout());
                 }
             }, Math.max(left, 0), TimeUnit.NANOSECONDS);
@@ -699,6 +702,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     void submitConversion(ClusterLock lock) {
+        timeOutWhileUnsent(lock);
         route(lock.tree, m -> {
             if (!beginSend(lock, m)) {
                 return;

@@ -318,15 +318,27 @@ final class ClusterOwner implements LockOwner {
         return clear(victims);
     }
 
+    /**
+     * Dequeues {@code victims} abnormally, deepest first. A victim its owner dequeued meanwhile
+     * (from another thread) is skipped rather than failing the clear half-way: the clear runs on
+     * the lease timer, too.
+     */
     private int clear(List<ClusterLock> victims) {
         List<Lock> cleared = new ArrayList<>();
-        for (ClusterLock l : deepestFirst(victims)) {
-            if (!l.isDead()) {
-                dequeueCopy(l, 0, true);
-                cleared.add(l);
+        try {
+            for (ClusterLock l : deepestFirst(victims)) {
+                try {
+                    dequeueCopy(l, 0, true);
+                    cleared.add(l);
+                } catch (LockException e) {
+                    if (!l.isDead()) {
+                        throw e;
+                    }
+                }
             }
+        } finally {
+            tellCleared(cleared);
         }
-        tellCleared(cleared);
         return cleared.size();
     }
 
