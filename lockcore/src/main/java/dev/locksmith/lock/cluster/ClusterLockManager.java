@@ -642,14 +642,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
             return;
         }
-        if (!beginSend(lock, m)) {
+        ClusterLock.Snapshot s = beginSend(lock, m);
+        if (s == null) {
             return;
         }
         try {
-            ClusterLock.Snapshot s = lock.snapshot();
-            if (s == null) {
-                return;
-            }
             long parentId = lock.parent == null ? 0 : lock.parent.id;
             if (isSelf(m)) {
                 lock.masterEntry = tableFor(lock.tree.namespace()).enqueueOwn(self, lock.owner.ref(), lock.id, parentId,
@@ -669,19 +666,24 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
     }
 
-    /** False if the request is not to be sent: it ended, or was cancelled before it went (it fails CANCELLED here). */
-    private boolean beginSend(ClusterLock lock, Address m) {
-        switch (lock.beginSend(m)) {
+    /**
+     * The request as it goes to {@code m} (the caller sends it, then calls {@link #endSend}), or
+     * null if it is not to be sent: it ended, or was cancelled or timed out before it went (it
+     * fails CANCELLED or TIMEOUT here).
+     */
+    private ClusterLock.Snapshot beginSend(ClusterLock lock, Address m) {
+        ClusterLock.Sending sending = lock.beginSend(m);
+        switch (sending.verdict()) {
             case SEND:
-                return true;
+                return sending.request();
             case CANCEL:
                 lock.failed(LockStatus.CANCELLED, "cancelled before it was sent to its master");
-                return false;
+                return null;
             case TIMEOUT:
                 lock.failed(LockStatus.TIMEOUT, unsentTimeout());
-                return false;
+                return null;
             default:
-                return false;
+                return null;
         }
     }
 
@@ -704,14 +706,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     void submitConversion(ClusterLock lock) {
         timeOutWhileUnsent(lock);
         route(lock.tree, m -> {
-            if (!beginSend(lock, m)) {
+            ClusterLock.Snapshot s = beginSend(lock, m);
+            if (s == null) {
                 return;
             }
             try {
-                ClusterLock.Snapshot s = lock.snapshot();
-                if (s == null) {
-                    return;
-                }
                 byte[] value = lock.stagedValue();
                 if (m.equals(self)) {
                     tableFor(lock.tree.namespace()).convertOwn(self, lock.owner.id(), lock.id, lock, s.conversion(),
@@ -729,7 +728,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     void submitDequeue(ClusterLock lock, int valueLength, boolean abnormal, byte[] value) {
-        copies.remove(lock.id);
+        unregister(lock);
         route(lock.tree, m -> {
             if (!lock.isSent()) {
                 return;
@@ -1167,7 +1166,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private void failCopy(ClusterLock lock, LockStatus status, String message, dev.locksmith.lock.DeadlockReport report) {
         lock.failed(status, message, report);
         if (lock.isDead()) {
-            copies.remove(lock.id);
+            unregister(lock);
         }
     }
 
@@ -1654,7 +1653,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 if (ClusterOwner.holdsGrant(s) || parentLost) {
                     lock.abandonPending(LockStatus.CANCELLED);
                     if (lock.die()) {
-                        copies.remove(lock.id);
+                        unregister(lock);
                         lost.add(lock);
                     }
                 } else if (lock.cancelRequested()) {
@@ -1841,8 +1840,19 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
      * nodes send for it find it. Idempotent; a dead copy is not entered (nothing will be told about it).
      */
     private void register(ClusterLock lock) {
+        lock.registered = true;
         if (copies.putIfAbsent(lock.id, lock) == null && lock.isDead()) {
             copies.remove(lock.id, lock); // died meanwhile: its dequeue may have missed the entry
+        }
+    }
+
+    /**
+     * Takes a dead copy out of {@link #copies}; nothing to do (not even a map operation, which
+     * the local path would pay on every dequeue) if it never entered.
+     */
+    private void unregister(ClusterLock lock) {
+        if (lock.registered) {
+            copies.remove(lock.id, lock);
         }
     }
 
