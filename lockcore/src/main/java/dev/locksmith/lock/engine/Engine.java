@@ -824,8 +824,10 @@ final class Engine {
 
     /** A request granted at once tells an {@link LocalLockManager.EndListener} its grant; under the stripe lock. */
     private static void tellGrantedAtOnce(LockBlock lock, Object waiter) {
-        if (waiter instanceof LocalLockManager.EndListener listener) {
-            listener.grantedAtOnce(grantRead(lock));
+        // a class check first: the embedded path's waiter is its caller's thread or none, and an
+        // interface check against a class that lacks it scans the class's secondary supertypes
+        if (waiter != null && !(waiter instanceof Thread)) {
+            ((LocalLockManager.EndListener) waiter).grantedAtOnce(grantRead(lock));
         }
     }
 
