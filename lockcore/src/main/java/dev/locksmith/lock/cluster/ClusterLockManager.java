@@ -7,7 +7,6 @@ import dev.locksmith.lock.LockInfo;
 import dev.locksmith.lock.LockManager;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
-import dev.locksmith.lock.LockQueue;
 import dev.locksmith.lock.LockStatistics;
 import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
@@ -65,7 +64,7 @@ import org.jgroups.View;
  *       are aborted on their masters (their waiters are granted, their PW/EX value blocks become
  *       not valid); masters re-register their trees with the (new) directory nodes; every
  *       survivor re-sends its copies in trees it knows no live master for to the tree's directory
- *       node, which masters it and installs granted, then converting, then waiting locks once
+ *       node ({@link CopyResend}), which masters it and installs granted, then converting, then waiting locks once
  *       every member reported done, smallest trees first. Meanwhile trees mastered by survivors
  *       keep granting, and directory entries of live masters keep being answered; only lookups
  *       of trees without an entry wait for the rebuild. The first view, regained quorum and
@@ -224,6 +223,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final LongAdder lookups = new LongAdder();
     private final LongAdder rebuilds = new LongAdder();
     private final Remastering remastering;
+    /** The owning side of a rebuild: this node's copies in trees whose master left go to their directory nodes. */
+    private final CopyResend copyResend;
     private final long emptyTreeRetentionNanos;
     /** Trees mastered here that lost their last lock, and since when (System.nanoTime). */
     private final Map<TreeKey, Long> emptySince = new HashMap<>();
@@ -243,6 +244,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.master = new MasterTable(name, deadlockWait, new Replies(true));
         this.crossNodeDeadlocks = new CrossNodeDeadlocks(node, deadlockWait.toNanos(), deadlocks);
         this.remastering = new Remastering(node, new RemasterRouting(), b.remasterWeight);
+        this.copyResend = new CopyResend(node, this::register);
         this.channel = b.mainChannel != null ? ClusterChannel.fork(b.mainChannel, b.forkStackId, b.forkChannelId)
                 : ClusterChannel.own(stackXml, name, b.directoryWeight, b.remasterWeight, b.clusterKey);
         this.leaseGuard = new LeaseGuard(name, lease, channel, this::executeOnProtocol, () -> closed,
@@ -1273,7 +1275,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             trees.forEach(w::putTree);
             send(dir, w);
         });
-        resendOrphans(orphans());
+        List<MasterTable.Resend> ownShare = copyResend.resend(owners.values(), orphans());
+        if (!ownShare.isEmpty()) {
+            resends.computeIfAbsent(viewId, v -> new ArrayList<>()).addAll(ownShare);
+        }
         long outstandingLease = lease.outstandingNanos();
         for (Address m : members) {
             send(m, Wire.message(Wire.DONE, viewId).putLong(outstandingLease));
@@ -1301,140 +1306,6 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         return orphans;
     }
 
-    /** Copies per RESEND message: small enough that the receiver reads one while the next is written. */
-    private static final int RESEND_CHUNK = 4096;
-
-    /**
-     * Sends this node's copies in trees whose master left to each tree's new directory node:
-     * to other nodes first, in {@value #RESEND_CHUNK}-copy messages grouped by owner and tree (so
-     * the receivers decode while this node still encodes), then its own share, handed over
-     * without encoding. The receiver orders them (parents first) when it installs them.
-     */
-    private void resendOrphans(Set<TreeKey> orphans) {
-        if (orphans.isEmpty()) {
-            return;
-        }
-        Map<TreeKey, Address> directoryNodes = new HashMap<>();
-        Map<Address, Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>>> byDestination = new HashMap<>();
-        for (ClusterOwner owner : owners.values()) {
-            for (ClusterLock lock : owner.live()) {
-                if (orphans.contains(lock.tree) && lock.isSent()) {
-                    settleBeforeResend(lock);
-                    Address dir = directoryNodes.computeIfAbsent(lock.tree, this::directoryOf);
-                    byDestination.computeIfAbsent(dir, a -> new HashMap<>()).computeIfAbsent(owner, o -> new HashMap<>())
-                            .computeIfAbsent(lock.tree, t -> new ArrayList<>()).add(lock);
-                }
-            }
-        }
-        Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>> own = byDestination.remove(self);
-        byDestination.forEach(this::sendResends);
-        if (own != null) {
-            List<MasterTable.Resend> entries = new ArrayList<>();
-            own.forEach((owner, trees) -> {
-                MasterTable.OwnerRef ref = owner.ref();
-                trees.forEach((tree, locks) -> {
-                    for (ClusterLock lock : locks) {
-                        MasterTable.Resend e = resendOf(lock, ref, self);
-                        if (e != null) {
-                            entries.add(e);
-                        }
-                    }
-                });
-            });
-            resends.computeIfAbsent(viewId, v -> new ArrayList<>()).addAll(entries);
-        }
-    }
-
-    /**
-     * A pending request whose master was lost and that its owner cancelled, or whose timeout ran
-     * out meanwhile, is decided here: it ends CANCELLED or TIMEOUT (a conversion leaves the old
-     * mode) and the copy is re-sent as it now is. A grant the lost master may have made died
-     * with it. A plain down-conversion is left alone: the lost master granted it at once.
-     */
-    private static void settleBeforeResend(ClusterLock lock) {
-        boolean cancelled = lock.cancelRequested();
-        if (!cancelled && !lock.timedOut()) {
-            return;
-        }
-        ClusterLock.Snapshot s = lock.snapshot();
-        if (s != null && (s.queue() == LockQueue.WAITING || (s.queue() == LockQueue.CONVERTING
-                && (s.requested().compatibleMask() & s.granted().compatibleMask()) != s.granted().compatibleMask()))) {
-            lock.failed(cancelled ? LockStatus.CANCELLED : LockStatus.TIMEOUT,
-                    (cancelled ? "cancelled" : "timed out") + " while its master was lost");
-        }
-    }
-
-    /** Encodes copies for {@code dir} as RESEND messages of at most {@value #RESEND_CHUNK} copies each. */
-    private void sendResends(Address dir, Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>> byOwner) {
-        Wire w = null;
-        int groups = 0;
-        int inMessage = 0;
-        for (Map.Entry<ClusterOwner, Map<TreeKey, List<ClusterLock>>> o : byOwner.entrySet()) {
-            MasterTable.OwnerRef ref = o.getKey().ref();
-            for (Map.Entry<TreeKey, List<ClusterLock>> t : o.getValue().entrySet()) {
-                List<ClusterLock> locks = t.getValue();
-                for (int from = 0; from < locks.size(); ) {
-                    if (w == null) {
-                        w = Wire.message(Wire.RESEND, viewId, 64 * RESEND_CHUNK).putInt(0);
-                        groups = 0;
-                        inMessage = 0;
-                    }
-                    int to = Math.min(locks.size(), from + RESEND_CHUNK - inMessage);
-                    w.putLong(ref.id()).putInt(ref.group()).putInt(ref.priority()).putString(ref.name())
-                            .putTree(t.getKey());
-                    int countAt = w.size();
-                    w.putInt(0);
-                    int n = 0;
-                    for (int i = from; i < to; i++) {
-                        MasterTable.Resend e = resendOf(locks.get(i), ref, dir);
-                        if (e != null) {
-                            w.putCopy(e);
-                            n++;
-                        }
-                    }
-                    w.setInt(countAt, n);
-                    groups++;
-                    inMessage += to - from;
-                    from = to;
-                    if (inMessage >= RESEND_CHUNK) {
-                        send(dir, w.setInt(Wire.BODY_OFFSET, groups));
-                        w = null;
-                    }
-                }
-            }
-        }
-        if (w != null) {
-            send(dir, w.setInt(Wire.BODY_OFFSET, groups));
-        }
-    }
-
-    /** This node's copy of {@code lock} as it is now, marked sent to {@code dir}; null if it died. */
-    private MasterTable.Resend resendOf(ClusterLock lock, MasterTable.OwnerRef owner, Address dir) {
-        register(lock);
-        ClusterLock.Snapshot s = lock.resendTo(dir);
-        if (s == null) {
-            return null;
-        }
-        return new MasterTable.Resend(self, owner, lock.id, lock.parent == null ? 0 : lock.parent.id, lock.depth, 0,
-                s.queue(), s.granted(), s.requested(), s.flags(), s.timeoutNanos(), s.blockingHandler(), s.fence(),
-                s.readValue(), lock.name, lock.tree, s.conversion());
-    }
-
-    /** Decodes one RESEND message of {@code sender}'s copies. */
-    private static List<MasterTable.Resend> getOwnResends(Wire in, Address sender) {
-        int groups = in.getInt();
-        List<MasterTable.Resend> list = new ArrayList<>();
-        for (int g = 0; g < groups; g++) {
-            MasterTable.OwnerRef o = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(), in.getString());
-            TreeKey tree = in.getTree();
-            int n = in.getInt();
-            for (int i = 0; i < n; i++) {
-                list.add(in.getCopy(sender, o, 0, tree));
-            }
-        }
-        return list;
-    }
-
     private void handleRebuild(Address from, Wire in, long msgView) {
         if (msgView < viewId) {
             return;
@@ -1447,7 +1318,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     list.add(Map.entry(in.getTree(), from));
                 }
             }
-            case Wire.RESEND -> resends.computeIfAbsent(msgView, v -> new ArrayList<>()).addAll(getOwnResends(in, from));
+            case Wire.RESEND -> resends.computeIfAbsent(msgView, v -> new ArrayList<>())
+                    .addAll(CopyResend.decode(in, from));
             case Wire.DONE -> {
                 doneFrom.computeIfAbsent(msgView, v -> new HashSet<>()).add(from);
                 long outstandingLease = in.getLong();
@@ -1827,6 +1699,16 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         @Override
         public MasterTable master() {
             return master;
+        }
+
+        @Override
+        public Address self() {
+            return self;
+        }
+
+        @Override
+        public Address directoryOf(TreeKey tree) {
+            return ClusterLockManager.this.directoryOf(tree);
         }
 
         @Override
