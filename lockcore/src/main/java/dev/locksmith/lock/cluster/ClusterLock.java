@@ -68,6 +68,8 @@ final class ClusterLock implements Lock {
     private CompletableFuture<Lock> pending;
     private boolean pendingConversion;
     private CompletableFuture<Lock> last = new CompletableFuture<>();
+    /** The stage of the lock's first request (the new one), which its synchronous caller awaits. */
+    final CompletableFuture<Lock> firstStage = last;
     /**
      * Cancel of the pending request: requested by the owner, whether a CANCEL went to the
      * master, how many sends of this lock's requests are under way (the sender of the pending
@@ -82,9 +84,10 @@ final class ClusterLock implements Lock {
     /**
      * The synchronous caller waiting in {@link #awaitEnd} for the pending request, woken directly
      * when the request ends, so that its grant does not wait for the callback thread; and the
-     * last ended request's stage, status and failure (null when it was granted).
+     * last ended request's stage, status and failure (null when it was granted). Written under
+     * the monitor; volatile so that a caller can spin on it before it parks (see {@link #awaitEnd}).
      */
-    private Thread syncWaiter;
+    private volatile Thread syncWaiter;
     /**
      * Whether the current request's stage was handed out ({@link #completion()}): only then can it
      * have dependents, user code that must run on the callback thread. A stage nobody was given is
@@ -104,6 +107,12 @@ final class ClusterLock implements Lock {
      */
     MasterTable.Held masterEntry;
 
+    /**
+     * Whether the copy was entered in its manager's map of copies other nodes may name (set
+     * before it is): a copy that never was is not looked for there when it dies.
+     */
+    volatile boolean registered;
+
     /** This copy's links in its owner's list of live copies; guarded by the owner's monitor. */
     ClusterLock ownerPrev;
     ClusterLock ownerNext;
@@ -111,6 +120,14 @@ final class ClusterLock implements Lock {
 
     /** What {@link #beginSend} tells its caller. */
     enum Send { SEND, SKIP, CANCEL, TIMEOUT }
+
+    /** {@link #beginSend}'s verdict and, for SEND, the request as it goes, read under the same monitor. */
+    record Sending(Send verdict, Snapshot request) {
+    }
+
+    private static final Sending SKIPPING = new Sending(Send.SKIP, null);
+    private static final Sending CANCELLING = new Sending(Send.CANCEL, null);
+    private static final Sending TIMING_OUT = new Sending(Send.TIMEOUT, null);
 
     /** {@link #cancelTarget}: the request was never sent; fail it here. */
     static final Address NOT_SENT = new org.jgroups.util.UUID(0, 0);
@@ -140,6 +157,11 @@ final class ClusterLock implements Lock {
     }
 
     synchronized Snapshot snapshot() {
+        return snapshotLocked();
+    }
+
+    /** {@link #snapshot()} for a caller that holds the monitor (a reentrant enter costs an atomic operation). */
+    private Snapshot snapshotLocked() {
         return dead ? null : new Snapshot(queue, granted, requested, flags, timeoutNanos, blockingHandler, fence,
                 readValue.length == 0 ? readValue : readValue.clone(), conversions);
     }
@@ -147,25 +169,25 @@ final class ClusterLock implements Lock {
     /**
      * Starts sending the pending request to {@code master}: SKIP if it ended or the lock died,
      * CANCEL if the owner cancelled it before it went, TIMEOUT if its timeout ran out before it
-     * went (sent again after a refusal or a lost quorum; the caller fails it), else SEND and the
-     * caller sends it, then calls {@link #endSend()}.
+     * went (sent again after a refusal or a lost quorum; the caller fails it), else SEND with the
+     * request as it goes, and the caller sends it, then calls {@link #endSend()}.
      */
-    synchronized Send beginSend(Address master) {
+    synchronized Sending beginSend(Address master) {
         if (dead || pending == null) {
-            return Send.SKIP;
+            return SKIPPING;
         }
         // A request a rebuild may have carried to a master is sent on (its master takes it
         // once), and a cancel follows it there; only one that reached none can end here.
         if (cancelRequested && !requestSent) {
-            return Send.CANCEL;
+            return CANCELLING;
         }
-        if (timedOut() && !requestSent) {
-            return Send.TIMEOUT;
+        if (!requestSent && timeoutLeftLocked() <= 0) {
+            return TIMING_OUT;
         }
         sentTo = master;
         requestSent = true;
         sending++;
-        return Send.SEND;
+        return new Sending(Send.SEND, snapshotLocked());
     }
 
     /** The request went; true if the owner cancelled meanwhile and the caller must now send the CANCEL. */
@@ -212,6 +234,10 @@ final class ClusterLock implements Lock {
 
     /** How long the pending request's timeout has left (negative: run out); {@code Long.MAX_VALUE} if none applies. */
     synchronized long timeoutLeftNanos() {
+        return timeoutLeftLocked();
+    }
+
+    private long timeoutLeftLocked() {
         if (pending == null || timeoutNanos <= 0) {
             return Long.MAX_VALUE;
         }
@@ -277,6 +303,14 @@ final class ClusterLock implements Lock {
 
     synchronized boolean isSent() {
         return sentTo != null;
+    }
+
+    /**
+     * Whether {@code stage}'s request is still pending and has reached no master (neither by its
+     * own message nor in a rebuild's RESEND): only then may it end here.
+     */
+    synchronized boolean isUnsent(CompletableFuture<Lock> stage) {
+        return pending == stage && !requestSent;
     }
 
     synchronized boolean isDead() {
@@ -396,45 +430,120 @@ final class ClusterLock implements Lock {
      */
     boolean die() {
         synchronized (this) {
-            if (dead) {
+            if (!markDead()) {
                 return false;
             }
-            dead = true;
-            queue = null;
-            granted = null;
-            requested = null;
         }
+        afterDeath();
+        return true;
+    }
+
+    /** {@link #die()}'s part under the monitor; false if the lock was dead already. */
+    private boolean markDead() {
+        if (dead) {
+            return false;
+        }
+        dead = true;
+        queue = null;
+        granted = null;
+        requested = null;
+        return true;
+    }
+
+    /** {@link #die()}'s part outside the monitor: the parent and the owner let go of the lock. */
+    private void afterDeath() {
         if (parent != null) {
             parent.subLockGone();
         }
         owner.forget(this);
-        return true;
+    }
+
+    /**
+     * Its owner dequeues the lock, checked and done under one monitor: the value block to write
+     * ({@code valueLength} bytes from PW or EX; empty when none is written) is returned, the lock
+     * dies and a pending request ends CANCELLED.
+     *
+     * @throws LockException IVLOCKID if the lock is dead already; SUBLOCKS if it has sublocks;
+     *                       IVBUFLEN if a value block is to be written and the staged one is not
+     *                       {@code valueLength} bytes long. Nothing changes then.
+     */
+    byte[] leave(int valueLength) {
+        byte[] value;
+        Abandoned abandoned;
+        synchronized (this) {
+            if (dead) {
+                throw dequeued(this);
+            }
+            if (subLocks > 0) {
+                throw new LockException(LockStatus.SUBLOCKS, "lock " + id + " on '" + name + "' has " + subLocks
+                        + " sublock(s); dequeue them first (dequeueSublocks)");
+            }
+            boolean writes = valueLength > 0 && granted != null && granted.ordinal() >= LockMode.PW.ordinal();
+            if (writes) {
+                checkStagedLength(valueLength);
+            }
+            value = writes ? lksb.clone() : NO_VALUE;
+            markDead();
+            abandoned = abandonLocked(LockStatus.CANCELLED);
+        }
+        afterDeath();
+        abandoned.tell(this, LockStatus.CANCELLED);
+        return value;
+    }
+
+    private static final byte[] NO_VALUE = new byte[0];
+
+    /** The failure of a request on a lock that is already dequeued. */
+    static LockException dequeued(ClusterLock lock) {
+        return new LockException(LockStatus.IVLOCKID, "lock " + lock.id + " on '" + lock.name + "' is already dequeued");
+    }
+
+    /**
+     * Fails with IVBUFLEN unless the staged value block is {@code length} bytes long, as writing
+     * it from the granted mode needs. Under the monitor.
+     */
+    void checkStagedLength(int length) {
+        if (lksb.length != length) {
+            throw new LockException(LockStatus.IVBUFLEN, "valueBlock: writing from " + granted + " needs a staged value of "
+                    + length + " bytes, the lock has " + lksb.length + " bytes (call setValueBlock)");
+        }
     }
 
     /** The pending request, if any, ends with {@code outcome} at once (dequeue, lost quorum, shutdown). */
     void abandonPending(LockStatus outcome) {
-        CompletableFuture<Lock> done;
-        CompletableFuture<Boolean> cancel;
-        LockException failure = null;
-        Thread waiter = null;
-        boolean exposed = false;
+        Abandoned abandoned;
         synchronized (this) {
-            done = pending;
-            pending = null;
-            pendingConversion = false;
-            cancel = endCancel();
-            if (done != null) {
-                status = outcome;
-                failure = new LockException(outcome, "request for '" + name + "' was not granted");
-                waiter = ended(done, outcome, failure);
-                exposed = completeUnlessExposed(done, failure);
+            abandoned = abandonLocked(outcome);
+        }
+        abandoned.tell(this, outcome);
+    }
+
+    /** What {@link #abandonLocked} leaves to tell outside the monitor. */
+    private record Abandoned(CompletableFuture<Lock> done, CompletableFuture<Boolean> cancel, LockException failure,
+                             Thread waiter, boolean exposed) {
+        void tell(ClusterLock lock, LockStatus outcome) {
+            wake(waiter, cancel, outcome);
+            if (exposed) {
+                lock.owner.manager.deliver(() -> done.completeExceptionally(failure));
             }
         }
-        wake(waiter, cancel, outcome);
-        if (exposed) {
-            LockException f = failure;
-            owner.manager.deliver(() -> done.completeExceptionally(f));
+    }
+
+    private static final Abandoned NOTHING_PENDING = new Abandoned(null, null, null, null, false);
+
+    /** {@link #abandonPending}'s part under the monitor. */
+    private Abandoned abandonLocked(LockStatus outcome) {
+        CompletableFuture<Lock> done = pending;
+        pending = null;
+        pendingConversion = false;
+        CompletableFuture<Boolean> cancel = endCancel();
+        if (done == null) {
+            return cancel == null ? NOTHING_PENDING : new Abandoned(null, cancel, null, null, false);
         }
+        status = outcome;
+        LockException failure = new LockException(outcome, "request for '" + name + "' was not granted");
+        Thread waiter = ended(done, outcome, failure);
+        return new Abandoned(done, cancel, failure, waiter, completeUnlessExposed(done, failure));
     }
 
     /**
@@ -461,9 +570,19 @@ final class ClusterLock implements Lock {
         endedOutcome = outcome;
         endedFailure = failure;
         Thread waiter = syncWaiter;
-        syncWaiter = null;
+        if (waiter != null) {
+            syncWaiter = null; // a volatile write only when someone waits
+        }
         return waiter;
     }
+
+    /**
+     * How many times a caller waiting for a request whose master is this node checks for its end
+     * before it parks, as the embedded engine's callers do: most such waits end within
+     * microseconds, on another thread of this node. A remote master's grant comes by message,
+     * tens of microseconds later, so its caller parks at once.
+     */
+    private static final int SPINS_BEFORE_PARK = Runtime.getRuntime().availableProcessors() > 1 ? 256 : 0;
 
     /**
      * A synchronous caller waits here for the request of {@code stage} to end: woken by the thread
@@ -476,6 +595,7 @@ final class ClusterLock implements Lock {
      */
     Outcome awaitEnd(CompletableFuture<Lock> stage) throws InterruptedException {
         Thread me = Thread.currentThread();
+        int spinsLeft = masterEntry != null ? SPINS_BEFORE_PARK : 0;
         while (true) {
             synchronized (this) {
                 if (pending != stage) {
@@ -494,7 +614,13 @@ final class ClusterLock implements Lock {
                 }
                 throw new InterruptedException();
             }
-            LockSupport.park(this);
+            while (spinsLeft > 0 && syncWaiter == me) {
+                spinsLeft--;
+                Thread.onSpinWait();
+            }
+            if (syncWaiter == me) {
+                LockSupport.park(this);
+            }
         }
     }
 

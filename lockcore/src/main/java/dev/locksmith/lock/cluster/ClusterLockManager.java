@@ -7,7 +7,6 @@ import dev.locksmith.lock.LockInfo;
 import dev.locksmith.lock.LockManager;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
-import dev.locksmith.lock.LockQueue;
 import dev.locksmith.lock.LockStatistics;
 import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
@@ -65,7 +64,7 @@ import org.jgroups.View;
  *       are aborted on their masters (their waiters are granted, their PW/EX value blocks become
  *       not valid); masters re-register their trees with the (new) directory nodes; every
  *       survivor re-sends its copies in trees it knows no live master for to the tree's directory
- *       node, which masters it and installs granted, then converting, then waiting locks once
+ *       node ({@link CopyResend}), which masters it and installs granted, then converting, then waiting locks once
  *       every member reported done, smallest trees first. Meanwhile trees mastered by survivors
  *       keep granting, and directory entries of live masters keep being answered; only lookups
  *       of trees without an entry wait for the rebuild. The first view, regained quorum and
@@ -158,7 +157,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final AtomicLong lockIds = new AtomicLong();
     private final AtomicLong ownerIds = new AtomicLong();
     private final ConcurrentSkipListMap<Long, ClusterOwner> owners = new ConcurrentSkipListMap<>();
-    /** Copies by lock id, for outcomes arriving from masters. */
+    /**
+     * Copies by lock id, for outcomes arriving from other nodes: only the copies whose id another
+     * node may name, entered before the id leaves this node ({@link #register}) — sent to a
+     * remote master, re-sent in a rebuild, or exported with a tree this node masters. A lock of a
+     * tree mastered here that never left is not entered: its master table hands its outcomes to
+     * the copy itself, and every live copy is reachable through its owner ({@link #liveCopies}).
+     */
     private final Map<Long, ClusterLock> copies = new ConcurrentHashMap<>();
     /** What this node knows of masters; valid while {@link #open}. */
     private final Map<TreeKey, Address> masterOf = new ConcurrentHashMap<>();
@@ -218,6 +223,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final LongAdder lookups = new LongAdder();
     private final LongAdder rebuilds = new LongAdder();
     private final Remastering remastering;
+    /** The owning side of a rebuild: this node's copies in trees whose master left go to their directory nodes. */
+    private final CopyResend copyResend;
     private final long emptyTreeRetentionNanos;
     /** Trees mastered here that lost their last lock, and since when (System.nanoTime). */
     private final Map<TreeKey, Long> emptySince = new HashMap<>();
@@ -237,6 +244,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.master = new MasterTable(name, deadlockWait, new Replies(true));
         this.crossNodeDeadlocks = new CrossNodeDeadlocks(node, deadlockWait.toNanos(), deadlocks);
         this.remastering = new Remastering(node, new RemasterRouting(), b.remasterWeight);
+        this.copyResend = new CopyResend(node, this::register);
         this.channel = b.mainChannel != null ? ClusterChannel.fork(b.mainChannel, b.forkStackId, b.forkChannelId)
                 : ClusterChannel.own(stackXml, name, b.directoryWeight, b.remasterWeight, b.clusterKey);
         this.leaseGuard = new LeaseGuard(name, lease, channel, this::executeOnProtocol, () -> closed,
@@ -473,11 +481,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     @Override
     public int clearLock(AdminCapability capability, long lockId) {
         AdminCapability.check(capability, this);
-        ClusterLock lock = copies.get(lockId);
-        if (lock == null || lock.isDead()) {
-            throw new LockException(LockStatus.IVLOCKID, "lockId: no live lock of this node has id " + lockId);
+        for (ClusterOwner owner : owners.values()) {
+            ClusterLock lock = owner.find(lockId);
+            if (lock != null && !lock.isDead()) {
+                return lock.owner.clear(lock);
+            }
         }
-        return lock.owner.clear(lock);
+        throw new LockException(LockStatus.IVLOCKID, "lockId: no live lock of this node has id " + lockId);
     }
 
     @Override
@@ -543,7 +553,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             channel.close();
         }
         protocol.shutdownNow();
-        for (ClusterLock lock : copies.values()) {
+        for (ClusterLock lock : liveCopies()) {
             lock.abandonPending(LockStatus.SHUTDOWN);
         }
         master.discard();
@@ -584,24 +594,26 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     void submitNew(ClusterLock lock) {
-        copies.put(lock.id, lock);
         timeOutWhileUnsent(lock);
         route(lock.tree, m -> sendNew(lock, m));
     }
 
     /**
-     * The master enforces a request's timeout once the request reaches it; this covers a new
-     * request held back while the cluster rebuilds or lacks quorum: it fails TIMEOUT when its
-     * timeout runs out if it has not been sent by then.
+     * The master enforces a request's timeout once the request reaches it; this covers a request
+     * (new or conversion) held back on this node — while the cluster rebuilds its tree, lacks
+     * quorum, looks up its master or moves its tree: it fails TIMEOUT when its timeout runs out
+     * if it has not been sent by then (a conversion leaves the lock in its granted mode). A request
+     * sent meanwhile is left to its master.
      */
     private void timeOutWhileUnsent(ClusterLock lock) {
         long left = lock.timeoutLeftNanos();
         if (left == Long.MAX_VALUE) {
             return;
         }
+        java.util.concurrent.CompletableFuture<Lock> request = lock.pendingStage();
         try {
             timer.schedule(() -> {
-                if (!lock.isSent()) {
+                if (lock.isUnsent(request)) {
                     lock.failed(LockStatus.TIMEOUT, unsentTimeout());
                 }
             }, Math.max(left, 0), TimeUnit.NANOSECONDS);
@@ -632,14 +644,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
             return;
         }
-        if (!beginSend(lock, m)) {
+        ClusterLock.Snapshot s = beginSend(lock, m);
+        if (s == null) {
             return;
         }
         try {
-            ClusterLock.Snapshot s = lock.snapshot();
-            if (s == null) {
-                return;
-            }
             long parentId = lock.parent == null ? 0 : lock.parent.id;
             if (isSelf(m)) {
                 lock.masterEntry = tableFor(lock.tree.namespace()).enqueueOwn(self, lock.owner.ref(), lock.id, parentId,
@@ -649,6 +658,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
             MasterTable.OwnerRef o = lock.owner.ref();
             lock.owner.noteRemoteMaster();
+            register(lock);
             send(m, Wire.message(Wire.ENQUEUE, viewId).putLong(o.id()).putInt(o.group()).putInt(o.priority())
                     .putString(o.name()).putLong(lock.id).putLong(parentId).putByte(s.requested().ordinal())
                     .putInt(s.flags()).putLong(s.timeoutNanos()).putByte(s.blockingHandler() ? 1 : 0)
@@ -658,19 +668,24 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
     }
 
-    /** False if the request is not to be sent: it ended, or was cancelled before it went (it fails CANCELLED here). */
-    private boolean beginSend(ClusterLock lock, Address m) {
-        switch (lock.beginSend(m)) {
+    /**
+     * The request as it goes to {@code m} (the caller sends it, then calls {@link #endSend}), or
+     * null if it is not to be sent: it ended, or was cancelled or timed out before it went (it
+     * fails CANCELLED or TIMEOUT here).
+     */
+    private ClusterLock.Snapshot beginSend(ClusterLock lock, Address m) {
+        ClusterLock.Sending sending = lock.beginSend(m);
+        switch (sending.verdict()) {
             case SEND:
-                return true;
+                return sending.request();
             case CANCEL:
                 lock.failed(LockStatus.CANCELLED, "cancelled before it was sent to its master");
-                return false;
+                return null;
             case TIMEOUT:
                 lock.failed(LockStatus.TIMEOUT, unsentTimeout());
-                return false;
+                return null;
             default:
-                return false;
+                return null;
         }
     }
 
@@ -685,25 +700,25 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         if (m.equals(self)) {
             tableFor(lock.tree.namespace()).cancel(self, lock.owner.id(), lock.id);
         } else {
+            register(lock);
             send(m, Wire.message(Wire.CANCEL, viewId).putLong(lock.owner.id()).putLong(lock.id));
         }
     }
 
     void submitConversion(ClusterLock lock) {
+        timeOutWhileUnsent(lock);
         route(lock.tree, m -> {
-            if (!beginSend(lock, m)) {
+            ClusterLock.Snapshot s = beginSend(lock, m);
+            if (s == null) {
                 return;
             }
             try {
-                ClusterLock.Snapshot s = lock.snapshot();
-                if (s == null) {
-                    return;
-                }
                 byte[] value = lock.stagedValue();
                 if (m.equals(self)) {
-                    tableFor(lock.tree.namespace()).convert(self, lock.owner.id(), lock.id, s.conversion(),
+                    tableFor(lock.tree.namespace()).convertOwn(self, lock.owner.id(), lock.id, lock, s.conversion(),
                             s.requested(), s.flags(), s.timeoutNanos(), s.blockingHandler(), value);
                 } else {
+                    register(lock);
                     send(m, Wire.message(Wire.CONVERT, viewId).putLong(lock.owner.id()).putLong(lock.id)
                             .putInt(s.conversion()).putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
                             .putByte(s.blockingHandler() ? 1 : 0).putBytes(value));
@@ -715,7 +730,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     void submitDequeue(ClusterLock lock, int valueLength, boolean abnormal, byte[] value) {
-        copies.remove(lock.id);
+        unregister(lock);
         route(lock.tree, m -> {
             if (!lock.isSent()) {
                 return;
@@ -1077,7 +1092,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 || (now - e.getValue() >= emptyTreeRetentionNanos && dropTree(e.getKey())));
         if (!masterOf.isEmpty()) {
             Set<TreeKey> used = new HashSet<>();
-            for (ClusterLock lock : copies.values()) {
+            for (ClusterLock lock : liveCopies()) {
                 used.add(lock.tree);
             }
             masterOf.keySet().removeIf(t -> !used.contains(t) && !master.trees().contains(t));
@@ -1153,7 +1168,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private void failCopy(ClusterLock lock, LockStatus status, String message, dev.locksmith.lock.DeadlockReport report) {
         lock.failed(status, message, report);
         if (lock.isDead()) {
-            copies.remove(lock.id);
+            unregister(lock);
         }
     }
 
@@ -1260,7 +1275,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             trees.forEach(w::putTree);
             send(dir, w);
         });
-        resendOrphans(orphans());
+        List<MasterTable.Resend> ownShare = copyResend.resend(owners.values(), orphans());
+        if (!ownShare.isEmpty()) {
+            resends.computeIfAbsent(viewId, v -> new ArrayList<>()).addAll(ownShare);
+        }
         long outstandingLease = lease.outstandingNanos();
         for (Address m : members) {
             send(m, Wire.message(Wire.DONE, viewId).putLong(outstandingLease));
@@ -1278,7 +1296,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
      */
     private Set<TreeKey> orphans() {
         Set<TreeKey> orphans = new HashSet<>();
-        for (ClusterLock lock : copies.values()) {
+        for (ClusterLock lock : liveCopies()) {
             TreeKey tree = lock.tree;
             if (tree.namespace().kind() != Namespace.Kind.LOCAL && !orphans.contains(tree)
                     && !masterOf.containsKey(tree) && !master.trees().contains(tree) && lock.isSent()) {
@@ -1286,139 +1304,6 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
         }
         return orphans;
-    }
-
-    /** Copies per RESEND message: small enough that the receiver reads one while the next is written. */
-    private static final int RESEND_CHUNK = 4096;
-
-    /**
-     * Sends this node's copies in trees whose master left to each tree's new directory node:
-     * to other nodes first, in {@value #RESEND_CHUNK}-copy messages grouped by owner and tree (so
-     * the receivers decode while this node still encodes), then its own share, handed over
-     * without encoding. The receiver orders them (parents first) when it installs them.
-     */
-    private void resendOrphans(Set<TreeKey> orphans) {
-        if (orphans.isEmpty()) {
-            return;
-        }
-        Map<TreeKey, Address> directoryNodes = new HashMap<>();
-        Map<Address, Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>>> byDestination = new HashMap<>();
-        for (ClusterOwner owner : owners.values()) {
-            for (ClusterLock lock : owner.live()) {
-                if (orphans.contains(lock.tree) && lock.isSent()) {
-                    settleBeforeResend(lock);
-                    Address dir = directoryNodes.computeIfAbsent(lock.tree, this::directoryOf);
-                    byDestination.computeIfAbsent(dir, a -> new HashMap<>()).computeIfAbsent(owner, o -> new HashMap<>())
-                            .computeIfAbsent(lock.tree, t -> new ArrayList<>()).add(lock);
-                }
-            }
-        }
-        Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>> own = byDestination.remove(self);
-        byDestination.forEach(this::sendResends);
-        if (own != null) {
-            List<MasterTable.Resend> entries = new ArrayList<>();
-            own.forEach((owner, trees) -> {
-                MasterTable.OwnerRef ref = owner.ref();
-                trees.forEach((tree, locks) -> {
-                    for (ClusterLock lock : locks) {
-                        MasterTable.Resend e = resendOf(lock, ref, self);
-                        if (e != null) {
-                            entries.add(e);
-                        }
-                    }
-                });
-            });
-            resends.computeIfAbsent(viewId, v -> new ArrayList<>()).addAll(entries);
-        }
-    }
-
-    /**
-     * A pending request whose master was lost and that its owner cancelled, or whose timeout ran
-     * out meanwhile, is decided here: it ends CANCELLED or TIMEOUT (a conversion leaves the old
-     * mode) and the copy is re-sent as it now is. A grant the lost master may have made died
-     * with it. A plain down-conversion is left alone: the lost master granted it at once.
-     */
-    private static void settleBeforeResend(ClusterLock lock) {
-        boolean cancelled = lock.cancelRequested();
-        if (!cancelled && !lock.timedOut()) {
-            return;
-        }
-        ClusterLock.Snapshot s = lock.snapshot();
-        if (s != null && (s.queue() == LockQueue.WAITING || (s.queue() == LockQueue.CONVERTING
-                && (s.requested().compatibleMask() & s.granted().compatibleMask()) != s.granted().compatibleMask()))) {
-            lock.failed(cancelled ? LockStatus.CANCELLED : LockStatus.TIMEOUT,
-                    (cancelled ? "cancelled" : "timed out") + " while its master was lost");
-        }
-    }
-
-    /** Encodes copies for {@code dir} as RESEND messages of at most {@value #RESEND_CHUNK} copies each. */
-    private void sendResends(Address dir, Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>> byOwner) {
-        Wire w = null;
-        int groups = 0;
-        int inMessage = 0;
-        for (Map.Entry<ClusterOwner, Map<TreeKey, List<ClusterLock>>> o : byOwner.entrySet()) {
-            MasterTable.OwnerRef ref = o.getKey().ref();
-            for (Map.Entry<TreeKey, List<ClusterLock>> t : o.getValue().entrySet()) {
-                List<ClusterLock> locks = t.getValue();
-                for (int from = 0; from < locks.size(); ) {
-                    if (w == null) {
-                        w = Wire.message(Wire.RESEND, viewId, 64 * RESEND_CHUNK).putInt(0);
-                        groups = 0;
-                        inMessage = 0;
-                    }
-                    int to = Math.min(locks.size(), from + RESEND_CHUNK - inMessage);
-                    w.putLong(ref.id()).putInt(ref.group()).putInt(ref.priority()).putString(ref.name())
-                            .putTree(t.getKey());
-                    int countAt = w.size();
-                    w.putInt(0);
-                    int n = 0;
-                    for (int i = from; i < to; i++) {
-                        MasterTable.Resend e = resendOf(locks.get(i), ref, dir);
-                        if (e != null) {
-                            w.putCopy(e);
-                            n++;
-                        }
-                    }
-                    w.setInt(countAt, n);
-                    groups++;
-                    inMessage += to - from;
-                    from = to;
-                    if (inMessage >= RESEND_CHUNK) {
-                        send(dir, w.setInt(Wire.BODY_OFFSET, groups));
-                        w = null;
-                    }
-                }
-            }
-        }
-        if (w != null) {
-            send(dir, w.setInt(Wire.BODY_OFFSET, groups));
-        }
-    }
-
-    /** This node's copy of {@code lock} as it is now, marked sent to {@code dir}; null if it died. */
-    private MasterTable.Resend resendOf(ClusterLock lock, MasterTable.OwnerRef owner, Address dir) {
-        ClusterLock.Snapshot s = lock.resendTo(dir);
-        if (s == null) {
-            return null;
-        }
-        return new MasterTable.Resend(self, owner, lock.id, lock.parent == null ? 0 : lock.parent.id, lock.depth, 0,
-                s.queue(), s.granted(), s.requested(), s.flags(), s.timeoutNanos(), s.blockingHandler(), s.fence(),
-                s.readValue(), lock.name, lock.tree, s.conversion());
-    }
-
-    /** Decodes one RESEND message of {@code sender}'s copies. */
-    private static List<MasterTable.Resend> getOwnResends(Wire in, Address sender) {
-        int groups = in.getInt();
-        List<MasterTable.Resend> list = new ArrayList<>();
-        for (int g = 0; g < groups; g++) {
-            MasterTable.OwnerRef o = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(), in.getString());
-            TreeKey tree = in.getTree();
-            int n = in.getInt();
-            for (int i = 0; i < n; i++) {
-                list.add(in.getCopy(sender, o, 0, tree));
-            }
-        }
-        return list;
     }
 
     private void handleRebuild(Address from, Wire in, long msgView) {
@@ -1433,7 +1318,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     list.add(Map.entry(in.getTree(), from));
                 }
             }
-            case Wire.RESEND -> resends.computeIfAbsent(msgView, v -> new ArrayList<>()).addAll(getOwnResends(in, from));
+            case Wire.RESEND -> resends.computeIfAbsent(msgView, v -> new ArrayList<>())
+                    .addAll(CopyResend.decode(in, from));
             case Wire.DONE -> {
                 doneFrom.computeIfAbsent(msgView, v -> new HashSet<>()).add(from);
                 long outstandingLease = in.getLong();
@@ -1639,7 +1525,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 if (ClusterOwner.holdsGrant(s) || parentLost) {
                     lock.abandonPending(LockStatus.CANCELLED);
                     if (lock.die()) {
-                        copies.remove(lock.id);
+                        unregister(lock);
                         lost.add(lock);
                     }
                 } else if (lock.cancelRequested()) {
@@ -1774,6 +1660,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
 
         @Override
+        public void exported(Object copy) {
+            register((ClusterLock) copy);
+        }
+
+        @Override
         public void treeEmptied(TreeKey tree) {
             if (tree.namespace().kind() == Namespace.Kind.LOCAL) {
                 localTable.forgetIfEmpty(tree); // never left the node: nothing to tell anyone
@@ -1811,9 +1702,49 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
 
         @Override
+        public Address self() {
+            return self;
+        }
+
+        @Override
+        public Address directoryOf(TreeKey tree) {
+            return ClusterLockManager.this.directoryOf(tree);
+        }
+
+        @Override
         public void send(Address to, Wire w) {
             ClusterLockManager.this.send(to, w);
         }
+    }
+
+    /**
+     * Enters {@code lock} in {@link #copies} before its id leaves this node, so the outcomes other
+     * nodes send for it find it. Idempotent; a dead copy is not entered (nothing will be told about it).
+     */
+    private void register(ClusterLock lock) {
+        lock.registered = true;
+        if (copies.putIfAbsent(lock.id, lock) == null && lock.isDead()) {
+            copies.remove(lock.id, lock); // died meanwhile: its dequeue may have missed the entry
+        }
+    }
+
+    /**
+     * Takes a dead copy out of {@link #copies}; nothing to do (not even a map operation, which
+     * the local path would pay on every dequeue) if it never entered.
+     */
+    private void unregister(ClusterLock lock) {
+        if (lock.registered) {
+            copies.remove(lock.id, lock);
+        }
+    }
+
+    /** Every live copy of this node, owner by owner (a snapshot). */
+    private List<ClusterLock> liveCopies() {
+        List<ClusterLock> all = new ArrayList<>();
+        for (ClusterOwner owner : owners.values()) {
+            all.addAll(owner.live());
+        }
+        return all;
     }
 
     /** This node's copy {@code lockId}: {@code copy} when the master table had it, else looked up (null: gone). */

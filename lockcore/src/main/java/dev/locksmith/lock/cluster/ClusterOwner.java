@@ -96,7 +96,7 @@ final class ClusterOwner implements LockOwner {
     @Override
     public Lock enqueue(LockRequest request) throws InterruptedException {
         ClusterLock lock = (ClusterLock) enqueueAsync(request);
-        return await(lock, lock.pendingStage());
+        return await(lock, lock.firstStage);
     }
 
     @Override
@@ -155,7 +155,7 @@ final class ClusterOwner implements LockOwner {
             RequestChecks.checkQuecvt(from, conversion);
             if (valueLength > 0 && from.ordinal() >= LockMode.PW.ordinal()
                     && conversion.mode().ordinal() <= from.ordinal()) {
-                checkValueLength(copy, valueLength);
+                copy.checkStagedLength(valueLength);
             }
             copy.startConversion(conversion.mode(), conversion.flagBits(), conversion.timeoutNanos(),
                     conversion.blockingHandler());
@@ -174,22 +174,7 @@ final class ClusterOwner implements LockOwner {
     }
 
     private void dequeueCopy(ClusterLock copy, int valueLength, boolean abnormal) {
-        byte[] value;
-        synchronized (copy) {
-            checkLive(copy);
-            if (copy.subLocks() > 0) {
-                throw new LockException(LockStatus.SUBLOCKS, "lock " + copy.id() + " on '" + copy.resourceName()
-                        + "' has " + copy.subLocks() + " sublock(s); dequeue them first (dequeueSublocks)");
-            }
-            LockMode held = copy.grantedMode();
-            boolean writes = valueLength > 0 && held != null && held.ordinal() >= LockMode.PW.ordinal();
-            if (writes) {
-                checkValueLength(copy, valueLength);
-            }
-            value = writes ? copy.stagedValue() : new byte[0];
-            copy.die();
-        }
-        copy.abandonPending(LockStatus.CANCELLED);
+        byte[] value = copy.leave(valueLength);
         manager.submitDequeue(copy, valueLength, abnormal, value);
     }
 
@@ -318,15 +303,27 @@ final class ClusterOwner implements LockOwner {
         return clear(victims);
     }
 
+    /**
+     * Dequeues {@code victims} abnormally, deepest first. A victim its owner dequeued meanwhile
+     * (from another thread) is skipped rather than failing the clear half-way: the clear runs on
+     * the lease timer, too.
+     */
     private int clear(List<ClusterLock> victims) {
         List<Lock> cleared = new ArrayList<>();
-        for (ClusterLock l : deepestFirst(victims)) {
-            if (!l.isDead()) {
-                dequeueCopy(l, 0, true);
-                cleared.add(l);
+        try {
+            for (ClusterLock l : deepestFirst(victims)) {
+                try {
+                    dequeueCopy(l, 0, true);
+                    cleared.add(l);
+                } catch (LockException e) {
+                    if (!l.isDead()) {
+                        throw e;
+                    }
+                }
             }
+        } finally {
+            tellCleared(cleared);
         }
-        tellCleared(cleared);
         return cleared.size();
     }
 
@@ -468,17 +465,7 @@ final class ClusterOwner implements LockOwner {
 
     private static void checkLive(ClusterLock copy) {
         if (copy.isDead()) {
-            throw new LockException(LockStatus.IVLOCKID, "lock " + copy.id() + " on '" + copy.resourceName()
-                    + "' is already dequeued");
-        }
-    }
-
-    private static void checkValueLength(ClusterLock copy, int length) {
-        byte[] staged = copy.stagedValue();
-        if (staged.length != length) {
-            throw new LockException(LockStatus.IVBUFLEN, "valueBlock: writing from " + copy.grantedMode()
-                    + " needs a staged value of " + length + " bytes, the lock has " + staged.length
-                    + " bytes (call setValueBlock)");
+            throw ClusterLock.dequeued(copy);
         }
     }
 

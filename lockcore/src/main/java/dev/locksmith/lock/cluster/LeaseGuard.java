@@ -105,13 +105,25 @@ final class LeaseGuard {
         return false;
     }
 
-    /** On the timer: clears this node's grants once per lapse of the lease. */
+    /**
+     * On the timer: clears this node's grants once per lapse of the lease. Never throws: a
+     * periodic task that threw would never run again, and the node would keep its grants through
+     * every later lapse; a clear that failed is tried again on the next check.
+     */
     void watch() {
         if (lease.isHeld()) {
             lapsed = false;
         } else if (!lapsed && !closed.getAsBoolean()) {
             lapsed = true;
-            int cleared = clearGrants.getAsInt();
+            int cleared;
+            try {
+                cleared = clearGrants.getAsInt();
+            } catch (RuntimeException e) {
+                lapsed = false;
+                LOG.log(System.Logger.Level.WARNING, nodeName + ": quorum lease ran out; clearing this node's"
+                        + " locks failed, tried again at the next check", e);
+                return;
+            }
             if (cleared > 0) {
                 LOG.log(System.Logger.Level.WARNING, nodeName + ": quorum lease ran out; cleared " + cleared
                         + " lock(s) of this node");

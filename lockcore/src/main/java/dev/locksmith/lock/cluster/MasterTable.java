@@ -55,6 +55,13 @@ final class MasterTable {
 
         void blocking(Address origin, long lockId, Object copy, LockMode blockedMode);
 
+        /**
+         * This node's own lock {@code copy} leaves with its tree for another master, which will
+         * name it by its id from then on.
+         */
+        default void exported(Object copy) {
+        }
+
         /** The last lock of {@code tree} on this master went (called on whichever thread removed it). */
         default void treeEmptied(TreeKey tree) {
         }
@@ -109,6 +116,8 @@ final class MasterTable {
         /** The owning node's copy when it gave it along (its own requests), for its outcomes; else null. */
         final Object copy;
         volatile boolean migrated;
+        /** Set when the entry leaves its proxy's table, so a sublock can check its parent's hint without a lookup. */
+        volatile boolean gone;
         /**
          * The number of the last conversion of this lock taken here (its owner numbers them): a
          * conversion arriving again, in a rebuild's RESEND and then in its own CONVERT, is taken
@@ -302,7 +311,16 @@ final class MasterTable {
 
     /** Whether {@code h} is a live entry of this table (not removed, not of a table discarded since). */
     private boolean isHeldHere(Held h) {
-        return h.proxy.table == this && h.proxy.locks.get(h.lockId) == h;
+        return h.proxy.table == this && !h.gone;
+    }
+
+    /** Removes {@code h} from its proxy's table; false if it was not there (another thread removed it first). */
+    private static boolean removeEntry(Held h) {
+        if (!h.proxy.locks.remove(h.lockId, h)) {
+            return false;
+        }
+        h.gone = true;
+        return true;
     }
 
     /**
@@ -311,9 +329,15 @@ final class MasterTable {
      */
     void convert(Address origin, long ownerId, long lockId, int conversion, LockMode mode, int flags,
                  long timeoutNanos, boolean blockingHandler, byte[] value) {
+        convertOwn(origin, ownerId, lockId, null, conversion, mode, flags, timeoutNanos, blockingHandler, value);
+    }
+
+    /** As {@link #convert}, for this node's own lock, whose copy ({@code copy}) a refusal reaches without a lookup. */
+    void convertOwn(Address origin, long ownerId, long lockId, Object copy, int conversion, LockMode mode, int flags,
+                    long timeoutNanos, boolean blockingHandler, byte[] value) {
         Held held = held(origin, ownerId, lockId);
         if (held == null) {
-            replies.failed(origin, lockId, null, LockStatus.IVLOCKID, true, "lock " + lockId + " is not known to its master",
+            replies.failed(origin, lockId, copy, LockStatus.IVLOCKID, true, "lock " + lockId + " is not known to its master",
                     null);
             return;
         }
@@ -340,12 +364,15 @@ final class MasterTable {
     void dequeue(Address origin, long ownerId, long lockId, Held hint, int valueLength, boolean abnormal, byte[] value) {
         Held held;
         Proxy p;
-        if (hint != null && hint.proxy.table == this && hint.proxy.locks.remove(lockId, hint)) {
+        if (hint != null && hint.proxy.table == this && removeEntry(hint)) {
             held = hint;
             p = hint.proxy;
         } else {
             p = proxies.get(new OwnerKey(origin, ownerId));
             held = p == null ? null : p.locks.remove(lockId);
+            if (held != null) {
+                held.gone = true;
+            }
         }
         if (held == null) {
             return;
@@ -401,7 +428,7 @@ final class MasterTable {
 
     private void forgetAll(Proxy p) {
         for (Held h : p.locks.values()) {
-            if (p.locks.remove(h.lockId, h)) {
+            if (removeEntry(h)) {
                 untrack(h);
             }
         }
@@ -566,6 +593,9 @@ final class MasterTable {
                     if (h == null) {
                         continue;
                     }
+                    if (h.copy != null) {
+                        replies.exported(h.copy);
+                    }
                     entries.add(new Resend(h.origin, h.proxy.ref, h.lockId, h.parentLockId, r.path().size() - 1,
                             order++, queue, info.grantedMode(), info.requestedMode(), h.flags, h.timeoutNanos,
                             h.blockingHandler, info.fencingToken(), new byte[0], h.name, tree, h.conversion()));
@@ -581,7 +611,7 @@ final class MasterTable {
         }
         held.sort(Comparator.comparingInt((Held h) -> h.lock.info().resourcePath().size()).reversed());
         for (Held h : held) {
-            h.proxy.locks.remove(h.lockId, h);
+            removeEntry(h);
             if (h.lock.queue().isPresent()) {
                 h.proxy.owner.dequeue(h.lock);
             }
@@ -778,7 +808,7 @@ final class MasterTable {
         p.locks.put(lockId, held);
         if (report) {
             // most requests are granted at once: reported here, without a completion stage
-            LocalLockManager.Grant now = engine.grantOf(lock);
+            LocalLockManager.Grant now = end != null ? end.grantedAtOnce : engine.grantOf(lock);
             if (now != null) {
                 if (!discarded && !held.migrated) {
                     replies.granted(origin, lockId, copy, now.mode(), now.status(), now.fencingToken(),
@@ -802,6 +832,13 @@ final class MasterTable {
                 new java.util.concurrent.atomic.AtomicReference<>();
         /** Set on the requesting thread before the request call returns. */
         boolean waits;
+        /** The grant of a request granted at once, likewise. */
+        LocalLockManager.Grant grantedAtOnce;
+
+        @Override
+        public void grantedAtOnce(LocalLockManager.Grant grant) {
+            grantedAtOnce = grant;
+        }
         private volatile LockException failure;
 
         @Override
@@ -836,7 +873,7 @@ final class MasterTable {
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         LockStatus status = cause instanceof LockException le ? le.status() : LockStatus.CANCELLED;
-        if (!conversion && held.proxy.locks.remove(held.lockId, held)) {
+        if (!conversion && removeEntry(held)) {
             untrack(held);
         }
         DeadlockReport report = cause instanceof LockException le ? le.deadlock().orElse(null) : null;

@@ -24,6 +24,12 @@ interface ProtocolNode {
     /** The master table of the trees this node masters (replaced when the node loses quorum). */
     MasterTable master();
 
+    /** This node's address. */
+    Address self();
+
+    /** The directory node of {@code tree} in the view this node installed ({@link DirectoryHash}). */
+    Address directoryOf(TreeKey tree);
+
     /** Sends {@code w} to {@code to} as a lock message (to this node itself: handled at once). */
     void send(Address to, Wire w);
 }

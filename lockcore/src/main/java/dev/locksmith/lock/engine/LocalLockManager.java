@@ -206,6 +206,14 @@ public final class LocalLockManager implements LockManager {
      * stage on the callback thread.
      */
     public interface EndListener {
+        /**
+         * The request was granted at once: called on the requesting thread, under an engine lock,
+         * before the request call returns, with the grant as {@link #grantOf} would read it; must
+         * only record it. Spares the listener's owner a second engine lock for {@code grantOf}.
+         */
+        default void grantedAtOnce(Grant grant) {
+        }
+
         /** The request has to wait: called once, on the requesting thread, before the request call returns. */
         void waiting();
 
@@ -221,8 +229,8 @@ public final class LocalLockManager implements LockManager {
      * Cluster hook: {@code owner.enqueueAsync(request)}, except that if the request has to wait,
      * {@code listener} is told when it ends ({@link EndListener}), on the thread that ends it,
      * and no completion stage is made for it unless {@link dev.locksmith.lock.Lock#completion()}
-     * asks. A request that ends at once tells nothing: read it with {@link #grantOf} or
-     * {@code completion()}. Lets a master whose requester is on the same node hand a grant to
+     * asks. A request granted at once tells {@link EndListener#grantedAtOnce}; one refused at once
+     * tells nothing (read it with {@code completion()}). Lets a master whose requester is on the same node hand a grant to
      * the waiter without waking the callback thread.
      *
      * @throws LockException as {@code enqueueAsync} does; IVLOCKID if {@code owner} is not an owner

@@ -51,13 +51,24 @@ class ClusterLockSendingTest {
     }
 
     @Test
+    void aRequestToSendComesWithItsStateAsItGoes() {
+        convertToEx();
+
+        ClusterLock.Sending sending = lock.beginSend(master);
+
+        assertThat(sending.verdict()).isEqualTo(ClusterLock.Send.SEND);
+        assertThat(sending.request().queue()).isEqualTo(LockQueue.CONVERTING);
+        assertThat(sending.request().requested()).isEqualTo(LockMode.EX);
+    }
+
+    @Test
     void aConversionCarriedByARebuildIsStillSentOnItsOwn() {
         convertToEx();
 
         ClusterLock.Snapshot resent = lock.resendTo(master);
 
         assertThat(resent.queue()).isEqualTo(LockQueue.CONVERTING);
-        assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.SEND);
+        assertThat(lock.beginSend(master).verdict()).isEqualTo(ClusterLock.Send.SEND);
     }
 
     @Test
@@ -75,7 +86,7 @@ class ClusterLockSendingTest {
         convertToEx();
 
         assertThat(resent.queue()).isEqualTo(LockQueue.GRANTED);
-        assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.SEND);
+        assertThat(lock.beginSend(master).verdict()).isEqualTo(ClusterLock.Send.SEND);
     }
 
     @Test
@@ -84,7 +95,7 @@ class ClusterLockSendingTest {
 
         lock.markUnsent();
 
-        assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.SEND);
+        assertThat(lock.beginSend(master).verdict()).isEqualTo(ClusterLock.Send.SEND);
     }
 
     @Test
@@ -93,7 +104,7 @@ class ClusterLockSendingTest {
         lock.resendTo(master);
         lock.requestCancel();
 
-        assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.SEND);
+        assertThat(lock.beginSend(master).verdict()).isEqualTo(ClusterLock.Send.SEND);
         assertThat(lock.endSend()).as("the sender sends the CANCEL after it").isTrue();
     }
 
@@ -103,7 +114,7 @@ class ClusterLockSendingTest {
         lock.requestCancel();
 
         assertThat(lock.cancelTarget(master)).isSameAs(ClusterLock.NOT_SENT);
-        assertThat(lock.beginSend(master)).isEqualTo(ClusterLock.Send.CANCEL);
+        assertThat(lock.beginSend(master).verdict()).isEqualTo(ClusterLock.Send.CANCEL);
     }
 
     @Test

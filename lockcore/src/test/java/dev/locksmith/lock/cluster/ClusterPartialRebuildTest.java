@@ -3,13 +3,20 @@ package dev.locksmith.lock.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockQueue;
 import dev.locksmith.lock.LockRequest;
+import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.jgroups.Address;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +25,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A view change pauses only the trees it affects. Node 1's DONE message is held back after node
  * 2 crashes, so node 0's rebuild cannot complete; meanwhile a tree mastered by node 0 that never
- * involved node 2 keeps granting, to node 0's own owners and to node 1's.
+ * involved node 2 keeps granting, to node 0's own owners and to node 1's; and a request with a
+ * timeout that waits on node 0 for a tree node 2 mastered, never reaching a master, still times
+ * out when its timeout runs out, not whenever the rebuild ends.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClusterPartialRebuildTest {
@@ -43,13 +52,7 @@ class ClusterPartialRebuildTest {
         LockOwner doomed = cluster.node(2).newOwner("doomed");
         doomed.enqueue("orphan", LockMode.NL); // node 2 masters "orphan"
         Lock orphanCopy = remote.enqueue("orphan", LockMode.PR);
-        HoldMessages doneOfNode1 = HoldMessages.install(cluster.node(1), Wire.DONE);
-
-        cluster.node(2).crashForTest();
-        cluster.nodes.remove(2);
-        ClusterTestSupport.awaitTrue("both survivors installed the new view and node 1's DONE is held",
-                () -> cluster.node(0).members().size() == 2 && cluster.node(1).members().size() == 2
-                        && doneOfNode1.heldCount() == 1);
+        HoldMessages doneOfNode1 = crashNode2HoldingNode1sDone();
 
         for (int i = 0; i < 20; i++) {
             Lock row = remote.enqueueAsync(LockRequest.of("row-" + i, LockMode.EX).withParent(remoteRoot));
@@ -73,5 +76,57 @@ class ClusterPartialRebuildTest {
         remote.dequeue(orphanCopy);
         writer.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
         assertThat(writer.grantedMode()).isEqualTo(LockMode.EX);
+    }
+
+    @Test
+    void aConversionHeldBackWhileItsTreeIsRebuiltTimesOutKeepingItsGrantedMode() throws Exception {
+        // node 0 is the tree's directory node once node 2 is gone: the conversion waits there
+        String root = rootDirectedTo(cluster.node(0).address(), List.of(cluster.node(0).address(),
+                cluster.node(1).address()));
+        cluster.node(2).newOwner("doomed").enqueue(root, LockMode.NL); // node 2 masters the tree
+        LockOwner owner = cluster.node(0).newOwner("converter");
+        Lock lock = owner.enqueue(root, LockMode.PR);
+        HoldMessages doneOfNode1 = crashNode2HoldingNode1sDone();
+
+        CompletableFuture<Lock> conversion = owner.convertAsync(lock,
+                LockRequest.conversionTo(LockMode.EX).withTimeout(Duration.ofMillis(100))).toCompletableFuture();
+
+        assertThat(conversion).failsWithin(Duration.ofSeconds(20)).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOfSatisfying(LockException.class,
+                        e -> assertThat(e.status()).isEqualTo(LockStatus.TIMEOUT));
+        assertThat(cluster.node(0).isReady()).as("node 0 still waits for node 1's DONE").isFalse();
+        assertThat(lock.grantedMode()).isEqualTo(LockMode.PR);
+        assertThat(lock.queue()).isEqualTo(Optional.of(LockQueue.GRANTED));
+
+        doneOfNode1.release();
+        cluster.awaitView(2);
+        // the rebuilt master holds the copy in PR, as its owner sees it: a writer waits behind it
+        Lock writer = cluster.node(1).newOwner("writer").enqueueAsync(LockRequest.of(root, LockMode.EX));
+        ClusterTestSupport.awaitTrue("the writer waits behind node 0's rebuilt PR",
+                () -> writer.queue().equals(Optional.of(LockQueue.WAITING)));
+        owner.dequeue(lock);
+        writer.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        assertThat(writer.grantedMode()).isEqualTo(LockMode.EX);
+    }
+
+    /** Node 2 crashes with node 1's DONE held back, so node 0 cannot finish its rebuild until it is released. */
+    private HoldMessages crashNode2HoldingNode1sDone() throws Exception {
+        HoldMessages doneOfNode1 = HoldMessages.install(cluster.node(1), Wire.DONE);
+        cluster.node(2).crashForTest();
+        cluster.nodes.remove(2);
+        ClusterTestSupport.awaitTrue("both survivors installed the new view and node 1's DONE is held",
+                () -> cluster.node(0).members().size() == 2 && cluster.node(1).members().size() == 2
+                        && doneOfNode1.heldCount() == 1);
+        return doneOfNode1;
+    }
+
+    /** A root name whose directory node among {@code members} is {@code node}. */
+    private static String rootDirectedTo(Address node, List<Address> members) {
+        for (int i = 0; ; i++) {
+            String name = "parked-" + i;
+            if (DirectoryHash.nodeOf(new TreeKey(Namespace.group(0), name), members).equals(node)) {
+                return name;
+            }
+        }
     }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The hooks a cluster master uses to report outcomes to its own node: the grant of a request
- * granted at once read in one go, and the end of a waiting request told on the thread that ends it.
+ * granted at once read in one go (or told to its end listener), and the end of a waiting request
+ * told on the thread that ends it.
  */
 class MasterReportHooksTest {
     private final LocalLockManager manager = (LocalLockManager) LockManager.builder().build();
@@ -57,6 +58,7 @@ class MasterReportHooksTest {
         held.owner().dequeue(held);
 
         assertThat(recorder.toldWaiting).isTrue();
+        assertThat(recorder.grantedAtOnce).as("not granted at once").isNull();
         assertThat(recorder.endedOn).isSameAs(Thread.currentThread());
         assertThat(recorder.outcome.getNow(null)).isEqualTo(Optional.empty());
     }
@@ -74,12 +76,29 @@ class MasterReportHooksTest {
     }
 
     @Test
-    void aRequestGrantedAtOnceTellsItsListenerNothing() {
+    void aRequestGrantedAtOnceTellsItsListenerOnlyTheGrant() {
         Recorder recorder = new Recorder();
 
         Lock lock = manager.enqueueAsync(manager.newOwner("o"), LockRequest.of("r", LockMode.EX), recorder);
 
         assertThat(lock.status().isGranted()).isTrue();
+        assertThat(recorder.grantedAtOnce.mode()).isEqualTo(LockMode.EX);
+        assertThat(recorder.grantedAtOnce.status().isGranted()).isTrue();
+        assertThat(recorder.grantedAtOnce.fencingToken()).isEqualTo(lock.fencingToken());
+        assertThat(recorder.toldWaiting).isFalse();
+        assertThat(recorder.outcome).isNotDone();
+    }
+
+    @Test
+    void aRequestRefusedAtOnceIsToldNothing() throws Exception {
+        heldElsewhere();
+        Recorder recorder = new Recorder();
+
+        Lock lock = manager.enqueueAsync(manager.newOwner("o"),
+                LockRequest.of("r", LockMode.EX).withFlags(dev.locksmith.lock.LockFlag.NOQUEUE), recorder);
+
+        assertThat(lock.status()).isEqualTo(LockStatus.NOTQUEUED);
+        assertThat(recorder.grantedAtOnce).isNull();
         assertThat(recorder.toldWaiting).isFalse();
         assertThat(recorder.outcome).isNotDone();
     }
@@ -104,6 +123,12 @@ class MasterReportHooksTest {
         final CompletableFuture<Optional<LockException>> outcome = new CompletableFuture<>();
         volatile boolean toldWaiting;
         volatile Thread endedOn;
+        volatile LocalLockManager.Grant grantedAtOnce;
+
+        @Override
+        public void grantedAtOnce(LocalLockManager.Grant grant) {
+            grantedAtOnce = grant;
+        }
 
         @Override
         public void waiting() {

@@ -1,0 +1,53 @@
+package dev.locksmith.lock.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockStatus;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The lease watch of {@link LeaseGuard}: when the quorum lease has run out (here it was never
+ * held: three expected votes, no answers), the node's grants are cleared once per lapse, and a
+ * clear that fails is tried again at the next check instead of ending the watch, which runs as a
+ * periodic timer task (one that threw would never run again).
+ */
+class LeaseGuardTest {
+    private final QuorumLease lease = new QuorumLease(Duration.ofMillis(500).toNanos(), 3);
+    private final AtomicInteger clears = new AtomicInteger();
+
+    @Test
+    void aLapsedLeaseClearsTheGrantsOnce() {
+        LeaseGuard guard = guardClearing(() -> {
+            clears.incrementAndGet();
+            return 1;
+        });
+
+        guard.watch();
+        guard.watch();
+
+        assertThat(clears).hasValue(1);
+    }
+
+    @Test
+    void aClearThatFailsIsTriedAgainAtTheNextCheck() {
+        LeaseGuard guard = guardClearing(() -> {
+            if (clears.incrementAndGet() == 1) {
+                throw new LockException(LockStatus.SUBLOCKS, "a sublock came meanwhile");
+            }
+            return 1;
+        });
+
+        assertThatCode(guard::watch).doesNotThrowAnyException();
+        guard.watch();
+
+        assertThat(clears).hasValue(2);
+    }
+
+    private LeaseGuard guardClearing(java.util.function.IntSupplier clearGrants) {
+        return new LeaseGuard("n0", lease, null, Runnable::run, () -> false, clearGrants);
+    }
+}
