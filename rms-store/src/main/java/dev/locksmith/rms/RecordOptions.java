@@ -1,5 +1,6 @@
 package dev.locksmith.rms;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -24,7 +25,8 @@ public record RecordOptions(Set<RecordOption> options, int timeoutSeconds) {
         if (options.stream().anyMatch(java.util.Objects::isNull)) {
             throw new RmsException(RmsStatus.IAL, "options contains null");
         }
-        options = options.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(options));
+        // An EnumSet answers has() with a bit test; every record operation asks several times.
+        options = Collections.unmodifiableSet(options.isEmpty() ? EnumSet.noneOf(RecordOption.class) : EnumSet.copyOf(options));
         if (timeoutSeconds < 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
             throw new RmsException(RmsStatus.IAL, "timeoutSeconds is " + timeoutSeconds + "; it must be 0 (wait forever) or 1.."
                     + MAX_TIMEOUT_SECONDS);

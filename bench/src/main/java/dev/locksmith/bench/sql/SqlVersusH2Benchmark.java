@@ -27,6 +27,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -55,12 +56,19 @@ public class SqlVersusH2Benchmark {
     PreparedStatement h2Update;
     final SplittableRandom random = new SplittableRandom(21);
 
+    /**
+     * The items file's FDL {@code GLOBAL_BUFFER_COUNT}: 0 (none) or enough for all its buckets, so
+     * that a keyed read uses a cached bucket whose PR bucket lock stays held (issue 19).
+     */
+    @Param({"0"})
+    public int globalBuffers;
+
     @Setup(Level.Trial)
     public void open() throws IOException, SQLException {
         directory = Files.createTempDirectory("locksmith-sql-bench");
         Path store = directory.resolve("store");
         FileDefinition items = FileDefinition.builder(Organization.INDEXED).format(RecordFormat.FIXED).recordSize(32)
-                .key(KeyDefinition.builder(0).type(KeyType.INT8).segment(0, 8).build()).build();
+                .key(KeyDefinition.builder(0).type(KeyType.INT8).segment(0, 8).build()).globalBufferCount(globalBuffers).build();
         try (LockManager locks = LockManager.builder().name("sql-bench").registerMBean(false).build();
              RecordStore created = RecordStore.open(store, locks)) {
             RmsFile file = created.create("items.rms", items);

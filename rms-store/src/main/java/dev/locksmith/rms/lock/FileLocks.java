@@ -152,7 +152,7 @@ public final class FileLocks {
      */
     public Lock lockRecord(LockOwner owner, Rfa rfa, LockMode mode, RecordOptions options) {
         requireArgument(rfa, "rfa");
-        return lock(owner, recordName(rfa), mode, options, "record " + rfa);
+        return lock(owner, recordName(rfa), mode, options, "record ", rfa);
     }
 
     /**
@@ -165,7 +165,7 @@ public final class FileLocks {
         if (keyOfReference < 0) {
             throw new RmsException(RmsStatus.KRF, "key of reference " + keyOfReference + " is negative");
         }
-        return lock(owner, keyName(keyOfReference, value), mode, options, "key " + keyOfReference + " value");
+        return lock(owner, keyName(keyOfReference, value), mode, options, "key ", keyOfReference + " value");
     }
 
     /** The owner's lock on the record at {@code rfa}, if it holds one. */
@@ -317,7 +317,11 @@ public final class FileLocks {
         }
     }
 
-    private Lock lock(LockOwner owner, String name, LockMode mode, RecordOptions options, String what) {
+    /**
+     * Locks sublock {@code name} of the owner's file lock; {@code kind} and {@code subject} name it
+     * in an error (joined only then: a lock that is granted builds no message).
+     */
+    private Lock lock(LockOwner owner, String name, LockMode mode, RecordOptions options, String kind, Object subject) {
         requireArgument(mode, "mode");
         requireArgument(options, "options");
         Held h = current(owner);
@@ -326,32 +330,41 @@ public final class FileLocks {
             if (existing.isPresent() && existing.get().grantedMode().ordinal() >= mode.ordinal()) {
                 return existing.get();
             }
-            List<LockFlag> flags = new ArrayList<>(3);
-            if (!options.has(RecordOption.WAT)) {
-                flags.add(LockFlag.NOQUEUE);
-            }
-            if (options.has(RecordOption.NODLCKWT)) {
-                flags.add(LockFlag.NODLCKWT);
-            }
-            if (options.has(RecordOption.NODLCKBLK)) {
-                flags.add(LockFlag.NODLCKBLK);
-            }
-            LockFlag[] flagArray = flags.toArray(LockFlag[]::new);
+            LockFlag[] flags = flagsOf(options);
             try {
                 if (existing.isPresent()) {
-                    LockRequest conversion = timed(LockRequest.conversionTo(mode).withFlags(flagArray), options);
+                    LockRequest conversion = timed(LockRequest.conversionTo(mode).withFlags(flags), options);
                     return owner.convert(existing.get(), conversion);
                 }
-                LockRequest request = timed(LockRequest.of(name, mode).withParent(h.root).withFlags(flagArray), options);
+                LockRequest request = timed(LockRequest.of(name, mode).withParent(h.root).withFlags(flags), options);
                 Lock lock = owner.enqueue(request);
                 h.sublocks.put(name, lock);
                 return lock;
             } catch (LockException e) {
-                throw translate(e, what);
+                throw translate(e, kind + subject);
             } catch (InterruptedException e) {
-                throw interrupted(what);
+                throw interrupted(kind + subject);
             }
         }
+    }
+
+    /** The lock flags {@code options} ask for: NOQUEUE without WAT, NODLCKWT and NODLCKBLK as given. */
+    private static LockFlag[] flagsOf(RecordOptions options) {
+        boolean noQueue = !options.has(RecordOption.WAT);
+        boolean noWait = options.has(RecordOption.NODLCKWT);
+        boolean noBlock = options.has(RecordOption.NODLCKBLK);
+        LockFlag[] flags = new LockFlag[(noQueue ? 1 : 0) + (noWait ? 1 : 0) + (noBlock ? 1 : 0)];
+        int i = 0;
+        if (noQueue) {
+            flags[i++] = LockFlag.NOQUEUE;
+        }
+        if (noWait) {
+            flags[i++] = LockFlag.NODLCKWT;
+        }
+        if (noBlock) {
+            flags[i] = LockFlag.NODLCKBLK;
+        }
+        return flags;
     }
 
     private static LockRequest timed(LockRequest request, RecordOptions options) {
