@@ -30,20 +30,25 @@ import org.apache.calcite.avatica.util.Cursor;
  * result set made last, which is the only open one. Not thread-safe, as JDBC result sets are not.
  */
 final class RowResultSet implements InvocationHandler {
-    /** Each getter of ResultSet whose accessor counterpart has the same name and the remaining parameters. */
-    private static final Map<String, Method> ACCESSOR_GETTERS = new HashMap<>();
+    /**
+     * Each getter of ResultSet (by column index or label), by its own Method (overloads such as
+     * getObject(int, Class) and getObject(int, Map) differ only in their parameter types), to its
+     * accessor counterpart: the same name and the parameters after the column.
+     */
+    private static final Map<Method, Method> ACCESSOR_GETTERS = new HashMap<>();
     /** The proxy class's constructor, found once: every execution makes a result set. */
     private static final Constructor<?> PROXY;
 
     static {
         for (Method getter : ResultSet.class.getMethods()) {
             Class<?>[] parameters = getter.getParameterTypes();
-            if (!getter.getName().startsWith("get") || parameters.length == 0 || parameters[0] != int.class) {
+            if (!getter.getName().startsWith("get") || parameters.length == 0
+                    || (parameters[0] != int.class && parameters[0] != String.class)) {
                 continue;
             }
             Class<?>[] rest = java.util.Arrays.copyOfRange(parameters, 1, parameters.length);
             try {
-                ACCESSOR_GETTERS.put(key(getter.getName(), rest.length), Cursor.Accessor.class.getMethod(getter.getName(), rest));
+                ACCESSOR_GETTERS.put(getter, Cursor.Accessor.class.getMethod(getter.getName(), rest));
             } catch (NoSuchMethodException e) {
                 // getDate(int) and the like take the result set's calendar: handled by name.
             }
@@ -123,10 +128,6 @@ final class RowResultSet implements InvocationHandler {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot make a result set proxy", e);
         }
-    }
-
-    private static String key(String name, int parameters) {
-        return name + "/" + parameters;
     }
 
     @Override
@@ -244,13 +245,14 @@ final class RowResultSet implements InvocationHandler {
             }
         }
         if (name.startsWith("get") && args != null && args.length > 0) {
-            return get(name, args);
+            return get(method, args);
         }
         throw new SQLFeatureNotSupportedException(name + ": the result set of a point lookup is forward-only and read-only",
                 "0A000");
     }
 
-    private Object get(String name, Object[] args) throws Throwable {
+    private Object get(Method method, Object[] args) throws Throwable {
+        String name = method.getName();
         Cursor.Accessor accessor = accessor(args[0]);
         switch (name) {
             case "getDate", "getTime", "getTimestamp" -> {
@@ -259,7 +261,7 @@ final class RowResultSet implements InvocationHandler {
                         : name.equals("getTime") ? accessor.getTime(calendar) : accessor.getTimestamp(calendar);
             }
             default -> {
-                Method target = ACCESSOR_GETTERS.get(key(name, args.length - 1));
+                Method target = ACCESSOR_GETTERS.get(method);
                 if (target == null) {
                     throw new SQLFeatureNotSupportedException(name + " is not supported by the result set of a point lookup", "0A000");
                 }
