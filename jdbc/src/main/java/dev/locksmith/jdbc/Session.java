@@ -190,9 +190,8 @@ final class Session implements StoreSession {
             return UNLOCKED;
         }
         if (readOptions == null || !lockWait.equals(readOptionsWait)) {
-            long seconds = (lockWait.toMillis() + 999) / 1000;
             readOptions = lockWait.isZero() ? RecordOptions.of(RecordOption.REA)
-                    : RecordOptions.waitSeconds((int) Math.min(RecordOptions.MAX_TIMEOUT_SECONDS, Math.max(1, seconds)), RecordOption.REA);
+                    : RecordOptions.waitSeconds(RecordOptions.timeoutSecondsFor(lockWait), RecordOption.REA);
             readOptionsWait = lockWait;
         }
         return readOptions;

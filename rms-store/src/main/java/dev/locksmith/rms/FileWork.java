@@ -181,11 +181,7 @@ final class FileWork {
 
     /** RMS's WAT with TMO in whole seconds (rounded up, at most 255), or no wait for zero. */
     private static RecordOptions waiting(Duration wait) {
-        if (wait.isZero()) {
-            return RecordOptions.DEFAULT;
-        }
-        long seconds = (wait.toMillis() + 999) / 1000;
-        return WAITS[(int) Math.min(RecordOptions.MAX_TIMEOUT_SECONDS, Math.max(1, seconds))];
+        return WAITS[RecordOptions.timeoutSecondsFor(wait)];
     }
 
     /** Each WAT+TMO by its seconds, made once: every record lock a transaction takes needs one. */

@@ -44,6 +44,18 @@ public record RecordOptions(Set<RecordOption> options, int timeoutSeconds) {
         return new RecordOptions(Set.of(options), 0);
     }
 
+    /**
+     * RMS's TMO for a wait of {@code wait}: whole seconds rounded up, 1–255 (longer waits are cut to
+     * 255); 0 for a zero wait, which is no wait at all (no WAT), not TMO 0's wait forever.
+     */
+    public static int timeoutSecondsFor(java.time.Duration wait) {
+        if (wait.isZero()) {
+            return 0;
+        }
+        long seconds = (wait.toMillis() + 999) / 1000;
+        return (int) Math.min(MAX_TIMEOUT_SECONDS, Math.max(1, seconds));
+    }
+
     /** WAT with a timeout of {@code seconds} (1–255) plus {@code others}. */
     public static RecordOptions waitSeconds(int seconds, RecordOption... others) {
         EnumSet<RecordOption> set = EnumSet.of(RecordOption.WAT);
