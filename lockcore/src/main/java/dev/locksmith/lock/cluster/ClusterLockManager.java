@@ -20,7 +20,6 @@ import javax.crypto.SecretKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -186,55 +185,26 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     /** The size of {@link #members}, for threads other than the protocol thread. */
     private volatile int viewSize;
     private volatile boolean quorum;
-    /** The directory entries this node holds: tree to master. Written on the protocol thread only. */
-    private final Map<TreeKey, Address> directory = new ConcurrentHashMap<>();
-    private final Map<TreeKey, List<Consumer<Address>>> awaitingLookup = new HashMap<>();
-    private final List<Runnable> held = new ArrayList<>();
-    private final Map<Long, Set<Address>> doneFrom = new HashMap<>();
-    private final Map<Long, List<MasterTable.Resend>> resends = new HashMap<>();
-    private final Map<Long, List<Map.Entry<TreeKey, Address>>> registrations = new HashMap<>();
-    /** The view whose rebuild messages all arrived (its trees are being installed, or were). */
-    private long installingView = -1;
-    /** Trees this node is rebuilding from resent copies; requests for them wait in {@link #awaitingInstall}. */
-    private final Set<TreeKey> installing = new HashSet<>();
-    private final Map<TreeKey, List<Runnable>> awaitingInstall = new HashMap<>();
-    /** Lookups of trees this directory node has no entry for while its rebuild is incomplete. */
-    private final List<Runnable> awaitingDirectory = new ArrayList<>();
-    /** Lookups sent in a view this node has not installed yet: answered once it has. */
-    private final List<Runnable> aheadOfView = new ArrayList<>();
-    /**
-     * Directory node: the highest fencing token of any tree dropped here (DROP carries its
-     * master's), the floor for each tree's next master, so a resource's tokens grow across
-     * drops; view changes need none of it (see {@link #epochFloor}).
-     */
-    private long droppedFence;
 
     private final QuorumLease lease;
     private final LeaseGuard leaseGuard;
     /** This node as its protocol concerns see it. */
     private final ProtocolNode node = new Node();
     private final CrossNodeDeadlocks crossNodeDeadlocks;
-    /** Departed nodes whose locks are freed once their leases have run out (see {@link QuorumLease}). */
-    private final Set<Address> departedAwaitingLease = new HashSet<>();
-    /** Per view: until when (this node's nanoTime) some member's answers may still hold up a departed node's lease. */
-    private final Map<Long, Long> departedLeaseEnds = new HashMap<>();
-    private long leaseWaitScheduledFor = -1;
     private final LongAdder messagesSent = new LongAdder();
-    private final LongAdder lookups = new LongAdder();
-    private final LongAdder rebuilds = new LongAdder();
     private final Remastering remastering;
     /** The owning side of a rebuild: this node's copies in trees whose master left go to their directory nodes. */
     private final CopyResend copyResend;
-    private final long emptyTreeRetentionNanos;
-    /** Trees mastered here that lost their last lock, and since when (System.nanoTime). */
-    private final Map<TreeKey, Long> emptySince = new HashMap<>();
+    /** Which node masters each tree: lookups, directory entries, empty trees. */
+    private final Directory directory;
+    /** View changes and the rebuilds they start. */
+    private final Rebuild rebuild;
 
     private ClusterLockManager(Builder b) throws Exception {
         String stackXml = b.mainChannel == null ? b.stackXml() : null;
         this.name = b.nodeName;
         this.expectedVotes = b.expectedVotes();
         this.deadlockWait = b.deadlockWait;
-        this.emptyTreeRetentionNanos = b.emptyTreeRetention.toNanos();
         this.protocol = new ProtocolExecutor(daemon("locksmith-cluster-" + name));
         this.callbacks = Executors.newSingleThreadExecutor(daemon("locksmith-callbacks-" + name));
         this.deadlocks = new dev.locksmith.lock.engine.DeadlockLog(callbacks);
@@ -245,10 +215,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.crossNodeDeadlocks = new CrossNodeDeadlocks(node, deadlockWait.toNanos(), deadlocks);
         this.remastering = new Remastering(node, new RemasterRouting(), b.remasterWeight);
         this.copyResend = new CopyResend(node, this::register);
+        this.directory = new Directory(node, masterOf, gate, remastering, b.emptyTreeRetention.toNanos());
         this.channel = b.mainChannel != null ? ClusterChannel.fork(b.mainChannel, b.forkStackId, b.forkChannelId)
                 : ClusterChannel.own(stackXml, name, b.directoryWeight, b.remasterWeight, b.clusterKey);
         this.leaseGuard = new LeaseGuard(name, lease, channel, this::executeOnProtocol, () -> closed,
                 this::clearGrantsForLapsedLease);
+        this.rebuild = new Rebuild(node, new RebuildHost(), directory, crossNodeDeadlocks, lease, leaseGuard, protocol,
+                timer, expectedVotes);
         channel.connect(b.clusterName, protocol, new ClusterChannel.Handler() {
             @Override
             public boolean leaseMessage(Address from, Wire in) {
@@ -262,7 +235,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
             @Override
             public void view(View view) {
-                onView(view);
+                rebuild.onView(view);
             }
 
             @Override
@@ -274,7 +247,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         if (channel.isFork()) {
             // members whose fork was not there yet dropped this node's part of the current
             // rebuild and it theirs: each asks the others once for theirs (see answerHello)
-            protocol.execute(this::sayHello);
+            protocol.execute(rebuild::sayHello);
         }
         timer.scheduleAtFixedRate(() -> protocol.execute(this::foldActivity), 1, 1, TimeUnit.SECONDS);
         leaseGuard.start(timer, b.quorumLease.toNanos());
@@ -288,40 +261,6 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             throw new LockException(LockStatus.SHUTDOWN, "node '" + name + "' did not finish joining cluster '"
                     + b.clusterName + "' within " + b.joinTimeout);
         }
-    }
-
-    /** Fork mode, once the first view is handled: asks the other members for their part of its rebuild. */
-    private void sayHello() {
-        for (Address m : members) {
-            if (!isSelf(m)) {
-                send(m, Wire.message(Wire.HELLO, viewId));
-            }
-        }
-    }
-
-    /**
-     * A member's fork of the shared channel started in view {@code helloView}, possibly after this
-     * node sent it its part of that view's rebuild (the fork layer drops messages for a fork that
-     * is not there yet): the registrations of this node's trees whose directory node it is, and
-     * this node's DONE, again. Both are idempotent where they arrive. A later view's rebuild
-     * reaches it anyway, so a HELLO of another view is ignored.
-     */
-    private void answerHello(Address from, long helloView) {
-        if (helloView != viewId || !quorum) {
-            return;
-        }
-        List<TreeKey> trees = new ArrayList<>();
-        for (TreeKey tree : master.trees()) {
-            if (directoryOf(tree).equals(from)) {
-                trees.add(tree);
-            }
-        }
-        if (!trees.isEmpty()) {
-            Wire w = Wire.message(Wire.REGISTER, viewId).putInt(trees.size());
-            trees.forEach(w::putTree);
-            send(from, w);
-        }
-        send(from, Wire.message(Wire.DONE, viewId).putLong(lease.outstandingNanos()));
     }
 
     /** A builder for a cluster node. */
@@ -415,12 +354,12 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     @Override
     public long getDirectoryLookups() {
-        return lookups.sum();
+        return directory.lookups();
     }
 
     @Override
     public long getRebuilds() {
-        return rebuilds.sum();
+        return rebuild.rebuilds();
     }
 
     @Override
@@ -435,7 +374,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     @Override
     public int getDirectoryEntries() {
-        return directory.size();
+        return directory.entries();
     }
 
     @Override
@@ -813,54 +752,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     // ---- protocol thread -----------------------------------------------------------------------
 
     private void resolve(TreeKey tree, Consumer<Address> op) {
-        if (!open) {
-            held.add(() -> resolve(tree, op));
-            return;
-        }
-        if (remastering.parkIfMoving(tree, op)) {
-            return;
-        }
-        Address m = masterOf.get(tree);
-        if (m != null) {
-            op.accept(m);
-            return;
-        }
-        List<Consumer<Address>> waiting = awaitingLookup.get(tree);
-        if (waiting != null) {
-            waiting.add(op);
-            return;
-        }
-        Address dir = directoryOf(tree);
-        if (dir.equals(self)) {
-            m = directory.get(tree);
-            if (m == null) {
-                if (installing.contains(tree)) {
-                    awaitingInstall.computeIfAbsent(tree, t -> new ArrayList<>()).add(() -> resolve(tree, op));
-                    return;
-                }
-                if (installingView != viewId) {
-                    awaitingDirectory.add(() -> resolve(tree, op));
-                    return;
-                }
-                m = self;
-                directory.put(tree, self);
-                master.raiseFenceFloor(droppedFence);
-            }
-            if (m.equals(self)) {
-                adopt(tree);
-            }
-            op.accept(m);
-            masterOf.put(tree, m);
-            if (m.equals(self)) {
-                checkEmpty(tree);
-            }
-            return;
-        }
-        waiting = new ArrayList<>();
-        waiting.add(op);
-        awaitingLookup.put(tree, waiting);
-        lookups.increment();
-        send(dir, Wire.message(Wire.LOOKUP, viewId).putTree(tree));
+        directory.resolve(tree, op);
     }
 
     private void handle(Address from, Wire in) {
@@ -869,7 +761,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
         long msgView = in.viewId();
         switch (in.type()) {
-            case Wire.REGISTER, Wire.RESEND, Wire.DONE -> handleRebuild(from, in, msgView);
+            case Wire.REGISTER, Wire.RESEND, Wire.DONE -> rebuild.handle(from, in, msgView);
             case Wire.WAITS, Wire.VICTIM -> {
                 if (msgView == viewId && members.contains(from)) {
                     crossNodeDeadlocks.handle(from, in);
@@ -882,7 +774,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
             case Wire.HELLO -> {
                 if (members.contains(from)) {
-                    answerHello(from, msgView);
+                    rebuild.answerHello(from, msgView);
                 }
             }
             case Wire.DROP -> {
@@ -895,7 +787,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     return; // not (or no longer) a member: it cannot inject requests
                 }
                 if ((!open || remastering.anyIncoming()) && isMasterRequest(in.type())) {
-                    held.add(() -> handle(from, in));
+                    directory.hold(() -> handle(from, in));
                     return;
                 }
                 if ((in.type() == Wire.GRANTED || in.type() == Wire.BLOCKING) && !leaseGuard.letsThrough()) {
@@ -933,44 +825,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     private void handleRequest(Address from, Wire in, long msgView) {
         switch (in.type()) {
-            case Wire.LOOKUP -> answerLookup(from, in.getTree(), msgView);
-            case Wire.MASTER -> {
-                TreeKey tree = in.getTree();
-                int index = in.getInt();
-                long fenceFloor = in.getLong();
-                if (msgView != viewId) {
-                    // Views differ. The lookup was sent again at this node's view change (older
-                    // answer) or will be at the coming one (the directory node is ahead).
-                    return;
-                }
-                List<Consumer<Address>> waiting = awaitingLookup.remove(tree);
-                if (index < 0 || index >= members.size()) {
-                    if (waiting != null) {
-                        waiting.forEach(op -> held.add(() -> resolve(tree, op)));
-                        drainHeldIfReady();
-                    }
-                    return;
-                }
-                Address m = members.get(index);
-                if (remastering.isMoving(tree)) {
-                    // the answer predates a remastering of the tree: wait for MOVED
-                    if (waiting != null) {
-                        waiting.forEach(op -> remastering.parkIfMoving(tree, op));
-                    }
-                    return;
-                }
-                if (m.equals(self)) {
-                    master.raiseFenceFloor(fenceFloor);
-                    adopt(tree);
-                }
-                if (waiting != null) {
-                    waiting.forEach(op -> op.accept(m));
-                }
-                masterOf.put(tree, m);
-                if (m.equals(self)) {
-                    checkEmpty(tree);
-                }
-            }
+            case Wire.LOOKUP -> directory.answerLookup(from, in.getTree(), msgView);
+            case Wire.MASTER -> directory.answered(in.getTree(), in.getInt(), in.getLong(), msgView);
             case Wire.ENQUEUE -> {
                 MasterTable.OwnerRef owner = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(),
                         in.getString());
@@ -1062,107 +918,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
     }
 
-    /** This node now masters {@code tree} (the directory said so): requests for it are served here. */
-    private void adopt(TreeKey tree) {
-        master.trees().add(tree);
-    }
-
-    /** After ops ran for a tree this node adopted: if none left a lock in it, it is empty already. */
-    private void checkEmpty(TreeKey tree) {
-        if (master.trees().contains(tree) && master.lockCount(tree) == 0) {
-            treeEmptied(tree);
-        }
-    }
-
-    /** Protocol thread: the last lock of a tree mastered here went; drop it now or after the retention. */
-    private void treeEmptied(TreeKey tree) {
-        if (closed || master.lockCount(tree) > 0 || !master.trees().contains(tree)) {
-            return;
-        }
-        if (emptyTreeRetentionNanos == 0 && dropTree(tree)) {
-            return;
-        }
-        emptySince.putIfAbsent(tree, System.nanoTime());
-    }
-
-    /** Every fold: drops the trees that stayed empty for the retention; forgets masters of trees no copy here uses. */
-    private void dropEmptyTrees() {
-        long now = System.nanoTime();
-        emptySince.entrySet().removeIf(e -> master.lockCount(e.getKey()) > 0 || !master.trees().contains(e.getKey())
-                || (now - e.getValue() >= emptyTreeRetentionNanos && dropTree(e.getKey())));
-        if (!masterOf.isEmpty()) {
-            Set<TreeKey> used = new HashSet<>();
-            for (ClusterLock lock : liveCopies()) {
-                used.add(lock.tree);
-            }
-            masterOf.keySet().removeIf(t -> !used.contains(t) && !master.trees().contains(t));
-        }
-    }
-
-    /**
-     * Stops mastering an empty tree and tells its directory node, which forgets the entry. Root
-     * requests that still arrive for it are refused with NOTMASTER and looked up again, so a
-     * new first user becomes the one master. Not while a rebuild or remastering is under way.
-     */
-    private boolean dropTree(TreeKey tree) {
-        if (!ready || !quorum || remastering.involves(tree)) {
-            return false;
-        }
-        long stamp = gate.writeLock();
-        try {
-            // no request on this node's fast path can add a lock while the gate is shut
-            if (master.lockCount(tree) > 0 || !master.trees().remove(tree)) {
-                return false;
-            }
-            masterOf.remove(tree, self);
-        } finally {
-            gate.unlockWrite(stamp);
-        }
-        remastering.forget(tree);
-        send(directoryOf(tree), Wire.message(Wire.DROP, viewId).putTree(tree).putLong(master.fenceHighWater()));
-        return true;
-    }
-
     private void handleDrop(Address from, Wire in) {
         TreeKey tree = in.getTree();
-        droppedFence = Math.max(droppedFence, in.getLong());
-        directory.remove(tree, from);
-        // a registration of the same view, read before the drop, must not bring the entry back
-        registrations.values().forEach(list -> list.removeIf(e -> e.getKey().equals(tree) && e.getValue().equals(from)));
-    }
-
-    /**
-     * Directory node: who masters {@code tree}. An entry kept across the view change is answered
-     * at once; without one, the asker becomes the master, but not while this node's rebuild may
-     * still bring a registration or resent copies for the tree.
-     */
-    private void answerLookup(Address from, TreeKey tree, long msgView) {
-        if (msgView > viewId) {
-            aheadOfView.add(() -> answerLookup(from, tree, msgView));
-            return;
-        }
-        if (msgView < viewId || !directoryOf(tree).equals(self)) {
-            return; // the asker looks the tree up again when it installs this node's view
-        }
-        // being remastered: answer with the new master once it has announced itself
-        if (remastering.parkIfMoving(tree, m -> send(from, Wire.message(Wire.MASTER, viewId).putTree(tree)
-                .putInt(members.indexOf(m)).putLong(droppedFence)))) {
-            return;
-        }
-        Address m = directory.get(tree);
-        if (m == null) {
-            if (installing.contains(tree)) {
-                awaitingInstall.computeIfAbsent(tree, t -> new ArrayList<>()).add(() -> answerLookup(from, tree, viewId));
-                return;
-            }
-            if (installingView != viewId) {
-                awaitingDirectory.add(() -> answerLookup(from, tree, viewId));
-                return;
-            }
-            m = from;
-            directory.put(tree, from);
-        }
-        send(from, Wire.message(Wire.MASTER, viewId).putTree(tree).putInt(members.indexOf(m)).putLong(droppedFence));
+        directory.dropped(from, tree, in.getLong());
+        rebuild.dropped(from, tree);
     }
 
     private void failCopy(ClusterLock lock, LockStatus status, String message, dev.locksmith.lock.DeadlockReport report) {
@@ -1179,337 +938,81 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         return Namespace.group(group);
     }
 
-    // ---- view changes and rebuild ----------------------------------------------------------------
-
-    /**
-     * A new view. After an ordinary change (a node left, crashed or joined, quorum kept) only the
-     * trees it affects wait: trees whose master left are rebuilt from the survivors' copies by
-     * their directory node, lookups of trees without a directory entry wait until every member's
-     * registrations and copies are in, and everything else — in particular trees mastered by
-     * survivors — goes on being granted. The first view, regained quorum and merges rebuild
-     * everything with requests held. JGroups delivers each sender's messages in order (UNICAST3),
-     * which the rebuild relies on: a member's REGISTER and RESEND messages arrive before its DONE,
-     * and its later requests after them.
-     */
-    private void onView(View view) {
-        if (closed) {
-            return;
-        }
-        List<Address> old = members;
-        List<Address> now = List.copyOf(view.getMembers());
-        boolean hadQuorum = quorum;
-        boolean nowQuorum = now.size() >= expectedVotes / 2 + 1;
-        boolean partial = hadQuorum && nowQuorum && !old.isEmpty() && !(view instanceof MergeView);
-        long stamp = gate.writeLock();
-        try {
-            ready = false;
-            open = partial;
-            members = now;
-            viewSize = now.size();
-            viewId = view.getViewId().getId();
-            // trees whose master left: this node's requests for them wait for the rebuild. After a
-            // merge, any other member may have given up its trees (its masters were stale), so
-            // every copy here is re-sent; the directory drops those of trees a master registers.
-            boolean merge = view instanceof MergeView;
-            masterOf.values().removeIf(m -> merge ? !m.equals(self) : !now.contains(m));
-        } finally {
-            gate.unlockWrite(stamp);
-        }
-        quorum = nowQuorum;
-        // Read before the new view can bring answers: a node whose lease ran out in the view it
-        // leaves, and that now merges with the others, may have missed a view in which they
-        // excluded it and took over its trees (it was paused, say): its masters are stale.
-        boolean staleMasters = view instanceof MergeView && hadQuorum && lease.needsPings() && !lease.isHeld();
-        lease.view(now, channel.address(), viewId);
-        LOG.log(Level.DEBUG, () -> name + ": view " + view + (quorum ? "" : " without quorum")
-                + (partial ? "" : " (full rebuild)"));
-        List<Runnable> again = new ArrayList<>();
-        awaitingLookup.forEach((tree, ops) -> ops.forEach(op -> again.add(() -> resolve(tree, op))));
-        awaitingLookup.clear();
-        remastering.viewChanged((tree, op) -> again.add(() -> resolve(tree, op)));
-        awaitingInstall.values().forEach(again::addAll);
-        awaitingInstall.clear();
-        installing.clear();
-        again.addAll(awaitingDirectory);
-        awaitingDirectory.clear();
-        List<Runnable> ahead = new ArrayList<>(aheadOfView);
-        aheadOfView.clear();
-        crossNodeDeadlocks.viewChanged();
-        doneFrom.keySet().removeIf(v -> v < viewId);
-        departedLeaseEnds.keySet().removeIf(v -> v < viewId);
-        resends.keySet().removeIf(v -> v < viewId);
-        registrations.keySet().removeIf(v -> v < viewId);
-        if (partial) {
-            // entries of live masters for trees this node is still the directory node of stay
-            directory.entrySet().removeIf(e -> !now.contains(e.getValue()) || !directoryOf(e.getKey()).equals(self));
-        } else {
-            directory.clear();
-        }
-        if (!quorum) {
-            if (hadQuorum || old.isEmpty()) {
-                dropForLostQuorum();
-            }
-            held.addAll(again);
-            firstView.countDown();
-            return;
-        }
-        if (staleMasters) {
-            LOG.log(Level.WARNING, name + ": quorum lease ran out before this merge; the trees mastered here and"
-                    + " the grants held back for the lease are given up, pending requests are sent again");
-            dropForLostQuorum();
-        }
-        // every token a master of an earlier view gave, this one's included, stays below
-        master.raiseFenceFloor(epochFloor(viewId));
-        if (lease.needsPings()) {
-            timer.execute(leaseGuard::ping); // a joining member's lease need not wait a ping period
-        }
-        // freed once every lease the members' answers gave them has run out (completeRebuildIfDone)
-        departedAwaitingLease.addAll(old);
-        departedAwaitingLease.removeAll(members);
-        Map<Address, List<TreeKey>> registers = new HashMap<>();
-        for (TreeKey tree : master.trees()) {
-            registers.computeIfAbsent(directoryOf(tree), a -> new ArrayList<>()).add(tree);
-        }
-        registers.forEach((dir, trees) -> {
-            Wire w = Wire.message(Wire.REGISTER, viewId).putInt(trees.size());
-            trees.forEach(w::putTree);
-            send(dir, w);
-        });
-        List<MasterTable.Resend> ownShare = copyResend.resend(owners.values(), orphans());
-        if (!ownShare.isEmpty()) {
-            resends.computeIfAbsent(viewId, v -> new ArrayList<>()).addAll(ownShare);
-        }
-        long outstandingLease = lease.outstandingNanos();
-        for (Address m : members) {
-            send(m, Wire.message(Wire.DONE, viewId).putLong(outstandingLease));
-        }
-        // after this node's own rebuild messages, so a lookup sent now follows its copies
-        held.addAll(again);
-        drainHeldIfReady();
-        ahead.forEach(Runnable::run);
-    }
-
-    /**
-     * The trees this node holds sent copies in without knowing a live master for them: their
-     * master left, or a remastering or an earlier rebuild of them was interrupted. Its copies go
-     * to each tree's directory node, which drops them if a live master registers the tree.
-     */
-    private Set<TreeKey> orphans() {
-        Set<TreeKey> orphans = new HashSet<>();
-        for (ClusterLock lock : liveCopies()) {
-            TreeKey tree = lock.tree;
-            if (tree.namespace().kind() != Namespace.Kind.LOCAL && !orphans.contains(tree)
-                    && !masterOf.containsKey(tree) && !master.trees().contains(tree) && lock.isSent()) {
-                orphans.add(tree);
-            }
-        }
-        return orphans;
-    }
-
-    private void handleRebuild(Address from, Wire in, long msgView) {
-        if (msgView < viewId) {
-            return;
-        }
-        switch (in.type()) {
-            case Wire.REGISTER -> {
-                int n = in.getInt();
-                List<Map.Entry<TreeKey, Address>> list = registrations.computeIfAbsent(msgView, v -> new ArrayList<>());
-                for (int i = 0; i < n; i++) {
-                    list.add(Map.entry(in.getTree(), from));
-                }
-            }
-            case Wire.RESEND -> resends.computeIfAbsent(msgView, v -> new ArrayList<>())
-                    .addAll(CopyResend.decode(in, from));
-            case Wire.DONE -> {
-                doneFrom.computeIfAbsent(msgView, v -> new HashSet<>()).add(from);
-                long outstandingLease = in.getLong();
-                if (outstandingLease > 0) {
-                    departedLeaseEnds.merge(msgView, System.nanoTime() + outstandingLease, (a, b) -> a - b >= 0 ? a : b);
-                }
-            }
-            default -> throw new IllegalStateException("not a rebuild message: " + in.type());
-        }
-        completeRebuildIfDone();
-    }
-
-    /**
-     * Whether a departed node may still hold a lease some member's answers gave it: then its locks
-     * and trees wait, and the rebuild resumes once the last such lease has run out.
-     */
-    private boolean awaitingDepartedLeases() {
-        Long end = departedLeaseEnds.get(viewId);
-        long wait = end == null ? 0 : end - System.nanoTime();
-        if (wait <= 0) {
-            return false;
-        }
-        if (leaseWaitScheduledFor != viewId) {
-            long view = viewId;
-            leaseWaitScheduledFor = view;
-            timer.schedule(() -> executeOnProtocol(() -> {
-                if (viewId == view) {
-                    completeRebuildIfDone();
-                }
-            }), wait, TimeUnit.NANOSECONDS);
-        }
-        return true;
-    }
-
-    /** Locks installed per protocol-thread task during a rebuild, so other messages are handled in between. */
-    private static final int INSTALL_SLICE = 2048;
-
-    private void completeRebuildIfDone() {
-        Set<Address> done = doneFrom.get(viewId);
-        if (!quorum || installingView == viewId || done == null || !done.containsAll(members)
-                || awaitingDepartedLeases()) {
-            return;
-        }
-        if (!departedAwaitingLease.isEmpty()) {
-            master.abortNodes(Set.copyOf(departedAwaitingLease));
-            departedAwaitingLease.clear();
-        }
-        // Every master registered all its trees for this view, so the registrations are the
-        // directory now; an entry kept across the view change but not registered again was stale
-        // (e.g. its tree was being remastered when the view changed). No entry was made since.
-        directory.clear();
-        for (Map.Entry<TreeKey, Address> e : registrations.getOrDefault(viewId, List.of())) {
-            Address other = directory.putIfAbsent(e.getKey(), e.getValue());
-            if (other != null && !other.equals(e.getValue())) {
-                // Cannot happen while expectedVotes is the cluster's size: two sides of a partition
-                // never both hold quorum, and a node that lost its lease gives its trees up when it
-                // merges back. The first registration stays; requests go to it.
-                LOG.log(Level.ERROR, name + ": " + other + " and " + e.getValue() + " both registered " + e.getKey()
-                        + " (expectedVotes below the cluster's size?); requests go to " + other);
-            }
-        }
-        Map<TreeKey, List<MasterTable.Resend>> byTree = new HashMap<>();
-        for (MasterTable.Resend e : resends.getOrDefault(viewId, List.of())) {
-            if (!directory.containsKey(e.tree()) && !master.trees().contains(e.tree())) {
-                byTree.computeIfAbsent(e.tree(), t -> new ArrayList<>()).add(e);
-            }
-        }
-        doneFrom.remove(viewId);
-        resends.remove(viewId);
-        registrations.remove(viewId);
-        // Smallest trees first: each tree's waiters are granted as soon as that tree is in, so
-        // most trees resume long before the biggest one is rebuilt.
-        List<List<MasterTable.Resend>> trees = new ArrayList<>(byTree.values());
-        trees.sort(Comparator.comparingInt(List::size));
-        installingView = viewId;
-        trees.forEach(t -> installing.add(t.get(0).tree()));
-        // the directory is complete: lookups of trees that are not being rebuilt are answered now
-        List<Runnable> lookups = new ArrayList<>(awaitingDirectory);
-        awaitingDirectory.clear();
-        lookups.forEach(Runnable::run);
-        installTrees(viewId, trees, 0);
-    }
-
-    /**
-     * Installs rebuilt trees from {@code next} on, about {@value #INSTALL_SLICE} locks per task,
-     * then finishes the rebuild. A newer view abandons the rest: those copies are sent again.
-     */
-    private void installTrees(long view, List<List<MasterTable.Resend>> trees, int next) {
-        if (closed || view != viewId) {
-            return;
-        }
-        int i = next;
-        int installed = 0;
-        while (i < trees.size() && installed < INSTALL_SLICE) {
-            List<MasterTable.Resend> entries = trees.get(i++);
-            TreeKey tree = entries.get(0).tree();
-            directory.put(tree, self);
-            adopt(tree);
-            master.install(entries, epochFloor(view), Map.of());
-            masterOf.put(tree, self);
-            installing.remove(tree);
-            List<Runnable> waiting = awaitingInstall.remove(tree);
-            if (waiting != null) {
-                waiting.forEach(Runnable::run);
-            }
-            checkEmpty(tree);
-            installed += entries.size();
-        }
-        if (i < trees.size()) {
-            int from = i;
-            protocol.execute(() -> installTrees(view, trees, from));
-            return;
-        }
-        rebuilds.increment();
-        open = true;
-        ready = true;
-        firstView.countDown();
-        drainHeldIfReady();
-    }
-
-    private void drainHeldIfReady() {
-        while (open && !remastering.anyIncoming() && !held.isEmpty()) {
-            List<Runnable> batch = new ArrayList<>(held);
-            held.clear();
-            batch.forEach(Runnable::run);
-        }
-    }
-
     /** Every second: the trees' activity, then the trees that stayed empty go, then perhaps a tree moves. */
     private void foldActivity() {
         if (closed) {
             return;
         }
         remastering.fold();
-        dropEmptyTrees();
+        directory.dropEmptyTrees(this::liveCopies);
         if (ready) {
             remastering.moveOneIfWorthIt();
         }
     }
 
-    /** What a remastering changes here: routing, the directory entry, held master requests. */
-    private final class RemasterRouting implements Remastering.Routing {
+    /** What a view change changes here: routing, the master table, this node's copies. */
+    private final class RebuildHost implements Rebuild.Host {
         @Override
-        public Address self() {
-            return self;
-        }
-
-        @Override
-        public void forgetMaster(TreeKey tree) {
+        public void install(View view, List<Address> now, boolean partial, boolean nowQuorum) {
             long stamp = gate.writeLock();
             try {
-                masterOf.remove(tree);
+                ready = false;
+                open = partial;
+                members = now;
+                viewSize = now.size();
+                viewId = view.getViewId().getId();
+                // trees whose master left: this node's requests for them wait for the rebuild. After a
+                // merge, any other member may have given up its trees (its masters were stale), so
+                // every copy here is re-sent; the directory drops those of trees a master registers.
+                boolean merge = view instanceof MergeView;
+                masterOf.values().removeIf(m -> merge ? !m.equals(self) : !now.contains(m));
             } finally {
                 gate.unlockWrite(stamp);
             }
+            quorum = nowQuorum;
         }
 
         @Override
-        public void moved(TreeKey tree, Address m) {
-            if (directoryOf(tree).equals(self)) {
-                directory.put(tree, m);
-            }
+        public void serve() {
+            open = true;
+            ready = true;
+            firstView.countDown();
         }
 
         @Override
-        public void routeTo(TreeKey tree, Address m) {
-            masterOf.put(tree, m);
+        public void joined() {
+            firstView.countDown();
         }
 
         @Override
-        public void installed(TreeKey tree) {
-            checkEmpty(tree);
-            drainHeldIfReady();
+        public Address address() {
+            return channel.address();
+        }
+
+        @Override
+        public MasterTable replaceMaster() {
+            MasterTable old = master;
+            master = new MasterTable(name, deadlockWait, new Replies(true));
+            return old;
+        }
+
+        @Override
+        public void dropCopies() {
+            dropCopiesForLostQuorum();
+        }
+
+        @Override
+        public List<MasterTable.Resend> resendOrphans() {
+            return copyResend.resend(owners.values(), orphans());
         }
     }
 
     /**
-     * This node is in a minority, or merges back after its lease ran out in a view the others may
-     * have left without it: the majority frees its locks and may have rebuilt its trees, so it
-     * must not keep them. Its trees go (without granting anything), so do the grants held back for
-     * the lease (those decided by its masters and those sent to its copies: none is ever applied),
-     * its copies of granted locks are dropped and their owners told, and its waiting requests will
-     * be sent again as new ones once it serves requests again.
+     * Quorum is lost (see {@link Rebuild#dropForLostQuorum}): this node knows no master any more,
+     * its copies of granted locks are dropped and their owners told, and its waiting requests are
+     * held to be sent again as new ones once it serves requests again.
      */
-    private void dropForLostQuorum() {
-        MasterTable old = master;
-        master = new MasterTable(name, deadlockWait, new Replies(true));
-        leaseGuard.dropHeldBack(); // its grants and the ones to apply here: the majority frees both
-        departedAwaitingLease.clear();
-        old.discard();
+    private void dropCopiesForLostQuorum() {
         masterOf.clear();
         for (ClusterOwner owner : owners.values()) {
             List<Lock> lost = new ArrayList<>();
@@ -1535,24 +1038,62 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     // sent again, or times out meanwhile
                     lock.markUnsentUntilRebuilt();
                     timeOutWhileUnsent(lock);
-                    held.add(() -> resolve(lock.tree, m -> sendNew(lock, m)));
+                    directory.hold(() -> resolve(lock.tree, m -> sendNew(lock, m)));
                 }
             }
             owner.tellCleared(lost);
         }
     }
 
-    /** Fencing tokens of view {@code view} start above {@code view << FENCE_EPOCH_SHIFT}. */
-    static final int FENCE_EPOCH_SHIFT = 40;
-
     /**
-     * The fencing floor of view {@code view}: every master raises its floor to it when it
-     * installs the view, so every token given in this view exceeds every token given by any
-     * master in an earlier one — a crashed master's included, which can tell no one its last
-     * token — provided no master gives 2^40 tokens on one of its engine's stripes in one view.
+     * The trees this node holds sent copies in without knowing a live master for them: their
+     * master left, or a remastering or an earlier rebuild of them was interrupted. Its copies go
+     * to each tree's directory node, which drops them if a live master registers the tree.
      */
-    static long epochFloor(long view) {
-        return view << FENCE_EPOCH_SHIFT;
+    private Set<TreeKey> orphans() {
+        Set<TreeKey> orphans = new HashSet<>();
+        for (ClusterLock lock : liveCopies()) {
+            TreeKey tree = lock.tree;
+            if (tree.namespace().kind() != Namespace.Kind.LOCAL && !orphans.contains(tree)
+                    && !masterOf.containsKey(tree) && !master.trees().contains(tree) && lock.isSent()) {
+                orphans.add(tree);
+            }
+        }
+        return orphans;
+    }
+
+    /** What a remastering changes here: routing, the directory entry, held master requests. */
+    private final class RemasterRouting implements Remastering.Routing {
+        @Override
+        public Address self() {
+            return self;
+        }
+
+        @Override
+        public void forgetMaster(TreeKey tree) {
+            long stamp = gate.writeLock();
+            try {
+                masterOf.remove(tree);
+            } finally {
+                gate.unlockWrite(stamp);
+            }
+        }
+
+        @Override
+        public void moved(TreeKey tree, Address m) {
+            directory.moved(tree, m);
+        }
+
+        @Override
+        public void routeTo(TreeKey tree, Address m) {
+            masterOf.put(tree, m);
+        }
+
+        @Override
+        public void installed(TreeKey tree) {
+            directory.checkEmpty(tree);
+            directory.drainHeldIfReady();
+        }
     }
 
     /** The directory node of {@code tree} in this node's view (see {@link DirectoryHash}). */
@@ -1669,7 +1210,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             if (tree.namespace().kind() == Namespace.Kind.LOCAL) {
                 localTable.forgetIfEmpty(tree); // never left the node: nothing to tell anyone
             } else if (!closed) {
-                executeOnProtocol(() -> ClusterLockManager.this.treeEmptied(tree));
+                executeOnProtocol(() -> directory.treeEmptied(tree));
             }
         }
     }
@@ -1694,6 +1235,21 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         @Override
         public boolean serving() {
             return !closed && open;
+        }
+
+        @Override
+        public boolean ready() {
+            return ready;
+        }
+
+        @Override
+        public boolean quorum() {
+            return quorum;
+        }
+
+        @Override
+        public boolean closed() {
+            return closed;
         }
 
         @Override

@@ -21,6 +21,15 @@ interface ProtocolNode {
     /** Whether requests are routed: quorum, and no full rebuild under way. */
     boolean serving();
 
+    /** Whether the node serves requests and the rebuild for its view is complete. */
+    boolean ready();
+
+    /** Whether the view this node installed has quorum. */
+    boolean quorum();
+
+    /** Whether the node is shut down. */
+    boolean closed();
+
     /** The master table of the trees this node masters (replaced when the node loses quorum). */
     MasterTable master();
 
