@@ -199,6 +199,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final Directory directory;
     /** View changes and the rebuilds they start. */
     private final Rebuild rebuild;
+    /** Incoming lock messages, each to the concern it belongs to. */
+    private final Incoming incoming;
 
     private ClusterLockManager(Builder b) throws Exception {
         String stackXml = b.mainChannel == null ? b.stackXml() : null;
@@ -220,8 +222,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 : ClusterChannel.own(stackXml, name, b.directoryWeight, b.remasterWeight, b.clusterKey);
         this.leaseGuard = new LeaseGuard(name, lease, channel, this::executeOnProtocol, () -> closed,
                 this::clearGrantsForLapsedLease);
-        this.rebuild = new Rebuild(node, new RebuildHost(), directory, crossNodeDeadlocks, lease, leaseGuard, protocol,
-                timer, expectedVotes);
+        this.rebuild = new Rebuild(node, new RebuildHost(), directory, crossNodeDeadlocks, lease, leaseGuard,
+                this::executeOnProtocol, timer, expectedVotes);
+        this.incoming = new Incoming(node, new CopyOutcomes(), directory, rebuild, remastering, crossNodeDeadlocks,
+                leaseGuard);
         channel.connect(b.clusterName, protocol, new ClusterChannel.Handler() {
             @Override
             public boolean leaseMessage(Address from, Wire in) {
@@ -230,7 +234,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
             @Override
             public void message(Address from, Wire in) {
-                handle(from, in);
+                incoming.handle(from, in);
             }
 
             @Override
@@ -240,7 +244,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
             @Override
             public boolean isSmall(byte type) {
-                return isSmallRequest(type);
+                return Incoming.isSmall(type);
             }
         });
         this.self = channel.address();
@@ -755,140 +759,6 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         directory.resolve(tree, op);
     }
 
-    private void handle(Address from, Wire in) {
-        if (closed) {
-            return;
-        }
-        long msgView = in.viewId();
-        switch (in.type()) {
-            case Wire.REGISTER, Wire.RESEND, Wire.DONE -> rebuild.handle(from, in, msgView);
-            case Wire.WAITS, Wire.VICTIM -> {
-                if (msgView == viewId && members.contains(from)) {
-                    crossNodeDeadlocks.handle(from, in);
-                }
-            }
-            case Wire.MIGRATING, Wire.ACK, Wire.INSTALL, Wire.MOVED -> {
-                if (msgView == viewId && members.contains(from)) {
-                    remastering.handle(from, in);
-                }
-            }
-            case Wire.HELLO -> {
-                if (members.contains(from)) {
-                    rebuild.answerHello(from, msgView);
-                }
-            }
-            case Wire.DROP -> {
-                if (members.contains(from)) {
-                    handleDrop(from, in);
-                }
-            }
-            default -> {
-                if (!members.contains(from)) {
-                    return; // not (or no longer) a member: it cannot inject requests
-                }
-                if ((!open || remastering.anyIncoming()) && isMasterRequest(in.type())) {
-                    directory.hold(() -> handle(from, in));
-                    return;
-                }
-                if ((in.type() == Wire.GRANTED || in.type() == Wire.BLOCKING) && !leaseGuard.letsThrough()) {
-                    // no grant reaches a holder here without the lease: applied once it returns,
-                    // unless its master left meanwhile (the rebuild then re-sends the request)
-                    leaseGuard.hold(() -> {
-                        if (members.contains(from)) {
-                            handleRequest(from, in, msgView);
-                        }
-                    });
-                    return;
-                }
-                handleRequest(from, in, msgView);
-            }
-        }
-    }
-
-    /**
-     * Lock requests to this node's master and their outcomes back to their owners: handled on
-     * the receiving JGroups thread when the protocol executor is idle (they take microseconds and
-     * send at most the outcomes they cause, small messages), instead of waking the protocol
-     * thread for each. Anything larger (rebuild,
-     * migration, lookups, owner rundown) always goes to the protocol thread, so a receiving
-     * thread keeps reading while it is handled.
-     */
-    private static boolean isSmallRequest(byte type) {
-        return type == Wire.ENQUEUE || type == Wire.CONVERT || type == Wire.DEQUEUE || type == Wire.CANCEL
-                || type == Wire.GRANTED || type == Wire.FAILED || type == Wire.BLOCKING;
-    }
-
-    private static boolean isMasterRequest(byte type) {
-        return type == Wire.LOOKUP || type == Wire.ENQUEUE || type == Wire.CONVERT || type == Wire.DEQUEUE
-                || type == Wire.CANCEL;
-    }
-
-    private void handleRequest(Address from, Wire in, long msgView) {
-        switch (in.type()) {
-            case Wire.LOOKUP -> directory.answerLookup(from, in.getTree(), msgView);
-            case Wire.MASTER -> directory.answered(in.getTree(), in.getInt(), in.getLong(), msgView);
-            case Wire.ENQUEUE -> {
-                MasterTable.OwnerRef owner = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(),
-                        in.getString());
-                long lockId = in.getLong();
-                long parentId = in.getLong();
-                LockMode mode = LockMode.ofOrdinal(in.getByte());
-                int flags = in.getInt();
-                long timeout = in.getLong();
-                boolean handler = in.getByte() != 0;
-                String resource = in.getString();
-                TreeKey tree = parentId == 0 ? new TreeKey(namespaceOf(flags, owner.group()), resource) : null;
-                if (tree != null && !master.trees().contains(tree)) {
-                    // dropped (or given away) since the sender learned this node was its master
-                    send(from, Wire.message(Wire.NOTMASTER, viewId).putLong(lockId));
-                    return;
-                }
-                master.enqueue(from, owner, lockId, parentId, mode, flags, timeout, handler, resource, tree);
-            }
-            case Wire.CONVERT -> master.convert(from, in.getLong(), in.getLong(), in.getInt(),
-                    LockMode.ofOrdinal(in.getByte()), in.getInt(), in.getLong(), in.getByte() != 0, in.getBytes());
-            case Wire.DEQUEUE -> master.dequeue(from, in.getLong(), in.getLong(), in.getByte(), in.getByte() != 0,
-                    in.getBytes());
-            case Wire.CANCEL -> master.cancel(from, in.getLong(), in.getLong());
-            case Wire.CLOSE -> master.closeOwner(from, in.getLong());
-            case Wire.GRANTED -> {
-                ClusterLock lock = copies.get(in.getLong());
-                LockMode mode = LockMode.ofOrdinal(in.getByte());
-                LockStatus status = LockStatus.values()[in.getByte()];
-                long fence = in.getLong();
-                byte[] value = in.getBytes();
-                if (lock != null) {
-                    lock.granted(mode, status, fence, value);
-                }
-            }
-            case Wire.FAILED -> {
-                long lockId = in.getLong();
-                LockStatus status = LockStatus.values()[in.getByte()];
-                in.getByte();
-                String message = in.getString();
-                var report = in.getReport();
-                ClusterLock lock = copies.get(lockId);
-                if (lock != null) {
-                    failCopy(lock, status, message.isEmpty() ? null : message, report);
-                }
-            }
-            case Wire.BLOCKING -> {
-                ClusterLock lock = copies.get(in.getLong());
-                LockMode mode = LockMode.ofOrdinal(in.getByte());
-                if (lock != null) {
-                    lock.blocking(mode);
-                }
-            }
-            case Wire.NOTMASTER -> {
-                ClusterLock lock = copies.get(in.getLong());
-                if (lock != null) {
-                    notMaster(lock, from);
-                }
-            }
-            default -> LOG.log(Level.WARNING, "unknown lock message type " + in.type() + " from " + from);
-        }
-    }
-
     /**
      * A root request reached a node that does not master its tree (any more): forget that master
      * and route the request again. The directory may still name the old master until its DROP
@@ -918,24 +788,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
     }
 
-    private void handleDrop(Address from, Wire in) {
-        TreeKey tree = in.getTree();
-        directory.dropped(from, tree, in.getLong());
-        rebuild.dropped(from, tree);
-    }
-
     private void failCopy(ClusterLock lock, LockStatus status, String message, dev.locksmith.lock.DeadlockReport report) {
         lock.failed(status, message, report);
         if (lock.isDead()) {
             unregister(lock);
         }
-    }
-
-    private static Namespace namespaceOf(int flags, int group) {
-        if ((flags & (1 << dev.locksmith.lock.LockFlag.SYSTEM.ordinal())) != 0) {
-            return Namespace.SYSTEM;
-        }
-        return Namespace.group(group);
     }
 
     /** Every second: the trees' activity, then the trees that stayed empty go, then perhaps a tree moves. */
@@ -947,6 +804,41 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         directory.dropEmptyTrees(this::liveCopies);
         if (ready) {
             remastering.moveOneIfWorthIt();
+        }
+    }
+
+    /** Outcomes other masters sent for this node's copies. */
+    private final class CopyOutcomes implements Incoming.Copies {
+        @Override
+        public void granted(long lockId, LockMode mode, LockStatus status, long fence, byte[] value) {
+            ClusterLock lock = copies.get(lockId);
+            if (lock != null) {
+                lock.granted(mode, status, fence, value);
+            }
+        }
+
+        @Override
+        public void failed(long lockId, LockStatus status, String message, dev.locksmith.lock.DeadlockReport report) {
+            ClusterLock lock = copies.get(lockId);
+            if (lock != null) {
+                failCopy(lock, status, message, report);
+            }
+        }
+
+        @Override
+        public void blocking(long lockId, LockMode mode) {
+            ClusterLock lock = copies.get(lockId);
+            if (lock != null) {
+                lock.blocking(mode);
+            }
+        }
+
+        @Override
+        public void notMaster(long lockId, Address refusedBy) {
+            ClusterLock lock = copies.get(lockId);
+            if (lock != null) {
+                ClusterLockManager.this.notMaster(lock, refusedBy);
+            }
         }
     }
 
@@ -1103,7 +995,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     private void send(Address to, Wire w) {
         if (to.equals(self)) {
-            handle(self, Wire.read(w.toBytes(), 0, w.size()));
+            incoming.handle(self, Wire.read(w.toBytes(), 0, w.size()));
             return;
         }
         if (channel.send(to, w)) {

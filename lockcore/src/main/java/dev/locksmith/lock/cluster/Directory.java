@@ -7,10 +7,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.concurrent.locks.StampedLock;
 import org.jgroups.Address;
 
 /**
@@ -51,7 +52,7 @@ final class Directory {
     private final Remastering remastering;
     private final long emptyTreeRetentionNanos;
     /** The directory entries this node holds: tree to master. Written on the protocol thread only. */
-    private final Map<TreeKey, Address> directory = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<TreeKey, Address> directory = new ConcurrentHashMap<>();
     private final Map<TreeKey, List<Consumer<Address>>> awaitingLookup = new HashMap<>();
     /** Requests and lookups held while the node serves nothing (or waits for a remastered tree's INSTALL). */
     private final List<Runnable> held = new ArrayList<>();

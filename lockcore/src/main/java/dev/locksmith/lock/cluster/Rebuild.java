@@ -93,7 +93,8 @@ final class Rebuild {
     private final CrossNodeDeadlocks crossNodeDeadlocks;
     private final QuorumLease lease;
     private final LeaseGuard leaseGuard;
-    private final ProtocolExecutor protocol;
+    /** Runs a task on the node's protocol thread (dropped once the node is shut down). */
+    private final Consumer<Runnable> onProtocol;
     private final ScheduledExecutorService timer;
     private final int expectedVotes;
     private final Map<Long, Set<Address>> doneFrom = new HashMap<>();
@@ -107,7 +108,7 @@ final class Rebuild {
     private final LongAdder rebuilds = new LongAdder();
 
     Rebuild(ProtocolNode node, Host host, Directory directory, CrossNodeDeadlocks crossNodeDeadlocks,
-            QuorumLease lease, LeaseGuard leaseGuard, ProtocolExecutor protocol, ScheduledExecutorService timer,
+            QuorumLease lease, LeaseGuard leaseGuard, Consumer<Runnable> onProtocol, ScheduledExecutorService timer,
             int expectedVotes) {
         this.node = node;
         this.host = host;
@@ -115,7 +116,7 @@ final class Rebuild {
         this.crossNodeDeadlocks = crossNodeDeadlocks;
         this.lease = lease;
         this.leaseGuard = leaseGuard;
-        this.protocol = protocol;
+        this.onProtocol = onProtocol;
         this.timer = timer;
         this.expectedVotes = expectedVotes;
     }
@@ -297,21 +298,13 @@ final class Rebuild {
         if (leaseWaitScheduledFor != viewId) {
             long view = viewId;
             leaseWaitScheduledFor = view;
-            timer.schedule(() -> executeOnProtocol(() -> {
+            timer.schedule(() -> onProtocol.accept(() -> {
                 if (node.viewId() == view) {
                     completeRebuildIfDone();
                 }
             }), wait, TimeUnit.NANOSECONDS);
         }
         return true;
-    }
-
-    private void executeOnProtocol(Runnable task) {
-        try {
-            protocol.execute(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.log(Level.DEBUG, "task dropped: the lock manager is shut down");
-        }
     }
 
     private void completeRebuildIfDone() {
@@ -366,7 +359,7 @@ final class Rebuild {
         }
         if (i < trees.size()) {
             int from = i;
-            protocol.execute(() -> installTrees(view, trees, from));
+            onProtocol.accept(() -> installTrees(view, trees, from));
             return;
         }
         rebuilds.increment();

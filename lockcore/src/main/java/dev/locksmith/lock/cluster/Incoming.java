@@ -1,0 +1,198 @@
+package dev.locksmith.lock.cluster;
+
+import dev.locksmith.lock.DeadlockReport;
+import dev.locksmith.lock.LockFlag;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockStatus;
+import dev.locksmith.lock.Namespace;
+import java.lang.System.Logger.Level;
+import org.jgroups.Address;
+
+/**
+ * A node's incoming lock messages ({@link Wire}), each handed to the concern it belongs to:
+ * rebuild messages to {@link Rebuild}, lookups and drops to {@link Directory}, remastering to
+ * {@link Remastering}, deadlock reports to {@link CrossNodeDeadlocks}, lock requests to the
+ * node's master table, and their outcomes to this node's copies.
+ *
+ * <ul>
+ *   <li><b>Members only.</b> A request, outcome, lookup, HELLO or DROP from a node outside the
+ *       view this node installed is dropped; remastering and deadlock messages count only in the
+ *       view they were sent in; rebuild messages are kept for the view they were sent in.</li>
+ *   <li><b>Held requests.</b> Requests to this node's master (and lookups) wait while it serves
+ *       nothing or waits for a remastered tree's INSTALL ({@link Directory#hold}); grants and
+ *       blocking callbacks for this node's copies wait while it holds no quorum lease
+ *       ({@link LeaseGuard#hold}), and are dropped if their master left meanwhile.</li>
+ *   <li><b>Refusals.</b> A root request for a tree this node does not master (any more) is
+ *       refused with NOTMASTER, so its sender looks the tree up again.</li>
+ * </ul>
+ *
+ * <p>Runs on the node's protocol thread, or for the small messages of {@link #isSmall} on the
+ * receiving JGroups thread while the protocol executor is idle ({@link ProtocolExecutor#runIfIdle});
+ * either way one message at a time, in order.
+ */
+final class Incoming {
+    private static final System.Logger LOG = System.getLogger(Incoming.class.getName());
+
+    /** The outcomes other masters send for this node's copies, by lock id; a copy no longer here ignores them. */
+    interface Copies {
+        /** GRANTED: the request of copy {@code lockId} was granted in {@code mode}. */
+        void granted(long lockId, LockMode mode, LockStatus status, long fence, byte[] value);
+
+        /** FAILED: the request of copy {@code lockId} ended without a grant. */
+        void failed(long lockId, LockStatus status, String message, DeadlockReport report);
+
+        /** BLOCKING: copy {@code lockId} blocks a request for {@code mode}. */
+        void blocking(long lockId, LockMode mode);
+
+        /** NOTMASTER: {@code refusedBy} no longer masters the tree of copy {@code lockId}'s root request. */
+        void notMaster(long lockId, Address refusedBy);
+    }
+
+    private final ProtocolNode node;
+    private final Copies copies;
+    private final Directory directory;
+    private final Rebuild rebuild;
+    private final Remastering remastering;
+    private final CrossNodeDeadlocks crossNodeDeadlocks;
+    private final LeaseGuard leaseGuard;
+
+    Incoming(ProtocolNode node, Copies copies, Directory directory, Rebuild rebuild, Remastering remastering,
+             CrossNodeDeadlocks crossNodeDeadlocks, LeaseGuard leaseGuard) {
+        this.node = node;
+        this.copies = copies;
+        this.directory = directory;
+        this.rebuild = rebuild;
+        this.remastering = remastering;
+        this.crossNodeDeadlocks = crossNodeDeadlocks;
+        this.leaseGuard = leaseGuard;
+    }
+
+    /**
+     * Lock requests to this node's master and their outcomes back to their owners: handled on
+     * the receiving JGroups thread when the protocol executor is idle (they take microseconds and
+     * send at most the outcomes they cause, small messages), instead of waking the protocol
+     * thread for each. Anything larger (rebuild,
+     * migration, lookups, owner rundown) always goes to the protocol thread, so a receiving
+     * thread keeps reading while it is handled.
+     */
+    static boolean isSmall(byte type) {
+        return type == Wire.ENQUEUE || type == Wire.CONVERT || type == Wire.DEQUEUE || type == Wire.CANCEL
+                || type == Wire.GRANTED || type == Wire.FAILED || type == Wire.BLOCKING;
+    }
+
+    private static boolean isMasterRequest(byte type) {
+        return type == Wire.LOOKUP || type == Wire.ENQUEUE || type == Wire.CONVERT || type == Wire.DEQUEUE
+                || type == Wire.CANCEL;
+    }
+
+    /** Handles {@code in}, a lock message from {@code from} (this node itself included). */
+    void handle(Address from, Wire in) {
+        if (node.closed()) {
+            return;
+        }
+        long msgView = in.viewId();
+        switch (in.type()) {
+            case Wire.REGISTER, Wire.RESEND, Wire.DONE -> rebuild.handle(from, in, msgView);
+            case Wire.WAITS, Wire.VICTIM -> {
+                if (msgView == node.viewId() && node.members().contains(from)) {
+                    crossNodeDeadlocks.handle(from, in);
+                }
+            }
+            case Wire.MIGRATING, Wire.ACK, Wire.INSTALL, Wire.MOVED -> {
+                if (msgView == node.viewId() && node.members().contains(from)) {
+                    remastering.handle(from, in);
+                }
+            }
+            case Wire.HELLO -> {
+                if (node.members().contains(from)) {
+                    rebuild.answerHello(from, msgView);
+                }
+            }
+            case Wire.DROP -> {
+                if (node.members().contains(from)) {
+                    TreeKey tree = in.getTree();
+                    directory.dropped(from, tree, in.getLong());
+                    rebuild.dropped(from, tree);
+                }
+            }
+            default -> {
+                if (!node.members().contains(from)) {
+                    return; // not (or no longer) a member: it cannot inject requests
+                }
+                if ((!node.serving() || remastering.anyIncoming()) && isMasterRequest(in.type())) {
+                    directory.hold(() -> handle(from, in));
+                    return;
+                }
+                if ((in.type() == Wire.GRANTED || in.type() == Wire.BLOCKING) && !leaseGuard.letsThrough()) {
+                    // no grant reaches a holder here without the lease: applied once it returns,
+                    // unless its master left meanwhile (the rebuild then re-sends the request)
+                    leaseGuard.hold(() -> {
+                        if (node.members().contains(from)) {
+                            handleRequest(from, in, msgView);
+                        }
+                    });
+                    return;
+                }
+                handleRequest(from, in, msgView);
+            }
+        }
+    }
+
+    private void handleRequest(Address from, Wire in, long msgView) {
+        MasterTable master = node.master();
+        switch (in.type()) {
+            case Wire.LOOKUP -> directory.answerLookup(from, in.getTree(), msgView);
+            case Wire.MASTER -> directory.answered(in.getTree(), in.getInt(), in.getLong(), msgView);
+            case Wire.ENQUEUE -> {
+                MasterTable.OwnerRef owner = new MasterTable.OwnerRef(in.getLong(), in.getInt(), in.getInt(),
+                        in.getString());
+                long lockId = in.getLong();
+                long parentId = in.getLong();
+                LockMode mode = LockMode.ofOrdinal(in.getByte());
+                int flags = in.getInt();
+                long timeout = in.getLong();
+                boolean handler = in.getByte() != 0;
+                String resource = in.getString();
+                TreeKey tree = parentId == 0 ? new TreeKey(namespaceOf(flags, owner.group()), resource) : null;
+                if (tree != null && !master.trees().contains(tree)) {
+                    // dropped (or given away) since the sender learned this node was its master
+                    node.send(from, Wire.message(Wire.NOTMASTER, node.viewId()).putLong(lockId));
+                    return;
+                }
+                master.enqueue(from, owner, lockId, parentId, mode, flags, timeout, handler, resource, tree);
+            }
+            case Wire.CONVERT -> master.convert(from, in.getLong(), in.getLong(), in.getInt(),
+                    LockMode.ofOrdinal(in.getByte()), in.getInt(), in.getLong(), in.getByte() != 0, in.getBytes());
+            case Wire.DEQUEUE -> master.dequeue(from, in.getLong(), in.getLong(), in.getByte(), in.getByte() != 0,
+                    in.getBytes());
+            case Wire.CANCEL -> master.cancel(from, in.getLong(), in.getLong());
+            case Wire.CLOSE -> master.closeOwner(from, in.getLong());
+            case Wire.GRANTED -> {
+                long lockId = in.getLong();
+                LockMode mode = LockMode.ofOrdinal(in.getByte());
+                LockStatus status = LockStatus.values()[in.getByte()];
+                long fence = in.getLong();
+                byte[] value = in.getBytes();
+                copies.granted(lockId, mode, status, fence, value);
+            }
+            case Wire.FAILED -> {
+                long lockId = in.getLong();
+                LockStatus status = LockStatus.values()[in.getByte()];
+                in.getByte();
+                String message = in.getString();
+                var report = in.getReport();
+                copies.failed(lockId, status, message.isEmpty() ? null : message, report);
+            }
+            case Wire.BLOCKING -> copies.blocking(in.getLong(), LockMode.ofOrdinal(in.getByte()));
+            case Wire.NOTMASTER -> copies.notMaster(in.getLong(), from);
+            default -> LOG.log(Level.WARNING, "unknown lock message type " + in.type() + " from " + from);
+        }
+    }
+
+    private static Namespace namespaceOf(int flags, int group) {
+        if ((flags & (1 << LockFlag.SYSTEM.ordinal())) != 0) {
+            return Namespace.SYSTEM;
+        }
+        return Namespace.group(group);
+    }
+}
