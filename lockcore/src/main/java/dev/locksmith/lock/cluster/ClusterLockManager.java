@@ -51,7 +51,7 @@ import org.jgroups.View;
  *       node, chosen by weighted rendezvous hashing of (namespace, root name) over the current
  *       view; a node's weight is its {@link Builder#directoryWeight} (0 = holds no entries unless
  *       every node has 0; {@link DirectoryHash}). The directory records the tree's master: the first
- *       node that asked.</li>
+ *       node that asked ({@link Directory}).</li>
  *   <li><b>Masters.</b> Each node runs one embedded engine ({@link MasterTable}) for the trees it
  *       masters. Other nodes' owners appear there as proxy owners; their requests arrive as
  *       messages ({@link Wire}) and outcomes, blocking callbacks and value blocks go back. A node
@@ -67,7 +67,7 @@ import org.jgroups.View;
  *       every member reported done, smallest trees first. Meanwhile trees mastered by survivors
  *       keep granting, and directory entries of live masters keep being answered; only lookups
  *       of trees without an entry wait for the rebuild. The first view, regained quorum and
- *       merges rebuild everything with all requests held.</li>
+ *       merges rebuild everything with all requests held ({@link Rebuild}).</li>
  *   <li><b>Empty trees.</b> When a tree's last lock goes (after {@link Builder#emptyTreeRetention}),
  *       its master forgets it and sends DROP to its directory node, which forgets the entry.
  *       A root request still sent to the old master is refused (NOTMASTER) and looked up again,
@@ -127,9 +127,9 @@ import org.jgroups.View;
  * directory answer) are settled by NOTMASTER refusals and by re-resolving after view changes.
  *
  * <p>Thread-safe. Synchronous requests block their caller until the master answers (the thread
- * that handles the answer wakes the caller directly). Incoming messages and view changes are
- * handled one at a time, in order, by the protocol executor ({@link ProtocolExecutor}): on its
- * thread, or — for a lock request or outcome arriving while nothing else is queued — on the
+ * that handles the answer wakes the caller directly). Incoming messages ({@link Incoming}) and
+ * view changes are handled one at a time, in order, by the protocol executor
+ * ({@link ProtocolExecutor}): on its thread, or — for a lock request or outcome arriving while nothing else is queued — on the
  * JGroups thread that received it, which saves a thread hand-off per remote message. Callbacks
  * and completions run on one callback thread, never while internal locks are held, and never on
  * JGroups or protocol threads (a request's completion stage that {@link Lock#completion()} never
@@ -215,9 +215,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.localTable = new MasterTable(name + "-local", deadlockWait, new Replies(false));
         this.master = new MasterTable(name, deadlockWait, new Replies(true));
         this.crossNodeDeadlocks = new CrossNodeDeadlocks(node, deadlockWait.toNanos(), deadlocks);
-        this.remastering = new Remastering(node, new RemasterRouting(), b.remasterWeight);
         this.copyResend = new CopyResend(node, this::register);
-        this.directory = new Directory(node, masterOf, gate, remastering, b.emptyTreeRetention.toNanos());
+        this.directory = new Directory(node, masterOf, gate, b.remasterWeight, b.emptyTreeRetention.toNanos());
+        this.remastering = directory.remastering();
         this.channel = b.mainChannel != null ? ClusterChannel.fork(b.mainChannel, b.forkStackId, b.forkChannelId)
                 : ClusterChannel.own(stackXml, name, b.directoryWeight, b.remasterWeight, b.clusterKey);
         this.leaseGuard = new LeaseGuard(name, lease, channel, this::executeOnProtocol, () -> closed,
@@ -952,40 +952,6 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
         }
         return orphans;
-    }
-
-    /** What a remastering changes here: routing, the directory entry, held master requests. */
-    private final class RemasterRouting implements Remastering.Routing {
-        @Override
-        public Address self() {
-            return self;
-        }
-
-        @Override
-        public void forgetMaster(TreeKey tree) {
-            long stamp = gate.writeLock();
-            try {
-                masterOf.remove(tree);
-            } finally {
-                gate.unlockWrite(stamp);
-            }
-        }
-
-        @Override
-        public void moved(TreeKey tree, Address m) {
-            directory.moved(tree, m);
-        }
-
-        @Override
-        public void routeTo(TreeKey tree, Address m) {
-            masterOf.put(tree, m);
-        }
-
-        @Override
-        public void installed(TreeKey tree) {
-            directory.checkEmpty(tree);
-            directory.drainHeldIfReady();
-        }
     }
 
     /** The directory node of {@code tree} in this node's view (see {@link DirectoryHash}). */

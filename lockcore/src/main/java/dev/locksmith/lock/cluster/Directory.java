@@ -35,6 +35,9 @@ import org.jgroups.Address;
  *       retention, the master forgets it and sends DROP with its fencing high-water mark; the
  *       directory node forgets the entry ({@link #dropped}) and keeps the highest such mark as the
  *       floor of the next master's tokens, so a resource's tokens grow across drops.</li>
+ *   <li><b>Moves.</b> The node's {@link Remastering} is made here and tells the directory where a
+ *       tree went: its master is forgotten while it moves, then routed to the new one (the entry
+ *       follows if this node holds it).</li>
  * </ul>
  *
  * <p>Confined to the node's protocol thread, except {@link #entries()} and {@link #lookups()}.
@@ -78,14 +81,20 @@ final class Directory {
     /**
      * @param masterOf the node's routing map (tree to master), shared with its request path
      * @param gate     the lock the request path reads {@code masterOf} under
+     * @param remasterWeight the node's remaster weight ({@link Remastering})
      */
-    Directory(ProtocolNode node, Map<TreeKey, Address> masterOf, StampedLock gate, Remastering remastering,
+    Directory(ProtocolNode node, Map<TreeKey, Address> masterOf, StampedLock gate, int remasterWeight,
               long emptyTreeRetentionNanos) {
         this.node = node;
         this.masterOf = masterOf;
         this.gate = gate;
-        this.remastering = remastering;
+        this.remastering = new Remastering(node, new Moves(), remasterWeight);
         this.emptyTreeRetentionNanos = emptyTreeRetentionNanos;
+    }
+
+    /** The node's remastering, which moves trees between masters and tells this directory where they went. */
+    Remastering remastering() {
+        return remastering;
     }
 
     /** How many directory entries this node holds; any thread. */
@@ -264,10 +273,39 @@ final class Directory {
         directory.remove(tree, from);
     }
 
-    /** MOVED: {@code tree} is now mastered by {@code m}; the entry follows if this node holds it. */
-    void moved(TreeKey tree, Address m) {
-        if (node.directoryOf(tree).equals(node.self())) {
-            directory.put(tree, m);
+    /** What a remastering changes here: routing, the directory entry, held master requests. */
+    private final class Moves implements Remastering.Routing {
+        @Override
+        public Address self() {
+            return node.self();
+        }
+
+        @Override
+        public void forgetMaster(TreeKey tree) {
+            long stamp = gate.writeLock();
+            try {
+                masterOf.remove(tree);
+            } finally {
+                gate.unlockWrite(stamp);
+            }
+        }
+
+        @Override
+        public void moved(TreeKey tree, Address m) {
+            if (node.directoryOf(tree).equals(node.self())) {
+                directory.put(tree, m);
+            }
+        }
+
+        @Override
+        public void routeTo(TreeKey tree, Address m) {
+            masterOf.put(tree, m);
+        }
+
+        @Override
+        public void installed(TreeKey tree) {
+            checkEmpty(tree);
+            drainHeldIfReady();
         }
     }
 
@@ -373,7 +411,7 @@ final class Directory {
     }
 
     /** After ops ran for a tree this node adopted: if none left a lock in it, it is empty already. */
-    void checkEmpty(TreeKey tree) {
+    private void checkEmpty(TreeKey tree) {
         MasterTable master = node.master();
         if (master.trees().contains(tree) && master.lockCount(tree) == 0) {
             treeEmptied(tree);
