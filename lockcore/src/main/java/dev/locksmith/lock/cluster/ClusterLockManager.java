@@ -448,6 +448,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         return masterOf.size();
     }
 
+    /** For tests: returns once this node's timer has run every task that was due when called. */
+    void awaitDueTimerTasks() throws Exception {
+        timer.schedule(() -> { }, 0, TimeUnit.NANOSECONDS).get(30, TimeUnit.SECONDS);
+    }
+
     /** This node's JGroups address. */
     public Address address() {
         return self;
@@ -762,11 +767,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     /**
      * A root request reached a node that does not master its tree (any more): forget that master
      * and route the request again. The directory may still name the old master until its DROP
-     * arrives, so repeated refusals back off a little.
+     * arrives, so repeated refusals back off a little. Unsent again, it is timed again: the timer
+     * set when it was submitted may have found it sent and left it to the master that refused it.
      */
     private void notMaster(ClusterLock lock, Address refusedBy) {
         masterOf.remove(lock.tree, refusedBy);
         lock.markUnsent();
+        timeOutWhileUnsent(lock);
         int refusals = lock.refused();
         Runnable retry = () -> resolve(lock.tree, m -> sendNew(lock, m));
         if (refusals <= 1) {

@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.jgroups.Address;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,7 +80,7 @@ class ClusterPartialRebuildTest {
     @Test
     void aConversionHeldBackWhileItsTreeIsRebuiltTimesOutKeepingItsGrantedMode() throws Exception {
         // node 0 is the tree's directory node once node 2 is gone: the conversion waits there
-        String root = rootDirectedTo(cluster.node(0).address(), List.of(cluster.node(0).address(),
+        String root = ClusterTestSupport.rootDirectedTo(cluster.node(0).address(), List.of(cluster.node(0).address(),
                 cluster.node(1).address()));
         cluster.node(2).newOwner("doomed").enqueue(root, LockMode.NL); // node 2 masters the tree
         LockOwner owner = cluster.node(0).newOwner("converter");
@@ -118,15 +117,5 @@ class ClusterPartialRebuildTest {
                 () -> cluster.node(0).members().size() == 2 && cluster.node(1).members().size() == 2
                         && doneOfNode1.heldCount() == 1);
         return doneOfNode1;
-    }
-
-    /** A root name whose directory node among {@code members} is {@code node}. */
-    private static String rootDirectedTo(Address node, List<Address> members) {
-        for (int i = 0; ; i++) {
-            String name = "parked-" + i;
-            if (DirectoryHash.nodeOf(new TreeKey(Namespace.group(0), name), members).equals(node)) {
-                return name;
-            }
-        }
     }
 }

@@ -182,4 +182,14 @@ final class ClusterTestSupport implements AutoCloseable {
             n.close();
         }
     }
+
+    /** A root name whose directory node among {@code members} is {@code node}. */
+    static String rootDirectedTo(org.jgroups.Address node, List<org.jgroups.Address> members) {
+        for (int i = 0; ; i++) {
+            String name = "parked-" + i;
+            if (DirectoryHash.nodeOf(new TreeKey(dev.locksmith.lock.Namespace.group(0), name), members).equals(node)) {
+                return name;
+            }
+        }
+    }
 }

@@ -3,15 +3,18 @@ package dev.locksmith.lock.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockQueue;
 import dev.locksmith.lock.LockRequest;
+import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Trees whose last lock went are forgotten by their master and their directory node (a DROP
- * message); a request racing with the drop ends at exactly one master.
+ * message); a request racing with the drop ends at exactly one master, and one refused by the
+ * old master after its timeout ran out still times out while it looks the tree up again.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterTreeDropTest {
@@ -104,6 +108,39 @@ class ClusterTreeDropTest {
         ClusterTestSupport.awaitTrue("every raced tree dropped everywhere",
                 () -> cluster.nodes.stream().allMatch(n -> n.clusterStatistics().treesMastered() == 0
                         && n.clusterStatistics().directoryEntries() == 0));
+    }
+
+    @Test
+    void aRequestRefusedByItsDroppedMasterAfterItsTimeoutRanOutTimesOutWhileItsTreeIsLookedUpAgain() throws Exception {
+        String root = ClusterTestSupport.rootDirectedTo(cluster.node(2).address(), cluster.node(0).members());
+        // node 1 masters the tree, then drops it; its DROP is held, so node 2 still names it the master
+        HoldMessages dropOfNode1 = HoldMessages.install(cluster.node(1), Wire.DROP);
+        LockOwner first = cluster.node(1).newOwner("first");
+        first.dequeue(first.enqueue(root, LockMode.EX));
+        ClusterTestSupport.awaitTrue("node 1 dropped the tree, its DROP held", () -> dropOfNode1.heldCount() == 1);
+        HoldMessages refusalOfNode1 = HoldMessages.install(cluster.node(1), Wire.NOTMASTER);
+        HoldMessages lookupsOfNode0 = null;
+        try {
+            Lock request = cluster.node(0).newOwner("late").enqueueAsync(
+                    LockRequest.of(root, LockMode.EX).withTimeout(Duration.ofSeconds(2)));
+            ClusterTestSupport.awaitTrue("node 1 refused the request (NOTMASTER held)",
+                    () -> refusalOfNode1.heldCount() == 1);
+            ClusterTestSupport.awaitTrue("the request's timeout ran out", () -> ((ClusterLock) request).timedOut());
+            cluster.node(0).awaitDueTimerTasks(); // its timeout found it sent to node 1, and left it to node 1
+            // the refusal sends it to look the tree up again, and the lookup stays unanswered
+            lookupsOfNode0 = HoldMessages.install(cluster.node(0), Wire.LOOKUP);
+            refusalOfNode1.release();
+
+            assertThat(request.completion().toCompletableFuture()).failsWithin(Duration.ofSeconds(20))
+                    .withThrowableOfType(ExecutionException.class).havingCause()
+                    .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.status()).isEqualTo(LockStatus.TIMEOUT));
+        } finally {
+            refusalOfNode1.release();
+            if (lookupsOfNode0 != null) {
+                lookupsOfNode0.release();
+            }
+            dropOfNode1.release();
+        }
     }
 
     private static boolean isGranted(Lock l) {
