@@ -179,7 +179,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private volatile boolean closed;
     private final CountDownLatch firstView = new CountDownLatch(1);
 
-    // ---- protocol-thread state ------------------------------------------------------------------
+    // ---- the installed view: written on the protocol thread by the view change (RebuildHost) ------
     private List<Address> members = List.of();
     private volatile long viewId = -1;
     /** The size of {@link #members}, for threads other than the protocol thread. */
@@ -250,7 +250,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.self = channel.address();
         if (channel.isFork()) {
             // members whose fork was not there yet dropped this node's part of the current
-            // rebuild and it theirs: each asks the others once for theirs (see answerHello)
+            // rebuild and it theirs: each asks the others once for theirs (see Rebuild#answerHello)
             protocol.execute(rebuild::sayHello);
         }
         timer.scheduleAtFixedRate(() -> protocol.execute(this::foldActivity), 1, 1, TimeUnit.SECONDS);
