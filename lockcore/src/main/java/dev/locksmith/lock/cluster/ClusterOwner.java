@@ -143,8 +143,10 @@ final class ClusterOwner implements LockOwner {
     private CompletableFuture<Lock> startConversion(ClusterLock copy, LockRequest conversion) {
         RequestChecks.checkConversion(conversion);
         checkOpen();
-        checkLive(copy);
         synchronized (copy) {
+            // Inside the monitor: a lease or admin clear that kills the copy after a check made
+            // outside it would otherwise surface as CVTUNGRANT instead of the cleared lock's IVLOCKID.
+            checkLive(copy);
             if (copy.isPending() || copy.grantedMode() == null) {
                 throw new LockException(LockStatus.CVTUNGRANT, "lock " + copy.id() + " on '" + copy.resourceName()
                         + (copy.grantedMode() == null ? "' is still waiting for its first grant"

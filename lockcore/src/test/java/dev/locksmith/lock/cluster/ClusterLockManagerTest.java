@@ -88,6 +88,23 @@ class ClusterLockManagerTest {
     }
 
     @Test
+    void convertingAClearedLockFailsWithIvlockidAsTheEmbeddedEngineDoes() throws Exception {
+        try (dev.locksmith.lock.LockManager embedded = dev.locksmith.lock.LockManager.builder().name("embedded").build()) {
+            for (LockManager manager : List.of(embedded, node(1))) {
+                LockOwner owner = manager.newOwner("converter");
+                Lock lock = owner.enqueue("cleared-then-converted-" + manager.name(), LockMode.EX);
+                manager.clearLock(manager.adminCapability(), lock.id());
+
+                assertThatThrownBy(() -> owner.convert(lock, LockRequest.conversionTo(LockMode.NL)))
+                        .as(manager.name())
+                        .isInstanceOfSatisfying(LockException.class,
+                                e -> assertThat(e.status()).isEqualTo(LockStatus.IVLOCKID));
+                owner.close();
+            }
+        }
+    }
+
+    @Test
     void requestsFromOtherNodesAreGrantedInArrivalOrderByTheMaster() throws Exception {
         LockOwner holder = node(0).newOwner("holder");
         Lock held = holder.enqueue("order", LockMode.EX);
