@@ -865,10 +865,11 @@ final class MasterTable {
     /**
      * The end of this node's own request that had to wait, and its entry here: whichever of the two
      * comes second reports the outcome (the grant may come on another thread before the entry exists).
+     * Its value is whichever came first (itself for the end); it extends the reference rather than
+     * holding one, an allocation less per request.
      */
-    private final class OwnEnd implements LocalLockManager.EndListener {
-        private final java.util.concurrent.atomic.AtomicReference<Object> state =
-                new java.util.concurrent.atomic.AtomicReference<>();
+    private final class OwnEnd extends java.util.concurrent.atomic.AtomicReference<Object>
+            implements LocalLockManager.EndListener {
         /** Set on the requesting thread before the request call returns. */
         boolean waits;
         /** The grant of a request granted at once, likewise. */
@@ -888,13 +889,13 @@ final class MasterTable {
         @Override
         public void ended(LockException outcome) {
             failure = outcome;
-            if (!state.compareAndSet(null, this)) {
-                report((Held) state.get(), outcome, false);
+            if (!compareAndSet(null, this)) {
+                report((Held) get(), outcome, false);
             }
         }
 
         void publish(Held held) {
-            if (!state.compareAndSet(null, held)) {
+            if (!compareAndSet(null, held)) {
                 report(held, failure, false);
             }
         }
