@@ -341,10 +341,10 @@ final class MasterTable {
     }
 
     /**
-     * Marks {@code h} removed with an ordered store rather than a volatile one: the fence a
-     * volatile store costs was a tenth of the local path's time. A thread that reads the flag
-     * late takes the entry for a live parent a moment longer, as it could before the removal;
-     * the engine then decides on the parent lock itself.
+     * Marks {@code h} removed with an ordered store rather than a volatile one, which costs a
+     * fence on every dequeue of the local path. A thread that reads the flag late takes the entry
+     * for a live parent a moment longer, as it could before the removal; the engine then decides
+     * on the parent lock itself.
      */
     private static void markGone(Held h) {
         GONE.setRelease(h, true);

@@ -3,6 +3,7 @@ package dev.locksmith.lock.cluster;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.StampedLock;
 
@@ -29,7 +30,7 @@ final class RouteGate {
     /** A reader thread's slot: how deep it is inside the gate (written by that thread only). */
     static final class Slot {
         private final WeakReference<Thread> thread;
-        private volatile int depth;
+        volatile int depth;
         /** Whether this entry took the stamped lock's read side (a writer was closing); by depth. */
         private long slowStamp;
         private int slowDepth;
@@ -38,6 +39,8 @@ final class RouteGate {
             this.thread = new WeakReference<>(thread);
         }
     }
+
+    private static final AtomicIntegerFieldUpdater<Slot> DEPTH = AtomicIntegerFieldUpdater.newUpdater(Slot.class, "depth");
 
     private final StampedLock writers = new StampedLock();
     private final CopyOnWriteArrayList<Slot> slots = new CopyOnWriteArrayList<>();
@@ -77,7 +80,7 @@ final class RouteGate {
             writers.unlockRead(stamp);
             return;
         }
-        SLOT_DEPTH.setRelease(s, s.depth - 1);
+        DEPTH.lazySet(s, s.depth - 1); // ordered, without the fence of a volatile store
     }
 
     /** Shuts the gate: returns once no reader is inside, and none enters until {@link #open}. */
@@ -101,15 +104,5 @@ final class RouteGate {
     void open(long stamp) {
         closing = false;
         writers.unlockWrite(stamp);
-    }
-
-    private static final java.lang.invoke.VarHandle SLOT_DEPTH;
-
-    static {
-        try {
-            SLOT_DEPTH = java.lang.invoke.MethodHandles.lookup().findVarHandle(Slot.class, "depth", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
     }
 }
