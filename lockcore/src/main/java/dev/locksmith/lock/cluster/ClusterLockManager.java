@@ -1152,7 +1152,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         if (!ready || !quorum || remastering.involves(tree)) {
             return false;
         }
-        long stamp = gate.close();
+        long stamp = gate.writeLock();
         try {
             // no request on this node's fast path can add a lock while the gate is shut
             if (master.lockCount(tree) > 0 || !master.trees().remove(tree)) {
@@ -1160,7 +1160,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
             masterOf.remove(tree, self);
         } finally {
-            gate.open(stamp);
+            gate.unlockWrite(stamp);
         }
         remastering.forget(tree);
         send(directoryOf(tree), Wire.message(Wire.DROP, viewId).putTree(tree).putLong(master.fenceHighWater()));
@@ -1244,7 +1244,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         boolean hadQuorum = quorum;
         boolean nowQuorum = now.size() >= expectedVotes / 2 + 1;
         boolean partial = hadQuorum && nowQuorum && !old.isEmpty() && !(view instanceof MergeView);
-        long stamp = gate.close();
+        long stamp = gate.writeLock();
         try {
             ready = false;
             open = partial;
@@ -1257,7 +1257,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             boolean merge = view instanceof MergeView;
             masterOf.values().removeIf(m -> merge ? !m.equals(self) : !now.contains(m));
         } finally {
-            gate.open(stamp);
+            gate.unlockWrite(stamp);
         }
         quorum = nowQuorum;
         // Read before the new view can bring answers: a node whose lease ran out in the view it
@@ -1513,11 +1513,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
         @Override
         public void forgetMaster(TreeKey tree) {
-            long stamp = gate.close();
+            long stamp = gate.writeLock();
             try {
                 masterOf.remove(tree);
             } finally {
-                gate.open(stamp);
+                gate.unlockWrite(stamp);
             }
         }
 

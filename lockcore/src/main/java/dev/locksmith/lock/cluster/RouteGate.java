@@ -22,7 +22,7 @@ import java.util.concurrent.locks.StampedLock;
  * raised empties its slot and waits behind the writer on a {@link StampedLock}, which the writer
  * holds while it works.
  *
- * <p>Thread-safe. {@link #enter} blocks only while a writer works; {@link #close} waits for the
+ * <p>Thread-safe. {@link #enter} blocks only while a writer works; {@link #writeLock} waits for the
  * readers inside (polling, with short parks). Readers may nest; writers are one thread at a time
  * (the protocol thread) and must not enter as readers while they hold the gate.
  */
@@ -83,8 +83,11 @@ final class RouteGate {
         DEPTH.lazySet(s, s.depth - 1); // ordered, without the fence of a volatile store
     }
 
-    /** Shuts the gate: returns once no reader is inside, and none enters until {@link #open}. */
-    long close() {
+    /**
+     * Shuts the gate: returns once no reader is inside, and none enters until {@link #unlockWrite}.
+     * Named as {@link StampedLock}'s, which the gate replaces.
+     */
+    long writeLock() {
         long stamp = writers.writeLock();
         closing = true;
         for (Slot s : slots) {
@@ -100,8 +103,8 @@ final class RouteGate {
         return stamp;
     }
 
-    /** Opens the gate shut by {@link #close} ({@code stamp} is what it returned). */
-    void open(long stamp) {
+    /** Opens the gate shut by {@link #writeLock} ({@code stamp} is what it returned). */
+    void unlockWrite(long stamp) {
         closing = false;
         writers.unlockWrite(stamp);
     }

@@ -12,7 +12,7 @@ class RouteGateTest {
     private final RouteGate gate = new RouteGate();
 
     @Test
-    void closeWaitsUntilTheReaderInsideLeaves() throws Exception {
+    void aWriterWaitsUntilTheReaderInsideLeaves() throws Exception {
         CountDownLatch inside = new CountDownLatch(1);
         CountDownLatch mayLeave = new CountDownLatch(1);
         Thread reader = new Thread(() -> {
@@ -24,20 +24,20 @@ class RouteGateTest {
         reader.start();
         inside.await();
         CompletableFuture<Long> closed = new CompletableFuture<>();
-        Thread writer = new Thread(() -> closed.complete(gate.close()));
+        Thread writer = new Thread(() -> closed.complete(gate.writeLock()));
         writer.start();
         awaitState(writer, Thread.State.TIMED_WAITING); // polling for the reader to leave
         assertThat(closed).isNotDone();
 
         mayLeave.countDown();
 
-        gate.open(closed.get(30, TimeUnit.SECONDS));
+        gate.unlockWrite(closed.get(30, TimeUnit.SECONDS));
         reader.join();
     }
 
     @Test
     void aReaderEntersOnlyOnceTheWriterOpensTheGate() throws Exception {
-        long stamp = gate.close();
+        long stamp = gate.writeLock();
         CountDownLatch entered = new CountDownLatch(1);
         Thread reader = new Thread(() -> {
             RouteGate.Slot slot = gate.enter();
@@ -48,7 +48,7 @@ class RouteGateTest {
         awaitState(reader, Thread.State.WAITING);
         assertThat(entered.getCount()).isEqualTo(1);
 
-        gate.open(stamp);
+        gate.unlockWrite(stamp);
 
         assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
         reader.join();
@@ -60,14 +60,14 @@ class RouteGateTest {
         RouteGate.Slot inner = gate.enter();
         gate.leave(inner);
         CompletableFuture<Long> closed = new CompletableFuture<>();
-        Thread writer = new Thread(() -> closed.complete(gate.close()));
+        Thread writer = new Thread(() -> closed.complete(gate.writeLock()));
         writer.start();
         awaitState(writer, Thread.State.TIMED_WAITING);
         assertThat(closed).isNotDone();
 
         gate.leave(outer);
 
-        gate.open(closed.get(30, TimeUnit.SECONDS));
+        gate.unlockWrite(closed.get(30, TimeUnit.SECONDS));
     }
 
     @Test
@@ -87,11 +87,11 @@ class RouteGateTest {
             }).start();
         }
         while (done.getCount() > 0) {
-            long stamp = gate.close();
+            long stamp = gate.writeLock();
             if (readersInside.get() != 0) {
                 overlaps.incrementAndGet();
             }
-            gate.open(stamp);
+            gate.unlockWrite(stamp);
         }
         assertThat(overlaps).hasValue(0);
     }
