@@ -4,6 +4,7 @@ import dev.locksmith.lock.cluster.ClusterLockManager;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -34,6 +35,15 @@ public final class LoopbackCluster implements AutoCloseable {
     /** As above, node 0 with remaster weight {@code node0RemasterWeight} (0: it never takes a tree). */
     public LoopbackCluster(String name, int size, int expectedVotes, int node0RemasterWeight)
             throws IOException, InterruptedException {
+        this(name, size, expectedVotes, node0RemasterWeight, Duration.ofSeconds(1));
+    }
+
+    /**
+     * As above, every node with {@code deadlockWait} (the builder's default is 1 s; zero: no
+     * deadlock search, as the peers comparison's embedded row runs).
+     */
+    public LoopbackCluster(String name, int size, int expectedVotes, int node0RemasterWeight, Duration deadlockWait)
+            throws IOException, InterruptedException {
         int[] ports = freePorts(size);
         StringJoiner hosts = new StringJoiner(",");
         for (int port : ports) {
@@ -42,7 +52,7 @@ public final class LoopbackCluster implements AutoCloseable {
         for (int i = 0; i < size; i++) {
             nodes.add(ClusterLockManager.builder().clusterName(name).nodeName("n" + i).bindAddress("127.0.0.1")
                     .bindPort(ports[i]).initialHosts(hosts.toString()).expectedVotes(expectedVotes)
-                    .remasterWeight(i == 0 ? node0RemasterWeight : 5).build());
+                    .remasterWeight(i == 0 ? node0RemasterWeight : 5).deadlockWait(deadlockWait).build());
         }
         awaitMembers(size);
     }

@@ -8,6 +8,7 @@ import dev.locksmith.lock.LockRequest;
 import dev.locksmith.lock.Namespace;
 import dev.locksmith.lock.cluster.ClusterLockManager;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
  * root resource, {@value #ROOT}, that each thread's owner holds in CR:
  * <ul>
  *   <li>{@code remote == false}: node 0 takes the root first, so node 0 masters the tree and a lock
- *       operation sends no message;</li>
+ *       operation sends no message; the nodes run with {@code deadlockWait(ZERO)}, the embedded
+ *       row's engine setting, so that the two rows compare the same engine work;</li>
  *   <li>{@code remote == true}: node 1 takes the root first (and keeps an NL lock on it), so node 1
  *       masters the tree and every enqueue from node 0 is a round trip to node 1 (request, grant)
  *       and every dequeue a one-way message. Node 0 has remaster weight 0 (VMS LOCKRMWT 0), so
@@ -47,8 +49,10 @@ public final class LocksmithClusterService implements LockService {
 
     LocksmithClusterService(boolean remote) throws IOException, InterruptedException {
         this.remote = remote;
+        // the local row runs its master engine as the embedded row runs its engine: without
+        // deadlock search, so a wait schedules no search task in either (issue 20's comparison)
         this.cluster = new LoopbackCluster("peers-" + (remote ? "remote" : "local") + "-" + System.nanoTime(), NODES, 2,
-                remote ? 0 : 5);
+                remote ? 0 : 5, remote ? Duration.ofSeconds(1) : Duration.ZERO);
         try {
             this.node = cluster.node(0);
             this.masterPin = (remote ? cluster.node(1) : node).newOwner("root-master");

@@ -35,14 +35,17 @@ final class ClusterLock implements Lock {
     private LockQueue queue;
     private LockStatus status = LockStatus.NORMAL;
     private long fence;
-    /** Staged or last read value block. */
-    private byte[] lksb = new byte[0];
-    /** The value block as last read at a grant, for rebuild. */
-    private byte[] readValue = new byte[0];
+    /** Staged or last read value block (never changed in place: replaced by a copy; none is shared). */
+    private byte[] lksb = NO_VALUE;
+    /** The value block as last read at a grant, for rebuild (likewise). */
+    private byte[] readValue = NO_VALUE;
     private int flags;
     private long timeoutNanos;
-    /** When the pending request (new or conversion) was made, for its timeout while it is not at a master. */
-    private long requestStartNanos = System.nanoTime();
+    /**
+     * When the pending request (new or conversion) was made, for its timeout while it is not at a
+     * master; read only when it has a timeout (a clock read per request saved otherwise).
+     */
+    private long requestStartNanos;
     private boolean blockingHandler;
     private BlockingHandler handler;
     private boolean dead;
@@ -147,6 +150,9 @@ final class ClusterLock implements Lock {
         this.handler = handler;
         this.blockingHandler = handler != null;
         this.pending = last;
+        if (timeoutNanos > 0) {
+            this.requestStartNanos = System.nanoTime();
+        }
     }
 
     // ---- state changes, called by the owner and the manager ----------------------------------------
@@ -191,14 +197,8 @@ final class ClusterLock implements Lock {
     }
 
     /** The request went; true if the owner cancelled meanwhile and the caller must now send the CANCEL. */
-    synchronized boolean endSend() {
-        sending--;
-        // again if a CANCEL went already: it may have reached the master before the request did
-        if (cancelRequested && pending != null) {
-            cancelSent = true;
-            return true;
-        }
-        return false;
+    boolean endSend() {
+        return (grant(null, null, 0, null, true) & SEND_CANCEL) != 0;
     }
 
     /**
@@ -348,34 +348,77 @@ final class ClusterLock implements Lock {
 
     /** The master granted the current request. */
     void granted(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value) {
-        CompletableFuture<Lock> done;
-        CompletableFuture<Boolean> cancel;
-        Thread waiter;
-        boolean exposed;
+        grant(mode, grantStatus, grantFence, value, false);
+    }
+
+    /** {@link #endOwnSend}: the caller must now send the CANCEL (the owner cancelled meanwhile). */
+    static final int SEND_CANCEL = 1;
+    /** {@link #endOwnSend}: the lock died while its request was being made. */
+    static final int DIED = 2;
+
+    /**
+     * A request made on this node's master ends its send ({@link #endSend}) and, if {@code mode}
+     * is not null, was granted at once: both under one monitor enter, since most requests go so.
+     * Returns {@link #SEND_CANCEL} and {@link #DIED} as they apply.
+     */
+    int endOwnSend(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value) {
+        return grant(mode, grantStatus, grantFence, value, true);
+    }
+
+    /**
+     * Whether the first request was granted by the thread that made it on this node's master,
+     * before it returned: its synchronous caller then has its outcome without another monitor
+     * enter. Set once, under the monitor, and never reset; read without it by that caller, which
+     * wrote it unless the request was routed through the protocol thread (then a false read only
+     * sends the caller the long way, under the monitor).
+     */
+    boolean grantedInline;
+
+    private int grant(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value, boolean endingSend) {
+        CompletableFuture<Lock> done = null;
+        CompletableFuture<Boolean> cancel = null;
+        Thread waiter = null;
+        boolean exposed = false;
+        int after = 0;
         synchronized (this) {
-            if (dead || pending == null) {
-                return;
+            boolean applies = mode != null && !dead && pending != null;
+            if (applies) {
+                granted = mode;
+                requested = mode;
+                queue = LockQueue.GRANTED;
+                status = grantStatus == LockStatus.SYNCH && waitedThroughRebuild ? LockStatus.NORMAL : grantStatus;
+                waitedThroughRebuild = false;
+                fence = grantFence;
+                if (value.length > 0) {
+                    lksb = value.clone();
+                    readValue = value.clone();
+                }
+                done = pending;
+                pending = null;
+                cancel = endCancel();
+                waiter = ended(done, status, null);
+                exposed = completeUnlessExposed(done, null);
+                grantedInline = endingSend && done == firstStage;
             }
-            granted = mode;
-            requested = mode;
-            queue = LockQueue.GRANTED;
-            status = grantStatus == LockStatus.SYNCH && waitedThroughRebuild ? LockStatus.NORMAL : grantStatus;
-            waitedThroughRebuild = false;
-            fence = grantFence;
-            if (value.length > 0) {
-                lksb = value.clone();
-                readValue = value.clone();
+            if (endingSend) {
+                sending--;
+                // again if a CANCEL went already: it may have reached the master before the request did
+                if (cancelRequested && pending != null) {
+                    cancelSent = true;
+                    after |= SEND_CANCEL;
+                }
+                after |= dead ? DIED : 0;
             }
-            done = pending;
-            pending = null;
-            cancel = endCancel();
-            waiter = ended(done, status, null);
-            exposed = completeUnlessExposed(done, null);
+            if (!applies) {
+                return after;
+            }
         }
         wake(waiter, cancel, LockStatus.NORMAL);
         if (exposed) {
-            owner.manager.deliver(() -> done.complete(this));
+            CompletableFuture<Lock> stage = done;
+            owner.manager.deliver(() -> stage.complete(this));
         }
+        return after;
     }
 
     /**

@@ -35,7 +35,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
@@ -167,7 +166,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     /** What this node knows of masters; valid while {@link #open}. */
     private final Map<TreeKey, Address> masterOf = new ConcurrentHashMap<>();
     /** Guards the fast path against a view change: readers route, the protocol thread pauses. */
-    private final StampedLock gate = new StampedLock();
+    private final RouteGate gate = new RouteGate();
     /**
      * Whether requests are routed: the view has quorum and no full rebuild is under way (first
      * view, quorum regained, merge). An ordinary view change keeps it open: only the trees it
@@ -541,8 +540,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
     }
 
-    void submitNew(ClusterLock lock) {
-        timeOutWhileUnsent(lock);
+    /** Sends a new request; {@code timeoutNanos} is its timeout as requested (none unless positive). */
+    void submitNew(ClusterLock lock, long timeoutNanos) {
+        if (timeoutNanos > 0) {
+            timeOutWhileUnsent(lock); // a monitor enter and a timer task saved for most requests
+        }
         route(lock.tree, m -> sendNew(lock, m));
     }
 
@@ -596,14 +598,12 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         if (s == null) {
             return;
         }
+        long parentId = lock.parent == null ? 0 : lock.parent.id;
+        if (isSelf(m)) {
+            makeHere(lock, s, parentId);
+            return;
+        }
         try {
-            long parentId = lock.parent == null ? 0 : lock.parent.id;
-            if (isSelf(m)) {
-                lock.masterEntry = tableFor(lock.tree.namespace()).enqueueOwn(self, lock.owner.ref(), lock.id, parentId,
-                        lock.parent == null ? null : lock.parent.masterEntry, s.requested(), s.flags(), s.timeoutNanos(),
-                        s.blockingHandler(), lock.name, lock.tree, lock);
-                return;
-            }
             MasterTable.OwnerRef o = lock.owner.ref();
             lock.owner.noteRemoteMaster();
             register(lock);
@@ -613,6 +613,44 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     .putString(lock.name));
         } finally {
             endSend(lock, m);
+        }
+    }
+
+    /**
+     * Makes the new request {@code s} of {@code lock} on this node's master and ends its send: a
+     * grant made at once is applied to the copy in the same monitor enter that ends the send,
+     * under the quorum lease as every grant is (held back while the lease is not held).
+     */
+    private void makeHere(ClusterLock lock, ClusterLock.Snapshot s, long parentId) {
+        MasterTable table = tableFor(lock.tree.namespace());
+        MasterTable.Held entry = null;
+        dev.locksmith.lock.engine.LocalLockManager.Grant now = null;
+        int after;
+        try {
+            entry = table.enqueueOwn(self, lock.owner.ref(), lock.id, parentId,
+                    lock.parent == null ? null : lock.parent.masterEntry, s.requested(), s.flags(), s.timeoutNanos(),
+                    s.blockingHandler(), lock.name, lock.tree, lock);
+            lock.masterEntry = entry;
+            now = entry == null ? null : table.grantAtOnce(entry);
+            if (now != null && table != localTable && !leaseGuard.letsThrough()) {
+                dev.locksmith.lock.engine.LocalLockManager.Grant held = now;
+                leaseGuard.hold(() -> lock.granted(held.mode(), held.status(), held.fencingToken(), held.valueBlock()));
+                now = null;
+            }
+        } finally {
+            after = now == null ? lock.endOwnSend(null, null, 0, null)
+                    : lock.endOwnSend(now.mode(), now.status(), now.fencingToken(), now.valueBlock());
+        }
+        if ((after & ClusterLock.SEND_CANCEL) != 0) {
+            sendCancel(lock, self);
+        }
+        if (entry != null && (after & ClusterLock.DIED) != 0) {
+            // Dequeued (by its owner, an administrative clear or a lapsed lease) while the request
+            // was being made: that dequeue may have looked for the entry before it existed.
+            // Whichever of the two removes the entry dequeues the engine lock, which would
+            // otherwise stay granted until its owner closed. Its owner never saw the grant, so
+            // nothing was written through it: a plain dequeue.
+            table.dequeue(self, lock.owner.id(), lock.id, entry, 0, false, new byte[0]);
         }
     }
 
@@ -717,16 +755,22 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     void ownerClosed(ClusterOwner owner) {
         owners.remove(owner.id());
         localTable.closeOwner(self, owner.id());
-        protocol.execute(() -> {
-            master.closeOwner(self, owner.id());
-            if (owner.usedRemoteMaster()) {
-                for (Address m : members) {
-                    if (!m.equals(self)) {
-                        send(m, Wire.message(Wire.CLOSE, viewId).putLong(owner.id()));
+        try {
+            protocol.execute(() -> {
+                master.closeOwner(self, owner.id());
+                if (owner.usedRemoteMaster()) {
+                    for (Address m : members) {
+                        if (!m.equals(self)) {
+                            send(m, Wire.message(Wire.CLOSE, viewId).putLong(owner.id()));
+                        }
                     }
                 }
-            }
-        });
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the node shut down meanwhile (its master table and proxies went with it): an owner
+            // closed at that moment is closed, not failed
+            LOG.log(Level.DEBUG, "owner close not told: the lock manager is shut down");
+        }
     }
 
     /**
@@ -741,7 +785,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return;
         }
         // not reentrant: nothing an op does routes again, and the protocol thread holds it alone
-        long stamp = gate.readLock();
+        RouteGate.Slot slot = gate.enter();
         try {
             Address m = open ? masterOf.get(tree) : null;
             if (m != null) {
@@ -749,7 +793,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 return;
             }
         } finally {
-            gate.unlockRead(stamp);
+            gate.leave(slot);
         }
         protocol.execute(() -> resolve(tree, op));
     }

@@ -96,6 +96,9 @@ final class ClusterOwner implements LockOwner {
     @Override
     public Lock enqueue(LockRequest request) throws InterruptedException {
         ClusterLock lock = (ClusterLock) enqueueAsync(request);
+        if (lock.grantedInline) {
+            return lock; // granted at once by this thread on this node's master
+        }
         return await(lock, lock.firstStage);
     }
 
@@ -125,7 +128,7 @@ final class ClusterOwner implements LockOwner {
         ClusterLock lock = new ClusterLock(manager.nextLockId(), this, parent, request.name(), tree, request.mode(),
                 request.flagBits(), request.timeoutNanos(), request.blockingHandler());
         link(lock);
-        manager.submitNew(lock);
+        manager.submitNew(lock, request.timeoutNanos());
         return lock;
     }
 

@@ -85,7 +85,7 @@ final class MasterTable {
         final MasterTable table;
         final LockOwner owner;
         final OwnerRef ref;
-        final Map<Long, Held> locks = new ConcurrentHashMap<>();
+        final LockIdMap<Held> locks = new LockIdMap<>();
 
         Proxy(MasterTable table, LockOwner owner, OwnerRef ref) {
             this.table = table;
@@ -116,6 +116,11 @@ final class MasterTable {
         /** The owning node's copy when it gave it along (its own requests), for its outcomes; else null. */
         final Object copy;
         volatile boolean migrated;
+        /**
+         * The grant of this node's own request made at once, for the requesting thread to report
+         * ({@link #grantAtOnce}); written and read by that thread only.
+         */
+        LocalLockManager.Grant atOnce;
         /** Set when the entry leaves its proxy's table, so a sublock can check its parent's hint without a lookup. */
         volatile boolean gone;
         /**
@@ -299,7 +304,8 @@ final class MasterTable {
      * A request of this node's own owner, with its copy ({@code copy}, which outcomes reach
      * without a lookup) and, for a sublock, the entry its parent got here ({@code parentHint},
      * null if none): a parent still held here spares the owner and parent lookups. Returns the
-     * lock's entry here, for its later requests, or null if it was refused.
+     * lock's entry here, for its later requests, or null if it was refused. A grant made at once
+     * is not reported: the caller takes it from {@link #grantAtOnce} and reports it itself.
      */
     Held enqueueOwn(Address self, OwnerRef owner, long lockId, long parentLockId, Held parentHint, LockMode mode,
                     int flags, long timeoutNanos, boolean blockingHandler, String name, TreeKey tree, Object copy) {
@@ -307,6 +313,17 @@ final class MasterTable {
         Proxy p = parent != null ? parent.proxy : proxy(self, owner);
         return submitNew(self, p, lockId, parentLockId, parent, mode, flags, timeoutNanos, blockingHandler, name, tree,
                 true, copy);
+    }
+
+    /**
+     * The grant {@link #enqueueOwn} made at once for the entry it returned, for the requesting
+     * thread to report (with the lease's check), or null: the request waits (its grant is
+     * reported when it comes), failed, or is to be reported no more (its tree left, or the table
+     * was discarded).
+     */
+    LocalLockManager.Grant grantAtOnce(Held h) {
+        LocalLockManager.Grant now = h.atOnce;
+        return now == null || discarded || h.migrated ? null : now;
     }
 
     /** Whether {@code h} is a live entry of this table (not removed, not of a table discarded since). */
@@ -319,8 +336,28 @@ final class MasterTable {
         if (!h.proxy.locks.remove(h.lockId, h)) {
             return false;
         }
-        h.gone = true;
+        markGone(h);
         return true;
+    }
+
+    /**
+     * Marks {@code h} removed with an ordered store rather than a volatile one, which costs a
+     * fence on every dequeue of the local path. A thread that reads the flag late takes the entry
+     * for a live parent a moment longer, as it could before the removal; the engine then decides
+     * on the parent lock itself.
+     */
+    private static void markGone(Held h) {
+        GONE.setRelease(h, true);
+    }
+
+    private static final java.lang.invoke.VarHandle GONE;
+
+    static {
+        try {
+            GONE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Held.class, "gone", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     /**
@@ -371,7 +408,7 @@ final class MasterTable {
             p = proxies.get(new OwnerKey(origin, ownerId));
             held = p == null ? null : p.locks.remove(lockId);
             if (held != null) {
-                held.gone = true;
+                markGone(held);
             }
         }
         if (held == null) {
@@ -809,7 +846,9 @@ final class MasterTable {
         if (report) {
             // most requests are granted at once: reported here, without a completion stage
             LocalLockManager.Grant now = end != null ? end.grantedAtOnce : engine.grantOf(lock);
-            if (now != null) {
+            if (now != null && end != null) {
+                held.atOnce = now; // this node's own request: its caller reports it (grantAtOnce)
+            } else if (now != null) {
                 if (!discarded && !held.migrated) {
                     replies.granted(origin, lockId, copy, now.mode(), now.status(), now.fencingToken(),
                             now.valueBlock());
@@ -826,10 +865,11 @@ final class MasterTable {
     /**
      * The end of this node's own request that had to wait, and its entry here: whichever of the two
      * comes second reports the outcome (the grant may come on another thread before the entry exists).
+     * Its value is whichever came first (itself for the end); it extends the reference rather than
+     * holding one, an allocation less per request.
      */
-    private final class OwnEnd implements LocalLockManager.EndListener {
-        private final java.util.concurrent.atomic.AtomicReference<Object> state =
-                new java.util.concurrent.atomic.AtomicReference<>();
+    private final class OwnEnd extends java.util.concurrent.atomic.AtomicReference<Object>
+            implements LocalLockManager.EndListener {
         /** Set on the requesting thread before the request call returns. */
         boolean waits;
         /** The grant of a request granted at once, likewise. */
@@ -849,13 +889,13 @@ final class MasterTable {
         @Override
         public void ended(LockException outcome) {
             failure = outcome;
-            if (!state.compareAndSet(null, this)) {
-                report((Held) state.get(), outcome, false);
+            if (!compareAndSet(null, this)) {
+                report((Held) get(), outcome, false);
             }
         }
 
         void publish(Held held) {
-            if (!state.compareAndSet(null, held)) {
+            if (!compareAndSet(null, held)) {
                 report(held, failure, false);
             }
         }

@@ -1,0 +1,114 @@
+package dev.locksmith.lock.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class RouteGateTest {
+    private final RouteGate gate = new RouteGate();
+
+    @Test
+    void aWriterWaitsUntilTheReaderInsideLeaves() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch mayLeave = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            RouteGate.Slot slot = gate.enter();
+            inside.countDown();
+            await(mayLeave);
+            gate.leave(slot);
+        });
+        reader.start();
+        inside.await();
+        CompletableFuture<Long> closed = new CompletableFuture<>();
+        Thread writer = new Thread(() -> closed.complete(gate.writeLock()));
+        writer.start();
+        awaitState(writer, Thread.State.TIMED_WAITING); // polling for the reader to leave
+        assertThat(closed).isNotDone();
+
+        mayLeave.countDown();
+
+        gate.unlockWrite(closed.get(30, TimeUnit.SECONDS));
+        reader.join();
+    }
+
+    @Test
+    void aReaderEntersOnlyOnceTheWriterOpensTheGate() throws Exception {
+        long stamp = gate.writeLock();
+        CountDownLatch entered = new CountDownLatch(1);
+        Thread reader = new Thread(() -> {
+            RouteGate.Slot slot = gate.enter();
+            entered.countDown();
+            gate.leave(slot);
+        });
+        reader.start();
+        awaitState(reader, Thread.State.WAITING);
+        assertThat(entered.getCount()).isEqualTo(1);
+
+        gate.unlockWrite(stamp);
+
+        assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+        reader.join();
+    }
+
+    @Test
+    void nestedEntriesKeepTheWriterOutUntilTheOutermostLeaves() throws Exception {
+        RouteGate.Slot outer = gate.enter();
+        RouteGate.Slot inner = gate.enter();
+        gate.leave(inner);
+        CompletableFuture<Long> closed = new CompletableFuture<>();
+        Thread writer = new Thread(() -> closed.complete(gate.writeLock()));
+        writer.start();
+        awaitState(writer, Thread.State.TIMED_WAITING);
+        assertThat(closed).isNotDone();
+
+        gate.leave(outer);
+
+        gate.unlockWrite(closed.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void readersAndAWriterNeverOverlap() throws Exception {
+        AtomicInteger readersInside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(2);
+        for (int t = 0; t < 2; t++) {
+            new Thread(() -> {
+                for (int i = 0; i < 200_000; i++) {
+                    RouteGate.Slot slot = gate.enter();
+                    readersInside.incrementAndGet();
+                    readersInside.decrementAndGet();
+                    gate.leave(slot);
+                }
+                done.countDown();
+            }).start();
+        }
+        while (done.getCount() > 0) {
+            long stamp = gate.writeLock();
+            if (readersInside.get() != 0) {
+                overlaps.incrementAndGet();
+            }
+            gate.unlockWrite(stamp);
+        }
+        assertThat(overlaps).hasValue(0);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void awaitState(Thread thread, Thread.State state) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (thread.getState() != state && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(thread.getState()).isEqualTo(state);
+    }
+}
