@@ -46,11 +46,34 @@ final class RouteGate {
     private final CopyOnWriteArrayList<Slot> slots = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Slot> mine = ThreadLocal.withInitial(this::register);
     private volatile boolean closing;
+    private static final int MIN_PRUNE_AT = 64;
+    /** The list size at which the next registration prunes ended threads' slots; guarded by this. */
+    private int pruneAt = MIN_PRUNE_AT;
 
-    private Slot register() {
+    /**
+     * Once per thread. Slots of threads that have ended are pruned here as the list doubles, not
+     * only when a writer shuts the gate, so a stream of short-lived callers (a pool that replaces
+     * its threads, virtual threads) keeps the list near the number of live threads.
+     */
+    private synchronized Slot register() {
+        if (slots.size() >= pruneAt) {
+            slots.removeIf(RouteGate::ended);
+            pruneAt = Math.max(MIN_PRUNE_AT, 2 * slots.size());
+        }
         Slot s = new Slot(Thread.currentThread());
         slots.add(s); // before the slot is first raised: a writer that misses it sees no raise
         return s;
+    }
+
+    /** A slot no thread can raise again: its thread has ended (and was not inside the gate). */
+    private static boolean ended(Slot s) {
+        Thread t = s.thread.get();
+        return (t == null || !t.isAlive()) && s.depth == 0;
+    }
+
+    /** The slots of threads that have used the gate and were not pruned yet; for tests. */
+    int slotCount() {
+        return slots.size();
     }
 
     /** Enters the gate as a reader; returns the slot to hand back to {@link #leave}. */
@@ -99,7 +122,7 @@ final class RouteGate {
                 }
             }
         }
-        slots.removeIf(s -> s.thread.get() == null && s.depth == 0);
+        slots.removeIf(RouteGate::ended);
         return stamp;
     }
 

@@ -96,6 +96,18 @@ class RouteGateTest {
         assertThat(overlaps).hasValue(0);
     }
 
+    @Test
+    void theSlotsOfEndedThreadsArePrunedWithoutAWriter() throws Exception {
+        for (int i = 0; i < 1_000; i++) {
+            Thread caller = new Thread(() -> gate.leave(gate.enter()));
+            caller.start();
+            caller.join();
+        }
+
+        // pruned as the list doubles from 64: never more than twice the live callers (none) and the floor
+        assertThat(gate.slotCount()).isLessThanOrEqualTo(64);
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await();
