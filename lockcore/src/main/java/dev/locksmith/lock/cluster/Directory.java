@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jgroups.Address;
@@ -51,7 +50,7 @@ final class Directory {
     /** What this node knows of masters: the request path's routing map, valid while the node is open. */
     private final Map<TreeKey, Address> masterOf;
     /** Guards the request path against changes of {@link #masterOf} it must not race with. */
-    private final StampedLock gate;
+    private final RouteGate gate;
     private final Remastering remastering;
     private final long emptyTreeRetentionNanos;
     /** The directory entries this node holds: tree to master. Written on the protocol thread only. */
@@ -83,7 +82,7 @@ final class Directory {
      * @param gate     the lock the request path reads {@code masterOf} under
      * @param remasterWeight the node's remaster weight ({@link Remastering})
      */
-    Directory(ProtocolNode node, Map<TreeKey, Address> masterOf, StampedLock gate, int remasterWeight,
+    Directory(ProtocolNode node, Map<TreeKey, Address> masterOf, RouteGate gate, int remasterWeight,
               long emptyTreeRetentionNanos) {
         this.node = node;
         this.masterOf = masterOf;
