@@ -7,6 +7,7 @@ import dev.locksmith.rms.bucket.BucketDecoder;
 import dev.locksmith.rms.storage.BucketStorage;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -29,18 +30,22 @@ import java.util.function.Supplier;
  */
 public final class BucketAccess {
     private final BucketStorage storage;
+    /** {@code storage::read}, made once: a cache is handed it on every read. */
+    private final LongFunction<byte[]> storageRead;
     private final int bucketBytes;
     private final ThreadLocal<Service> current = new ThreadLocal<>();
     private volatile FileState committedState;
 
     /** One running service: its pending change set and its view of the state. */
     private static final class Service {
-        final Map<Long, byte[]> pending = new LinkedHashMap<>();
+        /** The change set; a reading service has none to fill (every read looks here first). */
+        final Map<Long, byte[]> pending;
         final boolean changes;
         final FileState state;
         final BucketCache cache;
 
         Service(boolean changes, FileState state, BucketCache cache) {
+            this.pending = changes ? new LinkedHashMap<>() : Map.of();
             this.changes = changes;
             this.state = state;
             this.cache = cache;
@@ -49,6 +54,7 @@ public final class BucketAccess {
 
     public BucketAccess(BucketStorage storage, int bucketBytes, FileState state) {
         this.storage = storage;
+        this.storageRead = storage::read;
         this.bucketBytes = bucketBytes;
         this.committedState = state;
     }
@@ -146,6 +152,15 @@ public final class BucketAccess {
         return image == null ? null : BucketDecoder.decodeHeader(image, bucketId, bucketBytes);
     }
 
+    /**
+     * Whether {@code bucket} is bucket {@code bucketId}'s image as the current service sees it —
+     * the very image, not an equal one (images are never changed in place, so it still says what
+     * it said when it was read). Costs a cache look-up, no decoding.
+     */
+    public boolean isCurrent(long bucketId, Bucket bucket) {
+        return imageOf(bucketId) == bucket.image();
+    }
+
     /** Bucket {@code bucketId}, fully validated (used by analysis). */
     public Bucket readValidated(long bucketId) {
         byte[] image = imageOf(bucketId);
@@ -163,7 +178,7 @@ public final class BucketAccess {
         if (service != null && !service.pending.isEmpty() && service.pending.containsKey(bucketId)) {
             return service.pending.get(bucketId);
         }
-        return service != null && service.cache != null ? service.cache.read(bucketId, storage::read) : storage.read(bucketId);
+        return service != null && service.cache != null ? service.cache.read(bucketId, storageRead) : storage.read(bucketId);
     }
 
     /** Writes {@code bucket} as part of the current service. */

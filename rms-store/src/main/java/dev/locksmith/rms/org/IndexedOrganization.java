@@ -240,6 +240,11 @@ public final class IndexedOrganization implements FileOrganization {
         if (current == null) {
             throw new RmsException(RmsStatus.CUR, "there is no current record: get or find one first");
         }
+        BTree.Position found = current.primary();
+        if (found != null && access.isCurrent(found.bucketId(), found.bucket())) {
+            // The bucket is as the read saw it: the record is where the read found it.
+            return found;
+        }
         try {
             return resolve(current.rfa());
         } catch (RmsException e) {
@@ -264,7 +269,7 @@ public final class IndexedOrganization implements FileOrganization {
             return null;
         }
         BTree.Position primary = keyOfReference == 0 ? position : resolve(rfaAt(position));
-        return new Located(keyOfReference, position.key(), rfaAt(primary), recordAt(primary));
+        return new Located(keyOfReference, position.key(), rfaAt(primary), recordAt(primary), primary);
     }
 
     /** The record bytes of a data-bucket entry. */
