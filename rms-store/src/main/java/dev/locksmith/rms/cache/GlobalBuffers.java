@@ -129,6 +129,13 @@ public final class GlobalBuffers implements AutoCloseable {
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
     private final ReentrantLock treeConversion = new ReentrantLock();
     private final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
+    /**
+     * A direct-mapped front of {@link #entries} (slot: bucket number modulo its length), so that a
+     * hit costs no boxing and no hash-map walk. Only a hint: a slot may hold another bucket's
+     * entry or an evicted one (whose mode is NL, so it never passes for a hit); {@link #entries}
+     * decides. Written without synchronization: an entry's bucket number is final.
+     */
+    private volatile Entry[] front;
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean treeLoweringQueued = new AtomicBoolean();
     /** This node's changing services take turns here, in arrival order. */
@@ -200,6 +207,7 @@ public final class GlobalBuffers implements AutoCloseable {
         }
         this.title = title;
         this.capacity = capacity;
+        this.front = new Entry[frontLength(capacity)];
         this.storage = storage;
         this.writeBehindMillis = writeBehindMillis;
         this.counters = new BufferCounters(this::capacity, this::size);
@@ -265,6 +273,7 @@ public final class GlobalBuffers implements AutoCloseable {
                 }
             }
             entries.clear();
+            front = new Entry[front.length];
             size.set(0);
             system.dequeueAll();
             counters.dequeues.increment();
@@ -302,6 +311,11 @@ public final class GlobalBuffers implements AutoCloseable {
         return counters;
     }
 
+    /** Slots of the front table for {@code capacity} buckets: a power of two, at most 2^16. */
+    private static int frontLength(int capacity) {
+        return Integer.highestOneBit(Math.max(16, Math.min(1 << 16, capacity)) * 2 - 1);
+    }
+
     /** Buckets cached at most. */
     public int capacity() {
         return capacity;
@@ -319,6 +333,7 @@ public final class GlobalBuffers implements AutoCloseable {
             throw new RmsException(RmsStatus.IAL, "global buffer count is " + count + "; it must be 0 or more");
         }
         capacity = count;
+        front = new Entry[frontLength(count)];
         evictOverCapacity(null);
     }
 
@@ -497,14 +512,15 @@ public final class GlobalBuffers implements AutoCloseable {
     /** One service's use of the buffers: the {@link BucketCache} it reads through. */
     public final class Service implements BucketCache, AutoCloseable {
         private final boolean changes;
-        /** Buckets this service's change is being applied to; made by {@link #apply} (readers pin none). */
-        private final Deque<Entry> pinned = new ArrayDeque<>(0);
+        /** Buckets this service's change is being applied to; made by {@link #apply} (a reading service has none). */
+        private final Deque<Entry> pinned;
         /** Whether the gate is held exclusively (a change of several buckets), else shared. */
         private boolean exclusive;
         private boolean ended;
 
         private Service(boolean changes) {
             this.changes = changes;
+            this.pinned = changes ? new ArrayDeque<>(1) : null;
         }
 
         @Override
@@ -512,15 +528,19 @@ public final class GlobalBuffers implements AutoCloseable {
             if (bucketId <= FileState.BUCKET_ID) {
                 return storage.apply(bucketId);
             }
+            Entry[] table = front;
+            int slot = (int) bucketId & (table.length - 1);
+            Entry entry = table[slot];
+            Copy copy = entry != null && entry.bucket == bucketId ? hit(entry) : null;
+            if (copy != null) {
+                return copy.image();
+            }
             while (true) {
-                Entry entry = entries.get(bucketId);
+                entry = entries.get(bucketId);
                 if (entry != null) {
-                    Copy copy = entry.copy;
-                    if (copy != null && entry.mode != LockMode.NL) {
-                        if (!entry.referenced) {
-                            entry.referenced = true; // written only when cleared: hot buckets stay in every core's cache
-                        }
-                        counters.hits.increment();
+                    copy = hit(entry);
+                    if (copy != null) {
+                        table[slot] = entry;
                         return copy.image();
                     }
                 } else {
@@ -531,9 +551,25 @@ public final class GlobalBuffers implements AutoCloseable {
                     evictOverCapacity(null); // a cache shrunk to nothing: the bucket just read goes again
                 }
                 if (image != null || !entry.evicted) {
+                    if (!entry.evicted) {
+                        table[slot] = entry;
+                    }
                     return image;
                 }
             }
+        }
+
+        /** The copy of {@code entry} if it is current with no lock-manager call (its lock PR or EX), else null. */
+        private Copy hit(Entry entry) {
+            Copy copy = entry.copy;
+            if (copy == null || entry.mode == LockMode.NL) {
+                return null;
+            }
+            if (!entry.referenced) {
+                entry.referenced = true; // written only when cleared: hot buckets stay in every core's cache
+            }
+            counters.hits.increment();
+            return copy;
         }
 
         /**
@@ -625,7 +661,7 @@ public final class GlobalBuffers implements AutoCloseable {
                 return;
             }
             ended = true;
-            while (!pinned.isEmpty()) {
+            while (pinned != null && !pinned.isEmpty()) {
                 release(pinned.pop());
             }
             if (size.get() > capacity) {
@@ -895,6 +931,11 @@ public final class GlobalBuffers implements AutoCloseable {
         }
         entry.evicted = true;
         entries.remove(entry.bucket, entry);
+        Entry[] table = front;
+        int slot = (int) entry.bucket & (table.length - 1);
+        if (table[slot] == entry) {
+            table[slot] = null; // its copy is garbage now
+        }
         size.decrementAndGet();
         counters.evictions.increment();
         if (entry.lock != null) {
@@ -1010,6 +1051,7 @@ public final class GlobalBuffers implements AutoCloseable {
             }
             closed = true;
             entries.clear();
+            front = new Entry[front.length];
             size.set(0);
             system.close();
             if (mbeanName != null) {
