@@ -65,7 +65,7 @@ class GlobalBufferWriteBehindTest {
     }
 
     /** Whether any bucket in storage (read past the buffers) holds {@code text}. */
-    private static boolean storageHolds(RmsFile file, String text) {
+    static boolean storageHolds(RmsFile file, String text) {
         byte[] wanted = text.getBytes(StandardCharsets.US_ASCII);
         for (long bucket = 2; bucket < file.access().state().nextBucket(); bucket++) {
             var image = file.access().readIfPresent(bucket);

@@ -93,9 +93,18 @@ import javax.management.ObjectName;
  * system owner are ignored by deadlock detection: every one of them ends when the holder's
  * callback lowers its lock, which needs no lock this node waits for. Nor does deadlock detection
  * see the local gate: services of several files nested on one thread must enter the files in one
- * order everywhere, as a store transaction's commit does (by file name). If an administrator clears
- * the system owner's locks (LKE CLEAR), the next service gives back what is left and starts with
- * an empty cache.
+ * order everywhere, as a store transaction's commit does (by file name).
+ *
+ * <p><b>Locks taken away.</b> If an administrator clears locks of the system owner (LKE CLEAR), or
+ * a cluster node loses them with its quorum, the next service gives back what is left and starts
+ * with an empty cache. Dirty buckets are written to storage only while every one of them is still
+ * locked EX here: once one of those locks is gone another node may have changed that bucket, and
+ * writing the old copy over it would lose its change, so none of them is written (storage keeps
+ * the prefix of this node's services it had) — the next service drops them and counts a
+ * {@linkplain #losses() loss}; the openers that were open then fail with
+ * {@link RmsStatus#LOCKLOST} from then on. A service during which locks were cleared fails with
+ * LOCKLOST rather than write under them. A write-back already writing when the locks went still
+ * lands; a clear is noticed once the lock manager tells (at once on an embedded manager).
  */
 public final class GlobalBuffers implements AutoCloseable {
     private static final Logger LOG = System.getLogger(GlobalBuffers.class.getName());
@@ -152,6 +161,8 @@ public final class GlobalBuffers implements AutoCloseable {
     private volatile boolean closed;
     /** Set when an administrator cleared locks of the system owner: the next service starts afresh. */
     private volatile boolean lostLocks;
+    /** How many times dirty buckets were dropped because their locks had been cleared. */
+    private volatile int losses;
     private final ObjectName mbeanName;
 
     /** One cached bucket. Its fields change under {@code gate}; readers of the hit path see volatile ones. */
@@ -261,6 +272,7 @@ public final class GlobalBuffers implements AutoCloseable {
                 return;
             }
             lostLocks = false;
+            writeBackOrDrop();
             for (Entry entry : entries.values()) {
                 entry.gate.lock();
                 try {
@@ -286,6 +298,42 @@ public final class GlobalBuffers implements AutoCloseable {
             gate.writeLock().unlock();
             writerTurn.unlock();
         }
+    }
+
+    /**
+     * Under the gate held exclusively, after locks were cleared: writes the dirty buckets back if
+     * every one of them is still locked here (only other locks were cleared), else drops them all.
+     */
+    private void writeBackOrDrop() {
+        try {
+            writeBack();
+            return;
+        } catch (RmsException e) {
+            if (e.status() != RmsStatus.LOCKLOST) {
+                throw e;
+            }
+        }
+        int dropped;
+        dirtyLock.lock();
+        try {
+            dropped = dirty.size();
+            dirty.values().forEach(entry -> entry.dirty = false);
+            dirty.clear();
+        } finally {
+            dirtyLock.unlock();
+        }
+        losses++;
+        LOG.log(Level.ERROR, "the changes of " + dropped + " bucket(s) of " + title + " were dropped, not written:"
+                + " their locks were cleared (LKE CLEAR or a lost quorum) before they were written back");
+    }
+
+    /**
+     * How many times buckets changed here were dropped instead of written, because locks that
+     * guarded them were cleared before they were written back; an opener that sees it grow must
+     * fail with {@link RmsStatus#LOCKLOST}.
+     */
+    public int losses() {
+        return losses;
     }
 
     private static ObjectName register(LockManager manager, String title, long ownerId, BufferCounters counters) {
@@ -584,6 +632,12 @@ public final class GlobalBuffers implements AutoCloseable {
         public void apply(Map<Long, byte[]> changes) {
             boolean oneImage = oneImage(changes);
             lockForWriting(changes, oneImage);
+            if (lostLocks) {
+                // The locks this service took may be among those cleared: writing under them could
+                // overwrite another node's change.
+                throw new RmsException(RmsStatus.LOCKLOST, "locks of the global buffers of " + title
+                        + " were cleared (LKE CLEAR or a lost quorum) during this service; it changed nothing");
+            }
             if (oneImage && writeBehindMillis > 0) {
                 Entry entry = pinned.peek();
                 dirtyLock.lock();
@@ -603,6 +657,7 @@ public final class GlobalBuffers implements AutoCloseable {
             writeBackLock.lock();
             dirtyLock.lock();
             try {
+                requireDirtyGuarded();
                 Map<Long, byte[]> images = dirtyImages();
                 Map<Long, byte[]> all = new LinkedHashMap<>(images);
                 all.putAll(changes);
@@ -685,6 +740,21 @@ public final class GlobalBuffers implements AutoCloseable {
         entry.written = true;
     }
 
+    /**
+     * Under {@code dirtyLock}: LOCKLOST unless every dirty bucket's lock is still granted EX here —
+     * only then can no other node have changed one of them since, so only then may they be written.
+     */
+    private void requireDirtyGuarded() {
+        for (Entry entry : dirty.values()) {
+            Lock lock = entry.lock;
+            if (lock == null || lock.grantedMode() != LockMode.EX) {
+                throw new RmsException(RmsStatus.LOCKLOST, "the lock of bucket " + entry.bucket + " of " + title
+                        + " was cleared (LKE CLEAR or a lost quorum) before its change was written back: none of the "
+                        + dirty.size() + " changed bucket(s) is written");
+            }
+        }
+    }
+
     /** Under {@code dirtyLock}: the images of the dirty buckets, in the order they became dirty. */
     private Map<Long, byte[]> dirtyImages() {
         Map<Long, byte[]> images = new LinkedHashMap<>();
@@ -744,6 +814,7 @@ public final class GlobalBuffers implements AutoCloseable {
                 if (dirty.isEmpty()) {
                     return;
                 }
+                requireDirtyGuarded();
                 images = dirtyImages();
             } finally {
                 dirtyLock.unlock();
@@ -915,6 +986,9 @@ public final class GlobalBuffers implements AutoCloseable {
                 }
                 try {
                     evict(entry);
+                } catch (RmsException e) {
+                    // A dirty bucket whose write-back failed stays: the service that made room must not fail for it.
+                    LOG.log(Level.WARNING, "bucket " + entry.bucket + " of " + title + " stays cached: " + e.getMessage());
                 } finally {
                     entry.gate.unlock();
                 }
