@@ -41,14 +41,32 @@ public final class BucketAccess {
         /** The change set; a reading service has none to fill (every read looks here first). */
         final Map<Long, byte[]> pending;
         final boolean changes;
-        final FileState state;
+        /** The committed state when the service began. */
+        final FileState committed;
+        /** A changing service's own copy of {@link #committed}, made when first asked for (most updates never ask). */
+        private FileState copy;
         final BucketCache cache;
 
-        Service(boolean changes, FileState state, BucketCache cache) {
+        Service(boolean changes, FileState committed, BucketCache cache) {
             this.pending = changes ? new LinkedHashMap<>() : Map.of();
             this.changes = changes;
-            this.state = state;
+            this.committed = committed;
             this.cache = cache;
+        }
+
+        FileState state() {
+            if (!changes) {
+                return committed;
+            }
+            if (copy == null) {
+                copy = committed.copy();
+            }
+            return copy;
+        }
+
+        /** Whether the service changed the state (only a copy it was given can have been). */
+        boolean changedState() {
+            return copy != null && !copy.equals(committed);
         }
     }
 
@@ -70,7 +88,7 @@ public final class BucketAccess {
      */
     public FileState state() {
         Service service = current.get();
-        return service == null ? committedState : service.state;
+        return service == null ? committedState : service.state();
     }
 
     /** Whether the calling thread is inside a service. */
@@ -107,16 +125,15 @@ public final class BucketAccess {
             }
             return service.get();
         }
-        FileState committed = committedState;
-        Service running = new Service(changes, changes ? committed.copy() : committed, cache);
+        Service running = new Service(changes, committedState, cache);
         current.set(running);
         try {
             T result = service.get();
             if (changes) {
                 // The service that writes the prolog creates the file: its state must exist even when it
                 // is still the initial one (an empty relative file changes none of it).
-                if (!running.state.equals(committed) || running.pending.containsKey(0L)) {
-                    running.pending.put(FileState.BUCKET_ID, running.state.encode());
+                if (running.changedState() || running.pending.containsKey(0L)) {
+                    running.pending.put(FileState.BUCKET_ID, running.state().encode());
                 }
                 if (!running.pending.isEmpty()) {
                     if (cache != null) {
@@ -124,7 +141,7 @@ public final class BucketAccess {
                     } else {
                         storage.apply(running.pending);
                     }
-                    committedState = running.state;
+                    committedState = running.copy != null ? running.copy : running.committed;
                 }
             }
             return result;
@@ -198,7 +215,7 @@ public final class BucketAccess {
 
     /** A new, unused bucket number. */
     public long allocate() {
-        return requireService().state.allocateBucket();
+        return requireService().state().allocateBucket();
     }
 
     /** Makes every completed service durable. */

@@ -576,13 +576,13 @@ public final class GlobalBuffers implements AutoCloseable {
             if (bucketId <= FileState.BUCKET_ID) {
                 return storage.apply(bucketId);
             }
-            Entry[] table = front;
-            int slot = (int) bucketId & (table.length - 1);
-            Entry entry = table[slot];
-            Copy copy = entry != null && entry.bucket == bucketId ? hit(entry) : null;
+            Entry entry = fronted(bucketId);
+            Copy copy = entry != null ? hit(entry) : null;
             if (copy != null) {
                 return copy.image();
             }
+            Entry[] table = front;
+            int slot = (int) bucketId & (table.length - 1);
             while (true) {
                 entry = entries.get(bucketId);
                 if (entry != null) {
@@ -605,6 +605,13 @@ public final class GlobalBuffers implements AutoCloseable {
                     return image;
                 }
             }
+        }
+
+        /** The entry of {@code bucketId} in the front table, or null; evicted unless its gate shows otherwise. */
+        private Entry fronted(long bucketId) {
+            Entry[] table = front;
+            Entry entry = table[(int) bucketId & (table.length - 1)];
+            return entry != null && entry.bucket == bucketId ? entry : null;
         }
 
         /** The copy of {@code entry} if it is current with no lock-manager call (its lock PR or EX), else null. */
@@ -685,8 +692,15 @@ public final class GlobalBuffers implements AutoCloseable {
                 if (bucket <= FileState.BUCKET_ID) {
                     continue;
                 }
-                Entry entry;
-                do {
+                Entry entry = fronted(bucket); // a bucket just read is usually there
+                if (entry != null) {
+                    entry.gate.lock();
+                    if (entry.evicted) {
+                        entry.gate.unlock();
+                        entry = null;
+                    }
+                }
+                while (entry == null) {
                     entry = entries.computeIfAbsent(bucket, b -> {
                         size.incrementAndGet();
                         return new Entry(b);
@@ -694,8 +708,9 @@ public final class GlobalBuffers implements AutoCloseable {
                     entry.gate.lock();
                     if (entry.evicted) {
                         entry.gate.unlock();
+                        entry = null;
                     }
-                } while (entry.evicted);
+                }
                 pinned.push(entry);
                 if (entry.lock == null) {
                     entry.lock = enqueue(FileLocks.bucketName(bucket), LockMode.EX, blockingHandler(entry));

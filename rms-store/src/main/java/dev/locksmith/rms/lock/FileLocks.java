@@ -100,7 +100,7 @@ public final class FileLocks {
 
     /** The sublock name of the record at {@code rfa}. */
     public static String recordName(Rfa rfa) {
-        return "RFA " + rfa;
+        return "RFA (" + rfa.bucket() + "," + rfa.id() + ")"; // "RFA " + rfa, in one concatenation
     }
 
     /** The sublock name of value {@code value} (key format, as stored in records) of key {@code keyOfReference}. */
