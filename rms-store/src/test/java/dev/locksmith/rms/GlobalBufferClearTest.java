@@ -1,5 +1,8 @@
 package dev.locksmith.rms;
 
+import static dev.locksmith.rms.GlobalBufferWriteBehindTest.load;
+import static dev.locksmith.rms.GlobalBufferWriteBehindTest.storageHolds;
+import static dev.locksmith.rms.GlobalBufferWriteBehindTest.update;
 import static dev.locksmith.rms.Records.*;
 import static dev.locksmith.rms.SharedFiles.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,8 +13,6 @@ import dev.locksmith.lock.LockManager;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.rms.lock.FileLocks;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,23 +45,11 @@ class GlobalBufferClearTest {
 
     private static RmsFile create(Path path, LockManager manager) {
         RmsFile created = RmsFile.create(path, indexed(30), NO_TIMER, writeShared(manager));
-        try (RecordStream loader = created.stream()) {
-            List<byte[]> rows = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                rows.add(row(GlobalBuffersTest.key(i), "v0"));
-            }
-            loader.putAll(rows);
-        }
+        load(created, 10);
         created.flush();
         return created;
     }
 
-    private static void update(RmsFile file, int i, String value) {
-        try (RecordStream writer = file.stream()) {
-            writer.get(0, ascii(GlobalBuffersTest.key(i)));
-            writer.update(row(GlobalBuffersTest.key(i), value));
-        }
-    }
 
     private static String read(RmsFile file, int i) {
         try (RecordStream reader = file.stream(StreamOptions.DEFAULT.withRecordOptions(RecordOptions.of(RecordOption.NQL)))) {
@@ -87,7 +76,7 @@ class GlobalBufferClearTest {
 
         assertLockLost(() -> file.buffers().writeBack());
         assertLockLost(file::flush);
-        assertThat(GlobalBufferWriteBehindTest.storageHolds(file, "lost")).isFalse();
+        assertThat(storageHolds(file, "lost")).isFalse();
     }
 
     @Test
@@ -129,7 +118,7 @@ class GlobalBufferClearTest {
 
         assertThat(read(file, 3)).startsWith(GlobalBuffersTest.key(3) + "kept");
         file.flush();
-        assertThat(GlobalBufferWriteBehindTest.storageHolds(file, "kept")).isTrue();
+        assertThat(storageHolds(file, "kept")).isTrue();
     }
 
     @Test
@@ -148,7 +137,7 @@ class GlobalBufferClearTest {
                 on1.flush();
                 on0.close();
 
-                assertThat(GlobalBufferWriteBehindTest.storageHolds(on1, "node0")).isFalse();
+                assertThat(storageHolds(on1, "node0")).isFalse();
                 assertThat(read(on1, 2)).startsWith(GlobalBuffersTest.key(2) + "node1");
                 assertThat(FileAnalyzer.analyze(on1).problems()).isEmpty();
             } finally {

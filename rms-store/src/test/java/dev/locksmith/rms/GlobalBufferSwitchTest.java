@@ -1,5 +1,8 @@
 package dev.locksmith.rms;
 
+import static dev.locksmith.rms.GlobalBufferWriteBehindTest.load;
+import static dev.locksmith.rms.GlobalBufferWriteBehindTest.storageHolds;
+import static dev.locksmith.rms.GlobalBufferWriteBehindTest.update;
 import static dev.locksmith.rms.RecordLockTest.awaitTrue;
 import static dev.locksmith.rms.Records.*;
 import static dev.locksmith.rms.SharedFiles.*;
@@ -7,8 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locksmith.lock.LockManager;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -44,13 +45,7 @@ class GlobalBufferSwitchTest {
     private RmsFile create(int globalBuffers) {
         file = RmsFile.create(dir.resolve("switched.rms"), indexed(30), NO_TIMER.withGlobalBuffers(globalBuffers),
                 writeShared(manager));
-        try (RecordStream loader = file.stream()) {
-            List<byte[]> rows = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                rows.add(row(GlobalBuffersTest.key(i), "v0"));
-            }
-            loader.putAll(rows);
-        }
+        load(file, 100);
         return file;
     }
 
@@ -58,12 +53,6 @@ class GlobalBufferSwitchTest {
         return file.stream(StreamOptions.DEFAULT.withRecordOptions(NO_RECORD_LOCKS));
     }
 
-    private static void update(RmsFile file, int i, String value) {
-        try (RecordStream writer = file.stream()) {
-            writer.get(0, ascii(GlobalBuffersTest.key(i)));
-            writer.update(row(GlobalBuffersTest.key(i), value));
-        }
-    }
 
     /** Locks held by any global buffers' system owner. */
     private long bufferLocks() {
@@ -126,7 +115,7 @@ class GlobalBufferSwitchTest {
         assertThat(file.globalBufferCount()).isZero();
         assertThat(file.bufferStatistics()).isEmpty();
         assertThat(bufferLocks()).isZero();
-        assertThat(GlobalBufferWriteBehindTest.storageHolds(file, "dirty")).as("written back").isTrue();
+        assertThat(storageHolds(file, "dirty")).as("written back").isTrue();
         RecordStream reader = reader(file);
         reader.get(0, ascii(GlobalBuffersTest.key(9)));
         long before = lockCalls(manager);

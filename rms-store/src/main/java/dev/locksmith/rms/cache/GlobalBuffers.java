@@ -565,6 +565,8 @@ public final class GlobalBuffers implements AutoCloseable {
         /** Whether the gate is held exclusively (a change of several buckets), else shared. */
         private boolean exclusive;
         private boolean ended;
+        /** Hits of this service, added to the counters once when it ends rather than one atomic add each. */
+        private int hits;
 
         private Service(boolean changes) {
             this.changes = changes;
@@ -623,7 +625,7 @@ public final class GlobalBuffers implements AutoCloseable {
             if (!entry.referenced) {
                 entry.referenced = true; // written only when cleared: hot buckets stay in every core's cache
             }
-            counters.hits.increment();
+            hits++;
             return copy;
         }
 
@@ -731,6 +733,9 @@ public final class GlobalBuffers implements AutoCloseable {
                 return;
             }
             ended = true;
+            if (hits > 0) {
+                counters.hits.add(hits);
+            }
             while (pinned != null && !pinned.isEmpty()) {
                 release(pinned.pop());
             }
