@@ -35,7 +35,11 @@ import java.util.function.Supplier;
  * the services of every opener that locks through one lock manager share one bucket cache whose
  * bucket and tree locks stay cached between services, held by the cache rather than by the streams
  * ({@link dev.locksmith.rms.cache.GlobalBuffers}): a read of a cached bucket makes no lock-manager
- * call, and every node still reads what another committed before.
+ * call, and every node still reads what another committed before. Should an administrator clear the
+ * buffers' locks (LKE CLEAR) — or a cluster node lose them with its quorum — while buckets changed
+ * here were not yet written, those changes are dropped rather than written over what another node
+ * may have written since, and the openers that were open then fail every later operation with
+ * {@link RmsStatus#LOCKLOST} until they are closed (a new open works, on what storage kept).
  * A file that no writer can reach ({@link Sharing#takesBucketLocks()}) takes no bucket locks. Each
  * service is atomic: after a crash it is in the file entirely or not at all, and the services
  * present are a prefix of those completed (with global buffers on several nodes of a cluster: of
