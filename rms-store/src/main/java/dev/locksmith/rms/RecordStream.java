@@ -47,6 +47,8 @@ public final class RecordStream implements AutoCloseable {
     private Located current;
     /** The record locked until this stream's next operation (default ROP), or null. */
     private Rfa lockedUntilNext;
+    /** The lock on {@link #lockedUntilNext}, kept so that the update or release after a read finds it without a lookup. */
+    private Lock lockUntilNext;
     private RmsStatus lastStatus = RmsStatus.SUC;
     private boolean closed;
     /** The last WAT options a read was asked with, and the same without WAT ({@link #withoutWait}). */
@@ -186,9 +188,10 @@ public final class RecordStream implements AutoCloseable {
                     Rfa rfa = IndexedOrganization.rfaAt(existing);
                     boolean held = holdsWritable(rfa);
                     // Inside the service only a NOQUEUE request is made, so the tree lock is never held while waiting.
-                    lockForWrite(rfa, RecordOptions.DEFAULT);
+                    Lock lock = lockForWrite(rfa, RecordOptions.DEFAULT);
                     if (!held && !keepsLocks(options)) {
                         lockedUntilNext = rfa;
+                        lockUntilNext = lock;
                     }
                 }
             }
@@ -303,6 +306,7 @@ public final class RecordStream implements AutoCloseable {
     /** {@code $FREE}: releases every record lock this stream's owner holds on this file. */
     public void free() {
         lockedUntilNext = null;
+        lockUntilNext = null;
         LockOwner owner = existingOwner();
         if (owner != null) {
             file.locks().releaseRecords(owner);
@@ -319,6 +323,7 @@ public final class RecordStream implements AutoCloseable {
         }
         if (rfa.equals(lockedUntilNext)) {
             lockedUntilNext = null;
+            lockUntilNext = null;
         }
         lastStatus = RmsStatus.SUC;
     }
@@ -342,8 +347,14 @@ public final class RecordStream implements AutoCloseable {
 
     // ---- reading with record locks ----
 
-    /** What a reading service found, and whether its record must be waited for outside the service. */
-    private record Found(Located located, RmsStatus status, boolean mustWait) {
+    /**
+     * What a reading service found, and whether its record must be waited for outside the service;
+     * {@code lock}: the record lock it took or already held, if any.
+     */
+    private record Found(Located located, RmsStatus status, boolean mustWait, Lock lock) {
+        Found(Located located, RmsStatus status) {
+            this(located, status, false, null);
+        }
     }
 
     private Located read(String operation, RecordOptions rop, Supplier<Located> find) {
@@ -356,7 +367,7 @@ public final class RecordStream implements AutoCloseable {
             Found found = file.service(bucketOwner(), false, fair(), operation, () -> {
                 Located located = find.get();
                 if (located == null || !locking) {
-                    return new Found(located, RmsStatus.SUC, false);
+                    return new Found(located, RmsStatus.SUC);
                 }
                 return tryLock(located, rop);
             });
@@ -374,8 +385,12 @@ public final class RecordStream implements AutoCloseable {
             Located located = found.located();
             if (located != null) {
                 position(located);
-                if (found.status() == RmsStatus.SUC && locking && !keepsLocks(rop) && holdsLock(located.rfa())) {
-                    lockedUntilNext = located.rfa();
+                if (found.status() == RmsStatus.SUC && locking && !keepsLocks(rop)) {
+                    Lock lock = found.lock() != null ? found.lock() : file.locks().heldRecord(owner(), located.rfa()).orElse(null);
+                    if (lock != null) {
+                        lockedUntilNext = located.rfa();
+                        lockUntilNext = lock;
+                    }
                 }
             }
             lastStatus = waited && found.status() == RmsStatus.SUC ? RmsStatus.OK_WAT : found.status();
@@ -389,28 +404,28 @@ public final class RecordStream implements AutoCloseable {
         FileLocks locks = file.locks();
         if (rop.has(RecordOption.NLK)) {
             if (!locks.conflicts(owner(), rfa, LockMode.EX)) {
-                return new Found(located, RmsStatus.SUC, false);
+                return new Found(located, RmsStatus.SUC);
             }
             if (!locks.conflicts(owner(), rfa, LockMode.CR)) {
-                return new Found(located, RmsStatus.OK_RLK, false);
+                return new Found(located, RmsStatus.OK_RLK);
             }
             if (rop.has(RecordOption.RRL)) {
-                return new Found(located, RmsStatus.OK_RRL, false);
+                return new Found(located, RmsStatus.OK_RRL);
             }
             throw new RmsException(RmsStatus.RLK, "record " + rfa + " is locked by another stream or transaction");
         }
         try {
-            locks.lockRecord(owner(), rfa, readMode(rop), withoutWait(rop));
-            return new Found(located, RmsStatus.SUC, false);
+            Lock lock = locks.lockRecord(owner(), rfa, readMode(rop), withoutWait(rop));
+            return new Found(located, RmsStatus.SUC, false, lock);
         } catch (RmsException e) {
             if (e.status() != RmsStatus.RLK) {
                 throw e;
             }
             if (rop.has(RecordOption.RRL)) {
-                return new Found(located, RmsStatus.OK_RRL, false);
+                return new Found(located, RmsStatus.OK_RRL);
             }
             if (rop.has(RecordOption.WAT)) {
-                return new Found(located, RmsStatus.SUC, true);
+                return new Found(located, RmsStatus.SUC, true, null);
             }
             throw e;
         }
@@ -443,24 +458,27 @@ public final class RecordStream implements AutoCloseable {
     private void withCurrentLocked(Located before, String operation, Supplier<Void> work) {
         checkUsable(operation);
         boolean locking = recordLocking(options);
-        boolean newlyLocked = false;
-        if (locking && !holdsWritable(before.rfa())) {
-            lockForWrite(before.rfa(), options);
-            newlyLocked = true;
+        Rfa rfa = before.rfa();
+        // The lock a read took until this operation serves it if writable: no lookup, no second request.
+        Lock untilNext = rfa.equals(lockedUntilNext) ? lockUntilNext : null;
+        Lock newLock = null;
+        if (locking && !(untilNext != null && writable(untilNext)) && !holdsWritable(rfa)) {
+            newLock = lockForWrite(rfa, options);
         }
         try {
             change(operation, work);
         } finally {
-            if (locking && !keepsLocks(options) && (newlyLocked || before.rfa().equals(lockedUntilNext))) {
-                file.locks().unlockRecord(owner(), before.rfa());
+            if (locking && !keepsLocks(options) && (newLock != null || untilNext != null)) {
+                file.locks().unlock(owner(), newLock != null ? newLock : untilNext);
                 lockedUntilNext = null;
+                lockUntilNext = null;
             }
         }
         lastStatus = RmsStatus.SUC;
     }
 
-    private void lockForWrite(Rfa rfa, RecordOptions rop) {
-        file.locks().lockRecord(owner(), rfa, LockMode.EX, rop);
+    private Lock lockForWrite(Rfa rfa, RecordOptions rop) {
+        return file.locks().lockRecord(owner(), rfa, LockMode.EX, rop);
     }
 
     private <T> T change(String operation, Supplier<T> work) {
@@ -481,21 +499,22 @@ public final class RecordStream implements AutoCloseable {
         return callerOwner != null || rop.has(RecordOption.ULK);
     }
 
-    private boolean holdsLock(Rfa rfa) {
-        return file.locks().heldRecord(owner(), rfa).isPresent();
+    private boolean holdsWritable(Rfa rfa) {
+        return file.locks().heldRecord(owner(), rfa).map(RecordStream::writable).orElse(false);
     }
 
-    private boolean holdsWritable(Rfa rfa) {
-        return file.locks().heldRecord(owner(), rfa)
-                .map(lock -> lock.grantedMode() == LockMode.EX || lock.grantedMode() == LockMode.PW)
-                .orElse(false);
+    /** Whether {@code lock} is granted in a mode that lets its owner write the record (EX or PW). */
+    private static boolean writable(Lock lock) {
+        LockMode granted = lock.grantedMode();
+        return granted == LockMode.EX || granted == LockMode.PW;
     }
 
     private void releaseUntilNext() {
         if (lockedUntilNext != null) {
-            Rfa rfa = lockedUntilNext;
+            Lock lock = lockUntilNext;
             lockedUntilNext = null;
-            file.locks().unlockRecord(owner(), rfa);
+            lockUntilNext = null;
+            file.locks().unlock(owner(), lock);
         }
     }
 

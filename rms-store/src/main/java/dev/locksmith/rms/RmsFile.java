@@ -35,7 +35,11 @@ import java.util.function.Supplier;
  * the services of every opener that locks through one lock manager share one bucket cache whose
  * bucket and tree locks stay cached between services, held by the cache rather than by the streams
  * ({@link dev.locksmith.rms.cache.GlobalBuffers}): a read of a cached bucket makes no lock-manager
- * call, and every node still reads what another committed before.
+ * call, and every node still reads what another committed before. Should an administrator clear the
+ * buffers' locks (LKE CLEAR) — or a cluster node lose them with its quorum — while buckets changed
+ * here were not yet written, those changes are dropped rather than written over what another node
+ * may have written since, and the openers that were open then fail every later operation with
+ * {@link RmsStatus#LOCKLOST} until they are closed (a new open works, on what storage kept).
  * A file that no writer can reach ({@link Sharing#takesBucketLocks()}) takes no bucket locks. Each
  * service is atomic: after a crash it is in the file entirely or not at all, and the services
  * present are a prefix of those completed (with global buffers on several nodes of a cluster: of
@@ -58,8 +62,14 @@ public final class RmsFile implements AutoCloseable {
     private final boolean bucketLocks;
     private final FileLocks locks;
     private final LockOwner opener;
-    /** This node's global buffers of the file, or null when they are off or no bucket lock is taken. */
-    private final GlobalBuffers buffers;
+    /**
+     * This node's global buffers of the file, or null when they are off or no bucket lock is taken.
+     * Set when the file is opened and when {@link #setGlobalBufferCount} turns them on or off, then
+     * under {@link #closeGate} held exclusively: a running service sees one value throughout.
+     */
+    private volatile GlobalBuffers buffers;
+    /** {@link GlobalBuffers#losses()} of {@link #buffers} when this opener began to use them. */
+    private volatile int buffersLosses;
     private final Set<LockOwner> streamOwners = ConcurrentHashMap.newKeySet();
     private final AtomicInteger streamCount = new AtomicInteger();
     private final ReentrantReadWriteLock closeGate = new ReentrantReadWriteLock();
@@ -136,8 +146,7 @@ public final class RmsFile implements AutoCloseable {
         this.opener = sharing.lockManager().newOwner("rms opener of " + shared.title);
         try {
             locks.openFile(opener, sharing.fileLockMode(), path.toString());
-            this.buffers = bucketLocks && shared.buffered
-                    ? shared.acquireBuffers(sharing.lockManager(), locks.fileLockName()) : null;
+            shared.join(this);
         } catch (RuntimeException e) {
             opener.close();
             shared.release();
@@ -264,16 +273,19 @@ public final class RmsFile implements AutoCloseable {
 
     /**
      * {@code SET FILE/GLOBAL_BUFFER=count}: writes {@code count} into the file's definition (FDL
-     * {@code GLOBAL_BUFFER_COUNT}) and makes it durable, and resizes the global buffers every node
-     * of this JVM has of the file at once: a smaller count evicts the least recently used buckets
-     * (writing dirty ones back first), 0 keeps none (each read then takes its bucket lock and gives
-     * it back) until the count is raised again. A file opened in this JVM without global buffers
-     * gets them only at its next open here once no opener has it open (openers with buffers and
-     * without must not meet); later opens take the count unless their
-     * {@link Options#withGlobalBuffers} says otherwise.
+     * {@code GLOBAL_BUFFER_COUNT}) and makes it durable, and applies it at once to every opener of
+     * the file in this JVM (whatever options they were opened with): global buffers that are on
+     * are resized — a smaller count evicts the least recently used buckets, writing dirty ones
+     * back first; a count above 0 turns them on for a file that runs without, and 0 turns them off
+     * — their changed buckets written back and made durable, their locks given back, and from then
+     * on every service taking its tree lock for itself as a file opened without buffers does. A
+     * switch on or off waits until no service of the file runs in this JVM (services arriving
+     * meanwhile wait for it), so no service with buffers meets one without. Later opens take the
+     * count unless their {@link Options#withGlobalBuffers} says otherwise.
      *
      * @throws RmsException IAL if {@code count} is not in 0..{@value FileDefinition#MAX_GLOBAL_BUFFERS},
-     *                      FAC if this opener only reads, CLOSED if closed
+     *                      FAC if this opener only reads, CLOSED if closed, IO if writing the
+     *                      changed buckets back fails (the buffers then stay on)
      */
     public void setGlobalBufferCount(int count) {
         if (count < 0 || count > FileDefinition.MAX_GLOBAL_BUFFERS) {
@@ -284,6 +296,12 @@ public final class RmsFile implements AutoCloseable {
             throw new RmsException(RmsStatus.FAC, "setting the global buffer count changes the file; it was opened with "
                     + sharing.access());
         }
+        checkOpen("set global buffer count");
+        if (shared.access.inService()) {
+            // Switching waits for every service of the file to end: this one would wait for itself.
+            throw new RmsException(RmsStatus.IAL, "setGlobalBufferCount was called inside a service of the file");
+        }
+        shared.setBufferCount(count);
         // One prolog writer at a time (see defineRecords), keeping the record definition it holds.
         synchronized (shared) {
             FileDefinition changed = shared.prologDefinition.withGlobalBufferCount(count);
@@ -294,7 +312,6 @@ public final class RmsFile implements AutoCloseable {
             shared.prologDefinition = changed;
         }
         flush();
-        shared.resizeBuffers(count);
     }
 
     /** A new record stream with its own lock owner and default options. */
@@ -314,7 +331,9 @@ public final class RmsFile implements AutoCloseable {
         closeGate.readLock().lock();
         try {
             checkOpen("flush");
-            shared.flush();
+            GlobalBuffers nodeBuffers = buffers;
+            checkNoLostChanges(nodeBuffers, "flush");
+            shared.flush(nodeBuffers);
         } finally {
             closeGate.readLock().unlock();
         }
@@ -339,9 +358,7 @@ public final class RmsFile implements AutoCloseable {
             streamOwners.clear();
             locks.releaseAll(opener);
             opener.close();
-            if (buffers != null) {
-                shared.releaseBuffers(sharing.lockManager());
-            }
+            shared.leave(this);
             shared.release();
         } finally {
             closeGate.writeLock().unlock();
@@ -410,8 +427,10 @@ public final class RmsFile implements AutoCloseable {
             if (!bucketLocks) {
                 return access.perform(operation, changes, work);
             }
-            if (buffers != null) {
-                try (GlobalBuffers.Service service = buffers.enter(changes)) {
+            GlobalBuffers nodeBuffers = buffers;
+            if (nodeBuffers != null) {
+                try (GlobalBuffers.Service service = nodeBuffers.enter(changes)) {
+                    checkNoLostChanges(nodeBuffers, operation); // after enter: it notices a clear
                     return access.perform(operation, changes, service, work);
                 }
             }
@@ -462,9 +481,41 @@ public final class RmsFile implements AutoCloseable {
         streamOwners.remove(owner);
     }
 
+    /**
+     * LOCKLOST if {@code nodeBuffers} (this opener's, or null) dropped changes they had not written
+     * since this opener began to use them: what this opener was told had been done is not in the
+     * file, so it goes on no further.
+     */
+    private void checkNoLostChanges(GlobalBuffers nodeBuffers, String operation) {
+        if (nodeBuffers != null && nodeBuffers.losses() != buffersLosses) {
+            throw new RmsException(RmsStatus.LOCKLOST, "file " + path + ": the locks of this node's global buffers were"
+                    + " cleared (LKE CLEAR or a lost quorum) before changed buckets were written, and those changes were"
+                    + " dropped; " + operation + " refused: close the file and open it again");
+        }
+    }
+
     /** This node's global buffers of the file, or null when they are off. */
     GlobalBuffers buffers() {
         return buffers;
+    }
+
+    /**
+     * Makes this opener use {@code nodeBuffers} (null: none) from its next service on. Called by its
+     * {@link SharedFile} when the opener joins it and, with {@link #closeGate()} held exclusively,
+     * when buffers are switched on or off.
+     */
+    void useBuffers(GlobalBuffers nodeBuffers) {
+        buffersLosses = nodeBuffers == null ? 0 : nodeBuffers.losses();
+        buffers = nodeBuffers;
+    }
+
+    /** Held shared by each service of this opener and exclusively by its close. */
+    ReentrantReadWriteLock closeGate() {
+        return closeGate;
+    }
+
+    boolean isOpen() {
+        return open;
     }
 
     BucketAccess access() {

@@ -56,6 +56,11 @@ public enum RmsStatus {
     BUG("file structure damaged"),
     /** The file is closed. */
     CLOSED("file is not open"),
+    /**
+     * Locks that guarded changes not yet written were taken away (LKE CLEAR, or a cluster node's
+     * lost quorum): those changes were dropped, never written; the opener must be closed.
+     */
+    LOCKLOST("bucket locks lost before changes were written"),
     /** An argument of a call is missing or out of range; the message names it. */
     IAL("invalid argument list"),
     /** The underlying storage failed (I/O). */

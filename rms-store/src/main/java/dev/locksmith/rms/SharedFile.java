@@ -17,10 +17,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * What every opener of one path in this JVM shares: the storage, the bucket access (with its
@@ -56,13 +58,21 @@ final class SharedFile {
      */
     volatile FileDefinition prologDefinition;
     /**
-     * Whether openers use global buffers: the first opener's options or the file's FDL decide, for
-     * as long as the file is open in this JVM (a service with buffers and one without must not
-     * meet: the one without reads storage past the other's dirty buckets).
+     * Whether openers use global buffers: the first opener's options or the file's FDL decide, until
+     * {@link #setBufferCount} switches them for every opener at once (a service with buffers and one
+     * without must not meet: the one without reads storage past the other's dirty buckets).
+     * Changed under {@link #bufferSwitch} and the class lock.
      */
-    final boolean buffered;
-    /** Buckets of global buffers per node now; set live by {@link #resizeBuffers}. Guarded by the class lock. */
+    private boolean buffered;
+    /** Buckets of global buffers per node now; set live by {@link #setBufferCount}. Guarded by the class lock. */
     private int globalBuffers;
+    /**
+     * Held while buffers are switched on or off, and while an opener joins: so each opener starts
+     * in the mode every other one is in. Taken before any opener's close gate and the class lock.
+     */
+    private final Object bufferSwitch = new Object();
+    /** The open openers of this file in this JVM. Guarded by the class lock. */
+    private final List<RmsFile> joined = new ArrayList<>();
     /**
      * How long global buffers may keep a changed bucket before writing it to storage: half the
      * commit interval with deferred durability (so a change is durable within about one and a half),
@@ -194,11 +204,42 @@ final class SharedFile {
     }
 
     /**
+     * Enters {@code opener} among this file's openers and gives it its node's global buffers if the
+     * file uses them now and the opener takes bucket locks. On failure the opener is not entered.
+     */
+    void join(RmsFile opener) {
+        synchronized (bufferSwitch) {
+            GlobalBuffers nodeBuffers = null;
+            synchronized (SharedFile.class) {
+                if (buffered && opener.takesBucketLocks()) {
+                    nodeBuffers = acquireBuffers(opener.sharing().lockManager(), opener.locks().fileLockName());
+                }
+                joined.add(opener);
+            }
+            opener.useBuffers(nodeBuffers);
+        }
+    }
+
+    /**
+     * Takes {@code opener}, which is closing (its close gate held exclusively), out of this file's
+     * openers and drops its use of its node's global buffers: the last user closes them.
+     */
+    void leave(RmsFile opener) {
+        if (opener.buffers() != null) {
+            releaseBuffers(opener.sharing().lockManager());
+            opener.useBuffers(null);
+        }
+        synchronized (SharedFile.class) {
+            joined.remove(opener);
+        }
+    }
+
+    /**
      * The global buffers of this file on the node of {@code manager}, made by the node's first
      * opener (which names them with {@code fileLockName}); each call must be matched by
      * {@link #releaseBuffers}.
      */
-    GlobalBuffers acquireBuffers(LockManager manager, String fileLockName) {
+    private GlobalBuffers acquireBuffers(LockManager manager, String fileLockName) {
         synchronized (SharedFile.class) {
             NodeBuffers node = buffers.get(manager);
             if (node == null) {
@@ -212,7 +253,7 @@ final class SharedFile {
     }
 
     /** Drops one user of the node's global buffers; the last one closes them, giving their locks back. */
-    void releaseBuffers(LockManager manager) {
+    private void releaseBuffers(LockManager manager) {
         GlobalBuffers last = null;
         synchronized (SharedFile.class) {
             NodeBuffers node = buffers.get(manager);
@@ -227,30 +268,88 @@ final class SharedFile {
     }
 
     /**
-     * Resizes every node's global buffers of this file to {@code count} buckets, now (0 keeps none)
-     * and for nodes that start using them later. Does nothing if the file is open without buffers.
+     * Gives every opener of this file in this JVM {@code count} buckets of global buffers per node:
+     * resizes them if they are on and {@code count} is not 0; otherwise switches them on (count
+     * above 0) or off (0) for every opener at once, once no service of the file runs here (each
+     * opener's close gate held exclusively, in the order they joined; services arriving meanwhile
+     * wait). Switching off writes every node's dirty buckets back first — if that fails, nothing is
+     * switched — then closes the buffers, which gives their locks back.
+     *
+     * @throws RmsException IO if the dirty buckets could not be written back
      */
-    void resizeBuffers(int count) {
-        List<GlobalBuffers> resized;
-        synchronized (SharedFile.class) {
-            if (!buffered) {
+    void setBufferCount(int count) {
+        synchronized (bufferSwitch) {
+            List<RmsFile> openers;
+            synchronized (SharedFile.class) {
+                if (buffered == count > 0) {
+                    globalBuffers = count;
+                    openers = null;
+                } else {
+                    openers = List.copyOf(joined);
+                }
+            }
+            if (openers == null) {
+                for (GlobalBuffers nodeBuffers : nodeBuffers()) {
+                    nodeBuffers.resize(count);
+                }
                 return;
             }
-            globalBuffers = count;
-            resized = nodeBuffers();
-        }
-        for (GlobalBuffers nodeBuffers : resized) {
-            nodeBuffers.resize(count);
+            List<ReentrantReadWriteLock.WriteLock> gates = new ArrayList<>();
+            try {
+                for (RmsFile opener : openers) {
+                    ReentrantReadWriteLock.WriteLock gate = opener.closeGate().writeLock();
+                    gate.lock();
+                    gates.add(gate);
+                }
+                if (count == 0) {
+                    for (GlobalBuffers nodeBuffers : nodeBuffers()) {
+                        nodeBuffers.writeBack();
+                    }
+                }
+                synchronized (SharedFile.class) {
+                    globalBuffers = count;
+                    buffered = count > 0;
+                }
+                for (RmsFile opener : openers) {
+                    if (!opener.isOpen()) {
+                        continue; // it left while the gates were being taken
+                    }
+                    if (count > 0 && opener.takesBucketLocks()) {
+                        GlobalBuffers nodeBuffers;
+                        synchronized (SharedFile.class) {
+                            nodeBuffers = acquireBuffers(opener.sharing().lockManager(), opener.locks().fileLockName());
+                        }
+                        opener.useBuffers(nodeBuffers);
+                    } else if (count == 0 && opener.buffers() != null) {
+                        releaseBuffers(opener.sharing().lockManager());
+                        opener.useBuffers(null);
+                    }
+                }
+            } finally {
+                for (int i = gates.size() - 1; i >= 0; i--) {
+                    gates.get(i).unlock();
+                }
+            }
         }
     }
 
     /**
      * Makes every completed service durable: writes back the buckets every node's global buffers
-     * keep changed, then flushes the storage. Blocks until the data is on disk.
+     * keep changed, then flushes the storage. Blocks until the data is on disk. Changes another
+     * node's buffers may no longer write (their locks were cleared: LOCKLOST) are that node's
+     * openers' to report; those of {@code own} (the caller's node's buffers, or null) are the caller's.
+     *
+     * @throws RmsException LOCKLOST if {@code own} holds such changes, IO if storage fails
      */
-    void flush() {
+    void flush(GlobalBuffers own) {
         for (GlobalBuffers nodeBuffers : nodeBuffers()) {
-            nodeBuffers.writeBack();
+            try {
+                nodeBuffers.writeBack();
+            } catch (RmsException e) {
+                if (e.status() != RmsStatus.LOCKLOST || nodeBuffers == own) {
+                    throw e;
+                }
+            }
         }
         access.flush();
     }

@@ -47,7 +47,8 @@ class GlobalBufferWriteBehindTest {
         return file;
     }
 
-    private static void load(RmsFile file, int records) {
+    /** Puts records 0..records-1 at value v0 ({@link GlobalBuffersTest#key} keys), in one service. */
+    static void load(RmsFile file, int records) {
         try (RecordStream loader = file.stream()) {
             List<byte[]> rows = new ArrayList<>();
             for (int i = 0; i < records; i++) {
@@ -57,7 +58,8 @@ class GlobalBufferWriteBehindTest {
         }
     }
 
-    private static void update(RmsFile file, int i, String value) {
+    /** Reads record {@code i} with a record lock and updates it to {@code value}. */
+    static void update(RmsFile file, int i, String value) {
         try (RecordStream writer = file.stream()) {
             writer.get(0, ascii(GlobalBuffersTest.key(i)));
             writer.update(row(GlobalBuffersTest.key(i), value));
@@ -65,7 +67,7 @@ class GlobalBufferWriteBehindTest {
     }
 
     /** Whether any bucket in storage (read past the buffers) holds {@code text}. */
-    private static boolean storageHolds(RmsFile file, String text) {
+    static boolean storageHolds(RmsFile file, String text) {
         byte[] wanted = text.getBytes(StandardCharsets.US_ASCII);
         for (long bucket = 2; bucket < file.access().state().nextBucket(); bucket++) {
             var image = file.access().readIfPresent(bucket);

@@ -172,6 +172,7 @@ class GlobalBuffersTest {
     @Test
     void afterAnAdministratorClearedTheBuffersLocksTheNextReadTakesThemAfresh() {
         create(16, 10);
+        file.flush(); // nothing dirty: the clear loses nothing (GlobalBufferClearTest: when it does)
         RecordStream reader = reader();
         reader.get(0, ascii(key(3)));
         LockOwner buffers = manager.owners().stream().filter(o -> o.name().startsWith("rms global buffers")).findFirst()
@@ -270,32 +271,6 @@ class GlobalBuffersTest {
         assertThat(cachedBucketLocks()).isLessThanOrEqualTo(4);
         readEvery(400, "v0");
         assertThat(file.buffers().size()).isLessThanOrEqualTo(4);
-    }
-
-    @Test
-    void aGlobalBufferCountOfZeroLeavesTheOpenFileNoBucketCachedAndReadsStillRight() {
-        create(16, 400);
-        try (RecordStream writer = file.stream()) {
-            writer.get(0, ascii(key(9)));
-            writer.update(row(key(9), "v1"));
-        }
-
-        file.setGlobalBufferCount(0);
-
-        assertThat(file.globalBufferCount()).isZero();
-        assertThat(file.buffers().size()).isZero();
-        assertThat(cachedBucketLocks()).isZero();
-        try (RecordStream writer = file.stream()) {
-            writer.get(0, ascii(key(10)));
-            writer.update(row(key(10), "v1"));
-        }
-        RecordStream reader = reader();
-        for (int i = 0; i < 400; i++) {
-            assertThat(text(reader.get(0, ascii(key(i))))).startsWith(key(i) + (i == 9 || i == 10 ? "v1" : "v0"));
-        }
-        assertThat(file.buffers().size()).isZero();
-        assertThat(file.buffers().dirtyBuckets()).isZero();
-        assertThat(cachedBucketLocks()).isZero();
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.locksmith.rms.bucket.BucketDecoder;
 import dev.locksmith.rms.storage.BucketStorage;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -29,26 +30,49 @@ import java.util.function.Supplier;
  */
 public final class BucketAccess {
     private final BucketStorage storage;
+    /** {@code storage::read}, made once: a cache is handed it on every read. */
+    private final LongFunction<byte[]> storageRead;
     private final int bucketBytes;
     private final ThreadLocal<Service> current = new ThreadLocal<>();
     private volatile FileState committedState;
 
     /** One running service: its pending change set and its view of the state. */
     private static final class Service {
-        final Map<Long, byte[]> pending = new LinkedHashMap<>();
+        /** The change set; a reading service has none to fill (every read looks here first). */
+        final Map<Long, byte[]> pending;
         final boolean changes;
-        final FileState state;
+        /** The committed state when the service began. */
+        final FileState committed;
+        /** A changing service's own copy of {@link #committed}, made when first asked for (most updates never ask). */
+        private FileState copy;
         final BucketCache cache;
 
-        Service(boolean changes, FileState state, BucketCache cache) {
+        Service(boolean changes, FileState committed, BucketCache cache) {
+            this.pending = changes ? new LinkedHashMap<>() : Map.of();
             this.changes = changes;
-            this.state = state;
+            this.committed = committed;
             this.cache = cache;
+        }
+
+        FileState state() {
+            if (!changes) {
+                return committed;
+            }
+            if (copy == null) {
+                copy = committed.copy();
+            }
+            return copy;
+        }
+
+        /** Whether the service changed the state (only a copy it was given can have been). */
+        boolean changedState() {
+            return copy != null && !copy.equals(committed);
         }
     }
 
     public BucketAccess(BucketStorage storage, int bucketBytes, FileState state) {
         this.storage = storage;
+        this.storageRead = storage::read;
         this.bucketBytes = bucketBytes;
         this.committedState = state;
     }
@@ -64,7 +88,7 @@ public final class BucketAccess {
      */
     public FileState state() {
         Service service = current.get();
-        return service == null ? committedState : service.state;
+        return service == null ? committedState : service.state();
     }
 
     /** Whether the calling thread is inside a service. */
@@ -101,16 +125,15 @@ public final class BucketAccess {
             }
             return service.get();
         }
-        FileState committed = committedState;
-        Service running = new Service(changes, changes ? committed.copy() : committed, cache);
+        Service running = new Service(changes, committedState, cache);
         current.set(running);
         try {
             T result = service.get();
             if (changes) {
                 // The service that writes the prolog creates the file: its state must exist even when it
                 // is still the initial one (an empty relative file changes none of it).
-                if (!running.state.equals(committed) || running.pending.containsKey(0L)) {
-                    running.pending.put(FileState.BUCKET_ID, running.state.encode());
+                if (running.changedState() || running.pending.containsKey(0L)) {
+                    running.pending.put(FileState.BUCKET_ID, running.state().encode());
                 }
                 if (!running.pending.isEmpty()) {
                     if (cache != null) {
@@ -118,7 +141,7 @@ public final class BucketAccess {
                     } else {
                         storage.apply(running.pending);
                     }
-                    committedState = running.state;
+                    committedState = running.copy != null ? running.copy : running.committed;
                 }
             }
             return result;
@@ -146,6 +169,15 @@ public final class BucketAccess {
         return image == null ? null : BucketDecoder.decodeHeader(image, bucketId, bucketBytes);
     }
 
+    /**
+     * Whether {@code bucket} is bucket {@code bucketId}'s image as the current service sees it —
+     * the very image, not an equal one (images are never changed in place, so it still says what
+     * it said when it was read). Costs a cache look-up, no decoding.
+     */
+    public boolean isCurrent(long bucketId, Bucket bucket) {
+        return imageOf(bucketId) == bucket.image();
+    }
+
     /** Bucket {@code bucketId}, fully validated (used by analysis). */
     public Bucket readValidated(long bucketId) {
         byte[] image = imageOf(bucketId);
@@ -163,7 +195,7 @@ public final class BucketAccess {
         if (service != null && !service.pending.isEmpty() && service.pending.containsKey(bucketId)) {
             return service.pending.get(bucketId);
         }
-        return service != null && service.cache != null ? service.cache.read(bucketId, storage::read) : storage.read(bucketId);
+        return service != null && service.cache != null ? service.cache.read(bucketId, storageRead) : storage.read(bucketId);
     }
 
     /** Writes {@code bucket} as part of the current service. */
@@ -183,7 +215,7 @@ public final class BucketAccess {
 
     /** A new, unused bucket number. */
     public long allocate() {
-        return requireService().state.allocateBucket();
+        return requireService().state().allocateBucket();
     }
 
     /** Makes every completed service durable. */

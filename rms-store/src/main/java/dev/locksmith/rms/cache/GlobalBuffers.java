@@ -93,9 +93,18 @@ import javax.management.ObjectName;
  * system owner are ignored by deadlock detection: every one of them ends when the holder's
  * callback lowers its lock, which needs no lock this node waits for. Nor does deadlock detection
  * see the local gate: services of several files nested on one thread must enter the files in one
- * order everywhere, as a store transaction's commit does (by file name). If an administrator clears
- * the system owner's locks (LKE CLEAR), the next service gives back what is left and starts with
- * an empty cache.
+ * order everywhere, as a store transaction's commit does (by file name).
+ *
+ * <p><b>Locks taken away.</b> If an administrator clears locks of the system owner (LKE CLEAR), or
+ * a cluster node loses them with its quorum, the next service gives back what is left and starts
+ * with an empty cache. Dirty buckets are written to storage only while every one of them is still
+ * locked EX here: once one of those locks is gone another node may have changed that bucket, and
+ * writing the old copy over it would lose its change, so none of them is written (storage keeps
+ * the prefix of this node's services it had) — the next service drops them and counts a
+ * {@linkplain #losses() loss}; the openers that were open then fail with
+ * {@link RmsStatus#LOCKLOST} from then on. A service during which locks were cleared fails with
+ * LOCKLOST rather than write under them. A write-back already writing when the locks went still
+ * lands; a clear is noticed once the lock manager tells (at once on an embedded manager).
  */
 public final class GlobalBuffers implements AutoCloseable {
     private static final Logger LOG = System.getLogger(GlobalBuffers.class.getName());
@@ -129,6 +138,13 @@ public final class GlobalBuffers implements AutoCloseable {
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock(true);
     private final ReentrantLock treeConversion = new ReentrantLock();
     private final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
+    /**
+     * A direct-mapped front of {@link #entries} (slot: bucket number modulo its length), so that a
+     * hit costs no boxing and no hash-map walk. Only a hint: a slot may hold another bucket's
+     * entry or an evicted one (whose mode is NL, so it never passes for a hit); {@link #entries}
+     * decides. Written without synchronization: an entry's bucket number is final.
+     */
+    private volatile Entry[] front;
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean treeLoweringQueued = new AtomicBoolean();
     /** This node's changing services take turns here, in arrival order. */
@@ -145,6 +161,8 @@ public final class GlobalBuffers implements AutoCloseable {
     private volatile boolean closed;
     /** Set when an administrator cleared locks of the system owner: the next service starts afresh. */
     private volatile boolean lostLocks;
+    /** How many times dirty buckets were dropped because their locks had been cleared. */
+    private volatile int losses;
     private final ObjectName mbeanName;
 
     /** One cached bucket. Its fields change under {@code gate}; readers of the hit path see volatile ones. */
@@ -200,6 +218,7 @@ public final class GlobalBuffers implements AutoCloseable {
         }
         this.title = title;
         this.capacity = capacity;
+        this.front = new Entry[frontLength(capacity)];
         this.storage = storage;
         this.writeBehindMillis = writeBehindMillis;
         this.counters = new BufferCounters(this::capacity, this::size);
@@ -253,6 +272,7 @@ public final class GlobalBuffers implements AutoCloseable {
                 return;
             }
             lostLocks = false;
+            writeBackOrDrop();
             for (Entry entry : entries.values()) {
                 entry.gate.lock();
                 try {
@@ -265,6 +285,7 @@ public final class GlobalBuffers implements AutoCloseable {
                 }
             }
             entries.clear();
+            front = new Entry[front.length];
             size.set(0);
             system.dequeueAll();
             counters.dequeues.increment();
@@ -277,6 +298,42 @@ public final class GlobalBuffers implements AutoCloseable {
             gate.writeLock().unlock();
             writerTurn.unlock();
         }
+    }
+
+    /**
+     * Under the gate held exclusively, after locks were cleared: writes the dirty buckets back if
+     * every one of them is still locked here (only other locks were cleared), else drops them all.
+     */
+    private void writeBackOrDrop() {
+        try {
+            writeBack();
+            return;
+        } catch (RmsException e) {
+            if (e.status() != RmsStatus.LOCKLOST) {
+                throw e;
+            }
+        }
+        int dropped;
+        dirtyLock.lock();
+        try {
+            dropped = dirty.size();
+            dirty.values().forEach(entry -> entry.dirty = false);
+            dirty.clear();
+        } finally {
+            dirtyLock.unlock();
+        }
+        losses++;
+        LOG.log(Level.ERROR, "the changes of " + dropped + " bucket(s) of " + title + " were dropped, not written:"
+                + " their locks were cleared (LKE CLEAR or a lost quorum) before they were written back");
+    }
+
+    /**
+     * How many times buckets changed here were dropped instead of written, because locks that
+     * guarded them were cleared before they were written back; an opener that sees it grow must
+     * fail with {@link RmsStatus#LOCKLOST}.
+     */
+    public int losses() {
+        return losses;
     }
 
     private static ObjectName register(LockManager manager, String title, long ownerId, BufferCounters counters) {
@@ -302,6 +359,11 @@ public final class GlobalBuffers implements AutoCloseable {
         return counters;
     }
 
+    /** Slots of the front table for {@code capacity} buckets: a power of two, at most 2^16. */
+    private static int frontLength(int capacity) {
+        return Integer.highestOneBit(Math.max(16, Math.min(1 << 16, capacity)) * 2 - 1);
+    }
+
     /** Buckets cached at most. */
     public int capacity() {
         return capacity;
@@ -319,6 +381,7 @@ public final class GlobalBuffers implements AutoCloseable {
             throw new RmsException(RmsStatus.IAL, "global buffer count is " + count + "; it must be 0 or more");
         }
         capacity = count;
+        front = new Entry[frontLength(count)];
         evictOverCapacity(null);
     }
 
@@ -497,14 +560,17 @@ public final class GlobalBuffers implements AutoCloseable {
     /** One service's use of the buffers: the {@link BucketCache} it reads through. */
     public final class Service implements BucketCache, AutoCloseable {
         private final boolean changes;
-        /** Buckets this service's change is being applied to; made by {@link #apply} (readers pin none). */
-        private final Deque<Entry> pinned = new ArrayDeque<>(0);
+        /** Buckets this service's change is being applied to; made by {@link #apply} (a reading service has none). */
+        private final Deque<Entry> pinned;
         /** Whether the gate is held exclusively (a change of several buckets), else shared. */
         private boolean exclusive;
         private boolean ended;
+        /** Hits of this service, added to the counters once when it ends rather than one atomic add each. */
+        private int hits;
 
         private Service(boolean changes) {
             this.changes = changes;
+            this.pinned = changes ? new ArrayDeque<>(1) : null;
         }
 
         @Override
@@ -512,15 +578,19 @@ public final class GlobalBuffers implements AutoCloseable {
             if (bucketId <= FileState.BUCKET_ID) {
                 return storage.apply(bucketId);
             }
+            Entry entry = fronted(bucketId);
+            Copy copy = entry != null ? hit(entry) : null;
+            if (copy != null) {
+                return copy.image();
+            }
+            Entry[] table = front;
+            int slot = (int) bucketId & (table.length - 1);
             while (true) {
-                Entry entry = entries.get(bucketId);
+                entry = entries.get(bucketId);
                 if (entry != null) {
-                    Copy copy = entry.copy;
-                    if (copy != null && entry.mode != LockMode.NL) {
-                        if (!entry.referenced) {
-                            entry.referenced = true; // written only when cleared: hot buckets stay in every core's cache
-                        }
-                        counters.hits.increment();
+                    copy = hit(entry);
+                    if (copy != null) {
+                        table[slot] = entry;
                         return copy.image();
                     }
                 } else {
@@ -531,9 +601,32 @@ public final class GlobalBuffers implements AutoCloseable {
                     evictOverCapacity(null); // a cache shrunk to nothing: the bucket just read goes again
                 }
                 if (image != null || !entry.evicted) {
+                    if (!entry.evicted) {
+                        table[slot] = entry;
+                    }
                     return image;
                 }
             }
+        }
+
+        /** The entry of {@code bucketId} in the front table, or null; evicted unless its gate shows otherwise. */
+        private Entry fronted(long bucketId) {
+            Entry[] table = front;
+            Entry entry = table[(int) bucketId & (table.length - 1)];
+            return entry != null && entry.bucket == bucketId ? entry : null;
+        }
+
+        /** The copy of {@code entry} if it is current with no lock-manager call (its lock PR or EX), else null. */
+        private Copy hit(Entry entry) {
+            Copy copy = entry.copy;
+            if (copy == null || entry.mode == LockMode.NL) {
+                return null;
+            }
+            if (!entry.referenced) {
+                entry.referenced = true; // written only when cleared: hot buckets stay in every core's cache
+            }
+            hits++;
+            return copy;
         }
 
         /**
@@ -548,6 +641,12 @@ public final class GlobalBuffers implements AutoCloseable {
         public void apply(Map<Long, byte[]> changes) {
             boolean oneImage = oneImage(changes);
             lockForWriting(changes, oneImage);
+            if (lostLocks) {
+                // The locks this service took may be among those cleared: writing under them could
+                // overwrite another node's change.
+                throw new RmsException(RmsStatus.LOCKLOST, "locks of the global buffers of " + title
+                        + " were cleared (LKE CLEAR or a lost quorum) during this service; it changed nothing");
+            }
             if (oneImage && writeBehindMillis > 0) {
                 Entry entry = pinned.peek();
                 dirtyLock.lock();
@@ -567,6 +666,7 @@ public final class GlobalBuffers implements AutoCloseable {
             writeBackLock.lock();
             dirtyLock.lock();
             try {
+                requireDirtyGuarded();
                 Map<Long, byte[]> images = dirtyImages();
                 Map<Long, byte[]> all = new LinkedHashMap<>(images);
                 all.putAll(changes);
@@ -594,8 +694,15 @@ public final class GlobalBuffers implements AutoCloseable {
                 if (bucket <= FileState.BUCKET_ID) {
                     continue;
                 }
-                Entry entry;
-                do {
+                Entry entry = fronted(bucket); // a bucket just read is usually there
+                if (entry != null) {
+                    entry.gate.lock();
+                    if (entry.evicted) {
+                        entry.gate.unlock();
+                        entry = null;
+                    }
+                }
+                while (entry == null) {
                     entry = entries.computeIfAbsent(bucket, b -> {
                         size.incrementAndGet();
                         return new Entry(b);
@@ -603,8 +710,9 @@ public final class GlobalBuffers implements AutoCloseable {
                     entry.gate.lock();
                     if (entry.evicted) {
                         entry.gate.unlock();
+                        entry = null;
                     }
-                } while (entry.evicted);
+                }
                 pinned.push(entry);
                 if (entry.lock == null) {
                     entry.lock = enqueue(FileLocks.bucketName(bucket), LockMode.EX, blockingHandler(entry));
@@ -625,7 +733,10 @@ public final class GlobalBuffers implements AutoCloseable {
                 return;
             }
             ended = true;
-            while (!pinned.isEmpty()) {
+            if (hits > 0) {
+                counters.hits.add(hits);
+            }
+            while (pinned != null && !pinned.isEmpty()) {
                 release(pinned.pop());
             }
             if (size.get() > capacity) {
@@ -647,6 +758,21 @@ public final class GlobalBuffers implements AutoCloseable {
         Copy old = entry.copy;
         entry.copy = new Copy(image, old == null ? UNKNOWN : old.version());
         entry.written = true;
+    }
+
+    /**
+     * Under {@code dirtyLock}: LOCKLOST unless every dirty bucket's lock is still granted EX here —
+     * only then can no other node have changed one of them since, so only then may they be written.
+     */
+    private void requireDirtyGuarded() {
+        for (Entry entry : dirty.values()) {
+            Lock lock = entry.lock;
+            if (lock == null || lock.grantedMode() != LockMode.EX) {
+                throw new RmsException(RmsStatus.LOCKLOST, "the lock of bucket " + entry.bucket + " of " + title
+                        + " was cleared (LKE CLEAR or a lost quorum) before its change was written back: none of the "
+                        + dirty.size() + " changed bucket(s) is written");
+            }
+        }
     }
 
     /** Under {@code dirtyLock}: the images of the dirty buckets, in the order they became dirty. */
@@ -708,6 +834,7 @@ public final class GlobalBuffers implements AutoCloseable {
                 if (dirty.isEmpty()) {
                     return;
                 }
+                requireDirtyGuarded();
                 images = dirtyImages();
             } finally {
                 dirtyLock.unlock();
@@ -879,6 +1006,9 @@ public final class GlobalBuffers implements AutoCloseable {
                 }
                 try {
                     evict(entry);
+                } catch (RmsException e) {
+                    // A dirty bucket whose write-back failed stays: the service that made room must not fail for it.
+                    LOG.log(Level.WARNING, "bucket " + entry.bucket + " of " + title + " stays cached: " + e.getMessage());
                 } finally {
                     entry.gate.unlock();
                 }
@@ -895,6 +1025,11 @@ public final class GlobalBuffers implements AutoCloseable {
         }
         entry.evicted = true;
         entries.remove(entry.bucket, entry);
+        Entry[] table = front;
+        int slot = (int) entry.bucket & (table.length - 1);
+        if (table[slot] == entry) {
+            table[slot] = null; // its copy is garbage now
+        }
         size.decrementAndGet();
         counters.evictions.increment();
         if (entry.lock != null) {
@@ -1010,6 +1145,7 @@ public final class GlobalBuffers implements AutoCloseable {
             }
             closed = true;
             entries.clear();
+            front = new Entry[front.length];
             size.set(0);
             system.close();
             if (mbeanName != null) {

@@ -100,7 +100,7 @@ public final class FileLocks {
 
     /** The sublock name of the record at {@code rfa}. */
     public static String recordName(Rfa rfa) {
-        return "RFA " + rfa;
+        return "RFA (" + rfa.bucket() + "," + rfa.id() + ")"; // "RFA " + rfa, in one concatenation
     }
 
     /** The sublock name of value {@code value} (key format, as stored in records) of key {@code keyOfReference}. */
@@ -182,6 +182,18 @@ public final class FileLocks {
         requireArgument(rfa, "rfa");
         Held h = held.get(owner);
         return h != null && h.release(recordName(rfa));
+    }
+
+    /**
+     * Releases {@code lock}, a record or key lock {@code owner} took through {@link #lockRecord} or
+     * {@link #lockKey}, as {@link #unlockRecord} does but without looking it up by name; false if
+     * the owner no longer holds it (released, or cleared by LKE).
+     */
+    public boolean unlock(LockOwner owner, Lock lock) {
+        requireArgument(owner, "owner");
+        requireArgument(lock, "lock");
+        Held h = held.get(owner);
+        return h != null && h.release(lock);
     }
 
     /**
@@ -428,6 +440,19 @@ public final class FileLocks {
             }
             dequeueQuietly(lock);
             return true;
+        }
+
+        /** Releases {@code lock} if it is the one held under its name; false if it was not held. */
+        synchronized boolean release(Lock lock) {
+            if (!sublocks.remove(lock.resourceName(), lock)) {
+                return false;
+            }
+            try {
+                lock.owner().dequeue(lock);
+                return true;
+            } catch (LockException e) {
+                return false; // already gone: owner run down, or cleared by LKE
+            }
         }
 
         synchronized void releaseMatching(String prefix) {

@@ -140,13 +140,15 @@ public final class IndexedOrganization implements FileOrganization {
     }
 
     private void updateAt(BTree.Position primary, Rfa rfa, byte[] record) {
-        byte[] oldRecord = recordAt(primary);
-        byte[][] oldValues = keyValues(oldRecord);
-        byte[][] newValues = keyValues(record);
-        if (!Arrays.equals(oldValues[0], newValues[0])) {
+        if (!codecs[0].isPresentIn(record) || primary.bucket().compareKey(primary.index(), codecs[0].fromRecord(record),
+                codecs[0].length()) != 0) {
             throw new RmsException(RmsStatus.CHG, "the update changes the primary key (key 0) from "
-                    + printable(0, oldRecord) + " to " + printable(0, record) + "; delete and put instead");
+                    + printable(0, recordAt(primary)) + " to " + printable(0, record) + "; delete and put instead");
         }
+        // Only alternate keys need the old record: key 0 was compared with the entry's key in place.
+        byte[] oldRecord = trees.length > 1 ? recordAt(primary) : null;
+        byte[][] oldValues = trees.length > 1 ? keyValues(oldRecord) : null;
+        byte[][] newValues = trees.length > 1 ? keyValues(record) : null;
         for (int k = 1; k < trees.length; k++) {
             if (Arrays.equals(oldValues[k], newValues[k])) {
                 continue;
@@ -240,6 +242,11 @@ public final class IndexedOrganization implements FileOrganization {
         if (current == null) {
             throw new RmsException(RmsStatus.CUR, "there is no current record: get or find one first");
         }
+        BTree.Position found = current.primary();
+        if (found != null && access.isCurrent(found.bucketId(), found.bucket())) {
+            // The bucket is as the read saw it: the record is where the read found it.
+            return found;
+        }
         try {
             return resolve(current.rfa());
         } catch (RmsException e) {
@@ -264,7 +271,7 @@ public final class IndexedOrganization implements FileOrganization {
             return null;
         }
         BTree.Position primary = keyOfReference == 0 ? position : resolve(rfaAt(position));
-        return new Located(keyOfReference, position.key(), rfaAt(primary), recordAt(primary));
+        return new Located(keyOfReference, position.key(), rfaAt(primary), recordAt(primary), primary);
     }
 
     /** The record bytes of a data-bucket entry. */
