@@ -13,10 +13,7 @@ import dev.locksmith.lock.LockManager;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.rms.lock.FileLocks;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An administrator clears locks of the global buffers' system owner (LKE CLEAR) while a bucket
@@ -24,24 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
  * node may have changed the bucket since), storage keeps the prefix of services it had, and the
  * openers that were told the change was done fail with LOCKLOST until they are closed.
  */
-class GlobalBufferClearTest {
+class GlobalBufferClearTest extends BufferFixture {
     /** No write-behind timer within a test: a dirty bucket stays dirty until the test acts. */
     private static final RmsFile.Options NO_TIMER = new RmsFile.Options(64, 3_600_000).withGlobalBuffers(16);
 
-    @TempDir
-    Path dir;
-    LockManager manager;
-    RmsFile file;
-
-    @BeforeEach
-    void start() {
-        manager = LockManager.builder().name("clear").build();
-    }
-
-    @AfterEach
-    void stop() {
-        TwoNodes.closeAll(file, manager);
-    }
 
     private static RmsFile create(Path path, LockManager manager) {
         RmsFile created = RmsFile.create(path, indexed(30), NO_TIMER, writeShared(manager));

@@ -8,39 +8,20 @@ import static dev.locksmith.rms.Records.*;
 import static dev.locksmith.rms.SharedFiles.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locksmith.lock.LockManager;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link RmsFile#setGlobalBufferCount} on an open file: a count above 0 turns global buffers on for
  * a file running without them and 0 turns them off (their dirty buckets written back, their locks
  * given back), for every opener of the file in the JVM at once, never while a service runs.
  */
-class GlobalBufferSwitchTest {
+class GlobalBufferSwitchTest extends BufferFixture {
     /** No write-behind timer within a test: only the switch writes dirty buckets back. */
     private static final RmsFile.Options NO_TIMER = new RmsFile.Options(64, 3_600_000);
     private static final RecordOptions NO_RECORD_LOCKS = RecordOptions.of(RecordOption.NQL);
 
-    @TempDir
-    Path dir;
-    LockManager manager;
-    RmsFile file;
-
-    @BeforeEach
-    void start() {
-        manager = LockManager.builder().name("switch").build();
-    }
-
-    @AfterEach
-    void stop() {
-        TwoNodes.closeAll(file, manager);
-    }
 
     private RmsFile create(int globalBuffers) {
         file = RmsFile.create(dir.resolve("switched.rms"), indexed(30), NO_TIMER.withGlobalBuffers(globalBuffers),

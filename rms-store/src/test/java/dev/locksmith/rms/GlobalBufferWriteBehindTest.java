@@ -5,16 +5,12 @@ import static dev.locksmith.rms.Records.*;
 import static dev.locksmith.rms.SharedFiles.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.locksmith.lock.LockManager;
 import dev.locksmith.rms.cache.BufferStatistics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Deferred writes of global buffers: with {@link Durability#DEFERRED}, an update of one bucket stays
@@ -22,24 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
  * or closed, when the bucket is evicted, when the write-behind delay is up, and before another
  * node is let read it.
  */
-class GlobalBufferWriteBehindTest {
+class GlobalBufferWriteBehindTest extends BufferFixture {
     /** A commit interval no test outlasts: only what a test does writes dirty buckets back. */
     private static final RmsFile.Options NO_TIMER = new RmsFile.Options(64, 3_600_000).withGlobalBuffers(16);
 
-    @TempDir
-    Path dir;
-    LockManager manager;
-    RmsFile file;
-
-    @BeforeEach
-    void start() {
-        manager = LockManager.builder().name("write-behind").build();
-    }
-
-    @AfterEach
-    void stop() {
-        TwoNodes.closeAll(file, manager);
-    }
 
     private RmsFile create(RmsFile.Options options, int records) {
         file = RmsFile.create(dir.resolve("deferred.rms"), indexed(30), options, writeShared(manager));

@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.locksmith.lock.Lock;
 import dev.locksmith.lock.LockFlag;
-import dev.locksmith.lock.LockManager;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockRequest;
@@ -16,7 +15,6 @@ import dev.locksmith.rms.cache.BufferStatistics;
 import dev.locksmith.rms.lock.FileLocks;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -25,36 +23,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import javax.management.ObjectName;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Global buffers on one node (an embedded lock manager): cached reads make no lock-manager call, a
  * blocking callback lowers a cached bucket lock, the next read revalidates it by the value block's
  * version, and a small cache evicts.
  */
-class GlobalBuffersTest {
+class GlobalBuffersTest extends BufferFixture {
     private static final RecordOptions NO_RECORD_LOCKS = RecordOptions.of(RecordOption.NQL);
 
-    @TempDir
-    Path dir;
-    LockManager manager;
-    RmsFile file;
-
-    @BeforeEach
-    void start() {
-        manager = LockManager.builder().name("buffers").build();
-    }
-
-    @AfterEach
-    void stop() {
-        if (file != null) {
-            file.close();
-        }
-        manager.close();
-    }
 
     private RmsFile create(int globalBuffers, int records) {
         file = RmsFile.create(dir.resolve("buffered.rms"), indexed(30), RmsFile.Options.DEFAULT.withGlobalBuffers(globalBuffers),
