@@ -1,7 +1,6 @@
 package dev.locksmith.lock.cluster;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,8 +14,9 @@ import java.util.List;
  * is a snapshot.
  */
 final class LockIdMap<V> {
-    private long[] keys = new long[8];
-    private Object[] values = new Object[8];
+    private static final int MIN_LENGTH = 8;
+    private long[] keys = new long[MIN_LENGTH];
+    private Object[] values = new Object[MIN_LENGTH];
     private int size;
 
     /** The value of {@code id}, or null. */
@@ -36,7 +36,7 @@ final class LockIdMap<V> {
             return;
         }
         if (++size * 2 > keys.length) {
-            grow();
+            resize(keys.length * 2);
         }
         for (i = slot(id, keys.length); keys[i] != 0; i = (i + 1) & (keys.length - 1)) {
             // linear probing to the first free slot
@@ -118,13 +118,17 @@ final class LockIdMap<V> {
         }
         keys[hole] = 0;
         values[hole] = null;
+        if (keys.length > MIN_LENGTH && size * 8 < keys.length) {
+            resize(keys.length / 2); // an owner that once held many locks does not keep their table
+        }
     }
 
-    private void grow() {
+    /** Rehashes into {@code length} slots (a power of two above twice the size). */
+    private void resize(int length) {
         long[] oldKeys = keys;
         Object[] oldValues = values;
-        keys = new long[oldKeys.length * 2];
-        values = new Object[oldKeys.length * 2];
+        keys = new long[length];
+        values = new Object[length];
         int mask = keys.length - 1;
         for (int k = 0; k < oldKeys.length; k++) {
             if (oldKeys[k] != 0) {
@@ -136,6 +140,10 @@ final class LockIdMap<V> {
                 values[i] = oldValues[k];
             }
         }
-        Arrays.fill(oldValues, null);
+    }
+
+    /** Slots in the table now; for tests. */
+    synchronized int capacity() {
+        return keys.length;
     }
 }

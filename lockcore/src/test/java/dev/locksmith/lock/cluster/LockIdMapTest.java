@@ -59,4 +59,20 @@ class LockIdMapTest {
         }
         assertThat(map.values()).containsExactlyInAnyOrderElementsOf(expected.values());
     }
+
+    @Test
+    void givesItsTableBackOnceMostEntriesAreRemoved() {
+        LockIdMap<Long> map = new LockIdMap<>();
+        for (long id = 1; id <= 100_000; id++) {
+            map.put(id, id);
+        }
+        for (long id = 1; id <= 99_990; id++) {
+            map.remove(id);
+        }
+
+        assertThat(map.capacity()).isLessThanOrEqualTo(128);
+        for (long id = 99_991; id <= 100_000; id++) {
+            assertThat(map.get(id)).isEqualTo(id);
+        }
+    }
 }
