@@ -14,11 +14,20 @@ import dev.locksmith.lock.Namespace;
  * shown — and the oldest is deleted once more than {@value #UNUSED_CAPACITY} wait, so the
  * table never holds more than that many resources without locks.
  *
+ * <p>A sublock joins that cache only if its name comes back: one whose hash is not among the
+ * last {@value #RECENT_CAPACITY} sublocks this stripe deleted is deleted at once, and its hash
+ * remembered. A sublock locked again and again (a tree lock taken per service) is cached from
+ * its second release on; sublocks of names seen once (a record lock of each record read)
+ * would only push out cached resources, and deleting the oldest means touching a resource
+ * long out of the processor's caches, while the one just released is still in them. Roots
+ * are always cached: a root made and removed by every request keeps its tree's activity.
+ *
  * <p>Counters live here too, guarded by the same lock, so counting costs no atomic operation;
  * readers sum them stripe by stripe.
  */
 final class Stripe extends StripeLock {
     static final int UNUSED_CAPACITY = 8;
+    static final int RECENT_CAPACITY = 4;
 
     final int index;
     private Resource[] table = new Resource[8];
@@ -31,6 +40,9 @@ final class Stripe extends StripeLock {
     /** Released resources, a ring whose oldest entry is at {@link #nextUnused}; null slots are free. */
     private final Resource[] unused = new Resource[UNUSED_CAPACITY];
     private int nextUnused;
+    /** Hashes of the sublocks last deleted at their release, a ring whose next slot is {@link #nextRecent}. */
+    private final int[] recentlyDeleted = new int[RECENT_CAPACITY];
+    private int nextRecent;
     /**
      * New requests that ended without a grant: refused at once, or failed or cancelled while
      * waiting. Live locks are {@code newRequests - dequeues - ungranted}, so that a granted and
@@ -78,22 +90,41 @@ final class Stripe extends StripeLock {
         return newRequests - dequeues - ungranted;
     }
 
-    /** Called when {@code r} has lost its last lock: caches it, deleting the oldest unused resource if too many wait. */
+    /**
+     * Called when {@code r} has lost its last lock: caches it, deleting the oldest unused resource
+     * if too many wait, or deletes it at once if it is a sublock not seen lately (class comment).
+     */
     void release(Resource r) {
         resources--;
         r.resetValue();
-        if (!r.listedUnused()) {
-            r.listedUnused(true);
-            Resource oldest = unused[nextUnused];
-            unused[nextUnused] = r;
-            nextUnused = (nextUnused + 1) % UNUSED_CAPACITY;
-            if (oldest != null) {
-                oldest.listedUnused(false);
-                if (oldest.isUnused()) {
-                    remove(oldest);
-                }
+        if (r.listedUnused()) {
+            return;
+        }
+        if (r.parent() != null && !deletedRecently(r.hash)) {
+            remove(r);
+            recentlyDeleted[nextRecent] = r.hash;
+            nextRecent = (nextRecent + 1) % RECENT_CAPACITY;
+            return;
+        }
+        r.listedUnused(true);
+        Resource oldest = unused[nextUnused];
+        unused[nextUnused] = r;
+        nextUnused = (nextUnused + 1) % UNUSED_CAPACITY;
+        if (oldest != null) {
+            oldest.listedUnused(false);
+            if (oldest.isUnused()) {
+                remove(oldest);
             }
         }
+    }
+
+    private boolean deletedRecently(int hash) {
+        for (int h : recentlyDeleted) {
+            if (h == hash) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Finds a resource in the table, used or not. */
