@@ -111,6 +111,8 @@ public final class GlobalBuffers implements AutoCloseable {
     private static final int VERSION_BYTES = 16;
     /** Version of a copy whose value block was not valid: never equal to a published one. */
     private static final long UNKNOWN = -1;
+    /** The copy of a bucket that does not exist (null in {@link Entry#image} means not read yet). */
+    private static final byte[] ABSENT = new byte[0];
 
     private final String title;
     private final String fileLockName;
@@ -171,8 +173,14 @@ public final class GlobalBuffers implements AutoCloseable {
         final ReentrantLock gate = new ReentrantLock();
         Lock lock;
         volatile LockMode mode = LockMode.NL;
-        /** The copy, or null until read; image null inside means the bucket does not exist. */
-        volatile Copy copy;
+        /**
+         * The copy: null until read, {@link #ABSENT} if the bucket does not exist. Held here, not in
+         * an object with its version, so a hit on a bucket long out of the processor's caches waits
+         * for one object less.
+         */
+        volatile byte[] image;
+        /** The version {@link #image} was read or published at; under {@code gate}. */
+        long version;
         volatile boolean referenced = true;
         /** Written while the current EX lock was held: the next lowering publishes a new version. */
         boolean written;
@@ -186,7 +194,9 @@ public final class GlobalBuffers implements AutoCloseable {
         }
     }
 
-    private record Copy(byte[] image, long version) {
+    /** The image a copy stands for: null for {@link #ABSENT}. */
+    private static byte[] present(byte[] image) {
+        return image == ABSENT ? null : image;
     }
 
     /** Writes dirty buckets back once their delay is up: one daemon thread for every file's buffers. */
@@ -579,24 +589,24 @@ public final class GlobalBuffers implements AutoCloseable {
                 return storage.apply(bucketId);
             }
             Entry entry = fronted(bucketId);
-            Copy copy = entry != null ? hit(entry) : null;
-            if (copy != null) {
-                return copy.image();
+            byte[] image = entry != null ? hit(entry) : null;
+            if (image != null) {
+                return present(image);
             }
             Entry[] table = front;
             int slot = (int) bucketId & (table.length - 1);
             while (true) {
                 entry = entries.get(bucketId);
                 if (entry != null) {
-                    copy = hit(entry);
-                    if (copy != null) {
+                    image = hit(entry);
+                    if (image != null) {
                         table[slot] = entry;
-                        return copy.image();
+                        return present(image);
                     }
                 } else {
                     entry = insert(bucketId);
                 }
-                byte[] image = load(entry, storage);
+                image = load(entry, storage);
                 if (size.get() > capacity) {
                     evictOverCapacity(null); // a cache shrunk to nothing: the bucket just read goes again
                 }
@@ -616,9 +626,12 @@ public final class GlobalBuffers implements AutoCloseable {
             return entry != null && entry.bucket == bucketId ? entry : null;
         }
 
-        /** The copy of {@code entry} if it is current with no lock-manager call (its lock PR or EX), else null. */
-        private Copy hit(Entry entry) {
-            Copy copy = entry.copy;
+        /**
+         * The copy of {@code entry} (maybe {@link #ABSENT}) if it is current with no lock-manager call
+         * (its lock PR or EX), else null.
+         */
+        private byte[] hit(Entry entry) {
+            byte[] copy = entry.image;
             if (copy == null || entry.mode == LockMode.NL) {
                 return null;
             }
@@ -755,8 +768,10 @@ public final class GlobalBuffers implements AutoCloseable {
 
     /** Under the entry's gate and {@code dirtyLock}: the entry's copy is now {@code image}, written under its EX lock. */
     private static void replaceCopy(Entry entry, byte[] image) {
-        Copy old = entry.copy;
-        entry.copy = new Copy(image, old == null ? UNKNOWN : old.version());
+        if (entry.image == null) {
+            entry.version = UNKNOWN;
+        }
+        entry.image = image == null ? ABSENT : image;
         entry.written = true;
     }
 
@@ -779,7 +794,7 @@ public final class GlobalBuffers implements AutoCloseable {
     private Map<Long, byte[]> dirtyImages() {
         Map<Long, byte[]> images = new LinkedHashMap<>();
         for (Entry entry : dirty.values()) {
-            images.put(entry.bucket, entry.copy.image());
+            images.put(entry.bucket, present(entry.image));
         }
         return images;
     }
@@ -792,7 +807,7 @@ public final class GlobalBuffers implements AutoCloseable {
         counters.writeBacks.add(written.size());
         for (Map.Entry<Long, byte[]> image : written.entrySet()) {
             Entry entry = dirty.get(image.getKey());
-            if (entry != null && entry.copy.image() == image.getValue()) {
+            if (entry != null && entry.image == image.getValue()) {
                 entry.dirty = false;
                 dirty.remove(image.getKey());
             }
@@ -891,28 +906,34 @@ public final class GlobalBuffers implements AutoCloseable {
             if (entry.lock == null) {
                 counters.misses.increment();
                 entry.lock = enqueue(name, LockMode.PR, blockingHandler(entry));
-                entry.copy = new Copy(storage.apply(entry.bucket), version(entry.lock));
+                readCopy(entry, storage, version(entry.lock));
             } else if (entry.mode == LockMode.NL) {
                 counters.revalidations.increment();
                 convert(entry.lock, LockMode.PR, true, name);
                 long version = version(entry.lock);
-                Copy copy = entry.copy;
-                if (copy == null || version == UNKNOWN || version != copy.version()) {
+                if (entry.image == null || version == UNKNOWN || version != entry.version) {
                     counters.rereads.increment();
-                    entry.copy = new Copy(storage.apply(entry.bucket), version);
+                    readCopy(entry, storage, version);
                 }
-            } else if (entry.copy == null) {
+            } else if (entry.image == null) {
                 counters.misses.increment();
-                entry.copy = new Copy(storage.apply(entry.bucket), version(entry.lock));
+                readCopy(entry, storage, version(entry.lock));
             } else {
                 counters.hits.increment();
             }
             entry.mode = entry.mode == LockMode.EX ? LockMode.EX : LockMode.PR;
             entry.referenced = true;
-            return entry.copy.image();
+            return present(entry.image);
         } finally {
             release(entry);
         }
+    }
+
+    /** Under the entry's gate: its copy is storage's image, at {@code version}. */
+    private static void readCopy(Entry entry, LongFunction<byte[]> storage, long version) {
+        byte[] image = storage.apply(entry.bucket);
+        entry.version = version;
+        entry.image = image == null ? ABSENT : image;
     }
 
     private BlockingHandler blockingHandler(Entry entry) {
@@ -977,8 +998,7 @@ public final class GlobalBuffers implements AutoCloseable {
         }
         long version = entry.lock.fencingToken();
         entry.lock.setValueBlock(ByteBuffer.allocate(VERSION_BYTES).putLong(version).array());
-        Copy copy = entry.copy;
-        entry.copy = new Copy(copy == null ? null : copy.image(), version);
+        entry.version = version;
         entry.written = false;
         return true;
     }
