@@ -141,12 +141,17 @@ public final class GlobalBuffers implements AutoCloseable {
     private final ReentrantLock treeConversion = new ReentrantLock();
     private final ConcurrentHashMap<Long, Entry> entries = new ConcurrentHashMap<>();
     /**
-     * A direct-mapped front of {@link #entries} (slot: bucket number modulo its length), so that a
-     * hit costs no boxing and no hash-map walk. Only a hint: a slot may hold another bucket's
-     * entry or an evicted one (whose mode is NL, so it never passes for a hit); {@link #entries}
-     * decides. Written without synchronization: an entry's bucket number is final.
+     * A direct-mapped front of {@link #entries} (slot: bucket number modulo the slot count), so
+     * that a hit costs no boxing and no hash-map walk. Each slot is two elements, side by side in
+     * one cache line: an entry, then the image it last held. Only a hint: a slot may hold another
+     * bucket's entry or an evicted one (whose mode is NL, so it never passes for a hit), and an
+     * image the entry no longer holds; {@link #entries} and the entry decide. Written without
+     * synchronization: an entry's bucket number is final, and an image is used only once it is
+     * found to be the entry's (volatile) image. What the image beside the entry buys: a hit on a
+     * bucket long out of the processor's caches starts loading the image while it waits for the
+     * entry, rather than after.
      */
-    private volatile Entry[] front;
+    private volatile Object[] front;
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicBoolean treeLoweringQueued = new AtomicBoolean();
     /** This node's changing services take turns here, in arrival order. */
@@ -228,7 +233,7 @@ public final class GlobalBuffers implements AutoCloseable {
         }
         this.title = title;
         this.capacity = capacity;
-        this.front = new Entry[frontLength(capacity)];
+        this.front = new Object[2 * frontLength(capacity)];
         this.storage = storage;
         this.writeBehindMillis = writeBehindMillis;
         this.counters = new BufferCounters(this::capacity, this::size);
@@ -295,7 +300,7 @@ public final class GlobalBuffers implements AutoCloseable {
                 }
             }
             entries.clear();
-            front = new Entry[front.length];
+            front = new Object[front.length];
             size.set(0);
             system.dequeueAll();
             counters.dequeues.increment();
@@ -369,6 +374,23 @@ public final class GlobalBuffers implements AutoCloseable {
         return counters;
     }
 
+    /** The index of bucket {@code bucketId}'s slot (its entry; its image follows) in the front table {@code table}. */
+    private static int slot(Object[] table, long bucketId) {
+        return ((int) bucketId & ((table.length >>> 1) - 1)) << 1;
+    }
+
+    /** The entry in {@code table}'s slot {@code slot} if it is bucket {@code bucketId}'s, else null. */
+    private static Entry entryAt(Object[] table, int slot, long bucketId) {
+        Entry entry = (Entry) table[slot];
+        return entry != null && entry.bucket == bucketId ? entry : null;
+    }
+
+    /** Puts {@code entry} and its copy {@code image} (an absent bucket's is not kept) in {@code table}'s slot {@code slot}. */
+    private static void front(Object[] table, int slot, Entry entry, byte[] image) {
+        table[slot] = entry;
+        table[slot + 1] = image == ABSENT ? null : image;
+    }
+
     /** Slots of the front table for {@code capacity} buckets: a power of two, at most 2^16. */
     private static int frontLength(int capacity) {
         return Integer.highestOneBit(Math.max(16, Math.min(1 << 16, capacity)) * 2 - 1);
@@ -391,7 +413,7 @@ public final class GlobalBuffers implements AutoCloseable {
             throw new RmsException(RmsStatus.IAL, "global buffer count is " + count + "; it must be 0 or more");
         }
         capacity = count;
-        front = new Entry[frontLength(count)];
+        front = new Object[2 * frontLength(count)];
         evictOverCapacity(null);
     }
 
@@ -588,19 +610,25 @@ public final class GlobalBuffers implements AutoCloseable {
             if (bucketId <= FileState.BUCKET_ID) {
                 return storage.apply(bucketId);
             }
-            Entry entry = fronted(bucketId);
+            Object[] table = front;
+            int slot = slot(table, bucketId);
+            Object seen = table[slot + 1];
+            Entry entry = entryAt(table, slot, bucketId);
             byte[] image = entry != null ? hit(entry) : null;
+            if (image == seen && image != null) {
+                // The image from the slot, not the entry: its loads need not wait for the entry's.
+                return (byte[]) seen;
+            }
             if (image != null) {
+                front(table, slot, entry, image);
                 return present(image);
             }
-            Entry[] table = front;
-            int slot = (int) bucketId & (table.length - 1);
             while (true) {
                 entry = entries.get(bucketId);
                 if (entry != null) {
                     image = hit(entry);
                     if (image != null) {
-                        table[slot] = entry;
+                        front(table, slot, entry, image);
                         return present(image);
                     }
                 } else {
@@ -612,7 +640,7 @@ public final class GlobalBuffers implements AutoCloseable {
                 }
                 if (image != null || !entry.evicted) {
                     if (!entry.evicted) {
-                        table[slot] = entry;
+                        front(table, slot, entry, image);
                     }
                     return image;
                 }
@@ -621,9 +649,8 @@ public final class GlobalBuffers implements AutoCloseable {
 
         /** The entry of {@code bucketId} in the front table, or null; evicted unless its gate shows otherwise. */
         private Entry fronted(long bucketId) {
-            Entry[] table = front;
-            Entry entry = table[(int) bucketId & (table.length - 1)];
-            return entry != null && entry.bucket == bucketId ? entry : null;
+            Object[] table = front;
+            return entryAt(table, slot(table, bucketId), bucketId);
         }
 
         /**
@@ -767,12 +794,17 @@ public final class GlobalBuffers implements AutoCloseable {
     }
 
     /** Under the entry's gate and {@code dirtyLock}: the entry's copy is now {@code image}, written under its EX lock. */
-    private static void replaceCopy(Entry entry, byte[] image) {
+    private void replaceCopy(Entry entry, byte[] image) {
         if (entry.image == null) {
             entry.version = UNKNOWN;
         }
         entry.image = image == null ? ABSENT : image;
         entry.written = true;
+        Object[] table = front;
+        int slot = slot(table, entry.bucket);
+        if (table[slot] == entry) {
+            table[slot + 1] = image; // the next hit on the bucket finds the new image beside the entry
+        }
     }
 
     /**
@@ -1045,10 +1077,11 @@ public final class GlobalBuffers implements AutoCloseable {
         }
         entry.evicted = true;
         entries.remove(entry.bucket, entry);
-        Entry[] table = front;
-        int slot = (int) entry.bucket & (table.length - 1);
+        Object[] table = front;
+        int slot = slot(table, entry.bucket);
         if (table[slot] == entry) {
             table[slot] = null; // its copy is garbage now
+            table[slot + 1] = null;
         }
         size.decrementAndGet();
         counters.evictions.increment();
@@ -1165,7 +1198,7 @@ public final class GlobalBuffers implements AutoCloseable {
             }
             closed = true;
             entries.clear();
-            front = new Entry[front.length];
+            front = new Object[front.length];
             size.set(0);
             system.close();
             if (mbeanName != null) {
