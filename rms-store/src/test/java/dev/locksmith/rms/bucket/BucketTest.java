@@ -119,4 +119,41 @@ class BucketTest {
     void decoderRejectsAnImageThatIsNotWholeBlocks() {
         assertThatThrownBy(() -> BucketDecoder.decode(new byte[100], 1)).hasMessageContaining("blocks");
     }
+
+    @Test
+    void lowerAndUpperBoundAreTheFirstEntriesAtLeastAndAboveTheKeyForEveryCountAndPrefixLength() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int count = 0; count <= 60; count++) {
+            // Few distinct first bytes, so that prefixes repeat and whole runs of entries compare equal.
+            byte[][] keys = new byte[count][];
+            for (int i = 0; i < count; i++) {
+                keys[i] = new byte[] {(byte) random.nextInt(6), (byte) random.nextInt(256)};
+            }
+            Arrays.sort(keys, Arrays::compareUnsigned);
+            Bucket bucket = Bucket.empty(BucketLayout.KIND_SIDR, 0, 2, 4096);
+            for (int i = 0; i < count; i++) {
+                bucket = bucket.withInserted(i, keys[i], new byte[4]);
+            }
+            for (int probe = 0; probe < 200; probe++) {
+                byte[] target = {(byte) random.nextInt(7), (byte) random.nextInt(256)};
+                for (int length = 0; length <= 2; length++) {
+                    assertThat(bucket.lowerBound(target, length)).as("lowerBound, %d entries, length %d", count, length)
+                            .isEqualTo(firstIndex(keys, target, length, false));
+                    assertThat(bucket.upperBound(target, length)).as("upperBound, %d entries, length %d", count, length)
+                            .isEqualTo(firstIndex(keys, target, length, true));
+                }
+            }
+        }
+    }
+
+    /** The first index whose key prefix is at least (or above) the target's, found by looking at every key. */
+    private static int firstIndex(byte[][] keys, byte[] target, int length, boolean above) {
+        for (int i = 0; i < keys.length; i++) {
+            int c = Arrays.compareUnsigned(keys[i], 0, length, target, 0, length);
+            if (above ? c > 0 : c >= 0) {
+                return i;
+            }
+        }
+        return keys.length;
+    }
 }
