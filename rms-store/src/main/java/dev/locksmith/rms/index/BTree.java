@@ -140,12 +140,12 @@ public final class BTree {
      * its bucket since), splitting if it no longer fits. The RFA in a data payload is kept.
      */
     public void replace(Position position, byte[] payload) {
-        byte[] key = position.key();
         Bucket replaced = position.bucket().withPayload(position.index(), payload);
         if (replaced != null) {
             access.write(position.bucketId(), replaced);
             return;
         }
+        byte[] key = position.key();
         remove(position);
         insert(key, payload, false);
     }

@@ -164,7 +164,7 @@ public final class IndexedOrganization implements FileOrganization {
             }
         }
         byte[] payload = new byte[RFA_SIZE + record.length];
-        System.arraycopy(rfaPayload(rfa), 0, payload, 0, RFA_SIZE);
+        putRfa(payload, rfa);
         System.arraycopy(record, 0, payload, RFA_SIZE, record.length);
         trees[0].replace(primary, payload);
         for (int k = 1; k < trees.length; k++) {
@@ -327,9 +327,14 @@ public final class IndexedOrganization implements FileOrganization {
 
     private static byte[] rfaPayload(Rfa rfa) {
         byte[] payload = new byte[RFA_SIZE];
+        putRfa(payload, rfa);
+        return payload;
+    }
+
+    /** Writes {@code rfa} into the first {@code RFA_SIZE} bytes of {@code payload}. */
+    private static void putRfa(byte[] payload, Rfa rfa) {
         Bucket.putU32(payload, 0, rfa.bucket());
         Bucket.putU32(payload, RFA_ID_OFFSET, rfa.id());
-        return payload;
     }
 
     private String printable(int k, byte[] record) {
