@@ -66,13 +66,21 @@ public class GlobalBuffersBenchmark {
     public void open() {
         BenchData.ensureBuilt();
         manager = LockManager.builder().name("bench").build();
-        Sharing sharing = new Sharing(EnumSet.allOf(FileAccess.class), EnumSet.of(FileShare.SHRGET, FileShare.SHRPUT,
-                FileShare.SHRUPD, FileShare.SHRDEL), manager, ContentionPolicy.NEVER);
-        file = RmsFile.open(BenchData.rmsFile(), new RmsFile.Options(BenchData.CACHE_MEGABYTES, 1000)
-                .withGlobalBuffers(globalBuffers), sharing);
+        file = openFile(manager, globalBuffers);
         rawStore = BenchData.openRaw();
         raw = BenchData.rawMap(rawStore);
         logLockCallsPerRead();
+    }
+
+    /**
+     * The benchmark's file, write-shared through {@code manager}, durability deferred (commit
+     * interval 1 s), with {@code globalBuffers} buffers (0: none).
+     */
+    static RmsFile openFile(LockManager manager, int globalBuffers) {
+        Sharing sharing = new Sharing(EnumSet.allOf(FileAccess.class), EnumSet.of(FileShare.SHRGET, FileShare.SHRPUT,
+                FileShare.SHRUPD, FileShare.SHRDEL), manager, ContentionPolicy.NEVER);
+        return RmsFile.open(BenchData.rmsFile(), new RmsFile.Options(BenchData.CACHE_MEGABYTES, 1000)
+                .withGlobalBuffers(globalBuffers), sharing);
     }
 
     /** One thread's mix with the counts of calls around each read and each update. */
