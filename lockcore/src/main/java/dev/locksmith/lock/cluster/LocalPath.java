@@ -32,7 +32,8 @@ import org.jgroups.Address;
  *       entries), so every lock the local path made is found by the export; the same entries
  *       order a rebuild by lock id, and the ids come from the node's one counter;</li>
  *   <li>the tree's lock count (a tree with locks is never dropped) and its per-node request
- *       count (remastering's measure of where a tree is used), kept by the master table;</li>
+ *       count (remastering's measure of where a tree is used), kept by the master table; the
+ *       request count takes a lock's request and its dequeue in one update, when it is requested;</li>
  *   <li>the quorum lease, read once per grant with the clock: a grant made while the lease is not
  *       held is held back ({@link LeaseGuard#hold}) exactly as the general path's, so a node that
  *       lost its lease (paused, partitioned) grants nothing.</li>
@@ -113,7 +114,7 @@ final class LocalPath {
         LocalLockManager.Grant now = null;
         int after;
         try {
-            entry = table.enqueueOwn(self, lock.owner.ref(), lock.id, lock.parent == null ? 0 : lock.parent.id,
+            entry = table.enqueueLocal(self, lock.owner.ref(), lock.id, lock.parent == null ? 0 : lock.parent.id,
                     parentEntry, request.mode(), request.flagBits(), request.timeoutNanos(),
                     request.blockingHandler() != null, lock.name, lock.tree, lock);
             lock.masterEntry = entry;
