@@ -3,12 +3,10 @@ package dev.locksmith.lock.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locksmith.lock.Lock;
-import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockInfo;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockRequest;
-import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
 import dev.locksmith.lock.ResourceInfo;
 import java.time.Duration;
@@ -23,8 +21,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The local path ({@link LocalPath}) against what can happen to a tree mastered on the requesting
- * node while its locks are held or being granted: an administrative clear, a lapse of the quorum
- * lease, the tree moving to another node, and a rebuild after another node crashed. Real JGroups
+ * node while its locks are held or being granted: a lapse of the quorum lease, the tree moving to
+ * another node, and a rebuild after another node crashed (an administrative clear: see
+ * {@link ClusterClearRaceTest}). Real JGroups
  * channels on 127.0.0.1. The races are not deterministic — each test runs many requests through
  * the moment — but a failure is never spurious.
  */
@@ -37,48 +36,6 @@ class ClusterLocalPathTest {
     void stopCluster() {
         if (cluster != null) {
             cluster.close();
-        }
-    }
-
-    @Test
-    void aClearRacingLocalSublockRequestsLeavesNoSublockOnTheMaster() throws Exception {
-        cluster = ClusterTestSupport.start("local-clear-" + System.nanoTime(), 2, 2);
-        ClusterLockManager node = cluster.node(0);
-        node.newOwner("pin").enqueue(ROOT, LockMode.NL); // node 0 masters the tree, and keeps it
-        LockOwner racer = node.newOwner("racer");
-        AtomicBoolean running = new AtomicBoolean(true);
-        Thread clearer = new Thread(() -> {
-            while (running.get()) {
-                node.clearOwner(node.adminCapability(), racer.id());
-            }
-        });
-        clearer.start();
-        try {
-            Lock root = null;
-            for (int i = 0; i < 20_000; i++) {
-                try {
-                    if (root == null || root.grantedMode() == null) {
-                        root = racer.enqueue(ROOT, LockMode.CR);
-                    }
-                    racer.dequeue(racer.enqueue(LockRequest.of("ROW" + (i % 4), LockMode.EX).withParent(root)));
-                } catch (LockException e) {
-                    // cleared before its grant or its dequeue, or its parent cleared first
-                    assertThat(e.status()).isIn(LockStatus.CANCELLED, LockStatus.IVLOCKID, LockStatus.PARNOTGRANT,
-                            LockStatus.NOTQUEUED);
-                }
-            }
-        } finally {
-            running.set(false);
-            clearer.join();
-        }
-        racer.dequeueAll();
-
-        ClusterTestSupport.awaitTrue("the racer's locks left the master", () -> node.resource(Namespace.group(0),
-                List.of(ROOT)).orElseThrow().granted().size() == 1);
-        ResourceInfo root = node.resource(Namespace.group(0), List.of(ROOT)).orElseThrow();
-        assertThat(root.granted()).extracting(LockInfo::grantedMode).containsExactly(LockMode.NL);
-        for (int i = 0; i < 4; i++) {
-            assertThat(node.resource(Namespace.group(0), List.of(ROOT, "ROW" + i))).as("ROW%d", i).isEmpty();
         }
     }
 
@@ -118,31 +75,16 @@ class ClusterLocalPathTest {
         Lock kept = local.enqueue(LockRequest.of("KEPT", LockMode.EX).withParent(localRoot));
         LockOwner remote = busy.newOwner("remote");
         Lock remoteRoot = remote.enqueue(ROOT, LockMode.CR);
-        Rows rows = new Rows();
 
-        Thread slow = new Thread(() -> work(local, localRoot, rows, 5), "local-on-n0");
-        Thread fast = new Thread(() -> work(remote, remoteRoot, rows, 0), "busy-on-n1");
-        slow.start();
-        fast.start();
-        try {
+        // node 0 slowly, node 1 busily, so that the tree moves to node 1 while both work on it
+        workThrough(new Worker(local, localRoot, 5), new Worker(remote, remoteRoot, 0), () -> {
             ClusterTestSupport.awaitTrue("the tree moved to node 1",
                     () -> busy.resource(Namespace.group(0), List.of(ROOT)).isPresent() && busy.isReady());
-            // and node 0 goes on working on it, now remotely, for a while
             ClusterTestSupport.awaitTrue("node 0 no longer masters it", () -> first.resource(Namespace.group(0),
                     List.of(ROOT)).isEmpty() && first.isReady());
-            int done = rows.operations.get();
-            ClusterTestSupport.awaitTrue("both go on", () -> rows.operations.get() >= done + 200 || rows.failure.get() != null);
-        } finally {
-            rows.stop.set(true);
-            slow.join();
-            fast.join();
-        }
+        }, 200);
 
-        assertThat(rows.failure.get()).isNull();
-        assertThat(rows.overlaps.get()).isZero();
-        assertThat(kept.grantedMode()).isEqualTo(LockMode.EX);
-        ResourceInfo keptThere = busy.resource(Namespace.group(0), List.of(ROOT, "KEPT")).orElseThrow();
-        assertThat(keptThere.granted()).extracting(LockInfo::grantedMode).containsExactly(LockMode.EX);
+        assertHeldInExOnlyOn(busy, kept);
         local.dequeue(kept);
         Lock after = remote.enqueue(LockRequest.of("KEPT", LockMode.EX).withParent(remoteRoot));
         assertThat(after.grantedMode()).isEqualTo(LockMode.EX);
@@ -157,34 +99,55 @@ class ClusterLocalPathTest {
         Lock rootA = a.enqueue(ROOT, LockMode.CR); // node 0 masters the tree
         Lock rootB = b.enqueue(ROOT, LockMode.CR);
         Lock held = a.enqueue(LockRequest.of("HELD", LockMode.EX).withParent(rootA));
-        Rows rows = new Rows();
-        Thread ta = new Thread(() -> work(a, rootA, rows, 0), "a-on-n0");
-        Thread tb = new Thread(() -> work(b, rootB, rows, 0), "b-on-n0");
-        ta.start();
-        tb.start();
         long rebuildsBefore = node.clusterStatistics().rebuilds();
-        try {
+
+        workThrough(new Worker(a, rootA, 0), new Worker(b, rootB, 0), () -> {
             cluster.node(2).crashForTest();
             ClusterTestSupport.awaitTrue("node 0 rebuilt without node 2", () -> node.clusterStatistics().rebuilds()
                     > rebuildsBefore && node.isReady() && node.members().size() == 2);
+        }, 1_000);
+
+        assertHeldInExOnlyOn(node, held);
+        a.dequeue(held);
+        for (String row : List.of("ROW0", "ROW1", "ROW2")) {
+            assertThat(node.resource(Namespace.group(0), List.of(ROOT, row))).as(row).isEmpty();
+        }
+    }
+
+    /** {@code sublock} of {@link #ROOT} is granted EX, and its resource on {@code master} has that one grant. */
+    private static void assertHeldInExOnlyOn(ClusterLockManager master, Lock sublock) {
+        assertThat(sublock.grantedMode()).isEqualTo(LockMode.EX);
+        ResourceInfo there = master.resource(Namespace.group(0), List.of(ROOT, sublock.resourceName())).orElseThrow();
+        assertThat(there.granted()).extracting(LockInfo::grantedMode).containsExactly(LockMode.EX);
+    }
+
+    /** An owner working on EX sublocks of {@code root}, pausing {@code pauseMillis} between them. */
+    private record Worker(LockOwner owner, Lock root, long pauseMillis) {
+    }
+
+    /**
+     * Runs {@code a} and {@code b} in threads of their own while {@code during} runs and then
+     * until they have done {@code moreOperations} more lock + unlock between them; then stops
+     * them and checks that neither failed and that no row ever had two holders.
+     */
+    private static void workThrough(Worker a, Worker b, Runnable during, int moreOperations) throws InterruptedException {
+        Rows rows = new Rows();
+        Thread ta = new Thread(() -> work(a, rows), "worker-a");
+        Thread tb = new Thread(() -> work(b, rows), "worker-b");
+        ta.start();
+        tb.start();
+        try {
+            during.run();
             int done = rows.operations.get();
-            ClusterTestSupport.awaitTrue("the workers go on", () -> rows.operations.get() >= done + 1_000
+            ClusterTestSupport.awaitTrue("the workers go on", () -> rows.operations.get() >= done + moreOperations
                     || rows.failure.get() != null);
         } finally {
             rows.stop.set(true);
             ta.join();
             tb.join();
         }
-
         assertThat(rows.failure.get()).isNull();
         assertThat(rows.overlaps.get()).isZero();
-        assertThat(held.grantedMode()).isEqualTo(LockMode.EX);
-        ResourceInfo heldThere = node.resource(Namespace.group(0), List.of(ROOT, "HELD")).orElseThrow();
-        assertThat(heldThere.granted()).extracting(LockInfo::grantedMode).containsExactly(LockMode.EX);
-        a.dequeue(held);
-        for (String row : List.of("ROW0", "ROW1", "ROW2")) {
-            assertThat(node.resource(Namespace.group(0), List.of(ROOT, row))).as(row).isEmpty();
-        }
     }
 
     /** One holder count per row, ROW0..ROW2, and how often a holder found another inside. */
@@ -197,14 +160,14 @@ class ClusterLocalPathTest {
     }
 
     /**
-     * EX sublocks ROW0..ROW2 under {@code root}, one after another, until {@code rows.stop}: each
-     * holder stays inside a moment and counts an overlap if it found another holder of its row.
+     * EX sublocks ROW0..ROW2 under the worker's root, one after another, until {@code rows.stop}:
+     * each holder stays inside a moment and counts an overlap if it found another holder of its row.
      */
-    private static void work(LockOwner owner, Lock root, Rows rows, long pauseMillis) {
+    private static void work(Worker w, Rows rows) {
         try {
             for (int i = 0; !rows.stop.get(); i++) {
                 int row = i % 3;
-                Lock sub = owner.enqueue(LockRequest.of("ROW" + row, LockMode.EX).withParent(root));
+                Lock sub = w.owner().enqueue(LockRequest.of("ROW" + row, LockMode.EX).withParent(w.root()));
                 if (rows.inside[row].incrementAndGet() != 1) {
                     rows.overlaps.incrementAndGet();
                 }
@@ -212,10 +175,10 @@ class ClusterLocalPathTest {
                     Thread.onSpinWait();
                 }
                 rows.inside[row].decrementAndGet();
-                owner.dequeue(sub);
+                w.owner().dequeue(sub);
                 rows.operations.incrementAndGet();
-                if (pauseMillis > 0) {
-                    Thread.sleep(pauseMillis);
+                if (w.pauseMillis() > 0) {
+                    Thread.sleep(w.pauseMillis());
                 }
             }
         } catch (InterruptedException e) {
