@@ -455,7 +455,11 @@ final class MasterTable {
                 p.owner.dequeue(held.lock, valueLength > 16 ? LockFlag.XVALBLK : LockFlag.VALBLK);
             }
         } catch (LockException e) {
-            LOG.log(Level.WARNING, "dequeue of lock " + lockId + " from " + origin + " failed on its master", e);
+            // IVLOCKID for a dead lock: a clear of its parent here took it along (a clear takes the
+            // sublocks, a sublock request racing it included) before its own dequeue came
+            boolean clearedWithParent = e.status() == LockStatus.IVLOCKID && held.lock.queue().isEmpty();
+            LOG.log(clearedWithParent ? Level.DEBUG : Level.WARNING, "dequeue of lock " + lockId + " from " + origin
+                    + " failed on its master", e);
         }
     }
 
