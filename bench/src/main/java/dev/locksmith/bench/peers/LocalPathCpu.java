@@ -7,13 +7,14 @@ import java.util.Locale;
 
 /**
  * The CPU time one uncontended lock + unlock costs its calling thread, for the peers named on the
- * command line (default: Locksmith embedded and the cluster row mastered locally), on the workload
+ * command line (default: Locksmith embedded on root names, Locksmith embedded on sublocks of a CR
+ * root, which is the cluster rows' workload, and the cluster row mastered locally), on the workload
  * of {@link PeerBenchmark#uncontended}. Meant for a shared, loaded machine, where JMH's wall-clock
  * throughput moves with the other processes' load: a thread's CPU time counts only what it ran.
  * Ten rounds of two million operations per peer; the first three warm up; the median, lowest and
  * highest of the other seven are printed in nanoseconds per operation.
  *
- * <pre>java -cp bench/target/benchmarks.jar dev.locksmith.bench.peers.LocalPathCpu [LOCKSMITH CLUSTER_LOCAL ...]</pre>
+ * <pre>java -cp bench/target/benchmarks.jar dev.locksmith.bench.peers.LocalPathCpu [LOCKSMITH LOCKSMITH_SUBLOCKS CLUSTER_LOCAL ...]</pre>
  */
 public final class LocalPathCpu {
     private static final int ROUNDS = 10;
@@ -26,7 +27,7 @@ public final class LocalPathCpu {
     /** Measures the peers named in {@code args} (names of {@link Peer}), one after the other. */
     public static void main(String[] args) throws Exception {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        String[] peers = args.length > 0 ? args : new String[] {"LOCKSMITH", "CLUSTER_LOCAL"};
+        String[] peers = args.length > 0 ? args : new String[] {"LOCKSMITH", "LOCKSMITH_SUBLOCKS", "CLUSTER_LOCAL"};
         for (String name : peers) {
             try (LockService service = Peer.valueOf(name).open()) {
                 LockService.Session session = service.session(0);

@@ -12,6 +12,11 @@ import java.util.List;
 public enum Peer {
     /** Locksmith embedded: the lock manager in the caller's JVM. */
     LOCKSMITH("Locksmith embedded (EX / PR)", true, false),
+    /**
+     * Locksmith embedded on the cluster rows' workload: each thread's owner holds the root
+     * {@value LocksmithClusterService#ROOT} in CR and every name is a sublock of it.
+     */
+    LOCKSMITH_SUBLOCKS("Locksmith embedded, sublocks of a CR root (the cluster rows' workload)", true, false),
     /** The floor: ReentrantReadWriteLocks by name in a ConcurrentHashMap. */
     JDK("JDK ReentrantReadWriteLock by name (floor)", true, false),
     /** Curator InterProcessMutex on an in-process ZooKeeper. */
@@ -64,7 +69,8 @@ public enum Peer {
      */
     public LockService open() throws Exception {
         return switch (this) {
-            case LOCKSMITH -> new LocksmithService();
+            case LOCKSMITH -> new LocksmithService(false);
+            case LOCKSMITH_SUBLOCKS -> new LocksmithService(true);
             case JDK -> new JdkService();
             case CURATOR_MUTEX -> new CuratorService(false);
             case CURATOR_RW -> new CuratorService(true);

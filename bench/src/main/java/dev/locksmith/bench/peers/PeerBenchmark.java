@@ -44,7 +44,7 @@ public class PeerBenchmark {
     /** The lock service under test, started for the trial and stopped after it. */
     @State(Scope.Benchmark)
     public static class Service {
-        @Param({"LOCKSMITH", "JDK", "CURATOR_MUTEX", "CURATOR_RW", "HAZELCAST_1", "HAZELCAST_2", "CLUSTER_LOCAL", "CLUSTER_REMOTE"})
+        @Param({"LOCKSMITH", "LOCKSMITH_SUBLOCKS", "JDK", "CURATOR_MUTEX", "CURATOR_RW", "HAZELCAST_1", "HAZELCAST_2", "CLUSTER_LOCAL", "CLUSTER_REMOTE"})
         public Peer peer;
 
         LockService service;

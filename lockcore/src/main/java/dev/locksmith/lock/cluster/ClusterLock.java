@@ -198,7 +198,7 @@ final class ClusterLock implements Lock {
 
     /** The request went; true if the owner cancelled meanwhile and the caller must now send the CANCEL. */
     boolean endSend() {
-        return (grant(null, null, 0, null, true) & SEND_CANCEL) != 0;
+        return (grant(null, null, 0, null, ENDS_SEND) & SEND_CANCEL) != 0;
     }
 
     /**
@@ -348,13 +348,25 @@ final class ClusterLock implements Lock {
 
     /** The master granted the current request. */
     void granted(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value) {
-        grant(mode, grantStatus, grantFence, value, false);
+        grant(mode, grantStatus, grantFence, value, PLAIN);
     }
+
+    /** {@link #grant}: a grant that ends no send. */
+    private static final int PLAIN = 0;
+    /** {@link #grant}: ends the send {@link #beginSend} began. */
+    private static final int ENDS_SEND = 1;
+    /** {@link #grant}: ends a request made on this node's master by {@link LocalPath}, which began no send. */
+    private static final int ENDS_LOCAL = 2;
 
     /** {@link #endOwnSend}: the caller must now send the CANCEL (the owner cancelled meanwhile). */
     static final int SEND_CANCEL = 1;
     /** {@link #endOwnSend}: the lock died while its request was being made. */
     static final int DIED = 2;
+    /**
+     * {@link #endLocalSend}: while its request was being made, this node lost quorum and marked the
+     * request to be sent again once it serves requests again; the caller withdraws what it made.
+     */
+    static final int RESEND = 4;
 
     /**
      * A request made on this node's master ends its send ({@link #endSend}) and, if {@code mode}
@@ -362,8 +374,28 @@ final class ClusterLock implements Lock {
      * Returns {@link #SEND_CANCEL} and {@link #DIED} as they apply.
      */
     int endOwnSend(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value) {
-        return grant(mode, grantStatus, grantFence, value, true);
+        return grant(mode, grantStatus, grantFence, value, ENDS_SEND);
     }
+
+    /**
+     * {@link LocalPath}'s new request, made on {@code master} (this node) without a
+     * {@link #beginSend}, ends: it is marked sent there and, if {@code mode} is not null, granted,
+     * under one monitor enter. Returns {@link #SEND_CANCEL}, {@link #DIED} and {@link #RESEND} as
+     * they apply; with RESEND nothing is marked or granted (the request goes again later).
+     */
+    int endLocalSend(Address master, LockMode mode, LockStatus grantStatus, long grantFence, byte[] value) {
+        this.localMaster = master;
+        return grant(mode, grantStatus, grantFence, value, ENDS_LOCAL);
+    }
+
+    /** The master {@link #endLocalSend} marks the request sent to; written and read by its thread only. */
+    private Address localMaster;
+
+    /**
+     * Whether the copy's request had reached a master when its owner dequeued it ({@link #leave});
+     * written under the monitor by the dequeuing thread and read by that thread after it.
+     */
+    boolean sentWhenLeft;
 
     /**
      * Whether the first request was granted by the thread that made it on this node's master,
@@ -374,13 +406,23 @@ final class ClusterLock implements Lock {
      */
     boolean grantedInline;
 
-    private int grant(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value, boolean endingSend) {
+    private int grant(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value, int how) {
         CompletableFuture<Lock> done = null;
         CompletableFuture<Boolean> cancel = null;
         Thread waiter = null;
         boolean exposed = false;
+        boolean endingSend = how != PLAIN;
         int after = 0;
         synchronized (this) {
+            if (how == ENDS_LOCAL) {
+                if (waitedThroughRebuild) {
+                    // marked unsent by a lost quorum meanwhile (markUnsentUntilRebuilt): it is sent again
+                    return dead ? DIED | RESEND : RESEND;
+                }
+                sentTo = localMaster;
+                requestSent = true;
+                sending++; // taken back below, as for a send beginSend began
+            }
             boolean applies = mode != null && !dead && pending != null;
             if (applies) {
                 granted = mode;
@@ -526,6 +568,7 @@ final class ClusterLock implements Lock {
                 checkStagedLength(valueLength);
             }
             value = writes ? lksb.clone() : NO_VALUE;
+            sentWhenLeft = sentTo != null;
             markDead();
             abandoned = abandonLocked(LockStatus.CANCELLED);
         }

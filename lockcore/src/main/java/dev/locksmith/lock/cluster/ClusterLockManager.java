@@ -200,6 +200,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final Rebuild rebuild;
     /** Incoming lock messages, each to the concern it belongs to. */
     private final Incoming incoming;
+    /** New requests and dequeues of locks whose tree this node masters, made by the caller's thread. */
+    private final LocalPath localPath;
 
     private ClusterLockManager(Builder b) throws Exception {
         String stackXml = b.mainChannel == null ? b.stackXml() : null;
@@ -247,6 +249,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
         });
         this.self = channel.address();
+        this.localPath = new LocalPath(self, gate, masterOf, () -> open, () -> master, leaseGuard);
         if (channel.isFork()) {
             // members whose fork was not there yet dropped this node's part of the current
             // rebuild and it theirs: each asks the others once for theirs (see Rebuild#answerHello)
@@ -518,6 +521,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     long nextLockId() {
         return lockIds.incrementAndGet();
+    }
+
+    LocalPath localPath() {
+        return localPath;
     }
 
     void checkRunning() {

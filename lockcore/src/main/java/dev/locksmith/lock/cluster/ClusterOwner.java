@@ -128,7 +128,9 @@ final class ClusterOwner implements LockOwner {
         ClusterLock lock = new ClusterLock(manager.nextLockId(), this, parent, request.name(), tree, request.mode(),
                 request.flagBits(), request.timeoutNanos(), request.blockingHandler());
         link(lock);
-        manager.submitNew(lock, request.timeoutNanos());
+        if (!manager.localPath().tryNew(lock, request)) {
+            manager.submitNew(lock, request.timeoutNanos());
+        }
         return lock;
     }
 
@@ -180,7 +182,9 @@ final class ClusterOwner implements LockOwner {
 
     private void dequeueCopy(ClusterLock copy, int valueLength, boolean abnormal) {
         byte[] value = copy.leave(valueLength);
-        manager.submitDequeue(copy, valueLength, abnormal, value);
+        if (!manager.localPath().tryDequeue(copy, valueLength, abnormal, value)) {
+            manager.submitDequeue(copy, valueLength, abnormal, value);
+        }
     }
 
     @Override

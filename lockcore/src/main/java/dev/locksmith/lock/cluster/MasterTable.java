@@ -111,6 +111,11 @@ final class MasterTable {
         final boolean blockingHandler;
         /** The request counter of this lock's tree and node, shared with its parent's (see {@link #counter}). */
         final LongAdder requests;
+        /**
+         * Whether the lock's dequeue was counted with its request (the local path's locks: one
+         * counter update per lock instead of two), so the dequeue is not counted again.
+         */
+        final boolean dequeueCounted;
         /** The lock count of this lock's tree (see {@link #track}); set once, before the lock is published. */
         AtomicInteger treeLocks;
         /** The owning node's copy when it gave it along (its own requests), for its outcomes; else null. */
@@ -147,7 +152,8 @@ final class MasterTable {
         }
 
         Held(Lock lock, Address origin, Proxy proxy, long lockId, long parentLockId, TreeKey tree, String name,
-             int flags, long timeoutNanos, boolean blockingHandler, LongAdder requests, Object copy) {
+             int flags, long timeoutNanos, boolean blockingHandler, LongAdder requests, boolean dequeueCounted,
+             Object copy) {
             this.lock = lock;
             this.origin = origin;
             this.proxy = proxy;
@@ -159,6 +165,7 @@ final class MasterTable {
             this.timeoutNanos = timeoutNanos;
             this.blockingHandler = blockingHandler;
             this.requests = requests;
+            this.dequeueCounted = dequeueCounted;
             this.copy = copy;
         }
     }
@@ -297,7 +304,7 @@ final class MasterTable {
                  long timeoutNanos, boolean blockingHandler, String name, TreeKey tree) {
         Proxy p = proxy(origin, owner);
         submitNew(origin, p, lockId, parentLockId, null, mode, flags, timeoutNanos, blockingHandler, name, tree, true,
-                null);
+                false, null);
     }
 
     /**
@@ -309,10 +316,28 @@ final class MasterTable {
      */
     Held enqueueOwn(Address self, OwnerRef owner, long lockId, long parentLockId, Held parentHint, LockMode mode,
                     int flags, long timeoutNanos, boolean blockingHandler, String name, TreeKey tree, Object copy) {
+        return enqueueOwn(self, owner, lockId, parentLockId, parentHint, mode, flags, timeoutNanos, blockingHandler, name,
+                tree, false, copy);
+    }
+
+    /**
+     * As {@link #enqueueOwn}, for {@link LocalPath}: the lock's dequeue is counted in its tree's
+     * activity now, with its request, so that the dequeue updates no counter (remastering reads the
+     * counts once a second, so counting the dequeue a little early changes nothing it decides).
+     */
+    Held enqueueLocal(Address self, OwnerRef owner, long lockId, long parentLockId, Held parentHint, LockMode mode,
+                      int flags, long timeoutNanos, boolean blockingHandler, String name, TreeKey tree, Object copy) {
+        return enqueueOwn(self, owner, lockId, parentLockId, parentHint, mode, flags, timeoutNanos, blockingHandler, name,
+                tree, true, copy);
+    }
+
+    private Held enqueueOwn(Address self, OwnerRef owner, long lockId, long parentLockId, Held parentHint, LockMode mode,
+                            int flags, long timeoutNanos, boolean blockingHandler, String name, TreeKey tree,
+                            boolean countDequeue, Object copy) {
         Held parent = parentLockId != 0 && parentHint != null && isHeldHere(parentHint) ? parentHint : null;
         Proxy p = parent != null ? parent.proxy : proxy(self, owner);
         return submitNew(self, p, lockId, parentLockId, parent, mode, flags, timeoutNanos, blockingHandler, name, tree,
-                true, copy);
+                true, countDequeue, copy);
     }
 
     /**
@@ -415,7 +440,9 @@ final class MasterTable {
             return;
         }
         untrack(held);
-        held.requests.increment();
+        if (!held.dequeueCounted) {
+            held.requests.increment();
+        }
         try {
             if (value.length > 0) {
                 held.lock.setValueBlock(value);
@@ -428,7 +455,11 @@ final class MasterTable {
                 p.owner.dequeue(held.lock, valueLength > 16 ? LockFlag.XVALBLK : LockFlag.VALBLK);
             }
         } catch (LockException e) {
-            LOG.log(Level.WARNING, "dequeue of lock " + lockId + " from " + origin + " failed on its master", e);
+            // IVLOCKID for a dead lock: a clear of its parent here took it along (a clear takes the
+            // sublocks, a sublock request racing it included) before its own dequeue came
+            boolean clearedWithParent = e.status() == LockStatus.IVLOCKID && held.lock.queue().isEmpty();
+            LOG.log(clearedWithParent ? Level.DEBUG : Level.WARNING, "dequeue of lock " + lockId + " from " + origin
+                    + " failed on its master", e);
         }
     }
 
@@ -511,7 +542,7 @@ final class MasterTable {
             boolean downDone = masterLost && e.queue() == LockQueue.CONVERTING && isPlainDownConversion(e);
             Held installed = submitNew(e.origin(), p, e.lockId(), e.parentLockId(), null,
                     downDone ? e.requested() : e.granted(), e.flags() & ~NOT_ON_INSTALL, -1, e.blockingHandler(), e.name(),
-                    e.tree(), downDone, null);
+                    e.tree(), downDone, false, null);
             Lock lock = installed == null ? null : installed.lock;
             if (lock == null || !lock.status().isGranted()) {
                 LOG.log(Level.WARNING, "install: a granted copy of lock " + e.lockId() + " from " + e.origin()
@@ -799,7 +830,7 @@ final class MasterTable {
 
     private Held submitNew(Address origin, Proxy p, long lockId, long parentLockId, Held parentHeld, LockMode mode,
                            int flags, long timeoutNanos, boolean blockingHandler, String name, TreeKey tree,
-                           boolean report, Object copy) {
+                           boolean report, boolean countDequeue, Object copy) {
         LockRequest request = LockRequest.of(name, mode);
         TreeKey lockTree = tree;
         LongAdder requests;
@@ -818,7 +849,7 @@ final class MasterTable {
             trees.add(tree);
             requests = counter(tree, origin);
         }
-        requests.increment();
+        requests.add(countDequeue ? 2 : 1);
         Held[] self = new Held[1];
         LockRequest full = request(request, flags, timeoutNanos, null);
         if (blockingHandler) {
@@ -839,7 +870,7 @@ final class MasterTable {
             return null;
         }
         Held held = new Held(lock, origin, p, lockId, parentLockId, lockTree, name, flags, timeoutNanos, blockingHandler,
-                requests, copy);
+                requests, countDequeue, copy);
         self[0] = held;
         track(held, parent);
         p.locks.put(lockId, held);

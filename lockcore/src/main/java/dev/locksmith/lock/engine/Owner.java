@@ -253,23 +253,40 @@ final class Owner implements LockOwner {
         return null;
     }
 
+    /** How often a clear takes its list again for sublocks requested meanwhile before it gives up. */
+    private static final int MAX_CLEAR_ATTEMPTS = 10_000;
+
     /**
      * Clears {@code target} and its sublocks, or every lock of this owner if null, by the
-     * abnormal-rundown path; then tells the clear listeners, outside the monitor.
+     * abnormal-rundown path; then tells the clear listeners, outside the monitor. A sublock that
+     * another thread of this owner requests while the clear runs is cleared too: its parent
+     * counts it before the owner lists it, so the parent's dequeue fails SUBLOCKS until the list
+     * taken again shows it (a cluster master, which clears a lock whose entry it has already
+     * removed, would otherwise leave it granted).
      *
      * @return the number of locks cleared
      */
     int clear(LockBlock target) {
         List<Lock> cleared = new ArrayList<>();
         synchronized (this) {
-            List<LockBlock> victims = target == null ? linked() : descendantsOf(target);
-            if (target != null) {
-                victims.add(target);
-            }
-            for (LockBlock l : deepestFirst(victims)) {
-                // a lock whose waiting request ended just now (timeout, deadlock) has nothing to clear
-                if (!engine.isShutdown() && engine.dequeueIfLive(l, true)) {
-                    cleared.add(l);
+            for (int attempt = 1; ; attempt++) {
+                List<LockBlock> victims = target == null ? linked() : descendantsOf(target);
+                if (target != null) {
+                    victims.add(target);
+                }
+                try {
+                    for (LockBlock l : deepestFirst(victims)) {
+                        // a lock whose waiting request ended just now (timeout, deadlock) has nothing to clear
+                        if (!engine.isShutdown() && engine.dequeueIfLive(l, true)) {
+                            cleared.add(l);
+                        }
+                    }
+                    break;
+                } catch (LockException e) {
+                    if (e.status() != LockStatus.SUBLOCKS || attempt >= MAX_CLEAR_ATTEMPTS) {
+                        throw e;
+                    }
+                    Thread.yield(); // the racing request lists its lock (or gives the count back) at once
                 }
             }
         }
