@@ -1085,8 +1085,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 }
                 return;
             }
-            send(origin, Wire.message(Wire.FAILED, viewId).putLong(lockId).putByte(status.ordinal())
-                    .putByte(conversion ? 1 : 0).putString(message == null ? "" : message).putReport(report));
+            send(origin, Wire.failed(viewId, lockId, status, conversion, message, report));
         }
 
         @Override

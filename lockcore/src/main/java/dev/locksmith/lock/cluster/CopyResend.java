@@ -159,8 +159,11 @@ final class CopyResend {
         if (s == null) {
             return null;
         }
+        // what is left of the request's timeout: the directory node ends it then (ResentCopies)
+        long left = lock.timeoutLeftNanos();
+        long timeout = left == Long.MAX_VALUE ? s.timeoutNanos() : Math.max(left, 1);
         return new MasterTable.Resend(node.self(), owner, lock.id, lock.parent == null ? 0 : lock.parent.id, lock.depth,
-                0, s.queue(), s.granted(), s.requested(), s.flags(), s.timeoutNanos(), s.blockingHandler(), s.fence(),
+                0, s.queue(), s.granted(), s.requested(), s.flags(), timeout, s.blockingHandler(), s.fence(),
                 s.readValue(), lock.name, lock.tree, s.conversion());
     }
 

@@ -76,6 +76,22 @@ final class MasterTable {
                   LockQueue queue, LockMode granted, LockMode requested, int flags, long timeoutNanos,
                   boolean blockingHandler, long fence, byte[] readValue, String name, TreeKey tree,
                   int conversion) {
+        /** Whether its master would have it wait: a request not granted yet, or a conversion that is no plain down-conversion. */
+        boolean waits() {
+            return queue == LockQueue.WAITING || (queue == LockQueue.CONVERTING && !isPlainDownConversion(this));
+        }
+
+        /** This copy with {@code nanos} left of its request's timeout. */
+        Resend withTimeout(long nanos) {
+            return new Resend(origin, owner, lockId, parentLockId, depth, order, queue, granted, requested, flags, nanos,
+                    blockingHandler, fence, readValue, name, tree, conversion);
+        }
+
+        /** This converting copy with its conversion ended ungranted: granted in its old mode. */
+        Resend withConversionEnded() {
+            return new Resend(origin, owner, lockId, parentLockId, depth, order, LockQueue.GRANTED, granted, granted,
+                    flags, timeoutNanos, blockingHandler, fence, readValue, name, tree, conversion);
+        }
     }
 
     private record OwnerKey(Address origin, long ownerId) {

@@ -120,6 +120,16 @@ final class Wire {
         return w;
     }
 
+    /**
+     * FAILED in view {@code viewId}: the request of copy {@code lockId} ended with {@code status}
+     * without a grant (a {@code conversion} leaves the lock in its granted mode).
+     */
+    static Wire failed(long viewId, long lockId, dev.locksmith.lock.LockStatus status, boolean conversion,
+                       String message, dev.locksmith.lock.DeadlockReport report) {
+        return message(FAILED, viewId).putLong(lockId).putByte(status.ordinal()).putByte(conversion ? 1 : 0)
+                .putString(message == null ? "" : message).putReport(report);
+    }
+
     /** A reader over a received payload, positioned at the body. */
     static Wire read(byte[] payload, int offset, int length) {
         return new Wire(ByteBuffer.wrap(payload, offset, length).slice().position(BODY_OFFSET));

@@ -18,7 +18,8 @@
  *   <li>{@code Directory}: which node masters each tree — lookups, directory entries
  *       ({@code DirectoryHash}), empty trees and DROP;</li>
  *   <li>{@code Rebuild}: view changes and the rebuild of the lock database, with the owning side
- *       of it in {@code CopyResend};</li>
+ *       of it in {@code CopyResend} and the copies a directory node holds for it (and their
+ *       requests' timeouts) in {@code ResentCopies};</li>
  *   <li>{@code Remastering}: moving a tree to the node that uses it most;</li>
  *   <li>{@code QuorumLease} and {@code LeaseGuard}: no grant without a majority's recent answer;</li>
  *   <li>{@code CrossNodeDeadlocks}: deadlock cycles across masters;</li>
