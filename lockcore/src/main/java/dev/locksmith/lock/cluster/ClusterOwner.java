@@ -128,7 +128,7 @@ final class ClusterOwner implements LockOwner {
         ClusterLock lock = new ClusterLock(manager.nextLockId(), this, parent, request.name(), tree, request.mode(),
                 request.flagBits(), request.timeoutNanos(), request.blockingHandler());
         link(lock);
-        manager.submitNew(lock, request.timeoutNanos());
+        manager.requests.submitNew(lock, request.timeoutNanos());
         return lock;
     }
 
@@ -166,7 +166,7 @@ final class ClusterOwner implements LockOwner {
                     conversion.blockingHandler());
         }
         CompletableFuture<Lock> stage = copy.pendingStage();
-        manager.submitConversion(copy);
+        manager.requests.submitConversion(copy);
         return stage;
     }
 
@@ -180,7 +180,7 @@ final class ClusterOwner implements LockOwner {
 
     private void dequeueCopy(ClusterLock copy, int valueLength, boolean abnormal) {
         byte[] value = copy.leave(valueLength);
-        manager.submitDequeue(copy, valueLength, abnormal, value);
+        manager.requests.submitDequeue(copy, valueLength, abnormal, value);
     }
 
     @Override
@@ -220,7 +220,7 @@ final class ClusterOwner implements LockOwner {
         if (outcome == null) {
             return false;
         }
-        manager.submitCancel(copy);
+        manager.requests.submitCancel(copy);
         return awaitUninterruptibly(outcome);
     }
 
@@ -269,7 +269,7 @@ final class ClusterOwner implements LockOwner {
         }
         closed = true;
         rundown(abnormal);
-        manager.ownerClosed(this);
+        manager.requests.ownerClosed(this);
     }
 
     private void rundown(boolean abnormal) {
@@ -438,7 +438,7 @@ final class ClusterOwner implements LockOwner {
         } catch (InterruptedException e) {
             CompletableFuture<Boolean> outcome = lock.requestCancel();
             if (outcome != null) {
-                manager.submitCancel(lock);
+                manager.requests.submitCancel(lock);
             }
             boolean cancelled = outcome != null && awaitUninterruptibly(outcome);
             Thread.interrupted(); // awaitUninterruptibly may have set it again
