@@ -97,6 +97,43 @@ class RouteGateTest {
     }
 
     @Test
+    void readersAndAWriterNeverOverlapWhileTheSlotsOfEndedThreadsArePruned() throws Exception {
+        AtomicInteger readersInside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(2);
+        for (int t = 0; t < 2; t++) {
+            // a stream of short-lived callers, each nesting once: their registrations prune the
+            // list while the writer scans it, and every writer prunes it too
+            new Thread(() -> {
+                for (int i = 0; i < 2_000; i++) {
+                    Thread caller = new Thread(() -> {
+                        for (int j = 0; j < 20; j++) {
+                            RouteGate.Slot outer = gate.enter();
+                            RouteGate.Slot inner = gate.enter();
+                            readersInside.incrementAndGet();
+                            readersInside.decrementAndGet();
+                            gate.leave(inner);
+                            gate.leave(outer);
+                        }
+                    });
+                    caller.start();
+                    joinQuietly(caller);
+                }
+                done.countDown();
+            }).start();
+        }
+        while (done.getCount() > 0) {
+            long stamp = gate.writeLock();
+            if (readersInside.get() != 0) {
+                overlaps.incrementAndGet();
+            }
+            gate.unlockWrite(stamp);
+        }
+        assertThat(overlaps).hasValue(0);
+        assertThat(gate.slotCount()).isLessThanOrEqualTo(64);
+    }
+
+    @Test
     void theSlotsOfEndedThreadsArePrunedWithoutAWriter() throws Exception {
         for (int i = 0; i < 1_000; i++) {
             Thread caller = new Thread(() -> gate.leave(gate.enter()));
@@ -111,6 +148,14 @@ class RouteGateTest {
     private static void await(CountDownLatch latch) {
         try {
             latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
