@@ -19,10 +19,12 @@ import javax.crypto.SecretKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CountDownLatch;
@@ -572,6 +574,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     /** What a view change changes here: routing, the master table, this node's copies. */
     private final class RebuildHost implements Rebuild.Host {
+        /**
+         * The trees whose master this node knew and that left in the view change under way (none
+         * after a merge, whose other side may still master them): their copies go to the
+         * rebuild marked so ({@link CopyResend#resend}).
+         */
+        private Set<TreeKey> mastersLost = Set.of();
+
         @Override
         public void install(View view, List<Address> now, boolean partial, boolean nowQuorum) {
             long stamp = gate.writeLock();
@@ -585,7 +594,15 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 // merge, any other member may have given up its trees (its masters were stale), so
                 // every copy here is re-sent; the directory drops those of trees a master registers.
                 boolean merge = view instanceof MergeView;
-                masterOf.values().removeIf(m -> merge ? !m.equals(self) : !now.contains(m));
+                Set<TreeKey> lost = new HashSet<>();
+                masterOf.entrySet().removeIf(e -> {
+                    boolean forget = merge ? !e.getValue().equals(self) : !now.contains(e.getValue());
+                    if (forget && !merge) {
+                        lost.add(e.getKey());
+                    }
+                    return forget;
+                });
+                mastersLost = lost;
             } finally {
                 gate.unlockWrite(stamp);
             }
@@ -623,7 +640,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
         @Override
         public List<MasterTable.Resend> resendOrphans() {
-            return copyResend.resend(owners.values(), requests.orphans());
+            return copyResend.resend(owners.values(), requests.orphans(), mastersLost);
         }
     }
 

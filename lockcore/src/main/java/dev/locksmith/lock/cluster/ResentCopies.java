@@ -24,9 +24,14 @@ import java.util.function.Consumer;
  * long (until every member said DONE, and the departed nodes' leases ran out), so its timeout
  * runs here: when it runs out the request ends as its master's engine would end it, with
  * FAILED TIMEOUT to its owner; a waiting request is left out of the install, a conversion is
- * installed granted in its old mode. A copy re-sent carries what was left of its timeout when
- * it went; the copies taken for installing carry what is left of it now, so their new master
- * ends them when their owner's timeout runs out, not a whole timeout after the rebuild.
+ * installed granted in its old mode. Only copies marked {@code masterLost} are timed out here:
+ * their owner knew their master and saw it leave, so no live master holds their requests. Any
+ * other copy (after a merge, or in a tree that was being remastered) may be held by a live
+ * master that registers its tree, times the request out itself and might grant it: ending it
+ * here too would leave that grant to a copy that is gone. A copy re-sent carries what was left
+ * of its timeout when it went; the copies taken for installing carry what is left of it now,
+ * so their new master ends them when their owner's timeout runs out, not a whole timeout after
+ * the rebuild.
  *
  * <p>Confined to the node's protocol thread: the timer only hands the sweep of run-out
  * timeouts to it. Never blocks.
@@ -74,7 +79,7 @@ final class ResentCopies {
         byView.computeIfAbsent(view, v -> new ArrayList<>()).addAll(copies);
         long now = System.nanoTime();
         for (MasterTable.Resend e : copies) {
-            if (e.timeoutNanos() > 0 && e.waits()) {
+            if (e.masterLost() && e.timeoutNanos() > 0 && e.waits()) {
                 Timed t = new Timed(view, e, now + e.timeoutNanos());
                 timedByView.computeIfAbsent(view, v -> new IdentityHashMap<>()).put(e, t);
                 deadlines.add(t);

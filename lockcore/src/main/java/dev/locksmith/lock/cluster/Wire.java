@@ -321,7 +321,7 @@ final class Wire {
         return putLong(e.lockId()).putLong(e.parentLockId()).putShort(e.depth()).putByte(e.queue().ordinal())
                 .putByte(e.granted() == null ? NO_MODE : e.granted().ordinal()).putByte(e.requested().ordinal())
                 .putInt(e.flags()).putLong(e.timeoutNanos()).putByte(e.blockingHandler() ? 1 : 0).putLong(e.fence())
-                .putBytes(e.readValue()).putString(e.name()).putInt(e.conversion());
+                .putBytes(e.readValue()).putString(e.name()).putInt(e.conversion()).putByte(e.masterLost() ? 1 : 0);
     }
 
     /** Reads the {@code copy} part of an entry, of {@code owner} on {@code origin}, in {@code tree}. */
@@ -339,8 +339,9 @@ final class Wire {
         byte[] value = getBytes();
         String resource = getString();
         int conversion = getInt();
+        boolean masterLost = getByte() != 0;
         return new MasterTable.Resend(origin, owner, lockId, parentId, depth, order, queue,
                 granted == (NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags, timeout,
-                handler, fence, value, resource, tree, conversion);
+                handler, fence, value, resource, tree, conversion, masterLost);
     }
 }
