@@ -31,7 +31,8 @@ import java.util.function.Consumer;
  * here too would leave that grant to a copy that is gone. A copy re-sent carries what was left
  * of its timeout when it went; the copies taken for installing carry what is left of it now,
  * so their new master ends them when their owner's timeout runs out, not a whole timeout after
- * the rebuild.
+ * the rebuild. (Left open: a node still in the old view when the timeout runs out may end a
+ * copy its owner already re-sent, unmarked, for a newer view, whose directory node installs it.)
  *
  * <p>Confined to the node's protocol thread: the timer only hands the sweep of run-out
  * timeouts to it. Never blocks.
