@@ -5,7 +5,6 @@ import dev.locksmith.lock.Lock;
 import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockInfo;
 import dev.locksmith.lock.LockManager;
-import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockStatistics;
 import dev.locksmith.lock.LockStatus;
@@ -35,7 +34,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
 import org.jgroups.Address;
 import org.jgroups.JChannel;
 import org.jgroups.MergeView;
@@ -54,7 +52,8 @@ import org.jgroups.View;
  *   <li><b>Masters.</b> Each node runs one embedded engine ({@link MasterTable}) for the trees it
  *       masters. Other nodes' owners appear there as proxy owners; their requests arrive as
  *       messages ({@link Wire}) and outcomes, blocking callbacks and value blocks go back. A node
- *       keeps its own copy of each of its locks: the {@link Lock} its user sees.</li>
+ *       keeps its own copy of each of its locks: the {@link Lock} its user sees; its requests go
+ *       to their masters and their outcomes come back by {@link OwnerRequests}.</li>
  *   <li><b>Zero messages for a node's own trees.</b> After the first directory lookup (none when
  *       this node is the directory node), requests on a tree mastered here are direct calls.
  *       {@link Namespace#LOCAL} trees never leave the node and never touch the directory.</li>
@@ -155,14 +154,6 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final AtomicLong lockIds = new AtomicLong();
     private final AtomicLong ownerIds = new AtomicLong();
     private final ConcurrentSkipListMap<Long, ClusterOwner> owners = new ConcurrentSkipListMap<>();
-    /**
-     * Copies by lock id, for outcomes arriving from other nodes: only the copies whose id another
-     * node may name, entered before the id leaves this node ({@link #register}) — sent to a
-     * remote master, re-sent in a rebuild, or exported with a tree this node masters. A lock of a
-     * tree mastered here that never left is not entered: its master table hands its outcomes to
-     * the copy itself, and every live copy is reachable through its owner ({@link #liveCopies}).
-     */
-    private final Map<Long, ClusterLock> copies = new ConcurrentHashMap<>();
     /** What this node knows of masters; valid while {@link #open}. */
     private final Map<TreeKey, Address> masterOf = new ConcurrentHashMap<>();
     /** Guards the fast path against a view change: readers route, the protocol thread pauses. */
@@ -187,8 +178,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
     private final QuorumLease lease;
     private final LeaseGuard leaseGuard;
-    /** This node as its protocol concerns see it. */
-    private final ProtocolNode node = new Node();
+    /** This node as its protocol concerns and its request path see it. */
+    private final Node node = new Node();
+    /** The path of this node's own requests to their masters and back to their copies. */
+    final OwnerRequests requests;
     private final CrossNodeDeadlocks crossNodeDeadlocks;
     private final LongAdder messagesSent = new LongAdder();
     private final Remastering remastering;
@@ -213,19 +206,21 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.deadlocks = new dev.locksmith.lock.engine.DeadlockLog(callbacks);
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("locksmith-cluster-timer-" + name));
         this.lease = new QuorumLease(b.quorumLease.toNanos(), expectedVotes);
-        this.localTable = new MasterTable(name + "-local", deadlockWait, new Replies(false));
-        this.master = new MasterTable(name, deadlockWait, new Replies(true));
         this.crossNodeDeadlocks = new CrossNodeDeadlocks(node, deadlockWait.toNanos(), deadlocks);
-        this.copyResend = new CopyResend(node, this::register);
         this.directory = new Directory(node, masterOf, gate, b.remasterWeight, b.emptyTreeRetention.toNanos());
         this.remastering = directory.remastering();
         this.channel = b.mainChannel != null ? ClusterChannel.fork(b.mainChannel, b.forkStackId, b.forkChannelId)
                 : ClusterChannel.own(stackXml, name, b.directoryWeight, b.remasterWeight, b.clusterKey);
         this.leaseGuard = new LeaseGuard(name, lease, channel, this::executeOnProtocol, () -> closed,
                 this::clearGrantsForLapsedLease);
+        this.requests = new OwnerRequests(node, node, protocol, this::executeOnProtocol, timer, directory, leaseGuard,
+                masterOf, gate, owners, name, deadlockWait);
+        this.localTable = requests.localTable();
+        this.master = requests.newMasterTable();
+        this.copyResend = new CopyResend(node, requests::register);
         this.rebuild = new Rebuild(node, new RebuildHost(), directory, crossNodeDeadlocks, lease, leaseGuard,
                 this::executeOnProtocol, timer, expectedVotes);
-        this.incoming = new Incoming(node, new CopyOutcomes(), directory, rebuild, remastering, crossNodeDeadlocks,
+        this.incoming = new Incoming(node, requests.outcomes(), directory, rebuild, remastering, crossNodeDeadlocks,
                 leaseGuard);
         channel.connect(b.clusterName, protocol, new ClusterChannel.Handler() {
             @Override
@@ -249,6 +244,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             }
         });
         this.self = channel.address();
+        requests.connected(self);
         this.localPath = new LocalPath(self, gate, masterOf, () -> open, () -> master, leaseGuard);
         if (channel.isFork()) {
             // members whose fork was not there yet dropped this node's part of the current
@@ -322,7 +318,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         if (namespace == null) {
             throw new LockException(LockStatus.BADPARAM, "namespace must not be null");
         }
-        return tableFor(namespace).engine().resource(namespace, path);
+        return requests.tableFor(namespace).engine().resource(namespace, path);
     }
 
     /** Counters of the engines mastering trees on this node (cluster and LOCAL trees summed). */
@@ -503,7 +499,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             channel.close();
         }
         protocol.shutdownNow();
-        for (ClusterLock lock : liveCopies()) {
+        for (ClusterLock lock : requests.liveCopies()) {
             lock.abandonPending(LockStatus.SHUTDOWN);
         }
         master.discard();
@@ -517,7 +513,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         return "ClusterLockManager[" + name + "]";
     }
 
-    // ---- requests from this node's owners ---------------------------------------------------------
+    // ---- for this node's owners and copies ----------------------------------------------------
 
     long nextLockId() {
         return lockIds.incrementAndGet();
@@ -547,38 +543,6 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
     }
 
-    /** Sends a new request; {@code timeoutNanos} is its timeout as requested (none unless positive). */
-    void submitNew(ClusterLock lock, long timeoutNanos) {
-        if (timeoutNanos > 0) {
-            timeOutWhileUnsent(lock); // a monitor enter and a timer task saved for most requests
-        }
-        route(lock.tree, m -> sendNew(lock, m));
-    }
-
-    /**
-     * The master enforces a request's timeout once the request reaches it; this covers a request
-     * (new or conversion) held back on this node — while the cluster rebuilds its tree, lacks
-     * quorum, looks up its master or moves its tree: it fails TIMEOUT when its timeout runs out
-     * if it has not been sent by then (a conversion leaves the lock in its granted mode). A request
-     * sent meanwhile is left to its master.
-     */
-    private void timeOutWhileUnsent(ClusterLock lock) {
-        long left = lock.timeoutLeftNanos();
-        if (left == Long.MAX_VALUE) {
-            return;
-        }
-        java.util.concurrent.CompletableFuture<Lock> request = lock.pendingStage();
-        try {
-            timer.schedule(() -> {
-                if (lock.isUnsent(request)) {
-                    lock.failed(LockStatus.TIMEOUT, unsentTimeout());
-                }
-            }, Math.max(left, 0), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.log(Level.DEBUG, "timeout dropped: the lock manager is shut down");
-        }
-    }
-
     /**
      * Why a request timed out before it reached a master: waiting for quorum (the view is too
      * small for the expected votes), for the rebuild of a new view, or for its master's answer.
@@ -593,250 +557,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 : "timed out while the cluster rebuilt its lock database after a view change";
     }
 
-    private void sendNew(ClusterLock lock, Address m) {
-        if (lock.parent == null && isSelf(m) && lock.tree.namespace().kind() != Namespace.Kind.LOCAL
-                && !master.trees().contains(lock.tree)) {
-            if (lock.isPending()) {
-                executeOnProtocol(() -> notMaster(lock, self));
-            }
-            return;
-        }
-        ClusterLock.Snapshot s = beginSend(lock, m);
-        if (s == null) {
-            return;
-        }
-        long parentId = lock.parent == null ? 0 : lock.parent.id;
-        if (isSelf(m)) {
-            makeHere(lock, s, parentId);
-            return;
-        }
-        try {
-            MasterTable.OwnerRef o = lock.owner.ref();
-            lock.owner.noteRemoteMaster();
-            register(lock);
-            send(m, Wire.message(Wire.ENQUEUE, viewId).putLong(o.id()).putInt(o.group()).putInt(o.priority())
-                    .putString(o.name()).putLong(lock.id).putLong(parentId).putByte(s.requested().ordinal())
-                    .putInt(s.flags()).putLong(s.timeoutNanos()).putByte(s.blockingHandler() ? 1 : 0)
-                    .putString(lock.name));
-        } finally {
-            endSend(lock, m);
-        }
-    }
-
-    /**
-     * Makes the new request {@code s} of {@code lock} on this node's master and ends its send: a
-     * grant made at once is applied to the copy in the same monitor enter that ends the send,
-     * under the quorum lease as every grant is (held back while the lease is not held).
-     */
-    private void makeHere(ClusterLock lock, ClusterLock.Snapshot s, long parentId) {
-        MasterTable table = tableFor(lock.tree.namespace());
-        MasterTable.Held entry = null;
-        dev.locksmith.lock.engine.LocalLockManager.Grant now = null;
-        int after;
-        try {
-            entry = table.enqueueOwn(self, lock.owner.ref(), lock.id, parentId,
-                    lock.parent == null ? null : lock.parent.masterEntry, s.requested(), s.flags(), s.timeoutNanos(),
-                    s.blockingHandler(), lock.name, lock.tree, lock);
-            lock.masterEntry = entry;
-            now = entry == null ? null : table.grantAtOnce(entry);
-            if (now != null && table != localTable && !leaseGuard.letsThrough()) {
-                dev.locksmith.lock.engine.LocalLockManager.Grant held = now;
-                leaseGuard.hold(() -> lock.granted(held.mode(), held.status(), held.fencingToken(), held.valueBlock()));
-                now = null;
-            }
-        } finally {
-            after = now == null ? lock.endOwnSend(null, null, 0, null)
-                    : lock.endOwnSend(now.mode(), now.status(), now.fencingToken(), now.valueBlock());
-        }
-        if ((after & ClusterLock.SEND_CANCEL) != 0) {
-            sendCancel(lock, self);
-        }
-        if (entry != null && (after & ClusterLock.DIED) != 0) {
-            // Dequeued (by its owner, an administrative clear or a lapsed lease) while the request
-            // was being made: that dequeue may have looked for the entry before it existed.
-            // Whichever of the two removes the entry dequeues the engine lock, which would
-            // otherwise stay granted until its owner closed. Its owner never saw the grant, so
-            // nothing was written through it: a plain dequeue.
-            table.dequeue(self, lock.owner.id(), lock.id, entry, 0, false, new byte[0]);
-        }
-    }
-
-    /**
-     * The request as it goes to {@code m} (the caller sends it, then calls {@link #endSend}), or
-     * null if it is not to be sent: it ended, or was cancelled or timed out before it went (it
-     * fails CANCELLED or TIMEOUT here).
-     */
-    private ClusterLock.Snapshot beginSend(ClusterLock lock, Address m) {
-        ClusterLock.Sending sending = lock.beginSend(m);
-        switch (sending.verdict()) {
-            case SEND:
-                return sending.request();
-            case CANCEL:
-                lock.failed(LockStatus.CANCELLED, "cancelled before it was sent to its master");
-                return null;
-            case TIMEOUT:
-                lock.failed(LockStatus.TIMEOUT, unsentTimeout());
-                return null;
-            default:
-                return null;
-        }
-    }
-
-    /** The request went to {@code m}; a cancel that came while it was being sent follows it there. */
-    private void endSend(ClusterLock lock, Address m) {
-        if (lock.endSend()) {
-            sendCancel(lock, m);
-        }
-    }
-
-    private void sendCancel(ClusterLock lock, Address m) {
-        if (m.equals(self)) {
-            tableFor(lock.tree.namespace()).cancel(self, lock.owner.id(), lock.id);
-        } else {
-            register(lock);
-            send(m, Wire.message(Wire.CANCEL, viewId).putLong(lock.owner.id()).putLong(lock.id));
-        }
-    }
-
-    void submitConversion(ClusterLock lock) {
-        timeOutWhileUnsent(lock);
-        route(lock.tree, m -> {
-            ClusterLock.Snapshot s = beginSend(lock, m);
-            if (s == null) {
-                return;
-            }
-            try {
-                byte[] value = lock.stagedValue();
-                if (m.equals(self)) {
-                    tableFor(lock.tree.namespace()).convertOwn(self, lock.owner.id(), lock.id, lock, s.conversion(),
-                            s.requested(), s.flags(), s.timeoutNanos(), s.blockingHandler(), value);
-                } else {
-                    register(lock);
-                    send(m, Wire.message(Wire.CONVERT, viewId).putLong(lock.owner.id()).putLong(lock.id)
-                            .putInt(s.conversion()).putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
-                            .putByte(s.blockingHandler() ? 1 : 0).putBytes(value));
-                }
-            } finally {
-                endSend(lock, m);
-            }
-        });
-    }
-
-    void submitDequeue(ClusterLock lock, int valueLength, boolean abnormal, byte[] value) {
-        unregister(lock);
-        route(lock.tree, m -> {
-            if (!lock.isSent()) {
-                return;
-            }
-            if (isSelf(m)) {
-                tableFor(lock.tree.namespace()).dequeue(self, lock.owner.id(), lock.id, lock.masterEntry, valueLength,
-                        abnormal, value);
-            } else {
-                send(m, Wire.message(Wire.DEQUEUE, viewId).putLong(lock.owner.id()).putLong(lock.id)
-                        .putByte(valueLength).putByte(abnormal ? 1 : 0).putBytes(value));
-            }
-        });
-    }
-
-    /**
-     * Sends the cancel the owner requested ({@link ClusterLock#requestCancel()}) to the tree's
-     * current master, which cancels the request if it still waits; if it was granted first, its
-     * GRANTED is already on the way (each master's messages arrive in order). A request never
-     * sent fails CANCELLED here; one being sent right now is followed by the cancel.
-     */
-    void submitCancel(ClusterLock lock) {
-        route(lock.tree, m -> {
-            Address target = lock.cancelTarget(m);
-            if (target == ClusterLock.NOT_SENT) {
-                lock.failed(LockStatus.CANCELLED, null);
-            } else if (target != null) {
-                sendCancel(lock, target);
-            }
-        });
-    }
-
-    /**
-     * The owner ran down: its proxies go too — here at once, and on the other nodes (every one,
-     * since its trees may have moved) only if it ever sent a request away.
-     */
-    void ownerClosed(ClusterOwner owner) {
-        owners.remove(owner.id());
-        localTable.closeOwner(self, owner.id());
-        try {
-            protocol.execute(() -> {
-                master.closeOwner(self, owner.id());
-                if (owner.usedRemoteMaster()) {
-                    for (Address m : members) {
-                        if (!m.equals(self)) {
-                            send(m, Wire.message(Wire.CLOSE, viewId).putLong(owner.id()));
-                        }
-                    }
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // the node shut down meanwhile (its master table and proxies went with it): an owner
-            // closed at that moment is closed, not failed
-            LOG.log(Level.DEBUG, "owner close not told: the lock manager is shut down");
-        }
-    }
-
-    /**
-     * Runs {@code op} with the master of {@code tree}: at once on the caller's thread when the
-     * master is known and the node is ready (the fast path: no message if it is this node),
-     * otherwise on the protocol thread after a directory lookup or the current rebuild.
-     */
-    private void route(TreeKey tree, Consumer<Address> op) {
-        checkRunning();
-        if (tree.namespace().kind() == Namespace.Kind.LOCAL) {
-            op.accept(self);
-            return;
-        }
-        // not reentrant: nothing an op does routes again, and the protocol thread holds it alone
-        RouteGate.Slot slot = gate.enter();
-        try {
-            Address m = open ? masterOf.get(tree) : null;
-            if (m != null) {
-                op.accept(m);
-                return;
-            }
-        } finally {
-            gate.leave(slot);
-        }
-        protocol.execute(() -> resolve(tree, op));
-    }
-
-    private MasterTable tableFor(Namespace namespace) {
-        return namespace.kind() == Namespace.Kind.LOCAL ? localTable : master;
-    }
-
     // ---- protocol thread -----------------------------------------------------------------------
-
-    private void resolve(TreeKey tree, Consumer<Address> op) {
-        directory.resolve(tree, op);
-    }
-
-    /**
-     * A root request reached a node that does not master its tree (any more): forget that master
-     * and route the request again. The directory may still name the old master until its DROP
-     * arrives, so repeated refusals back off a little. Unsent again, it is timed again: the timer
-     * set when it was submitted may have found it sent and left it to the master that refused it.
-     */
-    private void notMaster(ClusterLock lock, Address refusedBy) {
-        masterOf.remove(lock.tree, refusedBy);
-        lock.markUnsent();
-        timeOutWhileUnsent(lock);
-        int refusals = lock.refused();
-        Runnable retry = () -> resolve(lock.tree, m -> sendNew(lock, m));
-        if (refusals <= 1) {
-            retry.run();
-        } else {
-            try {
-                timer.schedule(() -> executeOnProtocol(retry), Math.min(refusals, 50), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                LOG.log(Level.DEBUG, "retry dropped: the lock manager is shut down");
-            }
-        }
-    }
 
     private void executeOnProtocol(Runnable task) {
         try {
@@ -846,62 +567,27 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
     }
 
-    private void failCopy(ClusterLock lock, LockStatus status, String message, dev.locksmith.lock.DeadlockReport report) {
-        lock.failed(status, message, report);
-        if (lock.isDead()) {
-            unregister(lock);
-        }
-    }
-
     /** Every second: the trees' activity, then the trees that stayed empty go, then perhaps a tree moves. */
     private void foldActivity() {
         if (closed) {
             return;
         }
         remastering.fold();
-        directory.dropEmptyTrees(this::liveCopies);
+        directory.dropEmptyTrees(requests::liveCopies);
         if (ready) {
             remastering.moveOneIfWorthIt();
         }
     }
 
-    /** Outcomes other masters sent for this node's copies. */
-    private final class CopyOutcomes implements Incoming.Copies {
-        @Override
-        public void granted(long lockId, LockMode mode, LockStatus status, long fence, byte[] value) {
-            ClusterLock lock = copies.get(lockId);
-            if (lock != null) {
-                lock.granted(mode, status, fence, value);
-            }
-        }
-
-        @Override
-        public void failed(long lockId, LockStatus status, String message, dev.locksmith.lock.DeadlockReport report) {
-            ClusterLock lock = copies.get(lockId);
-            if (lock != null) {
-                failCopy(lock, status, message, report);
-            }
-        }
-
-        @Override
-        public void blocking(long lockId, LockMode mode) {
-            ClusterLock lock = copies.get(lockId);
-            if (lock != null) {
-                lock.blocking(mode);
-            }
-        }
-
-        @Override
-        public void notMaster(long lockId, Address refusedBy) {
-            ClusterLock lock = copies.get(lockId);
-            if (lock != null) {
-                ClusterLockManager.this.notMaster(lock, refusedBy);
-            }
-        }
-    }
-
     /** What a view change changes here: routing, the master table, this node's copies. */
     private final class RebuildHost implements Rebuild.Host {
+        /**
+         * The trees whose master this node knew and that left in the view change under way (none
+         * after a merge, whose other side may still master them): their copies go to the
+         * rebuild marked so ({@link CopyResend#resend}).
+         */
+        private Set<TreeKey> mastersLost = Set.of();
+
         @Override
         public void install(View view, List<Address> now, boolean partial, boolean nowQuorum) {
             long stamp = gate.writeLock();
@@ -915,7 +601,15 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 // merge, any other member may have given up its trees (its masters were stale), so
                 // every copy here is re-sent; the directory drops those of trees a master registers.
                 boolean merge = view instanceof MergeView;
-                masterOf.values().removeIf(m -> merge ? !m.equals(self) : !now.contains(m));
+                Set<TreeKey> lost = new HashSet<>();
+                masterOf.entrySet().removeIf(e -> {
+                    boolean forget = merge ? !e.getValue().equals(self) : !now.contains(e.getValue());
+                    if (forget && !merge) {
+                        lost.add(e.getKey());
+                    }
+                    return forget;
+                });
+                mastersLost = lost;
             } finally {
                 gate.unlockWrite(stamp);
             }
@@ -942,74 +636,19 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         @Override
         public MasterTable replaceMaster() {
             MasterTable old = master;
-            master = new MasterTable(name, deadlockWait, new Replies(true));
+            master = requests.newMasterTable();
             return old;
         }
 
         @Override
         public void dropCopies() {
-            dropCopiesForLostQuorum();
+            requests.dropCopiesForLostQuorum();
         }
 
         @Override
         public List<MasterTable.Resend> resendOrphans() {
-            return copyResend.resend(owners.values(), orphans());
+            return copyResend.resend(owners.values(), requests.orphans(), mastersLost);
         }
-    }
-
-    /**
-     * Quorum is lost (see {@link Rebuild#dropForLostQuorum}): this node knows no master any more,
-     * its copies of granted locks are dropped and their owners told, and its waiting requests are
-     * held to be sent again as new ones once it serves requests again.
-     */
-    private void dropCopiesForLostQuorum() {
-        masterOf.clear();
-        for (ClusterOwner owner : owners.values()) {
-            List<Lock> lost = new ArrayList<>();
-            for (ClusterLock lock : ClusterOwner.deepestFirst(owner.live())) {
-                if (lock.tree.namespace().kind() == Namespace.Kind.LOCAL) {
-                    continue;
-                }
-                ClusterLock.Snapshot s = lock.snapshot();
-                if (s == null) {
-                    continue;
-                }
-                boolean parentLost = lock.parent != null && lock.parent.isDead();
-                if (ClusterOwner.holdsGrant(s) || parentLost) {
-                    lock.abandonPending(LockStatus.CANCELLED);
-                    if (lock.die()) {
-                        unregister(lock);
-                        lost.add(lock);
-                    }
-                } else if (lock.cancelRequested()) {
-                    lock.failed(LockStatus.CANCELLED, "cancelled while this node lacked quorum");
-                } else {
-                    // its master table is gone with any grant held back for it: it waits to be
-                    // sent again, or times out meanwhile
-                    lock.markUnsentUntilRebuilt();
-                    timeOutWhileUnsent(lock);
-                    directory.hold(() -> resolve(lock.tree, m -> sendNew(lock, m)));
-                }
-            }
-            owner.tellCleared(lost);
-        }
-    }
-
-    /**
-     * The trees this node holds sent copies in without knowing a live master for them: their
-     * master left, or a remastering or an earlier rebuild of them was interrupted. Its copies go
-     * to each tree's directory node, which drops them if a live master registers the tree.
-     */
-    private Set<TreeKey> orphans() {
-        Set<TreeKey> orphans = new HashSet<>();
-        for (ClusterLock lock : liveCopies()) {
-            TreeKey tree = lock.tree;
-            if (tree.namespace().kind() != Namespace.Kind.LOCAL && !orphans.contains(tree)
-                    && !masterOf.containsKey(tree) && !master.trees().contains(tree) && lock.isSent()) {
-                orphans.add(tree);
-            }
-        }
-        return orphans;
     }
 
     /** The directory node of {@code tree} in this node's view (see {@link DirectoryHash}). */
@@ -1047,92 +686,23 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
     }
 
-    /**
-     * Outcomes from a master table: applied to the copy here, or sent to the owning node. The
-     * cluster table's grants and blocking callbacks go only under the quorum lease; refusals
-     * always go at once (they grant nothing, and a request's timeout must still be told).
-     */
-    private final class Replies implements MasterTable.Replies {
-        private final boolean leased;
-
-        Replies(boolean leased) {
-            this.leased = leased;
+    /** The node state the protocol concerns read, on the protocol thread, and its request path reads. */
+    private final class Node implements ProtocolNode, OwnerRequests.Host {
+        @Override
+        public boolean routing() {
+            return open;
         }
 
         @Override
-        public void granted(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
-                            byte[] value) {
-            if (!leased || leaseGuard.letsThrough()) {
-                grant(origin, lockId, copy, mode, status, fence, value);
-            } else {
-                leaseGuard.hold(() -> grant(origin, lockId, copy, mode, status, fence, value));
-            }
-        }
-
-        private void grant(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
-                           byte[] value) {
-            if (isSelf(origin)) {
-                ClusterLock lock = copyOf(lockId, copy);
-                if (lock != null) {
-                    lock.granted(mode, status, fence, value);
-                }
-                return;
-            }
-            send(origin, Wire.message(Wire.GRANTED, viewId).putLong(lockId).putByte(mode.ordinal())
-                    .putByte(status.ordinal()).putLong(fence).putBytes(value));
+        public void checkRunning() {
+            ClusterLockManager.this.checkRunning();
         }
 
         @Override
-        public void failed(Address origin, long lockId, Object copy, LockStatus status, boolean conversion,
-                           String message, dev.locksmith.lock.DeadlockReport report) {
-            if (isSelf(origin)) {
-                ClusterLock lock = copyOf(lockId, copy);
-                if (lock != null) {
-                    failCopy(lock, status, message, report);
-                }
-                return;
-            }
-            send(origin, Wire.message(Wire.FAILED, viewId).putLong(lockId).putByte(status.ordinal())
-                    .putByte(conversion ? 1 : 0).putString(message == null ? "" : message).putReport(report));
+        public String unsentTimeout() {
+            return ClusterLockManager.this.unsentTimeout();
         }
 
-        @Override
-        public void blocking(Address origin, long lockId, Object copy, LockMode blockedMode) {
-            if (!leased || leaseGuard.letsThrough()) {
-                block(origin, lockId, copy, blockedMode);
-            } else {
-                leaseGuard.hold(() -> block(origin, lockId, copy, blockedMode));
-            }
-        }
-
-        private void block(Address origin, long lockId, Object copy, LockMode blockedMode) {
-            if (isSelf(origin)) {
-                ClusterLock lock = copyOf(lockId, copy);
-                if (lock != null) {
-                    lock.blocking(blockedMode);
-                }
-                return;
-            }
-            send(origin, Wire.message(Wire.BLOCKING, viewId).putLong(lockId).putByte(blockedMode.ordinal()));
-        }
-
-        @Override
-        public void exported(Object copy) {
-            register((ClusterLock) copy);
-        }
-
-        @Override
-        public void treeEmptied(TreeKey tree) {
-            if (tree.namespace().kind() == Namespace.Kind.LOCAL) {
-                localTable.forgetIfEmpty(tree); // never left the node: nothing to tell anyone
-            } else if (!closed) {
-                executeOnProtocol(() -> directory.treeEmptied(tree));
-            }
-        }
-    }
-
-    /** The node state the protocol concerns read, on the protocol thread. */
-    private final class Node implements ProtocolNode {
         @Override
         public String name() {
             return name;
@@ -1187,46 +757,6 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         public void send(Address to, Wire w) {
             ClusterLockManager.this.send(to, w);
         }
-    }
-
-    /**
-     * Enters {@code lock} in {@link #copies} before its id leaves this node, so the outcomes other
-     * nodes send for it find it. Idempotent; a dead copy is not entered (nothing will be told about it).
-     */
-    private void register(ClusterLock lock) {
-        lock.registered = true;
-        if (copies.putIfAbsent(lock.id, lock) == null && lock.isDead()) {
-            copies.remove(lock.id, lock); // died meanwhile: its dequeue may have missed the entry
-        }
-    }
-
-    /**
-     * Takes a dead copy out of {@link #copies}; nothing to do (not even a map operation, which
-     * the local path would pay on every dequeue) if it never entered.
-     */
-    private void unregister(ClusterLock lock) {
-        if (lock.registered) {
-            copies.remove(lock.id, lock);
-        }
-    }
-
-    /** Every live copy of this node, owner by owner (a snapshot). */
-    private List<ClusterLock> liveCopies() {
-        List<ClusterLock> all = new ArrayList<>();
-        for (ClusterOwner owner : owners.values()) {
-            all.addAll(owner.live());
-        }
-        return all;
-    }
-
-    /** This node's copy {@code lockId}: {@code copy} when the master table had it, else looked up (null: gone). */
-    private ClusterLock copyOf(long lockId, Object copy) {
-        return copy != null ? (ClusterLock) copy : copies.get(lockId);
-    }
-
-    /** Whether {@code node} is this node (a reference comparison first: the fast path asks on every request). */
-    private boolean isSelf(Address node) {
-        return node == self || node.equals(self);
     }
 
     /**

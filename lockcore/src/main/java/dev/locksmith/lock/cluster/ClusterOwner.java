@@ -129,7 +129,7 @@ final class ClusterOwner implements LockOwner {
                 request.flagBits(), request.timeoutNanos(), request.blockingHandler());
         link(lock);
         if (!manager.localPath().tryNew(lock, request)) {
-            manager.submitNew(lock, request.timeoutNanos());
+            manager.requests.submitNew(lock, request.timeoutNanos());
         }
         return lock;
     }
@@ -168,7 +168,7 @@ final class ClusterOwner implements LockOwner {
                     conversion.blockingHandler());
         }
         CompletableFuture<Lock> stage = copy.pendingStage();
-        manager.submitConversion(copy);
+        manager.requests.submitConversion(copy);
         return stage;
     }
 
@@ -183,7 +183,7 @@ final class ClusterOwner implements LockOwner {
     private void dequeueCopy(ClusterLock copy, int valueLength, boolean abnormal) {
         byte[] value = copy.leave(valueLength);
         if (!manager.localPath().tryDequeue(copy, valueLength, abnormal, value)) {
-            manager.submitDequeue(copy, valueLength, abnormal, value);
+            manager.requests.submitDequeue(copy, valueLength, abnormal, value);
         }
     }
 
@@ -224,7 +224,7 @@ final class ClusterOwner implements LockOwner {
         if (outcome == null) {
             return false;
         }
-        manager.submitCancel(copy);
+        manager.requests.submitCancel(copy);
         return awaitUninterruptibly(outcome);
     }
 
@@ -273,7 +273,7 @@ final class ClusterOwner implements LockOwner {
         }
         closed = true;
         rundown(abnormal);
-        manager.ownerClosed(this);
+        manager.requests.ownerClosed(this);
     }
 
     private void rundown(boolean abnormal) {
@@ -442,7 +442,7 @@ final class ClusterOwner implements LockOwner {
         } catch (InterruptedException e) {
             CompletableFuture<Boolean> outcome = lock.requestCancel();
             if (outcome != null) {
-                manager.submitCancel(lock);
+                manager.requests.submitCancel(lock);
             }
             boolean cancelled = outcome != null && awaitUninterruptibly(outcome);
             Thread.interrupted(); // awaitUninterruptibly may have set it again

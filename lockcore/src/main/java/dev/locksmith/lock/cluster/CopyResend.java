@@ -51,9 +51,13 @@ final class CopyResend {
     /**
      * Re-sends the copies of {@code owners} in the trees {@code orphans} that went to a master
      * (a request never sent needs no rebuild: it is sent once the tree has a master): to other
-     * nodes at once, and returns the share whose directory node is this node.
+     * nodes at once, and returns the share whose directory node is this node. The copies of
+     * {@code mastersLost}, the trees whose master this node knew and that left in this view
+     * change, are marked: no live master holds their requests, so their directory node may time
+     * them out. (A tree being remastered had no known master here: its new master may hold them.)
      */
-    List<MasterTable.Resend> resend(Collection<ClusterOwner> owners, Set<TreeKey> orphans) {
+    List<MasterTable.Resend> resend(Collection<ClusterOwner> owners, Set<TreeKey> orphans,
+                                    Set<TreeKey> mastersLost) {
         if (orphans.isEmpty()) {
             return List.of();
         }
@@ -71,14 +75,14 @@ final class CopyResend {
             }
         }
         Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>> own = byDestination.remove(self);
-        byDestination.forEach(this::send);
+        byDestination.forEach((dir, byOwner) -> send(dir, byOwner, mastersLost));
         List<MasterTable.Resend> entries = new ArrayList<>();
         if (own != null) {
             own.forEach((owner, trees) -> {
                 MasterTable.OwnerRef ref = owner.ref();
                 trees.forEach((tree, locks) -> {
                     for (ClusterLock lock : locks) {
-                        MasterTable.Resend e = resendOf(lock, ref, self);
+                        MasterTable.Resend e = resendOf(lock, ref, self, mastersLost);
                         if (e != null) {
                             entries.add(e);
                         }
@@ -109,7 +113,8 @@ final class CopyResend {
     }
 
     /** Encodes copies for {@code dir} as RESEND messages of at most {@value #CHUNK} copies each, and sends them. */
-    private void send(Address dir, Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>> byOwner) {
+    private void send(Address dir, Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>> byOwner,
+                      Set<TreeKey> mastersLost) {
         Wire w = null;
         int groups = 0;
         int inMessage = 0;
@@ -130,7 +135,7 @@ final class CopyResend {
                     w.putInt(0);
                     int n = 0;
                     for (int i = from; i < to; i++) {
-                        MasterTable.Resend e = resendOf(locks.get(i), ref, dir);
+                        MasterTable.Resend e = resendOf(locks.get(i), ref, dir, mastersLost);
                         if (e != null) {
                             w.putCopy(e);
                             n++;
@@ -152,16 +157,23 @@ final class CopyResend {
         }
     }
 
-    /** This node's copy of {@code lock} as it is now, marked sent to {@code dir}; null if it died. */
-    private MasterTable.Resend resendOf(ClusterLock lock, MasterTable.OwnerRef owner, Address dir) {
+    /**
+     * This node's copy of {@code lock} as it is now, marked sent to {@code dir}, and marked
+     * {@code masterLost} if its tree is among {@code mastersLost}; null if it died.
+     */
+    private MasterTable.Resend resendOf(ClusterLock lock, MasterTable.OwnerRef owner, Address dir,
+                                        Set<TreeKey> mastersLost) {
         register.accept(lock);
         ClusterLock.Snapshot s = lock.resendTo(dir);
         if (s == null) {
             return null;
         }
+        // what is left of the request's timeout: the directory node ends it then (ResentCopies)
+        long left = lock.timeoutLeftNanos();
+        long timeout = left == Long.MAX_VALUE ? s.timeoutNanos() : Math.max(left, 1);
         return new MasterTable.Resend(node.self(), owner, lock.id, lock.parent == null ? 0 : lock.parent.id, lock.depth,
-                0, s.queue(), s.granted(), s.requested(), s.flags(), s.timeoutNanos(), s.blockingHandler(), s.fence(),
-                s.readValue(), lock.name, lock.tree, s.conversion());
+                0, s.queue(), s.granted(), s.requested(), s.flags(), timeout, s.blockingHandler(), s.fence(),
+                s.readValue(), lock.name, lock.tree, s.conversion(), mastersLost.contains(lock.tree));
     }
 
     /** The copies one RESEND message of {@code sender} carries, as the directory node installs them. */

@@ -71,11 +71,32 @@ final class MasterTable {
     record OwnerRef(long id, int group, int priority, String name) {
     }
 
-    /** One re-sent copy of a lock, for rebuilding a tree whose master left. */
+    /**
+     * One re-sent copy of a lock, for rebuilding a tree whose master left (or one lock of a tree
+     * a master exports). {@code masterLost}: its owner knows that no live master holds its request
+     * (the master it knew for the tree left in this view change), so the directory node holding
+     * it may time it out ({@link ResentCopies}).
+     */
     record Resend(Address origin, OwnerRef owner, long lockId, long parentLockId, int depth, long order,
                   LockQueue queue, LockMode granted, LockMode requested, int flags, long timeoutNanos,
                   boolean blockingHandler, long fence, byte[] readValue, String name, TreeKey tree,
-                  int conversion) {
+                  int conversion, boolean masterLost) {
+        /** Whether its master would have it wait: a request not granted yet, or a conversion that is no plain down-conversion. */
+        boolean waits() {
+            return queue == LockQueue.WAITING || (queue == LockQueue.CONVERTING && !isPlainDownConversion(this));
+        }
+
+        /** This copy with {@code nanos} left of its request's timeout. */
+        Resend withTimeout(long nanos) {
+            return new Resend(origin, owner, lockId, parentLockId, depth, order, queue, granted, requested, flags, nanos,
+                    blockingHandler, fence, readValue, name, tree, conversion, masterLost);
+        }
+
+        /** This converting copy with its conversion ended ungranted: granted in its old mode. */
+        Resend withConversionEnded() {
+            return new Resend(origin, owner, lockId, parentLockId, depth, order, LockQueue.GRANTED, granted, granted,
+                    flags, timeoutNanos, blockingHandler, fence, readValue, name, tree, conversion, masterLost);
+        }
     }
 
     private record OwnerKey(Address origin, long ownerId) {
@@ -666,7 +687,7 @@ final class MasterTable {
                     }
                     entries.add(new Resend(h.origin, h.proxy.ref, h.lockId, h.parentLockId, r.path().size() - 1,
                             order++, queue, info.grantedMode(), info.requestedMode(), h.flags, h.timeoutNanos,
-                            h.blockingHandler, info.fencingToken(), new byte[0], h.name, tree, h.conversion()));
+                            h.blockingHandler, info.fencingToken(), new byte[0], h.name, tree, h.conversion(), false));
                 }
             }
         }

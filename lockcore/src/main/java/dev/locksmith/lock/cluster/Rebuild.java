@@ -27,7 +27,8 @@ import org.jgroups.View;
  *       to every member. Once a node has every member's DONE, its registrations are its directory
  *       ({@link Directory#registered}), and it masters and installs, smallest first, the trees
  *       whose copies it received and that no live master registered; meanwhile trees mastered by
- *       survivors keep granting.</li>
+ *       survivors keep granting, and the requests among the copies time out as their masters
+ *       would have timed them out ({@link ResentCopies}).</li>
  *   <li><b>Full rebuild.</b> The first view, regained quorum and merges rebuild the same way with
  *       every request held until the rebuild is complete.</li>
  *   <li><b>Departed leases.</b> A node's DONE says how long the leases its answers gave may still
@@ -98,7 +99,8 @@ final class Rebuild {
     private final ScheduledExecutorService timer;
     private final int expectedVotes;
     private final Map<Long, Set<Address>> doneFrom = new HashMap<>();
-    private final Map<Long, List<MasterTable.Resend>> resends = new HashMap<>();
+    /** The copies re-sent to this node for a view's rebuild, with their requests' timeouts. */
+    private final ResentCopies resent;
     private final Map<Long, List<Map.Entry<TreeKey, Address>>> registrations = new HashMap<>();
     /** Departed nodes whose locks are freed once their leases have run out (see {@link QuorumLease}). */
     private final Set<Address> departedAwaitingLease = new HashSet<>();
@@ -119,6 +121,7 @@ final class Rebuild {
         this.onProtocol = onProtocol;
         this.timer = timer;
         this.expectedVotes = expectedVotes;
+        this.resent = new ResentCopies(node, onProtocol, timer);
     }
 
     /** How many rebuilds this node completed; any thread. */
@@ -167,7 +170,7 @@ final class Rebuild {
         crossNodeDeadlocks.viewChanged();
         doneFrom.keySet().removeIf(v -> v < viewId);
         departedLeaseEnds.keySet().removeIf(v -> v < viewId);
-        resends.keySet().removeIf(v -> v < viewId);
+        resent.forgetBefore(viewId);
         registrations.keySet().removeIf(v -> v < viewId);
         directory.keepLiveEntries(partial, now);
         if (!nowQuorum) {
@@ -197,10 +200,7 @@ final class Rebuild {
             registers.computeIfAbsent(node.directoryOf(tree), a -> new ArrayList<>()).add(tree);
         }
         registers.forEach((dir, trees) -> node.send(dir, register(viewId, trees)));
-        List<MasterTable.Resend> ownShare = host.resendOrphans();
-        if (!ownShare.isEmpty()) {
-            resends.computeIfAbsent(viewId, v -> new ArrayList<>()).addAll(ownShare);
-        }
+        resent.add(viewId, host.resendOrphans());
         long outstandingLease = lease.outstandingNanos();
         for (Address m : now) {
             node.send(m, Wire.message(Wire.DONE, viewId).putLong(outstandingLease));
@@ -265,8 +265,7 @@ final class Rebuild {
                     list.add(Map.entry(in.getTree(), from));
                 }
             }
-            case Wire.RESEND -> resends.computeIfAbsent(msgView, v -> new ArrayList<>())
-                    .addAll(CopyResend.decode(in, from));
+            case Wire.RESEND -> resent.add(msgView, CopyResend.decode(in, from));
             case Wire.DONE -> {
                 doneFrom.computeIfAbsent(msgView, v -> new HashSet<>()).add(from);
                 long outstandingLease = in.getLong();
@@ -321,13 +320,12 @@ final class Rebuild {
         }
         directory.registered(registrations.getOrDefault(viewId, List.of()));
         Map<TreeKey, List<MasterTable.Resend>> byTree = new HashMap<>();
-        for (MasterTable.Resend e : resends.getOrDefault(viewId, List.of())) {
+        for (MasterTable.Resend e : resent.take(viewId)) {
             if (!directory.hasEntry(e.tree()) && !master.trees().contains(e.tree())) {
                 byTree.computeIfAbsent(e.tree(), t -> new ArrayList<>()).add(e);
             }
         }
         doneFrom.remove(viewId);
-        resends.remove(viewId);
         registrations.remove(viewId);
         // Smallest trees first: each tree's waiters are granted as soon as that tree is in, so
         // most trees resume long before the biggest one is rebuilt.

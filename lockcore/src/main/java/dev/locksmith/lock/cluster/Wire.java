@@ -120,6 +120,16 @@ final class Wire {
         return w;
     }
 
+    /**
+     * FAILED in view {@code viewId}: the request of copy {@code lockId} ended with {@code status}
+     * without a grant (a {@code conversion} leaves the lock in its granted mode).
+     */
+    static Wire failed(long viewId, long lockId, dev.locksmith.lock.LockStatus status, boolean conversion,
+                       String message, dev.locksmith.lock.DeadlockReport report) {
+        return message(FAILED, viewId).putLong(lockId).putByte(status.ordinal()).putByte(conversion ? 1 : 0)
+                .putString(message == null ? "" : message).putReport(report);
+    }
+
     /** A reader over a received payload, positioned at the body. */
     static Wire read(byte[] payload, int offset, int length) {
         return new Wire(ByteBuffer.wrap(payload, offset, length).slice().position(BODY_OFFSET));
@@ -311,7 +321,7 @@ final class Wire {
         return putLong(e.lockId()).putLong(e.parentLockId()).putShort(e.depth()).putByte(e.queue().ordinal())
                 .putByte(e.granted() == null ? NO_MODE : e.granted().ordinal()).putByte(e.requested().ordinal())
                 .putInt(e.flags()).putLong(e.timeoutNanos()).putByte(e.blockingHandler() ? 1 : 0).putLong(e.fence())
-                .putBytes(e.readValue()).putString(e.name()).putInt(e.conversion());
+                .putBytes(e.readValue()).putString(e.name()).putInt(e.conversion()).putByte(e.masterLost() ? 1 : 0);
     }
 
     /** Reads the {@code copy} part of an entry, of {@code owner} on {@code origin}, in {@code tree}. */
@@ -329,8 +339,9 @@ final class Wire {
         byte[] value = getBytes();
         String resource = getString();
         int conversion = getInt();
+        boolean masterLost = getByte() != 0;
         return new MasterTable.Resend(origin, owner, lockId, parentId, depth, order, queue,
                 granted == (NO_MODE & 0xFF) ? null : LockMode.ofOrdinal(granted), requested, flags, timeout,
-                handler, fence, value, resource, tree, conversion);
+                handler, fence, value, resource, tree, conversion, masterLost);
     }
 }

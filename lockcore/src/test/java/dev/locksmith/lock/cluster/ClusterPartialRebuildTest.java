@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locksmith.lock.Lock;
 import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockInfo;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockQueue;
 import dev.locksmith.lock.LockRequest;
 import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
+import dev.locksmith.lock.ResourceInfo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -26,15 +28,21 @@ import org.junit.jupiter.api.Timeout;
  * 2 crashes, so node 0's rebuild cannot complete; meanwhile a tree mastered by node 0 that never
  * involved node 2 keeps granting, to node 0's own owners and to node 1's; and a request with a
  * timeout that waits on node 0 for a tree node 2 mastered, never reaching a master, still times
- * out when its timeout runs out, not whenever the rebuild ends.
+ * out when its timeout runs out, not whenever the rebuild ends; so does one that was waiting on node
+ * 2 when it crashed, which node 0 holds (re-sent, not yet installed) while the rebuild is incomplete.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClusterPartialRebuildTest {
+    /** Long enough to outlast the failure detection of node 2's crash (about 2.5 s here). */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(8);
+
     private ClusterTestSupport cluster;
 
     @BeforeEach
     void startCluster() throws Exception {
-        cluster = ClusterTestSupport.start("partial-" + System.nanoTime(), 3, 3);
+        // no tree moves: each stays with its first master, so node 2's crash orphans the trees it took
+        cluster = ClusterTestSupport.startWith("partial-" + System.nanoTime(), 3,
+                b -> b.expectedVotes(3).remasterWeight(0));
     }
 
     @AfterEach
@@ -80,8 +88,7 @@ class ClusterPartialRebuildTest {
     @Test
     void aConversionHeldBackWhileItsTreeIsRebuiltTimesOutKeepingItsGrantedMode() throws Exception {
         // node 0 is the tree's directory node once node 2 is gone: the conversion waits there
-        String root = ClusterTestSupport.rootDirectedTo(cluster.node(0).address(), List.of(cluster.node(0).address(),
-                cluster.node(1).address()));
+        String root = rootOfNode0AfterTheCrash();
         cluster.node(2).newOwner("doomed").enqueue(root, LockMode.NL); // node 2 masters the tree
         LockOwner owner = cluster.node(0).newOwner("converter");
         Lock lock = owner.enqueue(root, LockMode.PR);
@@ -106,6 +113,65 @@ class ClusterPartialRebuildTest {
         owner.dequeue(lock);
         writer.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
         assertThat(writer.grantedMode()).isEqualTo(LockMode.EX);
+    }
+
+    @Test
+    void aRequestWaitingWhenItsMasterCrashedTimesOutAtItsTimeoutThoughTheRebuildIsIncomplete() throws Exception {
+        // node 0 is the tree's directory node once node 2 is gone: node 1's request is re-sent there
+        String root = rootOfNode0AfterTheCrash();
+        cluster.node(2).newOwner("doomed").enqueue(root, LockMode.NL); // node 2 masters the tree
+        Lock holder = cluster.node(0).newOwner("holder").enqueue(root, LockMode.EX);
+        Lock waiter = cluster.node(1).newOwner("waiter").enqueueAsync(LockRequest.of(root, LockMode.PR)
+                .withTimeout(REQUEST_TIMEOUT));
+        ClusterTestSupport.awaitTrue("the request waits on node 2",
+                () -> waiter.queue().equals(Optional.of(LockQueue.WAITING)));
+        HoldMessages doneOfNode1 = crashNode2HoldingNode1sDone();
+
+        assertThat(waiter.completion().toCompletableFuture()).failsWithin(Duration.ofSeconds(30))
+                .withThrowableOfType(ExecutionException.class).havingCause()
+                .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.status()).isEqualTo(LockStatus.TIMEOUT));
+        assertThat(cluster.node(0).isReady()).as("node 0 still waits for node 1's DONE").isFalse();
+
+        doneOfNode1.release();
+        cluster.awaitView(2);
+        // the rebuilt tree holds node 0's EX and not the request that timed out
+        ResourceInfo rebuilt = cluster.node(0).resource(Namespace.group(0), List.of(root)).orElseThrow();
+        assertThat(rebuilt.granted()).extracting(LockInfo::id).containsExactly(holder.id());
+        assertThat(rebuilt.waiting()).isEmpty();
+    }
+
+    @Test
+    void aConversionWaitingWhenItsMasterCrashedTimesOutKeepingItsGrantedModeThoughTheRebuildIsIncomplete()
+            throws Exception {
+        String root = rootOfNode0AfterTheCrash();
+        cluster.node(2).newOwner("doomed").enqueue(root, LockMode.NL); // node 2 masters the tree
+        LockOwner converter = cluster.node(0).newOwner("converter"); // its copy is re-sent to its own node
+        Lock lock = converter.enqueue(root, LockMode.PR);
+        cluster.node(1).newOwner("reader").enqueue(root, LockMode.PR);
+        CompletableFuture<Lock> conversion = converter.convertAsync(lock,
+                LockRequest.conversionTo(LockMode.EX).withTimeout(REQUEST_TIMEOUT)).toCompletableFuture();
+        ClusterTestSupport.awaitTrue("the conversion waits on node 2",
+                () -> lock.queue().equals(Optional.of(LockQueue.CONVERTING)));
+        HoldMessages doneOfNode1 = crashNode2HoldingNode1sDone();
+
+        assertThat(conversion).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(ExecutionException.class)
+                .havingCause().isInstanceOfSatisfying(LockException.class,
+                        e -> assertThat(e.status()).isEqualTo(LockStatus.TIMEOUT));
+        assertThat(cluster.node(0).isReady()).as("node 0 still waits for node 1's DONE").isFalse();
+        assertThat(lock.grantedMode()).isEqualTo(LockMode.PR);
+
+        doneOfNode1.release();
+        cluster.awaitView(2);
+        // the rebuilt tree holds the copy in PR, as its owner sees it, converting no more
+        ResourceInfo rebuilt = cluster.node(0).resource(Namespace.group(0), List.of(root)).orElseThrow();
+        assertThat(rebuilt.granted()).extracting(LockInfo::grantedMode).containsExactly(LockMode.PR, LockMode.PR);
+        assertThat(rebuilt.converting()).isEmpty();
+    }
+
+    /** A root whose directory node is node 0 once node 2 is gone. */
+    private String rootOfNode0AfterTheCrash() {
+        return ClusterTestSupport.rootDirectedTo(cluster.node(0).address(), List.of(cluster.node(0).address(),
+                cluster.node(1).address()));
     }
 
     /** Node 2 crashes with node 1's DONE held back, so node 0 cannot finish its rebuild until it is released. */

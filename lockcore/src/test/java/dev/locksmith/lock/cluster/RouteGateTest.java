@@ -72,28 +72,39 @@ class RouteGateTest {
 
     @Test
     void readersAndAWriterNeverOverlap() throws Exception {
-        AtomicInteger readersInside = new AtomicInteger();
-        AtomicInteger overlaps = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(2);
-        for (int t = 0; t < 2; t++) {
-            new Thread(() -> {
-                for (int i = 0; i < 200_000; i++) {
-                    RouteGate.Slot slot = gate.enter();
-                    readersInside.incrementAndGet();
-                    readersInside.decrementAndGet();
-                    gate.leave(slot);
-                }
-                done.countDown();
-            }).start();
-        }
-        while (done.getCount() > 0) {
-            long stamp = gate.writeLock();
-            if (readersInside.get() != 0) {
-                overlaps.incrementAndGet();
+        int writes = shutAndOpenWhileTwoReaders(inside -> {
+            for (int i = 0; i < 200_000; i++) {
+                RouteGate.Slot slot = gate.enter();
+                inside.run();
+                gate.leave(slot);
             }
-            gate.unlockWrite(stamp);
-        }
-        assertThat(overlaps).hasValue(0);
+        });
+
+        assertThat(writes).isPositive();
+    }
+
+    @Test
+    void readersAndAWriterNeverOverlapWhileTheSlotsOfEndedThreadsArePruned() throws Exception {
+        // a stream of short-lived callers, each nesting once: their registrations prune the list
+        // while the writer scans it, and every writer prunes it too
+        int writes = shutAndOpenWhileTwoReaders(inside -> {
+            for (int i = 0; i < 2_000; i++) {
+                Thread caller = new Thread(() -> {
+                    for (int j = 0; j < 20; j++) {
+                        RouteGate.Slot outer = gate.enter();
+                        RouteGate.Slot inner = gate.enter();
+                        inside.run();
+                        gate.leave(inner);
+                        gate.leave(outer);
+                    }
+                });
+                caller.start();
+                joinQuietly(caller);
+            }
+        });
+
+        assertThat(writes).isPositive();
+        assertThat(gate.slotCount()).isLessThanOrEqualTo(64);
     }
 
     @Test
@@ -108,9 +119,47 @@ class RouteGateTest {
         assertThat(gate.slotCount()).isLessThanOrEqualTo(64);
     }
 
+    /**
+     * Runs {@code reader} on two threads, handing it what it runs while inside the gate, and shuts
+     * and opens the gate on this thread until both are done, asserting that no reader is inside
+     * while the gate is shut; returns how often it was shut.
+     */
+    private int shutAndOpenWhileTwoReaders(java.util.function.Consumer<Runnable> reader) {
+        AtomicInteger readersInside = new AtomicInteger();
+        Runnable inside = () -> {
+            readersInside.incrementAndGet();
+            readersInside.decrementAndGet();
+        };
+        CountDownLatch done = new CountDownLatch(2);
+        for (int t = 0; t < 2; t++) {
+            new Thread(() -> {
+                reader.accept(inside);
+                done.countDown();
+            }).start();
+        }
+        int writes = 0;
+        int overlaps = 0;
+        while (done.getCount() > 0) {
+            long stamp = gate.writeLock();
+            overlaps += readersInside.get() != 0 ? 1 : 0;
+            gate.unlockWrite(stamp);
+            writes++;
+        }
+        assertThat(overlaps).as("times a reader was inside the shut gate").isZero();
+        return writes;
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void joinQuietly(Thread thread) {
+        try {
+            thread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
