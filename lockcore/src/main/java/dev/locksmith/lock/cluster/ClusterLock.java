@@ -198,7 +198,7 @@ final class ClusterLock implements Lock {
 
     /** The request went; true if the owner cancelled meanwhile and the caller must now send the CANCEL. */
     boolean endSend() {
-        return (grant(null, null, 0, null, ENDS_SEND) & SEND_CANCEL) != 0;
+        return (grant(null, null, 0, null, ENDS_SEND, null, LeaseGuard.UNCHECKED) & SEND_CANCEL) != 0;
     }
 
     /**
@@ -348,7 +348,17 @@ final class ClusterLock implements Lock {
 
     /** The master granted the current request. */
     void granted(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value) {
-        grant(mode, grantStatus, grantFence, value, PLAIN);
+        grant(mode, grantStatus, grantFence, value, PLAIN, null, LeaseGuard.UNCHECKED);
+    }
+
+    /**
+     * The master granted the current request, checked against the quorum lease with
+     * {@code lease}'s clear epoch at {@code epoch}: not applied, and true returned (the caller
+     * holds it back), if a lapse's clear began since ({@link LeaseGuard}, "Clear epoch").
+     */
+    boolean grantedUnlessCleared(LeaseGuard lease, long epoch, LockMode mode, LockStatus grantStatus, long grantFence,
+                                 byte[] value) {
+        return (grant(mode, grantStatus, grantFence, value, PLAIN, lease, epoch) & CLEARED) != 0;
     }
 
     /** {@link #grant}: a grant that ends no send. */
@@ -367,25 +377,35 @@ final class ClusterLock implements Lock {
      * request to be sent again once it serves requests again; the caller withdraws what it made.
      */
     static final int RESEND = 4;
+    /**
+     * {@link #endOwnSend}, {@link #endLocalSend}: the grant was not applied, since a lapse of the
+     * quorum lease began clearing this node's grants after the caller's lease check; the caller
+     * holds it back ({@link LeaseGuard}, "Clear epoch").
+     */
+    static final int CLEARED = 8;
 
     /**
      * A request made on this node's master ends its send ({@link #endSend}) and, if {@code mode}
      * is not null, was granted at once: both under one monitor enter, since most requests go so.
-     * Returns {@link #SEND_CANCEL} and {@link #DIED} as they apply.
+     * Returns {@link #SEND_CANCEL}, {@link #DIED} and {@link #CLEARED} (with a {@code lease} to
+     * check the grant against, its clear epoch read at {@code epoch}) as they apply.
      */
-    int endOwnSend(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value) {
-        return grant(mode, grantStatus, grantFence, value, ENDS_SEND);
+    int endOwnSend(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value, LeaseGuard lease,
+                   long epoch) {
+        return grant(mode, grantStatus, grantFence, value, ENDS_SEND, lease, epoch);
     }
 
     /**
      * {@link LocalPath}'s new request, made on {@code master} (this node) without a
      * {@link #beginSend}, ends: it is marked sent there and, if {@code mode} is not null, granted,
-     * under one monitor enter. Returns {@link #SEND_CANCEL}, {@link #DIED} and {@link #RESEND} as
-     * they apply; with RESEND nothing is marked or granted (the request goes again later).
+     * under one monitor enter. Returns {@link #SEND_CANCEL}, {@link #DIED}, {@link #RESEND} and
+     * {@link #CLEARED} (as {@link #endOwnSend}) as they apply; with RESEND nothing is marked or
+     * granted (the request goes again later).
      */
-    int endLocalSend(Address master, LockMode mode, LockStatus grantStatus, long grantFence, byte[] value) {
+    int endLocalSend(Address master, LockMode mode, LockStatus grantStatus, long grantFence, byte[] value,
+                     LeaseGuard lease, long epoch) {
         this.localMaster = master;
-        return grant(mode, grantStatus, grantFence, value, ENDS_LOCAL);
+        return grant(mode, grantStatus, grantFence, value, ENDS_LOCAL, lease, epoch);
     }
 
     /** The master {@link #endLocalSend} marks the request sent to; written and read by its thread only. */
@@ -406,7 +426,8 @@ final class ClusterLock implements Lock {
      */
     boolean grantedInline;
 
-    private int grant(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value, int how) {
+    private int grant(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value, int how, LeaseGuard lease,
+                      long epoch) {
         CompletableFuture<Lock> done = null;
         CompletableFuture<Boolean> cancel = null;
         Thread waiter = null;
@@ -424,6 +445,10 @@ final class ClusterLock implements Lock {
                 sending++; // taken back below, as for a send beginSend began
             }
             boolean applies = mode != null && !dead && pending != null;
+            if (applies && lease != null && lease.clearedSince(epoch)) {
+                applies = false; // read under the monitor the lapse's clear reads this copy in
+                after |= CLEARED;
+            }
             if (applies) {
                 granted = mode;
                 requested = mode;

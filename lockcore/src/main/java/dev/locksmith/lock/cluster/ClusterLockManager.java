@@ -523,6 +523,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         return localPath;
     }
 
+    /** This node's lease guard (tests reach its seam through it). */
+    LeaseGuard leaseGuard() {
+        return leaseGuard;
+    }
+
     void checkRunning() {
         if (closed) {
             throw new LockException(LockStatus.SHUTDOWN, "the lock manager is shut down");

@@ -35,8 +35,12 @@ final class Incoming {
 
     /** The outcomes other masters send for this node's copies, by lock id; a copy no longer here ignores them. */
     interface Copies {
-        /** GRANTED: the request of copy {@code lockId} was granted in {@code mode}. */
-        void granted(long lockId, LockMode mode, LockStatus status, long fence, byte[] value);
+        /**
+         * GRANTED: the request of copy {@code lockId} was granted in {@code mode}; applied unless a
+         * lapse of the lease began clearing grants since the clear epoch was {@code epoch}
+         * ({@link LeaseGuard#UNCHECKED}: not checked), else held back.
+         */
+        void granted(long lockId, LockMode mode, LockStatus status, long fence, byte[] value, long epoch);
 
         /** FAILED: the request of copy {@code lockId} ended without a grant. */
         void failed(long lockId, LockStatus status, String message, DeadlockReport report);
@@ -123,22 +127,27 @@ final class Incoming {
                     directory.hold(() -> handle(from, in));
                     return;
                 }
-                if ((in.type() == Wire.GRANTED || in.type() == Wire.BLOCKING) && !leaseGuard.letsThrough()) {
-                    // no grant reaches a holder here without the lease: applied once it returns,
-                    // unless its master left meanwhile (the rebuild then re-sends the request)
-                    leaseGuard.hold(() -> {
-                        if (node.members().contains(from)) {
-                            handleRequest(from, in, msgView);
-                        }
-                    });
-                    return;
+                long epoch = LeaseGuard.UNCHECKED;
+                if (in.type() == Wire.GRANTED || in.type() == Wire.BLOCKING) {
+                    epoch = leaseGuard.clearEpoch(); // before the lease check: see LeaseGuard, "Clear epoch"
+                    if (!leaseGuard.letsThrough()) {
+                        // no grant reaches a holder here without the lease: applied once it returns,
+                        // unless its master left meanwhile (the rebuild then re-sends the request)
+                        leaseGuard.hold(() -> {
+                            if (node.members().contains(from)) {
+                                handleRequest(from, in, msgView, LeaseGuard.UNCHECKED);
+                            }
+                        });
+                        return;
+                    }
                 }
-                handleRequest(from, in, msgView);
+                handleRequest(from, in, msgView, epoch);
             }
         }
     }
 
-    private void handleRequest(Address from, Wire in, long msgView) {
+    /** {@code epoch}: the lease guard's clear epoch read before a GRANTED's lease check, which its apply checks. */
+    private void handleRequest(Address from, Wire in, long msgView, long epoch) {
         MasterTable master = node.master();
         switch (in.type()) {
             case Wire.LOOKUP -> directory.answerLookup(from, in.getTree(), msgView);
@@ -173,7 +182,7 @@ final class Incoming {
                 LockStatus status = LockStatus.values()[in.getByte()];
                 long fence = in.getLong();
                 byte[] value = in.getBytes();
-                copies.granted(lockId, mode, status, fence, value);
+                copies.granted(lockId, mode, status, fence, value, epoch);
             }
             case Wire.FAILED -> {
                 long lockId = in.getLong();

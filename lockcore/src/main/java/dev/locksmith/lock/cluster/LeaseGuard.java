@@ -29,9 +29,25 @@ import org.jgroups.Address;
  *       add to a departed node's lease: when the lease runs out, the node's grants are cleared
  *       once (the clear listeners are told), so a cut-off minority's holders let go before the
  *       majority, which waits the lease out, grants against them.</li>
+ *   <li><b>Clear epoch.</b> A grant checked against the lease just before it ran out could reach
+ *       its copy just after the lapse's clear walked past it (the node paused between the two),
+ *       and would stay. So the watch raises {@link #clearEpoch} before it walks the copies; a
+ *       grant site reads the epoch before its lease check and applies the grant under the copy's
+ *       monitor only if the epoch, read inside that monitor, is unchanged
+ *       ({@link #clearedSince}); otherwise the grant is held back as one that failed the check.
+ *       Why that suffices: the epoch is volatile and raised before the walk, the walk reads each
+ *       copy's state under the copy's monitor, and the apply reads the epoch inside the same
+ *       monitor. Monitors on one copy are totally ordered: if the apply's monitor enter comes
+ *       first, the walk sees the grant and clears it; if the walk's comes first, the raise
+ *       (before it in the timer thread) happens-before the apply's read, which sees the new epoch.
+ *       A copy is in its owner's list before its request is made, so the walk cannot miss it
+ *       but by listing the owner's copies before the copy was linked — and then the raise came
+ *       before the grant site's first read, whose lease check then fails (or the lease is held
+ *       again, and the grant is a rightful one).</li>
  * </ul>
  *
- * <p>Thread-safe; nothing blocks. {@link #letsThrough} costs a clock read per grant.
+ * <p>Thread-safe; nothing blocks. {@link #letsThrough} costs a clock read per grant, the epoch
+ * one volatile read more.
  */
 final class LeaseGuard {
     private static final System.Logger LOG = System.getLogger(LeaseGuard.class.getName());
@@ -47,6 +63,17 @@ final class LeaseGuard {
     private volatile boolean anyHeldBack;
     /** Whether the lease ran out and this node's grants were cleared; set and read on the timer thread. */
     private boolean lapsed;
+    /** How many times a lapse began clearing this node's grants; raised on the timer thread only. */
+    private volatile long clearEpoch;
+    /**
+     * Test seam, null in production: run by {@link #letsThrough} after its check, so that a test
+     * can hold a granting thread between its lease check and its apply (where a paused JVM could
+     * stop it). Set before the grant it is to hold is made; plain, to cost the grant path nothing.
+     */
+    Runnable afterLeaseCheck;
+
+    /** {@link #clearedSince}: a grant not to be checked against the epoch (released from hold-back, or never leased). */
+    static final long UNCHECKED = -1;
 
     /**
      * @param onProtocol  runs a task on the node's protocol thread (a release of what was held back)
@@ -115,6 +142,7 @@ final class LeaseGuard {
             lapsed = false;
         } else if (!lapsed && !closed.getAsBoolean()) {
             lapsed = true;
+            clearEpoch++; // before the walk: see the class comment
             int cleared;
             try {
                 cleared = clearGrants.getAsInt();
@@ -131,9 +159,35 @@ final class LeaseGuard {
         }
     }
 
-    /** Whether a grant or blocking callback may take effect now: the lease is held and none waits before it. */
+    /**
+     * Whether a grant or blocking callback may take effect now: the lease is held and none waits
+     * before it. A grant site reads {@link #clearEpoch} before this.
+     */
     boolean letsThrough() {
-        return !anyHeldBack && lease.isHeld();
+        boolean through = !anyHeldBack && lease.isHeld();
+        Runnable seam = afterLeaseCheck;
+        if (seam != null) {
+            seam.run();
+        }
+        return through;
+    }
+
+    /** The clear epoch now: read by a grant site before its lease check, and passed to {@link #clearedSince}. */
+    long clearEpoch() {
+        return clearEpoch;
+    }
+
+    /**
+     * Whether a lapse's clear began since {@code epoch} was read (never for {@link #UNCHECKED}):
+     * read under the copy's monitor by the apply of a grant, which is then held back.
+     */
+    boolean clearedSince(long epoch) {
+        return epoch != UNCHECKED && clearEpoch != epoch;
+    }
+
+    /** Holds back the grant {@code grant} of {@code lock}, made by this node's master ({@link #hold}). */
+    void holdGrant(ClusterLock lock, dev.locksmith.lock.engine.LocalLockManager.Grant grant) {
+        hold(() -> lock.granted(grant.mode(), grant.status(), grant.fencingToken(), grant.valueBlock()));
     }
 
     /** Runs {@code outcome} now if the lease allows, else once it returns, after those held back before it. */

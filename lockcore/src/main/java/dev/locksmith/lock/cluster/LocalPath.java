@@ -34,9 +34,10 @@ import org.jgroups.Address;
  *   <li>the tree's lock count (a tree with locks is never dropped) and its per-node request
  *       count (remastering's measure of where a tree is used), kept by the master table; the
  *       request count takes a lock's request and its dequeue in one update, when it is requested;</li>
- *   <li>the quorum lease, read once per grant with the clock: a grant made while the lease is not
- *       held is held back ({@link LeaseGuard#hold}) exactly as the general path's, so a node that
- *       lost its lease (paused, partitioned) grants nothing.</li>
+ *   <li>the quorum lease, read once per grant with the clock, and its clear epoch (a volatile
+ *       read): a grant made while the lease is not held, or applied after a lapse's clear began,
+ *       is held back ({@link LeaseGuard#hold}) exactly as the general path's, so a node that lost
+ *       its lease (paused, partitioned) grants nothing.</li>
  * </ul>
  *
  * <p><b>Races</b> are settled as on the general path: whichever of the requesting thread and a
@@ -112,6 +113,7 @@ final class LocalPath {
     private void make(ClusterLock lock, LockRequest request, MasterTable table, MasterTable.Held parentEntry) {
         MasterTable.Held entry = null;
         LocalLockManager.Grant now = null;
+        long epoch = LeaseGuard.UNCHECKED;
         int after;
         try {
             entry = table.enqueueLocal(self, lock.owner.ref(), lock.id, lock.parent == null ? 0 : lock.parent.id,
@@ -119,14 +121,20 @@ final class LocalPath {
                     request.blockingHandler() != null, lock.name, lock.tree, lock);
             lock.masterEntry = entry;
             now = entry == null ? null : table.grantAtOnce(entry);
-            if (now != null && !leaseGuard.letsThrough()) {
-                LocalLockManager.Grant held = now;
-                leaseGuard.hold(() -> lock.granted(held.mode(), held.status(), held.fencingToken(), held.valueBlock()));
-                now = null;
+            if (now != null) {
+                epoch = leaseGuard.clearEpoch(); // before the lease check: see LeaseGuard, "Clear epoch"
+                if (!leaseGuard.letsThrough()) {
+                    leaseGuard.holdGrant(lock, now);
+                    now = null;
+                }
             }
         } finally {
-            after = now == null ? lock.endLocalSend(self, null, null, 0, null)
-                    : lock.endLocalSend(self, now.mode(), now.status(), now.fencingToken(), now.valueBlock());
+            after = now == null ? lock.endLocalSend(self, null, null, 0, null, null, epoch)
+                    : lock.endLocalSend(self, now.mode(), now.status(), now.fencingToken(), now.valueBlock(),
+                            leaseGuard, epoch);
+        }
+        if ((after & ClusterLock.CLEARED) != 0) {
+            leaseGuard.holdGrant(lock, now); // the lease ran out after the check, and its clear may have passed the copy
         }
         if (entry == null) {
             return; // refused: the copy has failed

@@ -217,12 +217,15 @@ final class OwnerRequests {
     /**
      * Makes the new request {@code s} of {@code lock} on this node's master and ends its send: a
      * grant made at once is applied to the copy in the same monitor enter that ends the send,
-     * under the quorum lease as every grant is (held back while the lease is not held).
+     * under the quorum lease as every grant is (held back while the lease is not held, or if a
+     * lapse's clear began after the check: {@link LeaseGuard}, "Clear epoch").
      */
     private void makeHere(ClusterLock lock, ClusterLock.Snapshot s, long parentId) {
         MasterTable table = tableFor(lock.tree.namespace());
         MasterTable.Held entry = null;
         dev.locksmith.lock.engine.LocalLockManager.Grant now = null;
+        LeaseGuard checked = null; // the LOCAL namespace's table grants without the lease
+        long epoch = LeaseGuard.UNCHECKED;
         int after;
         try {
             entry = table.enqueueOwn(self, lock.owner.ref(), lock.id, parentId,
@@ -230,14 +233,20 @@ final class OwnerRequests {
                     s.blockingHandler(), lock.name, lock.tree, lock);
             lock.masterEntry = entry;
             now = entry == null ? null : table.grantAtOnce(entry);
-            if (now != null && table != localTable && !leaseGuard.letsThrough()) {
-                dev.locksmith.lock.engine.LocalLockManager.Grant held = now;
-                leaseGuard.hold(() -> lock.granted(held.mode(), held.status(), held.fencingToken(), held.valueBlock()));
-                now = null;
+            if (now != null && table != localTable) {
+                checked = leaseGuard;
+                epoch = leaseGuard.clearEpoch(); // before the lease check: see LeaseGuard, "Clear epoch"
+                if (!leaseGuard.letsThrough()) {
+                    leaseGuard.holdGrant(lock, now);
+                    now = null;
+                }
             }
         } finally {
-            after = now == null ? lock.endOwnSend(null, null, 0, null)
-                    : lock.endOwnSend(now.mode(), now.status(), now.fencingToken(), now.valueBlock());
+            after = now == null ? lock.endOwnSend(null, null, 0, null, null, epoch)
+                    : lock.endOwnSend(now.mode(), now.status(), now.fencingToken(), now.valueBlock(), checked, epoch);
+        }
+        if ((after & ClusterLock.CLEARED) != 0) {
+            leaseGuard.holdGrant(lock, now); // the lease ran out after the check, and its clear may have passed the copy
         }
         if ((after & ClusterLock.SEND_CANCEL) != 0) {
             sendCancel(lock, self);
@@ -427,6 +436,17 @@ final class OwnerRequests {
         }
     }
 
+    /**
+     * Applies a grant to {@code lock} unless a lapse's clear began since the clear epoch was read
+     * at {@code epoch} (before the lease check): then it is held back as if the check had failed.
+     */
+    private void holdUnlessGranted(ClusterLock lock, long epoch, LockMode mode, LockStatus status, long fence,
+                                   byte[] value) {
+        if (lock.grantedUnlessCleared(leaseGuard, epoch, mode, status, fence, value)) {
+            leaseGuard.hold(() -> lock.granted(mode, status, fence, value));
+        }
+    }
+
     private void failCopy(ClusterLock lock, LockStatus status, String message, dev.locksmith.lock.DeadlockReport report) {
         lock.failed(status, message, report);
         if (lock.isDead()) {
@@ -437,10 +457,10 @@ final class OwnerRequests {
     /** Outcomes other masters sent for this node's copies. */
     private final class CopyOutcomes implements Incoming.Copies {
         @Override
-        public void granted(long lockId, LockMode mode, LockStatus status, long fence, byte[] value) {
+        public void granted(long lockId, LockMode mode, LockStatus status, long fence, byte[] value, long epoch) {
             ClusterLock lock = copies.get(lockId);
             if (lock != null) {
-                lock.granted(mode, status, fence, value);
+                holdUnlessGranted(lock, epoch, mode, status, fence, value);
             }
         }
 
@@ -539,19 +559,21 @@ final class OwnerRequests {
         @Override
         public void granted(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
                             byte[] value) {
+            long epoch = leased ? leaseGuard.clearEpoch() : LeaseGuard.UNCHECKED; // before the check
             if (!leased || leaseGuard.letsThrough()) {
-                grant(origin, lockId, copy, mode, status, fence, value);
+                grant(origin, lockId, copy, mode, status, fence, value, epoch);
             } else {
-                leaseGuard.hold(() -> grant(origin, lockId, copy, mode, status, fence, value));
+                leaseGuard.hold(() -> grant(origin, lockId, copy, mode, status, fence, value, LeaseGuard.UNCHECKED));
             }
         }
 
+        /** Applies or sends a grant; one applied here is checked against the clear epoch read at {@code epoch}. */
         private void grant(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
-                           byte[] value) {
+                           byte[] value, long epoch) {
             if (isSelf(origin)) {
                 ClusterLock lock = copyOf(lockId, copy);
                 if (lock != null) {
-                    lock.granted(mode, status, fence, value);
+                    holdUnlessGranted(lock, epoch, mode, status, fence, value);
                 }
                 return;
             }

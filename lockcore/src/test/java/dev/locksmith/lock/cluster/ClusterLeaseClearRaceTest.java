@@ -1,0 +1,142 @@
+package dev.locksmith.lock.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockRequest;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A grant checked against the quorum lease just before the lease ran out, and applied to its
+ * copy only after the lapse's clear walked this node's copies (as when the JVM is paused between
+ * the two), is held back like a grant made without the lease — it does not stay granted while the
+ * majority waits the lease out and grants the lock elsewhere ({@link LeaseGuard}, "Clear epoch").
+ *
+ * <p>A paused JVM cannot be stopped at that point on purpose, so the granting thread is held there
+ * by the lease guard's seam ({@link LeaseGuard#afterLeaseCheck}) while node 0 stops pinging (its
+ * PINGs are held back) and its lease runs out. The clear has walked the requesting owner's copies
+ * once another granted lock of that owner is gone: the walk lists an owner's copies before it
+ * clears any. Real JGroups channels on 127.0.0.1.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class ClusterLeaseClearRaceTest {
+    private static final String ROOT = "LEASE-RACE";
+    private ClusterTestSupport cluster;
+    private ClusterLockManager node;
+    private HoldMessages pings;
+
+    @BeforeEach
+    void startCluster() throws Exception {
+        cluster = ClusterTestSupport.startWith("lease-race-" + System.nanoTime(), 3,
+                b -> b.expectedVotes(3).quorumLease(Duration.ofSeconds(1)).emptyTreeRetention(Duration.ofMinutes(5)));
+        node = cluster.node(0);
+        ClusterTestSupport.awaitTrue("node 0 holds its lease", node::isLeaseHeld);
+        LockOwner first = node.newOwner("first");
+        first.dequeue(first.enqueue(ROOT, LockMode.NL)); // node 0 masters ROOT's tree from now on (kept empty)
+    }
+
+    @AfterEach
+    void stopCluster() {
+        if (pings != null) {
+            pings.release();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aLocalPathGrantAppliedAfterTheLapsesClearIsHeldBackUntilTheLeaseReturns() throws Exception {
+        LockOwner worker = node.newOwner("worker");
+        Lock keep = worker.enqueue("KEEP", LockMode.CR);
+        AtomicReference<Lock> request = new AtomicReference<>();
+        HeldGrant held = holdNextGrantAfterItsLeaseCheck();
+
+        Thread granter = new Thread(() -> request.set(worker.enqueueAsync(LockRequest.of(ROOT, LockMode.EX))));
+        granter.start();
+        held.awaitChecked();
+        lapseAndAwaitClear(keep);
+        held.resume();
+        granter.join();
+        boolean grantedWithoutLease = request.get().grantedMode() != null;
+        pings.release();
+
+        assertThat(grantedWithoutLease).as("granted after the lapse's clear, without the lease").isFalse();
+        request.get().completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(request.get().grantedMode()).isEqualTo(LockMode.EX);
+    }
+
+    @Test
+    void aWaitersGrantAppliedAfterTheLapsesClearIsHeldBackUntilTheLeaseReturns() throws Exception {
+        LockOwner holder = node.newOwner("holder");
+        Lock held = holder.enqueue(ROOT, LockMode.EX);
+        LockOwner waiter = node.newOwner("waiter");
+        Lock keep = waiter.enqueue("KEEP", LockMode.CR);
+        Lock waiting = waiter.enqueueAsync(LockRequest.of(ROOT, LockMode.EX));
+        ClusterTestSupport.awaitTrue("the waiter waits", () -> waiting.queue().isPresent()
+                && waiting.grantedMode() == null);
+        HeldGrant grant = holdNextGrantAfterItsLeaseCheck();
+
+        Thread releaser = new Thread(() -> holder.dequeue(held)); // the master grants the waiter on this thread
+        releaser.start();
+        grant.awaitChecked();
+        lapseAndAwaitClear(keep);
+        grant.resume();
+        releaser.join();
+        boolean grantedWithoutLease = waiting.grantedMode() != null;
+        pings.release();
+
+        assertThat(grantedWithoutLease).as("granted after the lapse's clear, without the lease").isFalse();
+        waiting.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(waiting.grantedMode()).isEqualTo(LockMode.EX);
+    }
+
+    /** Node 0 stops pinging; returns once its lease ran out and its clear took {@code granted}. */
+    private void lapseAndAwaitClear(Lock granted) throws Exception {
+        pings = HoldMessages.install(node, Wire.PING);
+        ClusterTestSupport.awaitTrue("node 0's lease ran out", () -> !node.isLeaseHeld());
+        ClusterTestSupport.awaitTrue("the lapse's clear walked the owner's copies", () -> granted.queue().isEmpty());
+    }
+
+    /** Holds the next grant node 0 makes between its lease check and its apply, until {@link HeldGrant#resume}. */
+    private HeldGrant holdNextGrantAfterItsLeaseCheck() {
+        HeldGrant held = new HeldGrant();
+        node.leaseGuard().afterLeaseCheck = held::holdOnce;
+        return held;
+    }
+
+    private static final class HeldGrant {
+        private final AtomicBoolean armed = new AtomicBoolean(true);
+        private final CountDownLatch checked = new CountDownLatch(1);
+        private final CountDownLatch resume = new CountDownLatch(1);
+
+        void holdOnce() {
+            if (armed.compareAndSet(true, false)) {
+                checked.countDown();
+                try {
+                    resume.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        void awaitChecked() throws InterruptedException {
+            assertThat(checked.await(30, TimeUnit.SECONDS)).as("a grant reached its lease check").isTrue();
+        }
+
+        void resume() {
+            resume.countDown();
+        }
+    }
+}
