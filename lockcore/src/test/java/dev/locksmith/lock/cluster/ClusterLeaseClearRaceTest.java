@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ class ClusterLeaseClearRaceTest {
     private ClusterTestSupport cluster;
     private ClusterLockManager node;
     private HoldMessages pings;
+    private final HeldGrant grantHeld = new HeldGrant();
 
     @BeforeEach
     void startCluster() throws Exception {
@@ -47,6 +49,7 @@ class ClusterLeaseClearRaceTest {
 
     @AfterEach
     void stopCluster() {
+        grantHeld.resume(); // a failed test may have left it held
         if (pings != null) {
             pings.release();
         }
@@ -60,20 +63,22 @@ class ClusterLeaseClearRaceTest {
         LockOwner worker = node.newOwner("worker");
         Lock keep = worker.enqueue("KEEP", LockMode.CR);
         AtomicReference<Lock> request = new AtomicReference<>();
-        HeldGrant held = holdNextGrantAfterItsLeaseCheck();
 
-        Thread granter = new Thread(() -> request.set(worker.enqueueAsync(LockRequest.of(ROOT, LockMode.EX))));
-        granter.start();
-        held.awaitChecked();
-        lapseAndAwaitClear(keep);
-        held.resume();
-        granter.join();
-        boolean grantedWithoutLease = request.get().grantedMode() != null;
-        pings.release();
+        // the local path grants on the requesting thread
+        assertGrantAcrossTheLapseHeldBack(keep, () -> request.set(worker.enqueueAsync(LockRequest.of(ROOT, LockMode.EX))),
+                request::get);
+    }
 
-        assertThat(grantedWithoutLease).as("granted after the lapse's clear, without the lease").isFalse();
-        request.get().completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        assertThat(request.get().grantedMode()).isEqualTo(LockMode.EX);
+    @Test
+    void aGrantMadeAtOnceOnTheGeneralPathAndAppliedAfterTheLapsesClearIsHeldBackUntilTheLeaseReturns()
+            throws Exception {
+        LockOwner worker = node.newOwner("worker");
+        Lock keep = worker.enqueue("KEEP", LockMode.CR);
+        AtomicReference<Lock> request = new AtomicReference<>();
+        // a timeout keeps the request off the local path: it is made on node 0's master by the general path
+        LockRequest timed = LockRequest.of(ROOT, LockMode.EX).withTimeout(Duration.ofMinutes(5));
+
+        assertGrantAcrossTheLapseHeldBack(keep, () -> request.set(worker.enqueueAsync(timed)), request::get);
     }
 
     @Test
@@ -83,22 +88,53 @@ class ClusterLeaseClearRaceTest {
         LockOwner waiter = node.newOwner("waiter");
         Lock keep = waiter.enqueue("KEEP", LockMode.CR);
         Lock waiting = waiter.enqueueAsync(LockRequest.of(ROOT, LockMode.EX));
-        ClusterTestSupport.awaitTrue("the waiter waits", () -> waiting.queue().isPresent()
-                && waiting.grantedMode() == null);
-        HeldGrant grant = holdNextGrantAfterItsLeaseCheck();
+        awaitWaiting(waiting);
 
-        Thread releaser = new Thread(() -> holder.dequeue(held)); // the master grants the waiter on this thread
-        releaser.start();
-        grant.awaitChecked();
+        // node 0's master grants the waiter (Replies) on the thread that dequeues the holder
+        assertGrantAcrossTheLapseHeldBack(keep, () -> holder.dequeue(held), () -> waiting);
+    }
+
+    @Test
+    void aGrantFromAnotherMasterAppliedAfterTheLapsesClearIsHeldBackUntilTheLeaseReturns() throws Exception {
+        LockOwner holder = cluster.node(1).newOwner("holder");
+        Lock held = holder.enqueue("REMOTE-" + ROOT, LockMode.EX); // node 1 masters this tree
+        LockOwner waiter = node.newOwner("waiter");
+        Lock keep = waiter.enqueue("KEEP", LockMode.CR);
+        Lock waiting = waiter.enqueueAsync(LockRequest.of("REMOTE-" + ROOT, LockMode.EX));
+        awaitWaiting(waiting);
+
+        // node 1 sends GRANTED, which node 0 applies as it comes in (Incoming)
+        assertGrantAcrossTheLapseHeldBack(keep, () -> holder.dequeue(held), () -> waiting);
+    }
+
+    /**
+     * Runs {@code granting} on a thread of its own, holds node 0's next grant (the one it makes)
+     * after its lease check while the lease runs out and its clear takes {@code keep}, a granted
+     * lock of the requesting owner; then the grant of {@code requested} must be held back (not
+     * applied while the lease is not held) and applied once the lease is back, as any grant made
+     * without the lease.
+     */
+    private void assertGrantAcrossTheLapseHeldBack(Lock keep, Runnable granting, Supplier<Lock> requested)
+            throws Exception {
+        node.leaseGuard().afterLeaseCheck = grantHeld::holdOnce;
+        Thread granter = new Thread(granting);
+        granter.start();
+        grantHeld.awaitChecked();
         lapseAndAwaitClear(keep);
-        grant.resume();
-        releaser.join();
-        boolean grantedWithoutLease = waiting.grantedMode() != null;
+        grantHeld.resume();
+        granter.join();
+        node.members(); // runs on node 0's protocol thread: after the incoming GRANTED it held, if it held one
+        boolean grantedWithoutLease = requested.get().grantedMode() != null;
         pings.release();
 
         assertThat(grantedWithoutLease).as("granted after the lapse's clear, without the lease").isFalse();
-        waiting.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        assertThat(waiting.grantedMode()).isEqualTo(LockMode.EX);
+        requested.get().completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(requested.get().grantedMode()).isEqualTo(LockMode.EX);
+    }
+
+    private static void awaitWaiting(Lock waiting) {
+        ClusterTestSupport.awaitTrue("the request is queued", () -> waiting.queue().isPresent()
+                && waiting.grantedMode() == null);
     }
 
     /** Node 0 stops pinging; returns once its lease ran out and its clear took {@code granted}. */
@@ -106,13 +142,6 @@ class ClusterLeaseClearRaceTest {
         pings = HoldMessages.install(node, Wire.PING);
         ClusterTestSupport.awaitTrue("node 0's lease ran out", () -> !node.isLeaseHeld());
         ClusterTestSupport.awaitTrue("the lapse's clear walked the owner's copies", () -> granted.queue().isEmpty());
-    }
-
-    /** Holds the next grant node 0 makes between its lease check and its apply, until {@link HeldGrant#resume}. */
-    private HeldGrant holdNextGrantAfterItsLeaseCheck() {
-        HeldGrant held = new HeldGrant();
-        node.leaseGuard().afterLeaseCheck = held::holdOnce;
-        return held;
     }
 
     private static final class HeldGrant {
