@@ -133,9 +133,9 @@ final class Incoming {
                     if (!leaseGuard.letsThrough()) {
                         // no grant reaches a holder here without the lease: applied once it returns,
                         // unless its master left meanwhile (the rebuild then re-sends the request)
-                        leaseGuard.hold(() -> {
+                        leaseGuard.hold(released -> {
                             if (node.members().contains(from)) {
-                                handleRequest(from, in, msgView, LeaseGuard.UNCHECKED);
+                                handleRequest(from, in, msgView, released);
                             }
                         });
                         return;

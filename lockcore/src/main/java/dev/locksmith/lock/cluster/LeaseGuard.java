@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.function.LongConsumer;
 import org.jgroups.Address;
 
 /**
@@ -58,21 +59,22 @@ final class LeaseGuard {
     private final BooleanSupplier closed;
     private final IntSupplier clearGrants;
     private final String nodeName;
-    /** Grants and blocking callbacks held back, in order. Guarded by itself. */
-    private final ArrayDeque<Runnable> heldBack = new ArrayDeque<>();
+    /** Grants and blocking callbacks held back, in order (see {@link #hold}). Guarded by itself. */
+    private final ArrayDeque<LongConsumer> heldBack = new ArrayDeque<>();
     private volatile boolean anyHeldBack;
     /** Whether the lease ran out and this node's grants were cleared; set and read on the timer thread. */
     private boolean lapsed;
     /** How many times a lapse began clearing this node's grants; raised on the timer thread only. */
     private volatile long clearEpoch;
     /**
-     * Test seam, null in production: run by {@link #letsThrough} after its check, so that a test
-     * can hold a granting thread between its lease check and its apply (where a paused JVM could
-     * stop it). Set before the grant it is to hold is made; plain, to cost the grant path nothing.
+     * Test seam, null in production: run after every lease check that lets a grant through
+     * ({@link #letsThrough}, {@link #hold}, {@link #release}), so that a test can hold a granting
+     * thread between its lease check and its apply (where a paused JVM could stop it). Set before
+     * the grant it is to hold is made; plain, to cost the grant path nothing.
      */
     Runnable afterLeaseCheck;
 
-    /** {@link #clearedSince}: a grant not to be checked against the epoch (released from hold-back, or never leased). */
+    /** {@link #clearedSince}: a grant not to be checked against the epoch (one the lease does not cover). */
     static final long UNCHECKED = -1;
 
     /**
@@ -165,11 +167,15 @@ final class LeaseGuard {
      */
     boolean letsThrough() {
         boolean through = !anyHeldBack && lease.isHeld();
+        passedLeaseCheck();
+        return through;
+    }
+
+    private void passedLeaseCheck() {
         Runnable seam = afterLeaseCheck;
         if (seam != null) {
             seam.run();
         }
-        return through;
     }
 
     /** The clear epoch now: read by a grant site before its lease check, and passed to {@link #clearedSince}. */
@@ -185,13 +191,26 @@ final class LeaseGuard {
         return epoch != UNCHECKED && clearEpoch != epoch;
     }
 
-    /** Holds back the grant {@code grant} of {@code lock}, made by this node's master ({@link #hold}). */
+    /**
+     * Holds back the grant {@code grant} of {@code lock}, made by this node's master ({@link #hold}),
+     * and again if a lapse's clear begins between its release and its apply.
+     */
     void holdGrant(ClusterLock lock, dev.locksmith.lock.engine.LocalLockManager.Grant grant) {
-        hold(() -> lock.granted(grant.mode(), grant.status(), grant.fencingToken(), grant.valueBlock()));
+        hold(epoch -> {
+            if (lock.grantedUnlessCleared(this, epoch, grant.mode(), grant.status(), grant.fencingToken(),
+                    grant.valueBlock())) {
+                holdGrant(lock, grant);
+            }
+        });
     }
 
-    /** Runs {@code outcome} now if the lease allows, else once it returns, after those held back before it. */
-    void hold(Runnable outcome) {
+    /**
+     * Runs {@code outcome} now if the lease allows, else once it returns, after those held back
+     * before it. It is given the clear epoch read before the lease check that let it run: a grant
+     * applies only if no lapse's clear began since ({@link #clearedSince}), else is held again.
+     */
+    void hold(LongConsumer outcome) {
+        long epoch = clearEpoch;
         synchronized (heldBack) {
             if (anyHeldBack || !lease.isHeld()) {
                 heldBack.add(outcome);
@@ -199,13 +218,21 @@ final class LeaseGuard {
                 return;
             }
         }
-        outcome.run();
+        passedLeaseCheck();
+        outcome.accept(epoch);
     }
 
-    /** The lease is back: runs what was held back, in order, while it lasts. On the protocol thread. */
+    /**
+     * The lease is back: runs what was held back, in order, while it lasts (a grant a lapse's clear
+     * overtook is held again, after the rest of its batch). On the protocol thread.
+     */
     void release() {
-        while (lease.isHeld()) {
-            List<Runnable> batch;
+        while (true) {
+            long epoch = clearEpoch; // before the lease check, as at every grant site
+            if (!lease.isHeld()) {
+                return;
+            }
+            List<LongConsumer> batch;
             synchronized (heldBack) {
                 if (heldBack.isEmpty()) {
                     anyHeldBack = false;
@@ -214,7 +241,10 @@ final class LeaseGuard {
                 batch = new ArrayList<>(heldBack);
                 heldBack.clear();
             }
-            batch.forEach(Runnable::run);
+            passedLeaseCheck();
+            for (LongConsumer outcome : batch) {
+                outcome.accept(epoch);
+            }
         }
     }
 

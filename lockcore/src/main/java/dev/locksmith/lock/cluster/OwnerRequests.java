@@ -443,7 +443,7 @@ final class OwnerRequests {
     private void holdUnlessGranted(ClusterLock lock, long epoch, LockMode mode, LockStatus status, long fence,
                                    byte[] value) {
         if (lock.grantedUnlessCleared(leaseGuard, epoch, mode, status, fence, value)) {
-            leaseGuard.hold(() -> lock.granted(mode, status, fence, value));
+            leaseGuard.hold(released -> holdUnlessGranted(lock, released, mode, status, fence, value));
         }
     }
 
@@ -563,7 +563,7 @@ final class OwnerRequests {
             if (!leased || leaseGuard.letsThrough()) {
                 grant(origin, lockId, copy, mode, status, fence, value, epoch);
             } else {
-                leaseGuard.hold(() -> grant(origin, lockId, copy, mode, status, fence, value, LeaseGuard.UNCHECKED));
+                leaseGuard.hold(released -> grant(origin, lockId, copy, mode, status, fence, value, released));
             }
         }
 
@@ -599,7 +599,7 @@ final class OwnerRequests {
             if (!leased || leaseGuard.letsThrough()) {
                 block(origin, lockId, copy, blockedMode);
             } else {
-                leaseGuard.hold(() -> block(origin, lockId, copy, blockedMode));
+                leaseGuard.hold(released -> block(origin, lockId, copy, blockedMode));
             }
         }
 

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Timeout;
  * copy only after the lapse's clear walked this node's copies (as when the JVM is paused between
  * the two), is held back like a grant made without the lease — it does not stay granted while the
  * majority waits the lease out and grants the lock elsewhere ({@link LeaseGuard}, "Clear epoch").
+ * So at each place a grant is checked and applied: the local path, the general path's request
+ * made on this node's master, a waiter's grant by this node's master, a GRANTED from another
+ * master, and the release of grants held back while the lease was out.
  *
  * <p>A paused JVM cannot be stopped at that point on purpose, so the granting thread is held there
  * by the lease guard's seam ({@link LeaseGuard#afterLeaseCheck}) while node 0 stops pinging (its
@@ -105,6 +108,31 @@ class ClusterLeaseClearRaceTest {
 
         // node 1 sends GRANTED, which node 0 applies as it comes in (Incoming)
         assertGrantAcrossTheLapseHeldBack(keep, () -> holder.dequeue(held), () -> waiting);
+    }
+
+    @Test
+    void aHeldBackGrantReleasedJustBeforeTheLeaseRanOutAgainIsHeldBackAgain() throws Exception {
+        LockOwner worker = node.newOwner("worker");
+        Lock keep = worker.enqueue("KEEP", LockMode.CR);
+        lapseAndAwaitClear(keep);
+        Lock request = worker.enqueueAsync(LockRequest.of(ROOT, LockMode.EX)); // held back: no lease
+        assertThat(request.grantedMode()).isNull();
+        node.leaseGuard().afterLeaseCheck = grantHeld::holdOnce;
+
+        pings.release(); // the lease returns, and the protocol thread releases the grant
+        grantHeld.awaitChecked();
+        long epoch = node.leaseGuard().clearEpoch();
+        pings = HoldMessages.install(node, Wire.PING);
+        ClusterTestSupport.awaitTrue("node 0's lease ran out again", () -> node.leaseGuard().clearEpoch() > epoch);
+        node.awaitDueTimerTasks(); // the watch that raised the epoch has walked the copies
+        grantHeld.resume();
+        node.members(); // on the protocol thread, after the release it held
+        boolean grantedWithoutLease = request.grantedMode() != null;
+        pings.release();
+
+        assertThat(grantedWithoutLease).as("granted after the lapse's clear, without the lease").isFalse();
+        request.completion().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(request.grantedMode()).isEqualTo(LockMode.EX);
     }
 
     /**
