@@ -62,8 +62,13 @@ final class LeaseGuard {
     /** Grants and blocking callbacks held back, in order (see {@link #hold}). Guarded by itself. */
     private final ArrayDeque<LongConsumer> heldBack = new ArrayDeque<>();
     private volatile boolean anyHeldBack;
-    /** Whether the lease ran out and this node's grants were cleared; set and read on the timer thread. */
-    private boolean lapsed;
+    /**
+     * The lapse whose clear ran ({@link QuorumLease#lapsedAt}), {@link QuorumLease#FOREVER} for
+     * none; set and read on the timer thread. A lapse is told apart by its end time rather than a
+     * flag reset at a check that finds the lease held: a lease regained and lost again between
+     * two checks is a new lapse, and its grants must go too.
+     */
+    private long clearedLapse = QuorumLease.FOREVER;
     /** How many times a lapse began clearing this node's grants; raised on the timer thread only. */
     private volatile long clearEpoch;
     /**
@@ -140,16 +145,15 @@ final class LeaseGuard {
      * every later lapse; a clear that failed is tried again on the next check.
      */
     void watch() {
-        if (lease.isHeld()) {
-            lapsed = false;
-        } else if (!lapsed && !closed.getAsBoolean()) {
-            lapsed = true;
+        long lapse = lease.lapsedAt();
+        if (lapse != QuorumLease.FOREVER && lapse != clearedLapse && !closed.getAsBoolean()) {
+            clearedLapse = lapse;
             clearEpoch++; // before the walk: see the class comment
             int cleared;
             try {
                 cleared = clearGrants.getAsInt();
             } catch (RuntimeException e) {
-                lapsed = false;
+                clearedLapse = QuorumLease.FOREVER;
                 LOG.log(System.Logger.Level.WARNING, nodeName + ": quorum lease ran out; clearing this node's"
                         + " locks failed, tried again at the next check", e);
                 return;

@@ -90,7 +90,21 @@ final class QuorumLease {
 
     /** Whether this node may grant now. */
     boolean isHeld() {
+        return isHeld(heldUntil);
+    }
+
+    /**
+     * {@link #FOREVER} while the lease is held; otherwise when the lease that ran out ended
+     * ({@link Long#MIN_VALUE} if it was never held). Each lapse has its own value — a lease
+     * regained and lost again ends later — so a watcher can tell a new lapse from one it has
+     * already acted on, however briefly the lease was held in between.
+     */
+    long lapsedAt() {
         long until = heldUntil;
+        return isHeld(until) ? FOREVER : until;
+    }
+
+    private static boolean isHeld(long until) {
         return until == FOREVER || (until != NEVER && System.nanoTime() - until < 0);
     }
 

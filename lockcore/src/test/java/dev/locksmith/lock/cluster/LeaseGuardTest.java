@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockStatus;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jgroups.Address;
+import org.jgroups.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +45,27 @@ class LeaseGuardTest {
         });
 
         assertThatCode(guard::watch).doesNotThrowAnyException();
+        guard.watch();
+
+        assertThat(clears).hasValue(2);
+    }
+
+    @Test
+    void aLeaseRegainedAndLostAgainBetweenTwoChecksClearsTheGrantsAgain() {
+        Address self = UUID.randomUUID();
+        Address other = UUID.randomUUID();
+        lease.view(List.of(self, other, UUID.randomUUID()), self, 1);
+        LeaseGuard guard = guardClearing(() -> {
+            clears.incrementAndGet();
+            return 1;
+        });
+        guard.watch(); // never held: the first lapse
+
+        // one late answer holds the lease for a moment, long enough to grant, then it runs out
+        // again before the next check
+        long term = Duration.ofMillis(500).toNanos();
+        assertThat(lease.answered(other, System.nanoTime() - term + Duration.ofMillis(200).toNanos(), 1)).isTrue();
+        ClusterTestSupport.awaitTrue("the regained lease ran out", () -> !lease.isHeld());
         guard.watch();
 
         assertThat(clears).hasValue(2);
