@@ -155,6 +155,13 @@ final class MasterTable {
          * once. Guarded by this object.
          */
         private int conversion;
+        /**
+         * The last conversion's own flags and timeout (its request is not the original one), and
+         * when it was taken, for an export of the lock while it converts; guarded by this object.
+         */
+        private int conversionFlags;
+        private long conversionTimeoutNanos = -1;
+        private long conversionTakenNanos;
 
         /**
          * Whether conversion number {@code n} is new here; if so it is the last one taken from now
@@ -168,8 +175,37 @@ final class MasterTable {
             return true;
         }
 
+        /** As {@link #takeConversion(int)}, remembering the conversion's {@code flags} and timeout (negative: none). */
+        synchronized boolean takeConversion(int n, int flags, long timeoutNanos) {
+            if (!takeConversion(n)) {
+                return false;
+            }
+            conversionFlags = flags;
+            conversionTimeoutNanos = timeoutNanos;
+            if (timeoutNanos > 0) {
+                conversionTakenNanos = System.nanoTime();
+            }
+            return true;
+        }
+
         synchronized int conversion() {
             return conversion;
+        }
+
+        /** The flags of the request this lock converts by now: the last conversion's. */
+        synchronized int conversionFlags() {
+            return conversionFlags;
+        }
+
+        /**
+         * What is left of the last conversion's timeout (at least 1 ns if it ran out: it times out
+         * at once where it goes), or its negative "none".
+         */
+        synchronized long conversionTimeoutLeftNanos() {
+            if (conversionTimeoutNanos <= 0) {
+                return conversionTimeoutNanos;
+            }
+            return Math.max(1, conversionTakenNanos + conversionTimeoutNanos - System.nanoTime());
         }
 
         Held(Lock lock, Address origin, Proxy proxy, long lockId, long parentLockId, TreeKey tree, String name,
@@ -424,7 +460,7 @@ final class MasterTable {
                     null);
             return;
         }
-        if (!held.takeConversion(conversion)) {
+        if (!held.takeConversion(conversion, flags, timeoutNanos)) {
             return;
         }
         held.requests.increment();
@@ -685,8 +721,12 @@ final class MasterTable {
                     if (h.copy != null) {
                         replies.exported(h.copy);
                     }
+                    // a pending conversion goes with its own flags and what is left of its own timeout
+                    boolean converting = queue == LockQueue.CONVERTING;
                     entries.add(new Resend(h.origin, h.proxy.ref, h.lockId, h.parentLockId, r.path().size() - 1,
-                            order++, queue, info.grantedMode(), info.requestedMode(), h.flags, h.timeoutNanos,
+                            order++, queue, info.grantedMode(), info.requestedMode(),
+                            converting ? h.conversionFlags() : h.flags,
+                            converting ? h.conversionTimeoutLeftNanos() : h.timeoutNanos,
                             h.blockingHandler, info.fencingToken(), new byte[0], h.name, tree, h.conversion(), false));
                 }
             }
