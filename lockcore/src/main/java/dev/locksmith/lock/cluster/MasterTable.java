@@ -117,7 +117,8 @@ final class MasterTable {
 
     /**
      * A proxy lock and what its node said about it, enough to export it when its tree migrates.
-     * {@code migrated} is set when the tree left: from then on nothing about it is reported.
+     * {@code migrated} is set when the tree left: from then on nothing about it is reported but
+     * the outcome of a request that had already ended in the engine ({@link #exportState}).
      */
     static final class Held {
         final Lock lock;
@@ -190,6 +191,32 @@ final class MasterTable {
 
         synchronized int conversion() {
             return conversion;
+        }
+
+        /**
+         * Set when an export carried this lock's request, still pending, to a new master: from
+         * then on that master answers it, and this one reports nothing of it. Guarded by this
+         * object, so that an export reads the request's state and sets it at once (see
+         * {@link #exportState}) while an outcome being reported checks it ({@link #reportable}).
+         */
+        private boolean exportedPending;
+
+        /**
+         * For an export: the lock as it is now, and if its request is still pending, marks it
+         * answered by the new master. A request that ended in the engine before (its outcome
+         * perhaps still queued on the callback thread) is exported ended, and its outcome is
+         * still reported here: otherwise nobody would answer it, or both masters would.
+         */
+        synchronized LockInfo exportState() {
+            LockInfo now = lock.info();
+            exportedPending = now.queue() != null && now.queue() != LockQueue.GRANTED;
+            migrated = true;
+            return now;
+        }
+
+        /** Whether an outcome of this lock's request may still be reported here. */
+        synchronized boolean reportable() {
+            return !exportedPending;
         }
 
         /** The flags of the request this lock converts by now: the last conversion's. */
@@ -681,8 +708,8 @@ final class MasterTable {
 
     /**
      * Exports {@code tree} for its new master and drops it here without granting anything:
-     * every lock is marked migrated (nothing more is reported about it), pending requests are
-     * withdrawn, then granted locks are dequeued deepest first. The caller guarantees that no
+     * every lock is marked migrated (nothing more is reported about it but the outcome of a
+     * request that ended before the export read it), pending requests are withdrawn, then granted locks are dequeued deepest first. The caller guarantees that no
      * request for the tree arrives meanwhile.
      */
     Export exportAndDrop(TreeKey tree) {
@@ -713,18 +740,22 @@ final class MasterTable {
                     case CONVERTING -> r.converting();
                     case WAITING -> r.waiting();
                 };
-                for (LockInfo info : locks) {
-                    Held h = byEngineId.get(info.id());
+                for (LockInfo seen : locks) {
+                    Held h = byEngineId.get(seen.id());
                     if (h == null) {
                         continue;
+                    }
+                    LockInfo info = h.exportState(); // the request may have ended since the snapshot
+                    if (info.queue() == null) {
+                        continue; // a new request that ended: its failure is reported here
                     }
                     if (h.copy != null) {
                         replies.exported(h.copy);
                     }
                     // a pending conversion goes with its own flags and what is left of its own timeout
-                    boolean converting = queue == LockQueue.CONVERTING;
+                    boolean converting = info.queue() == LockQueue.CONVERTING;
                     entries.add(new Resend(h.origin, h.proxy.ref, h.lockId, h.parentLockId, r.path().size() - 1,
-                            order++, queue, info.grantedMode(), info.requestedMode(),
+                            order++, info.queue(), info.grantedMode(), info.requestedMode(),
                             converting ? h.conversionFlags() : h.flags,
                             converting ? h.conversionTimeoutLeftNanos() : h.timeoutNanos,
                             h.blockingHandler, info.fencingToken(), new byte[0], h.name, tree, h.conversion(), false));
@@ -994,7 +1025,8 @@ final class MasterTable {
     }
 
     private void report(Held held, Throwable error, boolean conversion) {
-        if (discarded || held.migrated) {
+        // a request that ended before its tree was exported is still answered here (Held.exportState)
+        if (discarded || !held.reportable()) {
             return;
         }
         Lock lock = held.lock;
