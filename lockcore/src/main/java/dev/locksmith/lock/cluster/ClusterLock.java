@@ -351,12 +351,24 @@ final class ClusterLock implements Lock {
         grant(mode, grantStatus, grantFence, value, PLAIN);
     }
 
+    /**
+     * A master's answer for request number {@code request} (0: the lock's new request, else the
+     * conversion of that number) says it was granted: applied only if that request is the
+     * pending one. A late answer for an earlier request (one this copy ended meanwhile) must
+     * not end the next.
+     */
+    void grantedAnswer(int request, LockMode mode, LockStatus grantStatus, long grantFence, byte[] value) {
+        grant(mode, grantStatus, grantFence, value, ANSWER, request);
+    }
+
     /** {@link #grant}: a grant that ends no send. */
     private static final int PLAIN = 0;
     /** {@link #grant}: ends the send {@link #beginSend} began. */
     private static final int ENDS_SEND = 1;
     /** {@link #grant}: ends a request made on this node's master by {@link LocalPath}, which began no send. */
     private static final int ENDS_LOCAL = 2;
+    /** {@link #grant}: a master's numbered answer ({@link #grantedAnswer}), which ends no send. */
+    private static final int ANSWER = 3;
 
     /** {@link #endOwnSend}: the caller must now send the CANCEL (the owner cancelled meanwhile). */
     static final int SEND_CANCEL = 1;
@@ -407,11 +419,16 @@ final class ClusterLock implements Lock {
     boolean grantedInline;
 
     private int grant(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value, int how) {
+        return grant(mode, grantStatus, grantFence, value, how, 0);
+    }
+
+    /** {@code request}: for an {@link #ANSWER}, the number of the request it answers. */
+    private int grant(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value, int how, int request) {
         CompletableFuture<Lock> done = null;
         CompletableFuture<Boolean> cancel = null;
         Thread waiter = null;
         boolean exposed = false;
-        boolean endingSend = how != PLAIN;
+        boolean endingSend = how == ENDS_SEND || how == ENDS_LOCAL;
         int after = 0;
         synchronized (this) {
             if (how == ENDS_LOCAL) {
@@ -423,7 +440,7 @@ final class ClusterLock implements Lock {
                 requestSent = true;
                 sending++; // taken back below, as for a send beginSend began
             }
-            boolean applies = mode != null && !dead && pending != null;
+            boolean applies = mode != null && !dead && pending != null && (how != ANSWER || request == conversions);
             if (applies) {
                 granted = mode;
                 requested = mode;
@@ -473,6 +490,19 @@ final class ClusterLock implements Lock {
 
     /** As {@link #failed(LockStatus, String)}; a deadlock victim's failure carries {@code report}. */
     void failed(LockStatus outcome, String message, dev.locksmith.lock.DeadlockReport report) {
+        fail(false, 0, outcome, message, report);
+    }
+
+    /**
+     * A master's answer for request number {@code request} (as in {@link #grantedAnswer}) says it
+     * failed: applied only if that request is the pending one.
+     */
+    void failedAnswer(int request, LockStatus outcome, String message, dev.locksmith.lock.DeadlockReport report) {
+        fail(true, request, outcome, message, report);
+    }
+
+    private void fail(boolean numbered, int request, LockStatus outcome, String message,
+                      dev.locksmith.lock.DeadlockReport report) {
         CompletableFuture<Lock> done;
         CompletableFuture<Boolean> cancel;
         boolean conversion;
@@ -480,7 +510,7 @@ final class ClusterLock implements Lock {
         Thread waiter;
         boolean exposed;
         synchronized (this) {
-            if (dead || pending == null) {
+            if (dead || pending == null || (numbered && request != conversions)) {
                 return;
             }
             done = pending;

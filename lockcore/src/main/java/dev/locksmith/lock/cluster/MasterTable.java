@@ -45,12 +45,16 @@ final class MasterTable {
 
     /** Where outcomes go: to the owning node, by message or by a direct call when it is this node. */
     interface Replies {
-        /** {@code copy}: the lock's copy when its node gave it along (this node's own requests), else null. */
-        void granted(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
+        /**
+         * {@code copy}: the lock's copy when its node gave it along (this node's own requests), else
+         * null. {@code request}: the number of the request answered, 0 for the lock's new request,
+         * else its conversion's (the owner ignores an answer for a request it no longer has pending).
+         */
+        void granted(Address origin, long lockId, Object copy, int request, LockMode mode, LockStatus status, long fence,
                      byte[] value);
 
         /** {@code report}: the cycle a DEADLOCK victim's request was failed to break, else null. */
-        void failed(Address origin, long lockId, Object copy, LockStatus status, boolean conversion, String message,
+        void failed(Address origin, long lockId, Object copy, int request, LockStatus status, String message,
                     DeadlockReport report);
 
         void blocking(Address origin, long lockId, Object copy, LockMode blockedMode);
@@ -483,7 +487,7 @@ final class MasterTable {
                     long timeoutNanos, boolean blockingHandler, byte[] value) {
         Held held = held(origin, ownerId, lockId);
         if (held == null) {
-            replies.failed(origin, lockId, copy, LockStatus.IVLOCKID, true, "lock " + lockId + " is not known to its master",
+            replies.failed(origin, lockId, copy, conversion, LockStatus.IVLOCKID, "lock " + lockId + " is not known to its master",
                     null);
             return;
         }
@@ -496,9 +500,10 @@ final class MasterTable {
         }
         LockRequest request = request(LockRequest.conversionTo(mode), flags, timeoutNanos, blockingHandler ? held : null);
         try {
-            held.proxy.owner.convertAsync(held.lock, request).whenComplete((l, error) -> report(held, error, true));
+            held.proxy.owner.convertAsync(held.lock, request)
+                    .whenComplete((l, error) -> report(held, error, conversion));
         } catch (LockException e) {
-            replies.failed(origin, lockId, held.copy, e.status(), true, e.getMessage(), null);
+            replies.failed(origin, lockId, held.copy, conversion, e.status(), e.getMessage(), null);
         }
     }
 
@@ -626,7 +631,7 @@ final class MasterTable {
             boolean downDone = masterLost && e.queue() == LockQueue.CONVERTING && isPlainDownConversion(e);
             Held installed = submitNew(e.origin(), p, e.lockId(), e.parentLockId(), null,
                     downDone ? e.requested() : e.granted(), e.flags() & ~NOT_ON_INSTALL, -1, e.blockingHandler(), e.name(),
-                    e.tree(), downDone, false, null);
+                    e.tree(), false, false, null);
             Lock lock = installed == null ? null : installed.lock;
             if (lock == null || !lock.status().isGranted()) {
                 LOG.log(Level.WARNING, "install: a granted copy of lock " + e.lockId() + " from " + e.origin()
@@ -634,7 +639,10 @@ final class MasterTable {
                 continue;
             }
             if (e.queue() == LockQueue.GRANTED || downDone) {
-                p.locks.get(e.lockId()).takeConversion(e.conversion()); // its own CONVERT may still come
+                installed.takeConversion(e.conversion()); // its own CONVERT may still come
+            }
+            if (downDone) {
+                report(installed, null, e.conversion()); // the lost master's grant of it is lost with it
             }
             if (!values.isEmpty() || e.readValue().length > 0) {
                 // only value blocks need the resource's path (a snapshot that costs more than the install)
@@ -930,7 +938,7 @@ final class MasterTable {
         if (parentLockId != 0) {
             parent = parentHeld != null ? parentHeld : p.locks.get(parentLockId);
             if (parent == null) {
-                replies.failed(origin, lockId, copy, LockStatus.PARNOTGRANT, false,
+                replies.failed(origin, lockId, copy, NEW_REQUEST, LockStatus.PARNOTGRANT,
                         "parent lock " + parentLockId + " is not known to its master", null);
                 return null;
             }
@@ -958,7 +966,7 @@ final class MasterTable {
         try {
             lock = end != null ? engine.enqueueAsync(p.owner, full, end) : p.owner.enqueueAsync(full);
         } catch (LockException e) {
-            replies.failed(origin, lockId, copy, e.status(), false, e.getMessage(), null);
+            replies.failed(origin, lockId, copy, NEW_REQUEST, e.status(), e.getMessage(), null);
             return null;
         }
         Held held = new Held(lock, origin, p, lockId, parentLockId, lockTree, name, flags, timeoutNanos, blockingHandler,
@@ -973,13 +981,13 @@ final class MasterTable {
                 held.atOnce = now; // this node's own request: its caller reports it (grantAtOnce)
             } else if (now != null) {
                 if (!discarded && !held.migrated) {
-                    replies.granted(origin, lockId, copy, now.mode(), now.status(), now.fencingToken(),
+                    replies.granted(origin, lockId, copy, NEW_REQUEST, now.mode(), now.status(), now.fencingToken(),
                             now.valueBlock());
                 }
             } else if (end != null && end.waits) {
                 end.publish(held);
             } else {
-                lock.completion().whenComplete((l, error) -> report(held, error, false));
+                lock.completion().whenComplete((l, error) -> report(held, error, NEW_REQUEST));
             }
         }
         return held;
@@ -1013,25 +1021,30 @@ final class MasterTable {
         public void ended(LockException outcome) {
             failure = outcome;
             if (!compareAndSet(null, this)) {
-                report((Held) get(), outcome, false);
+                report((Held) get(), outcome, NEW_REQUEST);
             }
         }
 
         void publish(Held held) {
             if (!compareAndSet(null, held)) {
-                report(held, failure, false);
+                report(held, failure, NEW_REQUEST);
             }
         }
     }
 
-    private void report(Held held, Throwable error, boolean conversion) {
+    /** The request number of a lock's new request (its conversions count from 1). */
+    static final int NEW_REQUEST = 0;
+
+    /** Reports the end of request number {@code request} ({@link #NEW_REQUEST} or a conversion's) of {@code held}. */
+    private void report(Held held, Throwable error, int request) {
+        boolean conversion = request != NEW_REQUEST;
         // a request that ended before its tree was exported is still answered here (Held.exportState)
         if (discarded || !held.reportable()) {
             return;
         }
         Lock lock = held.lock;
         if (error == null) {
-            replies.granted(held.origin, held.lockId, held.copy, lock.grantedMode(), lock.status(), lock.fencingToken(),
+            replies.granted(held.origin, held.lockId, held.copy, request, lock.grantedMode(), lock.status(), lock.fencingToken(),
                     lock.valueBlock());
             return;
         }
@@ -1042,7 +1055,7 @@ final class MasterTable {
         }
         DeadlockReport report = cause instanceof LockException le ? le.deadlock().orElse(null) : null;
         // a report travels whole; its text would only repeat it in the message
-        replies.failed(held.origin, held.lockId, held.copy, status, conversion, report == null ? cause.getMessage() : null,
+        replies.failed(held.origin, held.lockId, held.copy, request, status, report == null ? cause.getMessage() : null,
                 report);
     }
 

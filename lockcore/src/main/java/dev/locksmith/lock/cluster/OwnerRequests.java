@@ -427,8 +427,10 @@ final class OwnerRequests {
         }
     }
 
-    private void failCopy(ClusterLock lock, LockStatus status, String message, dev.locksmith.lock.DeadlockReport report) {
-        lock.failed(status, message, report);
+    /** A master's answer: request number {@code request} of {@code lock} failed. */
+    private void failCopy(ClusterLock lock, int request, LockStatus status, String message,
+                          dev.locksmith.lock.DeadlockReport report) {
+        lock.failedAnswer(request, status, message, report);
         if (lock.isDead()) {
             unregister(lock);
         }
@@ -437,18 +439,19 @@ final class OwnerRequests {
     /** Outcomes other masters sent for this node's copies. */
     private final class CopyOutcomes implements Incoming.Copies {
         @Override
-        public void granted(long lockId, LockMode mode, LockStatus status, long fence, byte[] value) {
+        public void granted(long lockId, int request, LockMode mode, LockStatus status, long fence, byte[] value) {
             ClusterLock lock = copies.get(lockId);
             if (lock != null) {
-                lock.granted(mode, status, fence, value);
+                lock.grantedAnswer(request, mode, status, fence, value);
             }
         }
 
         @Override
-        public void failed(long lockId, LockStatus status, String message, dev.locksmith.lock.DeadlockReport report) {
+        public void failed(long lockId, int request, LockStatus status, String message,
+                           dev.locksmith.lock.DeadlockReport report) {
             ClusterLock lock = copies.get(lockId);
             if (lock != null) {
-                failCopy(lock, status, message, report);
+                failCopy(lock, request, status, message, report);
             }
         }
 
@@ -537,39 +540,38 @@ final class OwnerRequests {
         }
 
         @Override
-        public void granted(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
-                            byte[] value) {
+        public void granted(Address origin, long lockId, Object copy, int request, LockMode mode, LockStatus status,
+                            long fence, byte[] value) {
             if (!leased || leaseGuard.letsThrough()) {
-                grant(origin, lockId, copy, mode, status, fence, value);
+                grant(origin, lockId, copy, request, mode, status, fence, value);
             } else {
-                leaseGuard.hold(() -> grant(origin, lockId, copy, mode, status, fence, value));
+                leaseGuard.hold(() -> grant(origin, lockId, copy, request, mode, status, fence, value));
             }
         }
 
-        private void grant(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
-                           byte[] value) {
+        private void grant(Address origin, long lockId, Object copy, int request, LockMode mode, LockStatus status,
+                           long fence, byte[] value) {
             if (isSelf(origin)) {
                 ClusterLock lock = copyOf(lockId, copy);
                 if (lock != null) {
-                    lock.granted(mode, status, fence, value);
+                    lock.grantedAnswer(request, mode, status, fence, value);
                 }
                 return;
             }
-            node.send(origin, Wire.message(Wire.GRANTED, node.viewId()).putLong(lockId).putByte(mode.ordinal())
-                    .putByte(status.ordinal()).putLong(fence).putBytes(value));
+            node.send(origin, Wire.granted(node.viewId(), lockId, request, mode, status, fence, value));
         }
 
         @Override
-        public void failed(Address origin, long lockId, Object copy, LockStatus status, boolean conversion,
+        public void failed(Address origin, long lockId, Object copy, int request, LockStatus status,
                            String message, dev.locksmith.lock.DeadlockReport report) {
             if (isSelf(origin)) {
                 ClusterLock lock = copyOf(lockId, copy);
                 if (lock != null) {
-                    failCopy(lock, status, message, report);
+                    failCopy(lock, request, status, message, report);
                 }
                 return;
             }
-            node.send(origin, Wire.failed(node.viewId(), lockId, status, conversion, message, report));
+            node.send(origin, Wire.failed(node.viewId(), lockId, request, status, message, report));
         }
 
         @Override

@@ -29,13 +29,13 @@ class MasterTableExportTest {
     private final CountDownLatch callbacksGo = new CountDownLatch(1);
     private final MasterTable master = new MasterTable("t", Duration.ZERO, new MasterTable.Replies() {
         @Override
-        public void granted(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
-                            byte[] value) {
+        public void granted(Address origin, long lockId, Object copy, int request, LockMode mode, LockStatus status,
+                            long fence, byte[] value) {
             replies.add("granted " + lockId + " " + mode);
         }
 
         @Override
-        public void failed(Address origin, long lockId, Object copy, LockStatus status, boolean conversion, String message,
+        public void failed(Address origin, long lockId, Object copy, int request, LockStatus status, String message,
                            dev.locksmith.lock.DeadlockReport report) {
             replies.add("failed " + lockId + " " + status);
         }
