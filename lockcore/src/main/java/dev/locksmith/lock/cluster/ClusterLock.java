@@ -198,7 +198,7 @@ final class ClusterLock implements Lock {
 
     /** The request went; true if the owner cancelled meanwhile and the caller must now send the CANCEL. */
     boolean endSend() {
-        return (grant(null, null, 0, null, ENDS_SEND, null, LeaseGuard.UNCHECKED) & SEND_CANCEL) != 0;
+        return (grant(null, null, 0, null, ENDS_SEND, 0, null, LeaseGuard.UNCHECKED) & SEND_CANCEL) != 0;
     }
 
     /**
@@ -348,7 +348,7 @@ final class ClusterLock implements Lock {
 
     /** The master granted the current request. */
     void granted(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value) {
-        grant(mode, grantStatus, grantFence, value, PLAIN, null, LeaseGuard.UNCHECKED);
+        grant(mode, grantStatus, grantFence, value, PLAIN, 0, null, LeaseGuard.UNCHECKED);
     }
 
     /**
@@ -358,7 +358,19 @@ final class ClusterLock implements Lock {
      */
     boolean grantedUnlessCleared(LeaseGuard lease, long epoch, LockMode mode, LockStatus grantStatus, long grantFence,
                                  byte[] value) {
-        return (grant(mode, grantStatus, grantFence, value, PLAIN, lease, epoch) & CLEARED) != 0;
+        return (grant(mode, grantStatus, grantFence, value, PLAIN, 0, lease, epoch) & CLEARED) != 0;
+    }
+
+    /**
+     * A master's answer for request number {@code request} (0: the lock's new request, else the
+     * conversion of that number) says it was granted: applied only if that request is the
+     * pending one. A late answer for an earlier request (one this copy ended meanwhile) must
+     * not end the next. Checked against the quorum lease as {@link #grantedUnlessCleared} is:
+     * true if not applied for that reason (the caller holds it back).
+     */
+    boolean grantedAnswer(int request, LeaseGuard lease, long epoch, LockMode mode, LockStatus grantStatus,
+                          long grantFence, byte[] value) {
+        return (grant(mode, grantStatus, grantFence, value, ANSWER, request, lease, epoch) & CLEARED) != 0;
     }
 
     /** {@link #grant}: a grant that ends no send. */
@@ -367,6 +379,8 @@ final class ClusterLock implements Lock {
     private static final int ENDS_SEND = 1;
     /** {@link #grant}: ends a request made on this node's master by {@link LocalPath}, which began no send. */
     private static final int ENDS_LOCAL = 2;
+    /** {@link #grant}: a master's numbered answer ({@link #grantedAnswer}), which ends no send. */
+    private static final int ANSWER = 3;
 
     /** {@link #endOwnSend}: the caller must now send the CANCEL (the owner cancelled meanwhile). */
     static final int SEND_CANCEL = 1;
@@ -392,7 +406,7 @@ final class ClusterLock implements Lock {
      */
     int endOwnSend(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value, LeaseGuard lease,
                    long epoch) {
-        return grant(mode, grantStatus, grantFence, value, ENDS_SEND, lease, epoch);
+        return grant(mode, grantStatus, grantFence, value, ENDS_SEND, 0, lease, epoch);
     }
 
     /**
@@ -405,7 +419,7 @@ final class ClusterLock implements Lock {
     int endLocalSend(Address master, LockMode mode, LockStatus grantStatus, long grantFence, byte[] value,
                      LeaseGuard lease, long epoch) {
         this.localMaster = master;
-        return grant(mode, grantStatus, grantFence, value, ENDS_LOCAL, lease, epoch);
+        return grant(mode, grantStatus, grantFence, value, ENDS_LOCAL, 0, lease, epoch);
     }
 
     /** The master {@link #endLocalSend} marks the request sent to; written and read by its thread only. */
@@ -426,13 +440,17 @@ final class ClusterLock implements Lock {
      */
     boolean grantedInline;
 
-    private int grant(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value, int how, LeaseGuard lease,
-                      long epoch) {
+    /**
+     * {@code request}: for an {@link #ANSWER}, the number of the request it answers;
+     * {@code lease}: if not null, the grant is checked against its clear epoch, read at {@code epoch}.
+     */
+    private int grant(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value, int how, int request,
+                      LeaseGuard lease, long epoch) {
         CompletableFuture<Lock> done = null;
         CompletableFuture<Boolean> cancel = null;
         Thread waiter = null;
         boolean exposed = false;
-        boolean endingSend = how != PLAIN;
+        boolean endingSend = how == ENDS_SEND || how == ENDS_LOCAL;
         int after = 0;
         synchronized (this) {
             if (how == ENDS_LOCAL) {
@@ -444,7 +462,7 @@ final class ClusterLock implements Lock {
                 requestSent = true;
                 sending++; // taken back below, as for a send beginSend began
             }
-            boolean applies = mode != null && !dead && pending != null;
+            boolean applies = mode != null && !dead && pending != null && (how != ANSWER || request == conversions);
             if (applies && lease != null && lease.clearedSince(epoch)) {
                 applies = false; // read under the monitor the lapse's clear reads this copy in
                 after |= CLEARED;
@@ -498,6 +516,19 @@ final class ClusterLock implements Lock {
 
     /** As {@link #failed(LockStatus, String)}; a deadlock victim's failure carries {@code report}. */
     void failed(LockStatus outcome, String message, dev.locksmith.lock.DeadlockReport report) {
+        fail(false, 0, outcome, message, report);
+    }
+
+    /**
+     * A master's answer for request number {@code request} (as in {@link #grantedAnswer}) says it
+     * failed: applied only if that request is the pending one.
+     */
+    void failedAnswer(int request, LockStatus outcome, String message, dev.locksmith.lock.DeadlockReport report) {
+        fail(true, request, outcome, message, report);
+    }
+
+    private void fail(boolean numbered, int request, LockStatus outcome, String message,
+                      dev.locksmith.lock.DeadlockReport report) {
         CompletableFuture<Lock> done;
         CompletableFuture<Boolean> cancel;
         boolean conversion;
@@ -505,7 +536,7 @@ final class ClusterLock implements Lock {
         Thread waiter;
         boolean exposed;
         synchronized (this) {
-            if (dead || pending == null) {
+            if (dead || pending == null || (numbered && request != conversions)) {
                 return;
             }
             done = pending;

@@ -36,14 +36,14 @@ final class Incoming {
     /** The outcomes other masters send for this node's copies, by lock id; a copy no longer here ignores them. */
     interface Copies {
         /**
-         * GRANTED: the request of copy {@code lockId} was granted in {@code mode}; applied unless a
-         * lapse of the lease began clearing grants since the clear epoch was {@code epoch}
-         * ({@link LeaseGuard#UNCHECKED}: not checked), else held back.
+         * GRANTED: request number {@code request} of copy {@code lockId} was granted in
+         * {@code mode}; applied unless a lapse of the lease began clearing grants since the clear
+         * epoch was {@code epoch} ({@link LeaseGuard#UNCHECKED}: not checked), else held back.
          */
-        void granted(long lockId, LockMode mode, LockStatus status, long fence, byte[] value, long epoch);
+        void granted(long lockId, int request, LockMode mode, LockStatus status, long fence, byte[] value, long epoch);
 
-        /** FAILED: the request of copy {@code lockId} ended without a grant. */
-        void failed(long lockId, LockStatus status, String message, DeadlockReport report);
+        /** FAILED: request number {@code request} of copy {@code lockId} ended without a grant. */
+        void failed(long lockId, int request, LockStatus status, String message, DeadlockReport report);
 
         /** BLOCKING: copy {@code lockId} blocks a request for {@code mode}. */
         void blocking(long lockId, LockMode mode);
@@ -178,19 +178,20 @@ final class Incoming {
             case Wire.CLOSE -> master.closeOwner(from, in.getLong());
             case Wire.GRANTED -> {
                 long lockId = in.getLong();
+                int request = in.getInt();
                 LockMode mode = LockMode.ofOrdinal(in.getByte());
                 LockStatus status = LockStatus.values()[in.getByte()];
                 long fence = in.getLong();
                 byte[] value = in.getBytes();
-                copies.granted(lockId, mode, status, fence, value, epoch);
+                copies.granted(lockId, request, mode, status, fence, value, epoch);
             }
             case Wire.FAILED -> {
                 long lockId = in.getLong();
+                int request = in.getInt();
                 LockStatus status = LockStatus.values()[in.getByte()];
-                in.getByte();
                 String message = in.getString();
                 var report = in.getReport();
-                copies.failed(lockId, status, message.isEmpty() ? null : message, report);
+                copies.failed(lockId, request, status, message.isEmpty() ? null : message, report);
             }
             case Wire.BLOCKING -> copies.blocking(in.getLong(), LockMode.ofOrdinal(in.getByte()));
             case Wire.NOTMASTER -> copies.notMaster(in.getLong(), from);

@@ -45,12 +45,16 @@ final class MasterTable {
 
     /** Where outcomes go: to the owning node, by message or by a direct call when it is this node. */
     interface Replies {
-        /** {@code copy}: the lock's copy when its node gave it along (this node's own requests), else null. */
-        void granted(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
+        /**
+         * {@code copy}: the lock's copy when its node gave it along (this node's own requests), else
+         * null. {@code request}: the number of the request answered, 0 for the lock's new request,
+         * else its conversion's (the owner ignores an answer for a request it no longer has pending).
+         */
+        void granted(Address origin, long lockId, Object copy, int request, LockMode mode, LockStatus status, long fence,
                      byte[] value);
 
         /** {@code report}: the cycle a DEADLOCK victim's request was failed to break, else null. */
-        void failed(Address origin, long lockId, Object copy, LockStatus status, boolean conversion, String message,
+        void failed(Address origin, long lockId, Object copy, int request, LockStatus status, String message,
                     DeadlockReport report);
 
         void blocking(Address origin, long lockId, Object copy, LockMode blockedMode);
@@ -117,7 +121,8 @@ final class MasterTable {
 
     /**
      * A proxy lock and what its node said about it, enough to export it when its tree migrates.
-     * {@code migrated} is set when the tree left: from then on nothing about it is reported.
+     * {@code migrated} is set when the tree left: from then on nothing about it is reported but
+     * the outcome of a request that had already ended in the engine ({@link #exportState}).
      */
     static final class Held {
         final Lock lock;
@@ -155,6 +160,13 @@ final class MasterTable {
          * once. Guarded by this object.
          */
         private int conversion;
+        /**
+         * The last conversion's own flags and timeout (its request is not the original one), and
+         * when it was taken, for an export of the lock while it converts; guarded by this object.
+         */
+        private int conversionFlags;
+        private long conversionTimeoutNanos = -1;
+        private long conversionTakenNanos;
 
         /**
          * Whether conversion number {@code n} is new here; if so it is the last one taken from now
@@ -168,8 +180,63 @@ final class MasterTable {
             return true;
         }
 
+        /** As {@link #takeConversion(int)}, remembering the conversion's {@code flags} and timeout (negative: none). */
+        synchronized boolean takeConversion(int n, int flags, long timeoutNanos) {
+            if (!takeConversion(n)) {
+                return false;
+            }
+            conversionFlags = flags;
+            conversionTimeoutNanos = timeoutNanos;
+            if (timeoutNanos > 0) {
+                conversionTakenNanos = System.nanoTime();
+            }
+            return true;
+        }
+
         synchronized int conversion() {
             return conversion;
+        }
+
+        /**
+         * Set when an export carried this lock's request, still pending, to a new master: from
+         * then on that master answers it, and this one reports nothing of it. Guarded by this
+         * object, so that an export reads the request's state and sets it at once (see
+         * {@link #exportState}) while an outcome being reported checks it ({@link #reportable}).
+         */
+        private boolean exportedPending;
+
+        /**
+         * For an export: the lock as it is now, and if its request is still pending, marks it
+         * answered by the new master. A request that ended in the engine before (its outcome
+         * perhaps still queued on the callback thread) is exported ended, and its outcome is
+         * still reported here: otherwise nobody would answer it, or both masters would.
+         */
+        synchronized LockInfo exportState() {
+            LockInfo now = lock.info();
+            exportedPending = now.queue() != null && now.queue() != LockQueue.GRANTED;
+            migrated = true;
+            return now;
+        }
+
+        /** Whether an outcome of this lock's request may still be reported here. */
+        synchronized boolean reportable() {
+            return !exportedPending;
+        }
+
+        /** The flags of the request this lock converts by now: the last conversion's. */
+        synchronized int conversionFlags() {
+            return conversionFlags;
+        }
+
+        /**
+         * What is left of the last conversion's timeout (at least 1 ns if it ran out: it times out
+         * at once where it goes), or its negative "none".
+         */
+        synchronized long conversionTimeoutLeftNanos() {
+            if (conversionTimeoutNanos <= 0) {
+                return conversionTimeoutNanos;
+            }
+            return Math.max(1, conversionTakenNanos + conversionTimeoutNanos - System.nanoTime());
         }
 
         Held(Lock lock, Address origin, Proxy proxy, long lockId, long parentLockId, TreeKey tree, String name,
@@ -420,11 +487,11 @@ final class MasterTable {
                     long timeoutNanos, boolean blockingHandler, byte[] value) {
         Held held = held(origin, ownerId, lockId);
         if (held == null) {
-            replies.failed(origin, lockId, copy, LockStatus.IVLOCKID, true, "lock " + lockId + " is not known to its master",
+            replies.failed(origin, lockId, copy, conversion, LockStatus.IVLOCKID, "lock " + lockId + " is not known to its master",
                     null);
             return;
         }
-        if (!held.takeConversion(conversion)) {
+        if (!held.takeConversion(conversion, flags, timeoutNanos)) {
             return;
         }
         held.requests.increment();
@@ -433,9 +500,10 @@ final class MasterTable {
         }
         LockRequest request = request(LockRequest.conversionTo(mode), flags, timeoutNanos, blockingHandler ? held : null);
         try {
-            held.proxy.owner.convertAsync(held.lock, request).whenComplete((l, error) -> report(held, error, true));
+            held.proxy.owner.convertAsync(held.lock, request)
+                    .whenComplete((l, error) -> report(held, error, conversion));
         } catch (LockException e) {
-            replies.failed(origin, lockId, held.copy, e.status(), true, e.getMessage(), null);
+            replies.failed(origin, lockId, held.copy, conversion, e.status(), e.getMessage(), null);
         }
     }
 
@@ -563,7 +631,7 @@ final class MasterTable {
             boolean downDone = masterLost && e.queue() == LockQueue.CONVERTING && isPlainDownConversion(e);
             Held installed = submitNew(e.origin(), p, e.lockId(), e.parentLockId(), null,
                     downDone ? e.requested() : e.granted(), e.flags() & ~NOT_ON_INSTALL, -1, e.blockingHandler(), e.name(),
-                    e.tree(), downDone, false, null);
+                    e.tree(), false, false, null);
             Lock lock = installed == null ? null : installed.lock;
             if (lock == null || !lock.status().isGranted()) {
                 LOG.log(Level.WARNING, "install: a granted copy of lock " + e.lockId() + " from " + e.origin()
@@ -571,7 +639,10 @@ final class MasterTable {
                 continue;
             }
             if (e.queue() == LockQueue.GRANTED || downDone) {
-                p.locks.get(e.lockId()).takeConversion(e.conversion()); // its own CONVERT may still come
+                installed.takeConversion(e.conversion()); // its own CONVERT may still come
+            }
+            if (downDone) {
+                report(installed, null, e.conversion()); // the lost master's grant of it is lost with it
             }
             if (!values.isEmpty() || e.readValue().length > 0) {
                 // only value blocks need the resource's path (a snapshot that costs more than the install)
@@ -645,8 +716,8 @@ final class MasterTable {
 
     /**
      * Exports {@code tree} for its new master and drops it here without granting anything:
-     * every lock is marked migrated (nothing more is reported about it), pending requests are
-     * withdrawn, then granted locks are dequeued deepest first. The caller guarantees that no
+     * every lock is marked migrated (nothing more is reported about it but the outcome of a
+     * request that ended before the export read it), pending requests are withdrawn, then granted locks are dequeued deepest first. The caller guarantees that no
      * request for the tree arrives meanwhile.
      */
     Export exportAndDrop(TreeKey tree) {
@@ -677,16 +748,24 @@ final class MasterTable {
                     case CONVERTING -> r.converting();
                     case WAITING -> r.waiting();
                 };
-                for (LockInfo info : locks) {
-                    Held h = byEngineId.get(info.id());
+                for (LockInfo seen : locks) {
+                    Held h = byEngineId.get(seen.id());
                     if (h == null) {
                         continue;
+                    }
+                    LockInfo info = h.exportState(); // the request may have ended since the snapshot
+                    if (info.queue() == null) {
+                        continue; // a new request that ended: its failure is reported here
                     }
                     if (h.copy != null) {
                         replies.exported(h.copy);
                     }
+                    // a pending conversion goes with its own flags and what is left of its own timeout
+                    boolean converting = info.queue() == LockQueue.CONVERTING;
                     entries.add(new Resend(h.origin, h.proxy.ref, h.lockId, h.parentLockId, r.path().size() - 1,
-                            order++, queue, info.grantedMode(), info.requestedMode(), h.flags, h.timeoutNanos,
+                            order++, info.queue(), info.grantedMode(), info.requestedMode(),
+                            converting ? h.conversionFlags() : h.flags,
+                            converting ? h.conversionTimeoutLeftNanos() : h.timeoutNanos,
                             h.blockingHandler, info.fencingToken(), new byte[0], h.name, tree, h.conversion(), false));
                 }
             }
@@ -859,7 +938,7 @@ final class MasterTable {
         if (parentLockId != 0) {
             parent = parentHeld != null ? parentHeld : p.locks.get(parentLockId);
             if (parent == null) {
-                replies.failed(origin, lockId, copy, LockStatus.PARNOTGRANT, false,
+                replies.failed(origin, lockId, copy, NEW_REQUEST, LockStatus.PARNOTGRANT,
                         "parent lock " + parentLockId + " is not known to its master", null);
                 return null;
             }
@@ -887,7 +966,7 @@ final class MasterTable {
         try {
             lock = end != null ? engine.enqueueAsync(p.owner, full, end) : p.owner.enqueueAsync(full);
         } catch (LockException e) {
-            replies.failed(origin, lockId, copy, e.status(), false, e.getMessage(), null);
+            replies.failed(origin, lockId, copy, NEW_REQUEST, e.status(), e.getMessage(), null);
             return null;
         }
         Held held = new Held(lock, origin, p, lockId, parentLockId, lockTree, name, flags, timeoutNanos, blockingHandler,
@@ -902,13 +981,13 @@ final class MasterTable {
                 held.atOnce = now; // this node's own request: its caller reports it (grantAtOnce)
             } else if (now != null) {
                 if (!discarded && !held.migrated) {
-                    replies.granted(origin, lockId, copy, now.mode(), now.status(), now.fencingToken(),
+                    replies.granted(origin, lockId, copy, NEW_REQUEST, now.mode(), now.status(), now.fencingToken(),
                             now.valueBlock());
                 }
             } else if (end != null && end.waits) {
                 end.publish(held);
             } else {
-                lock.completion().whenComplete((l, error) -> report(held, error, false));
+                lock.completion().whenComplete((l, error) -> report(held, error, NEW_REQUEST));
             }
         }
         return held;
@@ -942,24 +1021,30 @@ final class MasterTable {
         public void ended(LockException outcome) {
             failure = outcome;
             if (!compareAndSet(null, this)) {
-                report((Held) get(), outcome, false);
+                report((Held) get(), outcome, NEW_REQUEST);
             }
         }
 
         void publish(Held held) {
             if (!compareAndSet(null, held)) {
-                report(held, failure, false);
+                report(held, failure, NEW_REQUEST);
             }
         }
     }
 
-    private void report(Held held, Throwable error, boolean conversion) {
-        if (discarded || held.migrated) {
+    /** The request number of a lock's new request (its conversions count from 1). */
+    static final int NEW_REQUEST = 0;
+
+    /** Reports the end of request number {@code request} ({@link #NEW_REQUEST} or a conversion's) of {@code held}. */
+    private void report(Held held, Throwable error, int request) {
+        boolean conversion = request != NEW_REQUEST;
+        // a request that ended before its tree was exported is still answered here (Held.exportState)
+        if (discarded || !held.reportable()) {
             return;
         }
         Lock lock = held.lock;
         if (error == null) {
-            replies.granted(held.origin, held.lockId, held.copy, lock.grantedMode(), lock.status(), lock.fencingToken(),
+            replies.granted(held.origin, held.lockId, held.copy, request, lock.grantedMode(), lock.status(), lock.fencingToken(),
                     lock.valueBlock());
             return;
         }
@@ -970,7 +1055,7 @@ final class MasterTable {
         }
         DeadlockReport report = cause instanceof LockException le ? le.deadlock().orElse(null) : null;
         // a report travels whole; its text would only repeat it in the message
-        replies.failed(held.origin, held.lockId, held.copy, status, conversion, report == null ? cause.getMessage() : null,
+        replies.failed(held.origin, held.lockId, held.copy, request, status, report == null ? cause.getMessage() : null,
                 report);
     }
 

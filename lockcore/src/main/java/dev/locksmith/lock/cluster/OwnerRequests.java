@@ -437,18 +437,21 @@ final class OwnerRequests {
     }
 
     /**
-     * Applies a grant to {@code lock} unless a lapse's clear began since the clear epoch was read
-     * at {@code epoch} (before the lease check): then it is held back as if the check had failed.
+     * Applies a master's grant of request number {@code request} to {@code lock} unless a lapse's
+     * clear began since the clear epoch was read at {@code epoch} (before the lease check): then
+     * it is held back as if the check had failed.
      */
-    private void holdUnlessGranted(ClusterLock lock, long epoch, LockMode mode, LockStatus status, long fence,
-                                   byte[] value) {
-        if (lock.grantedUnlessCleared(leaseGuard, epoch, mode, status, fence, value)) {
-            leaseGuard.hold(released -> holdUnlessGranted(lock, released, mode, status, fence, value));
+    private void holdUnlessGranted(ClusterLock lock, int request, long epoch, LockMode mode, LockStatus status,
+                                   long fence, byte[] value) {
+        if (lock.grantedAnswer(request, leaseGuard, epoch, mode, status, fence, value)) {
+            leaseGuard.hold(released -> holdUnlessGranted(lock, request, released, mode, status, fence, value));
         }
     }
 
-    private void failCopy(ClusterLock lock, LockStatus status, String message, dev.locksmith.lock.DeadlockReport report) {
-        lock.failed(status, message, report);
+    /** A master's answer: request number {@code request} of {@code lock} failed. */
+    private void failCopy(ClusterLock lock, int request, LockStatus status, String message,
+                          dev.locksmith.lock.DeadlockReport report) {
+        lock.failedAnswer(request, status, message, report);
         if (lock.isDead()) {
             unregister(lock);
         }
@@ -457,18 +460,20 @@ final class OwnerRequests {
     /** Outcomes other masters sent for this node's copies. */
     private final class CopyOutcomes implements Incoming.Copies {
         @Override
-        public void granted(long lockId, LockMode mode, LockStatus status, long fence, byte[] value, long epoch) {
+        public void granted(long lockId, int request, LockMode mode, LockStatus status, long fence, byte[] value,
+                            long epoch) {
             ClusterLock lock = copies.get(lockId);
             if (lock != null) {
-                holdUnlessGranted(lock, epoch, mode, status, fence, value);
+                holdUnlessGranted(lock, request, epoch, mode, status, fence, value);
             }
         }
 
         @Override
-        public void failed(long lockId, LockStatus status, String message, dev.locksmith.lock.DeadlockReport report) {
+        public void failed(long lockId, int request, LockStatus status, String message,
+                           dev.locksmith.lock.DeadlockReport report) {
             ClusterLock lock = copies.get(lockId);
             if (lock != null) {
-                failCopy(lock, status, message, report);
+                failCopy(lock, request, status, message, report);
             }
         }
 
@@ -557,41 +562,40 @@ final class OwnerRequests {
         }
 
         @Override
-        public void granted(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
-                            byte[] value) {
+        public void granted(Address origin, long lockId, Object copy, int request, LockMode mode, LockStatus status,
+                            long fence, byte[] value) {
             long epoch = leased ? leaseGuard.clearEpoch() : LeaseGuard.UNCHECKED; // before the check
             if (!leased || leaseGuard.letsThrough()) {
-                grant(origin, lockId, copy, mode, status, fence, value, epoch);
+                grant(origin, lockId, copy, request, mode, status, fence, value, epoch);
             } else {
-                leaseGuard.hold(released -> grant(origin, lockId, copy, mode, status, fence, value, released));
+                leaseGuard.hold(released -> grant(origin, lockId, copy, request, mode, status, fence, value, released));
             }
         }
 
         /** Applies or sends a grant; one applied here is checked against the clear epoch read at {@code epoch}. */
-        private void grant(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
-                           byte[] value, long epoch) {
+        private void grant(Address origin, long lockId, Object copy, int request, LockMode mode, LockStatus status,
+                           long fence, byte[] value, long epoch) {
             if (isSelf(origin)) {
                 ClusterLock lock = copyOf(lockId, copy);
                 if (lock != null) {
-                    holdUnlessGranted(lock, epoch, mode, status, fence, value);
+                    holdUnlessGranted(lock, request, epoch, mode, status, fence, value);
                 }
                 return;
             }
-            node.send(origin, Wire.message(Wire.GRANTED, node.viewId()).putLong(lockId).putByte(mode.ordinal())
-                    .putByte(status.ordinal()).putLong(fence).putBytes(value));
+            node.send(origin, Wire.granted(node.viewId(), lockId, request, mode, status, fence, value));
         }
 
         @Override
-        public void failed(Address origin, long lockId, Object copy, LockStatus status, boolean conversion,
+        public void failed(Address origin, long lockId, Object copy, int request, LockStatus status,
                            String message, dev.locksmith.lock.DeadlockReport report) {
             if (isSelf(origin)) {
                 ClusterLock lock = copyOf(lockId, copy);
                 if (lock != null) {
-                    failCopy(lock, status, message, report);
+                    failCopy(lock, request, status, message, report);
                 }
                 return;
             }
-            node.send(origin, Wire.failed(node.viewId(), lockId, status, conversion, message, report));
+            node.send(origin, Wire.failed(node.viewId(), lockId, request, status, message, report));
         }
 
         @Override

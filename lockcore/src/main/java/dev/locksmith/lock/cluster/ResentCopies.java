@@ -149,9 +149,9 @@ final class ResentCopies {
             if (!t.over && !node.closed()) {
                 t.over = true;
                 MasterTable.Resend e = t.copy;
-                node.send(e.origin(), Wire.failed(node.viewId(), e.lockId(), LockStatus.TIMEOUT,
-                        e.queue() == LockQueue.CONVERTING, "timed out while its tree was rebuilt after its master left",
-                        null));
+                node.send(e.origin(), Wire.failed(node.viewId(), e.lockId(),
+                        e.queue() == LockQueue.CONVERTING ? e.conversion() : 0, LockStatus.TIMEOUT,
+                        "timed out while its tree was rebuilt after its master left", null));
             }
         }
         scheduleSweep();

@@ -31,8 +31,11 @@ import java.util.List;
  *  DEQUEUE   ownerId:8 | lockId:8 | valueLength:1 | abnormal:1 | value:bytes
  *  CANCEL    ownerId:8 | lockId:8
  *  CLOSE     ownerId:8                               the owner ran down; drop its proxy
- *  GRANTED   lockId:8 | mode:1 | status:1 | fence:8 | value:bytes
- *  FAILED    lockId:8 | status:1 | conversion:1 | message:str
+ *  GRANTED   lockId:8 | request:4 | mode:1 | status:1 | fence:8 | value:bytes
+ *  FAILED    lockId:8 | request:4 | status:1 | message:str | report
+ *                                                    request: the number of the request answered, 0 for the
+ *                                                    lock's new one, else its conversion's (as in CONVERT);
+ *                                                    the copy ignores an answer for a request no longer pending
  *  BLOCKING  lockId:8 | blockedMode:1
  *  REGISTER  count:4 | tree * count                  the sender masters these trees (rebuild)
  *  RESEND    groups:4 | group * groups               the sender's copies in trees whose master left, in
@@ -121,13 +124,20 @@ final class Wire {
     }
 
     /**
-     * FAILED in view {@code viewId}: the request of copy {@code lockId} ended with {@code status}
-     * without a grant (a {@code conversion} leaves the lock in its granted mode).
+     * FAILED in view {@code viewId}: request number {@code request} of copy {@code lockId} ended
+     * with {@code status} without a grant (a conversion leaves the lock in its granted mode).
      */
-    static Wire failed(long viewId, long lockId, dev.locksmith.lock.LockStatus status, boolean conversion,
+    static Wire failed(long viewId, long lockId, int request, dev.locksmith.lock.LockStatus status,
                        String message, dev.locksmith.lock.DeadlockReport report) {
-        return message(FAILED, viewId).putLong(lockId).putByte(status.ordinal()).putByte(conversion ? 1 : 0)
+        return message(FAILED, viewId).putLong(lockId).putInt(request).putByte(status.ordinal())
                 .putString(message == null ? "" : message).putReport(report);
+    }
+
+    /** GRANTED in view {@code viewId}: request number {@code request} of copy {@code lockId} was granted. */
+    static Wire granted(long viewId, long lockId, int request, LockMode mode, dev.locksmith.lock.LockStatus status,
+                        long fence, byte[] value) {
+        return message(GRANTED, viewId).putLong(lockId).putInt(request).putByte(mode.ordinal())
+                .putByte(status.ordinal()).putLong(fence).putBytes(value);
     }
 
     /** A reader over a received payload, positioned at the body. */

@@ -2,12 +2,15 @@ package dev.locksmith.lock.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.locksmith.lock.LockFlag;
 import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockQueue;
 import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.jgroups.Address;
 import org.jgroups.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -15,20 +18,21 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A master takes each conversion number of a lock once: the same conversion may reach it twice
- * (inside a rebuild's RESEND, then in its own CONVERT), and the second must change nothing.
+ * (inside a rebuild's RESEND, then in its own CONVERT), and the second must change nothing. A
+ * conversion pending when its tree is exported for a new master goes with its own request.
  */
 class MasterTableConversionTest {
     private static final long NO_TIMEOUT = -1;
     private final List<String> replies = new CopyOnWriteArrayList<>();
     private final MasterTable master = new MasterTable("t", Duration.ZERO, new MasterTable.Replies() {
         @Override
-        public void granted(Address origin, long lockId, Object copy, LockMode mode, LockStatus status, long fence,
-                            byte[] value) {
+        public void granted(Address origin, long lockId, Object copy, int request, LockMode mode, LockStatus status,
+                            long fence, byte[] value) {
             replies.add("granted " + lockId + " " + mode);
         }
 
         @Override
-        public void failed(Address origin, long lockId, Object copy, LockStatus status, boolean conversion, String message,
+        public void failed(Address origin, long lockId, Object copy, int request, LockStatus status, String message,
                            dev.locksmith.lock.DeadlockReport report) {
             replies.add("failed " + lockId + " " + status);
         }
@@ -101,5 +105,21 @@ class MasterTableConversionTest {
         master.convert(nodeB, 2, 2, 2, LockMode.PW, 0, NO_TIMEOUT, false, new byte[0]);
 
         ClusterTestSupport.awaitTrue("refused", () -> replies.contains("failed 2 CVTUNGRANT"));
+    }
+    @Test
+    void aPendingConversionLeavesInAnExportWithItsOwnFlagsAndTimeout() {
+        master.enqueue(nodeA, ownerA, 1, 0, LockMode.EX, 0, NO_TIMEOUT, false, "T", tree);
+        master.enqueue(nodeB, ownerB, 2, 0, LockMode.NL, 0, NO_TIMEOUT, false, "T", tree);
+        ClusterTestSupport.awaitTrue("both granted", () -> replies.size() == 2);
+        int valblk = 1 << LockFlag.VALBLK.ordinal();
+        long timeout = TimeUnit.SECONDS.toNanos(60);
+        master.convert(nodeB, 2, 2, 1, LockMode.EX, valblk, timeout, false, new byte[0]);
+
+        MasterTable.Resend converting = master.exportAndDrop(tree).entries().stream()
+                .filter(e -> e.lockId() == 2).findFirst().orElseThrow();
+
+        assertThat(converting.queue()).isEqualTo(LockQueue.CONVERTING);
+        assertThat(converting.flags()).as("the conversion's flags").isEqualTo(valblk);
+        assertThat(converting.timeoutNanos()).as("what is left of the conversion's timeout").isBetween(1L, timeout);
     }
 }

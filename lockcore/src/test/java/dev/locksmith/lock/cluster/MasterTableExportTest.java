@@ -1,0 +1,87 @@
+package dev.locksmith.lock.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockQueue;
+import dev.locksmith.lock.LockStatus;
+import dev.locksmith.lock.Namespace;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jgroups.Address;
+import org.jgroups.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A master exporting a tree (remastering) while a request of it has just ended in its engine,
+ * its outcome not yet reported (the engine reports on its callback thread): the request either
+ * goes to the new master still pending and is answered there, or goes ended and is answered
+ * here, never neither (its owner would wait for ever) and never both.
+ */
+class MasterTableExportTest {
+    private static final long NO_TIMEOUT = -1;
+    private final List<String> replies = new CopyOnWriteArrayList<>();
+    /** Holds the master's callback thread in the first blocking callback until counted down. */
+    private final CountDownLatch callbacksGo = new CountDownLatch(1);
+    private final MasterTable master = new MasterTable("t", Duration.ZERO, new MasterTable.Replies() {
+        @Override
+        public void granted(Address origin, long lockId, Object copy, int request, LockMode mode, LockStatus status,
+                            long fence, byte[] value) {
+            replies.add("granted " + lockId + " " + mode);
+        }
+
+        @Override
+        public void failed(Address origin, long lockId, Object copy, int request, LockStatus status, String message,
+                           dev.locksmith.lock.DeadlockReport report) {
+            replies.add("failed " + lockId + " " + status);
+        }
+
+        @Override
+        public void blocking(Address origin, long lockId, Object copy, LockMode blockedMode) {
+            try {
+                callbacksGo.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    });
+    private final Address nodeA = UUID.randomUUID();
+    private final Address nodeB = UUID.randomUUID();
+    private final MasterTable.OwnerRef ownerA = new MasterTable.OwnerRef(1, 0, 0, "a");
+    private final MasterTable.OwnerRef ownerB = new MasterTable.OwnerRef(2, 0, 0, "b");
+    private final TreeKey tree = new TreeKey(Namespace.group(0), "T");
+
+    @AfterEach
+    void discard() {
+        callbacksGo.countDown();
+        master.discard();
+    }
+
+    @Test
+    void aConversionThatTimedOutJustBeforeTheExportIsStillAnsweredByTheOldMaster() {
+        master.enqueue(nodeA, ownerA, 1, 0, LockMode.EX, 0, NO_TIMEOUT, true, "T", tree);
+        master.enqueue(nodeB, ownerB, 2, 0, LockMode.NL, 0, NO_TIMEOUT, false, "T", tree);
+        ClusterTestSupport.awaitTrue("both granted", () -> replies.size() == 2);
+        // blocked by lock 1, whose blocking callback then holds the callback thread; the
+        // conversion times out in the engine, its outcome queued behind that callback
+        master.convert(nodeB, 2, 2, 1, LockMode.EX, 0, TimeUnit.MILLISECONDS.toNanos(50), false, new byte[0]);
+        ClusterTestSupport.awaitTrue("the conversion ended in the engine", () -> !anyConverting());
+
+        MasterTable.Resend exported = master.exportAndDrop(tree).entries().stream()
+                .filter(e -> e.lockId() == 2).findFirst().orElseThrow();
+        callbacksGo.countDown();
+
+        assertThat(exported.queue()).as("exported as it is now").isEqualTo(LockQueue.GRANTED);
+        assertThat(exported.granted()).isEqualTo(LockMode.NL);
+        ClusterTestSupport.awaitTrue("the old master answered the conversion", () -> replies.contains("failed 2 TIMEOUT"));
+    }
+
+    /** Whether the master's engine shows a conversion under way. */
+    private boolean anyConverting() {
+        return master.engine().resources().stream().anyMatch(r -> !r.converting().isEmpty());
+    }
+}
