@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.locksmith.lock.LockFlag;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockQueue;
-import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.Address;
 import org.jgroups.util.UUID;
@@ -23,24 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 class MasterTableConversionTest {
     private static final long NO_TIMEOUT = -1;
-    private final List<String> replies = new CopyOnWriteArrayList<>();
-    private final MasterTable master = new MasterTable("t", Duration.ZERO, new MasterTable.Replies() {
-        @Override
-        public void granted(Address origin, long lockId, Object copy, int request, LockMode mode, LockStatus status,
-                            long fence, byte[] value) {
-            replies.add("granted " + lockId + " " + mode);
-        }
-
-        @Override
-        public void failed(Address origin, long lockId, Object copy, int request, LockStatus status, String message,
-                           dev.locksmith.lock.DeadlockReport report) {
-            replies.add("failed " + lockId + " " + status);
-        }
-
-        @Override
-        public void blocking(Address origin, long lockId, Object copy, LockMode blockedMode) {
-        }
-    });
+    private final RecordingReplies recorded = new RecordingReplies(() -> { });
+    private final List<String> replies = recorded.replies;
+    private final MasterTable master = new MasterTable("t", Duration.ZERO, recorded);
     private final Address nodeA = UUID.randomUUID();
     private final Address nodeB = UUID.randomUUID();
     private final MasterTable.OwnerRef ownerA = new MasterTable.OwnerRef(1, 0, 0, "a");
@@ -106,6 +89,7 @@ class MasterTableConversionTest {
 
         ClusterTestSupport.awaitTrue("refused", () -> replies.contains("failed 2 CVTUNGRANT"));
     }
+
     @Test
     void aPendingConversionLeavesInAnExportWithItsOwnFlagsAndTimeout() {
         master.enqueue(nodeA, ownerA, 1, 0, LockMode.EX, 0, NO_TIMEOUT, false, "T", tree);

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockQueue;
-import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.Address;
@@ -24,31 +22,11 @@ import org.junit.jupiter.api.Test;
  */
 class MasterTableExportTest {
     private static final long NO_TIMEOUT = -1;
-    private final List<String> replies = new CopyOnWriteArrayList<>();
     /** Holds the master's callback thread in the first blocking callback until counted down. */
     private final CountDownLatch callbacksGo = new CountDownLatch(1);
-    private final MasterTable master = new MasterTable("t", Duration.ZERO, new MasterTable.Replies() {
-        @Override
-        public void granted(Address origin, long lockId, Object copy, int request, LockMode mode, LockStatus status,
-                            long fence, byte[] value) {
-            replies.add("granted " + lockId + " " + mode);
-        }
-
-        @Override
-        public void failed(Address origin, long lockId, Object copy, int request, LockStatus status, String message,
-                           dev.locksmith.lock.DeadlockReport report) {
-            replies.add("failed " + lockId + " " + status);
-        }
-
-        @Override
-        public void blocking(Address origin, long lockId, Object copy, LockMode blockedMode) {
-            try {
-                callbacksGo.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    });
+    private final RecordingReplies recorded = new RecordingReplies(this::awaitCallbacksGo);
+    private final List<String> replies = recorded.replies;
+    private final MasterTable master = new MasterTable("t", Duration.ZERO, recorded);
     private final Address nodeA = UUID.randomUUID();
     private final Address nodeB = UUID.randomUUID();
     private final MasterTable.OwnerRef ownerA = new MasterTable.OwnerRef(1, 0, 0, "a");
@@ -78,6 +56,14 @@ class MasterTableExportTest {
         assertThat(exported.queue()).as("exported as it is now").isEqualTo(LockQueue.GRANTED);
         assertThat(exported.granted()).isEqualTo(LockMode.NL);
         ClusterTestSupport.awaitTrue("the old master answered the conversion", () -> replies.contains("failed 2 TIMEOUT"));
+    }
+
+    private void awaitCallbacksGo() {
+        try {
+            callbacksGo.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Whether the master's engine shows a conversion under way. */
