@@ -41,67 +41,73 @@ class ClusterLockManagerTest {
         return cluster.node(i);
     }
 
-    @Test
-    void aDequeuedLockShowsWhatTheEmbeddedEnginesShows() throws Exception {
-        try (dev.locksmith.lock.LockManager embedded = dev.locksmith.lock.LockManager.builder().name("embedded").build()) {
+    /** A check made the same way on each of the two lock managers it compares. */
+    private interface ManagerCheck {
+        void check(LockManager manager) throws Exception;
+    }
+
+    /** Runs {@code check} on a new embedded lock manager named {@code name}, then on cluster node 1. */
+    private static void onAnEmbeddedManagerAndNode1(String name, ManagerCheck check) throws Exception {
+        try (dev.locksmith.lock.LockManager embedded = dev.locksmith.lock.LockManager.builder().name(name).build()) {
             for (LockManager manager : List.of(embedded, node(1))) {
-                LockOwner owner = manager.newOwner("dequeuer");
-                Lock lock = owner.enqueue("dequeued-" + manager.name(), LockMode.EX);
-                LockStatus granted = lock.status();
-
-                owner.dequeue(lock);
-
-                assertThat(lock.grantedMode()).as(manager.name()).isNull();
-                assertThat(lock.requestedMode()).as(manager.name()).isNull();
-                assertThat(lock.queue()).as(manager.name()).isEmpty();
-                assertThat(lock.status()).as(manager.name() + ": the status of its last request").isEqualTo(granted);
+                check.check(manager);
             }
         }
+    }
+
+    @Test
+    void aDequeuedLockShowsWhatTheEmbeddedEnginesShows() throws Exception {
+        onAnEmbeddedManagerAndNode1("embedded", manager -> {
+            LockOwner owner = manager.newOwner("dequeuer");
+            Lock lock = owner.enqueue("dequeued-" + manager.name(), LockMode.EX);
+            LockStatus granted = lock.status();
+
+            owner.dequeue(lock);
+
+            assertThat(lock.grantedMode()).as(manager.name()).isNull();
+            assertThat(lock.requestedMode()).as(manager.name()).isNull();
+            assertThat(lock.queue()).as(manager.name()).isEmpty();
+            assertThat(lock.status()).as(manager.name() + ": the status of its last request").isEqualTo(granted);
+        });
     }
 
     @Test
     void aLockDescribesItselfAsTheEmbeddedEngineDoes() throws Exception {
-        try (dev.locksmith.lock.LockManager embedded = dev.locksmith.lock.LockManager.builder().name("described").build()) {
-            for (LockManager manager : List.of(embedded, node(1))) {
-                LockOwner owner = manager.newOwner("describer");
-                Lock lock = owner.enqueue("described-" + manager.name(), LockMode.PR);
-                assertThat(lock).as(manager.name()).hasToString("Lock[described-" + manager.name() + " PR owner=describer]");
-                owner.dequeue(lock);
-                assertThat(lock).as(manager.name()).hasToString("Lock[described-" + manager.name() + " no mode owner=describer]");
-                owner.close();
-            }
-        }
+        onAnEmbeddedManagerAndNode1("described", manager -> {
+            LockOwner owner = manager.newOwner("describer");
+            Lock lock = owner.enqueue("described-" + manager.name(), LockMode.PR);
+            assertThat(lock).as(manager.name()).hasToString("Lock[described-" + manager.name() + " PR owner=describer]");
+            owner.dequeue(lock);
+            assertThat(lock).as(manager.name()).hasToString("Lock[described-" + manager.name() + " no mode owner=describer]");
+            owner.close();
+        });
     }
 
     @Test
     void aClearedLockShowsWhatTheEmbeddedEnginesShows() throws Exception {
-        try (dev.locksmith.lock.LockManager embedded = dev.locksmith.lock.LockManager.builder().name("embedded").build()) {
-            for (LockManager manager : List.of(embedded, node(1))) {
-                Lock lock = manager.newOwner("cleared").enqueue("cleared-" + manager.name(), LockMode.EX);
+        onAnEmbeddedManagerAndNode1("embedded", manager -> {
+            Lock lock = manager.newOwner("cleared").enqueue("cleared-" + manager.name(), LockMode.EX);
 
-                manager.clearLock(manager.adminCapability(), lock.id());
+            manager.clearLock(manager.adminCapability(), lock.id());
 
-                assertThat(lock.grantedMode()).as(manager.name()).isNull();
-                assertThat(lock.queue()).as(manager.name()).isEmpty();
-            }
-        }
+            assertThat(lock.grantedMode()).as(manager.name()).isNull();
+            assertThat(lock.queue()).as(manager.name()).isEmpty();
+        });
     }
 
     @Test
     void convertingAClearedLockFailsWithIvlockidAsTheEmbeddedEngineDoes() throws Exception {
-        try (dev.locksmith.lock.LockManager embedded = dev.locksmith.lock.LockManager.builder().name("embedded").build()) {
-            for (LockManager manager : List.of(embedded, node(1))) {
-                LockOwner owner = manager.newOwner("converter");
-                Lock lock = owner.enqueue("cleared-then-converted-" + manager.name(), LockMode.EX);
-                manager.clearLock(manager.adminCapability(), lock.id());
+        onAnEmbeddedManagerAndNode1("embedded", manager -> {
+            LockOwner owner = manager.newOwner("converter");
+            Lock lock = owner.enqueue("cleared-then-converted-" + manager.name(), LockMode.EX);
+            manager.clearLock(manager.adminCapability(), lock.id());
 
-                assertThatThrownBy(() -> owner.convert(lock, LockRequest.conversionTo(LockMode.NL)))
-                        .as(manager.name())
-                        .isInstanceOfSatisfying(LockException.class,
-                                e -> assertThat(e.status()).isEqualTo(LockStatus.IVLOCKID));
-                owner.close();
-            }
-        }
+            assertThatThrownBy(() -> owner.convert(lock, LockRequest.conversionTo(LockMode.NL)))
+                    .as(manager.name())
+                    .isInstanceOfSatisfying(LockException.class,
+                            e -> assertThat(e.status()).isEqualTo(LockStatus.IVLOCKID));
+            owner.close();
+        });
     }
 
     @Test

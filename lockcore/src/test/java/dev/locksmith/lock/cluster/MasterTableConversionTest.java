@@ -5,13 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.locksmith.lock.LockFlag;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockQueue;
-import dev.locksmith.lock.Namespace;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.jgroups.Address;
-import org.jgroups.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,22 +13,7 @@ import org.junit.jupiter.api.Test;
  * (inside a rebuild's RESEND, then in its own CONVERT), and the second must change nothing. A
  * conversion pending when its tree is exported for a new master goes with its own request.
  */
-class MasterTableConversionTest {
-    private static final long NO_TIMEOUT = -1;
-    private final RecordingReplies recorded = new RecordingReplies(() -> { });
-    private final List<String> replies = recorded.replies;
-    private final MasterTable master = new MasterTable("t", Duration.ZERO, recorded);
-    private final Address nodeA = UUID.randomUUID();
-    private final Address nodeB = UUID.randomUUID();
-    private final MasterTable.OwnerRef ownerA = new MasterTable.OwnerRef(1, 0, 0, "a");
-    private final MasterTable.OwnerRef ownerB = new MasterTable.OwnerRef(2, 0, 0, "b");
-    private final TreeKey tree = new TreeKey(Namespace.group(0), "T");
-
-    @AfterEach
-    void discard() {
-        master.discard();
-    }
-
+class MasterTableConversionTest extends MasterTableFixture {
     /** Lock 1 of node A and lock 2 of node B, both PR on T. */
     private void bothNodesReadT() {
         master.enqueue(nodeA, ownerA, 1, 0, LockMode.PR, 0, NO_TIMEOUT, false, "T", tree);

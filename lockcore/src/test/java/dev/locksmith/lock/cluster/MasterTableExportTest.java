@@ -4,13 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockQueue;
-import dev.locksmith.lock.Namespace;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.jgroups.Address;
-import org.jgroups.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,23 +15,13 @@ import org.junit.jupiter.api.Test;
  * goes to the new master still pending and is answered there, or goes ended and is answered
  * here, never neither (its owner would wait for ever) and never both.
  */
-class MasterTableExportTest {
-    private static final long NO_TIMEOUT = -1;
+class MasterTableExportTest extends MasterTableFixture {
     /** Holds the master's callback thread in the first blocking callback until counted down. */
     private final CountDownLatch callbacksGo = new CountDownLatch(1);
-    private final RecordingReplies recorded = new RecordingReplies(this::awaitCallbacksGo);
-    private final List<String> replies = recorded.replies;
-    private final MasterTable master = new MasterTable("t", Duration.ZERO, recorded);
-    private final Address nodeA = UUID.randomUUID();
-    private final Address nodeB = UUID.randomUUID();
-    private final MasterTable.OwnerRef ownerA = new MasterTable.OwnerRef(1, 0, 0, "a");
-    private final MasterTable.OwnerRef ownerB = new MasterTable.OwnerRef(2, 0, 0, "b");
-    private final TreeKey tree = new TreeKey(Namespace.group(0), "T");
 
     @AfterEach
-    void discard() {
+    void releaseCallbacks() {
         callbacksGo.countDown();
-        master.discard();
     }
 
     @Test
@@ -58,7 +43,8 @@ class MasterTableExportTest {
         ClusterTestSupport.awaitTrue("the old master answered the conversion", () -> replies.contains("failed 2 TIMEOUT"));
     }
 
-    private void awaitCallbacksGo() {
+    @Override
+    void onBlocking() {
         try {
             callbacksGo.await(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
