@@ -26,12 +26,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import javax.management.MBeanServerFactory;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
 import javax.transaction.xa.XAResource;
+import org.jgroups.JChannel;
 
 /**
  * The Locksmith resource adapter: the lifecycle of one deployment of the RAR. Between
  * {@link #start} and {@link #stop} it owns the one {@link LockManager} of the deployment — embedded
- * by default, a cluster node ({@link ClusterLockManager}) when {@code ClusterName} is set — with the
+ * by default, a cluster node ({@link ClusterLockManager}) when {@code ClusterName} or
+ * {@code ClusterChannel} is set — with the
  * lock space in which connections take name locks, and one {@link ResourceManager} per store
  * directory, shared by every managed connection factory of the deployment that points at that
  * directory. Stores are opened as soon as both the adapter runs and a factory naming them is
@@ -46,6 +50,16 @@ import javax.transaction.xa.XAResource;
  *       node, whose read locks stay cached between reads (default {@value #DEFAULT_GLOBAL_BUFFER_COUNT};
  *       0 turns them off);
  *   <li>{@code ClusterName} — the JGroups cluster to join; empty (default) means no cluster;
+ *   <li>{@code ClusterChannel} — the JNDI name of a connected JGroups channel the server already
+ *       runs (a WildFly HA profile binds its channels at {@code java:jboss/jgroups/channel/<name>},
+ *       e.g. {@code java:jboss/jgroups/channel/ee}); the node rides a fork of it (fork stack
+ *       {@value #FORK_STACK}, fork channel {@code ClusterName}, or {@value #FORK_STACK} when that is
+ *       empty) and shares its transport, discovery, membership and security, so the settings of a
+ *       channel of its own ({@code ClusterBindAddress}, {@code ClusterBindPort},
+ *       {@code ClusterInitialHosts}, the key store) do not apply and the last two must stay empty.
+ *       Every member of that channel's view must run the adapter, and {@code ClusterExpectedVotes}
+ *       must count them. The deployment must see the server's JGroups classes (on WildFly: a
+ *       dependency on the {@code org.jgroups} module). Empty (default): the node makes its own channel;
  *   <li>{@code ClusterNodeName} — this node's name (default {@code locksmith-<pid>});
  *   <li>{@code ClusterBindAddress}, {@code ClusterBindPort} — where this node listens (default
  *       127.0.0.1, 7800);
@@ -71,11 +85,14 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
 
     /** The default of {@code GlobalBufferCount}. */
     public static final int DEFAULT_GLOBAL_BUFFER_COUNT = 1024;
+    /** The fork stack a node riding {@code ClusterChannel} adds to the server's channel. */
+    public static final String FORK_STACK = "locksmith";
     /** The most name-lock nodes all connections of one adapter may hold together. */
     public static final int NAME_LOCK_LIMIT = 1 << 20;
 
     private int globalBufferCount = DEFAULT_GLOBAL_BUFFER_COUNT;
     private String clusterName = "";
+    private String clusterChannel = "";
     private String clusterNodeName = "";
     private String clusterBindAddress = "127.0.0.1";
     private int clusterBindPort = 7800;
@@ -140,8 +157,9 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
         resourceManagers = new ConcurrentHashMap<>();
         running = true;
         stopped = false;
-        LOG.log(Level.INFO, "Locksmith resource adapter {0} started with {1} lock manager {2}",
-                AdapterVersion.VERSION, clusterName.isEmpty() ? "an embedded" : "cluster", manager.name());
+        LOG.log(Level.INFO, "Locksmith resource adapter {0} started with {1} lock manager {2}{3}",
+                AdapterVersion.VERSION, clustered() ? "cluster" : "an embedded", manager.name(),
+                clusterChannel.isEmpty() ? "" : " riding a fork of " + clusterChannel);
     }
 
     /**
@@ -191,30 +209,67 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
         }
     }
 
+    private boolean clustered() {
+        return !clusterName.isEmpty() || !clusterChannel.isEmpty();
+    }
+
     private LockManager newLockManager() throws ResourceAdapterInternalException {
-        if (clusterName.isEmpty()) {
+        if (!clustered()) {
             // The adapter registers the manager's bean itself, with its name-lock space (registerLockMonitor).
             return LockManager.builder().name("locksmith").registerMBean(false).build();
         }
-        try {
-            ClusterLockManager.Builder b = ClusterLockManager.builder()
-                    .clusterName(clusterName)
-                    .nodeName(clusterNodeName.isEmpty() ? "locksmith-" + ProcessHandle.current().pid() : clusterNodeName)
-                    .bindAddress(clusterBindAddress)
-                    .bindPort(clusterBindPort)
-                    .expectedVotes(clusterExpectedVotes);
+        ClusterLockManager.Builder b = ClusterLockManager.builder()
+                .nodeName(clusterNodeName.isEmpty() ? "locksmith-" + ProcessHandle.current().pid() : clusterNodeName)
+                .expectedVotes(clusterExpectedVotes);
+        if (!clusterName.isEmpty()) {
+            b.clusterName(clusterName);
+        }
+        String where;
+        if (clusterChannel.isEmpty()) {
+            b.bindAddress(clusterBindAddress).bindPort(clusterBindPort);
             if (!clusterInitialHosts.isEmpty()) {
                 b.initialHosts(clusterInitialHosts);
             }
+            where = "ClusterName '" + clusterName + "', ClusterBindAddress " + clusterBindAddress + ", ClusterBindPort "
+                    + clusterBindPort + ", ClusterKeyStore '" + clusterKeyStore + "'";
+        } else {
+            b.channel(serverChannel(), FORK_STACK, clusterName.isEmpty() ? FORK_STACK : clusterName);
+            where = "ClusterChannel '" + clusterChannel + "', fork stack " + FORK_STACK;
+        }
+        try {
             if (!clusterKeyStore.isEmpty()) {
                 b.keyStore(Path.of(clusterKeyStore), clusterKeyAlias, clusterKeyPassword.toCharArray());
             }
             return b.build();
         } catch (LockException | java.nio.file.InvalidPathException e) {
-            throw new ResourceAdapterInternalException("cannot start the Locksmith cluster node (ClusterName '"
-                    + clusterName + "', ClusterBindAddress " + clusterBindAddress + ", ClusterBindPort " + clusterBindPort
-                    + ", ClusterKeyStore '" + clusterKeyStore + "'): " + e.getMessage(), e);
+            throw new ResourceAdapterInternalException("cannot start the Locksmith cluster node (" + where + "): "
+                    + e.getMessage(), e);
         }
+    }
+
+    /** The connected JGroups channel {@code ClusterChannel} names, looked up in the server's JNDI. */
+    private JChannel serverChannel() throws ResourceAdapterInternalException {
+        if (!clusterInitialHosts.isEmpty() || !clusterKeyStore.isEmpty()) {
+            throw new ResourceAdapterInternalException("ClusterChannel '" + clusterChannel + "' rides the server's"
+                    + " channel, which has its own discovery and security: ClusterInitialHosts and ClusterKeyStore"
+                    + " must be empty with it, but were '" + clusterInitialHosts + "' and '" + clusterKeyStore + "'");
+        }
+        Object found;
+        try {
+            found = new InitialContext().lookup(clusterChannel);
+        } catch (NamingException e) {
+            throw new ResourceAdapterInternalException("ClusterChannel '" + clusterChannel + "': no JGroups channel"
+                    + " can be looked up under that JNDI name (" + e + ")", e);
+        }
+        if (found instanceof JChannel channel) {
+            return channel;
+        }
+        String what = found == null ? "null" : found.getClass().getName();
+        throw new ResourceAdapterInternalException("ClusterChannel '" + clusterChannel + "' names " + what
+                + (JChannel.class.getName().equals(what)
+                        ? " from another class loader than the adapter's: the deployment must use the server's JGroups"
+                                + " classes (on WildFly: a dependency on the org.jgroups module)"
+                        : ", not a JGroups channel (" + JChannel.class.getName() + ")"));
     }
 
     /**
@@ -365,6 +420,19 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
         clusterName = text(value);
     }
 
+    /** @return the {@code ClusterChannel} config property; empty: the node makes its own channel */
+    public String getClusterChannel() {
+        return clusterChannel;
+    }
+
+    /**
+     * @param value the JNDI name of a connected JGroups channel of the server to ride a fork of,
+     *     such as {@code java:jboss/jgroups/channel/ee}; null or blank: the node makes its own channel
+     */
+    public void setClusterChannel(String value) {
+        clusterChannel = text(value);
+    }
+
     /** @return the {@code ClusterNodeName} config property; empty: {@code locksmith-<pid>} */
     public String getClusterNodeName() {
         return clusterNodeName;
@@ -486,6 +554,7 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
         return o instanceof LocksmithResourceAdapter other
                 && globalBufferCount == other.globalBufferCount
                 && clusterName.equals(other.clusterName)
+                && clusterChannel.equals(other.clusterChannel)
                 && clusterNodeName.equals(other.clusterNodeName)
                 && clusterBindAddress.equals(other.clusterBindAddress)
                 && clusterBindPort == other.clusterBindPort
@@ -498,7 +567,7 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
 
     @Override
     public int hashCode() {
-        return Objects.hash(globalBufferCount, clusterName, clusterNodeName, clusterBindAddress, clusterBindPort,
+        return Objects.hash(globalBufferCount, clusterName, clusterChannel, clusterNodeName, clusterBindAddress, clusterBindPort,
                 clusterInitialHosts, clusterExpectedVotes, clusterKeyStore, clusterKeyAlias);
     }
 }

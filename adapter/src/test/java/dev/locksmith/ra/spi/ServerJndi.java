@@ -1,0 +1,54 @@
+package dev.locksmith.ra.spi;
+
+import java.lang.reflect.Proxy;
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.naming.Context;
+import javax.naming.NameNotFoundException;
+import javax.naming.OperationNotSupportedException;
+import javax.naming.spi.InitialContextFactory;
+
+/**
+ * The part of a server's JNDI the adapter reads — lookups of names an application server binds —
+ * for tests outside a server: {@link #install()} makes it the JVM's initial context, {@link #bind}
+ * puts an object under a name, {@link #uninstall()} takes it all away again.
+ */
+public final class ServerJndi implements InitialContextFactory {
+
+    private static final Map<String, Object> BOUND = new ConcurrentHashMap<>();
+
+    /** Makes this the initial context factory of every {@code new InitialContext()} in this JVM. */
+    static void install() {
+        System.setProperty(Context.INITIAL_CONTEXT_FACTORY, ServerJndi.class.getName());
+    }
+
+    /** Forgets every binding and the initial context factory. */
+    static void uninstall() {
+        System.clearProperty(Context.INITIAL_CONTEXT_FACTORY);
+        BOUND.clear();
+    }
+
+    static void bind(String name, Object value) {
+        BOUND.put(name, value);
+    }
+
+    @Override
+    public Context getInitialContext(Hashtable<?, ?> environment) {
+        return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "lookup" -> {
+                        Object value = BOUND.get(String.valueOf(args[0]));
+                        if (value == null) {
+                            throw new NameNotFoundException(args[0] + " is not bound");
+                        }
+                        yield value;
+                    }
+                    case "close" -> null;
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    case "toString" -> "ServerJndi";
+                    default -> throw new OperationNotSupportedException(method.getName());
+                });
+    }
+}
