@@ -2,7 +2,6 @@ package dev.locksmith.lock.cluster;
 
 import dev.locksmith.lock.LockRequest;
 import dev.locksmith.lock.Namespace;
-import dev.locksmith.lock.engine.LocalLockManager;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -51,7 +50,6 @@ import org.jgroups.Address;
  * routing, as on the general path).
  */
 final class LocalPath {
-    private static final byte[] NO_VALUE = new byte[0];
 
     private final Address self;
     private final RouteGate gate;
@@ -103,48 +101,11 @@ final class LocalPath {
             if (parent == null && !table.trees().contains(lock.tree)) {
                 return false; // dropped or never registered here: the general path asks again
             }
-            make(lock, request, table, parentEntry);
+            lock.makeOn(table, self, leaseGuard, true, request.mode(), request.flagBits(), request.timeoutNanos(),
+                    request.blockingHandler() != null);
             return true;
         } finally {
             gate.leave(slot);
-        }
-    }
-
-    private void make(ClusterLock lock, LockRequest request, MasterTable table, MasterTable.Held parentEntry) {
-        MasterTable.Held entry = null;
-        LocalLockManager.Grant now = null;
-        long epoch = LeaseGuard.UNCHECKED;
-        int after;
-        try {
-            entry = table.enqueueLocal(self, lock.owner.ref(), lock.id, lock.parent == null ? 0 : lock.parent.id,
-                    parentEntry, request.mode(), request.flagBits(), request.timeoutNanos(),
-                    request.blockingHandler() != null, lock.name, lock.tree, lock);
-            lock.masterEntry = entry;
-            now = entry == null ? null : table.grantAtOnce(entry);
-            if (now != null) {
-                epoch = leaseGuard.clearEpoch(); // before the lease check: see LeaseGuard, "Clear epoch"
-                if (!leaseGuard.letsThrough()) {
-                    leaseGuard.holdGrant(lock, now);
-                    now = null;
-                }
-            }
-        } finally {
-            after = now == null ? lock.endLocalSend(self, null, null, 0, null, null, epoch)
-                    : lock.endLocalSend(self, now.mode(), now.status(), now.fencingToken(), now.valueBlock(),
-                            leaseGuard, epoch);
-        }
-        if ((after & ClusterLock.CLEARED) != 0) {
-            leaseGuard.holdGrant(lock, now); // the lease ran out after the check, and its clear may have passed the copy
-        }
-        if (entry == null) {
-            return; // refused: the copy has failed
-        }
-        if ((after & (ClusterLock.DIED | ClusterLock.RESEND)) != 0) {
-            // Dequeued (or to be sent again) while the request was being made: whichever side
-            // removes the entry dequeues the engine lock; nothing was written through it.
-            table.dequeue(self, lock.owner.id(), lock.id, entry, 0, false, NO_VALUE);
-        } else if ((after & ClusterLock.SEND_CANCEL) != 0) {
-            table.cancel(self, lock.owner.id(), lock.id);
         }
     }
 
