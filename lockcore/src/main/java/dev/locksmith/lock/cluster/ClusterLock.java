@@ -65,7 +65,20 @@ final class ClusterLock implements Lock {
     private boolean waitedThroughRebuild;
     /** How many conversions this lock has started: the number of the current or last one, for its master. */
     private int conversions;
+    /**
+     * This copy's live sublocks (and dead ones that still have sublocks of their own): how many,
+     * and the list of them, linked through their {@link #siblingNext}; guarded by this copy's
+     * monitor. The parent's count and its owner's list of copies were two structures with a
+     * monitor each, entered on every sublock's request and dequeue: a sublock is now listed only
+     * here, and its owner reaches it through its parent ({@link ClusterOwner#live}).
+     */
     private int subLocks;
+    private ClusterLock firstChild;
+    /**
+     * Whether this copy has left (or is about to leave) the list it is in, its owner's or its
+     * parent's: once it is dead and has no sublock listed. Guarded by this copy's monitor; set once.
+     */
+    private boolean unlisted;
     /** How many times a node refused this request as not the master of its tree. */
     private int refusals;
     private CompletableFuture<Lock> pending;
@@ -116,9 +129,12 @@ final class ClusterLock implements Lock {
      */
     volatile boolean registered;
 
-    /** This copy's links in its owner's list of live copies; guarded by the owner's monitor. */
-    ClusterLock ownerPrev;
-    ClusterLock ownerNext;
+    /**
+     * This copy's links in the list it is in: its owner's (a root lock) or its parent's (a
+     * sublock); guarded by that owner's or parent's monitor.
+     */
+    ClusterLock siblingPrev;
+    ClusterLock siblingNext;
     boolean linked;
 
     /** What {@link #beginSend} tells its caller. */
@@ -609,33 +625,49 @@ final class ClusterLock implements Lock {
      * Returns false if it already had.
      */
     boolean die() {
+        boolean unlist;
         synchronized (this) {
-            if (!markDead()) {
+            if (dead) {
                 return false;
             }
+            markDead();
+            unlist = claimUnlisting();
         }
-        afterDeath();
+        if (unlist) {
+            unlist();
+        }
         return true;
     }
 
-    /** {@link #die()}'s part under the monitor; false if the lock was dead already. */
-    private boolean markDead() {
-        if (dead) {
-            return false;
-        }
+    /** {@link #die()}'s part under the monitor; the caller has checked the lock was live. */
+    private void markDead() {
         dead = true;
         queue = null;
         granted = null;
         requested = null;
+    }
+
+    /**
+     * Whether the caller is to take this dead copy out of its list now (it has no sublock listed,
+     * and nobody took it out yet); under the monitor. A dead copy with sublocks (only a lost
+     * quorum kills one so: its waiting sublocks stay to be sent again) stays listed, so that they
+     * stay reachable from its owner, until its last sublock goes.
+     */
+    private boolean claimUnlisting() {
+        if (unlisted || subLocks > 0) {
+            return false;
+        }
+        unlisted = true;
         return true;
     }
 
-    /** {@link #die()}'s part outside the monitor: the parent and the owner let go of the lock. */
-    private void afterDeath() {
+    /** Takes this dead copy out of its parent's or its owner's list (once; outside every monitor). */
+    private void unlist() {
         if (parent != null) {
-            parent.subLockGone();
+            parent.subLockGone(this);
+        } else {
+            owner.forget(this);
         }
-        owner.forget(this);
     }
 
     /**
@@ -665,9 +697,10 @@ final class ClusterLock implements Lock {
             value = writes ? lksb.clone() : NO_VALUE;
             sentWhenLeft = sentTo != null;
             markDead();
+            unlisted = true; // no sublocks, checked above
             abandoned = abandonLocked(LockStatus.CANCELLED);
         }
-        afterDeath();
+        unlist();
         abandoned.tell(this, LockStatus.CANCELLED);
         return value;
     }
@@ -824,21 +857,62 @@ final class ClusterLock implements Lock {
         return ++refusals;
     }
 
-    /** Counts a new sublock if this lock is live and granted (checked and counted at once); else false. */
-    synchronized boolean addSubLockIfGranted() {
+    /**
+     * Lists {@code child}, a new copy of this lock's owner under this lock, if this lock is live
+     * and granted (checked and listed at once, so this lock cannot be dequeued with a sublock it
+     * has not counted); else false, and nothing changed.
+     */
+    synchronized boolean adopt(ClusterLock child) {
         if (dead || granted == null) {
             return false;
         }
         subLocks++;
+        ClusterLock next = firstChild;
+        child.siblingNext = next;
+        if (next != null) {
+            next.siblingPrev = child;
+        }
+        firstChild = child;
+        child.linked = true;
         return true;
     }
 
-    synchronized void subLockGone() {
-        subLocks--;
+    /**
+     * {@code child}, a dead sublock, leaves this lock's list; if this lock is dead too and that was
+     * its last sublock, it leaves its own list in turn.
+     */
+    private void subLockGone(ClusterLock child) {
+        boolean unlist;
+        synchronized (this) {
+            if (!child.linked) {
+                return;
+            }
+            child.linked = false;
+            ClusterLock prev = child.siblingPrev;
+            ClusterLock next = child.siblingNext;
+            if (prev == null) {
+                firstChild = next;
+            } else {
+                prev.siblingNext = next;
+            }
+            if (next != null) {
+                next.siblingPrev = prev;
+            }
+            child.siblingPrev = null;
+            child.siblingNext = null;
+            subLocks--;
+            unlist = dead && claimUnlisting();
+        }
+        if (unlist) {
+            unlist();
+        }
     }
 
-    synchronized int subLocks() {
-        return subLocks;
+    /** Adds this lock's listed sublocks to {@code into} (a snapshot of its list now). */
+    synchronized void addSubLocksTo(List<ClusterLock> into) {
+        for (ClusterLock c = firstChild; c != null; c = c.siblingNext) {
+            into.add(c);
+        }
     }
 
     synchronized byte[] stagedValue() {

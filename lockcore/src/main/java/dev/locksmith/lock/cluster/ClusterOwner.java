@@ -32,8 +32,10 @@ final class ClusterOwner implements LockOwner {
     private final int group;
     private final int deadlockPriority;
     /**
-     * Live copies in request order, a list linked through the copies themselves (no hashing or
-     * node allocation per request); guarded by this.
+     * Live root locks' copies in request order, a list linked through the copies themselves (no
+     * hashing or node allocation per request); guarded by this. A sublock's copy is listed by its
+     * parent's ({@link ClusterLock#adopt}), so that its request and dequeue enter one monitor, the
+     * parent's, for the parent's count and the list at once; {@link #live} walks both.
      */
     private ClusterLock first;
     private ClusterLock last;
@@ -115,10 +117,6 @@ final class ClusterOwner implements LockOwner {
                         "flags: a sublock lives in its parent's namespace; SYSTEM/LOCAL not allowed with a parent");
             }
             parent = ownLock(request.parent(), LockStatus.PARNOTGRANT, "parent");
-            if (!parent.addSubLockIfGranted()) {
-                throw new LockException(LockStatus.PARNOTGRANT, "parent lock " + parent.id() + " on '"
-                        + parent.resourceName() + "' is " + (parent.isDead() ? "dequeued" : "not granted"));
-            }
             tree = parent.tree;
         } else {
             Namespace space = request.has(LockFlag.SYSTEM) ? Namespace.SYSTEM
@@ -127,7 +125,12 @@ final class ClusterOwner implements LockOwner {
         }
         ClusterLock lock = new ClusterLock(manager.nextLockId(), this, parent, request.name(), tree, request.mode(),
                 request.flagBits(), request.timeoutNanos(), request.blockingHandler());
-        link(lock);
+        if (parent == null) {
+            link(lock);
+        } else if (!parent.adopt(lock)) {
+            throw new LockException(LockStatus.PARNOTGRANT, "parent lock " + parent.id() + " on '"
+                    + parent.resourceName() + "' is " + (parent.isDead() ? "dequeued" : "not granted"));
+        }
         if (!manager.localPath().tryNew(lock, request)) {
             manager.requests.submitNew(lock, request.timeoutNanos());
         }
@@ -249,7 +252,13 @@ final class ClusterOwner implements LockOwner {
 
     @Override
     public List<Lock> locks() {
-        return new ArrayList<>(live());
+        List<Lock> locks = new ArrayList<>();
+        for (ClusterLock l : live()) {
+            if (!l.isDead()) {
+                locks.add(l); // a dead parent stays listed while its waiting sublocks do
+            }
+        }
+        return locks;
     }
 
     @Override
@@ -346,45 +355,71 @@ final class ClusterOwner implements LockOwner {
         }
     }
 
+    /** Lists the copy of a new root lock. */
     private synchronized void link(ClusterLock lock) {
-        lock.ownerPrev = last;
+        lock.siblingPrev = last;
         if (last == null) {
             first = lock;
         } else {
-            last.ownerNext = lock;
+            last.siblingNext = lock;
         }
         last = lock;
         lock.linked = true;
     }
 
+    /** A root lock's dead copy leaves the list. */
     synchronized void forget(ClusterLock lock) {
         if (!lock.linked) {
             return;
         }
         lock.linked = false;
-        ClusterLock prev = lock.ownerPrev;
-        ClusterLock next = lock.ownerNext;
+        ClusterLock prev = lock.siblingPrev;
+        ClusterLock next = lock.siblingNext;
         if (prev == null) {
             first = next;
         } else {
-            prev.ownerNext = next;
+            prev.siblingNext = next;
         }
         if (next == null) {
             last = prev;
         } else {
-            next.ownerPrev = prev;
+            next.siblingPrev = prev;
         }
-        lock.ownerPrev = null;
-        lock.ownerNext = null;
+        lock.siblingPrev = null;
+        lock.siblingNext = null;
     }
 
-    synchronized List<ClusterLock> live() {
+    private synchronized List<ClusterLock> roots() {
         List<ClusterLock> list = new ArrayList<>();
-        for (ClusterLock l = first; l != null; l = l.ownerNext) {
+        for (ClusterLock l = first; l != null; l = l.siblingNext) {
             list.add(l);
         }
         return list;
     }
+
+    /**
+     * The owner's copies, in request order (by lock id): a snapshot, root list first, then each
+     * listed copy's sublocks under that copy's monitor. A copy listed since its list was read is
+     * missed, as it was by a snapshot of one list; every walk that must not miss one (a lease
+     * lapse's clear, see {@link LeaseGuard}, "Clear epoch") reads its parent's list after the
+     * fact that makes it matter. It may hold a dead copy (one that died since, or a dead parent
+     * whose waiting sublocks stay to be sent again); callers skip those.
+     */
+    List<ClusterLock> live() {
+        List<ClusterLock> list = roots();
+        return withSubLocks(list, 0);
+    }
+
+    /** Adds the sublocks, at every depth, of the copies in {@code list} from index {@code from} on; sorts it by id. */
+    private static List<ClusterLock> withSubLocks(List<ClusterLock> list, int from) {
+        for (int i = from; i < list.size(); i++) {
+            list.get(i).addSubLocksTo(list);
+        }
+        list.sort(BY_ID);
+        return list;
+    }
+
+    private static final Comparator<ClusterLock> BY_ID = Comparator.comparingLong(l -> l.id);
 
     ClusterLock find(long lockId) {
         for (ClusterLock l : live()) {
@@ -395,17 +430,10 @@ final class ClusterOwner implements LockOwner {
         return null;
     }
 
-    private List<ClusterLock> descendantsOf(ClusterLock ancestor) {
+    private static List<ClusterLock> descendantsOf(ClusterLock ancestor) {
         List<ClusterLock> list = new ArrayList<>();
-        for (ClusterLock l : live()) {
-            for (ClusterLock p = l.parent; p != null; p = p.parent) {
-                if (p == ancestor) {
-                    list.add(l);
-                    break;
-                }
-            }
-        }
-        return list;
+        ancestor.addSubLocksTo(list);
+        return withSubLocks(list, 0);
     }
 
     static List<ClusterLock> deepestFirst(List<ClusterLock> locks) {
