@@ -867,13 +867,7 @@ final class ClusterLock implements Lock {
             return false;
         }
         subLocks++;
-        ClusterLock next = firstChild;
-        child.siblingNext = next;
-        if (next != null) {
-            next.siblingPrev = child;
-        }
-        firstChild = child;
-        child.linked = true;
+        firstChild = push(firstChild, child);
         return true;
     }
 
@@ -887,25 +881,44 @@ final class ClusterLock implements Lock {
             if (!child.linked) {
                 return;
             }
-            child.linked = false;
-            ClusterLock prev = child.siblingPrev;
-            ClusterLock next = child.siblingNext;
-            if (prev == null) {
-                firstChild = next;
-            } else {
-                prev.siblingNext = next;
-            }
-            if (next != null) {
-                next.siblingPrev = prev;
-            }
-            child.siblingPrev = null;
-            child.siblingNext = null;
+            firstChild = unlink(firstChild, child);
             subLocks--;
             unlist = dead && claimUnlisting();
         }
         if (unlist) {
             unlist();
         }
+    }
+
+    /**
+     * Puts {@code l} at the head of the list of copies that starts at {@code head} (an owner's
+     * roots or a copy's sublocks, guarded by that owner's or copy's monitor, which the caller
+     * holds); returns the new head.
+     */
+    static ClusterLock push(ClusterLock head, ClusterLock l) {
+        l.siblingNext = head;
+        if (head != null) {
+            head.siblingPrev = l;
+        }
+        l.linked = true;
+        return l;
+    }
+
+    /** Takes {@code l}, which is in it, out of the list starting at {@code head} ({@link #push}); returns the head. */
+    static ClusterLock unlink(ClusterLock head, ClusterLock l) {
+        ClusterLock prev = l.siblingPrev;
+        ClusterLock next = l.siblingNext;
+        if (next != null) {
+            next.siblingPrev = prev;
+        }
+        l.siblingPrev = null;
+        l.siblingNext = null;
+        l.linked = false;
+        if (prev == null) {
+            return next;
+        }
+        prev.siblingNext = next;
+        return head;
     }
 
     /** Adds this lock's listed sublocks to {@code into} (a snapshot of its list now). */

@@ -32,13 +32,12 @@ final class ClusterOwner implements LockOwner {
     private final int group;
     private final int deadlockPriority;
     /**
-     * Live root locks' copies in request order, a list linked through the copies themselves (no
+     * Live root locks' copies, a list linked through the copies themselves (no
      * hashing or node allocation per request); guarded by this. A sublock's copy is listed by its
      * parent's ({@link ClusterLock#adopt}), so that its request and dequeue enter one monitor, the
      * parent's, for the parent's count and the list at once; {@link #live} walks both.
      */
     private ClusterLock first;
-    private ClusterLock last;
     private final List<ClearListener> clearListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     /** Whether a request of this owner ever went to another node (then its close must be told there). */
@@ -357,36 +356,14 @@ final class ClusterOwner implements LockOwner {
 
     /** Lists the copy of a new root lock. */
     private synchronized void link(ClusterLock lock) {
-        lock.siblingPrev = last;
-        if (last == null) {
-            first = lock;
-        } else {
-            last.siblingNext = lock;
-        }
-        last = lock;
-        lock.linked = true;
+        first = ClusterLock.push(first, lock);
     }
 
     /** A root lock's dead copy leaves the list. */
     synchronized void forget(ClusterLock lock) {
-        if (!lock.linked) {
-            return;
+        if (lock.linked) {
+            first = ClusterLock.unlink(first, lock);
         }
-        lock.linked = false;
-        ClusterLock prev = lock.siblingPrev;
-        ClusterLock next = lock.siblingNext;
-        if (prev == null) {
-            first = next;
-        } else {
-            prev.siblingNext = next;
-        }
-        if (next == null) {
-            last = prev;
-        } else {
-            next.siblingPrev = prev;
-        }
-        lock.siblingPrev = null;
-        lock.siblingNext = null;
     }
 
     private synchronized List<ClusterLock> roots() {
@@ -410,7 +387,7 @@ final class ClusterOwner implements LockOwner {
         return withSubLocks(list, 0);
     }
 
-    /** Adds the sublocks, at every depth, of the copies in {@code list} from index {@code from} on; sorts it by id. */
+    /** Adds the sublocks, at every depth, of the copies in {@code list} from index {@code from} on; sorts by id. */
     private static List<ClusterLock> withSubLocks(List<ClusterLock> list, int from) {
         for (int i = from; i < list.size(); i++) {
             list.get(i).addSubLocksTo(list);

@@ -25,7 +25,9 @@ import org.jgroups.Address;
  * <p><b>What it keeps</b>, so that everything that walks or moves a tree sees its locks as it
  * sees the general path's, with nothing to reconcile:
  * <ul>
- *   <li>the copy in its owner's list (administrative and lease-lapse clears, rundown, rebuild);</li>
+ *   <li>the copy listed where its owner's walks find it (administrative and lease-lapse clears,
+ *       rundown, rebuild): a sublock in its parent's list, in the monitor enter that counts it
+ *       there ({@link ClusterLock#adopt}), a root in its owner's;</li>
  *   <li>the lock's entry in the master table, made before the gate reopens: remastering drops the
  *       tree from the route table under the gate's write side and exports it after (from the
  *       entries), so every lock the local path made is found by the export; the same entries
@@ -40,8 +42,8 @@ import org.jgroups.Address;
  * </ul>
  *
  * <p><b>Races</b> are settled as on the general path: whichever of the requesting thread and a
- * dequeue, administrative clear or lease-lapse clear (which may find the copy in its owner's list
- * while its request is being made) removes the master entry dequeues the engine lock; a cancel
+ * dequeue, administrative clear or lease-lapse clear (which may find the copy listed while its
+ * request is being made) removes the master entry dequeues the engine lock; a cancel
  * that finds the request not yet marked sent fails it at once, and the requesting thread then
  * withdraws the engine request; a lost quorum that marked the request to be sent again meanwhile
  * makes the requesting thread withdraw it too, so the request exists once.
