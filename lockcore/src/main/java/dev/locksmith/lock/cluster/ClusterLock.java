@@ -921,11 +921,15 @@ final class ClusterLock implements Lock {
         return head;
     }
 
-    /** Adds this lock's listed sublocks to {@code into} (a snapshot of its list now). */
-    synchronized void addSubLocksTo(List<ClusterLock> into) {
+    /**
+     * Adds this lock's listed sublocks to {@code into} (a snapshot of its list now); returns
+     * whether this lock is live, read under the same monitor enter.
+     */
+    synchronized boolean addSubLocksTo(List<ClusterLock> into) {
         for (ClusterLock c = firstChild; c != null; c = c.siblingNext) {
             into.add(c);
         }
+        return !dead;
     }
 
     synchronized byte[] stagedValue() {

@@ -251,13 +251,7 @@ final class ClusterOwner implements LockOwner {
 
     @Override
     public List<Lock> locks() {
-        List<Lock> locks = new ArrayList<>();
-        for (ClusterLock l : live()) {
-            if (!l.isDead()) {
-                locks.add(l); // a dead parent stays listed while its waiting sublocks do
-            }
-        }
-        return locks;
+        return new ArrayList<>(live());
     }
 
     @Override
@@ -379,21 +373,26 @@ final class ClusterOwner implements LockOwner {
      * listed copy's sublocks under that copy's monitor. A copy listed since its list was read is
      * missed, as it was by a snapshot of one list; every walk that must not miss one (a lease
      * lapse's clear, see {@link LeaseGuard}, "Clear epoch") reads its parent's list after the
-     * fact that makes it matter. It may hold a dead copy (one that died since, or a dead parent
-     * whose waiting sublocks stay to be sent again); callers skip those.
+     * fact that makes it matter. A dead copy still listed (a dead parent whose waiting sublocks
+     * stay to be sent again) is walked through but left out; one that dies after it was read may
+     * be in it, as before, and callers skip those.
      */
     List<ClusterLock> live() {
         List<ClusterLock> list = roots();
-        return withSubLocks(list, 0);
+        return withSubLocks(list);
     }
 
-    /** Adds the sublocks, at every depth, of the copies in {@code list} from index {@code from} on; sorts by id. */
-    private static List<ClusterLock> withSubLocks(List<ClusterLock> list, int from) {
-        for (int i = from; i < list.size(); i++) {
-            list.get(i).addSubLocksTo(list);
+    /** The live copies of {@code list} and of their sublocks at every depth, sorted by id. */
+    private static List<ClusterLock> withSubLocks(List<ClusterLock> list) {
+        List<ClusterLock> live = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            ClusterLock l = list.get(i);
+            if (l.addSubLocksTo(list)) {
+                live.add(l);
+            }
         }
-        list.sort(BY_ID);
-        return list;
+        live.sort(BY_ID);
+        return live;
     }
 
     private static final Comparator<ClusterLock> BY_ID = Comparator.comparingLong(l -> l.id);
@@ -410,7 +409,7 @@ final class ClusterOwner implements LockOwner {
     private static List<ClusterLock> descendantsOf(ClusterLock ancestor) {
         List<ClusterLock> list = new ArrayList<>();
         ancestor.addSubLocksTo(list);
-        return withSubLocks(list, 0);
+        return withSubLocks(list);
     }
 
     static List<ClusterLock> deepestFirst(List<ClusterLock> locks) {
