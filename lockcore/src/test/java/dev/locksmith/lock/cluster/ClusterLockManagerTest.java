@@ -111,6 +111,41 @@ class ClusterLockManagerTest {
     }
 
     @Test
+    void anOwnersLocksShowItsSublocksAtEveryDepthAsTheEmbeddedEnginesDo() throws Exception {
+        onAnEmbeddedManagerAndNode1("listed", manager -> {
+            LockOwner owner = manager.newOwner("lister");
+            Lock root = owner.enqueue("listed-" + manager.name(), LockMode.CR);
+            Lock sub = owner.enqueue(LockRequest.of("sub", LockMode.CR).withParent(root));
+            Lock subSub = owner.enqueue(LockRequest.of("sub-sub", LockMode.EX).withParent(sub));
+            Lock other = owner.enqueue(LockRequest.of("other", LockMode.PR).withParent(root));
+            assertThat(owner.locks()).as(manager.name()).containsExactlyInAnyOrder(root, sub, subSub, other);
+
+            owner.dequeue(subSub);
+            assertThat(owner.locks()).as(manager.name()).containsExactlyInAnyOrder(root, sub, other);
+
+            owner.dequeueSublocks(root);
+            assertThat(owner.locks()).as(manager.name()).containsExactly(root);
+            owner.close();
+        });
+    }
+
+    @Test
+    void clearingARootLockClearsItsSublocksAsTheEmbeddedEngineDoes() throws Exception {
+        onAnEmbeddedManagerAndNode1("cleared-tree", manager -> {
+            LockOwner owner = manager.newOwner("tree-holder");
+            Lock root = owner.enqueue("cleared-tree-" + manager.name(), LockMode.CR);
+            Lock sub = owner.enqueue(LockRequest.of("sub", LockMode.CR).withParent(root));
+            Lock subSub = owner.enqueue(LockRequest.of("sub-sub", LockMode.EX).withParent(sub));
+
+            manager.clearLock(manager.adminCapability(), root.id());
+
+            assertThat(owner.locks()).as(manager.name()).isEmpty();
+            assertThat(List.of(root, sub, subSub)).as(manager.name()).allSatisfy(l -> assertThat(l.queue()).isEmpty());
+            owner.close();
+        });
+    }
+
+    @Test
     void requestsFromOtherNodesAreGrantedInArrivalOrderByTheMaster() throws Exception {
         LockOwner holder = node(0).newOwner("holder");
         Lock held = holder.enqueue("order", LockMode.EX);
