@@ -16,13 +16,15 @@ import org.junit.jupiter.api.Test;
 class MasterTableTreeCountTest extends MasterTableFixture {
     private static final byte[] NO_VALUE = new byte[0];
 
-    /** Node A's root lock 1 on T with sublock 2, and node B's root lock 3 on T with sublock 4, all granted. */
-    private void twoOwnersWithASublockEach() {
-        master.enqueue(nodeA, ownerA, 1, 0, LockMode.CR, 0, NO_TIMEOUT, false, "T", tree);
-        master.enqueue(nodeA, ownerA, 2, 1, LockMode.EX, 0, NO_TIMEOUT, false, "S1", tree);
-        master.enqueue(nodeB, ownerB, 3, 0, LockMode.CR, 0, NO_TIMEOUT, false, "T", tree);
-        master.enqueue(nodeB, ownerB, 4, 3, LockMode.EX, 0, NO_TIMEOUT, false, "S2", tree);
-        awaitTrue("all four granted", () -> replies.size() == 4);
+    /**
+     * {@code owner}'s root lock {@code root} on T (CR) and its EX sublock {@code root + 1}, from
+     * {@code node}; returns once both are granted.
+     */
+    private void rootWithSublock(Address node, MasterTable.OwnerRef owner, long root) {
+        int before = replies.size();
+        master.enqueue(node, owner, root, 0, LockMode.CR, 0, NO_TIMEOUT, false, "T", tree);
+        master.enqueue(node, owner, root + 1, root, LockMode.EX, 0, NO_TIMEOUT, false, "S" + root, tree);
+        awaitTrue("both granted", () -> replies.size() == before + 2);
     }
 
     private void dequeue(Address node, long owner, long lockId) {
@@ -31,7 +33,8 @@ class MasterTableTreeCountTest extends MasterTableFixture {
 
     @Test
     void aTreeStaysCountedUntilTheLastLockOfEveryOwnerGoes() {
-        twoOwnersWithASublockEach();
+        rootWithSublock(nodeA, ownerA, 1);
+        rootWithSublock(nodeB, ownerB, 3);
 
         dequeue(nodeA, 1, 2);
         dequeue(nodeA, 1, 1);
@@ -46,9 +49,7 @@ class MasterTableTreeCountTest extends MasterTableFixture {
 
     @Test
     void aSublockWhoseRootWasClearedKeepsItsTreeCountedUntilItsOwnDequeue() {
-        master.enqueue(nodeA, ownerA, 1, 0, LockMode.CR, 0, NO_TIMEOUT, false, "T", tree);
-        master.enqueue(nodeA, ownerA, 2, 1, LockMode.EX, 0, NO_TIMEOUT, false, "S1", tree);
-        awaitTrue("both granted", () -> replies.size() == 2);
+        rootWithSublock(nodeA, ownerA, 1);
 
         master.dequeue(nodeA, 1, 1, 0, true, NO_VALUE); // an abnormal dequeue clears the sublock in the engine too
         assertThat(master.lockCount(tree)).as("the sublock's entry is still here").isPositive();
@@ -60,13 +61,11 @@ class MasterTableTreeCountTest extends MasterTableFixture {
 
     @Test
     void aTreeEmptiedAndUsedAgainIsCountedAndEmptiedAgain() {
-        master.enqueue(nodeA, ownerA, 1, 0, LockMode.CR, 0, NO_TIMEOUT, false, "T", tree);
-        awaitTrue("granted", () -> replies.size() == 1);
+        rootWithSublock(nodeA, ownerA, 1);
+        dequeue(nodeA, 1, 2);
         dequeue(nodeA, 1, 1);
 
-        master.enqueue(nodeB, ownerB, 3, 0, LockMode.CR, 0, NO_TIMEOUT, false, "T", tree);
-        master.enqueue(nodeB, ownerB, 4, 3, LockMode.EX, 0, NO_TIMEOUT, false, "S2", tree);
-        awaitTrue("granted again", () -> replies.size() == 3);
+        rootWithSublock(nodeB, ownerB, 3);
         assertThat(master.lockCount(tree)).isPositive();
 
         dequeue(nodeB, 2, 4);
