@@ -65,7 +65,20 @@ final class ClusterLock implements Lock {
     private boolean waitedThroughRebuild;
     /** How many conversions this lock has started: the number of the current or last one, for its master. */
     private int conversions;
+    /**
+     * This copy's live sublocks (and dead ones that still have sublocks of their own): how many,
+     * and the list of them, linked through their {@link #siblingNext}; guarded by this copy's
+     * monitor. The parent's count and its owner's list of copies were two structures with a
+     * monitor each, entered on every sublock's request and dequeue: a sublock is now listed only
+     * here, and its owner reaches it through its parent ({@link ClusterOwner#live}).
+     */
     private int subLocks;
+    private ClusterLock firstChild;
+    /**
+     * Whether this copy has left (or is about to leave) the list it is in, its owner's or its
+     * parent's: once it is dead and has no sublock listed. Guarded by this copy's monitor; set once.
+     */
+    private boolean unlisted;
     /** How many times a node refused this request as not the master of its tree. */
     private int refusals;
     private CompletableFuture<Lock> pending;
@@ -116,9 +129,12 @@ final class ClusterLock implements Lock {
      */
     volatile boolean registered;
 
-    /** This copy's links in its owner's list of live copies; guarded by the owner's monitor. */
-    ClusterLock ownerPrev;
-    ClusterLock ownerNext;
+    /**
+     * This copy's links in the list it is in: its owner's (a root lock) or its parent's (a
+     * sublock); guarded by that owner's or parent's monitor.
+     */
+    ClusterLock siblingPrev;
+    ClusterLock siblingNext;
     boolean linked;
 
     /** What {@link #beginSend} tells its caller. */
@@ -382,47 +398,86 @@ final class ClusterLock implements Lock {
     /** {@link #grant}: a master's numbered answer ({@link #grantedAnswer}), which ends no send. */
     private static final int ANSWER = 3;
 
-    /** {@link #endOwnSend}: the caller must now send the CANCEL (the owner cancelled meanwhile). */
-    static final int SEND_CANCEL = 1;
-    /** {@link #endOwnSend}: the lock died while its request was being made. */
-    static final int DIED = 2;
+    /** {@link #grant} ending a send: the caller must now send the CANCEL (the owner cancelled meanwhile). */
+    private static final int SEND_CANCEL = 1;
+    /** {@link #grant} ending a send: the lock died while its request was being made. */
+    private static final int DIED = 2;
     /**
-     * {@link #endLocalSend}: while its request was being made, this node lost quorum and marked the
-     * request to be sent again once it serves requests again; the caller withdraws what it made.
+     * {@link #grant} ending a local send: while its request was being made, this node lost quorum
+     * and marked the request to be sent again once it serves requests again; the caller withdraws
+     * what it made (nothing is marked or granted).
      */
-    static final int RESEND = 4;
+    private static final int RESEND = 4;
     /**
-     * {@link #endOwnSend}, {@link #endLocalSend}: the grant was not applied, since a lapse of the
-     * quorum lease began clearing this node's grants after the caller's lease check; the caller
-     * holds it back ({@link LeaseGuard}, "Clear epoch").
+     * {@link #grant}: the grant was not applied, since a lapse of the quorum lease began clearing
+     * this node's grants after the caller's lease check; the caller holds it back
+     * ({@link LeaseGuard}, "Clear epoch").
      */
-    static final int CLEARED = 8;
+    private static final int CLEARED = 8;
 
     /**
-     * A request made on this node's master ends its send ({@link #endSend}) and, if {@code mode}
-     * is not null, was granted at once: both under one monitor enter, since most requests go so.
-     * Returns {@link #SEND_CANCEL}, {@link #DIED} and {@link #CLEARED} (with a {@code lease} to
-     * check the grant against, its clear epoch read at {@code epoch}) as they apply.
+     * Makes this copy's new request ({@code mode}, {@code flagBits}, {@code timeoutNanos}, whether
+     * it has a blocking handler) on {@code table}, this node's master table, and ends its send, for
+     * both of the paths that make a request here: {@link LocalPath} ({@code local}: no
+     * {@link #beginSend} was made; the dequeue is counted with the request) and
+     * {@link OwnerRequests}' general path (after its {@link #beginSend}). A grant made at once is
+     * applied to the copy in the same monitor enter that ends the send, under the quorum lease
+     * ({@code lease}; null for a table the lease does not cover, the LOCAL namespace's): held back
+     * while the lease is not held, or if a lapse's clear began after the check ({@link LeaseGuard},
+     * "Clear epoch"). A request this copy no longer wants by the end (dequeued, cancelled, or to be
+     * sent again after a lost quorum) is withdrawn from the table here: whichever of this thread
+     * and a dequeue removes the master entry dequeues the engine lock.
      */
-    int endOwnSend(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value, LeaseGuard lease,
-                   long epoch) {
-        return grant(mode, grantStatus, grantFence, value, ENDS_SEND, 0, lease, epoch);
+    void makeOn(MasterTable table, Address self, LeaseGuard lease, boolean local, LockMode mode, int flagBits,
+                long timeoutNanos, boolean hasBlockingHandler) {
+        MasterTable.Held entry = null;
+        dev.locksmith.lock.engine.LocalLockManager.Grant now = null;
+        long epoch = LeaseGuard.UNCHECKED;
+        int after;
+        try {
+            MasterTable.Held parentHint = parent == null ? null : parent.masterEntry;
+            long parentId = parent == null ? 0 : parent.id;
+            entry = local
+                    ? table.enqueueLocal(self, owner.ref(), id, parentId, parentHint, mode, flagBits, timeoutNanos,
+                            hasBlockingHandler, name, tree, this)
+                    : table.enqueueOwn(self, owner.ref(), id, parentId, parentHint, mode, flagBits, timeoutNanos,
+                            hasBlockingHandler, name, tree, this);
+            masterEntry = entry;
+            now = entry == null ? null : table.grantAtOnce(entry);
+            if (now != null && lease != null) {
+                epoch = lease.clearEpoch(); // before the lease check: see LeaseGuard, "Clear epoch"
+                if (!lease.letsThrough()) {
+                    lease.holdGrant(this, now);
+                    now = null;
+                }
+            }
+        } finally {
+            if (local) {
+                localMaster = self;
+            }
+            int how = local ? ENDS_LOCAL : ENDS_SEND;
+            after = now == null ? grant(null, null, 0, null, how, 0, null, epoch)
+                    : grant(now.mode(), now.status(), now.fencingToken(), now.valueBlock(), how, 0, lease, epoch);
+        }
+        if ((after & CLEARED) != 0) {
+            lease.holdGrant(this, now); // the lease ran out after the check, and its clear may have passed the copy
+        }
+        if (entry == null) {
+            return; // refused: the copy has failed
+        }
+        if ((after & (DIED | RESEND)) != 0) {
+            // Dequeued (by its owner, an administrative clear or a lapsed lease), or to be sent
+            // again, while the request was being made: that dequeue may have looked for the entry
+            // before it existed. Whichever of the two removes the entry dequeues the engine lock,
+            // which would otherwise stay granted until its owner closed. Its owner never saw the
+            // grant, so nothing was written through it: a plain dequeue.
+            table.dequeue(self, owner.id(), id, entry, 0, false, NO_VALUE);
+        } else if ((after & SEND_CANCEL) != 0) {
+            table.cancel(self, owner.id(), id);
+        }
     }
 
-    /**
-     * {@link LocalPath}'s new request, made on {@code master} (this node) without a
-     * {@link #beginSend}, ends: it is marked sent there and, if {@code mode} is not null, granted,
-     * under one monitor enter. Returns {@link #SEND_CANCEL}, {@link #DIED}, {@link #RESEND} and
-     * {@link #CLEARED} (as {@link #endOwnSend}) as they apply; with RESEND nothing is marked or
-     * granted (the request goes again later).
-     */
-    int endLocalSend(Address master, LockMode mode, LockStatus grantStatus, long grantFence, byte[] value,
-                     LeaseGuard lease, long epoch) {
-        this.localMaster = master;
-        return grant(mode, grantStatus, grantFence, value, ENDS_LOCAL, 0, lease, epoch);
-    }
-
-    /** The master {@link #endLocalSend} marks the request sent to; written and read by its thread only. */
+    /** The master a local {@link #makeOn} marks the request sent to; written and read by its thread only. */
     private Address localMaster;
 
     /**
@@ -570,33 +625,49 @@ final class ClusterLock implements Lock {
      * Returns false if it already had.
      */
     boolean die() {
+        boolean unlist;
         synchronized (this) {
-            if (!markDead()) {
+            if (dead) {
                 return false;
             }
+            markDead();
+            unlist = claimUnlisting();
         }
-        afterDeath();
+        if (unlist) {
+            unlist();
+        }
         return true;
     }
 
-    /** {@link #die()}'s part under the monitor; false if the lock was dead already. */
-    private boolean markDead() {
-        if (dead) {
-            return false;
-        }
+    /** {@link #die()}'s part under the monitor; the caller has checked the lock was live. */
+    private void markDead() {
         dead = true;
         queue = null;
         granted = null;
         requested = null;
+    }
+
+    /**
+     * Whether the caller is to take this dead copy out of its list now (it has no sublock listed,
+     * and nobody took it out yet); under the monitor. A dead copy with sublocks (only a lost
+     * quorum kills one so: its waiting sublocks stay to be sent again) stays listed, so that they
+     * stay reachable from its owner, until its last sublock goes.
+     */
+    private boolean claimUnlisting() {
+        if (unlisted || subLocks > 0) {
+            return false;
+        }
+        unlisted = true;
         return true;
     }
 
-    /** {@link #die()}'s part outside the monitor: the parent and the owner let go of the lock. */
-    private void afterDeath() {
+    /** Takes this dead copy out of its parent's or its owner's list (once; outside every monitor). */
+    private void unlist() {
         if (parent != null) {
-            parent.subLockGone();
+            parent.subLockGone(this);
+        } else {
+            owner.forget(this);
         }
-        owner.forget(this);
     }
 
     /**
@@ -626,9 +697,10 @@ final class ClusterLock implements Lock {
             value = writes ? lksb.clone() : NO_VALUE;
             sentWhenLeft = sentTo != null;
             markDead();
+            unlisted = true; // no sublocks, checked above
             abandoned = abandonLocked(LockStatus.CANCELLED);
         }
-        afterDeath();
+        unlist();
         abandoned.tell(this, LockStatus.CANCELLED);
         return value;
     }
@@ -785,21 +857,79 @@ final class ClusterLock implements Lock {
         return ++refusals;
     }
 
-    /** Counts a new sublock if this lock is live and granted (checked and counted at once); else false. */
-    synchronized boolean addSubLockIfGranted() {
+    /**
+     * Lists {@code child}, a new copy of this lock's owner under this lock, if this lock is live
+     * and granted (checked and listed at once, so this lock cannot be dequeued with a sublock it
+     * has not counted); else false, and nothing changed.
+     */
+    synchronized boolean adopt(ClusterLock child) {
         if (dead || granted == null) {
             return false;
         }
         subLocks++;
+        firstChild = push(firstChild, child);
         return true;
     }
 
-    synchronized void subLockGone() {
-        subLocks--;
+    /**
+     * {@code child}, a dead sublock, leaves this lock's list; if this lock is dead too and that was
+     * its last sublock, it leaves its own list in turn.
+     */
+    private void subLockGone(ClusterLock child) {
+        boolean unlist;
+        synchronized (this) {
+            if (!child.linked) {
+                return;
+            }
+            firstChild = unlink(firstChild, child);
+            subLocks--;
+            unlist = dead && claimUnlisting();
+        }
+        if (unlist) {
+            unlist();
+        }
     }
 
-    synchronized int subLocks() {
-        return subLocks;
+    /**
+     * Puts {@code l} at the head of the list of copies that starts at {@code head} (an owner's
+     * roots or a copy's sublocks, guarded by that owner's or copy's monitor, which the caller
+     * holds); returns the new head.
+     */
+    static ClusterLock push(ClusterLock head, ClusterLock l) {
+        l.siblingNext = head;
+        if (head != null) {
+            head.siblingPrev = l;
+        }
+        l.linked = true;
+        return l;
+    }
+
+    /** Takes {@code l}, which is in it, out of the list starting at {@code head} ({@link #push}); returns the head. */
+    static ClusterLock unlink(ClusterLock head, ClusterLock l) {
+        ClusterLock prev = l.siblingPrev;
+        ClusterLock next = l.siblingNext;
+        if (next != null) {
+            next.siblingPrev = prev;
+        }
+        l.siblingPrev = null;
+        l.siblingNext = null;
+        l.linked = false;
+        if (prev == null) {
+            return next;
+        }
+        prev.siblingNext = next;
+        return head;
+    }
+
+    /**
+     * Adds this lock's listed sublocks to {@code into} (a snapshot of its list now); returns
+     * whether this lock is live, read under the same monitor enter.
+     */
+    synchronized boolean addSubLocksTo(List<ClusterLock> into) {
+        for (ClusterLock c = firstChild; c != null; c = c.siblingNext) {
+            into.add(c);
+        }
+        return !dead;
     }
 
     synchronized byte[] stagedValue() {

@@ -32,11 +32,12 @@ final class ClusterOwner implements LockOwner {
     private final int group;
     private final int deadlockPriority;
     /**
-     * Live copies in request order, a list linked through the copies themselves (no hashing or
-     * node allocation per request); guarded by this.
+     * Live root locks' copies, a list linked through the copies themselves (no
+     * hashing or node allocation per request); guarded by this. A sublock's copy is listed by its
+     * parent's ({@link ClusterLock#adopt}), so that its request and dequeue enter one monitor, the
+     * parent's, for the parent's count and the list at once; {@link #live} walks both.
      */
     private ClusterLock first;
-    private ClusterLock last;
     private final List<ClearListener> clearListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
     /** Whether a request of this owner ever went to another node (then its close must be told there). */
@@ -115,10 +116,6 @@ final class ClusterOwner implements LockOwner {
                         "flags: a sublock lives in its parent's namespace; SYSTEM/LOCAL not allowed with a parent");
             }
             parent = ownLock(request.parent(), LockStatus.PARNOTGRANT, "parent");
-            if (!parent.addSubLockIfGranted()) {
-                throw new LockException(LockStatus.PARNOTGRANT, "parent lock " + parent.id() + " on '"
-                        + parent.resourceName() + "' is " + (parent.isDead() ? "dequeued" : "not granted"));
-            }
             tree = parent.tree;
         } else {
             Namespace space = request.has(LockFlag.SYSTEM) ? Namespace.SYSTEM
@@ -127,7 +124,12 @@ final class ClusterOwner implements LockOwner {
         }
         ClusterLock lock = new ClusterLock(manager.nextLockId(), this, parent, request.name(), tree, request.mode(),
                 request.flagBits(), request.timeoutNanos(), request.blockingHandler());
-        link(lock);
+        if (parent == null) {
+            link(lock);
+        } else if (!parent.adopt(lock)) {
+            throw new LockException(LockStatus.PARNOTGRANT, "parent lock " + parent.id() + " on '"
+                    + parent.resourceName() + "' is " + (parent.isDead() ? "dequeued" : "not granted"));
+        }
         if (!manager.localPath().tryNew(lock, request)) {
             manager.requests.submitNew(lock, request.timeoutNanos());
         }
@@ -346,45 +348,54 @@ final class ClusterOwner implements LockOwner {
         }
     }
 
+    /** Lists the copy of a new root lock. */
     private synchronized void link(ClusterLock lock) {
-        lock.ownerPrev = last;
-        if (last == null) {
-            first = lock;
-        } else {
-            last.ownerNext = lock;
-        }
-        last = lock;
-        lock.linked = true;
+        first = ClusterLock.push(first, lock);
     }
 
+    /** A root lock's dead copy leaves the list. */
     synchronized void forget(ClusterLock lock) {
-        if (!lock.linked) {
-            return;
+        if (lock.linked) {
+            first = ClusterLock.unlink(first, lock);
         }
-        lock.linked = false;
-        ClusterLock prev = lock.ownerPrev;
-        ClusterLock next = lock.ownerNext;
-        if (prev == null) {
-            first = next;
-        } else {
-            prev.ownerNext = next;
-        }
-        if (next == null) {
-            last = prev;
-        } else {
-            next.ownerPrev = prev;
-        }
-        lock.ownerPrev = null;
-        lock.ownerNext = null;
     }
 
-    synchronized List<ClusterLock> live() {
+    private synchronized List<ClusterLock> roots() {
         List<ClusterLock> list = new ArrayList<>();
-        for (ClusterLock l = first; l != null; l = l.ownerNext) {
+        for (ClusterLock l = first; l != null; l = l.siblingNext) {
             list.add(l);
         }
         return list;
     }
+
+    /**
+     * The owner's copies, in request order (by lock id): a snapshot, root list first, then each
+     * listed copy's sublocks under that copy's monitor. A copy listed since its list was read is
+     * missed, as it was by a snapshot of one list; every walk that must not miss one (a lease
+     * lapse's clear, see {@link LeaseGuard}, "Clear epoch") reads its parent's list after the
+     * fact that makes it matter. A dead copy still listed (a dead parent whose waiting sublocks
+     * stay to be sent again) is walked through but left out; one that dies after it was read may
+     * be in it, as before, and callers skip those.
+     */
+    List<ClusterLock> live() {
+        List<ClusterLock> list = roots();
+        return withSubLocks(list);
+    }
+
+    /** The live copies of {@code list} and of their sublocks at every depth, sorted by id. */
+    private static List<ClusterLock> withSubLocks(List<ClusterLock> list) {
+        List<ClusterLock> live = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            ClusterLock l = list.get(i);
+            if (l.addSubLocksTo(list)) {
+                live.add(l);
+            }
+        }
+        live.sort(BY_ID);
+        return live;
+    }
+
+    private static final Comparator<ClusterLock> BY_ID = Comparator.comparingLong(l -> l.id);
 
     ClusterLock find(long lockId) {
         for (ClusterLock l : live()) {
@@ -395,17 +406,10 @@ final class ClusterOwner implements LockOwner {
         return null;
     }
 
-    private List<ClusterLock> descendantsOf(ClusterLock ancestor) {
+    private static List<ClusterLock> descendantsOf(ClusterLock ancestor) {
         List<ClusterLock> list = new ArrayList<>();
-        for (ClusterLock l : live()) {
-            for (ClusterLock p = l.parent; p != null; p = p.parent) {
-                if (p == ancestor) {
-                    list.add(l);
-                    break;
-                }
-            }
-        }
-        return list;
+        ancestor.addSubLocksTo(list);
+        return withSubLocks(list);
     }
 
     static List<ClusterLock> deepestFirst(List<ClusterLock> locks) {

@@ -41,10 +41,14 @@ import org.jgroups.Address;
  *       monitor. Monitors on one copy are totally ordered: if the apply's monitor enter comes
  *       first, the walk sees the grant and clears it; if the walk's comes first, the raise
  *       (before it in the timer thread) happens-before the apply's read, which sees the new epoch.
- *       A copy is in its owner's list before its request is made, so the walk cannot miss it
- *       but by listing the owner's copies before the copy was linked — and then the raise came
- *       before the grant site's first read, whose lease check then fails (or the lease is held
- *       again, and the grant is a rightful one).</li>
+ *       A copy is listed before its request is made — a root in its owner's list, a sublock in
+ *       its parent's ({@link ClusterOwner#live} reads each list under its owner's or copy's
+ *       monitor) — so the walk cannot miss it but by reading that list before the copy was
+ *       linked; and then the raise came before the grant site's first read, whose lease check
+ *       then fails (or the lease is held again, and the grant is a rightful one). (A sublock's
+ *       parent is granted, so listed, before the sublock is linked under it: a walk that reads
+ *       the parent's list reaches it, and one that missed the parent read the parent's own list
+ *       earlier still.)</li>
  * </ul>
  *
  * <p>Thread-safe; nothing blocks. {@link #letsThrough} costs a clock read per grant, the epoch

@@ -2,7 +2,6 @@ package dev.locksmith.lock.cluster;
 
 import dev.locksmith.lock.LockRequest;
 import dev.locksmith.lock.Namespace;
-import dev.locksmith.lock.engine.LocalLockManager;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -26,7 +25,9 @@ import org.jgroups.Address;
  * <p><b>What it keeps</b>, so that everything that walks or moves a tree sees its locks as it
  * sees the general path's, with nothing to reconcile:
  * <ul>
- *   <li>the copy in its owner's list (administrative and lease-lapse clears, rundown, rebuild);</li>
+ *   <li>the copy listed where its owner's walks find it (administrative and lease-lapse clears,
+ *       rundown, rebuild): a sublock in its parent's list, in the monitor enter that counts it
+ *       there ({@link ClusterLock#adopt}), a root in its owner's;</li>
  *   <li>the lock's entry in the master table, made before the gate reopens: remastering drops the
  *       tree from the route table under the gate's write side and exports it after (from the
  *       entries), so every lock the local path made is found by the export; the same entries
@@ -41,8 +42,8 @@ import org.jgroups.Address;
  * </ul>
  *
  * <p><b>Races</b> are settled as on the general path: whichever of the requesting thread and a
- * dequeue, administrative clear or lease-lapse clear (which may find the copy in its owner's list
- * while its request is being made) removes the master entry dequeues the engine lock; a cancel
+ * dequeue, administrative clear or lease-lapse clear (which may find the copy listed while its
+ * request is being made) removes the master entry dequeues the engine lock; a cancel
  * that finds the request not yet marked sent fails it at once, and the requesting thread then
  * withdraws the engine request; a lost quorum that marked the request to be sent again meanwhile
  * makes the requesting thread withdraw it too, so the request exists once.
@@ -51,7 +52,6 @@ import org.jgroups.Address;
  * routing, as on the general path).
  */
 final class LocalPath {
-    private static final byte[] NO_VALUE = new byte[0];
 
     private final Address self;
     private final RouteGate gate;
@@ -103,48 +103,11 @@ final class LocalPath {
             if (parent == null && !table.trees().contains(lock.tree)) {
                 return false; // dropped or never registered here: the general path asks again
             }
-            make(lock, request, table, parentEntry);
+            lock.makeOn(table, self, leaseGuard, true, request.mode(), request.flagBits(), request.timeoutNanos(),
+                    request.blockingHandler() != null);
             return true;
         } finally {
             gate.leave(slot);
-        }
-    }
-
-    private void make(ClusterLock lock, LockRequest request, MasterTable table, MasterTable.Held parentEntry) {
-        MasterTable.Held entry = null;
-        LocalLockManager.Grant now = null;
-        long epoch = LeaseGuard.UNCHECKED;
-        int after;
-        try {
-            entry = table.enqueueLocal(self, lock.owner.ref(), lock.id, lock.parent == null ? 0 : lock.parent.id,
-                    parentEntry, request.mode(), request.flagBits(), request.timeoutNanos(),
-                    request.blockingHandler() != null, lock.name, lock.tree, lock);
-            lock.masterEntry = entry;
-            now = entry == null ? null : table.grantAtOnce(entry);
-            if (now != null) {
-                epoch = leaseGuard.clearEpoch(); // before the lease check: see LeaseGuard, "Clear epoch"
-                if (!leaseGuard.letsThrough()) {
-                    leaseGuard.holdGrant(lock, now);
-                    now = null;
-                }
-            }
-        } finally {
-            after = now == null ? lock.endLocalSend(self, null, null, 0, null, null, epoch)
-                    : lock.endLocalSend(self, now.mode(), now.status(), now.fencingToken(), now.valueBlock(),
-                            leaseGuard, epoch);
-        }
-        if ((after & ClusterLock.CLEARED) != 0) {
-            leaseGuard.holdGrant(lock, now); // the lease ran out after the check, and its clear may have passed the copy
-        }
-        if (entry == null) {
-            return; // refused: the copy has failed
-        }
-        if ((after & (ClusterLock.DIED | ClusterLock.RESEND)) != 0) {
-            // Dequeued (or to be sent again) while the request was being made: whichever side
-            // removes the entry dequeues the engine lock; nothing was written through it.
-            table.dequeue(self, lock.owner.id(), lock.id, entry, 0, false, NO_VALUE);
-        } else if ((after & ClusterLock.SEND_CANCEL) != 0) {
-            table.cancel(self, lock.owner.id(), lock.id);
         }
     }
 

@@ -144,6 +144,12 @@ final class MasterTable {
         final boolean dequeueCounted;
         /** The lock count of this lock's tree (see {@link #track}); set once, before the lock is published. */
         AtomicInteger treeLocks;
+        /**
+         * How many locks of this lock's subtree, counted from the root lock tracked with it, are
+         * tracked here; shared by that root and its sublocks (see {@link #track}); set once, before
+         * the lock is published.
+         */
+        AtomicInteger subtree;
         /** The owning node's copy when it gave it along (its own requests), for its outcomes; else null. */
         final Object copy;
         volatile boolean migrated;
@@ -329,19 +335,23 @@ final class MasterTable {
     }
 
     /**
-     * Counts {@code h} in its tree. A sublock counts on the counter its tracked parent holds, with
-     * no map operation: the parent's lock keeps that counter above zero, so it is still the
-     * tree's. A counter is only removed from the map at zero, inside the map's lock, where a root
-     * counts too.
+     * Counts {@code h} in its tree, in two levels: a sublock joins the subtree count of its tracked
+     * parent (shared with the parent's root lock and every sublock under it), with no map
+     * operation and no counter shared with other owners' roots (on one hot name, two owners' sublocks
+     * used to move one counter's cache line between cores); a root, or a sublock whose parent's
+     * subtree has emptied meanwhile, starts a subtree count of its own and counts it once in the
+     * tree's lock count. A subtree count that reached zero is never raised again (joined only from
+     * above zero), so each one is taken off the tree's count exactly once; a tree count is only
+     * removed from the map at zero, inside the map's lock, where a new subtree counts too. So the
+     * tree's count is above zero exactly while a lock of the tree is tracked here.
      */
     private void track(Held h, Held parent) {
-        if (parent != null && parent.treeLocks != null && parent.treeLocks.getAndIncrement() > 0) {
+        if (parent != null && parent.subtree != null && joinIfLive(parent.subtree)) {
+            h.subtree = parent.subtree;
             h.treeLocks = parent.treeLocks;
             return;
         }
-        if (parent != null && parent.treeLocks != null) {
-            parent.treeLocks.decrementAndGet(); // it had reached zero: the parent left meanwhile
-        }
+        h.subtree = new AtomicInteger(1);
         h.treeLocks = lockCounts.compute(h.tree, (t, n) -> {
             AtomicInteger count = n == null ? new AtomicInteger() : n;
             count.incrementAndGet();
@@ -349,10 +359,24 @@ final class MasterTable {
         });
     }
 
+    /** Raises {@code count} by one unless it is zero (its subtree emptied); false then. */
+    private static boolean joinIfLive(AtomicInteger count) {
+        for (int n = count.get(); n > 0; n = count.get()) {
+            if (count.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code h} left its proxy's table (the caller removed it, exactly once). */
     private void untrack(Held h) {
+        AtomicInteger subtree = h.subtree;
+        if (subtree == null || subtree.decrementAndGet() > 0) {
+            return;
+        }
         AtomicInteger count = h.treeLocks;
-        if (count == null || count.decrementAndGet() > 0) {
+        if (count.decrementAndGet() > 0) {
             return;
         }
         boolean[] emptied = new boolean[1];
@@ -950,7 +974,7 @@ final class MasterTable {
             requests = counter(tree, origin);
         }
         requests.add(countDequeue ? 2 : 1);
-        Held[] self = new Held[1];
+        Held[] self = blockingHandler ? new Held[1] : null; // the entry, for the handler made before it
         LockRequest full = request(request, flags, timeoutNanos, null);
         if (blockingHandler) {
             full = full.withBlockingHandler((lock, blocked) -> {
@@ -971,7 +995,9 @@ final class MasterTable {
         }
         Held held = new Held(lock, origin, p, lockId, parentLockId, lockTree, name, flags, timeoutNanos, blockingHandler,
                 requests, countDequeue, copy);
-        self[0] = held;
+        if (self != null) {
+            self[0] = held;
+        }
         track(held, parent);
         p.locks.put(lockId, held);
         if (report) {

@@ -198,7 +198,9 @@ final class OwnerRequests {
         }
         long parentId = lock.parent == null ? 0 : lock.parent.id;
         if (isSelf(m)) {
-            makeHere(lock, s, parentId);
+            MasterTable table = tableFor(lock.tree.namespace());
+            lock.makeOn(table, self, table != localTable ? leaseGuard : null, false, s.requested(), s.flags(),
+                    s.timeoutNanos(), s.blockingHandler()); // the LOCAL namespace's table grants without the lease
             return;
         }
         try {
@@ -211,53 +213,6 @@ final class OwnerRequests {
                     .putString(lock.name));
         } finally {
             endSend(lock, m);
-        }
-    }
-
-    /**
-     * Makes the new request {@code s} of {@code lock} on this node's master and ends its send: a
-     * grant made at once is applied to the copy in the same monitor enter that ends the send,
-     * under the quorum lease as every grant is (held back while the lease is not held, or if a
-     * lapse's clear began after the check: {@link LeaseGuard}, "Clear epoch").
-     */
-    private void makeHere(ClusterLock lock, ClusterLock.Snapshot s, long parentId) {
-        MasterTable table = tableFor(lock.tree.namespace());
-        MasterTable.Held entry = null;
-        dev.locksmith.lock.engine.LocalLockManager.Grant now = null;
-        LeaseGuard checked = null; // the LOCAL namespace's table grants without the lease
-        long epoch = LeaseGuard.UNCHECKED;
-        int after;
-        try {
-            entry = table.enqueueOwn(self, lock.owner.ref(), lock.id, parentId,
-                    lock.parent == null ? null : lock.parent.masterEntry, s.requested(), s.flags(), s.timeoutNanos(),
-                    s.blockingHandler(), lock.name, lock.tree, lock);
-            lock.masterEntry = entry;
-            now = entry == null ? null : table.grantAtOnce(entry);
-            if (now != null && table != localTable) {
-                checked = leaseGuard;
-                epoch = leaseGuard.clearEpoch(); // before the lease check: see LeaseGuard, "Clear epoch"
-                if (!leaseGuard.letsThrough()) {
-                    leaseGuard.holdGrant(lock, now);
-                    now = null;
-                }
-            }
-        } finally {
-            after = now == null ? lock.endOwnSend(null, null, 0, null, null, epoch)
-                    : lock.endOwnSend(now.mode(), now.status(), now.fencingToken(), now.valueBlock(), checked, epoch);
-        }
-        if ((after & ClusterLock.CLEARED) != 0) {
-            leaseGuard.holdGrant(lock, now); // the lease ran out after the check, and its clear may have passed the copy
-        }
-        if ((after & ClusterLock.SEND_CANCEL) != 0) {
-            sendCancel(lock, self);
-        }
-        if (entry != null && (after & ClusterLock.DIED) != 0) {
-            // Dequeued (by its owner, an administrative clear or a lapsed lease) while the request
-            // was being made: that dequeue may have looked for the entry before it existed.
-            // Whichever of the two removes the entry dequeues the engine lock, which would
-            // otherwise stay granted until its owner closed. Its owner never saw the grant, so
-            // nothing was written through it: a plain dequeue.
-            table.dequeue(self, lock.owner.id(), lock.id, entry, 0, false, new byte[0]);
         }
     }
 

@@ -110,6 +110,47 @@ class ClusterLockManagerTest {
         });
     }
 
+    /** {@code owner}'s root lock {@code name} (CR), its CR sublock and that sublock's EX sublock, in that order. */
+    private static List<Lock> aRootWithTwoLevelsOfSublocks(LockOwner owner, String name) throws InterruptedException {
+        Lock root = owner.enqueue(name, LockMode.CR);
+        Lock sub = owner.enqueue(LockRequest.of("sub", LockMode.CR).withParent(root));
+        return List.of(root, sub, owner.enqueue(LockRequest.of("sub-sub", LockMode.EX).withParent(sub)));
+    }
+
+    @Test
+    void anOwnersLocksShowItsSublocksAtEveryDepthAsTheEmbeddedEnginesDo() throws Exception {
+        onAnEmbeddedManagerAndNode1("listed", manager -> {
+            LockOwner owner = manager.newOwner("lister");
+            List<Lock> tree = aRootWithTwoLevelsOfSublocks(owner, "listed-" + manager.name());
+            Lock root = tree.get(0);
+            Lock sub = tree.get(1);
+            Lock subSub = tree.get(2);
+            Lock other = owner.enqueue(LockRequest.of("other", LockMode.PR).withParent(root));
+            assertThat(owner.locks()).as(manager.name()).containsExactlyInAnyOrder(root, sub, subSub, other);
+
+            owner.dequeue(subSub);
+            assertThat(owner.locks()).as(manager.name()).containsExactlyInAnyOrder(root, sub, other);
+
+            owner.dequeueSublocks(root);
+            assertThat(owner.locks()).as(manager.name()).containsExactly(root);
+            owner.close();
+        });
+    }
+
+    @Test
+    void clearingARootLockClearsItsSublocksAsTheEmbeddedEngineDoes() throws Exception {
+        onAnEmbeddedManagerAndNode1("cleared-tree", manager -> {
+            LockOwner owner = manager.newOwner("tree-holder");
+            List<Lock> tree = aRootWithTwoLevelsOfSublocks(owner, "cleared-tree-" + manager.name());
+
+            manager.clearLock(manager.adminCapability(), tree.get(0).id());
+
+            assertThat(owner.locks()).as(manager.name()).isEmpty();
+            assertThat(tree).as(manager.name()).allSatisfy(l -> assertThat(l.queue()).isEmpty());
+            owner.close();
+        });
+    }
+
     @Test
     void requestsFromOtherNodesAreGrantedInArrivalOrderByTheMaster() throws Exception {
         LockOwner holder = node(0).newOwner("holder");

@@ -16,6 +16,7 @@ abstract class MasterTableFixture {
     static final long NO_TIMEOUT = -1;
     private final RecordingReplies recorded = new RecordingReplies(this::onBlocking);
     final List<String> replies = recorded.replies;
+    final List<TreeKey> emptied = recorded.emptied;
     final MasterTable master = new MasterTable("t", Duration.ZERO, recorded);
     final Address nodeA = UUID.randomUUID();
     final Address nodeB = UUID.randomUUID();
