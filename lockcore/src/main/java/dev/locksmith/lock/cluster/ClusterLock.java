@@ -232,6 +232,20 @@ final class ClusterLock implements Lock {
         return master;
     }
 
+    /**
+     * A rebuild re-sent the pending request unsettled (its tree may still have a live master)
+     * while its owner's cancel was requested: the cancel is to go again, to whichever master
+     * holds the tree after the rebuild ({@link #cancelTarget}). True if it is to go (a cancel is
+     * requested and the request is still pending).
+     */
+    synchronized boolean cancelAgain() {
+        if (dead || pending == null || !cancelRequested) {
+            return false;
+        }
+        cancelSent = false;
+        return true;
+    }
+
     /** How long the pending request's timeout has left (negative: run out); {@code Long.MAX_VALUE} if none applies. */
     synchronized long timeoutLeftNanos() {
         return timeoutLeftLocked();

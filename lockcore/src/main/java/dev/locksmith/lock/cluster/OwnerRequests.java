@@ -345,14 +345,31 @@ final class OwnerRequests {
      * sent fails CANCELLED here; one being sent right now is followed by the cancel.
      */
     void submitCancel(ClusterLock lock) {
-        route(lock.tree, m -> {
-            Address target = lock.cancelTarget(m);
-            if (target == ClusterLock.NOT_SENT) {
-                lock.failed(LockStatus.CANCELLED, null);
-            } else if (target != null) {
-                sendCancel(lock, target);
-            }
-        });
+        route(lock.tree, m -> cancelAt(lock, m));
+    }
+
+    /**
+     * A rebuild re-sent {@code lock}'s cancelled request unsettled ({@link CopyResend#resend}): its
+     * cancel goes again once the node serves requests, to the tree's master then, which may be a
+     * live master that held the request all along or the one that installs the copy. A second
+     * CANCEL is harmless (a master cancels only a request still pending); a missing one would
+     * leave the request waiting for ever if it has no timeout. Protocol thread.
+     */
+    void cancelAfterRebuild(ClusterLock lock) {
+        if (lock.cancelAgain()) {
+            // held as the view change's other requests are: routed after this node's rebuild messages
+            directory.hold(() -> resolve(lock.tree, m -> cancelAt(lock, m)));
+        }
+    }
+
+    /** Sends the owner's cancel of {@code lock}'s pending request to {@code m}, its tree's master, if it is still needed. */
+    private void cancelAt(ClusterLock lock, Address m) {
+        Address target = lock.cancelTarget(m);
+        if (target == ClusterLock.NOT_SENT) {
+            lock.failed(LockStatus.CANCELLED, null);
+        } else if (target != null) {
+            sendCancel(lock, target);
+        }
     }
 
     /**
