@@ -318,7 +318,14 @@ final class Directory {
     List<Runnable> viewChanged(List<Runnable> again) {
         awaitingLookup.forEach((tree, ops) -> ops.forEach(op -> again.add(() -> resolve(tree, op))));
         awaitingLookup.clear();
-        remastering.viewChanged((tree, op) -> again.add(() -> resolve(tree, op)));
+        // An entry for a tree whose move the view change interrupted still names its old master
+        // (MOVED updates it), which may have exported the tree: answered now, before this
+        // rebuild's registrations are in, it would send requests and cancels to a node that no
+        // longer holds them: a root request is refused and routed again, but a conversion fails
+        // there and a cancel is dropped (its request waits for ever at the real master). Without
+        // the entry, lookups wait until the tree's master registers it or the tree is rebuilt
+        // from the copies.
+        directory.keySet().removeAll(remastering.viewChanged((tree, op) -> again.add(() -> resolve(tree, op))));
         awaitingInstall.values().forEach(again::addAll);
         awaitingInstall.clear();
         installing.clear();
