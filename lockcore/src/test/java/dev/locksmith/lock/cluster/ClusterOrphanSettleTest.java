@@ -11,6 +11,7 @@ import dev.locksmith.lock.LockRequest;
 import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
 import dev.locksmith.lock.ResourceInfo;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +42,9 @@ class ClusterOrphanSettleTest {
 
     @BeforeEach
     void startCluster() throws Exception {
-        cluster = ClusterTestSupport.start("orphan-settle-" + System.nanoTime(), 4, 4);
+        // a lease long enough that a loaded machine's pauses do not clear node 0's grants meanwhile
+        cluster = ClusterTestSupport.startWith("orphan-settle-" + System.nanoTime(), 4,
+                b -> b.expectedVotes(4).quorumLease(Duration.ofSeconds(3)));
     }
 
     @AfterEach
