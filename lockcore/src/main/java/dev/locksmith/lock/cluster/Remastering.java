@@ -281,8 +281,9 @@ final class Remastering {
             install.putBytes(value.value()).putByte(value.valid() ? 1 : 0);
         });
         install.putLong(export.fenceHighWater());
-        node.send(target, install);
+        // counted before it goes: once the new master has it, a reader may see the tree there
         remasters.increment();
+        node.send(target, install);
         // the new master announces itself (MOVED) once it has installed the tree
     }
 
