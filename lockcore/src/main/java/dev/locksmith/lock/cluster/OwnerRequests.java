@@ -210,7 +210,7 @@ final class OwnerRequests {
                     .putInt(s.flags()).putLong(s.timeoutNanos()).putByte(s.blockingHandler() ? 1 : 0)
                     .putString(lock.name));
         } finally {
-            endSend(lock, m);
+            endSend(lock, m, s.conversion());
         }
     }
 
@@ -249,7 +249,7 @@ final class OwnerRequests {
             leaseGuard.holdGrant(lock, now); // the lease ran out after the check, and its clear may have passed the copy
         }
         if ((after & ClusterLock.SEND_CANCEL) != 0) {
-            sendCancel(lock, self);
+            sendCancel(lock, self, s.conversion());
         }
         if (entry != null && (after & ClusterLock.DIED) != 0) {
             // Dequeued (by its owner, an administrative clear or a lapsed lease) while the request
@@ -282,19 +282,24 @@ final class OwnerRequests {
         }
     }
 
-    /** The request went to {@code m}; a cancel that came while it was being sent follows it there. */
-    private void endSend(ClusterLock lock, Address m) {
+    /**
+     * Request number {@code request} went to {@code m}; a cancel that came while it was being
+     * sent follows it there.
+     */
+    private void endSend(ClusterLock lock, Address m, int request) {
         if (lock.endSend()) {
-            sendCancel(lock, m);
+            sendCancel(lock, m, request);
         }
     }
 
-    private void sendCancel(ClusterLock lock, Address m) {
+    /** Cancels request number {@code request} of {@code lock} at {@code m}, its tree's master, if that request is pending there. */
+    private void sendCancel(ClusterLock lock, Address m, int request) {
         if (m.equals(self)) {
-            tableFor(lock.tree.namespace()).cancel(self, lock.owner.id(), lock.id);
+            tableFor(lock.tree.namespace()).cancel(self, lock.owner.id(), lock.id, request);
         } else {
             register(lock);
-            node.send(m, Wire.message(Wire.CANCEL, node.viewId()).putLong(lock.owner.id()).putLong(lock.id));
+            node.send(m, Wire.message(Wire.CANCEL, node.viewId()).putLong(lock.owner.id()).putLong(lock.id)
+                    .putInt(request));
         }
     }
 
@@ -317,7 +322,7 @@ final class OwnerRequests {
                             .putByte(s.blockingHandler() ? 1 : 0).putBytes(value));
                 }
             } finally {
-                endSend(lock, m);
+                endSend(lock, m, s.conversion());
             }
         });
     }
@@ -364,11 +369,11 @@ final class OwnerRequests {
 
     /** Sends the owner's cancel of {@code lock}'s pending request to {@code m}, its tree's master, if it is still needed. */
     private void cancelAt(ClusterLock lock, Address m) {
-        Address target = lock.cancelTarget(m);
+        ClusterLock.Cancel target = lock.cancelTarget(m);
         if (target == ClusterLock.NOT_SENT) {
             lock.failed(LockStatus.CANCELLED, null);
         } else if (target != null) {
-            sendCancel(lock, target);
+            sendCancel(lock, target.master(), target.request());
         }
     }
 
