@@ -29,7 +29,8 @@ import org.jgroups.Address;
  *       bring a registration or resent copies for the tree: such lookups (this node's own too)
  *       wait until the rebuild has every member's part ({@link #rebuildComplete}), or, for a tree
  *       being rebuilt here, until it is installed ({@link #rebuilt}). A LOOKUP sent in a view this
- *       node has not installed yet waits for it.</li>
+ *       node has not installed yet waits for it. An entry kept across a view change that
+ *       interrupted its tree's move is dropped: it may still name the old master.</li>
  *   <li><b>Empty trees.</b> When a tree mastered here lost its last lock and stayed empty for the
  *       retention, the master forgets it and sends DROP with its fencing high-water mark; the
  *       directory node forgets the entry ({@link #dropped}) and keeps the highest such mark as the
