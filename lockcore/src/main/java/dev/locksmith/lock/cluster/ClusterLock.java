@@ -148,8 +148,16 @@ final class ClusterLock implements Lock {
     private static final Sending CANCELLING = new Sending(Send.CANCEL, null);
     private static final Sending TIMING_OUT = new Sending(Send.TIMEOUT, null);
 
+    /**
+     * Where a cancel goes ({@link #cancelTarget}): to {@code master}, for request number
+     * {@code request} (0: the lock's new request, else its conversion's), which the master
+     * cancels only if that request is the one it has pending.
+     */
+    record Cancel(Address master, int request) {
+    }
+
     /** {@link #cancelTarget}: the request was never sent; fail it here. */
-    static final Address NOT_SENT = new org.jgroups.util.UUID(0, 0);
+    static final Cancel NOT_SENT = new Cancel(null, 0);
 
     ClusterLock(long id, ClusterOwner owner, ClusterLock parent, String name, TreeKey tree, LockMode mode, int flags,
                 long timeoutNanos, BlockingHandler handler) {
@@ -235,9 +243,11 @@ final class ClusterLock implements Lock {
     /**
      * Where the CANCEL of the pending request goes, now that {@code master} masters its tree:
      * null if none is needed (nothing pending, already sent, or its sender will send it),
-     * {@link #NOT_SENT} if the request never went (fail it here), else {@code master}.
+     * {@link #NOT_SENT} if the request never went (fail it here), else {@code master} with the
+     * pending request's number, read under the same monitor (the request may end, and the next
+     * begin, before the CANCEL arrives).
      */
-    synchronized Address cancelTarget(Address master) {
+    synchronized Cancel cancelTarget(Address master) {
         if (dead || pending == null || !cancelRequested || cancelSent || (sending > 0 && requestSent)) {
             return null;
         }
@@ -245,7 +255,21 @@ final class ClusterLock implements Lock {
             return NOT_SENT;
         }
         cancelSent = true;
-        return master;
+        return new Cancel(master, conversions);
+    }
+
+    /**
+     * A rebuild re-sent the pending request unsettled (its tree may still have a live master)
+     * while its owner's cancel was requested: the cancel is to go again, to whichever master
+     * holds the tree after the rebuild ({@link #cancelTarget}). True if it is to go (a cancel is
+     * requested and the request is still pending).
+     */
+    synchronized boolean cancelAgain() {
+        if (dead || pending == null || !cancelRequested) {
+            return false;
+        }
+        cancelSent = false;
+        return true;
     }
 
     /** How long the pending request's timeout has left (negative: run out); {@code Long.MAX_VALUE} if none applies. */

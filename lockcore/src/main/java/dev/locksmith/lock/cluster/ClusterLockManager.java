@@ -217,7 +217,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 masterOf, gate, owners, name, deadlockWait);
         this.localTable = requests.localTable();
         this.master = requests.newMasterTable();
-        this.copyResend = new CopyResend(node, requests::register);
+        this.copyResend = new CopyResend(node, requests::register, requests::cancelAfterRebuild);
         this.rebuild = new Rebuild(node, new RebuildHost(), directory, crossNodeDeadlocks, lease, leaseGuard,
                 this::executeOnProtocol, timer, expectedVotes);
         this.incoming = new Incoming(node, requests.outcomes(), directory, rebuild, remastering, crossNodeDeadlocks,

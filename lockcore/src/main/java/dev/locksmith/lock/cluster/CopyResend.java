@@ -20,7 +20,10 @@ import org.jgroups.Address;
  *
  * <ul>
  *   <li>A pending request whose owner cancelled it, or whose timeout ran out, while its master was
- *       lost is decided first, here ({@link #settle}); the copy then goes as it is.</li>
+ *       lost (the tree's known master left in this view change) is decided first, here
+ *       ({@link #settle}); the copy then goes as it is. Any other orphan's request goes still
+ *       pending: a live master may hold it, and that master or the one installing the copy
+ *       times it out; a cancel of it goes again after the rebuild.</li>
  *   <li>Copies for other nodes go first, in RESEND messages of at most {@value #CHUNK} copies
  *       grouped by owner and tree, so the receivers decode while this node still encodes; those
  *       for this node itself are handed back to the caller, not encoded.</li>
@@ -38,14 +41,18 @@ final class CopyResend {
 
     private final ProtocolNode node;
     private final Consumer<ClusterLock> register;
+    private final Consumer<ClusterLock> cancelAgain;
 
     /**
-     * @param register enters a copy among those other nodes may name (called before its id leaves
-     *                 this node)
+     * @param register    enters a copy among those other nodes may name (called before its id
+     *                    leaves this node)
+     * @param cancelAgain sends the owner's cancel of a copy's request again once the rebuild is
+     *                    over, to the tree's master then (called after the copy went)
      */
-    CopyResend(ProtocolNode node, Consumer<ClusterLock> register) {
+    CopyResend(ProtocolNode node, Consumer<ClusterLock> register, Consumer<ClusterLock> cancelAgain) {
         this.node = node;
         this.register = register;
+        this.cancelAgain = cancelAgain;
     }
 
     /**
@@ -64,10 +71,24 @@ final class CopyResend {
         Address self = node.self();
         Map<TreeKey, Address> directoryNodes = new HashMap<>();
         Map<Address, Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>>> byDestination = new HashMap<>();
+        List<ClusterLock> cancelled = new ArrayList<>();
         for (ClusterOwner owner : owners) {
             for (ClusterLock lock : owner.live()) {
                 if (orphans.contains(lock.tree) && lock.isSent()) {
-                    settle(lock);
+                    // Only a lost master's requests are decided here: any other orphan's (a
+                    // remastering interrupted, a MOVED not yet here, a merge) may be held by a
+                    // live master that could still grant it, and a copy ended here would leave
+                    // that grant with no copy. It goes still pending, with at least 1 ns of its
+                    // timeout left (resendOf), so whichever master holds or installs it times
+                    // it out itself and answers by request number; a cancel goes again after
+                    // the rebuild, since the one sent (if any) may have gone to a master that no
+                    // longer holds the tree, and without it a request with no timeout would
+                    // wait for ever.
+                    if (mastersLost.contains(lock.tree)) {
+                        settle(lock);
+                    } else if (lock.cancelRequested()) {
+                        cancelled.add(lock);
+                    }
                     Address dir = directoryNodes.computeIfAbsent(lock.tree, node::directoryOf);
                     byDestination.computeIfAbsent(dir, a -> new HashMap<>()).computeIfAbsent(owner, o -> new HashMap<>())
                             .computeIfAbsent(lock.tree, t -> new ArrayList<>()).add(lock);
@@ -76,6 +97,7 @@ final class CopyResend {
         }
         Map<ClusterOwner, Map<TreeKey, List<ClusterLock>>> own = byDestination.remove(self);
         byDestination.forEach((dir, byOwner) -> send(dir, byOwner, mastersLost));
+        cancelled.forEach(cancelAgain);
         List<MasterTable.Resend> entries = new ArrayList<>();
         if (own != null) {
             own.forEach((owner, trees) -> {

@@ -29,7 +29,8 @@ import org.jgroups.Address;
  *       bring a registration or resent copies for the tree: such lookups (this node's own too)
  *       wait until the rebuild has every member's part ({@link #rebuildComplete}), or, for a tree
  *       being rebuilt here, until it is installed ({@link #rebuilt}). A LOOKUP sent in a view this
- *       node has not installed yet waits for it.</li>
+ *       node has not installed yet waits for it. An entry kept across a view change that
+ *       interrupted its tree's move is dropped: it may still name the old master.</li>
  *   <li><b>Empty trees.</b> When a tree mastered here lost its last lock and stayed empty for the
  *       retention, the master forgets it and sends DROP with its fencing high-water mark; the
  *       directory node forgets the entry ({@link #dropped}) and keeps the highest such mark as the
@@ -318,7 +319,14 @@ final class Directory {
     List<Runnable> viewChanged(List<Runnable> again) {
         awaitingLookup.forEach((tree, ops) -> ops.forEach(op -> again.add(() -> resolve(tree, op))));
         awaitingLookup.clear();
-        remastering.viewChanged((tree, op) -> again.add(() -> resolve(tree, op)));
+        // An entry for a tree whose move the view change interrupted still names its old master
+        // (MOVED updates it), which may have exported the tree: answered now, before this
+        // rebuild's registrations are in, it would send requests and cancels to a node that no
+        // longer holds them: a root request is refused and routed again, but a conversion fails
+        // there and a cancel is dropped (its request waits for ever at the real master). Without
+        // the entry, lookups wait until the tree's master registers it or the tree is rebuilt
+        // from the copies.
+        directory.keySet().removeAll(remastering.viewChanged((tree, op) -> again.add(() -> resolve(tree, op))));
         awaitingInstall.values().forEach(again::addAll);
         awaitingInstall.clear();
         installing.clear();

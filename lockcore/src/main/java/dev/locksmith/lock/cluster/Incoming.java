@@ -174,7 +174,7 @@ final class Incoming {
                     LockMode.ofOrdinal(in.getByte()), in.getInt(), in.getLong(), in.getByte() != 0, in.getBytes());
             case Wire.DEQUEUE -> master.dequeue(from, in.getLong(), in.getLong(), in.getByte(), in.getByte() != 0,
                     in.getBytes());
-            case Wire.CANCEL -> master.cancel(from, in.getLong(), in.getLong());
+            case Wire.CANCEL -> master.cancel(from, in.getLong(), in.getLong(), in.getInt());
             case Wire.CLOSE -> master.closeOwner(from, in.getLong());
             case Wire.GRANTED -> {
                 long lockId = in.getLong();

@@ -212,7 +212,7 @@ final class OwnerRequests {
                     .putInt(s.flags()).putLong(s.timeoutNanos()).putByte(s.blockingHandler() ? 1 : 0)
                     .putString(lock.name));
         } finally {
-            endSend(lock, m);
+            endSend(lock, m, s.conversion());
         }
     }
 
@@ -237,19 +237,24 @@ final class OwnerRequests {
         }
     }
 
-    /** The request went to {@code m}; a cancel that came while it was being sent follows it there. */
-    private void endSend(ClusterLock lock, Address m) {
+    /**
+     * Request number {@code request} went to {@code m}; a cancel that came while it was being
+     * sent follows it there.
+     */
+    private void endSend(ClusterLock lock, Address m, int request) {
         if (lock.endSend()) {
-            sendCancel(lock, m);
+            sendCancel(lock, m, request);
         }
     }
 
-    private void sendCancel(ClusterLock lock, Address m) {
+    /** Cancels request number {@code request} of {@code lock} at {@code m}, its tree's master, if that request is pending there. */
+    private void sendCancel(ClusterLock lock, Address m, int request) {
         if (m.equals(self)) {
-            tableFor(lock.tree.namespace()).cancel(self, lock.owner.id(), lock.id);
+            tableFor(lock.tree.namespace()).cancel(self, lock.owner.id(), lock.id, request);
         } else {
             register(lock);
-            node.send(m, Wire.message(Wire.CANCEL, node.viewId()).putLong(lock.owner.id()).putLong(lock.id));
+            node.send(m, Wire.message(Wire.CANCEL, node.viewId()).putLong(lock.owner.id()).putLong(lock.id)
+                    .putInt(request));
         }
     }
 
@@ -272,7 +277,7 @@ final class OwnerRequests {
                             .putByte(s.blockingHandler() ? 1 : 0).putBytes(value));
                 }
             } finally {
-                endSend(lock, m);
+                endSend(lock, m, s.conversion());
             }
         });
     }
@@ -300,14 +305,31 @@ final class OwnerRequests {
      * sent fails CANCELLED here; one being sent right now is followed by the cancel.
      */
     void submitCancel(ClusterLock lock) {
-        route(lock.tree, m -> {
-            Address target = lock.cancelTarget(m);
-            if (target == ClusterLock.NOT_SENT) {
-                lock.failed(LockStatus.CANCELLED, null);
-            } else if (target != null) {
-                sendCancel(lock, target);
-            }
-        });
+        route(lock.tree, m -> cancelAt(lock, m));
+    }
+
+    /**
+     * A rebuild re-sent {@code lock}'s cancelled request unsettled ({@link CopyResend#resend}): its
+     * cancel goes again once the node serves requests, to the tree's master then, which may be a
+     * live master that held the request all along or the one that installs the copy. A second
+     * CANCEL is harmless (a master cancels only a request still pending); a missing one would
+     * leave the request waiting for ever if it has no timeout. Protocol thread.
+     */
+    void cancelAfterRebuild(ClusterLock lock) {
+        if (lock.cancelAgain()) {
+            // held as the view change's other requests are: routed after this node's rebuild messages
+            directory.hold(() -> resolve(lock.tree, m -> cancelAt(lock, m)));
+        }
+    }
+
+    /** Sends the owner's cancel of {@code lock}'s pending request to {@code m}, its tree's master, if it is still needed. */
+    private void cancelAt(ClusterLock lock, Address m) {
+        ClusterLock.Cancel target = lock.cancelTarget(m);
+        if (target == ClusterLock.NOT_SENT) {
+            lock.failed(LockStatus.CANCELLED, null);
+        } else if (target != null) {
+            sendCancel(lock, target.master(), target.request());
+        }
     }
 
     /**

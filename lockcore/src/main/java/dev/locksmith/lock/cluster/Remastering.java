@@ -30,7 +30,8 @@ import org.jgroups.Address;
  *       parked requests there.</li>
  *   <li><b>View changes.</b> A view change before MOVED abandons the move ({@link #viewChanged}):
  *       the parked requests are routed again, and the rebuild settles the tree — the new master
- *       registers it if it installed it, else the members' copies rebuild it.</li>
+ *       registers it if it installed it, else the members' copies rebuild it. Until then no
+ *       directory entry of the tree is trusted: it may still name the old master.</li>
  * </ul>
  *
  * <p>Confined to the node's protocol thread.
@@ -114,13 +115,19 @@ final class Remastering {
         activity.remove(tree);
     }
 
-    /** A new view abandons every move: each parked request is handed to {@code again}. */
-    void viewChanged(BiConsumer<TreeKey, Consumer<Address>> again) {
+    /**
+     * A new view abandons every move: each parked request is handed to {@code again}. Returns the
+     * trees whose move was under way here (MIGRATING seen, MOVED not): their old master may have
+     * exported them already, so whatever this node knew of their master may be stale.
+     */
+    Set<TreeKey> viewChanged(BiConsumer<TreeKey, Consumer<Address>> again) {
         moving.forEach((tree, ops) -> ops.forEach(op -> again.accept(tree, op)));
+        Set<TreeKey> interrupted = new HashSet<>(moving.keySet());
         moving.clear();
         awaitingAcks.clear();
         migrationTargets.clear();
         incoming.clear();
+        return interrupted;
     }
 
     /**
@@ -274,8 +281,9 @@ final class Remastering {
             install.putBytes(value.value()).putByte(value.valid() ? 1 : 0);
         });
         install.putLong(export.fenceHighWater());
-        node.send(target, install);
+        // counted before it goes: once the new master has it, a reader may see the tree there
         remasters.increment();
+        node.send(target, install);
         // the new master announces itself (MOVED) once it has installed the tree
     }
 

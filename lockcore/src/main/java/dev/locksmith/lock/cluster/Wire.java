@@ -29,7 +29,9 @@ import java.util.List;
  *            | value:bytes                           conversion: the lock's conversions so far, this one included;
  *                                                    a master takes each number once (RESEND may carry it too)
  *  DEQUEUE   ownerId:8 | lockId:8 | valueLength:1 | abnormal:1 | value:bytes
- *  CANCEL    ownerId:8 | lockId:8
+ *  CANCEL    ownerId:8 | lockId:8 | request:4      request: the number of the request to cancel (as in
+ *                                                    GRANTED); the master ignores a CANCEL for a request it
+ *                                                    does not have pending (a late one, for an earlier request)
  *  CLOSE     ownerId:8                               the owner ran down; drop its proxy
  *  GRANTED   lockId:8 | request:4 | mode:1 | status:1 | fence:8 | value:bytes
  *  FAILED    lockId:8 | request:4 | status:1 | message:str | report

@@ -19,11 +19,12 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A master's answer names the request it answers (0 for a lock's new request, else its
- * conversion's number): a late answer for an earlier request, arriving while the next
- * conversion waits, must neither end nor grant that conversion. Node 1's lock converts
- * NL to EX behind node 0's EX; node 0, its master, then sends a late answer for the lock's
- * new request, and after it the conversion's real outcome (JGroups delivers one sender's
- * messages in order).
+ * conversion's number), and so does an owner's CANCEL: a late answer for an earlier request,
+ * arriving while the next conversion waits, must neither end nor grant that conversion, and a
+ * late CANCEL of an earlier conversion must not cancel it. Node 1's lock converts NL to EX
+ * behind node 0's EX; node 0, its master, then sends a late answer for the lock's new request,
+ * and after it the conversion's real outcome (JGroups delivers one sender's messages in order);
+ * or node 1 sends its master a second CANCEL of a conversion it cancelled already.
  */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class ClusterLateAnswerTest {
@@ -68,7 +69,22 @@ class ClusterLateAnswerTest {
         assertThat(lock.grantedMode()).isEqualTo(LockMode.NL);
     }
 
-    /** Starts conversion 1 of node 1's lock and waits until its master has it. */
+    @Test
+    void aLateCancelOfAnEarlierConversionDoesNotCancelTheNextOne() throws Exception {
+        convertToExAtTheMaster();
+        assertThat(converter.cancel(lock)).as("conversion 1 cancelled").isTrue();
+        CompletableFuture<Lock> next = convertToExAtTheMaster(); // conversion 2
+
+        toTheMaster(Wire.message(Wire.CANCEL, viewId()).putLong(converter.id()).putLong(lock.id()).putInt(1));
+        // node 1's next message to node 0 comes after that CANCEL: once it is answered, the CANCEL was handled
+        Lock probe = converter.enqueue(LockRequest.of("probe", LockMode.NL).withParent(lock));
+        converter.dequeue(probe);
+        holder.dequeue(held);
+
+        assertThat(next.get(30, TimeUnit.SECONDS).grantedMode()).isEqualTo(LockMode.EX);
+    }
+
+    /** Starts a conversion of node 1's lock to EX and waits until its master has it. */
     private CompletableFuture<Lock> convertToExAtTheMaster() {
         CompletableFuture<Lock> conversion = converter.convertAsync(lock, LockRequest.conversionTo(LockMode.EX))
                 .toCompletableFuture();
@@ -83,6 +99,15 @@ class ClusterLateAnswerTest {
 
     /** Sends {@code message} to node 1 as its master, node 0, would. */
     private void fromTheMaster(Wire message) throws Exception {
-        cluster.node(0).channel().send(new BytesMessage(cluster.node(1).channel().getAddress(), message.toBytes()));
+        send(0, 1, message);
+    }
+
+    /** Sends {@code message} to node 0, the master, as node 1 would. */
+    private void toTheMaster(Wire message) throws Exception {
+        send(1, 0, message);
+    }
+
+    private void send(int from, int to, Wire message) throws Exception {
+        cluster.node(from).channel().send(new BytesMessage(cluster.node(to).channel().getAddress(), message.toBytes()));
     }
 }

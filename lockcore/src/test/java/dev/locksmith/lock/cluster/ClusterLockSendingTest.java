@@ -118,10 +118,10 @@ class ClusterLockSendingTest {
     }
 
     @Test
-    void aCancelledConversionThatWentIsCancelledAtItsMaster() {
+    void aCancelledConversionThatWentIsCancelledAtItsMasterByItsNumber() {
         convertToExAndSend();
         lock.requestCancel();
 
-        assertThat(lock.cancelTarget(master)).isEqualTo(master);
+        assertThat(lock.cancelTarget(master)).isEqualTo(new ClusterLock.Cancel(master, 1));
     }
 }

@@ -50,7 +50,7 @@ class ClusterRemasterViewChangeTest {
 
         // node 1's requests outnumber node 0's: node 0 exports the tree and its INSTALL is held
         AtomicBoolean stop = new AtomicBoolean();
-        Thread worker = new Thread(() -> work(busy, busyRoot, stop), "busy-on-n1");
+        Thread worker = new Thread(() -> ClusterTestSupport.churn(busy, busyRoot, "row", stop), "busy-on-n1");
         worker.start();
         ClusterTestSupport.awaitTrue("node 0 exported the tree", () -> moveOfNode0.heldCount() >= 1);
         assertThat(cluster.node(0).clusterStatistics().remasters()).isEqualTo(1);
@@ -81,18 +81,5 @@ class ClusterRemasterViewChangeTest {
         busy.dequeue(busyRow);
         contender.completion().toCompletableFuture().get(20, TimeUnit.SECONDS);
         assertThat(contender.grantedMode()).isEqualTo(LockMode.EX);
-    }
-
-    private static void work(LockOwner owner, Lock root, AtomicBoolean stop) {
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            int i = 0;
-            while (!stop.get() && System.nanoTime() < deadline) {
-                Lock sub = owner.enqueue(LockRequest.of("row" + (i++ % 5), LockMode.EX).withParent(root));
-                owner.dequeue(sub);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -2,6 +2,10 @@ package dev.locksmith.lock.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.locksmith.lock.Lock;
+import dev.locksmith.lock.LockMode;
+import dev.locksmith.lock.LockOwner;
+import dev.locksmith.lock.LockRequest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -9,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -144,6 +149,23 @@ final class ClusterTestSupport implements AutoCloseable {
             return sent == received;
         });
         return total[0];
+    }
+
+    /**
+     * Keeps {@code owner} taking and releasing EX sublocks {@code prefix}0..4 of {@code root} until
+     * {@code stop} is set (60 s at the most): activity that draws its tree to the owner's node.
+     */
+    static void churn(LockOwner owner, Lock root, String prefix, AtomicBoolean stop) {
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            int i = 0;
+            while (!stop.get() && System.nanoTime() < deadline) {
+                Lock sub = owner.enqueue(LockRequest.of(prefix + (i++ % 5), LockMode.EX).withParent(root));
+                owner.dequeue(sub);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static void awaitTrue(String what, BooleanSupplier condition) {
