@@ -497,7 +497,7 @@ final class ClusterLock implements Lock {
             // grant, so nothing was written through it: a plain dequeue.
             table.dequeue(self, owner.id(), id, entry, 0, false, NO_VALUE);
         } else if ((after & SEND_CANCEL) != 0) {
-            table.cancel(self, owner.id(), id);
+            table.cancel(self, owner.id(), id, MasterTable.NEW_REQUEST);
         }
     }
 

@@ -50,6 +50,9 @@ final class Incoming {
 
         /** NOTMASTER: {@code refusedBy} no longer masters the tree of copy {@code lockId}'s root request. */
         void notMaster(long lockId, Address refusedBy);
+
+        /** NOTMASTER for a CANCEL: {@code refusedBy} does not master the tree of copy {@code lockId}. */
+        void cancelNotMaster(long lockId, Address refusedBy);
     }
 
     private final ProtocolNode node;
@@ -165,7 +168,7 @@ final class Incoming {
                 TreeKey tree = parentId == 0 ? new TreeKey(namespaceOf(flags, owner.group()), resource) : null;
                 if (tree != null && !master.trees().contains(tree)) {
                     // dropped (or given away) since the sender learned this node was its master
-                    node.send(from, Wire.message(Wire.NOTMASTER, node.viewId()).putLong(lockId));
+                    node.send(from, Wire.message(Wire.NOTMASTER, node.viewId()).putLong(lockId).putByte(Wire.ENQUEUE));
                     return;
                 }
                 master.enqueue(from, owner, lockId, parentId, mode, flags, timeout, handler, resource, tree);
@@ -174,7 +177,18 @@ final class Incoming {
                     LockMode.ofOrdinal(in.getByte()), in.getInt(), in.getLong(), in.getByte() != 0, in.getBytes());
             case Wire.DEQUEUE -> master.dequeue(from, in.getLong(), in.getLong(), in.getByte(), in.getByte() != 0,
                     in.getBytes());
-            case Wire.CANCEL -> master.cancel(from, in.getLong(), in.getLong(), in.getInt());
+            case Wire.CANCEL -> {
+                long ownerId = in.getLong();
+                long lockId = in.getLong();
+                int request = in.getInt();
+                if (master.trees().contains(in.getTree())) {
+                    master.cancel(from, ownerId, lockId, request); // ignored unless that request is pending here
+                } else {
+                    // misrouted (the tree moved or was dropped since the owner routed it): dropped,
+                    // the request would wait for ever at its real master
+                    node.send(from, Wire.message(Wire.NOTMASTER, node.viewId()).putLong(lockId).putByte(Wire.CANCEL));
+                }
+            }
             case Wire.CLOSE -> master.closeOwner(from, in.getLong());
             case Wire.GRANTED -> {
                 long lockId = in.getLong();
@@ -194,7 +208,14 @@ final class Incoming {
                 copies.failed(lockId, request, status, message.isEmpty() ? null : message, report);
             }
             case Wire.BLOCKING -> copies.blocking(in.getLong(), LockMode.ofOrdinal(in.getByte()));
-            case Wire.NOTMASTER -> copies.notMaster(in.getLong(), from);
+            case Wire.NOTMASTER -> {
+                long lockId = in.getLong();
+                if (in.getByte() == Wire.CANCEL) {
+                    copies.cancelNotMaster(lockId, from);
+                } else {
+                    copies.notMaster(lockId, from);
+                }
+            }
             default -> LOG.log(Level.WARNING, "unknown lock message type " + in.type() + " from " + from);
         }
     }

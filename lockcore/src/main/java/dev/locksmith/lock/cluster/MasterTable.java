@@ -577,28 +577,13 @@ final class MasterTable {
     }
 
     /**
-     * The owner cancels the lock's pending request, whichever it is: {@link LocalPath}'s cancel
-     * of the new request it has just made on this node's master, on the same thread.
-     */
-    void cancel(Address origin, long ownerId, long lockId) {
-        cancelPending(held(origin, ownerId, lockId));
-    }
-
-    /**
-     * As {@link #cancel(Address, long, long)}, only if the lock's pending request is number
-     * {@code request} (0: its new request, else the conversion of that number, as in
-     * {@link #convert}): a late CANCEL, meant for an earlier request that ended meanwhile, must
-     * not cancel the next.
+     * The owner cancels the lock's pending request if it is number {@code request} (0: its new
+     * request, else the conversion of that number, as in {@link #convert}): a late CANCEL, meant
+     * for an earlier request that ended meanwhile, must not cancel the next.
      */
     void cancel(Address origin, long ownerId, long lockId, int request) {
         Held held = held(origin, ownerId, lockId);
-        if (held != null && held.conversion() == request) {
-            cancelPending(held);
-        }
-    }
-
-    private static void cancelPending(Held held) {
-        if (held != null && held.lock.queue().isPresent()) {
+        if (held != null && held.conversion() == request && held.lock.queue().isPresent()) {
             held.proxy.owner.cancel(held.lock);
         }
     }

@@ -32,7 +32,8 @@ import org.jgroups.Address;
  *       (a grant made at once is applied in the same step, under the quorum lease); for another
  *       master it is a message ({@link Wire}). A request held back on this node times out here
  *       when its timeout runs out before it is sent; once sent, its master times it out. A root
- *       request refused by a node that no longer masters its tree (NOTMASTER) is routed again.</li>
+ *       request or a cancel refused by a node that no longer masters its tree (NOTMASTER) is
+ *       routed again.</li>
  *   <li><b>Outcomes.</b> What the master tables decide for this node's copies is applied to them
  *       directly, and sent to the owning node for others' ({@link #newMasterTable()}); outcomes
  *       other masters send arrive through {@link #outcomes()}. Copies whose id another node may
@@ -254,7 +255,7 @@ final class OwnerRequests {
         } else {
             register(lock);
             node.send(m, Wire.message(Wire.CANCEL, node.viewId()).putLong(lock.owner.id()).putLong(lock.id)
-                    .putInt(request));
+                    .putInt(request).putTree(lock.tree));
         }
     }
 
@@ -400,8 +401,30 @@ final class OwnerRequests {
         masterOf.remove(lock.tree, refusedBy);
         lock.markUnsent();
         timeOutWhileUnsent(lock);
+        retryAfterRefusal(lock, () -> resolve(lock.tree, m -> sendNew(lock, m)));
+    }
+
+    /**
+     * A CANCEL reached a node that does not master {@code lock}'s tree (it moved or was dropped
+     * after the cancel was routed): forget that master and send the cancel again, to the master
+     * found now, if the request it cancels is still pending (else it ended; nothing to do). A
+     * master that has the tree never refuses a CANCEL, so this ends once the directory names the
+     * real master. Protocol thread.
+     */
+    private void cancelNotMaster(ClusterLock lock, Address refusedBy) {
+        masterOf.remove(lock.tree, refusedBy);
+        if (lock.cancelAgain()) {
+            retryAfterRefusal(lock, () -> resolve(lock.tree, m -> cancelAt(lock, m)));
+        }
+    }
+
+    /**
+     * Runs {@code retry} after a refusal of {@code lock}'s request or cancel: at once the first
+     * time, then after a short pause growing with the refusals (the directory may still name the
+     * node that refused until its DROP or MOVED arrives).
+     */
+    private void retryAfterRefusal(ClusterLock lock, Runnable retry) {
         int refusals = lock.refused();
-        Runnable retry = () -> resolve(lock.tree, m -> sendNew(lock, m));
         if (refusals <= 1) {
             retry.run();
         } else {
@@ -467,6 +490,14 @@ final class OwnerRequests {
             ClusterLock lock = copies.get(lockId);
             if (lock != null) {
                 OwnerRequests.this.notMaster(lock, refusedBy);
+            }
+        }
+
+        @Override
+        public void cancelNotMaster(long lockId, Address refusedBy) {
+            ClusterLock lock = copies.get(lockId);
+            if (lock != null) {
+                OwnerRequests.this.cancelNotMaster(lock, refusedBy);
             }
         }
     }

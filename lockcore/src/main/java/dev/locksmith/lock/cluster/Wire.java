@@ -29,9 +29,12 @@ import java.util.List;
  *            | value:bytes                           conversion: the lock's conversions so far, this one included;
  *                                                    a master takes each number once (RESEND may carry it too)
  *  DEQUEUE   ownerId:8 | lockId:8 | valueLength:1 | abnormal:1 | value:bytes
- *  CANCEL    ownerId:8 | lockId:8 | request:4      request: the number of the request to cancel (as in
+ *  CANCEL    ownerId:8 | lockId:8 | request:4 | tree
+ *                                                    request: the number of the request to cancel (as in
  *                                                    GRANTED); the master ignores a CANCEL for a request it
- *                                                    does not have pending (a late one, for an earlier request)
+ *                                                    does not have pending (a late one, for an earlier request);
+ *                                                    tree: the lock's, so that a node not mastering it answers
+ *                                                    NOTMASTER (the cancel was misrouted) instead of dropping it
  *  CLOSE     ownerId:8                               the owner ran down; drop its proxy
  *  GRANTED   lockId:8 | request:4 | mode:1 | status:1 | fence:8 | value:bytes
  *  FAILED    lockId:8 | request:4 | status:1 | message:str | report
@@ -64,8 +67,9 @@ import java.util.List;
  *  DROP      tree | fenceHigh:8                     the sender no longer masters tree (its last lock went):
  *                                                    the directory node forgets the entry if it names the sender,
  *                                                    and hands fenceHigh (its highest token) to the next master
- *  NOTMASTER lockId:8                               answer to a root ENQUEUE: the receiver does not master that
- *                                                    tree (it dropped or gave it away); look it up again
+ *  NOTMASTER lockId:8 | refused:1                   answer to a root ENQUEUE or a CANCEL (refused: that type):
+ *                                                    the receiver does not master the lock's tree (it dropped or
+ *                                                    gave it away); look it up again and send that request again
  *  PING      sentAt:8 (sender's nanoTime)            quorum lease: answered with PONG by a member of the view
  *  PONG      sentAt:8 (echoed)                       (viewId: the sender's; answered and counted only in that view)
  *  HELLO     (empty)                                 fork mode: the sender's fork just started in view viewId;

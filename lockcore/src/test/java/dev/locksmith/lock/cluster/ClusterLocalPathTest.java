@@ -30,6 +30,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ClusterLocalPathTest {
     private static final String ROOT = "LOCAL-PATH";
+    /**
+     * The quorum lease of the tests that are not about the lease: long enough that a loaded
+     * machine's pauses do not lapse a node's lease, whose clear would cancel a worker's request and
+     * drop the held sublock these tests check is kept.
+     */
+    private static final Duration UNHURRIED_LEASE = Duration.ofSeconds(3);
     private ClusterTestSupport cluster;
 
     @AfterEach
@@ -67,7 +73,8 @@ class ClusterLocalPathTest {
 
     @Test
     void aTreeMovingAwayWhileLocalSublocksAreGrantedNeverGrantsOneTwice() throws Exception {
-        cluster = ClusterTestSupport.start("local-remaster-" + System.nanoTime(), 3, 3);
+        cluster = ClusterTestSupport.startWith("local-remaster-" + System.nanoTime(), 3,
+                b -> b.expectedVotes(3).quorumLease(UNHURRIED_LEASE));
         ClusterLockManager first = cluster.node(0);
         ClusterLockManager busy = cluster.node(1);
         LockOwner local = first.newOwner("local");
@@ -92,7 +99,8 @@ class ClusterLocalPathTest {
 
     @Test
     void aRebuildAfterAnotherNodeCrashedKeepsTheLocalSublocksExclusive() throws Exception {
-        cluster = ClusterTestSupport.start("local-rebuild-" + System.nanoTime(), 3, 2);
+        cluster = ClusterTestSupport.startWith("local-rebuild-" + System.nanoTime(), 3,
+                b -> b.expectedVotes(2).quorumLease(UNHURRIED_LEASE));
         ClusterLockManager node = cluster.node(0);
         LockOwner a = node.newOwner("a");
         LockOwner b = node.newOwner("b");
