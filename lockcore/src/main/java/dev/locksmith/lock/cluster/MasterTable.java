@@ -1075,8 +1075,18 @@ final class MasterTable {
         }
         Lock lock = held.lock;
         if (error == null) {
-            replies.granted(held.origin, held.lockId, held.copy, request, lock.grantedMode(), lock.status(), lock.fencingToken(),
-                    lock.valueBlock());
+            // This runs on the thread whose dequeue granted a waiter, before that waiter can go on:
+            // one stripe lock for the whole grant rather than one for each of the lock's four
+            // accessors. Null if a later request of the lock is pending already or the lock is gone:
+            // then reported from the accessors, as it always was.
+            LocalLockManager.Grant grant = engine.grantOf(lock);
+            if (grant != null) {
+                replies.granted(held.origin, held.lockId, held.copy, request, grant.mode(), grant.status(),
+                        grant.fencingToken(), grant.valueBlock());
+            } else {
+                replies.granted(held.origin, held.lockId, held.copy, request, lock.grantedMode(), lock.status(),
+                        lock.fencingToken(), lock.valueBlock());
+            }
             return;
         }
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;

@@ -195,6 +195,32 @@ class ClusterLockManagerTest {
     }
 
     @Test
+    void waitersGrantedByTheHoldersDequeueReadTheValueItWrote() throws Exception {
+        LockOwner holder = node(0).newOwner("value-holder");
+        Lock held = holder.enqueue(LockRequest.of("handed-value", LockMode.EX).withFlags(LockFlag.VALBLK));
+        // one waiter on the master's node (its grant is applied here) and one on another (sent to it)
+        LockOwner local = node(0).newOwner("local-waiter");
+        Lock l = local.enqueueAsync(LockRequest.of("handed-value", LockMode.PR).withFlags(LockFlag.VALBLK));
+        LockOwner remote = node(1).newOwner("remote-waiter");
+        Lock r = remote.enqueueAsync(LockRequest.of("handed-value", LockMode.PR).withFlags(LockFlag.VALBLK));
+        ClusterTestSupport.awaitTrue("both waiters queued on the master", () -> waitingOn(0, "handed-value") == 2);
+        byte[] value = Arrays.copyOf("handed over".getBytes(StandardCharsets.US_ASCII), 16);
+        held.setValueBlock(value);
+
+        holder.dequeue(held, LockFlag.VALBLK);
+
+        for (Lock waiter : List.of(l, r)) {
+            waiter.completion().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(waiter.grantedMode()).isEqualTo(LockMode.PR);
+            assertThat(waiter.status()).isIn(LockStatus.NORMAL, LockStatus.SYNCH);
+            assertThat(waiter.valueBlock()).isEqualTo(value);
+        }
+        remote.close();
+        local.close();
+        holder.close();
+    }
+
+    @Test
     void blockingCallbackReachesTheHolderOnAnotherNode() throws Exception {
         LockOwner holder = node(2).newOwner("holder");
         List<LockMode> blocked = new CopyOnWriteArrayList<>();
