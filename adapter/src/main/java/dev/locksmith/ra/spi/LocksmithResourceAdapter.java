@@ -247,6 +247,38 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
         }
     }
 
+    /** How long {@link #lookUpServerChannel} waits for a channel the server is still starting. */
+    private static final long CHANNEL_START_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
+    /**
+     * Looks {@code ClusterChannel} up. WildFly starts a channel on demand, when a deployment first
+     * needs it, and until the channel is up a lookup of its name fails with a cause that is an
+     * {@link IllegalStateException}; such a lookup is tried again, every 100 ms for up to 30 s.
+     * Any other failure ends the start at once.
+     */
+    private Object lookUpServerChannel() throws ResourceAdapterInternalException {
+        long deadline = System.nanoTime() + CHANNEL_START_WAIT_NANOS;
+        while (true) {
+            try {
+                return new InitialContext().lookup(clusterChannel);
+            } catch (NamingException e) {
+                boolean starting = e.getRootCause() instanceof IllegalStateException;
+                if (!starting || System.nanoTime() - deadline > 0) {
+                    throw new ResourceAdapterInternalException("ClusterChannel '" + clusterChannel + "': no JGroups"
+                            + " channel can be looked up under that JNDI name" + (starting ? " within 30 s" : "")
+                            + " (" + e + ")", e);
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ResourceAdapterInternalException("ClusterChannel '" + clusterChannel
+                        + "': interrupted while the server starts the channel", e);
+            }
+        }
+    }
+
     /** The connected JGroups channel {@code ClusterChannel} names, looked up in the server's JNDI. */
     private JChannel serverChannel() throws ResourceAdapterInternalException {
         if (!clusterInitialHosts.isEmpty() || !clusterKeyStore.isEmpty()) {
@@ -254,13 +286,7 @@ public final class LocksmithResourceAdapter implements ResourceAdapter, Serializ
                     + " channel, which has its own discovery and security: ClusterInitialHosts and ClusterKeyStore"
                     + " must be empty with it, but were '" + clusterInitialHosts + "' and '" + clusterKeyStore + "'");
         }
-        Object found;
-        try {
-            found = new InitialContext().lookup(clusterChannel);
-        } catch (NamingException e) {
-            throw new ResourceAdapterInternalException("ClusterChannel '" + clusterChannel + "': no JGroups channel"
-                    + " can be looked up under that JNDI name (" + e + ")", e);
-        }
+        Object found = lookUpServerChannel();
         if (found instanceof JChannel channel) {
             return channel;
         }

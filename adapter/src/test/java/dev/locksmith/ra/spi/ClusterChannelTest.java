@@ -70,6 +70,19 @@ class ClusterChannelTest {
     }
 
     @Test
+    void aChannelTheServerIsStillStartingIsWaitedFor() throws Exception {
+        ServerJndi.bindStarting("java:jboss/jgroups/channel/lazy", serverChannel, 3);
+        LocksmithResourceAdapter ra = new LocksmithResourceAdapter();
+        ra.setClusterChannel("java:jboss/jgroups/channel/lazy");
+        ra.start(null);
+        try {
+            assertThat(((ClusterLockManager) ra.lockManager()).channel()).isInstanceOf(ForkChannel.class);
+        } finally {
+            ra.stop();
+        }
+    }
+
+    @Test
     void aNameWithNothingBoundFailsStartNamingTheProperty() {
         LocksmithResourceAdapter ra = new LocksmithResourceAdapter();
         ra.setClusterChannel("java:jboss/jgroups/channel/missing");

@@ -27,17 +27,35 @@ public final class ServerJndi implements InitialContextFactory {
     static void uninstall() {
         System.clearProperty(Context.INITIAL_CONTEXT_FACTORY);
         BOUND.clear();
+        STARTING.clear();
     }
 
     static void bind(String name, Object value) {
         BOUND.put(name, value);
     }
 
+    /**
+     * Binds {@code value} under {@code name} as a server binds a service it starts on demand: the
+     * first {@code lookups} lookups fail as WildFly's do before the service is up.
+     */
+    static void bindStarting(String name, Object value, int lookups) {
+        STARTING.put(name, new java.util.concurrent.atomic.AtomicInteger(lookups));
+        BOUND.put(name, value);
+    }
+
+    private static final Map<String, java.util.concurrent.atomic.AtomicInteger> STARTING = new ConcurrentHashMap<>();
+
     @Override
     public Context getInitialContext(Hashtable<?, ?> environment) {
         return (Context) Proxy.newProxyInstance(Context.class.getClassLoader(), new Class<?>[] {Context.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "lookup" -> {
+                        var starting = STARTING.get(String.valueOf(args[0]));
+                        if (starting != null && starting.getAndDecrement() > 0) {
+                            NameNotFoundException notUp = new NameNotFoundException(args[0] + " is starting");
+                            notUp.setRootCause(new IllegalStateException("service not up"));
+                            throw notUp;
+                        }
                         Object value = BOUND.get(String.valueOf(args[0]));
                         if (value == null) {
                             throw new NameNotFoundException(args[0] + " is not bound");
