@@ -46,13 +46,9 @@ class ClusterMisroutedCancelTest {
 
     @Test
     void aCancelThatReachesTheOldMasterAfterTheTreeMovedCancelsTheRequestAtTheNewOne() throws Exception {
-        LockOwner first = cluster.node(0).newOwner("first");
-        Lock firstRoot = first.enqueue(ROOT, LockMode.CR); // node 0 masters the tree
-        Lock firstRow = first.enqueue(LockRequest.of("row", LockMode.EX).withParent(firstRoot));
-        LockOwner waiter = cluster.node(2).newOwner("waiter");
-        Lock waiterRoot = waiter.enqueue(ROOT, LockMode.CR);
-        Lock waiting = waiter.enqueueAsync(LockRequest.of("row", LockMode.EX).withParent(waiterRoot));
-        ClusterTestSupport.awaitTrue("node 2's request waits at node 0", () -> waitingOn(0));
+        Waiting w = node2WaitingAtNode0();
+        LockOwner waiter = w.waiter();
+        Lock waiting = w.request();
         HoldMessages cancels = HoldMessages.install(cluster.node(2), Wire.CANCEL);
         CompletableFuture<Boolean> cancel = CompletableFuture.supplyAsync(() -> waiter.cancel(waiting));
         ClusterTestSupport.awaitTrue("node 2's CANCEL to node 0 is held", () -> cancels.heldCount() == 1);
@@ -75,35 +71,49 @@ class ClusterMisroutedCancelTest {
         assertThat(cancel.get(30, TimeUnit.SECONDS)).as("the request ended CANCELLED").isTrue();
         assertThat(waiting.grantedMode()).isNull();
         ClusterTestSupport.awaitTrue("node 1 no longer holds node 2's request", () -> !waitingOn(1));
-        first.dequeue(firstRow);
+        w.first().dequeue(w.firstRow());
         Lock next = busy.enqueue(LockRequest.of("row", LockMode.EX).withParent(busyRoot));
         assertThat(next.grantedMode()).isEqualTo(LockMode.EX);
     }
 
     @Test
     void aLateCancelAtTheMasterOfTheTreeIsIgnoredWithoutAnAnswer() throws Exception {
-        LockOwner first = cluster.node(0).newOwner("first");
-        Lock firstRoot = first.enqueue(ROOT, LockMode.CR); // node 0 masters the tree
-        Lock firstRow = first.enqueue(LockRequest.of("row", LockMode.EX).withParent(firstRoot));
-        LockOwner waiter = cluster.node(2).newOwner("waiter");
-        Lock waiterRoot = waiter.enqueue(ROOT, LockMode.CR);
-        Lock waiting = waiter.enqueueAsync(LockRequest.of("row", LockMode.EX).withParent(waiterRoot));
-        ClusterTestSupport.awaitTrue("node 2's request waits at node 0", () -> waitingOn(0));
+        Waiting w = node2WaitingAtNode0();
+        LockOwner waiter = w.waiter();
+        Lock waiting = w.request();
         HoldMessages cancels = HoldMessages.install(cluster.node(2), Wire.CANCEL);
         HoldMessages refusals = HoldMessages.install(cluster.node(0), Wire.NOTMASTER);
         CompletableFuture<Boolean> cancel = CompletableFuture.supplyAsync(() -> waiter.cancel(waiting));
         ClusterTestSupport.awaitTrue("node 2's CANCEL to node 0 is held", () -> cancels.heldCount() == 1);
 
-        first.dequeue(firstRow); // the request is granted before its CANCEL arrives
+        w.first().dequeue(w.firstRow()); // the request is granted before its CANCEL arrives
         assertThat(cancel.get(30, TimeUnit.SECONDS)).as("the request ended CANCELLED").isFalse();
         assertThat(waiting.grantedMode()).isEqualTo(LockMode.EX);
         cancels.release();
         // node 0 takes node 2's messages in order: once this one is granted, the CANCEL was handled
-        Lock after = waiter.enqueue(LockRequest.of("other", LockMode.EX).withParent(waiterRoot));
+        Lock after = waiter.enqueue(LockRequest.of("other", LockMode.EX).withParent(w.waiterRoot()));
 
         assertThat(after.grantedMode()).isEqualTo(LockMode.EX);
         assertThat(refusals.heldCount()).as("NOTMASTER answers from node 0").isZero();
         assertThat(waiting.grantedMode()).isEqualTo(LockMode.EX);
+    }
+
+    /**
+     * Node 0's owner {@code first} holding {@code row} in EX (node 0 masters the tree), and node 2's
+     * owner {@code waiter} with its EX request on {@code row} waiting behind it at node 0.
+     */
+    private record Waiting(LockOwner first, Lock firstRow, LockOwner waiter, Lock waiterRoot, Lock request) {
+    }
+
+    private Waiting node2WaitingAtNode0() throws InterruptedException {
+        LockOwner first = cluster.node(0).newOwner("first");
+        Lock firstRoot = first.enqueue(ROOT, LockMode.CR); // node 0 masters the tree
+        Lock firstRow = first.enqueue(LockRequest.of("row", LockMode.EX).withParent(firstRoot));
+        LockOwner waiter = cluster.node(2).newOwner("waiter");
+        Lock waiterRoot = waiter.enqueue(ROOT, LockMode.CR);
+        Lock request = waiter.enqueueAsync(LockRequest.of("row", LockMode.EX).withParent(waiterRoot));
+        ClusterTestSupport.awaitTrue("node 2's request waits at node 0", () -> waitingOn(0));
+        return new Waiting(first, firstRow, waiter, waiterRoot, request);
     }
 
     /** Whether node {@code node} masters {@code row} with node 2's request waiting on it. */
