@@ -272,6 +272,33 @@ final class ClusterLock implements Lock {
         return true;
     }
 
+    /**
+     * As {@link #cancelAgain()}, for a CANCEL of request number {@code request} (0: the new
+     * request, else that conversion) that a node not mastering the tree refused: false also if
+     * that request is no longer the pending one (it ended; a later request's cancel has its own).
+     */
+    synchronized boolean cancelAgain(int request) {
+        return request == conversions && cancelAgain();
+    }
+
+    /**
+     * A node that does not master this lock's tree refused request number {@code request} (0: the
+     * new request, else that conversion): if it is still the pending one, it counts as not sent,
+     * to be routed again, and true is returned; false if it ended meanwhile. A refused new request
+     * forgets where it went; a refused conversion's lock is still known to its tree's master (its
+     * granted mode is there), so its dequeue still goes.
+     */
+    synchronized boolean refusedWhilePending(int request) {
+        if (dead || pending == null || request != conversions) {
+            return false;
+        }
+        if (request == 0) {
+            sentTo = null;
+        }
+        requestSent = false;
+        return true;
+    }
+
     /** How long the pending request's timeout has left (negative: run out); {@code Long.MAX_VALUE} if none applies. */
     synchronized long timeoutLeftNanos() {
         return timeoutLeftLocked();

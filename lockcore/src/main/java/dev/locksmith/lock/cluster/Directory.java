@@ -322,10 +322,9 @@ final class Directory {
         // An entry for a tree whose move the view change interrupted still names its old master
         // (MOVED updates it), which may have exported the tree: answered now, before this
         // rebuild's registrations are in, it would send requests and cancels to a node that no
-        // longer holds them: a root request or a cancel is refused and routed again, but a
-        // conversion fails there. Without
-        // the entry, lookups wait until the tree's master registers it or the tree is rebuilt
-        // from the copies.
+        // longer holds them (they are refused there and routed again, a detour). Without the
+        // entry, lookups wait until the tree's master registers it or the tree is rebuilt from
+        // the copies.
         directory.keySet().removeAll(remastering.viewChanged((tree, op) -> again.add(() -> resolve(tree, op))));
         awaitingInstall.values().forEach(again::addAll);
         awaitingInstall.clear();

@@ -22,8 +22,11 @@ import org.jgroups.Address;
  *       nothing or waits for a remastered tree's INSTALL ({@link Directory#hold}); grants and
  *       blocking callbacks for this node's copies wait while it holds no quorum lease
  *       ({@link LeaseGuard#hold}), and are dropped if their master left meanwhile.</li>
- *   <li><b>Refusals.</b> A root request for a tree this node does not master (any more) is
- *       refused with NOTMASTER, so its sender looks the tree up again.</li>
+ *   <li><b>Refusals.</b> A root request, a conversion or a cancel for a tree this node does not
+ *       master (any more: it moved or was dropped since its sender routed it) is refused with
+ *       NOTMASTER, so its sender looks the tree up again and sends it there. A node that masters
+ *       the tree never refuses, so a refused message goes round at most until its sender's
+ *       directory names the real master.</li>
  * </ul>
  *
  * <p>Runs on the node's protocol thread, or for the small messages of {@link #isSmall} on the
@@ -48,11 +51,12 @@ final class Incoming {
         /** BLOCKING: copy {@code lockId} blocks a request for {@code mode}. */
         void blocking(long lockId, LockMode mode);
 
-        /** NOTMASTER: {@code refusedBy} no longer masters the tree of copy {@code lockId}'s root request. */
-        void notMaster(long lockId, Address refusedBy);
-
-        /** NOTMASTER for a CANCEL: {@code refusedBy} does not master the tree of copy {@code lockId}. */
-        void cancelNotMaster(long lockId, Address refusedBy);
+        /**
+         * NOTMASTER: {@code refusedBy} does not master the tree of copy {@code lockId}, so it
+         * refused the copy's message of type {@code refused} (ENQUEUE, CONVERT or CANCEL) for
+         * request number {@code request}.
+         */
+        void notMaster(long lockId, byte refused, int request, Address refusedBy);
     }
 
     private final ProtocolNode node;
@@ -168,13 +172,28 @@ final class Incoming {
                 TreeKey tree = parentId == 0 ? new TreeKey(namespaceOf(flags, owner.group()), resource) : null;
                 if (tree != null && !master.trees().contains(tree)) {
                     // dropped (or given away) since the sender learned this node was its master
-                    node.send(from, Wire.message(Wire.NOTMASTER, node.viewId()).putLong(lockId).putByte(Wire.ENQUEUE));
+                    refuse(from, lockId, Wire.ENQUEUE, MasterTable.NEW_REQUEST);
                     return;
                 }
                 master.enqueue(from, owner, lockId, parentId, mode, flags, timeout, handler, resource, tree);
             }
-            case Wire.CONVERT -> master.convert(from, in.getLong(), in.getLong(), in.getInt(),
-                    LockMode.ofOrdinal(in.getByte()), in.getInt(), in.getLong(), in.getByte() != 0, in.getBytes());
+            case Wire.CONVERT -> {
+                long ownerId = in.getLong();
+                long lockId = in.getLong();
+                int conversion = in.getInt();
+                LockMode mode = LockMode.ofOrdinal(in.getByte());
+                int flags = in.getInt();
+                long timeout = in.getLong();
+                boolean handler = in.getByte() != 0;
+                byte[] value = in.getBytes();
+                if (master.trees().contains(in.getTree())) {
+                    master.convert(from, ownerId, lockId, conversion, mode, flags, timeout, handler, value);
+                } else {
+                    // misrouted (the tree moved or was dropped since the owner routed it): failed
+                    // here as an unknown lock, it would end while its lock is granted at the real master
+                    refuse(from, lockId, Wire.CONVERT, conversion);
+                }
+            }
             case Wire.DEQUEUE -> master.dequeue(from, in.getLong(), in.getLong(), in.getByte(), in.getByte() != 0,
                     in.getBytes());
             case Wire.CANCEL -> {
@@ -186,7 +205,7 @@ final class Incoming {
                 } else {
                     // misrouted (the tree moved or was dropped since the owner routed it): dropped,
                     // the request would wait for ever at its real master
-                    node.send(from, Wire.message(Wire.NOTMASTER, node.viewId()).putLong(lockId).putByte(Wire.CANCEL));
+                    refuse(from, lockId, Wire.CANCEL, request);
                 }
             }
             case Wire.CLOSE -> master.closeOwner(from, in.getLong());
@@ -208,16 +227,14 @@ final class Incoming {
                 copies.failed(lockId, request, status, message.isEmpty() ? null : message, report);
             }
             case Wire.BLOCKING -> copies.blocking(in.getLong(), LockMode.ofOrdinal(in.getByte()));
-            case Wire.NOTMASTER -> {
-                long lockId = in.getLong();
-                if (in.getByte() == Wire.CANCEL) {
-                    copies.cancelNotMaster(lockId, from);
-                } else {
-                    copies.notMaster(lockId, from);
-                }
-            }
+            case Wire.NOTMASTER -> copies.notMaster(in.getLong(), (byte) in.getByte(), in.getInt(), from);
             default -> LOG.log(Level.WARNING, "unknown lock message type " + in.type() + " from " + from);
         }
+    }
+
+    /** NOTMASTER to {@code from}: this node refused its {@code type} message for request {@code request} of copy {@code lockId}. */
+    private void refuse(Address from, long lockId, byte type, int request) {
+        node.send(from, Wire.notMaster(node.viewId(), lockId, type, request));
     }
 
     private static Namespace namespaceOf(int flags, int group) {

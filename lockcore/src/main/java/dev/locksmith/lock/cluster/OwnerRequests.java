@@ -32,8 +32,8 @@ import org.jgroups.Address;
  *       (a grant made at once is applied in the same step, under the quorum lease); for another
  *       master it is a message ({@link Wire}). A request held back on this node times out here
  *       when its timeout runs out before it is sent; once sent, its master times it out. A root
- *       request or a cancel refused by a node that no longer masters its tree (NOTMASTER) is
- *       routed again.</li>
+ *       request, a conversion or a cancel refused by a node that no longer masters its tree
+ *       (NOTMASTER) is routed again, unless its request ended meanwhile.</li>
  *   <li><b>Outcomes.</b> What the master tables decide for this node's copies is applied to them
  *       directly, and sent to the owning node for others' ({@link #newMasterTable()}); outcomes
  *       other masters send arrive through {@link #outcomes()}. Copies whose id another node may
@@ -189,7 +189,7 @@ final class OwnerRequests {
         if (lock.parent == null && isSelf(m) && lock.tree.namespace().kind() != Namespace.Kind.LOCAL
                 && !node.master().trees().contains(lock.tree)) {
             if (lock.isPending()) {
-                onProtocol.accept(() -> notMaster(lock, self));
+                onProtocol.accept(() -> notMaster(lock, MasterTable.NEW_REQUEST, self));
             }
             return;
         }
@@ -261,26 +261,28 @@ final class OwnerRequests {
 
     void submitConversion(ClusterLock lock) {
         timeOutWhileUnsent(lock);
-        route(lock.tree, m -> {
-            ClusterLock.Snapshot s = beginSend(lock, m);
-            if (s == null) {
-                return;
+        route(lock.tree, m -> sendConversion(lock, m));
+    }
+
+    private void sendConversion(ClusterLock lock, Address m) {
+        ClusterLock.Snapshot s = beginSend(lock, m);
+        if (s == null) {
+            return;
+        }
+        try {
+            byte[] value = lock.stagedValue();
+            if (m.equals(self)) {
+                tableFor(lock.tree.namespace()).convertOwn(self, lock.owner.id(), lock.id, lock, s.conversion(),
+                        s.requested(), s.flags(), s.timeoutNanos(), s.blockingHandler(), value);
+            } else {
+                register(lock);
+                node.send(m, Wire.message(Wire.CONVERT, node.viewId()).putLong(lock.owner.id()).putLong(lock.id)
+                        .putInt(s.conversion()).putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
+                        .putByte(s.blockingHandler() ? 1 : 0).putBytes(value).putTree(lock.tree));
             }
-            try {
-                byte[] value = lock.stagedValue();
-                if (m.equals(self)) {
-                    tableFor(lock.tree.namespace()).convertOwn(self, lock.owner.id(), lock.id, lock, s.conversion(),
-                            s.requested(), s.flags(), s.timeoutNanos(), s.blockingHandler(), value);
-                } else {
-                    register(lock);
-                    node.send(m, Wire.message(Wire.CONVERT, node.viewId()).putLong(lock.owner.id()).putLong(lock.id)
-                            .putInt(s.conversion()).putByte(s.requested().ordinal()).putInt(s.flags()).putLong(s.timeoutNanos())
-                            .putByte(s.blockingHandler() ? 1 : 0).putBytes(value));
-                }
-            } finally {
-                endSend(lock, m, s.conversion());
-            }
-        });
+        } finally {
+            endSend(lock, m, s.conversion());
+        }
     }
 
     void submitDequeue(ClusterLock lock, int valueLength, boolean abnormal, byte[] value) {
@@ -392,28 +394,34 @@ final class OwnerRequests {
     }
 
     /**
-     * A root request reached a node that does not master its tree (any more): forget that master
-     * and route the request again. The directory may still name the old master until its DROP
-     * arrives, so repeated refusals back off a little. Unsent again, it is timed again: the timer
-     * set when it was submitted may have found it sent and left it to the master that refused it.
+     * A root request or a conversion, number {@code request} of {@code lock}, reached a node that
+     * does not master its tree (any more: the tree was dropped or moved after the request was
+     * routed): forget that master and, if that request is still pending, route it again. The
+     * directory may still name the old master until its DROP or MOVED arrives, so repeated
+     * refusals back off a little. Unsent again, it is timed again: the timer set when it was
+     * submitted may have found it sent and left it to the master that refused it. A master that
+     * has the tree never refuses, so the request ends there once (granted or failed). Protocol thread.
      */
-    private void notMaster(ClusterLock lock, Address refusedBy) {
+    private void notMaster(ClusterLock lock, int request, Address refusedBy) {
         masterOf.remove(lock.tree, refusedBy);
-        lock.markUnsent();
+        if (!lock.refusedWhilePending(request)) {
+            return; // ended meanwhile (a refusal of a request the rebuild re-sent elsewhere, say)
+        }
         timeOutWhileUnsent(lock);
-        retryAfterRefusal(lock, () -> resolve(lock.tree, m -> sendNew(lock, m)));
+        Consumer<Address> send = request == MasterTable.NEW_REQUEST ? m -> sendNew(lock, m) : m -> sendConversion(lock, m);
+        retryAfterRefusal(lock, () -> resolve(lock.tree, send));
     }
 
     /**
-     * A CANCEL reached a node that does not master {@code lock}'s tree (it moved or was dropped
-     * after the cancel was routed): forget that master and send the cancel again, to the master
-     * found now, if the request it cancels is still pending (else it ended; nothing to do). A
-     * master that has the tree never refuses a CANCEL, so this ends once the directory names the
-     * real master. Protocol thread.
+     * A CANCEL of request number {@code request} reached a node that does not master
+     * {@code lock}'s tree (it moved or was dropped after the cancel was routed): forget that
+     * master and send the cancel again, to the master found now, if that request is still pending
+     * with its cancel requested (else it ended; nothing to do). A master that has the tree never
+     * refuses a CANCEL, so this ends once the directory names the real master. Protocol thread.
      */
-    private void cancelNotMaster(ClusterLock lock, Address refusedBy) {
+    private void cancelNotMaster(ClusterLock lock, int request, Address refusedBy) {
         masterOf.remove(lock.tree, refusedBy);
-        if (lock.cancelAgain()) {
+        if (lock.cancelAgain(request)) {
             retryAfterRefusal(lock, () -> resolve(lock.tree, m -> cancelAt(lock, m)));
         }
     }
@@ -486,18 +494,15 @@ final class OwnerRequests {
         }
 
         @Override
-        public void notMaster(long lockId, Address refusedBy) {
+        public void notMaster(long lockId, byte refused, int request, Address refusedBy) {
             ClusterLock lock = copies.get(lockId);
-            if (lock != null) {
-                OwnerRequests.this.notMaster(lock, refusedBy);
+            if (lock == null) {
+                return;
             }
-        }
-
-        @Override
-        public void cancelNotMaster(long lockId, Address refusedBy) {
-            ClusterLock lock = copies.get(lockId);
-            if (lock != null) {
-                OwnerRequests.this.cancelNotMaster(lock, refusedBy);
+            if (refused == Wire.CANCEL) {
+                cancelNotMaster(lock, request, refusedBy);
+            } else {
+                OwnerRequests.this.notMaster(lock, request, refusedBy);
             }
         }
     }

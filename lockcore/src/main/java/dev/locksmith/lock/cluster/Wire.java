@@ -26,8 +26,10 @@ import java.util.List;
  *  ENQUEUE   ownerId:8 | group:4 | priority:4 | ownerName:str | lockId:8 | parentLockId:8 (0 = root)
  *            | mode:1 | flags:4 | timeoutNanos:8 | blockingHandler:1 | name:str
  *  CONVERT   ownerId:8 | lockId:8 | conversion:4 | mode:1 | flags:4 | timeoutNanos:8 | blockingHandler:1
- *            | value:bytes                           conversion: the lock's conversions so far, this one included;
- *                                                    a master takes each number once (RESEND may carry it too)
+ *            | value:bytes | tree                    conversion: the lock's conversions so far, this one included;
+ *                                                    a master takes each number once (RESEND may carry it too);
+ *                                                    tree: the lock's, so that a node not mastering it answers
+ *                                                    NOTMASTER (the conversion was misrouted) instead of failing it
  *  DEQUEUE   ownerId:8 | lockId:8 | valueLength:1 | abnormal:1 | value:bytes
  *  CANCEL    ownerId:8 | lockId:8 | request:4 | tree
  *                                                    request: the number of the request to cancel (as in
@@ -67,9 +69,11 @@ import java.util.List;
  *  DROP      tree | fenceHigh:8                     the sender no longer masters tree (its last lock went):
  *                                                    the directory node forgets the entry if it names the sender,
  *                                                    and hands fenceHigh (its highest token) to the next master
- *  NOTMASTER lockId:8 | refused:1                   answer to a root ENQUEUE or a CANCEL (refused: that type):
- *                                                    the receiver does not master the lock's tree (it dropped or
- *                                                    gave it away); look it up again and send that request again
+ *  NOTMASTER lockId:8 | refused:1 | request:4       answer to a root ENQUEUE, a CONVERT or a CANCEL (refused: that
+ *                                                    type; request: the number of the request it made or cancelled,
+ *                                                    as in GRANTED): the receiver does not master the lock's tree (it
+ *                                                    dropped or gave it away); look it up again and send that message
+ *                                                    again, unless that request is no longer pending
  *  PING      sentAt:8 (sender's nanoTime)            quorum lease: answered with PONG by a member of the view
  *  PONG      sentAt:8 (echoed)                       (viewId: the sender's; answered and counted only in that view)
  *  HELLO     (empty)                                 fork mode: the sender's fork just started in view viewId;
@@ -137,6 +141,14 @@ final class Wire {
                        String message, dev.locksmith.lock.DeadlockReport report) {
         return message(FAILED, viewId).putLong(lockId).putInt(request).putByte(status.ordinal())
                 .putString(message == null ? "" : message).putReport(report);
+    }
+
+    /**
+     * NOTMASTER in view {@code viewId}: the sender does not master the tree of copy {@code lockId},
+     * so it refused that copy's message of type {@code refused} for request number {@code request}.
+     */
+    static Wire notMaster(long viewId, long lockId, byte refused, int request) {
+        return message(NOTMASTER, viewId).putLong(lockId).putByte(refused).putInt(request);
     }
 
     /** GRANTED in view {@code viewId}: request number {@code request} of copy {@code lockId} was granted. */
