@@ -523,6 +523,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         return localPath;
     }
 
+    /** This node's master table of cluster trees (tests reach its seam through it). */
+    MasterTable masterTable() {
+        return master;
+    }
+
     /** This node's lease guard (tests reach its seam through it). */
     LeaseGuard leaseGuard() {
         return leaseGuard;

@@ -13,6 +13,7 @@ import dev.locksmith.lock.Namespace;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -141,6 +142,39 @@ class ClusterTreeDropTest {
             }
             dropOfNode1.release();
         }
+    }
+
+    @Test
+    void aSublockMadeWhileAClearTakesItsRootLeavesNoCountBehindAndItsTreeIsDropped() throws Exception {
+        ClusterLockManager node = cluster.node(0);
+        LockOwner owner = node.newOwner("owner");
+        Lock root = owner.enqueue("cleared", LockMode.CR); // node 0 masters the tree
+        TreeKey tree = new TreeKey(Namespace.group(0), "cleared");
+        java.util.concurrent.atomic.AtomicInteger countWhenCleared = new java.util.concurrent.atomic.AtomicInteger(-1);
+        node.masterTable().beforeTrack = () -> {
+            node.masterTable().beforeTrack = null;
+            // the sublock is in the engine but not counted yet: an administrator clears its root
+            // now, which empties the root's subtree count (and the tree's) before the sublock joins it
+            try {
+                CompletableFuture.runAsync(() -> node.clearLock(node.adminCapability(), root.id()))
+                        .get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError("the clear of the root failed", e);
+            }
+            countWhenCleared.set(node.masterTable().lockCount(tree));
+        };
+        Lock sub = owner.enqueueAsync(LockRequest.of("sub", LockMode.EX).withParent(root));
+        ClusterTestSupport.awaitTrue("the sublock's request reached the master table", () -> countWhenCleared.get() != -1);
+
+        assertThat(countWhenCleared.get()).as("the tree's count when the sublock was about to join it").isZero();
+        assertThat(root.queue()).as("the root was cleared").isEmpty();
+        ClusterTestSupport.awaitTrue("the sublock went with its root", () -> sub.queue().isEmpty());
+        ClusterTestSupport.awaitTrue("no lock and no count left: the tree is dropped everywhere",
+                () -> node.masterTable().lockCount(tree) == 0 && node.resource(Namespace.group(0), List.of("cleared")).isEmpty()
+                        && cluster.nodes.stream().allMatch(n -> n.clusterStatistics().treesMastered() == 0
+                        && n.clusterStatistics().directoryEntries() == 0));
+        Lock again = cluster.node(1).newOwner("next").enqueue("cleared", LockMode.EX);
+        assertThat(again.grantedMode()).isEqualTo(LockMode.EX);
     }
 
     private static boolean isGranted(Lock l) {

@@ -73,4 +73,26 @@ class MasterTableTreeCountTest extends MasterTableFixture {
         assertThat(master.lockCount(tree)).isZero();
         assertThat(emptied).containsExactly(tree, tree);
     }
+
+    @Test
+    void aSublockThatFindsItsRootsSubtreeEmptiedWhileItIsMadeCountsItsTreeOnItsOwn() {
+        master.enqueue(nodeA, ownerA, 1, 0, LockMode.CR, 0, NO_TIMEOUT, false, "T", tree);
+        awaitTrue("root granted", () -> replies.size() == 1);
+        // between the sublock's engine request and its count, the root's abnormal dequeue (a
+        // clear) takes the root's subtree count to zero and the tree's with it
+        master.beforeTrack = () -> {
+            master.beforeTrack = null;
+            master.dequeue(nodeA, 1, 1, 0, true, NO_VALUE);
+            assertThat(master.lockCount(tree)).as("the root went, its sublock not counted yet").isZero();
+        };
+        master.enqueue(nodeA, ownerA, 2, 1, LockMode.EX, 0, NO_TIMEOUT, false, "S", tree);
+
+        assertThat(master.beforeTrack).as("the clear ran inside the sublock's request").isNull();
+        assertThat(emptied).as("emptied once, by the root's clear").containsExactly(tree);
+        assertThat(master.lockCount(tree)).as("the sublock's entry counts its tree again").isOne();
+
+        dequeue(nodeA, 1, 2);
+        assertThat(master.lockCount(tree)).isZero();
+        assertThat(emptied).as("emptied again, once, when the sublock went").containsExactly(tree, tree);
+    }
 }
