@@ -35,6 +35,7 @@ final class ClusterChannel {
     private static final System.Logger LOG = System.getLogger(ClusterChannel.class.getName());
     private static final String WEIGHT_KEY = "lockdirwt";
     private static final String REMASTER_WEIGHT_KEY = "lockrmwt";
+    private static final String WIRE_VERSION_KEY = "lockwire";
 
     /** What the node does with what arrives. */
     interface Handler {
@@ -64,10 +65,11 @@ final class ClusterChannel {
 
     /**
      * A channel of the node's own from {@code stackXml}, named {@code nodeName}, its address
-     * carrying the weights, encrypted with {@code key} unless it is null. Not connected.
+     * carrying the weights and the lock wire version it speaks ({@code wireVersion}, normally
+     * {@link Wire#VERSION}), encrypted with {@code key} unless it is null. Not connected.
      */
-    static ClusterChannel own(String stackXml, String nodeName, int directoryWeight, int remasterWeight, SecretKey key)
-            throws Exception {
+    static ClusterChannel own(String stackXml, String nodeName, int directoryWeight, int remasterWeight, SecretKey key,
+                              int wireVersion) throws Exception {
         JChannel made = new JChannel(new ByteArrayInputStream(stackXml.getBytes(StandardCharsets.UTF_8)));
         made.name(nodeName);
         if (key != null) {
@@ -75,8 +77,9 @@ final class ClusterChannel {
         }
         byte weight = (byte) directoryWeight;
         byte remaster = (byte) remasterWeight;
+        byte wire = (byte) wireVersion;
         made.addAddressGenerator(() -> ExtendedUUID.randomUUID(nodeName).put(WEIGHT_KEY, new byte[] {weight})
-                .put(REMASTER_WEIGHT_KEY, new byte[] {remaster}));
+                .put(REMASTER_WEIGHT_KEY, new byte[] {remaster}).put(WIRE_VERSION_KEY, new byte[] {wire}));
         return new ClusterChannel(made, null);
     }
 
@@ -200,6 +203,15 @@ final class ClusterChannel {
     /** The directory weight {@code member}'s address carries (1 if none: a fork's, say). */
     static int directoryWeight(Address member) {
         return byteOf(member, WEIGHT_KEY, 1);
+    }
+
+    /**
+     * The lock wire version ({@link Wire#VERSION}) {@code member}'s address announces; 0 if none:
+     * a node built before versions were announced, or a fork's address (the main channel's, which
+     * carries no lock keys).
+     */
+    static int wireVersion(Address member) {
+        return byteOf(member, WIRE_VERSION_KEY, 0);
     }
 
     /** The remaster weight {@code member}'s address carries (5 if none). */

@@ -112,7 +112,11 @@ import org.jgroups.View;
  *       node's side of the lease is {@link LeaseGuard}.</li>
  *   <li><b>Channel.</b> A node makes its own JGroups channel from a stack, or rides a fork of a
  *       channel the caller owns ({@link Builder#channel}), sharing its transport and membership
- *       ({@link ClusterChannel}).</li>
+ *       ({@link ClusterChannel}). A node making its own channel announces the lock wire version
+ *       it speaks ({@link Wire#VERSION}) in its address; a member of another version is refused
+ *       with an error naming both versions and takes no part in the lock cluster (quorum,
+ *       directory, rebuild), rather than have its messages misread. (A fork's address is the
+ *       main channel's and announces none: forks are not checked.)</li>
  * </ul>
  *
  * <p><b>Ordering.</b> The protocol relies on JGroups delivering the messages of one sender to
@@ -168,6 +172,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private volatile boolean ready;
     private volatile boolean closed;
     private final CountDownLatch firstView = new CountDownLatch(1);
+    /** The lock wire version this node speaks ({@link Wire#VERSION} but in tests). */
+    private final int wireVersion;
+    /** Members of the view refused for speaking another wire version, each logged once; protocol thread. */
+    private final Set<Address> refused = new HashSet<>();
 
     // ---- the installed view: written on the protocol thread by the view change (RebuildHost) ------
     private List<Address> members = List.of();
@@ -210,7 +218,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         this.directory = new Directory(node, masterOf, gate, b.remasterWeight, b.emptyTreeRetention.toNanos());
         this.remastering = directory.remastering();
         this.channel = b.mainChannel != null ? ClusterChannel.fork(b.mainChannel, b.forkStackId, b.forkChannelId)
-                : ClusterChannel.own(stackXml, name, b.directoryWeight, b.remasterWeight, b.clusterKey);
+                : ClusterChannel.own(stackXml, name, b.directoryWeight, b.remasterWeight, b.clusterKey, b.wireVersion);
+        this.wireVersion = b.wireVersion;
         this.leaseGuard = new LeaseGuard(name, lease, channel, this::executeOnProtocol, () -> closed,
                 this::clearGrantsForLapsedLease);
         this.requests = new OwnerRequests(node, node, protocol, this::executeOnProtocol, timer, directory, leaseGuard,
@@ -644,6 +653,33 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
 
         @Override
+        public List<Address> lockMembers(View view) {
+            List<Address> all = view.getMembers();
+            if (channel.isFork()) {
+                return List.copyOf(all); // the main channel's addresses announce no version
+            }
+            List<Address> speaking = new ArrayList<>(all.size());
+            for (Address m : all) {
+                if (!refuses(m)) {
+                    speaking.add(m);
+                } else if (refused.add(m)) {
+                    int theirs = ClusterChannel.wireVersion(m);
+                    LOG.log(Level.ERROR, name + ": member " + m + " is refused: it speaks lock wire version " + theirs
+                            + (theirs == 0 ? " (none announced: an older build)" : "") + ", this node version "
+                            + wireVersion + ". Nodes of different versions cannot share a lock cluster: it takes no"
+                            + " part in this node's quorum, directory or rebuild, and its messages are not read");
+                }
+            }
+            refused.retainAll(all);
+            return List.copyOf(speaking);
+        }
+
+        @Override
+        public boolean refuses(Address member) {
+            return !channel.isFork() && ClusterChannel.wireVersion(member) != wireVersion;
+        }
+
+        @Override
         public MasterTable replaceMaster() {
             MasterTable old = master;
             master = requests.newMasterTable();
@@ -789,6 +825,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         private Duration joinTimeout = Duration.ofSeconds(30);
         private Duration emptyTreeRetention = Duration.ofSeconds(1);
         private Duration quorumLease = Duration.ofMillis(500);
+        private int wireVersion = Wire.VERSION;
         private JChannel mainChannel;
         private String forkStackId;
         private String forkChannelId;
@@ -953,6 +990,12 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
 
         /** How long {@link #build()} waits for the first view and rebuild (default 30 s). */
+        /** For tests: the node announces and speaks lock wire version {@code version} instead of {@link Wire#VERSION}. */
+        Builder wireVersion(int version) {
+            this.wireVersion = version;
+            return this;
+        }
+
         public Builder joinTimeout(Duration timeout) {
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw new LockException(LockStatus.BADPARAM, "joinTimeout must be positive, was " + timeout);

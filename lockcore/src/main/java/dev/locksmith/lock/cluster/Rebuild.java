@@ -38,6 +38,9 @@ import org.jgroups.View;
  *       the grants held back for the lease and its copies of granted locks, and holds every
  *       request until quorum returns ({@link #dropForLostQuorum}). So does a node that merges
  *       back after its lease ran out.</li>
+ *   <li><b>Versions.</b> A member whose lock wire version ({@link Wire#VERSION}) is not this
+ *       node's takes no part: it is left out of the members this node installs (quorum,
+ *       directory, rebuild), and its rebuild messages are not read.</li>
  *   <li><b>Fork mode.</b> A member whose fork of the shared channel started late missed its part
  *       of the rebuild; it asks the others for theirs again (HELLO, {@link #answerHello}).</li>
  * </ul>
@@ -67,6 +70,15 @@ final class Rebuild {
 
         /** The first view is handled without quorum: the node has joined, serving nothing. */
         void joined();
+
+        /**
+         * The members of {@code view} that take part in the lock cluster: those that speak this
+         * node's lock wire version; the others are refused (logged once each).
+         */
+        List<Address> lockMembers(View view);
+
+        /** Whether {@code member} speaks another lock wire version: its messages are not read. */
+        boolean refuses(Address member);
 
         /** This node's address, from the channel (also while the first view is being handled). */
         Address address();
@@ -152,7 +164,7 @@ final class Rebuild {
             return;
         }
         List<Address> old = node.members();
-        List<Address> now = List.copyOf(view.getMembers());
+        List<Address> now = host.lockMembers(view);
         boolean hadQuorum = node.quorum();
         boolean nowQuorum = now.size() >= expectedVotes / 2 + 1;
         boolean partial = hadQuorum && nowQuorum && !old.isEmpty() && !(view instanceof MergeView);
@@ -254,8 +266,8 @@ final class Rebuild {
 
     /** REGISTER, RESEND or DONE from {@code from}, sent in view {@code msgView}. */
     void handle(Address from, Wire in, long msgView) {
-        if (msgView < node.viewId()) {
-            return;
+        if (msgView < node.viewId() || host.refuses(from)) {
+            return; // a refused node's RESEND would be misread; its DONE counts for nothing here
         }
         switch (in.type()) {
             case Wire.REGISTER -> {

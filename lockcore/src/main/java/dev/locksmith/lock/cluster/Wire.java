@@ -84,6 +84,14 @@ import java.util.List;
  * message.
  */
 final class Wire {
+    /**
+     * The version of these formats, raised whenever a layout changes (1: CONVERT carries its
+     * tree, NOTMASTER the refused request's number; before it, none was announced). A node
+     * announces it when it joins (in its address, {@link ClusterChannel#wireVersion}) and refuses
+     * a member of another version rather than misread its messages.
+     */
+    static final int VERSION = 1;
+
     static final byte LOOKUP = 1;
     static final byte MASTER = 2;
     static final byte ENQUEUE = 3;
