@@ -311,6 +311,9 @@ final class Rebuild {
             leaseWaitScheduledFor = view;
             timer.schedule(() -> onProtocol.accept(() -> {
                 if (node.viewId() == view) {
+                    // a DONE of this view that came since (a fork's HELLO answered again) may have
+                    // moved the end later: then this check schedules the next one
+                    leaseWaitScheduledFor = -1;
                     completeRebuildIfDone();
                 }
             }), wait, TimeUnit.NANOSECONDS);
