@@ -465,7 +465,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         return self;
     }
 
-    /** The members of the view this node last rebuilt for. */
+    /** The members of the view this node last rebuilt for (those of its lock wire version: see the class comment). */
     public List<Address> members() {
         return onProtocolThread(() -> List.copyOf(members));
     }

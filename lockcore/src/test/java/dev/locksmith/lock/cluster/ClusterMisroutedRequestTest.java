@@ -108,10 +108,7 @@ class ClusterMisroutedRequestTest {
     void aCancelThatReachesANodeThatDroppedTheTreeIsRefusedAndItsRequestEndsCancelled() throws Exception {
         String root = ClusterTestSupport.rootDirectedTo(cluster.node(2).address(), cluster.node(0).members());
         // node 1 masters the tree, then drops it; its DROP is held, so node 2 still names it the master
-        HoldMessages dropOfNode1 = HoldMessages.install(cluster.node(1), Wire.DROP);
-        LockOwner first = cluster.node(1).newOwner("first");
-        first.dequeue(first.enqueue(root, LockMode.EX));
-        ClusterTestSupport.awaitTrue("node 1 dropped the tree, its DROP held", () -> dropOfNode1.heldCount() == 1);
+        HoldMessages dropOfNode1 = cluster.masteredThenDroppedWithDropHeld(1, root);
         HoldMessages refusals = HoldMessages.install(cluster.node(1), Wire.NOTMASTER);
         try {
             LockOwner late = cluster.node(0).newOwner("late");

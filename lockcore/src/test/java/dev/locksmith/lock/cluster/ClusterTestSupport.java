@@ -205,6 +205,19 @@ final class ClusterTestSupport implements AutoCloseable {
         }
     }
 
+    /**
+     * Node {@code master} masters {@code root}'s tree, then drops it (with no empty-tree retention)
+     * while its DROP is held, so the tree's directory node still names it the master. Returns the
+     * hold; the caller releases it.
+     */
+    HoldMessages masteredThenDroppedWithDropHeld(int master, String root) throws Exception {
+        HoldMessages drop = HoldMessages.install(node(master), Wire.DROP);
+        LockOwner first = node(master).newOwner("first");
+        first.dequeue(first.enqueue(root, LockMode.EX));
+        awaitTrue("node " + master + " dropped the tree, its DROP held", () -> drop.heldCount() == 1);
+        return drop;
+    }
+
     /** A root name whose directory node among {@code members} is {@code node}. */
     static String rootDirectedTo(org.jgroups.Address node, List<org.jgroups.Address> members) {
         for (int i = 0; ; i++) {
