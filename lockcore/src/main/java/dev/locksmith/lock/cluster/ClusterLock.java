@@ -107,10 +107,17 @@ final class ClusterLock implements Lock {
     /**
      * Whether the current request's stage was handed out ({@link #completion()}): only then can it
      * have dependents, user code that must run on the callback thread. A stage nobody was given is
-     * completed by the thread that ends the request, under the monitor, which saves the callback
-     * thread a wake-up per request (most requests are synchronous and never hand theirs out).
+     * completed only when it is asked for ({@link #stageOwed}), under the monitor, which saves the
+     * callback thread a wake-up per request (most requests are synchronous and never hand theirs out).
      */
     private boolean stageExposed;
+    /**
+     * Whether the last ended request's stage ({@link #endedStage}, which is then {@link #last}) is
+     * still to be completed: a stage nobody was given is completed only when someone asks for it
+     * ({@link #pendingStage}) or the next request replaces it ({@link #startConversion}), so the
+     * usual synchronous request pays no completion (a compare-and-set) at all. Under the monitor.
+     */
+    private boolean stageOwed;
     private CompletableFuture<Lock> endedStage;
     private LockStatus endedOutcome;
     private LockException endedFailure;
@@ -381,6 +388,7 @@ final class ClusterLock implements Lock {
         requestSent = false;
         waitedThroughRebuild = false;
         conversions++;
+        settleOwedStage();
         last = new CompletableFuture<>();
         pending = last;
         stageExposed = false;
@@ -561,7 +569,7 @@ final class ClusterLock implements Lock {
                 pending = null;
                 cancel = endCancel();
                 waiter = ended(done, status, null);
-                exposed = completeUnlessExposed(done, null);
+                exposed = oweUnlessExposed();
                 grantedInline = endingSend && done == firstStage;
             }
             if (endingSend) {
@@ -631,7 +639,7 @@ final class ClusterLock implements Lock {
             failure = new LockException(outcome, (conversion ? "conversion of lock on '" : "request for '")
                     + name + "' was not granted" + (message == null ? "" : " (" + message + ")"), report);
             waiter = ended(done, outcome, failure);
-            exposed = completeUnlessExposed(done, failure);
+            exposed = oweUnlessExposed();
         }
         if (!conversion) {
             die();
@@ -781,25 +789,33 @@ final class ClusterLock implements Lock {
         status = outcome;
         LockException failure = new LockException(outcome, "request for '" + name + "' was not granted");
         Thread waiter = ended(done, outcome, failure);
-        return new Abandoned(done, cancel, failure, waiter, completeUnlessExposed(done, failure));
+        return new Abandoned(done, cancel, failure, waiter, oweUnlessExposed());
     }
 
     /**
-     * Completes {@code stage} now (granted when {@code failure} is null) if it was never handed
-     * out, and returns false; returns true if it was, and the caller has it completed on the
-     * callback thread. Under the monitor, so a {@link #completion()} cannot hand it out between
-     * the check and the completion.
+     * Leaves the stage of the request that just ended ({@link #ended} recorded it), owed if it was
+     * never handed out, and returns false; returns true if it was, and the caller has it completed
+     * on the callback thread. Under the monitor, so a {@link #completion()} cannot hand it out
+     * between the check and the record.
      */
-    private boolean completeUnlessExposed(CompletableFuture<Lock> stage, LockException failure) {
+    private boolean oweUnlessExposed() {
         if (stageExposed) {
             return true;
         }
-        if (failure == null) {
-            stage.complete(this);
-        } else {
-            stage.completeExceptionally(failure);
-        }
+        stageOwed = true;
         return false;
+    }
+
+    /** Completes the last ended request's stage if it is owed ({@link #stageOwed}). Under the monitor. */
+    private void settleOwedStage() {
+        if (stageOwed) {
+            stageOwed = false;
+            if (endedFailure == null) {
+                endedStage.complete(this);
+            } else {
+                endedStage.completeExceptionally(endedFailure);
+            }
+        }
     }
 
     /** Records how the request of {@code stage} ended; returns its synchronous caller to wake. Under the monitor. */
@@ -961,7 +977,11 @@ final class ClusterLock implements Lock {
     }
 
     synchronized CompletableFuture<Lock> pendingStage() {
-        return pending != null ? pending : last;
+        if (pending != null) {
+            return pending;
+        }
+        settleOwedStage();
+        return last;
     }
 
     // ---- Lock ----------------------------------------------------------------------------------
@@ -1038,6 +1058,22 @@ final class ClusterLock implements Lock {
         synchronized (this) {
             stage = pendingStage();
             stageExposed |= stage == pending;
+        }
+        return stage.copy();
+    }
+
+    /**
+     * Hands {@code stage}, the stage of a request of this lock, out to user code: from now on it is
+     * completed when its request ends, on the callback thread, whether or not anyone asks for it
+     * again; if it ended already, it is completed now.
+     */
+    CompletionStage<Lock> handOut(CompletableFuture<Lock> stage) {
+        synchronized (this) {
+            if (pending == stage) {
+                stageExposed = true;
+            } else if (endedStage == stage) {
+                settleOwedStage();
+            }
         }
         return stage.copy();
     }

@@ -144,7 +144,8 @@ final class ClusterOwner implements LockOwner {
 
     @Override
     public CompletionStage<Lock> convertAsync(Lock lock, LockRequest conversion) {
-        return startConversion(ownLock(lock, LockStatus.IVLOCKID, "lock"), conversion).copy();
+        ClusterLock copy = ownLock(lock, LockStatus.IVLOCKID, "lock");
+        return copy.handOut(startConversion(copy, conversion));
     }
 
     private CompletableFuture<Lock> startConversion(ClusterLock copy, LockRequest conversion) {

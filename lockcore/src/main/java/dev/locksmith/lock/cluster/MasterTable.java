@@ -168,11 +168,11 @@ final class MasterTable {
         private int conversion;
         /**
          * The last conversion's own flags and timeout (its request is not the original one), and
-         * when it was taken, for an export of the lock while it converts; guarded by this object.
+         * when it was taken, for an export of the lock while it converts; null until the lock's
+         * first conversion (most locks never convert, and every lock + unlock allocates its entry
+         * with its fields); guarded by this object.
          */
-        private int conversionFlags;
-        private long conversionTimeoutNanos = -1;
-        private long conversionTakenNanos;
+        private TakenConversion lastConversion;
 
         /**
          * Whether conversion number {@code n} is new here; if so it is the last one taken from now
@@ -191,11 +191,7 @@ final class MasterTable {
             if (!takeConversion(n)) {
                 return false;
             }
-            conversionFlags = flags;
-            conversionTimeoutNanos = timeoutNanos;
-            if (timeoutNanos > 0) {
-                conversionTakenNanos = System.nanoTime();
-            }
+            lastConversion = new TakenConversion(flags, timeoutNanos, timeoutNanos > 0 ? System.nanoTime() : 0);
             return true;
         }
 
@@ -231,7 +227,7 @@ final class MasterTable {
 
         /** The flags of the request this lock converts by now: the last conversion's. */
         synchronized int conversionFlags() {
-            return conversionFlags;
+            return lastConversion == null ? 0 : lastConversion.flags();
         }
 
         /**
@@ -239,10 +235,11 @@ final class MasterTable {
          * at once where it goes), or its negative "none".
          */
         synchronized long conversionTimeoutLeftNanos() {
-            if (conversionTimeoutNanos <= 0) {
-                return conversionTimeoutNanos;
+            TakenConversion c = lastConversion;
+            if (c == null || c.timeoutNanos() <= 0) {
+                return c == null ? -1 : c.timeoutNanos();
             }
-            return Math.max(1, conversionTakenNanos + conversionTimeoutNanos - System.nanoTime());
+            return Math.max(1, c.takenNanos() + c.timeoutNanos() - System.nanoTime());
         }
 
         Held(Lock lock, Address origin, Proxy proxy, long lockId, long parentLockId, TreeKey tree, String name,
@@ -262,6 +259,10 @@ final class MasterTable {
             this.dequeueCounted = dequeueCounted;
             this.copy = copy;
         }
+    }
+
+    /** A conversion taken by a master: its own flags and timeout (negative: none), and when it was taken if it has one. */
+    private record TakenConversion(int flags, long timeoutNanos, long takenNanos) {
     }
 
     /** The value block of one resource of a migrating tree. */
