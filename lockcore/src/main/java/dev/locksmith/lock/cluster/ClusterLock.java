@@ -125,8 +125,12 @@ final class ClusterLock implements Lock {
     /**
      * This lock's entry in this node's master table when it was requested here (null otherwise),
      * so its sublocks and its dequeue skip the table's lookups; the table checks it is still live.
-     * Plain, not volatile: a thread that misses it looks the entry up, and one that sees it reaches
-     * its mutable state only through the table's concurrent maps (or final fields).
+     * Set by the table before anything about the entry is reported (so a thread that saw the copy
+     * granted, under its monitor, sees it), and for the local path's entries the only reference
+     * to them besides the engine's (the table finds them through the copies,
+     * {@link MasterTable.Replies#forEachOwnEntry}). Plain, not volatile: a thread that misses it
+     * otherwise looks the entry up, and one that sees it reaches its mutable state only through
+     * the table's concurrent structures (or final fields).
      */
     MasterTable.Held masterEntry;
 
@@ -474,7 +478,6 @@ final class ClusterLock implements Lock {
                             hasBlockingHandler, name, tree, this)
                     : table.enqueueOwn(self, owner.ref(), id, parentId, parentHint, mode, flagBits, timeoutNanos,
                             hasBlockingHandler, name, tree, this);
-            masterEntry = entry;
             now = entry == null ? null : table.grantAtOnce(entry);
             if (now != null && lease != null) {
                 epoch = lease.clearEpoch(); // before the lease check: see LeaseGuard, "Clear epoch"
@@ -729,12 +732,20 @@ final class ClusterLock implements Lock {
             value = writes ? lksb.clone() : NO_VALUE;
             sentWhenLeft = sentTo != null;
             markDead();
-            unlisted = true; // no sublocks, checked above
+            unlisted = true; // no sublocks, checked above; its caller takes it out (unlistLeft)
             abandoned = abandonLocked(LockStatus.CANCELLED);
         }
-        unlist();
         abandoned.tell(this, LockStatus.CANCELLED);
         return value;
+    }
+
+    /**
+     * Takes this copy, which {@link #leave} dequeued, out of its parent's or its owner's list; its
+     * owner calls it once the dequeue on the master was made (or handed on), so that until then the
+     * walks of the copies that find master entries through them ({@link ClusterOwner#listed}) see it.
+     */
+    void unlistLeft() {
+        unlist();
     }
 
     private static final byte[] NO_VALUE = new byte[0];

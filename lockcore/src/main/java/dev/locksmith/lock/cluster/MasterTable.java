@@ -69,6 +69,30 @@ final class MasterTable {
         /** The last lock of {@code tree} on this master went (called on whichever thread removed it). */
         default void treeEmptied(TreeKey tree) {
         }
+
+        /**
+         * {@code entry} was made for this node's own lock {@code copy}, before anything about it is
+         * reported: the copy keeps it ({@link #enqueueLocal}'s entries are found through it).
+         */
+        default void entryMade(Object copy, Held entry) {
+        }
+
+        /**
+         * Hands {@code action} the master entries this node's own copies keep (every copy its owners
+         * list, live or leaving), of whichever table: the entries {@link #enqueueLocal} made, which
+         * are in no proxy's map.
+         */
+        default void forEachOwnEntry(java.util.function.Consumer<Held> action) {
+        }
+
+        /**
+         * The entry the copy of lock {@code lockId} of this node's owner {@code ownerId} keeps
+         * (found through {@code copy} when given, else through the owner's copies), or null; for
+         * a lookup that missed the proxies' maps. Null for another node's lock.
+         */
+        default Held ownEntry(Address origin, long ownerId, long lockId, Object copy) {
+            return null;
+        }
     }
 
     /** The owner a request came from, as its node describes it. */
@@ -158,8 +182,17 @@ final class MasterTable {
          * ({@link #grantAtOnce}); written and read by that thread only.
          */
         LocalLockManager.Grant atOnce;
-        /** Set when the entry leaves its proxy's table, so a sublock can check its parent's hint without a lookup. */
+        /**
+         * Set, once, by whichever thread removes the entry ({@link #removeEntry}): the one that
+         * then dequeues the engine lock. A sublock checks its parent's hint with it, without a lookup.
+         */
         volatile boolean gone;
+        /**
+         * Whether the entry is in its proxy's map. Every entry is but those of {@link #enqueueLocal}
+         * (the local path's), which their copies keep instead ({@link Replies#forEachOwnEntry}),
+         * until such a copy leaves one behind ({@link #keepFindable}).
+         */
+        volatile boolean listed;
         /**
          * The number of the last conversion of this lock taken here (its owner numbers them): a
          * conversion arriving again, in a rebuild's RESEND and then in its own CONVERT, is taken
@@ -469,23 +502,39 @@ final class MasterTable {
         return h.proxy.table == this && !h.gone;
     }
 
-    /** Removes {@code h} from its proxy's table; false if it was not there (another thread removed it first). */
+    /**
+     * Removes {@code h} from this table; false if another thread removed it first. The entry's
+     * {@link Held#gone} decides (a compare-and-set), so an entry of the local path, in no map,
+     * costs no map operation; one in its proxy's map leaves it too. {@link #keepFindable} writes
+     * {@code listed} before it reads {@code gone}, and this reads {@code listed} after it set
+     * {@code gone}, so at least one of them sees the other, and no removed entry stays in a map.
+     */
     private static boolean removeEntry(Held h) {
-        if (!h.proxy.locks.remove(h.lockId, h)) {
+        if (!GONE.compareAndSet(h, false, true)) {
             return false;
         }
-        markGone(h);
+        if (h.listed) {
+            h.proxy.locks.remove(h.lockId, h);
+        }
         return true;
     }
 
     /**
-     * Marks {@code h} removed with an ordered store rather than a volatile one, which costs a
-     * fence on every dequeue of the local path. A thread that reads the flag late takes the entry
-     * for a live parent a moment longer, as it could before the removal; the engine then decides
-     * on the parent lock itself.
+     * Puts {@code h}, an entry of the local path, in its proxy's map if it is still live: its copy
+     * is leaving it behind (dequeued while its tree moves, or after the copy's id went to another
+     * node), and once the copy leaves its owner's list the map is the only place the export of the
+     * tree finds it. Does nothing for an entry already in the map.
      */
-    private static void markGone(Held h) {
-        GONE.setRelease(h, true);
+    static void keepFindable(Held h) {
+        synchronized (h.proxy.locks) { // the map's own monitor: held across the check and the put
+            if (h.listed) {
+                return;
+            }
+            h.listed = true; // before gone is read: see removeEntry
+            if (!h.gone) {
+                h.proxy.locks.put(h.lockId, h);
+            }
+        }
     }
 
     private static final java.lang.invoke.VarHandle GONE;
@@ -510,7 +559,7 @@ final class MasterTable {
     /** As {@link #convert}, for this node's own lock, whose copy ({@code copy}) a refusal reaches without a lookup. */
     void convertOwn(Address origin, long ownerId, long lockId, Object copy, int conversion, LockMode mode, int flags,
                     long timeoutNanos, boolean blockingHandler, byte[] value) {
-        Held held = held(origin, ownerId, lockId);
+        Held held = held(origin, ownerId, lockId, copy);
         if (held == null) {
             replies.failed(origin, lockId, copy, conversion, LockStatus.IVLOCKID, "lock " + lockId + " is not known to its master",
                     null);
@@ -545,9 +594,9 @@ final class MasterTable {
             p = hint.proxy;
         } else {
             p = proxies.get(new OwnerKey(origin, ownerId));
-            held = p == null ? null : p.locks.remove(lockId);
-            if (held != null) {
-                markGone(held);
+            held = p == null ? null : p.locks.get(lockId);
+            if (held != null && !removeEntry(held)) {
+                held = null;
             }
         }
         if (held == null) {
@@ -752,11 +801,9 @@ final class MasterTable {
      */
     Export exportAndDrop(TreeKey tree) {
         Map<Long, Held> byEngineId = new java.util.HashMap<>();
-        for (Proxy p : proxies.values()) {
-            for (Held h : p.locks.values()) {
-                if (h.tree.equals(tree)) {
-                    byEngineId.put(h.lock.id(), h);
-                }
+        for (Held h : entries()) {
+            if (h.tree.equals(tree)) {
+                byEngineId.put(h.lock.id(), h);
             }
         }
         List<ResourceInfo> resources = new ArrayList<>();
@@ -879,9 +926,8 @@ final class MasterTable {
     List<WaitEdge> waitEdges(long minWaitNanos) {
         Map<Long, Held> byEngineId = new java.util.HashMap<>();
         boolean anyWaiting = false;
-        for (Proxy p : proxies.values()) {
-            for (Held h : p.locks.values()) {
-                byEngineId.put(h.lock.id(), h);
+        for (Held h : entries()) {
+            if (byEngineId.put(h.lock.id(), h) == null) {
                 anyWaiting |= h.lock.queue().filter(q -> q != LockQueue.GRANTED).isPresent();
             }
         }
@@ -932,14 +978,45 @@ final class MasterTable {
 
     // ---- helpers --------------------------------------------------------------------------------
 
+    /**
+     * The live entries of this table, some perhaps twice: first those this node's own copies keep
+     * (the local path's), then those in the proxies' maps. In this order, an entry of the local
+     * path cannot be missed by both walks: its copy leaves its owner's list only after it removed
+     * the entry or put it in the map ({@link #keepFindable}).
+     */
+    private List<Held> entries() {
+        List<Held> all = new ArrayList<>();
+        replies.forEachOwnEntry(h -> {
+            if (isHeldHere(h)) {
+                all.add(h);
+            }
+        });
+        for (Proxy p : proxies.values()) {
+            all.addAll(p.locks.values());
+        }
+        return all;
+    }
+
     private Proxy proxy(Address origin, OwnerRef owner) {
         return proxies.computeIfAbsent(new OwnerKey(origin, owner.id()),
                 k -> new Proxy(this, engine.newOwner(owner.name() + "@" + origin, owner.group(), owner.priority()), owner));
     }
 
     private Held held(Address origin, long ownerId, long lockId) {
+        return held(origin, ownerId, lockId, null);
+    }
+
+    /** As above; an entry of the local path is found through this node's copy ({@code copy}, or looked for). */
+    private Held held(Address origin, long ownerId, long lockId, Object copy) {
         Proxy p = proxies.get(new OwnerKey(origin, ownerId));
-        return p == null ? null : p.locks.get(lockId);
+        Held h = p == null ? null : p.locks.get(lockId);
+        if (h == null) {
+            h = replies.ownEntry(origin, ownerId, lockId, copy);
+            if (h != null && !isHeldHere(h)) {
+                h = null;
+            }
+        }
+        return h;
     }
 
     /** A request with {@code flags} and timeout, and a blocking handler forwarding to {@code forward}'s node. */
@@ -1004,8 +1081,14 @@ final class MasterTable {
         if (self != null) {
             self[0] = held;
         }
+        if (copy != null) {
+            replies.entryMade(copy, held); // before its grant can reach the copy
+        }
         track(held, parent);
-        p.locks.put(lockId, held);
+        if (!countDequeue) {
+            held.listed = true;
+            p.locks.put(lockId, held);
+        } // else the local path's: its copy keeps it (Replies.forEachOwnEntry)
         if (report) {
             // most requests are granted at once: reported here, without a completion stage
             LocalLockManager.Grant now = end != null ? end.grantedAtOnce : engine.grantOf(lock);
