@@ -307,26 +307,19 @@ final class MasterTable {
      * path's CPU). So the counter lags by fewer than {@link #FLUSH_AT} requests per live subtree
      * and loses none; remastering, which reads it once a second into a moving average, sees the
      * same rates. One word: the low 32 bits count the locks, the high 32 the requests held here.
-     * A subtree whose lock count reached zero is never joined again ({@link #joinIfLive}).
+     * A subtree whose lock count reached zero is never joined again ({@link #joinIfLive}). The
+     * word is the atomic value this extends (an object less than holding one).
      */
-    static final class Subtree {
+    @SuppressWarnings("serial") // never serialized
+    static final class Subtree extends java.util.concurrent.atomic.AtomicLong {
         static final int FLUSH_AT = 16;
         private static final long LOCKS = 0xffff_ffffL;
         private static final long ONE_REQUEST = 1L << 32;
-        private static final java.lang.invoke.VarHandle WORD;
 
-        static {
-            try {
-                WORD = java.lang.invoke.MethodHandles.lookup().findVarHandle(Subtree.class, "word", long.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        private final LongAdder requests;
-        private volatile long word = 1; // its first lock, counted by whoever made it
+        private final transient LongAdder requests;
 
         Subtree(LongAdder requests) {
+            super(1); // its first lock, counted by whoever made it
             this.requests = requests;
         }
 
@@ -335,11 +328,11 @@ final class MasterTable {
          * subtree emptied; false then, and nothing was counted.
          */
         boolean joinIfLive(int counted) {
-            for (long w = word; (w & LOCKS) != 0; w = word) {
+            for (long w = get(); (w & LOCKS) != 0; w = get()) {
                 long held = (w >>> 32) + counted;
                 boolean flush = held >= FLUSH_AT;
                 long next = flush ? (w & LOCKS) + 1 : w + 1 + counted * ONE_REQUEST;
-                if (WORD.compareAndSet(this, w, next)) {
+                if (compareAndSet(w, next)) {
                     if (flush) {
                         requests.add(held);
                     }
@@ -351,7 +344,7 @@ final class MasterTable {
 
         /** One lock of this subtree left; true if it was the last (its requests are then in the counter). */
         boolean leave() {
-            long w = (long) WORD.getAndAdd(this, -1L) - 1;
+            long w = decrementAndGet();
             if ((w & LOCKS) != 0) {
                 return false;
             }

@@ -66,9 +66,7 @@ class MasterTableOwnEntryTest extends MasterTableFixture {
 
     @Test
     void aWaitingRequestOfTheLocalPathIsCancelledThroughItsCopy() {
-        master.enqueue(nodeB, ownerB, 2, 0, LockMode.EX, 0, NO_TIMEOUT, false, "T", tree);
-        ClusterTestSupport.awaitTrue("the holder granted", () -> replies.contains("granted 2 EX"));
-        master.enqueueLocal(nodeA, ownerA, 1, 0, null, LockMode.EX, 0, NO_TIMEOUT, false, "T", tree, new Object());
+        localRequestWaitsBehindNodeB();
 
         master.cancel(nodeA, ownerA.id(), 1, MasterTable.NEW_REQUEST);
 
@@ -77,13 +75,18 @@ class MasterTableOwnEntryTest extends MasterTableFixture {
 
     @Test
     void aRequestOfTheLocalPathWaitingLongEnoughIsAnEdgeOfTheWaitForGraph() {
-        master.enqueue(nodeB, ownerB, 2, 0, LockMode.EX, 0, NO_TIMEOUT, false, "T", tree);
-        ClusterTestSupport.awaitTrue("the holder granted", () -> replies.contains("granted 2 EX"));
-        master.enqueueLocal(nodeA, ownerA, 1, 0, null, LockMode.EX, 0, NO_TIMEOUT, false, "T", tree, new Object());
+        localRequestWaitsBehindNodeB();
 
         assertThat(master.waitEdges(0)).singleElement().satisfies(edge -> {
             assertThat(edge.waiterLockId()).isEqualTo(1);
             assertThat(edge.blockerOwner()).isEqualTo(ownerB.id());
         });
+    }
+
+    /** Node B's owner holds T in EX (lock 2); node A's owner asks for it on the local path (lock 1) and waits. */
+    private void localRequestWaitsBehindNodeB() {
+        master.enqueue(nodeB, ownerB, 2, 0, LockMode.EX, 0, NO_TIMEOUT, false, "T", tree);
+        ClusterTestSupport.awaitTrue("the holder granted", () -> replies.contains("granted 2 EX"));
+        master.enqueueLocal(nodeA, ownerA, 1, 0, null, LockMode.EX, 0, NO_TIMEOUT, false, "T", tree, new Object());
     }
 }
