@@ -107,10 +107,17 @@ final class ClusterLock implements Lock {
     /**
      * Whether the current request's stage was handed out ({@link #completion()}): only then can it
      * have dependents, user code that must run on the callback thread. A stage nobody was given is
-     * completed by the thread that ends the request, under the monitor, which saves the callback
-     * thread a wake-up per request (most requests are synchronous and never hand theirs out).
+     * completed only when it is asked for ({@link #stageOwed}), under the monitor, which saves the
+     * callback thread a wake-up per request (most requests are synchronous and never hand theirs out).
      */
     private boolean stageExposed;
+    /**
+     * Whether the last ended request's stage ({@link #endedStage}, which is then {@link #last}) is
+     * still to be completed: a stage nobody was given is completed only when someone asks for it
+     * ({@link #pendingStage}) or the next request replaces it ({@link #startConversion}), so the
+     * usual synchronous request pays no completion (a compare-and-set) at all. Under the monitor.
+     */
+    private boolean stageOwed;
     private CompletableFuture<Lock> endedStage;
     private LockStatus endedOutcome;
     private LockException endedFailure;
@@ -118,8 +125,12 @@ final class ClusterLock implements Lock {
     /**
      * This lock's entry in this node's master table when it was requested here (null otherwise),
      * so its sublocks and its dequeue skip the table's lookups; the table checks it is still live.
-     * Plain, not volatile: a thread that misses it looks the entry up, and one that sees it reaches
-     * its mutable state only through the table's concurrent maps (or final fields).
+     * Set by the table before anything about the entry is reported (so a thread that saw the copy
+     * granted, under its monitor, sees it), and for the local path's entries the only reference
+     * to them besides the engine's (the table finds them through the copies,
+     * {@link MasterTable.Replies#forEachOwnEntry}). Plain, not volatile: a thread that misses it
+     * otherwise looks the entry up, and one that sees it reaches its mutable state only through
+     * the table's concurrent structures (or final fields).
      */
     MasterTable.Held masterEntry;
 
@@ -408,6 +419,7 @@ final class ClusterLock implements Lock {
         requestSent = false;
         waitedThroughRebuild = false;
         conversions++;
+        settleOwedStage();
         last = new CompletableFuture<>();
         pending = last;
         stageExposed = false;
@@ -493,7 +505,6 @@ final class ClusterLock implements Lock {
                             hasBlockingHandler, name, tree, this)
                     : table.enqueueOwn(self, owner.ref(), id, parentId, parentHint, mode, flagBits, timeoutNanos,
                             hasBlockingHandler, name, tree, this);
-            masterEntry = entry;
             now = entry == null ? null : table.grantAtOnce(entry);
             if (now != null && lease != null) {
                 epoch = lease.clearEpoch(); // before the lease check: see LeaseGuard, "Clear epoch"
@@ -588,7 +599,7 @@ final class ClusterLock implements Lock {
                 pending = null;
                 cancel = endCancel();
                 waiter = ended(done, status, null);
-                exposed = completeUnlessExposed(done, null);
+                exposed = oweUnlessExposed();
                 grantedInline = endingSend && done == firstStage;
             }
             if (endingSend) {
@@ -658,7 +669,7 @@ final class ClusterLock implements Lock {
             failure = new LockException(outcome, (conversion ? "conversion of lock on '" : "request for '")
                     + name + "' was not granted" + (message == null ? "" : " (" + message + ")"), report);
             waiter = ended(done, outcome, failure);
-            exposed = completeUnlessExposed(done, failure);
+            exposed = oweUnlessExposed();
         }
         if (!conversion) {
             die();
@@ -748,12 +759,20 @@ final class ClusterLock implements Lock {
             value = writes ? lksb.clone() : NO_VALUE;
             sentWhenLeft = sentTo != null;
             markDead();
-            unlisted = true; // no sublocks, checked above
+            unlisted = true; // no sublocks, checked above; its caller takes it out (unlistLeft)
             abandoned = abandonLocked(LockStatus.CANCELLED);
         }
-        unlist();
         abandoned.tell(this, LockStatus.CANCELLED);
         return value;
+    }
+
+    /**
+     * Takes this copy, which {@link #leave} dequeued, out of its parent's or its owner's list; its
+     * owner calls it once the dequeue on the master was made (or handed on), so that until then the
+     * walks of the copies that find master entries through them ({@link ClusterOwner#listed}) see it.
+     */
+    void unlistLeft() {
+        unlist();
     }
 
     private static final byte[] NO_VALUE = new byte[0];
@@ -808,25 +827,33 @@ final class ClusterLock implements Lock {
         status = outcome;
         LockException failure = new LockException(outcome, "request for '" + name + "' was not granted");
         Thread waiter = ended(done, outcome, failure);
-        return new Abandoned(done, cancel, failure, waiter, completeUnlessExposed(done, failure));
+        return new Abandoned(done, cancel, failure, waiter, oweUnlessExposed());
     }
 
     /**
-     * Completes {@code stage} now (granted when {@code failure} is null) if it was never handed
-     * out, and returns false; returns true if it was, and the caller has it completed on the
-     * callback thread. Under the monitor, so a {@link #completion()} cannot hand it out between
-     * the check and the completion.
+     * Leaves the stage of the request that just ended ({@link #ended} recorded it), owed if it was
+     * never handed out, and returns false; returns true if it was, and the caller has it completed
+     * on the callback thread. Under the monitor, so a {@link #completion()} cannot hand it out
+     * between the check and the record.
      */
-    private boolean completeUnlessExposed(CompletableFuture<Lock> stage, LockException failure) {
+    private boolean oweUnlessExposed() {
         if (stageExposed) {
             return true;
         }
-        if (failure == null) {
-            stage.complete(this);
-        } else {
-            stage.completeExceptionally(failure);
-        }
+        stageOwed = true;
         return false;
+    }
+
+    /** Completes the last ended request's stage if it is owed ({@link #stageOwed}). Under the monitor. */
+    private void settleOwedStage() {
+        if (stageOwed) {
+            stageOwed = false;
+            if (endedFailure == null) {
+                endedStage.complete(this);
+            } else {
+                endedStage.completeExceptionally(endedFailure);
+            }
+        }
     }
 
     /** Records how the request of {@code stage} ended; returns its synchronous caller to wake. Under the monitor. */
@@ -988,7 +1015,11 @@ final class ClusterLock implements Lock {
     }
 
     synchronized CompletableFuture<Lock> pendingStage() {
-        return pending != null ? pending : last;
+        if (pending != null) {
+            return pending;
+        }
+        settleOwedStage();
+        return last;
     }
 
     // ---- Lock ----------------------------------------------------------------------------------
@@ -1065,6 +1096,22 @@ final class ClusterLock implements Lock {
         synchronized (this) {
             stage = pendingStage();
             stageExposed |= stage == pending;
+        }
+        return stage.copy();
+    }
+
+    /**
+     * Hands {@code stage}, the stage of a request of this lock, out to user code: from now on it is
+     * completed when its request ends, on the callback thread, whether or not anyone asks for it
+     * again; if it ended already, it is completed now.
+     */
+    CompletionStage<Lock> handOut(CompletableFuture<Lock> stage) {
+        synchronized (this) {
+            if (pending == stage) {
+                stageExposed = true;
+            } else if (endedStage == stage) {
+                settleOwedStage();
+            }
         }
         return stage.copy();
     }

@@ -144,7 +144,8 @@ final class ClusterOwner implements LockOwner {
 
     @Override
     public CompletionStage<Lock> convertAsync(Lock lock, LockRequest conversion) {
-        return startConversion(ownLock(lock, LockStatus.IVLOCKID, "lock"), conversion).copy();
+        ClusterLock copy = ownLock(lock, LockStatus.IVLOCKID, "lock");
+        return copy.handOut(startConversion(copy, conversion));
     }
 
     private CompletableFuture<Lock> startConversion(ClusterLock copy, LockRequest conversion) {
@@ -182,10 +183,18 @@ final class ClusterOwner implements LockOwner {
         dequeueCopy(copy, valueLength, false);
     }
 
+    /**
+     * The copy leaves its list only once its dequeue was made: until then its master entry, if the
+     * local path made one (which no map holds), is found through it ({@link #listed}).
+     */
     private void dequeueCopy(ClusterLock copy, int valueLength, boolean abnormal) {
         byte[] value = copy.leave(valueLength);
-        if (!manager.localPath().tryDequeue(copy, valueLength, abnormal, value)) {
-            manager.requests.submitDequeue(copy, valueLength, abnormal, value);
+        try {
+            if (!manager.localPath().tryDequeue(copy, valueLength, abnormal, value)) {
+                manager.requests.submitDequeue(copy, valueLength, abnormal, value);
+            }
+        } finally {
+            copy.unlistLeft();
         }
     }
 
@@ -358,6 +367,19 @@ final class ClusterOwner implements LockOwner {
         if (lock.linked) {
             first = ClusterLock.unlink(first, lock);
         }
+    }
+
+    /**
+     * Every copy the owner lists now, live or leaving (a dequeued copy stays listed until its
+     * dequeue was made, {@link #dequeueCopy}), in no particular order: for the master table's
+     * walks of the entries the copies keep ({@link MasterTable.Replies#forEachOwnEntry}).
+     */
+    List<ClusterLock> listed() {
+        List<ClusterLock> list = roots();
+        for (int i = 0; i < list.size(); i++) {
+            list.get(i).addSubLocksTo(list);
+        }
+        return list;
     }
 
     private synchronized List<ClusterLock> roots() {

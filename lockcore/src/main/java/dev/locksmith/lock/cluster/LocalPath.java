@@ -31,7 +31,13 @@ import org.jgroups.Address;
  *   <li>the lock's entry in the master table, made before the gate reopens: remastering drops the
  *       tree from the route table under the gate's write side and exports it after (from the
  *       entries), so every lock the local path made is found by the export; the same entries
- *       order a rebuild by lock id, and the ids come from the node's one counter;</li>
+ *       order a rebuild by lock id, and the ids come from the node's one counter. The entry is in
+ *       no map (a put and a removal, two monitor enters, per lock + unlock): the copy keeps it
+ *       ({@link ClusterLock#masterEntry}), the copy stays listed by its owner until its dequeue
+ *       was made, and the table finds such entries through the owners' copies
+ *       ({@link MasterTable.Replies#forEachOwnEntry}); a copy that leaves its entry behind (a
+ *       dequeue that finds the tree moving, or a copy other nodes may name) puts it in its
+ *       proxy's map first ({@link MasterTable#keepFindable});</li>
  *   <li>the tree's lock count (a tree with locks is never dropped) and its per-node request
  *       count (remastering's measure of where a tree is used), kept by the master table; the
  *       request count takes a lock's request and its dequeue in one update, when it is requested;</li>
@@ -118,12 +124,17 @@ final class LocalPath {
      */
     boolean tryDequeue(ClusterLock copy, int valueLength, boolean abnormal, byte[] value) {
         MasterTable.Held entry = copy.masterEntry;
-        if (entry == null || copy.registered) {
+        if (entry == null) {
+            return false;
+        }
+        if (copy.registered) {
+            MasterTable.keepFindable(entry); // the copy leaves its list: the entry must stay findable
             return false;
         }
         RouteGate.Slot slot = gate.enter();
         try {
             if (!isHere(copy.tree)) {
+                MasterTable.keepFindable(entry); // likewise: the tree's export (to come) must find it
                 return false;
             }
             if (copy.sentWhenLeft) {

@@ -4,10 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A map from lock id to value, for a master's entries of one owner: every request of the local
- * path puts one and removes it, so each operation is one monitor enter on an open-addressed
- * table of primitive keys, where a {@link java.util.concurrent.ConcurrentHashMap} of boxed ids
- * cost two atomic operations, a boxed key and a node per put, and as much again per removal.
+ * A map from lock id to value, for a master's entries of one owner: every request that reaches
+ * the master by message or through the general path puts one and removes it (the local path's
+ * entries are kept by their copies instead, see {@link MasterTable.Held#listed}), so each
+ * operation is one monitor enter on an open-addressed table of primitive keys, where a
+ * {@link java.util.concurrent.ConcurrentHashMap} of boxed ids cost two atomic operations, a boxed
+ * key and a node per put, and as much again per removal.
  * Lock id 0 is never a key (it means "no parent" on the wire).
  *
  * <p>Thread-safe: every method holds the map's monitor; nothing blocks otherwise. {@link #values}

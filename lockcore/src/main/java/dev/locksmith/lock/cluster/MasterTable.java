@@ -69,6 +69,30 @@ final class MasterTable {
         /** The last lock of {@code tree} on this master went (called on whichever thread removed it). */
         default void treeEmptied(TreeKey tree) {
         }
+
+        /**
+         * {@code entry} was made for this node's own lock {@code copy}, before anything about it is
+         * reported: the copy keeps it ({@link #enqueueLocal}'s entries are found through it).
+         */
+        default void entryMade(Object copy, Held entry) {
+        }
+
+        /**
+         * Hands {@code action} the master entries this node's own copies keep (every copy its owners
+         * list, live or leaving), of whichever table: the entries {@link #enqueueLocal} made, which
+         * are in no proxy's map.
+         */
+        default void forEachOwnEntry(java.util.function.Consumer<Held> action) {
+        }
+
+        /**
+         * The entry the copy of lock {@code lockId} of this node's owner {@code ownerId} keeps
+         * (found through {@code copy} when given, else through the owner's copies), or null; for
+         * a lookup that missed the proxies' maps. Null for another node's lock.
+         */
+        default Held ownEntry(Address origin, long ownerId, long lockId, Object copy) {
+            return null;
+        }
     }
 
     /** The owner a request came from, as its node describes it. */
@@ -149,7 +173,7 @@ final class MasterTable {
          * tracked here; shared by that root and its sublocks (see {@link #track}); set once, before
          * the lock is published.
          */
-        AtomicInteger subtree;
+        Subtree subtree;
         /** The owning node's copy when it gave it along (its own requests), for its outcomes; else null. */
         final Object copy;
         volatile boolean migrated;
@@ -158,8 +182,17 @@ final class MasterTable {
          * ({@link #grantAtOnce}); written and read by that thread only.
          */
         LocalLockManager.Grant atOnce;
-        /** Set when the entry leaves its proxy's table, so a sublock can check its parent's hint without a lookup. */
+        /**
+         * Set, once, by whichever thread removes the entry ({@link #removeEntry}): the one that
+         * then dequeues the engine lock. A sublock checks its parent's hint with it, without a lookup.
+         */
         volatile boolean gone;
+        /**
+         * Whether the entry is in its proxy's map. Every entry is but those of {@link #enqueueLocal}
+         * (the local path's), which their copies keep instead ({@link Replies#forEachOwnEntry}),
+         * until such a copy leaves one behind ({@link #keepFindable}).
+         */
+        volatile boolean listed;
         /**
          * The number of the last conversion of this lock taken here (its owner numbers them): a
          * conversion arriving again, in a rebuild's RESEND and then in its own CONVERT, is taken
@@ -168,11 +201,11 @@ final class MasterTable {
         private int conversion;
         /**
          * The last conversion's own flags and timeout (its request is not the original one), and
-         * when it was taken, for an export of the lock while it converts; guarded by this object.
+         * when it was taken, for an export of the lock while it converts; null until the lock's
+         * first conversion (most locks never convert, and every lock + unlock allocates its entry
+         * with its fields); guarded by this object.
          */
-        private int conversionFlags;
-        private long conversionTimeoutNanos = -1;
-        private long conversionTakenNanos;
+        private TakenConversion lastConversion;
 
         /**
          * Whether conversion number {@code n} is new here; if so it is the last one taken from now
@@ -191,11 +224,7 @@ final class MasterTable {
             if (!takeConversion(n)) {
                 return false;
             }
-            conversionFlags = flags;
-            conversionTimeoutNanos = timeoutNanos;
-            if (timeoutNanos > 0) {
-                conversionTakenNanos = System.nanoTime();
-            }
+            lastConversion = new TakenConversion(flags, timeoutNanos, timeoutNanos > 0 ? System.nanoTime() : 0);
             return true;
         }
 
@@ -231,7 +260,7 @@ final class MasterTable {
 
         /** The flags of the request this lock converts by now: the last conversion's. */
         synchronized int conversionFlags() {
-            return conversionFlags;
+            return lastConversion == null ? 0 : lastConversion.flags();
         }
 
         /**
@@ -239,10 +268,11 @@ final class MasterTable {
          * at once where it goes), or its negative "none".
          */
         synchronized long conversionTimeoutLeftNanos() {
-            if (conversionTimeoutNanos <= 0) {
-                return conversionTimeoutNanos;
+            TakenConversion c = lastConversion;
+            if (c == null || c.timeoutNanos() <= 0) {
+                return c == null ? -1 : c.timeoutNanos();
             }
-            return Math.max(1, conversionTakenNanos + conversionTimeoutNanos - System.nanoTime());
+            return Math.max(1, c.takenNanos() + c.timeoutNanos() - System.nanoTime());
         }
 
         Held(Lock lock, Address origin, Proxy proxy, long lockId, long parentLockId, TreeKey tree, String name,
@@ -261,6 +291,68 @@ final class MasterTable {
             this.requests = requests;
             this.dequeueCounted = dequeueCounted;
             this.copy = copy;
+        }
+    }
+
+    /** A conversion taken by a master: its own flags and timeout (negative: none), and when it was taken if it has one. */
+    private record TakenConversion(int flags, long timeoutNanos, long takenNanos) {
+    }
+
+    /**
+     * The locks of one subtree tracked here (a root lock and the sublocks tracked with it, all of
+     * one owner of one node, so of one activity counter), and the requests of its sublocks not yet
+     * added to that counter: a sublock's request is counted in the compare-and-set that counts the
+     * lock in its subtree, and the counter gets them {@link #FLUSH_AT} at a time and the rest when
+     * the subtree empties (a {@link LongAdder} update per lock + unlock was about 6% of the local
+     * path's CPU). So the counter lags by fewer than {@link #FLUSH_AT} requests per live subtree
+     * and loses none; remastering, which reads it once a second into a moving average, sees the
+     * same rates. One word: the low 32 bits count the locks, the high 32 the requests held here.
+     * A subtree whose lock count reached zero is never joined again ({@link #joinIfLive}). The
+     * word is the atomic value this extends (an object less than holding one).
+     */
+    @SuppressWarnings("serial") // never serialized
+    static final class Subtree extends java.util.concurrent.atomic.AtomicLong {
+        static final int FLUSH_AT = 16;
+        private static final long LOCKS = 0xffff_ffffL;
+        private static final long ONE_REQUEST = 1L << 32;
+
+        private final transient LongAdder requests;
+
+        Subtree(LongAdder requests) {
+            super(1); // its first lock, counted by whoever made it
+            this.requests = requests;
+        }
+
+        /**
+         * Counts one more lock in this subtree, with {@code counted} requests of it, unless the
+         * subtree emptied; false then, and nothing was counted.
+         */
+        boolean joinIfLive(int counted) {
+            for (long w = get(); (w & LOCKS) != 0; w = get()) {
+                long held = (w >>> 32) + counted;
+                boolean flush = held >= FLUSH_AT;
+                long next = flush ? (w & LOCKS) + 1 : w + 1 + counted * ONE_REQUEST;
+                if (compareAndSet(w, next)) {
+                    if (flush) {
+                        requests.add(held);
+                    }
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** One lock of this subtree left; true if it was the last (its requests are then in the counter). */
+        boolean leave() {
+            long w = decrementAndGet();
+            if ((w & LOCKS) != 0) {
+                return false;
+            }
+            long held = w >>> 32; // no join adds to it any more
+            if (held > 0) {
+                requests.add(held);
+            }
+            return true;
         }
     }
 
@@ -350,15 +442,17 @@ final class MasterTable {
      * tree's lock count. A subtree count that reached zero is never raised again (joined only from
      * above zero), so each one is taken off the tree's count exactly once; a tree count is only
      * removed from the map at zero, inside the map's lock, where a new subtree counts too. So the
-     * tree's count is above zero exactly while a lock of the tree is tracked here.
+     * tree's count is above zero exactly while a lock of the tree is tracked here. {@code counted}:
+     * the requests the lock adds to its tree's activity, carried by its subtree when it joins one.
      */
-    private void track(Held h, Held parent) {
-        if (parent != null && parent.subtree != null && joinIfLive(parent.subtree)) {
+    private void track(Held h, Held parent, int counted) {
+        if (parent != null && parent.subtree != null && parent.subtree.joinIfLive(counted)) {
             h.subtree = parent.subtree;
             h.treeLocks = parent.treeLocks;
             return;
         }
-        h.subtree = new AtomicInteger(1);
+        h.requests.add(counted);
+        h.subtree = new Subtree(h.requests);
         h.treeLocks = lockCounts.compute(h.tree, (t, n) -> {
             AtomicInteger count = n == null ? new AtomicInteger() : n;
             count.incrementAndGet();
@@ -366,20 +460,10 @@ final class MasterTable {
         });
     }
 
-    /** Raises {@code count} by one unless it is zero (its subtree emptied); false then. */
-    private static boolean joinIfLive(AtomicInteger count) {
-        for (int n = count.get(); n > 0; n = count.get()) {
-            if (count.compareAndSet(n, n + 1)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** {@code h} left its proxy's table (the caller removed it, exactly once). */
     private void untrack(Held h) {
-        AtomicInteger subtree = h.subtree;
-        if (subtree == null || subtree.decrementAndGet() > 0) {
+        Subtree subtree = h.subtree;
+        if (subtree == null || !subtree.leave()) {
             return;
         }
         AtomicInteger count = h.treeLocks;
@@ -475,23 +559,39 @@ final class MasterTable {
         return h.proxy.table == this && !h.gone;
     }
 
-    /** Removes {@code h} from its proxy's table; false if it was not there (another thread removed it first). */
+    /**
+     * Removes {@code h} from this table; false if another thread removed it first. The entry's
+     * {@link Held#gone} decides (a compare-and-set), so an entry of the local path, in no map,
+     * costs no map operation; one in its proxy's map leaves it too. {@link #keepFindable} writes
+     * {@code listed} before it reads {@code gone}, and this reads {@code listed} after it set
+     * {@code gone}, so at least one of them sees the other, and no removed entry stays in a map.
+     */
     private static boolean removeEntry(Held h) {
-        if (!h.proxy.locks.remove(h.lockId, h)) {
+        if (!GONE.compareAndSet(h, false, true)) {
             return false;
         }
-        markGone(h);
+        if (h.listed) {
+            h.proxy.locks.remove(h.lockId, h);
+        }
         return true;
     }
 
     /**
-     * Marks {@code h} removed with an ordered store rather than a volatile one, which costs a
-     * fence on every dequeue of the local path. A thread that reads the flag late takes the entry
-     * for a live parent a moment longer, as it could before the removal; the engine then decides
-     * on the parent lock itself.
+     * Puts {@code h}, an entry of the local path, in its proxy's map if it is still live: its copy
+     * is leaving it behind (dequeued while its tree moves, or after the copy's id went to another
+     * node), and once the copy leaves its owner's list the map is the only place the export of the
+     * tree finds it. Does nothing for an entry already in the map.
      */
-    private static void markGone(Held h) {
-        GONE.setRelease(h, true);
+    static void keepFindable(Held h) {
+        synchronized (h.proxy.locks) { // the map's own monitor: held across the check and the put
+            if (h.listed) {
+                return;
+            }
+            h.listed = true; // before gone is read: see removeEntry
+            if (!h.gone) {
+                h.proxy.locks.put(h.lockId, h);
+            }
+        }
     }
 
     private static final java.lang.invoke.VarHandle GONE;
@@ -516,7 +616,7 @@ final class MasterTable {
     /** As {@link #convert}, for this node's own lock, whose copy ({@code copy}) a refusal reaches without a lookup. */
     void convertOwn(Address origin, long ownerId, long lockId, Object copy, int conversion, LockMode mode, int flags,
                     long timeoutNanos, boolean blockingHandler, byte[] value) {
-        Held held = held(origin, ownerId, lockId);
+        Held held = held(origin, ownerId, lockId, copy);
         if (held == null) {
             replies.failed(origin, lockId, copy, conversion, LockStatus.IVLOCKID, "lock " + lockId + " is not known to its master",
                     null);
@@ -551,9 +651,9 @@ final class MasterTable {
             p = hint.proxy;
         } else {
             p = proxies.get(new OwnerKey(origin, ownerId));
-            held = p == null ? null : p.locks.remove(lockId);
-            if (held != null) {
-                markGone(held);
+            held = p == null ? null : p.locks.get(lockId);
+            if (held != null && !removeEntry(held)) {
+                held = null;
             }
         }
         if (held == null) {
@@ -758,11 +858,9 @@ final class MasterTable {
      */
     Export exportAndDrop(TreeKey tree) {
         Map<Long, Held> byEngineId = new java.util.HashMap<>();
-        for (Proxy p : proxies.values()) {
-            for (Held h : p.locks.values()) {
-                if (h.tree.equals(tree)) {
-                    byEngineId.put(h.lock.id(), h);
-                }
+        for (Held h : entries()) {
+            if (h.tree.equals(tree)) {
+                byEngineId.put(h.lock.id(), h);
             }
         }
         List<ResourceInfo> resources = new ArrayList<>();
@@ -885,9 +983,8 @@ final class MasterTable {
     List<WaitEdge> waitEdges(long minWaitNanos) {
         Map<Long, Held> byEngineId = new java.util.HashMap<>();
         boolean anyWaiting = false;
-        for (Proxy p : proxies.values()) {
-            for (Held h : p.locks.values()) {
-                byEngineId.put(h.lock.id(), h);
+        for (Held h : entries()) {
+            if (byEngineId.put(h.lock.id(), h) == null) {
                 anyWaiting |= h.lock.queue().filter(q -> q != LockQueue.GRANTED).isPresent();
             }
         }
@@ -938,14 +1035,45 @@ final class MasterTable {
 
     // ---- helpers --------------------------------------------------------------------------------
 
+    /**
+     * The live entries of this table, some perhaps twice: first those this node's own copies keep
+     * (the local path's), then those in the proxies' maps. In this order, an entry of the local
+     * path cannot be missed by both walks: its copy leaves its owner's list only after it removed
+     * the entry or put it in the map ({@link #keepFindable}).
+     */
+    private List<Held> entries() {
+        List<Held> all = new ArrayList<>();
+        replies.forEachOwnEntry(h -> {
+            if (isHeldHere(h)) {
+                all.add(h);
+            }
+        });
+        for (Proxy p : proxies.values()) {
+            all.addAll(p.locks.values());
+        }
+        return all;
+    }
+
     private Proxy proxy(Address origin, OwnerRef owner) {
         return proxies.computeIfAbsent(new OwnerKey(origin, owner.id()),
                 k -> new Proxy(this, engine.newOwner(owner.name() + "@" + origin, owner.group(), owner.priority()), owner));
     }
 
     private Held held(Address origin, long ownerId, long lockId) {
+        return held(origin, ownerId, lockId, null);
+    }
+
+    /** As above; an entry of the local path is found through this node's copy ({@code copy}, or looked for). */
+    private Held held(Address origin, long ownerId, long lockId, Object copy) {
         Proxy p = proxies.get(new OwnerKey(origin, ownerId));
-        return p == null ? null : p.locks.get(lockId);
+        Held h = p == null ? null : p.locks.get(lockId);
+        if (h == null) {
+            h = replies.ownEntry(origin, ownerId, lockId, copy);
+            if (h != null && !isHeldHere(h)) {
+                h = null;
+            }
+        }
+        return h;
     }
 
     /** A request with {@code flags} and timeout, and a blocking handler forwarding to {@code forward}'s node. */
@@ -985,7 +1113,7 @@ final class MasterTable {
             trees.add(tree);
             requests = counter(tree, origin);
         }
-        requests.add(countDequeue ? 2 : 1);
+        int counted = countDequeue ? 2 : 1; // in its tree's activity, with its tracking (Subtree)
         Held[] self = blockingHandler ? new Held[1] : null; // the entry, for the handler made before it
         LockRequest full = request(request, flags, timeoutNanos, null);
         if (blockingHandler) {
@@ -1002,6 +1130,7 @@ final class MasterTable {
         try {
             lock = end != null ? engine.enqueueAsync(p.owner, full, end) : p.owner.enqueueAsync(full);
         } catch (LockException e) {
+            requests.add(counted);
             replies.failed(origin, lockId, copy, NEW_REQUEST, e.status(), e.getMessage(), null);
             return null;
         }
@@ -1010,12 +1139,18 @@ final class MasterTable {
         if (self != null) {
             self[0] = held;
         }
+        if (copy != null) {
+            replies.entryMade(copy, held); // before its grant can reach the copy
+        }
         Runnable seam = beforeTrack;
         if (seam != null) {
             seam.run();
         }
-        track(held, parent);
-        p.locks.put(lockId, held);
+        track(held, parent, counted);
+        if (!countDequeue) {
+            held.listed = true;
+            p.locks.put(lockId, held);
+        } // else the local path's: its copy keeps it (Replies.forEachOwnEntry)
         if (report) {
             // most requests are granted at once: reported here, without a completion stage
             LocalLockManager.Grant now = end != null ? end.grantedAtOnce : engine.grantOf(lock);

@@ -637,6 +637,36 @@ final class OwnerRequests {
         }
 
         @Override
+        public void entryMade(Object copy, MasterTable.Held entry) {
+            ((ClusterLock) copy).masterEntry = entry;
+        }
+
+        @Override
+        public void forEachOwnEntry(Consumer<MasterTable.Held> action) {
+            for (ClusterOwner owner : owners.values()) {
+                for (ClusterLock copy : owner.listed()) {
+                    MasterTable.Held entry = copy.masterEntry;
+                    if (entry != null) {
+                        action.accept(entry);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public MasterTable.Held ownEntry(Address origin, long ownerId, long lockId, Object copy) {
+            if (!isSelf(origin)) {
+                return null;
+            }
+            ClusterLock lock = copy != null ? (ClusterLock) copy : null;
+            if (lock == null) {
+                ClusterOwner owner = owners.get(ownerId);
+                lock = owner == null ? null : owner.find(lockId);
+            }
+            return lock == null ? null : lock.masterEntry;
+        }
+
+        @Override
         public void treeEmptied(TreeKey tree) {
             if (tree.namespace().kind() == Namespace.Kind.LOCAL) {
                 localTable.forgetIfEmpty(tree); // never left the node: nothing to tell anyone

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
  */
 abstract class MasterTableFixture {
     static final long NO_TIMEOUT = -1;
-    private final RecordingReplies recorded = new RecordingReplies(this::onBlocking);
+    final RecordingReplies recorded = new RecordingReplies(this::onBlocking);
     final List<String> replies = recorded.replies;
     final List<TreeKey> emptied = recorded.emptied;
     final MasterTable master = new MasterTable("t", Duration.ZERO, recorded);
