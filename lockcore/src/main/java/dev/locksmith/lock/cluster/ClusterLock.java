@@ -105,6 +105,12 @@ final class ClusterLock implements Lock {
      */
     private volatile Thread syncWaiter;
     /**
+     * Raised by the waiter in {@link #awaitEnd} before it checks {@link #syncWaiter} a last time and
+     * parks, lowered when it returns from the park: the thread that ends the request unparks it only
+     * if raised ({@link #ended}).
+     */
+    private volatile boolean waiterParks;
+    /**
      * Whether the current request's stage was handed out ({@link #completion()}): only then can it
      * have dependents, user code that must run on the callback thread. A stage nobody was given is
      * completed by the thread that ends the request, under the monitor, which saves the callback
@@ -560,8 +566,8 @@ final class ClusterLock implements Lock {
                 done = pending;
                 pending = null;
                 cancel = endCancel();
+                exposed = completeUnlessExposed(done, null); // before ended(): see awaitEnd
                 waiter = ended(done, status, null);
-                exposed = completeUnlessExposed(done, null);
                 grantedInline = endingSend && done == firstStage;
             }
             if (endingSend) {
@@ -630,8 +636,8 @@ final class ClusterLock implements Lock {
             cancel = endCancel();
             failure = new LockException(outcome, (conversion ? "conversion of lock on '" : "request for '")
                     + name + "' was not granted" + (message == null ? "" : " (" + message + ")"), report);
-            waiter = ended(done, outcome, failure);
             exposed = completeUnlessExposed(done, failure);
+            waiter = ended(done, outcome, failure);
         }
         if (!conversion) {
             die();
@@ -780,8 +786,8 @@ final class ClusterLock implements Lock {
         }
         status = outcome;
         LockException failure = new LockException(outcome, "request for '" + name + "' was not granted");
-        Thread waiter = ended(done, outcome, failure);
-        return new Abandoned(done, cancel, failure, waiter, completeUnlessExposed(done, failure));
+        boolean exposed = completeUnlessExposed(done, failure);
+        return new Abandoned(done, cancel, failure, ended(done, outcome, failure), exposed);
     }
 
     /**
@@ -802,7 +808,14 @@ final class ClusterLock implements Lock {
         return false;
     }
 
-    /** Records how the request of {@code stage} ended; returns its synchronous caller to wake. Under the monitor. */
+    /**
+     * Records how the request of {@code stage} ended; returns its synchronous caller to wake, or
+     * null if there is none or it has not parked (it is still spinning, and sees {@link #syncWaiter}
+     * cleared without an unpark, which would cost the ending thread a lock in the JVM's thread
+     * list and the waiter's parker). Under the monitor, after the stage's completion unless it
+     * was handed out (so a waiter that sees the clear reads its outcome from the stage, see
+     * {@link #awaitEnd}).
+     */
     private Thread ended(CompletableFuture<Lock> stage, LockStatus outcome, LockException failure) {
         endedStage = stage;
         endedOutcome = outcome;
@@ -810,8 +823,11 @@ final class ClusterLock implements Lock {
         Thread waiter = syncWaiter;
         if (waiter != null) {
             syncWaiter = null; // a volatile write only when someone waits
+            // read after that write, as the waiter reads syncWaiter after raising the flag: one of
+            // the two sees the other's write, so a waiter that parks is always unparked
+            return waiterParks ? waiter : null;
         }
-        return waiter;
+        return null;
     }
 
     /**
@@ -825,9 +841,16 @@ final class ClusterLock implements Lock {
     /**
      * A synchronous caller waits here for the request of {@code stage} to end: woken by the thread
      * that ends it (the protocol thread, or the one that received the grant), not through the
-     * callback thread, which still completes {@code stage} for everyone else. Returns null if
-     * the request was granted, else the failure to throw; if the outcome can no longer be told
-     * (another request on the lock ended since), the caller waits for {@code stage} instead.
+     * callback thread, which still completes {@code stage} for everyone else. Returns the failure
+     * to throw, none if the request was granted; if the outcome can no longer be told (another
+     * request on the lock ended since), the caller waits for {@code stage} instead. A request that
+     * ended before the call is told as one that ends during it.
+     *
+     * <p>A grant is read without the monitor once {@link #syncWaiter} is cleared: the thread that
+     * ends the request completes its stage (unless the stage was handed out) before it clears it,
+     * in one monitor enter, and the stage, made for this request alone, says nothing else once
+     * complete. Anything else (a failure, a stage handed out, a wake-up with the request still
+     * pending) is read under the monitor.
      *
      * @throws InterruptedException if interrupted while the request is still pending
      */
@@ -840,7 +863,7 @@ final class ClusterLock implements Lock {
                     if (syncWaiter == me) {
                         syncWaiter = null;
                     }
-                    return endedStage == stage ? new Outcome(true, endedFailure) : new Outcome(false, null);
+                    return endedStage != stage ? UNKNOWN : endedFailure == null ? GRANTED : new Outcome(true, endedFailure);
                 }
                 syncWaiter = me;
             }
@@ -857,10 +880,20 @@ final class ClusterLock implements Lock {
                 Thread.onSpinWait();
             }
             if (syncWaiter == me) {
-                LockSupport.park(this);
+                waiterParks = true; // before the last check: see ended()
+                if (syncWaiter == me) {
+                    LockSupport.park(this);
+                }
+                waiterParks = false;
+            }
+            if (syncWaiter != me && stage.isDone() && !stage.isCompletedExceptionally()) {
+                return GRANTED;
             }
         }
     }
+
+    private static final Outcome GRANTED = new Outcome(true, null);
+    private static final Outcome UNKNOWN = new Outcome(false, null);
 
     /** What {@link #awaitEnd} found: whether the outcome is known, and the failure (null when granted). */
     record Outcome(boolean known, LockException failure) {

@@ -1036,12 +1036,17 @@ final class MasterTable {
         boolean waits;
         /** The grant of a request granted at once, likewise. */
         LocalLockManager.Grant grantedAtOnce;
+        /**
+         * The outcome, when the end comes first: written before the compare-and-set that publishes
+         * the end, read by {@link #publish} after its own fails, so they need no ordering of their own.
+         */
+        private LocalLockManager.Grant grant;
+        private LockException failure;
 
         @Override
         public void grantedAtOnce(LocalLockManager.Grant grant) {
             grantedAtOnce = grant;
         }
-        private volatile LockException failure;
 
         @Override
         public void waiting() {
@@ -1049,16 +1054,24 @@ final class MasterTable {
         }
 
         @Override
-        public void ended(LockException outcome) {
-            failure = outcome;
-            if (!compareAndSet(null, this)) {
-                report((Held) get(), outcome, NEW_REQUEST);
+        public void ended(LocalLockManager.Grant granted, LockException outcome) {
+            // The entry is nearly always published by then (the request waited a while): reported
+            // at once, with no compare-and-set that would fail anyway.
+            Object entry = get();
+            if (entry == null) {
+                grant = granted;
+                failure = outcome;
+                if (compareAndSet(null, this)) {
+                    return;
+                }
+                entry = get();
             }
+            report((Held) entry, granted, outcome, NEW_REQUEST);
         }
 
         void publish(Held held) {
             if (!compareAndSet(null, held)) {
-                report(held, failure, NEW_REQUEST);
+                report(held, grant, failure, NEW_REQUEST);
             }
         }
     }
@@ -1068,6 +1081,14 @@ final class MasterTable {
 
     /** Reports the end of request number {@code request} ({@link #NEW_REQUEST} or a conversion's) of {@code held}. */
     private void report(Held held, Throwable error, int request) {
+        report(held, null, error, request);
+    }
+
+    /**
+     * As {@link #report(Held, Throwable, int)}; {@code known}, if not null, is the grant as the
+     * engine read it when it made it ({@link LocalLockManager.EndListener#ended}).
+     */
+    private void report(Held held, LocalLockManager.Grant known, Throwable error, int request) {
         boolean conversion = request != NEW_REQUEST;
         // a request that ended before its tree was exported is still answered here (Held.exportState)
         if (discarded || !held.reportable()) {
@@ -1076,10 +1097,11 @@ final class MasterTable {
         Lock lock = held.lock;
         if (error == null) {
             // This runs on the thread whose dequeue granted a waiter, before that waiter can go on:
-            // one stripe lock for the whole grant rather than one for each of the lock's four
-            // accessors. Null if a later request of the lock is pending already or the lock is gone:
-            // then reported from the accessors, as it always was.
-            LocalLockManager.Grant grant = engine.grantOf(lock);
+            // the grant its listener was told (no engine lock at all), else one stripe lock for the
+            // whole grant rather than one for each of the lock's four accessors. Null if a later
+            // request of the lock is pending already or the lock is gone: then reported from the
+            // accessors, as it always was.
+            LocalLockManager.Grant grant = known != null ? known : engine.grantOf(lock);
             if (grant != null) {
                 replies.granted(held.origin, held.lockId, held.copy, request, grant.mode(), grant.status(),
                         grant.fencingToken(), grant.valueBlock());
