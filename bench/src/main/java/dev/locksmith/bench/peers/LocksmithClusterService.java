@@ -88,7 +88,7 @@ public final class LocksmithClusterService implements LockService {
         };
     }
 
-    /** The node the sessions use, for the scratch tools beside the benchmark ({@link HandoffCpu}). */
+    /** The node the sessions use, for the scratch tools beside the benchmark ({@link HandoffProbe}). */
     ClusterLockManager manager() {
         return node;
     }

@@ -48,7 +48,7 @@ public final class LocksmithService implements LockService {
         };
     }
 
-    /** The lock manager the sessions use, for the scratch tools beside the benchmark ({@link HandoffCpu}). */
+    /** The lock manager the sessions use, for the scratch tools beside the benchmark ({@link HandoffProbe}). */
     LockManager manager() {
         return manager;
     }

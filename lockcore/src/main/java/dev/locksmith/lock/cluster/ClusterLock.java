@@ -703,7 +703,10 @@ final class ClusterLock implements Lock {
     /**
      * Its owner dequeues the lock, checked and done under one monitor: the value block to write
      * ({@code valueLength} bytes from PW or EX; empty when none is written) is returned, the lock
-     * dies and a pending request ends CANCELLED.
+     * dies and a pending request ends CANCELLED. The dead copy stays in its parent's or owner's
+     * list (walks skip dead copies) until the caller calls {@link #unlistLeft()}, after its
+     * master's dequeue: on a hot name that dequeue grants the next waiter, which should not wait
+     * for the parent's monitor as well.
      *
      * @throws LockException IVLOCKID if the lock is dead already; SUBLOCKS if it has sublocks;
      *                       IVBUFLEN if a value block is to be written and the staged one is not
@@ -730,9 +733,13 @@ final class ClusterLock implements Lock {
             unlisted = true; // no sublocks, checked above
             abandoned = abandonLocked(LockStatus.CANCELLED);
         }
-        unlist();
         abandoned.tell(this, LockStatus.CANCELLED);
         return value;
+    }
+
+    /** Takes a copy that {@link #leave} ended out of its list; once, by the thread that called it. */
+    void unlistLeft() {
+        unlist();
     }
 
     private static final byte[] NO_VALUE = new byte[0];

@@ -184,8 +184,12 @@ final class ClusterOwner implements LockOwner {
 
     private void dequeueCopy(ClusterLock copy, int valueLength, boolean abnormal) {
         byte[] value = copy.leave(valueLength);
-        if (!manager.localPath().tryDequeue(copy, valueLength, abnormal, value)) {
-            manager.requests.submitDequeue(copy, valueLength, abnormal, value);
+        try {
+            if (!manager.localPath().tryDequeue(copy, valueLength, abnormal, value)) {
+                manager.requests.submitDequeue(copy, valueLength, abnormal, value);
+            }
+        } finally {
+            copy.unlistLeft(); // after the master's dequeue, which may grant a waiter (see leave)
         }
     }
 

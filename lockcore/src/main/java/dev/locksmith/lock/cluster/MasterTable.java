@@ -218,15 +218,33 @@ final class MasterTable {
          * still reported here: otherwise nobody would answer it, or both masters would.
          */
         synchronized LockInfo exportState() {
+            exporting = true; // before the read of the request's state: see reportable()
             LockInfo now = lock.info();
             exportedPending = now.queue() != null && now.queue() != LockQueue.GRANTED;
             migrated = true;
             return now;
         }
 
-        /** Whether an outcome of this lock's request may still be reported here. */
-        synchronized boolean reportable() {
-            return !exportedPending;
+        /**
+         * Set (once) by an export before it reads the lock's state ({@link #exportState}), so that
+         * {@link #reportable} needs this object's monitor only once an export began.
+         */
+        private volatile boolean exporting;
+
+        /**
+         * Whether an outcome of this lock's request, which has ended in the engine, may still be
+         * reported here. Without the monitor while no export began: one that begins later reads
+         * the request's state after the engine lock that ended it (the engine lock's release came
+         * before this read of {@link #exporting}, which came before the export's write of it), so
+         * it exports the request ended and leaves its outcome to this master.
+         */
+        boolean reportable() {
+            if (!exporting) {
+                return true;
+            }
+            synchronized (this) {
+                return !exportedPending;
+            }
         }
 
         /** The flags of the request this lock converts by now: the last conversion's. */
@@ -552,10 +570,11 @@ final class MasterTable {
         if (held == null) {
             return;
         }
-        untrack(held);
         if (!held.dequeueCounted) {
             held.requests.increment();
         }
+        // The entry is untracked after the engine's dequeue, which on a hot name grants the next
+        // waiter: until then its tree only counts a lock more than it holds, and is kept a moment longer.
         try {
             if (value.length > 0) {
                 held.lock.setValueBlock(value);
@@ -573,6 +592,8 @@ final class MasterTable {
             boolean clearedWithParent = e.status() == LockStatus.IVLOCKID && held.lock.queue().isEmpty();
             LOG.log(clearedWithParent ? Level.DEBUG : Level.WARNING, "dequeue of lock " + lockId + " from " + origin
                     + " failed on its master", e);
+        } finally {
+            untrack(held);
         }
     }
 
