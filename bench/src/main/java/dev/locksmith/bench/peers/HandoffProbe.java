@@ -5,8 +5,6 @@ import dev.locksmith.lock.LockManager;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockRequest;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -24,8 +22,8 @@ import java.util.Locale;
  *       waiting thread's side (its wake-up and its read of the outcome) is not in it. The embedded
  *       engine completes an asynchronous request's stage on its callback thread, which the
  *       cluster's copy does inline, so the embedded figure includes a hand-off to that executor:
- *       compare each column with itself, before and after a change. Twelve rounds of 300,000
- *       hand-offs; the first three warm up; the median, lowest and highest of the other nine are
+ *       compare each column with itself, before and after a change. Ten rounds of 300,000
+ *       hand-offs; the first three warm up; the median, lowest and highest of the other seven are
  *       printed in nanoseconds per hand-off.</li>
  *   <li>{@code latency NANOS}: the time from the holder's dequeue call to the waiter's enqueue
  *       returning, two threads handing the name to each other in turn. The holder waits until the
@@ -38,8 +36,6 @@ import java.util.Locale;
  * <pre>java -cp bench/target/benchmarks.jar dev.locksmith.bench.peers.HandoffProbe cpu|latency NANOS [LOCKSMITH_SUBLOCKS CLUSTER_LOCAL]</pre>
  */
 public final class HandoffProbe {
-    private static final int ROUNDS = 12;
-    private static final int WARM_UP_ROUNDS = 3;
     private static final int HANDOFFS = 300_000;
     private static final int LATENCY_WARM_UP = 20_000;
     private static final int LATENCY_HANDOFFS = 60_000;
@@ -83,27 +79,13 @@ public final class HandoffProbe {
                 .withParent(owner.enqueue(LocksmithClusterService.ROOT, LockMode.CR));
     }
 
-    private static void cpu(String name, LockOwner a, LockRequest hotA, LockOwner b, LockRequest hotB)
-            throws InterruptedException {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        double[] nanosPerHandoff = new double[ROUNDS - WARM_UP_ROUNDS];
-        for (int round = 0; round < ROUNDS; round++) {
-            long start = threads.getCurrentThreadCpuTime();
-            for (int i = 0; i < HANDOFFS; i++) {
-                Lock held = a.enqueue(hotA);
-                Lock waiting = b.enqueueAsync(hotB);
-                a.dequeue(held);
-                b.dequeue(waiting);
-            }
-            long used = threads.getCurrentThreadCpuTime() - start;
-            if (round >= WARM_UP_ROUNDS) {
-                nanosPerHandoff[round - WARM_UP_ROUNDS] = used / (double) HANDOFFS;
-            }
-        }
-        Arrays.sort(nanosPerHandoff);
-        System.out.printf(Locale.ROOT, "%s: CPU ns per handoff round: median %.1f, lowest %.1f, highest %.1f%n",
-                name, nanosPerHandoff[nanosPerHandoff.length / 2], nanosPerHandoff[0],
-                nanosPerHandoff[nanosPerHandoff.length - 1]);
+    private static void cpu(String name, LockOwner a, LockRequest hotA, LockOwner b, LockRequest hotB) throws Exception {
+        LocalPathCpu.printCpuPerOperation(name, "handoff round", HANDOFFS, () -> {
+            Lock held = a.enqueue(hotA);
+            Lock waiting = b.enqueueAsync(hotB);
+            a.dequeue(held);
+            b.dequeue(waiting);
+        });
     }
 
     /** The two threads' shared state in {@link #latency}. */

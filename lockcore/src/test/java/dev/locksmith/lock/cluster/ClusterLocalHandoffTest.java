@@ -53,11 +53,8 @@ class ClusterLocalHandoffTest {
         LockRequest row = LockRequest.of("parked-row", LockMode.EX).withFlags(LockFlag.VALBLK);
         Lock held = holder.enqueue(row.withParent(holder.enqueue(ROOT, LockMode.CR)));
         LockOwner waiter = node.newOwner("waiter");
-        Lock waiterRoot = waiter.enqueue(ROOT, LockMode.CR);
-        CompletableFuture<Lock> granted = new CompletableFuture<>();
-        Thread waiting = new Thread(() -> complete(granted, () -> waiter.enqueue(row.withParent(waiterRoot))));
-        waiting.start();
-        ClusterTestSupport.awaitTrue("the waiter parked in its wait", () -> LockSupport.getBlocker(waiting) instanceof ClusterLock);
+        Parked parked = parkedWaiter(waiter, row);
+        CompletableFuture<Lock> granted = parked.outcome;
         byte[] value = new byte[16];
         value[0] = 7;
         held.setValueBlock(value);
@@ -122,15 +119,11 @@ class ClusterLocalHandoffTest {
         LockRequest row = LockRequest.of("interrupted-row", LockMode.EX);
         Lock held = holder.enqueue(row.withParent(holder.enqueue(ROOT, LockMode.CR)));
         LockOwner waiter = node.newOwner("waiter");
-        Lock waiterRoot = waiter.enqueue(ROOT, LockMode.CR);
-        CompletableFuture<Lock> outcome = new CompletableFuture<>();
-        Thread waiting = new Thread(() -> complete(outcome, () -> waiter.enqueue(row.withParent(waiterRoot))));
-        waiting.start();
-        ClusterTestSupport.awaitTrue("the waiter parked in its wait", () -> LockSupport.getBlocker(waiting) instanceof ClusterLock);
+        Parked parked = parkedWaiter(waiter, row);
 
-        waiting.interrupt();
+        parked.thread.interrupt();
 
-        assertThatThrownBy(() -> outcome.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(InterruptedException.class);
+        assertThatThrownBy(() -> parked.outcome.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(InterruptedException.class);
         ClusterTestSupport.awaitTrue("its request left the master", () -> waitingOn("interrupted-row") == 0);
         holder.dequeue(held);
         LockOwner next = node.newOwner("next");
@@ -184,6 +177,24 @@ class ClusterLocalHandoffTest {
         assertThat(granted + cancelled).isEqualTo(200);
         waiter.close();
         holder.close();
+    }
+
+    /** A thread parked in {@code owner}'s synchronous request and what that request ends with. */
+    private record Parked(Thread thread, CompletableFuture<Lock> outcome) {
+    }
+
+    /**
+     * Starts a thread in which {@code owner} takes {@code row} (a request not yet given a parent)
+     * as a sublock of its own CR lock on the root, and returns once that thread has parked waiting
+     * for the grant.
+     */
+    private static Parked parkedWaiter(LockOwner owner, LockRequest row) throws InterruptedException {
+        Lock root = owner.enqueue(ROOT, LockMode.CR);
+        CompletableFuture<Lock> outcome = new CompletableFuture<>();
+        Thread waiting = new Thread(() -> complete(outcome, () -> owner.enqueue(row.withParent(root))));
+        waiting.start();
+        ClusterTestSupport.awaitTrue("the waiter parked in its wait", () -> LockSupport.getBlocker(waiting) instanceof ClusterLock);
+        return new Parked(waiting, outcome);
     }
 
     private interface Call<T> {
