@@ -26,7 +26,6 @@ public final class LocalPathCpu {
 
     /** Measures the peers named in {@code args} (names of {@link Peer}), one after the other. */
     public static void main(String[] args) throws Exception {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         String[] peers = args.length > 0 ? args : new String[] {"LOCKSMITH", "LOCKSMITH_SUBLOCKS", "CLUSTER_LOCAL"};
         for (String name : peers) {
             try (LockService service = Peer.valueOf(name).open()) {
@@ -35,23 +34,39 @@ public final class LocalPathCpu {
                 for (int i = 0; i < names.length; i++) {
                     names[i] = "T0-RESOURCE-" + i;
                 }
-                double[] nanosPerOperation = new double[ROUNDS - WARM_UP_ROUNDS];
-                int next = 0;
-                for (int round = 0; round < ROUNDS; round++) {
-                    long start = threads.getCurrentThreadCpuTime();
-                    for (int i = 0; i < OPERATIONS; i++) {
-                        session.unlock(session.lock(names[next++ & (names.length - 1)], false));
-                    }
-                    long used = threads.getCurrentThreadCpuTime() - start;
-                    if (round >= WARM_UP_ROUNDS) {
-                        nanosPerOperation[round - WARM_UP_ROUNDS] = used / (double) OPERATIONS;
-                    }
-                }
-                Arrays.sort(nanosPerOperation);
-                System.out.printf(Locale.ROOT, "%s: CPU ns per lock + unlock: median %.1f, lowest %.1f, highest %.1f%n",
-                        name, nanosPerOperation[nanosPerOperation.length / 2], nanosPerOperation[0],
-                        nanosPerOperation[nanosPerOperation.length - 1]);
+                int[] next = {0};
+                printCpuPerOperation(name, "lock + unlock", OPERATIONS,
+                        () -> session.unlock(session.lock(names[next[0]++ & (names.length - 1)], false)));
             }
         }
+    }
+
+    /** One operation of a measured round. */
+    interface Operation {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@value #ROUNDS} rounds of {@code operations} calls of {@code operation} on this thread
+     * and prints, for the rounds after the first {@value #WARM_UP_ROUNDS}, the median, lowest and
+     * highest CPU time per call in nanoseconds, as {@code name: CPU ns per what: ...}.
+     */
+    static void printCpuPerOperation(String name, String what, int operations, Operation operation) throws Exception {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        double[] nanosPerOperation = new double[ROUNDS - WARM_UP_ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+            long start = threads.getCurrentThreadCpuTime();
+            for (int i = 0; i < operations; i++) {
+                operation.run();
+            }
+            long used = threads.getCurrentThreadCpuTime() - start;
+            if (round >= WARM_UP_ROUNDS) {
+                nanosPerOperation[round - WARM_UP_ROUNDS] = used / (double) operations;
+            }
+        }
+        Arrays.sort(nanosPerOperation);
+        System.out.printf(Locale.ROOT, "%s: CPU ns per %s: median %.1f, lowest %.1f, highest %.1f%n", name, what,
+                nanosPerOperation[nanosPerOperation.length / 2], nanosPerOperation[0],
+                nanosPerOperation[nanosPerOperation.length - 1]);
     }
 }

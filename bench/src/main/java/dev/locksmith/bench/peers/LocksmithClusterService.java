@@ -88,6 +88,11 @@ public final class LocksmithClusterService implements LockService {
         };
     }
 
+    /** The node the sessions use, for the scratch tools beside the benchmark ({@link HandoffProbe}). */
+    ClusterLockManager manager() {
+        return node;
+    }
+
     /** Fails unless the root's tree is mastered where this row says (node 0 locally, node 1 remotely). */
     private void checkMastering() {
         boolean here = node.resource(Namespace.group(0), List.of(ROOT)).isPresent();

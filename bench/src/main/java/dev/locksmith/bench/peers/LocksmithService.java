@@ -48,6 +48,11 @@ public final class LocksmithService implements LockService {
         };
     }
 
+    /** The lock manager the sessions use, for the scratch tools beside the benchmark ({@link HandoffProbe}). */
+    LockManager manager() {
+        return manager;
+    }
+
     @Override
     public void close() {
         manager.close();

@@ -105,6 +105,12 @@ final class ClusterLock implements Lock {
      */
     private volatile Thread syncWaiter;
     /**
+     * Raised by the waiter in {@link #awaitEnd} before it checks {@link #syncWaiter} a last time and
+     * parks, lowered when it returns from the park: the thread that ends the request unparks it only
+     * if raised ({@link #ended}).
+     */
+    private volatile boolean waiterParks;
+    /**
      * Whether the current request's stage was handed out ({@link #completion()}): only then can it
      * have dependents, user code that must run on the callback thread. A stage nobody was given is
      * completed only when it is asked for ({@link #stageOwed}), under the monitor, which saves the
@@ -598,8 +604,8 @@ final class ClusterLock implements Lock {
                 done = pending;
                 pending = null;
                 cancel = endCancel();
+                exposed = oweUnlessExposed(); // before ended(), which settles it for a waiter
                 waiter = ended(done, status, null);
-                exposed = oweUnlessExposed();
                 grantedInline = endingSend && done == firstStage;
             }
             if (endingSend) {
@@ -668,8 +674,8 @@ final class ClusterLock implements Lock {
             cancel = endCancel();
             failure = new LockException(outcome, (conversion ? "conversion of lock on '" : "request for '")
                     + name + "' was not granted" + (message == null ? "" : " (" + message + ")"), report);
-            waiter = ended(done, outcome, failure);
             exposed = oweUnlessExposed();
+            waiter = ended(done, outcome, failure);
         }
         if (!conversion) {
             die();
@@ -735,7 +741,10 @@ final class ClusterLock implements Lock {
     /**
      * Its owner dequeues the lock, checked and done under one monitor: the value block to write
      * ({@code valueLength} bytes from PW or EX; empty when none is written) is returned, the lock
-     * dies and a pending request ends CANCELLED.
+     * dies and a pending request ends CANCELLED. The dead copy stays in its parent's or owner's
+     * list (walks skip dead copies) until the caller calls {@link #unlistLeft()}, after its
+     * master's dequeue: on a hot name that dequeue grants the next waiter, which should not wait
+     * for the parent's monitor as well.
      *
      * @throws LockException IVLOCKID if the lock is dead already; SUBLOCKS if it has sublocks;
      *                       IVBUFLEN if a value block is to be written and the staged one is not
@@ -767,9 +776,11 @@ final class ClusterLock implements Lock {
     }
 
     /**
-     * Takes this copy, which {@link #leave} dequeued, out of its parent's or its owner's list; its
-     * owner calls it once the dequeue on the master was made (or handed on), so that until then the
-     * walks of the copies that find master entries through them ({@link ClusterOwner#listed}) see it.
+     * Takes this copy, which {@link #leave} dequeued, out of its parent's or its owner's list; once,
+     * by the thread that called {@code leave}. Its owner calls it once the dequeue on the master was
+     * made (or handed on), so that until then the walks of the copies that find master entries
+     * through them ({@link ClusterOwner#listed}) see it, and a waiter the dequeue grants does not
+     * wait for the list.
      */
     void unlistLeft() {
         unlist();
@@ -826,8 +837,8 @@ final class ClusterLock implements Lock {
         }
         status = outcome;
         LockException failure = new LockException(outcome, "request for '" + name + "' was not granted");
-        Thread waiter = ended(done, outcome, failure);
-        return new Abandoned(done, cancel, failure, waiter, oweUnlessExposed());
+        boolean exposed = oweUnlessExposed();
+        return new Abandoned(done, cancel, failure, ended(done, outcome, failure), exposed);
     }
 
     /**
@@ -856,16 +867,27 @@ final class ClusterLock implements Lock {
         }
     }
 
-    /** Records how the request of {@code stage} ended; returns its synchronous caller to wake. Under the monitor. */
+    /**
+     * Records how the request of {@code stage} ended; returns its synchronous caller to wake, or
+     * null if there is none or it has not parked (it is still spinning, and sees {@link #syncWaiter}
+     * cleared without an unpark, which would cost the ending thread a lock in the JVM's thread
+     * list and the waiter's parker). Under the monitor, after {@link #oweUnlessExposed}: a stage
+     * owed to a waiter is completed here, before the clear, so that the waiter reads a grant from
+     * its stage ({@link #awaitEnd}); with no waiter it stays owed.
+     */
     private Thread ended(CompletableFuture<Lock> stage, LockStatus outcome, LockException failure) {
         endedStage = stage;
         endedOutcome = outcome;
         endedFailure = failure;
         Thread waiter = syncWaiter;
         if (waiter != null) {
+            settleOwedStage(); // read by the waiter once it sees the clear below
             syncWaiter = null; // a volatile write only when someone waits
+            // read after that write, as the waiter reads syncWaiter after raising the flag: one of
+            // the two sees the other's write, so a waiter that parks is always unparked
+            return waiterParks ? waiter : null;
         }
-        return waiter;
+        return null;
     }
 
     /**
@@ -879,9 +901,16 @@ final class ClusterLock implements Lock {
     /**
      * A synchronous caller waits here for the request of {@code stage} to end: woken by the thread
      * that ends it (the protocol thread, or the one that received the grant), not through the
-     * callback thread, which still completes {@code stage} for everyone else. Returns null if
-     * the request was granted, else the failure to throw; if the outcome can no longer be told
-     * (another request on the lock ended since), the caller waits for {@code stage} instead.
+     * callback thread, which still completes {@code stage} for everyone else. Returns the failure
+     * to throw, none if the request was granted; if the outcome can no longer be told (another
+     * request on the lock ended since), the caller waits for {@code stage} instead. A request that
+     * ended before the call is told as one that ends during it.
+     *
+     * <p>A grant is read without the monitor once {@link #syncWaiter} is cleared: the thread that
+     * ends the request completes its stage (unless the stage was handed out) before it clears it,
+     * in one monitor enter, and the stage, made for this request alone, says nothing else once
+     * complete. Anything else (a failure, a stage handed out, a wake-up with the request still
+     * pending) is read under the monitor.
      *
      * @throws InterruptedException if interrupted while the request is still pending
      */
@@ -894,7 +923,7 @@ final class ClusterLock implements Lock {
                     if (syncWaiter == me) {
                         syncWaiter = null;
                     }
-                    return endedStage == stage ? new Outcome(true, endedFailure) : new Outcome(false, null);
+                    return endedStage != stage ? UNKNOWN : endedFailure == null ? GRANTED : new Outcome(true, endedFailure);
                 }
                 syncWaiter = me;
             }
@@ -911,10 +940,20 @@ final class ClusterLock implements Lock {
                 Thread.onSpinWait();
             }
             if (syncWaiter == me) {
-                LockSupport.park(this);
+                waiterParks = true; // before the last check: see ended()
+                if (syncWaiter == me) {
+                    LockSupport.park(this);
+                }
+                waiterParks = false;
+            }
+            if (syncWaiter != me && stage.isDone() && !stage.isCompletedExceptionally()) {
+                return GRANTED;
             }
         }
     }
+
+    private static final Outcome GRANTED = new Outcome(true, null);
+    private static final Outcome UNKNOWN = new Outcome(false, null);
 
     /** What {@link #awaitEnd} found: whether the outcome is known, and the failure (null when granted). */
     record Outcome(boolean known, LockException failure) {

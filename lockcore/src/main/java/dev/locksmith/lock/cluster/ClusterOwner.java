@@ -194,7 +194,7 @@ final class ClusterOwner implements LockOwner {
                 manager.requests.submitDequeue(copy, valueLength, abnormal, value);
             }
         } finally {
-            copy.unlistLeft();
+            copy.unlistLeft(); // after the master's dequeue, which may grant a waiter (see leave)
         }
     }
 
@@ -448,15 +448,8 @@ final class ClusterOwner implements LockOwner {
     }
 
     private Lock await(ClusterLock lock, CompletableFuture<Lock> stage) throws InterruptedException {
-        LockStatus ended = lock.endedStatus();
-        if (ended != null) {
-            // Ended already (a master on this node answers at once): skip the callback thread.
-            if (ended.isGranted()) {
-                return lock;
-            }
-            throw new LockException(ended, "request on '" + lock.resourceName() + "' was not granted");
-        }
         try {
+            // ended already or not (a master on this node may have answered at once), told without the callback thread
             ClusterLock.Outcome outcome = lock.awaitEnd(stage);
             if (outcome.known()) {
                 if (outcome.failure() == null) {

@@ -247,15 +247,33 @@ final class MasterTable {
          * still reported here: otherwise nobody would answer it, or both masters would.
          */
         synchronized LockInfo exportState() {
+            exporting = true; // before the read of the request's state: see reportable()
             LockInfo now = lock.info();
             exportedPending = now.queue() != null && now.queue() != LockQueue.GRANTED;
             migrated = true;
             return now;
         }
 
-        /** Whether an outcome of this lock's request may still be reported here. */
-        synchronized boolean reportable() {
-            return !exportedPending;
+        /**
+         * Set (once) by an export before it reads the lock's state ({@link #exportState}), so that
+         * {@link #reportable} needs this object's monitor only once an export began.
+         */
+        private volatile boolean exporting;
+
+        /**
+         * Whether an outcome of this lock's request, which has ended in the engine, may still be
+         * reported here. Without the monitor while no export began: one that begins later reads
+         * the request's state after the engine lock that ended it (the engine lock's release came
+         * before this read of {@link #exporting}, which came before the export's write of it), so
+         * it exports the request ended and leaves its outcome to this master.
+         */
+        boolean reportable() {
+            if (!exporting) {
+                return true;
+            }
+            synchronized (this) {
+                return !exportedPending;
+            }
         }
 
         /** The flags of the request this lock converts by now: the last conversion's. */
@@ -659,10 +677,11 @@ final class MasterTable {
         if (held == null) {
             return;
         }
-        untrack(held);
         if (!held.dequeueCounted) {
             held.requests.increment();
         }
+        // The entry is untracked after the engine's dequeue, which on a hot name grants the next
+        // waiter: until then its tree only counts a lock more than it holds, and is kept a moment longer.
         try {
             if (value.length > 0) {
                 held.lock.setValueBlock(value);
@@ -680,6 +699,8 @@ final class MasterTable {
             boolean clearedWithParent = e.status() == LockStatus.IVLOCKID && held.lock.queue().isEmpty();
             LOG.log(clearedWithParent ? Level.DEBUG : Level.WARNING, "dequeue of lock " + lockId + " from " + origin
                     + " failed on its master", e);
+        } finally {
+            untrack(held);
         }
     }
 
@@ -1182,12 +1203,17 @@ final class MasterTable {
         boolean waits;
         /** The grant of a request granted at once, likewise. */
         LocalLockManager.Grant grantedAtOnce;
+        /**
+         * The outcome, when the end comes first: written before the compare-and-set that publishes
+         * the end, read by {@link #publish} after its own fails, so they need no ordering of their own.
+         */
+        private LocalLockManager.Grant grant;
+        private LockException failure;
 
         @Override
         public void grantedAtOnce(LocalLockManager.Grant grant) {
             grantedAtOnce = grant;
         }
-        private volatile LockException failure;
 
         @Override
         public void waiting() {
@@ -1195,16 +1221,24 @@ final class MasterTable {
         }
 
         @Override
-        public void ended(LockException outcome) {
-            failure = outcome;
-            if (!compareAndSet(null, this)) {
-                report((Held) get(), outcome, NEW_REQUEST);
+        public void ended(LocalLockManager.Grant granted, LockException outcome) {
+            // The entry is nearly always published by then (the request waited a while): reported
+            // at once, with no compare-and-set that would fail anyway.
+            Object entry = get();
+            if (entry == null) {
+                grant = granted;
+                failure = outcome;
+                if (compareAndSet(null, this)) {
+                    return;
+                }
+                entry = get();
             }
+            report((Held) entry, granted, outcome, NEW_REQUEST);
         }
 
         void publish(Held held) {
             if (!compareAndSet(null, held)) {
-                report(held, failure, NEW_REQUEST);
+                report(held, grant, failure, NEW_REQUEST);
             }
         }
     }
@@ -1214,6 +1248,14 @@ final class MasterTable {
 
     /** Reports the end of request number {@code request} ({@link #NEW_REQUEST} or a conversion's) of {@code held}. */
     private void report(Held held, Throwable error, int request) {
+        report(held, null, error, request);
+    }
+
+    /**
+     * As {@link #report(Held, Throwable, int)}; {@code known}, if not null, is the grant as the
+     * engine read it when it made it ({@link LocalLockManager.EndListener#ended}).
+     */
+    private void report(Held held, LocalLockManager.Grant known, Throwable error, int request) {
         boolean conversion = request != NEW_REQUEST;
         // a request that ended before its tree was exported is still answered here (Held.exportState)
         if (discarded || !held.reportable()) {
@@ -1222,10 +1264,11 @@ final class MasterTable {
         Lock lock = held.lock;
         if (error == null) {
             // This runs on the thread whose dequeue granted a waiter, before that waiter can go on:
-            // one stripe lock for the whole grant rather than one for each of the lock's four
-            // accessors. Null if a later request of the lock is pending already or the lock is gone:
-            // then reported from the accessors, as it always was.
-            LocalLockManager.Grant grant = engine.grantOf(lock);
+            // the grant its listener was told (no engine lock at all), else one stripe lock for the
+            // whole grant rather than one for each of the lock's four accessors. Null if a later
+            // request of the lock is pending already or the lock is gone: then reported from the
+            // accessors, as it always was.
+            LocalLockManager.Grant grant = known != null ? known : engine.grantOf(lock);
             if (grant != null) {
                 replies.granted(held.origin, held.lockId, held.copy, request, grant.mode(), grant.status(),
                         grant.fencingToken(), grant.valueBlock());

@@ -414,6 +414,9 @@ final class Engine {
         r.unlink(lock);
         LockStatus status = grant(s, r, lock, LockMode.ofOrdinal(lock.requested), LockStatus.NORMAL);
         r.append(Resource.GRANTED, lock);
+        if (isListener(p.waiter)) {
+            p.grant = grantRead(lock); // under the lock already held: the listener's report reads none
+        }
         p.outcome = status;
         return Events.ended(events, lock, p);
     }
@@ -786,7 +789,11 @@ final class Engine {
     /** A listener's request ended: told on this thread (no engine lock held), as its contract says. */
     private static void tell(LocalLockManager.EndListener listener, LockBlock lock, Pending p) {
         try {
-            listener.ended(p.outcome.isGranted() ? null : Owner.failure(lock, p.outcome, p.conversion, p.report));
+            if (p.outcome.isGranted()) {
+                listener.ended(p.grant, null);
+            } else {
+                listener.ended(null, Owner.failure(lock, p.outcome, p.conversion, p.report));
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "end listener failed", e);
         }
@@ -824,11 +831,16 @@ final class Engine {
 
     /** A request granted at once tells an {@link LocalLockManager.EndListener} its grant; under the stripe lock. */
     private static void tellGrantedAtOnce(LockBlock lock, Object waiter) {
-        // a class check first: the embedded path's waiter is its caller's thread or none, and an
-        // interface check against a class that lacks it scans the class's secondary supertypes
-        if (waiter != null && !(waiter instanceof Thread)) {
+        if (isListener(waiter)) {
             ((LocalLockManager.EndListener) waiter).grantedAtOnce(grantRead(lock));
         }
+    }
+
+    /** Whether a request's waiter is an {@link LocalLockManager.EndListener}, the only other kind than a thread or none. */
+    private static boolean isListener(Object waiter) {
+        // a class check: the embedded path's waiter is its caller's thread or none, and an
+        // interface check against a class that lacks it scans the class's secondary supertypes
+        return waiter != null && !(waiter instanceof Thread);
     }
 
     /** The stage of {@code lock}'s last request: the pending one's, or a completed one. */

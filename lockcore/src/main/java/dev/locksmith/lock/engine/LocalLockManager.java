@@ -220,9 +220,13 @@ public final class LocalLockManager implements LockManager {
         /**
          * The request ended: called once, on the thread that ended it (the one that released what
          * it waited for, a timer, the deadlock detector), with no engine lock held; possibly before
-         * {@link #waiting()}. {@code failure} is null when it was granted.
+         * {@link #waiting()}. Exactly one of the two is null: {@code grant} is the grant as
+         * {@link #grantOf} would have read it at the moment it was made (read under the engine lock
+         * that made it, so the thread that released the blocker takes no engine lock again to
+         * report it, and a later request or dequeue of the lock cannot change what it says);
+         * {@code failure} is how the request failed.
          */
-        void ended(LockException failure);
+        void ended(Grant grant, LockException failure);
     }
 
     /**

@@ -22,6 +22,11 @@ final class Pending {
     final boolean conversion;
 
     volatile LockStatus outcome;
+    /**
+     * The grant of a granted request whose waiter is a {@link LocalLockManager.EndListener}, read
+     * under the stripe lock that granted it and set before {@link #outcome}; told to the listener.
+     */
+    LocalLockManager.Grant grant;
     /** Set, under the stripe and before {@link #outcome}, when the request is failed as a deadlock victim. */
     dev.locksmith.lock.DeadlockReport report;
     /** NOORDER grants that passed this request in a mode it conflicts with; guarded by the stripe. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.locksmith.lock.Lock;
 import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockFlag;
 import dev.locksmith.lock.LockManager;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
@@ -61,6 +62,27 @@ class MasterReportHooksTest {
         assertThat(recorder.grantedAtOnce).as("not granted at once").isNull();
         assertThat(recorder.endedOn).isSameAs(Thread.currentThread());
         assertThat(recorder.outcome.getNow(null)).isEqualTo(Optional.empty());
+        assertThat(recorder.endedGrant.mode()).isEqualTo(LockMode.EX);
+    }
+
+    @Test
+    void aWaitingRequestsEndCarriesTheGrantAsTheReleaseMadeIt() throws Exception {
+        LockOwner holder = manager.newOwner("holder");
+        Lock held = holder.enqueue(LockRequest.of("r", LockMode.EX).withFlags(LockFlag.VALBLK));
+        byte[] written = new byte[16];
+        written[0] = 42;
+        held.setValueBlock(written);
+        Recorder recorder = new Recorder();
+        Lock waiting = manager.enqueueAsync(manager.newOwner("waiter"),
+                LockRequest.of("r", LockMode.PW).withFlags(LockFlag.VALBLK), recorder);
+
+        holder.dequeue(held, LockFlag.VALBLK);
+
+        LocalLockManager.Grant grant = recorder.endedGrant;
+        assertThat(grant.mode()).isEqualTo(LockMode.PW);
+        assertThat(grant.status()).isEqualTo(LockStatus.NORMAL);
+        assertThat(grant.fencingToken()).isEqualTo(waiting.fencingToken()).isGreaterThan(held.fencingToken());
+        assertThat(grant.valueBlock()).isEqualTo(written);
     }
 
     @Test
@@ -73,6 +95,7 @@ class MasterReportHooksTest {
 
         assertThat(recorder.outcome.get(30, TimeUnit.SECONDS)).hasValueSatisfying(
                 failure -> assertThat(failure.status()).isEqualTo(LockStatus.TIMEOUT));
+        assertThat(recorder.endedGrant).as("no grant with a failure").isNull();
     }
 
     @Test
@@ -95,7 +118,7 @@ class MasterReportHooksTest {
         Recorder recorder = new Recorder();
 
         Lock lock = manager.enqueueAsync(manager.newOwner("o"),
-                LockRequest.of("r", LockMode.EX).withFlags(dev.locksmith.lock.LockFlag.NOQUEUE), recorder);
+                LockRequest.of("r", LockMode.EX).withFlags(LockFlag.NOQUEUE), recorder);
 
         assertThat(lock.status()).isEqualTo(LockStatus.NOTQUEUED);
         assertThat(recorder.grantedAtOnce).isNull();
@@ -124,6 +147,8 @@ class MasterReportHooksTest {
         volatile boolean toldWaiting;
         volatile Thread endedOn;
         volatile LocalLockManager.Grant grantedAtOnce;
+        /** The grant the end carried (null when it failed); written before {@link #outcome} completes. */
+        volatile LocalLockManager.Grant endedGrant;
 
         @Override
         public void grantedAtOnce(LocalLockManager.Grant grant) {
@@ -136,8 +161,9 @@ class MasterReportHooksTest {
         }
 
         @Override
-        public void ended(LockException failure) {
+        public void ended(LocalLockManager.Grant grant, LockException failure) {
             endedOn = Thread.currentThread();
+            endedGrant = grant;
             outcome.complete(Optional.ofNullable(failure));
         }
     }
