@@ -50,11 +50,10 @@ class ClusterMisroutedRequestTest {
     @Test
     void aCancelThatReachesTheOldMasterAfterTheTreeMovedCancelsTheRequestAtTheNewOne() throws Exception {
         Waiting w = node2WaitingAtNode0();
-        LockOwner waiter = w.waiter();
         Lock waiting = w.request();
-        HoldMessages cancels = HoldMessages.install(cluster.node(2), Wire.CANCEL);
-        CompletableFuture<Boolean> cancel = CompletableFuture.supplyAsync(() -> waiter.cancel(waiting));
-        ClusterTestSupport.awaitTrue("node 2's CANCEL to node 0 is held", () -> cancels.heldCount() == 1);
+        HeldCancel held = cancelHeldOnItsWay(w);
+        HoldMessages cancels = held.messages();
+        CompletableFuture<Boolean> cancel = held.result();
 
         // node 1's requests outnumber node 0's: the tree moves there with node 2's request
         Busy busy = moveTreeToNode1(() -> waitingOn(1));
@@ -134,10 +133,10 @@ class ClusterMisroutedRequestTest {
         Waiting w = node2WaitingAtNode0();
         LockOwner waiter = w.waiter();
         Lock waiting = w.request();
-        HoldMessages cancels = HoldMessages.install(cluster.node(2), Wire.CANCEL);
         HoldMessages refusals = HoldMessages.install(cluster.node(0), Wire.NOTMASTER);
-        CompletableFuture<Boolean> cancel = CompletableFuture.supplyAsync(() -> waiter.cancel(waiting));
-        ClusterTestSupport.awaitTrue("node 2's CANCEL to node 0 is held", () -> cancels.heldCount() == 1);
+        HeldCancel held = cancelHeldOnItsWay(w);
+        HoldMessages cancels = held.messages();
+        CompletableFuture<Boolean> cancel = held.result();
 
         w.first().dequeue(w.firstRow()); // the request is granted before its CANCEL arrives
         assertThat(cancel.get(30, TimeUnit.SECONDS)).as("the request ended CANCELLED").isFalse();
@@ -156,6 +155,17 @@ class ClusterMisroutedRequestTest {
      * owner {@code waiter} with its EX request on {@code row} waiting behind it at node 0.
      */
     private record Waiting(LockOwner first, Lock firstRow, LockOwner waiter, Lock waiterRoot, Lock request) {
+    }
+
+    /** Node 2's CANCEL of {@code w}'s request, held on its way to node 0, and the cancel's result to come. */
+    private record HeldCancel(HoldMessages messages, CompletableFuture<Boolean> result) {
+    }
+
+    private HeldCancel cancelHeldOnItsWay(Waiting w) throws Exception {
+        HoldMessages cancels = HoldMessages.install(cluster.node(2), Wire.CANCEL);
+        CompletableFuture<Boolean> result = CompletableFuture.supplyAsync(() -> w.waiter().cancel(w.request()));
+        ClusterTestSupport.awaitTrue("node 2's CANCEL to node 0 is held", () -> cancels.heldCount() == 1);
+        return new HeldCancel(cancels, result);
     }
 
     private Waiting node2WaitingAtNode0() throws InterruptedException {
