@@ -1131,12 +1131,9 @@ final class ClusterLock implements Lock {
 
     @Override
     public CompletionStage<Lock> completion() {
-        CompletableFuture<Lock> stage;
-        synchronized (this) {
-            stage = pendingStage();
-            stageExposed |= stage == pending;
+        synchronized (this) { // one monitor enter: the request cannot end between the two
+            return handOut(pendingStage());
         }
-        return stage.copy();
     }
 
     /**

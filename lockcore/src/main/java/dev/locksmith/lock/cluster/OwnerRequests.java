@@ -189,7 +189,7 @@ final class OwnerRequests {
         if (lock.parent == null && isSelf(m) && lock.tree.namespace().kind() != Namespace.Kind.LOCAL
                 && !node.master().trees().contains(lock.tree)) {
             if (lock.isPending()) {
-                onProtocol.accept(() -> notMaster(lock, MasterTable.NEW_REQUEST, self));
+                onProtocol.accept(() -> notMaster(lock, Wire.ENQUEUE, MasterTable.NEW_REQUEST, self));
             }
             return;
         }
@@ -394,36 +394,33 @@ final class OwnerRequests {
     }
 
     /**
-     * A root request or a conversion, number {@code request} of {@code lock}, reached a node that
-     * does not master its tree (any more: the tree was dropped or moved after the request was
-     * routed): forget that master and, if that request is still pending, route it again. The
-     * directory may still name the old master until its DROP or MOVED arrives, so repeated
-     * refusals back off a little. Unsent again, it is timed again: the timer set when it was
-     * submitted may have found it sent and left it to the master that refused it. A master that
-     * has the tree never refuses, so the request ends there once (granted or failed). Protocol thread.
+     * A message of type {@code refused} (a root ENQUEUE, a CONVERT or a CANCEL) for request number
+     * {@code request} of {@code lock} reached a node that does not master its tree (any more: the
+     * tree was dropped or moved after the message was routed): forget that master and, if that
+     * request is still pending (for a CANCEL: with its cancel requested), send the message again
+     * to the master found now; else it ended meanwhile (a refusal of a request the rebuild re-sent
+     * elsewhere, say) and nothing is left to do. The directory may still name the old master until
+     * its DROP or MOVED arrives, so repeated refusals back off a little. A request unsent again is
+     * timed again: the timer set when it was submitted may have found it sent and left it to the
+     * master that refused it. A master that has the tree never refuses, so the message ends there
+     * once the directory names it. Protocol thread.
      */
-    private void notMaster(ClusterLock lock, int request, Address refusedBy) {
+    private void notMaster(ClusterLock lock, byte refused, int request, Address refusedBy) {
         masterOf.remove(lock.tree, refusedBy);
-        if (!lock.refusedWhilePending(request)) {
-            return; // ended meanwhile (a refusal of a request the rebuild re-sent elsewhere, say)
+        Consumer<Address> send;
+        if (refused == Wire.CANCEL) {
+            if (!lock.cancelAgain(request)) {
+                return;
+            }
+            send = m -> cancelAt(lock, m);
+        } else {
+            if (!lock.refusedWhilePending(request)) {
+                return;
+            }
+            timeOutWhileUnsent(lock);
+            send = request == MasterTable.NEW_REQUEST ? m -> sendNew(lock, m) : m -> sendConversion(lock, m);
         }
-        timeOutWhileUnsent(lock);
-        Consumer<Address> send = request == MasterTable.NEW_REQUEST ? m -> sendNew(lock, m) : m -> sendConversion(lock, m);
         retryAfterRefusal(lock, () -> resolve(lock.tree, send));
-    }
-
-    /**
-     * A CANCEL of request number {@code request} reached a node that does not master
-     * {@code lock}'s tree (it moved or was dropped after the cancel was routed): forget that
-     * master and send the cancel again, to the master found now, if that request is still pending
-     * with its cancel requested (else it ended; nothing to do). A master that has the tree never
-     * refuses a CANCEL, so this ends once the directory names the real master. Protocol thread.
-     */
-    private void cancelNotMaster(ClusterLock lock, int request, Address refusedBy) {
-        masterOf.remove(lock.tree, refusedBy);
-        if (lock.cancelAgain(request)) {
-            retryAfterRefusal(lock, () -> resolve(lock.tree, m -> cancelAt(lock, m)));
-        }
     }
 
     /**
@@ -496,13 +493,8 @@ final class OwnerRequests {
         @Override
         public void notMaster(long lockId, byte refused, int request, Address refusedBy) {
             ClusterLock lock = copies.get(lockId);
-            if (lock == null) {
-                return;
-            }
-            if (refused == Wire.CANCEL) {
-                cancelNotMaster(lock, request, refusedBy);
-            } else {
-                OwnerRequests.this.notMaster(lock, request, refusedBy);
+            if (lock != null) {
+                OwnerRequests.this.notMaster(lock, refused, request, refusedBy);
             }
         }
     }
