@@ -989,13 +989,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return this;
         }
 
-        /** How long {@link #build()} waits for the first view and rebuild (default 30 s). */
         /** For tests: the node announces and speaks lock wire version {@code version} instead of {@link Wire#VERSION}. */
         Builder wireVersion(int version) {
             this.wireVersion = version;
             return this;
         }
 
+        /** How long {@link #build()} waits for the first view and rebuild (default 30 s). */
         public Builder joinTimeout(Duration timeout) {
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw new LockException(LockStatus.BADPARAM, "joinTimeout must be positive, was " + timeout);
