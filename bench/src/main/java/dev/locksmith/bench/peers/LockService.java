@@ -27,6 +27,16 @@ public interface LockService extends AutoCloseable {
     Session session(int thread) throws Exception;
 
     /**
+     * How many lock requests have had to wait since the service started (a hand-off of a held name),
+     * for {@link Contention}'s report; -1 when the service does not count them.
+     *
+     * @return the count, or -1
+     */
+    default long waits() {
+        return -1;
+    }
+
+    /**
      * Stops whatever the service started: servers, clients, cluster members.
      *
      * @throws IOException when a server or member does not stop cleanly

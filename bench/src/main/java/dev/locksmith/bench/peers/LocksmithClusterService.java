@@ -109,6 +109,12 @@ public final class LocksmithClusterService implements LockService {
         }
     }
 
+    /** The node's count of requests that waited: its master engine's, where a locally mastered request waits. */
+    @Override
+    public long waits() {
+        return node.statistics().waits();
+    }
+
     @Override
     public void close() {
         try {

@@ -53,6 +53,12 @@ public final class LocksmithService implements LockService {
         return manager;
     }
 
+    /** The engine's count of requests that waited. */
+    @Override
+    public long waits() {
+        return manager.statistics().waits();
+    }
+
     @Override
     public void close() {
         manager.close();

@@ -28,7 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * have a shared mode (run with 8 threads).</li>
  * </ul>
  * Throughput mode gives operations per second (one operation is a lock and its unlock), sample
- * mode the latency percentiles. {@link PeersComparison} runs the plan and prints the table; run
+ * mode the latency percentiles. At the end of every iteration of the two contended rows the fork
+ * prints what their threads did ({@link Contention}: each thread's share of the operations, the
+ * requests that waited, the threads' parks and preemptions per operation), so that a row whose
+ * forks disagree can be told apart by what happened in them. {@link PeersComparison} runs the plan and prints the table; run
  * directly, JMH uses the in-process peers below (the JGroups peers need a JVM of their own).
  */
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
@@ -49,6 +52,8 @@ public class PeerBenchmark {
 
         LockService service;
         final AtomicInteger threads = new AtomicInteger();
+        /** The contended rows' counters of the current iteration, printed at its end ({@link Contention}). */
+        final Contention.Tally contention = new Contention.Tally();
 
         @Setup(Level.Trial)
         public void setUp() throws Exception {
@@ -92,14 +97,16 @@ public class PeerBenchmark {
     }
 
     @Benchmark
-    public Object hotName(PerThread t) throws Exception {
+    public Object hotName(PerThread t, Contention c) throws Exception {
+        c.operations++;
         Object held = t.session.lock(HOT, false);
         t.session.unlock(held);
         return held;
     }
 
     @Benchmark
-    public Object readMostly(PerThread t) throws Exception {
+    public Object readMostly(PerThread t, Contention c) throws Exception {
+        c.operations++;
         Object held = t.session.lock(HOT, t.random.nextInt(100) < SHARED_PERCENT);
         t.session.unlock(held);
         return held;
