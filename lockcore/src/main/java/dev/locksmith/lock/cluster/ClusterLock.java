@@ -9,6 +9,7 @@ import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockQueue;
 import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
+import dev.locksmith.lock.engine.SpinWait;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -891,14 +892,6 @@ final class ClusterLock implements Lock {
     }
 
     /**
-     * How many times a caller waiting for a request whose master is this node checks for its end
-     * before it parks, as the embedded engine's callers do: most such waits end within
-     * microseconds, on another thread of this node. A remote master's grant comes by message,
-     * tens of microseconds later, so its caller parks at once.
-     */
-    private static final int SPINS_BEFORE_PARK = Runtime.getRuntime().availableProcessors() > 1 ? 256 : 0;
-
-    /**
      * A synchronous caller waits here for the request of {@code stage} to end: woken by the thread
      * that ends it (the protocol thread, or the one that received the grant), not through the
      * callback thread, which still completes {@code stage} for everyone else. Returns the failure
@@ -916,7 +909,11 @@ final class ClusterLock implements Lock {
      */
     Outcome awaitEnd(CompletableFuture<Lock> stage) throws InterruptedException {
         Thread me = Thread.currentThread();
-        int spinsLeft = masterEntry != null ? SPINS_BEFORE_PARK : 0;
+        // A request mastered on this node is granted by another thread of this node, most often
+        // within microseconds: its caller spins first, as the embedded engine's callers do
+        // (SpinWait). A remote master's grant comes by message, tens of microseconds later, so
+        // its caller parks at once.
+        boolean spin = masterEntry != null;
         while (true) {
             synchronized (this) {
                 if (pending != stage) {
@@ -935,9 +932,9 @@ final class ClusterLock implements Lock {
                 }
                 throw new InterruptedException();
             }
-            while (spinsLeft > 0 && syncWaiter == me) {
-                spinsLeft--;
-                Thread.onSpinWait();
+            if (spin) {
+                spin = false;
+                SpinWait.spinUntil(() -> syncWaiter != me);
             }
             if (syncWaiter == me) {
                 waiterParks = true; // before the last check: see ended()

@@ -39,7 +39,6 @@ import java.util.function.Consumer;
  */
 final class Owner implements LockOwner {
     private static final System.Logger LOG = System.getLogger(Owner.class.getName());
-    private static final int SPINS_BEFORE_PARK = Runtime.getRuntime().availableProcessors() > 1 ? 256 : 0;
     private static final int SYSTEM_SCOPE_HASH = Resource.scopeHash(Namespace.SYSTEM);
     private static final int LOCAL_SCOPE_HASH = Resource.scopeHash(Namespace.LOCAL);
     final Engine engine;
@@ -495,14 +494,15 @@ final class Owner implements LockOwner {
     private Lock await(LockBlock lock, Pending p, boolean conversion) throws InterruptedException {
         boolean interrupted = false;
         LockStatus outcome;
-        int spins = 0;
+        boolean spun = false;
         while ((outcome = p.outcome) == null) {
-            // Most waits on a busy resource end within microseconds: spin a little before
-            // paying for a park and the unpark that wakes it.
-            if (spins < SPINS_BEFORE_PARK) {
-                spins++;
-                Thread.onSpinWait();
-                continue;
+            // Most waits on a busy resource end within microseconds: spin (as SpinWait says)
+            // before paying for a park and the unpark that wakes it.
+            if (!spun) {
+                spun = true;
+                if (SpinWait.spinUntil(() -> p.outcome != null)) {
+                    continue;
+                }
             }
             LockSupport.park(this);
             if (Thread.interrupted()) {
