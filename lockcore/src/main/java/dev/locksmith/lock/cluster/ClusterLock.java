@@ -148,9 +148,21 @@ final class ClusterLock implements Lock {
      * to them besides the engine's (the table finds them through the copies,
      * {@link MasterTable.Replies#forEachOwnEntry}). Plain, not volatile: a thread that misses it
      * otherwise looks the entry up, and one that sees it reaches its mutable state only through
-     * the table's concurrent structures (or final fields).
+     * the table's concurrent structures (or final fields). Written by {@link #keepEntry} with a
+     * release store, and read by the walks that reach it through no monitor with an acquire
+     * ({@link #publishedEntry}): the entry's engine lock is set just before.
      */
     MasterTable.Held masterEntry;
+
+    /** Keeps {@code entry}, this copy's new master entry, its engine lock set ({@link #masterEntry}). */
+    void keepEntry(MasterTable.Held entry) {
+        MASTER_ENTRY.setRelease(this, entry);
+    }
+
+    /** {@link #masterEntry} for a thread that reached this copy through no monitor. */
+    MasterTable.Held publishedEntry() {
+        return (MasterTable.Held) MASTER_ENTRY.getAcquire(this);
+    }
 
     /**
      * Whether the copy was entered in its manager's map of copies other nodes may name (set
@@ -774,10 +786,13 @@ final class ClusterLock implements Lock {
     }
 
     private static final java.lang.invoke.VarHandle GONE;
+    private static final java.lang.invoke.VarHandle MASTER_ENTRY;
 
     static {
         try {
-            GONE = java.lang.invoke.MethodHandles.lookup().findVarHandle(ClusterLock.class, "gone", boolean.class);
+            java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.lookup();
+            GONE = lookup.findVarHandle(ClusterLock.class, "gone", boolean.class);
+            MASTER_ENTRY = lookup.findVarHandle(ClusterLock.class, "masterEntry", MasterTable.Held.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
