@@ -1038,7 +1038,7 @@ final class ClusterLock implements Lock {
     /**
      * Lists {@code child}, a new copy of this lock's owner under this lock, if this lock is live
      * and granted (checked and listed at once, so this lock cannot be dequeued with a sublock it
-     * has not counted); else false, and nothing changed.
+     * has not listed); else false, and nothing changed.
      */
     synchronized boolean adopt(ClusterLock child) {
         if (dead || granted == null) {
