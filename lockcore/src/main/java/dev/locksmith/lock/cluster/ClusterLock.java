@@ -67,14 +67,26 @@ final class ClusterLock implements Lock {
     /** How many conversions this lock has started: the number of the current or last one, for its master. */
     private int conversions;
     /**
-     * This copy's live sublocks (and dead ones that still have sublocks of their own): how many,
-     * and the list of them, linked through their {@link #siblingNext}; guarded by this copy's
-     * monitor. The parent's count and its owner's list of copies were two structures with a
-     * monitor each, entered on every sublock's request and dequeue: a sublock is now listed only
-     * here, and its owner reaches it through its parent ({@link ClusterOwner#live}).
+     * This copy's sublocks, linked through their {@link #siblingNext}; guarded by this copy's
+     * monitor. A sublock is listed only here, and its owner reaches it through its parent
+     * ({@link ClusterOwner#live}). A sublock that left ({@link #gone}) stays linked until this
+     * copy's monitor is next entered for its list ({@link #adopt}, a walk, its own dequeue), which
+     * takes it out: its request enters the monitor ({@link #adopt}), its dequeue does not (two
+     * atomic operations less per sublock, issue 20). So the live sublocks are the linked ones not
+     * gone; {@link #linkedSubLocks} counts every linked one, for {@link #adopt}'s clean-up.
      */
-    private int subLocks;
     private ClusterLock firstChild;
+    private int linkedSubLocks;
+    /** When {@link #adopt} next takes every gone sublock out of the list (not only those at its head). */
+    private int pruneAt = MIN_PRUNE_AT;
+    private static final int MIN_PRUNE_AT = 16;
+    /**
+     * Whether this sublock has left its parent's list ({@link #unlist}: it is dead, its dequeue was
+     * made, and it has no sublock of its own listed); set once, with a release store and no fence,
+     * by the thread that unlists it, and read under the parent's monitor, which takes it out of the
+     * list then. A thread that learns of the dequeue (the same thread, or one told by it) sees it.
+     */
+    private volatile boolean gone;
     /**
      * Whether this copy has left (or is about to leave) the list it is in, its owner's or its
      * parent's: once it is dead and has no sublock listed. Guarded by this copy's monitor; set once.
@@ -137,9 +149,21 @@ final class ClusterLock implements Lock {
      * to them besides the engine's (the table finds them through the copies,
      * {@link MasterTable.Replies#forEachOwnEntry}). Plain, not volatile: a thread that misses it
      * otherwise looks the entry up, and one that sees it reaches its mutable state only through
-     * the table's concurrent structures (or final fields).
+     * the table's concurrent structures (or final fields). Written by {@link #keepEntry} with a
+     * release store, and read by the walks that reach it through no monitor with an acquire
+     * ({@link #publishedEntry}): the entry's engine lock is set just before.
      */
     MasterTable.Held masterEntry;
+
+    /** Keeps {@code entry}, this copy's new master entry, its engine lock set ({@link #masterEntry}). */
+    void keepEntry(MasterTable.Held entry) {
+        MASTER_ENTRY.setRelease(this, entry);
+    }
+
+    /** {@link #masterEntry} for a thread that reached this copy through no monitor. */
+    MasterTable.Held publishedEntry() {
+        return (MasterTable.Held) MASTER_ENTRY.getAcquire(this);
+    }
 
     /**
      * Whether the copy was entered in its manager's map of copies other nodes may name (set
@@ -720,22 +744,58 @@ final class ClusterLock implements Lock {
      * Whether the caller is to take this dead copy out of its list now (it has no sublock listed,
      * and nobody took it out yet); under the monitor. A dead copy with sublocks (only a lost
      * quorum kills one so: its waiting sublocks stay to be sent again) stays listed, so that they
-     * stay reachable from its owner, until its last sublock goes.
+     * stay reachable from its owner, until its last sublock goes: the first walk of its list after
+     * that takes it out ({@link #addSubLocksTo}).
      */
     private boolean claimUnlisting() {
-        if (unlisted || subLocks > 0) {
+        if (unlisted || liveSubLocks() > 0) {
             return false;
         }
         unlisted = true;
         return true;
     }
 
-    /** Takes this dead copy out of its parent's or its owner's list (once; outside every monitor). */
+    /**
+     * Takes this dead copy out of its parent's or its owner's list (once; outside every monitor): a
+     * sublock only marks itself gone, without its parent's monitor (see {@link #firstChild}).
+     */
     private void unlist() {
         if (parent != null) {
-            parent.subLockGone(this);
+            GONE.setRelease(this, true);
         } else {
             owner.forget(this);
+        }
+    }
+
+    /**
+     * How many of this copy's sublocks are live (linked and not gone), taking the gone ones out of
+     * the list on the way. Under the monitor.
+     */
+    private int liveSubLocks() {
+        int live = 0;
+        for (ClusterLock c = firstChild; c != null; ) {
+            ClusterLock next = c.siblingNext;
+            if (c.gone) {
+                firstChild = unlink(firstChild, c);
+                linkedSubLocks--;
+            } else {
+                live++;
+            }
+            c = next;
+        }
+        return live;
+    }
+
+    private static final java.lang.invoke.VarHandle GONE;
+    private static final java.lang.invoke.VarHandle MASTER_ENTRY;
+
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup lookup = java.lang.invoke.MethodHandles.lookup();
+            GONE = lookup.findVarHandle(ClusterLock.class, "gone", boolean.class);
+            MASTER_ENTRY = lookup.findVarHandle(ClusterLock.class, "masterEntry", MasterTable.Held.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
@@ -758,6 +818,7 @@ final class ClusterLock implements Lock {
             if (dead) {
                 throw dequeued(this);
             }
+            int subLocks = liveSubLocks();
             if (subLocks > 0) {
                 throw new LockException(LockStatus.SUBLOCKS, "lock " + id + " on '" + name + "' has " + subLocks
                         + " sublock(s); dequeue them first (dequeueSublocks)");
@@ -974,34 +1035,25 @@ final class ClusterLock implements Lock {
     /**
      * Lists {@code child}, a new copy of this lock's owner under this lock, if this lock is live
      * and granted (checked and listed at once, so this lock cannot be dequeued with a sublock it
-     * has not counted); else false, and nothing changed.
+     * has not listed); else false, and nothing changed.
      */
     synchronized boolean adopt(ClusterLock child) {
         if (dead || granted == null) {
             return false;
         }
-        subLocks++;
+        // the sublocks gone since the last enter: those at the head (a lock + unlock of sublocks
+        // in turn leaves one there), and every one once the list has grown to twice its last size
+        if (linkedSubLocks >= pruneAt) {
+            pruneAt = Math.max(MIN_PRUNE_AT, 2 * liveSubLocks());
+        } else {
+            while (firstChild != null && firstChild.gone) {
+                firstChild = unlink(firstChild, firstChild);
+                linkedSubLocks--;
+            }
+        }
+        linkedSubLocks++;
         firstChild = push(firstChild, child);
         return true;
-    }
-
-    /**
-     * {@code child}, a dead sublock, leaves this lock's list; if this lock is dead too and that was
-     * its last sublock, it leaves its own list in turn.
-     */
-    private void subLockGone(ClusterLock child) {
-        boolean unlist;
-        synchronized (this) {
-            if (!child.linked) {
-                return;
-            }
-            firstChild = unlink(firstChild, child);
-            subLocks--;
-            unlist = dead && claimUnlisting();
-        }
-        if (unlist) {
-            unlist();
-        }
     }
 
     /**
@@ -1036,14 +1088,30 @@ final class ClusterLock implements Lock {
     }
 
     /**
-     * Adds this lock's listed sublocks to {@code into} (a snapshot of its list now); returns
-     * whether this lock is live, read under the same monitor enter.
+     * Adds this lock's listed sublocks (those not gone) to {@code into} (a snapshot of its list
+     * now); returns whether this lock is live, read under the same monitor enter.
      */
-    synchronized boolean addSubLocksTo(List<ClusterLock> into) {
-        for (ClusterLock c = firstChild; c != null; c = c.siblingNext) {
-            into.add(c);
+    boolean addSubLocksTo(List<ClusterLock> into) {
+        boolean live;
+        boolean unlist;
+        synchronized (this) {
+            liveSubLocks(); // takes the gone ones out
+            for (ClusterLock c = firstChild; c != null; c = c.siblingNext) {
+                into.add(c);
+            }
+            live = !dead;
+            // a dead copy whose last sublock went since it died leaves its own list now (see claimUnlisting)
+            unlist = dead && firstChild == null && claimUnlisting();
         }
-        return !dead;
+        if (unlist) {
+            unlist();
+        }
+        return live;
+    }
+
+    /** How many sublocks this copy has linked, gone ones included (for tests of the list's clean-up). */
+    synchronized int linkedSubLockCount() {
+        return linkedSubLocks;
     }
 
     synchronized byte[] stagedValue() {

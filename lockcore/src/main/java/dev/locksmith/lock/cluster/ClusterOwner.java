@@ -34,8 +34,8 @@ final class ClusterOwner implements LockOwner {
     /**
      * Live root locks' copies, a list linked through the copies themselves (no
      * hashing or node allocation per request); guarded by this. A sublock's copy is listed by its
-     * parent's ({@link ClusterLock#adopt}), so that its request and dequeue enter one monitor, the
-     * parent's, for the parent's count and the list at once; {@link #live} walks both.
+     * parent's ({@link ClusterLock#adopt}), so that its request enters one monitor, the parent's,
+     * for the check and the list at once, and its dequeue none; {@link #live} walks both.
      */
     private ClusterLock first;
     private final List<ClearListener> clearListeners = new CopyOnWriteArrayList<>();

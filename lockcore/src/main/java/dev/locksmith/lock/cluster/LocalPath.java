@@ -26,8 +26,8 @@ import org.jgroups.Address;
  * sees the general path's, with nothing to reconcile:
  * <ul>
  *   <li>the copy listed where its owner's walks find it (administrative and lease-lapse clears,
- *       rundown, rebuild): a sublock in its parent's list, in the monitor enter that counts it
- *       there ({@link ClusterLock#adopt}), a root in its owner's;</li>
+ *       rundown, rebuild): a sublock in its parent's list, in the monitor enter that checks the
+ *       parent and lists it there ({@link ClusterLock#adopt}), a root in its owner's;</li>
  *   <li>the lock's entry in the master table, made before the gate reopens: remastering drops the
  *       tree from the route table under the gate's write side and exports it after (from the
  *       entries), so every lock the local path made is found by the export; the same entries

@@ -147,9 +147,21 @@ final class MasterTable {
      * A proxy lock and what its node said about it, enough to export it when its tree migrates.
      * {@code migrated} is set when the tree left: from then on nothing about it is reported but
      * the outcome of a request that had already ended in the engine ({@link #exportState}).
+     *
+     * <p>It is also the end listener of this node's own request that had to wait
+     * ({@link LocalLockManager.EndListener}): the entry is made before the engine takes the request,
+     * so that the one object serves both (an allocation less per request, issue 20); whichever of
+     * the request's end and the entry's publication ({@link #publish}) comes second reports the
+     * outcome (the grant may come on another thread before the entry is published).
      */
-    static final class Held {
-        final Lock lock;
+    static final class Held implements LocalLockManager.EndListener {
+        /**
+         * The engine's lock: written once, by the requesting thread, as soon as the engine took the
+         * request, before the entry is published anywhere (its copy's {@link ClusterLock#keepEntry}
+         * is a release store, read with an acquire; the proxy's map and the end's compare-and-set
+         * order the rest), so whoever finds the entry finds it set.
+         */
+        Lock lock;
         final Address origin;
         final Proxy proxy;
         final long lockId;
@@ -179,9 +191,18 @@ final class MasterTable {
         volatile boolean migrated;
         /**
          * The grant of this node's own request made at once, for the requesting thread to report
-         * ({@link #grantAtOnce}); written and read by that thread only.
+         * ({@link #grantAtOnce}); written (by the engine's {@link #grantedAtOnce}) and read by that
+         * thread only.
          */
         LocalLockManager.Grant atOnce;
+        /** Whether this node's own request had to wait; set on the requesting thread before the request call returns. */
+        boolean waits;
+        /**
+         * Which of the end of this node's own waiting request and the entry's publication came
+         * first: null while neither did, {@link #PUBLISHED}, or the end's outcome (its grant, or the
+         * failure), which {@link #publish} then reports.
+         */
+        private volatile Object endOrder;
         /**
          * Set, once, by whichever thread removes the entry ({@link #removeEntry}): the one that
          * then dequeues the engine lock. A sublock checks its parent's hint with it, without a lookup.
@@ -293,10 +314,9 @@ final class MasterTable {
             return Math.max(1, c.takenNanos() + c.timeoutNanos() - System.nanoTime());
         }
 
-        Held(Lock lock, Address origin, Proxy proxy, long lockId, long parentLockId, TreeKey tree, String name,
+        Held(Address origin, Proxy proxy, long lockId, long parentLockId, TreeKey tree, String name,
              int flags, long timeoutNanos, boolean blockingHandler, LongAdder requests, boolean dequeueCounted,
              Object copy) {
-            this.lock = lock;
             this.origin = origin;
             this.proxy = proxy;
             this.lockId = lockId;
@@ -309,6 +329,46 @@ final class MasterTable {
             this.requests = requests;
             this.dequeueCounted = dequeueCounted;
             this.copy = copy;
+        }
+
+        @Override
+        public void grantedAtOnce(LocalLockManager.Grant grant) {
+            atOnce = grant;
+        }
+
+        @Override
+        public void waiting() {
+            waits = true;
+        }
+
+        @Override
+        public void ended(LocalLockManager.Grant granted, LockException outcome) {
+            // The entry is nearly always published by then (the request waited a while): reported
+            // at once, with no compare-and-set that would fail anyway.
+            if (endOrder == null && END_ORDER.compareAndSet(this, null, granted != null ? granted : outcome)) {
+                return;
+            }
+            proxy.table.report(this, granted, outcome, NEW_REQUEST);
+        }
+
+        /** The entry of a waiting request of this node's own is published: reports its end if that came first. */
+        void publish() {
+            if (!END_ORDER.compareAndSet(this, null, PUBLISHED)) {
+                Object end = endOrder;
+                proxy.table.report(this, end instanceof LocalLockManager.Grant g ? g : null,
+                        end instanceof LockException e ? e : null, NEW_REQUEST);
+            }
+        }
+
+        private static final Object PUBLISHED = new Object();
+        private static final java.lang.invoke.VarHandle END_ORDER;
+
+        static {
+            try {
+                END_ORDER = java.lang.invoke.MethodHandles.lookup().findVarHandle(Held.class, "endOrder", Object.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
         }
     }
 
@@ -1135,31 +1195,27 @@ final class MasterTable {
             requests = counter(tree, origin);
         }
         int counted = countDequeue ? 2 : 1; // in its tree's activity, with its tracking (Subtree)
-        Held[] self = blockingHandler ? new Held[1] : null; // the entry, for the handler made before it
+        Held held = new Held(origin, p, lockId, parentLockId, lockTree, name, flags, timeoutNanos, blockingHandler,
+                requests, countDequeue, copy);
         LockRequest full = request(request, flags, timeoutNanos, null);
         if (blockingHandler) {
             full = full.withBlockingHandler((lock, blocked) -> {
-                Held h = self[0];
-                if (!discarded && h != null && !h.migrated) {
+                if (!discarded && held.lock != null && !held.migrated) { // not before the entry was made
                     replies.blocking(origin, lockId, copy, blocked);
                 }
             });
         }
         Lock lock;
-        // this node's own waiting request: its grant is handed over by the thread that grants it
-        OwnEnd end = report && copy != null ? new OwnEnd() : null;
+        // this node's own waiting request: its grant is handed over by the thread that grants it (Held.ended)
+        boolean ownEnd = report && copy != null;
         try {
-            lock = end != null ? engine.enqueueAsync(p.owner, full, end) : p.owner.enqueueAsync(full);
+            lock = ownEnd ? engine.enqueueAsync(p.owner, full, held) : p.owner.enqueueAsync(full);
         } catch (LockException e) {
             requests.add(counted);
             replies.failed(origin, lockId, copy, NEW_REQUEST, e.status(), e.getMessage(), null);
             return null;
         }
-        Held held = new Held(lock, origin, p, lockId, parentLockId, lockTree, name, flags, timeoutNanos, blockingHandler,
-                requests, countDequeue, copy);
-        if (self != null) {
-            self[0] = held;
-        }
+        held.lock = lock;
         if (copy != null) {
             replies.entryMade(copy, held); // before its grant can reach the copy
         }
@@ -1174,73 +1230,19 @@ final class MasterTable {
         } // else the local path's: its copy keeps it (Replies.forEachOwnEntry)
         if (report) {
             // most requests are granted at once: reported here, without a completion stage
-            LocalLockManager.Grant now = end != null ? end.grantedAtOnce : engine.grantOf(lock);
-            if (now != null && end != null) {
-                held.atOnce = now; // this node's own request: its caller reports it (grantAtOnce)
-            } else if (now != null) {
-                if (!discarded && !held.migrated) {
-                    replies.granted(origin, lockId, copy, NEW_REQUEST, now.mode(), now.status(), now.fencingToken(),
-                            now.valueBlock());
+            LocalLockManager.Grant now = ownEnd ? held.atOnce : engine.grantOf(lock);
+            if (now == null) {
+                if (ownEnd && held.waits) {
+                    held.publish();
+                } else {
+                    lock.completion().whenComplete((l, error) -> report(held, error, NEW_REQUEST));
                 }
-            } else if (end != null && end.waits) {
-                end.publish(held);
-            } else {
-                lock.completion().whenComplete((l, error) -> report(held, error, NEW_REQUEST));
-            }
+            } else if (!ownEnd && !discarded && !held.migrated) {
+                replies.granted(origin, lockId, copy, NEW_REQUEST, now.mode(), now.status(), now.fencingToken(),
+                        now.valueBlock());
+            } // else this node's own request, granted at once: its caller reports it (grantAtOnce)
         }
         return held;
-    }
-
-    /**
-     * The end of this node's own request that had to wait, and its entry here: whichever of the two
-     * comes second reports the outcome (the grant may come on another thread before the entry exists).
-     * Its value is whichever came first (itself for the end); it extends the reference rather than
-     * holding one, an allocation less per request.
-     */
-    private final class OwnEnd extends java.util.concurrent.atomic.AtomicReference<Object>
-            implements LocalLockManager.EndListener {
-        /** Set on the requesting thread before the request call returns. */
-        boolean waits;
-        /** The grant of a request granted at once, likewise. */
-        LocalLockManager.Grant grantedAtOnce;
-        /**
-         * The outcome, when the end comes first: written before the compare-and-set that publishes
-         * the end, read by {@link #publish} after its own fails, so they need no ordering of their own.
-         */
-        private LocalLockManager.Grant grant;
-        private LockException failure;
-
-        @Override
-        public void grantedAtOnce(LocalLockManager.Grant grant) {
-            grantedAtOnce = grant;
-        }
-
-        @Override
-        public void waiting() {
-            waits = true;
-        }
-
-        @Override
-        public void ended(LocalLockManager.Grant granted, LockException outcome) {
-            // The entry is nearly always published by then (the request waited a while): reported
-            // at once, with no compare-and-set that would fail anyway.
-            Object entry = get();
-            if (entry == null) {
-                grant = granted;
-                failure = outcome;
-                if (compareAndSet(null, this)) {
-                    return;
-                }
-                entry = get();
-            }
-            report((Held) entry, granted, outcome, NEW_REQUEST);
-        }
-
-        void publish(Held held) {
-            if (!compareAndSet(null, held)) {
-                report(held, grant, failure, NEW_REQUEST);
-            }
-        }
     }
 
     /** The request number of a lock's new request (its conversions count from 1). */

@@ -630,14 +630,14 @@ final class OwnerRequests {
 
         @Override
         public void entryMade(Object copy, MasterTable.Held entry) {
-            ((ClusterLock) copy).masterEntry = entry;
+            ((ClusterLock) copy).keepEntry(entry);
         }
 
         @Override
         public void forEachOwnEntry(Consumer<MasterTable.Held> action) {
             for (ClusterOwner owner : owners.values()) {
                 for (ClusterLock copy : owner.listed()) {
-                    MasterTable.Held entry = copy.masterEntry;
+                    MasterTable.Held entry = copy.publishedEntry();
                     if (entry != null) {
                         action.accept(entry);
                     }
@@ -655,7 +655,7 @@ final class OwnerRequests {
                 ClusterOwner owner = owners.get(ownerId);
                 lock = owner == null ? null : owner.find(lockId);
             }
-            return lock == null ? null : lock.masterEntry;
+            return lock == null ? null : lock.publishedEntry();
         }
 
         @Override
