@@ -64,13 +64,15 @@ class ClusterOwnerCloseTest {
             node.masterTable().beforeTrack = null;
             assertThat(Thread.currentThread()).as("the request takes the local path").isSameAs(requesting);
             // the lock is in the engine, not yet counted in its tree: its owner is closed now,
-            // from another thread, and its node's master table is told (on the protocol thread)
+            // from another thread, and its node's master table is told (on the protocol thread,
+            // not waited for here: this thread holds the route gate, which that thread may want)
             try {
                 CompletableFuture.runAsync(closing::close).get(30, TimeUnit.SECONDS);
-                node.members(); // runs on the protocol thread, after the close's task there
             } catch (Exception e) {
                 throw new AssertionError("the close failed", e);
             }
+            ClusterTestSupport.awaitTrue("the master table closed the owner's proxy, taking its engine lock",
+                    () -> grantedOn(node, "closing") == 1);
             closedInside.set(true);
         };
         Lock lock = closing.enqueueAsync(LockRequest.of("closing", LockMode.PR));
@@ -99,8 +101,7 @@ class ClusterOwnerCloseTest {
             ClusterTestSupport.awaitTrue("the request passed its checks and waits to list its lock",
                     () -> isBlockedIn(requester, "link"));
             closing.close(); // this thread holds the monitor already: the close runs before the lock is listed
-            node.members(); // the master table was told, on the protocol thread
-        }
+        } // (nothing here waits for the protocol thread: a task of it may want this monitor meanwhile)
 
         assertThat(request).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(ExecutionException.class)
                 .havingCause().isInstanceOfSatisfying(LockException.class,
@@ -109,6 +110,11 @@ class ClusterOwnerCloseTest {
         ClusterTestSupport.awaitTrue("no lock and no count left: the tree is dropped",
                 () -> node.masterTable().lockCount(tree) == 0 && node.resource(Namespace.group(0), List.of("closing")).isEmpty()
                         && node.clusterStatistics().treesMastered() == 0);
+    }
+
+    /** How many locks {@code node}'s master engine holds granted on root {@code name}. */
+    private static int grantedOn(ClusterLockManager node, String name) {
+        return node.resource(Namespace.group(0), List.of(name)).map(r -> r.granted().size()).orElse(0);
     }
 
     /** Whether {@code thread} waits to enter the owner's monitor in {@code ClusterOwner.method}. */
