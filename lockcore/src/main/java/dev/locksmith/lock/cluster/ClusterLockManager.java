@@ -1090,7 +1090,17 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return Math.max(hosts, 1);
         }
 
-        String stackXml() throws IOException {
+        /**
+         * The JGroups stack XML this builder's node would make its own channel from: the
+         * {@link #stackResource} with {@link #bindAddress}, {@link #bindPort} and
+         * {@link #initialHosts} filled in. For an application that makes the channel nodes then
+         * ride a fork of ({@link #channel}) from the same stack, with FORK added on top. Changes
+         * nothing.
+         *
+         * @throws LockException BADPARAM if the stack resource is not on the class path
+         * @throws IOException   if it cannot be read
+         */
+        public String stackXml() throws IOException {
             String xml;
             try (InputStream in = ClusterLockManager.class.getClassLoader().getResourceAsStream(stackResource)) {
                 if (in == null) {

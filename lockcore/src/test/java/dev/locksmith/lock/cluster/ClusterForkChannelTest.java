@@ -12,7 +12,6 @@ import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -176,13 +175,8 @@ class ClusterForkChannelTest {
     }
 
     private static byte[] stackXml(int port, String hosts, boolean fork) throws IOException {
-        String xml;
-        try (InputStream in = ClusterForkChannelTest.class.getClassLoader()
-                .getResourceAsStream("dev/locksmith/lock/cluster/tcp.xml")) {
-            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        xml = xml.replace("@BIND_ADDR@", "127.0.0.1").replace("@BIND_PORT@", Integer.toString(port))
-                .replace("@INITIAL_HOSTS@", hosts == null ? "127.0.0.1[" + port + "]" : hosts);
+        ClusterLockManager.Builder settings = ClusterLockManager.builder().bindAddress("127.0.0.1").bindPort(port);
+        String xml = (hosts == null ? settings : settings.initialHosts(hosts)).stackXml();
         if (fork) {
             xml = xml.replace("</config>", "    <FORK/>\n</config>");
         }
