@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.JChannel;
 import org.junit.jupiter.api.AfterEach;
@@ -58,20 +57,13 @@ class ClusterForkChannelTest {
                 () -> mains.stream().allMatch(m -> m.getView() != null && m.getView().size() == 3));
         // every member of the main view must run a node: each build waits for the others' part of the rebuild
         // and each build gets a thread of its own: on two cores JDK 25's common pool runs its tasks one at a time
-        List<FutureTask<ClusterLockManager>> starting = new ArrayList<>();
+        List<ClusterLockManager.Builder> builders = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ClusterLockManager.Builder b = ClusterLockManager.builder().clusterName(cluster).nodeName("n" + i)
+            builders.add(ClusterLockManager.builder().clusterName(cluster).nodeName("n" + i)
                     .channel(mains.get(i), FORK_STACK, FORK_CHANNEL).expectedVotes(3)
-                    .deadlockWait(Duration.ofMillis(200));
-            FutureTask<ClusterLockManager> build = new FutureTask<>(b::build);
-            Thread thread = new Thread(build, "build n" + i);
-            thread.setDaemon(true);
-            thread.start();
-            starting.add(build);
+                    .deadlockWait(Duration.ofMillis(200)));
         }
-        for (FutureTask<ClusterLockManager> node : starting) {
-            nodes.add(node.get(60, TimeUnit.SECONDS));
-        }
+        nodes.addAll(ClusterTestSupport.buildTogether(builders));
         ClusterTestSupport.awaitTrue("every node is ready with 3 members",
                 () -> nodes.stream().allMatch(n -> n.isReady() && n.members().size() == 3));
     }

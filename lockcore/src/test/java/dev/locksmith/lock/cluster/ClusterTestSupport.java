@@ -190,6 +190,32 @@ final class ClusterTestSupport implements AutoCloseable {
         }
     }
 
+    /**
+     * Builds {@code b}'s node on a thread of its own, for nodes that must start together (a build
+     * waits for the others' part of the first rebuild; on two cores JDK 25's common pool would run
+     * such tasks one at a time).
+     */
+    static java.util.concurrent.FutureTask<ClusterLockManager> buildOnItsOwnThread(ClusterLockManager.Builder b) {
+        java.util.concurrent.FutureTask<ClusterLockManager> build = new java.util.concurrent.FutureTask<>(b::build);
+        Thread thread = new Thread(build, "build");
+        thread.setDaemon(true);
+        thread.start();
+        return build;
+    }
+
+    /** Builds the nodes of {@code builders} together, each on its own thread, and returns them once all are built. */
+    static List<ClusterLockManager> buildTogether(List<ClusterLockManager.Builder> builders) throws Exception {
+        List<java.util.concurrent.FutureTask<ClusterLockManager>> starting = new ArrayList<>();
+        for (ClusterLockManager.Builder b : builders) {
+            starting.add(buildOnItsOwnThread(b));
+        }
+        List<ClusterLockManager> built = new ArrayList<>();
+        for (java.util.concurrent.FutureTask<ClusterLockManager> node : starting) {
+            built.add(node.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        return built;
+    }
+
     static void awaitTrue(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
