@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ClusterOwnerCloseTest {
     private ClusterTestSupport cluster;
+    private LockOwner keeper;
+    private Lock kept;
 
     @BeforeEach
     void startCluster() throws Exception {
@@ -52,12 +54,8 @@ class ClusterOwnerCloseTest {
 
     @Test
     void anOwnerClosedWhileALockIsMadeThroughItOnTheLocalPathLeavesNoCountAndItsTreeIsDropped() throws Exception {
-        ClusterLockManager node = cluster.node(0);
-        LockOwner keeper = node.newOwner("keeper");
-        Lock kept = keeper.enqueue("closing", LockMode.NL); // node 0 masters the tree: the next request is local
-        node.members(); // once the protocol thread noted it (after it granted that request)
+        ClusterLockManager node = aKeeperHoldsTheTreeOn(cluster.node(0));
         LockOwner closing = node.newOwner("closing");
-        TreeKey tree = new TreeKey(Namespace.group(0), "closing");
         AtomicBoolean closedInside = new AtomicBoolean();
         Thread requesting = Thread.currentThread();
         node.masterTable().beforeTrack = () -> {
@@ -78,22 +76,14 @@ class ClusterOwnerCloseTest {
         Lock lock = closing.enqueueAsync(LockRequest.of("closing", LockMode.PR));
         ClusterTestSupport.awaitTrue("the owner was closed inside the request", closedInside::get);
         ClusterTestSupport.awaitTrue("the lock went with its owner", () -> lock.queue().isEmpty());
-        keeper.dequeue(kept);
-
-        ClusterTestSupport.awaitTrue("no lock and no count left: the tree is dropped",
-                () -> node.masterTable().lockCount(tree) == 0 && node.resource(Namespace.group(0), List.of("closing")).isEmpty()
-                        && node.clusterStatistics().treesMastered() == 0);
+        assertTheTreeIsDroppedOnceTheKeeperLetsGo(node);
         assertThat(closing.isClosed()).isTrue();
     }
 
     @Test
     void aLockRequestedWhileItsOwnerClosesIsRefusedAndLeavesNoCountBehind() throws Exception {
-        ClusterLockManager node = cluster.node(0);
-        LockOwner keeper = node.newOwner("keeper");
-        Lock kept = keeper.enqueue("closing", LockMode.NL); // node 0 masters the tree: the next request is local
-        node.members(); // once the protocol thread noted it (after it granted that request)
+        ClusterLockManager node = aKeeperHoldsTheTreeOn(cluster.node(0));
         LockOwner closing = node.newOwner("closing");
-        TreeKey tree = new TreeKey(Namespace.group(0), "closing");
         FutureTask<Lock> request = new FutureTask<>(() -> closing.enqueueAsync(LockRequest.of("closing", LockMode.PR)));
         Thread requester = new Thread(request, "requester");
         synchronized (closing) { // the owner's monitor, which lists a new lock: the request waits there
@@ -106,7 +96,24 @@ class ClusterOwnerCloseTest {
         assertThat(request).failsWithin(Duration.ofSeconds(30)).withThrowableOfType(ExecutionException.class)
                 .havingCause().isInstanceOfSatisfying(LockException.class,
                         e -> assertThat(e.status()).isEqualTo(LockStatus.OWNERCLOSED));
+        assertTheTreeIsDroppedOnceTheKeeperLetsGo(node);
+    }
+
+    /**
+     * Another owner holds root "closing" on {@code node} in NL, so {@code node} masters its tree and
+     * the next request for it takes the local path; returns {@code node}.
+     */
+    private ClusterLockManager aKeeperHoldsTheTreeOn(ClusterLockManager node) throws InterruptedException {
+        keeper = node.newOwner("keeper");
+        kept = keeper.enqueue("closing", LockMode.NL);
+        node.members(); // once the protocol thread noted it (after it granted that request)
+        return node;
+    }
+
+    /** The keeper lets go; then no lock and no count is left of the tree, which is dropped. */
+    private void assertTheTreeIsDroppedOnceTheKeeperLetsGo(ClusterLockManager node) {
         keeper.dequeue(kept);
+        TreeKey tree = new TreeKey(Namespace.group(0), "closing");
         ClusterTestSupport.awaitTrue("no lock and no count left: the tree is dropped",
                 () -> node.masterTable().lockCount(tree) == 0 && node.resource(Namespace.group(0), List.of("closing")).isEmpty()
                         && node.clusterStatistics().treesMastered() == 0);
