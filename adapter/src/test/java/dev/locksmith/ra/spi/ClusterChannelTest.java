@@ -8,7 +8,6 @@ import dev.locksmith.ra.LocksmithConnection;
 import dev.locksmith.ra.LocksmithConnectionFactory;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -133,13 +132,7 @@ class ClusterChannelTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             port = s.getLocalPort();
         }
-        String xml;
-        try (InputStream in = ClusterChannelTest.class.getClassLoader()
-                .getResourceAsStream("dev/locksmith/lock/cluster/tcp.xml")) {
-            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        xml = xml.replace("@BIND_ADDR@", "127.0.0.1").replace("@BIND_PORT@", Integer.toString(port))
-                .replace("@INITIAL_HOSTS@", "127.0.0.1[" + port + "]");
+        String xml = ClusterLockManager.builder().bindAddress("127.0.0.1").bindPort(port).stackXml();
         if (fork) {
             xml = xml.replace("</config>", "    <FORK/>\n</config>");
         }

@@ -1035,10 +1035,12 @@ final class ClusterLock implements Lock {
     /**
      * Lists {@code child}, a new copy of this lock's owner under this lock, if this lock is live
      * and granted (checked and listed at once, so this lock cannot be dequeued with a sublock it
-     * has not listed); else false, and nothing changed.
+     * has not listed); else false, and nothing changed. False too once the owner is closed: its
+     * rundown read this list (under this monitor) after it marked the owner closed, and would
+     * never dequeue the child, nor this lock, which would then have a sublock.
      */
     synchronized boolean adopt(ClusterLock child) {
-        if (dead || granted == null) {
+        if (dead || granted == null || owner.isClosed()) {
             return false;
         }
         // the sublocks gone since the last enter: those at the head (a lock + unlock of sublocks

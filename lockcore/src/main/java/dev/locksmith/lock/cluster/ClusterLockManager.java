@@ -116,7 +116,9 @@ import org.jgroups.View;
  *       it speaks ({@link Wire#VERSION}) in its address; a member of another version is refused
  *       with an error naming both versions and takes no part in the lock cluster (quorum,
  *       directory, rebuild), rather than have its messages misread. (A fork's address is the
- *       main channel's and announces none: forks are not checked.)</li>
+ *       main channel's and announces none: there the version travels in each member's DONE, and
+ *       a fork of another version is refused from the moment its DONE arrives, left out of the
+ *       next view installed; the rebuild of the view it joined in waits until it leaves.)</li>
  * </ul>
  *
  * <p><b>Ordering.</b> The protocol relies on JGroups delivering the messages of one sender to
@@ -176,6 +178,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final int wireVersion;
     /** Members of the view refused for speaking another wire version, each logged once; protocol thread. */
     private final Set<Address> refused = new HashSet<>();
+    /**
+     * Fork mode: members whose DONE announced another wire version (see {@link RebuildHost#refusesVersion});
+     * nothing they send is read. Written on the protocol thread, read by the receiving threads.
+     */
+    private final Set<Address> refusedForks = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     // ---- the installed view: written on the protocol thread by the view change (RebuildHost) ------
     private List<Address> members = List.of();
@@ -234,12 +241,14 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         channel.connect(b.clusterName, protocol, new ClusterChannel.Handler() {
             @Override
             public boolean leaseMessage(Address from, Wire in) {
-                return leaseGuard.handle(from, in);
+                return isRefusedFork(from) || leaseGuard.handle(from, in); // a refused fork's: dropped
             }
 
             @Override
             public void message(Address from, Wire in) {
-                incoming.handle(from, in);
+                if (!isRefusedFork(from)) {
+                    incoming.handle(from, in);
+                }
             }
 
             @Override
@@ -656,27 +665,50 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         public List<Address> lockMembers(View view) {
             List<Address> all = view.getMembers();
             if (channel.isFork()) {
-                return List.copyOf(all); // the main channel's addresses announce no version
+                // the main channel's addresses announce no version: the members' DONEs do
+                refusedForks.retainAll(all);
+                return all.stream().filter(m -> !refusedForks.contains(m)).toList();
             }
             List<Address> speaking = new ArrayList<>(all.size());
             for (Address m : all) {
                 if (!refuses(m)) {
                     speaking.add(m);
                 } else if (refused.add(m)) {
-                    int theirs = ClusterChannel.wireVersion(m);
-                    LOG.log(Level.ERROR, name + ": member " + m + " is refused: it speaks lock wire version " + theirs
-                            + (theirs == 0 ? " (none announced: an older build)" : "") + ", this node version "
-                            + wireVersion + ". Nodes of different versions cannot share a lock cluster: it takes no"
-                            + " part in this node's quorum, directory or rebuild, and its messages are not read");
+                    logRefusal(m, ClusterChannel.wireVersion(m));
                 }
             }
             refused.retainAll(all);
             return List.copyOf(speaking);
         }
 
+        private void logRefusal(Address member, int theirs) {
+            LOG.log(Level.ERROR, name + ": member " + member + " is refused: it speaks lock wire version " + theirs
+                    + (theirs == 0 ? " (none announced: an older build)" : "") + ", this node version "
+                    + wireVersion + ". Nodes of different versions cannot share a lock cluster: it takes no"
+                    + " part in this node's quorum, directory or rebuild, and its messages are not read"
+                    + (channel.isFork() ? " (fork mode: from the next view on; this view's rebuild waits until it"
+                            + " leaves the channel)" : ""));
+        }
+
         @Override
         public boolean refuses(Address member) {
-            return !channel.isFork() && ClusterChannel.wireVersion(member) != wireVersion;
+            return channel.isFork() ? refusedForks.contains(member) : ClusterChannel.wireVersion(member) != wireVersion;
+        }
+
+        @Override
+        public int wireVersion() {
+            return wireVersion;
+        }
+
+        @Override
+        public boolean refusesVersion(Address member, int version) {
+            if (!channel.isFork() || version == wireVersion) {
+                return false; // a node's own channel: its address announced its version (lockMembers)
+            }
+            if (refusedForks.add(member)) {
+                logRefusal(member, version);
+            }
+            return true;
         }
 
         @Override
@@ -695,6 +727,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         public List<MasterTable.Resend> resendOrphans() {
             return copyResend.resend(owners.values(), requests.orphans(), mastersLost);
         }
+    }
+
+    /** Whether {@code member} is a fork refused for its wire version (cheap while none is). */
+    private boolean isRefusedFork(Address member) {
+        return !refusedForks.isEmpty() && refusedForks.contains(member);
     }
 
     /** The directory node of {@code tree} in this node's view (see {@link DirectoryHash}). */
@@ -1090,7 +1127,17 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return Math.max(hosts, 1);
         }
 
-        String stackXml() throws IOException {
+        /**
+         * The JGroups stack XML this builder's node would make its own channel from: the
+         * {@link #stackResource} with {@link #bindAddress}, {@link #bindPort} and
+         * {@link #initialHosts} filled in. For an application that makes the channel nodes then
+         * ride a fork of ({@link #channel}) from the same stack, with FORK added on top. Changes
+         * nothing.
+         *
+         * @throws LockException BADPARAM if the stack resource is not on the class path
+         * @throws IOException   if it cannot be read
+         */
+        public String stackXml() throws IOException {
             String xml;
             try (InputStream in = ClusterLockManager.class.getClassLoader().getResourceAsStream(stackResource)) {
                 if (in == null) {

@@ -127,6 +127,7 @@ final class ClusterOwner implements LockOwner {
         if (parent == null) {
             link(lock);
         } else if (!parent.adopt(lock)) {
+            checkOpen(); // refused as its owner closed (see ClusterLock#adopt)
             throw new LockException(LockStatus.PARNOTGRANT, "parent lock " + parent.id() + " on '"
                     + parent.resourceName() + "' is " + (parent.isDead() ? "dequeued" : "not granted"));
         }
@@ -357,8 +358,15 @@ final class ClusterOwner implements LockOwner {
         }
     }
 
-    /** Lists the copy of a new root lock. */
+    /**
+     * Lists the copy of a new root lock, unless the owner closed since the caller's check: its
+     * rundown ({@link #end}, under this monitor) walked the list already and would never dequeue
+     * the lock, whose master entry would then keep its tree counted for good.
+     *
+     * @throws LockException OWNERCLOSED then; nothing was listed
+     */
     private synchronized void link(ClusterLock lock) {
+        checkOpen();
         first = ClusterLock.push(first, lock);
     }
 

@@ -48,7 +48,20 @@ final class Incoming {
         /** FAILED: request number {@code request} of copy {@code lockId} ended without a grant. */
         void failed(long lockId, int request, LockStatus status, String message, DeadlockReport report);
 
-        /** BLOCKING: copy {@code lockId} blocks a request for {@code mode}. */
+        /**
+         * BLOCKING: copy {@code lockId} blocks a request for {@code mode}. Not checked against the
+         * clear epoch or the view, unlike a grant, because a stale one cannot reach the wrong lock
+         * and grants nothing: it names its copy by id, a node never reuses an id (one counter per
+         * lock manager), and a copy a lapsed lease's clear, an administrative clear or a lost
+         * quorum dequeued ignores it, so a lock made after that hears only of its own blocking
+         * ({@code ClusterStaleBlockingTest}). A copy that survives (a rebuild or a remastering
+         * carries its grant, unchanged, to its new master) may hear of a blocking its old master
+         * saw, or one sent for the grant before its last conversion; like a VMS blocking AST it is
+         * a hint about the lock as it is now, on which its handler acts (a down-conversion, a
+         * dequeue) only if the lock's mode still blocks. It is not dropped for a copy whose grant
+         * is not applied yet either: held back under the lease, a grant may be applied after the
+         * BLOCKING its master sent next, and dropping that one would leave the waiter unserved.
+         */
         void blocking(long lockId, LockMode mode);
 
         /**

@@ -40,7 +40,10 @@ import org.jgroups.View;
  *       back after its lease ran out.</li>
  *   <li><b>Versions.</b> A member whose lock wire version ({@link Wire#VERSION}) is not this
  *       node's takes no part: it is left out of the members this node installs (quorum,
- *       directory, rebuild), and its rebuild messages are not read.</li>
+ *       directory, rebuild), and its rebuild messages are not read. In fork mode, whose
+ *       addresses announce no version, a member's DONE announces it: one of another version is
+ *       refused from then on and left out from the next view installed; the rebuild of the view
+ *       it arrived in never counts its DONE, so it waits until that member leaves.</li>
  *   <li><b>Fork mode.</b> A member whose fork of the shared channel started late missed its part
  *       of the rebuild; it asks the others for theirs again (HELLO, {@link #answerHello}).</li>
  * </ul>
@@ -79,6 +82,17 @@ final class Rebuild {
 
         /** Whether {@code member} speaks another lock wire version: its messages are not read. */
         boolean refuses(Address member);
+
+        /** The lock wire version this node speaks, which its DONE announces. */
+        int wireVersion();
+
+        /**
+         * {@code member}'s DONE announced lock wire version {@code version} (0: none, an older
+         * build): whether it is refused for it. Only in fork mode, whose addresses announce no
+         * version: a member of another version is refused from then on (logged once), its
+         * messages are not read, and it is left out of the members of the next view installed.
+         */
+        boolean refusesVersion(Address member, int version);
 
         /** This node's address, from the channel (also while the first view is being handled). */
         Address address();
@@ -215,12 +229,17 @@ final class Rebuild {
         resent.add(viewId, host.resendOrphans());
         long outstandingLease = lease.outstandingNanos();
         for (Address m : now) {
-            node.send(m, Wire.message(Wire.DONE, viewId).putLong(outstandingLease));
+            node.send(m, done(viewId, outstandingLease));
         }
         // after this node's own rebuild messages, so a lookup sent now follows its copies
         again.forEach(directory::hold);
         directory.drainHeldIfReady();
         ahead.forEach(Runnable::run);
+    }
+
+    /** DONE of view {@code viewId}, with the sender's outstanding lease and its wire version. */
+    private Wire done(long viewId, long outstandingLease) {
+        return Wire.message(Wire.DONE, viewId).putLong(outstandingLease).putByte(host.wireVersion());
     }
 
     /** REGISTER of {@code trees} in view {@code viewId}: the sender masters them. */
@@ -261,7 +280,7 @@ final class Rebuild {
         if (!trees.isEmpty()) {
             node.send(from, register(viewId, trees));
         }
-        node.send(from, Wire.message(Wire.DONE, viewId).putLong(lease.outstandingNanos()));
+        node.send(from, done(viewId, lease.outstandingNanos()));
     }
 
     /** REGISTER, RESEND or DONE from {@code from}, sent in view {@code msgView}. */
@@ -279,8 +298,15 @@ final class Rebuild {
             }
             case Wire.RESEND -> resent.add(msgView, CopyResend.decode(in, from));
             case Wire.DONE -> {
-                doneFrom.computeIfAbsent(msgView, v -> new HashSet<>()).add(from);
                 long outstandingLease = in.getLong();
+                if (host.refusesVersion(from, in.hasMore() ? in.getByte() : 0)) {
+                    // a fork member of another version: its DONE counts for nothing, and nothing it
+                    // sends is read from now on, its HELLO included; it is told this node's version
+                    // once more (it may have missed this node's DONE: its fork was not there yet)
+                    node.send(from, done(node.viewId(), lease.outstandingNanos()));
+                    return;
+                }
+                doneFrom.computeIfAbsent(msgView, v -> new HashSet<>()).add(from);
                 if (outstandingLease > 0) {
                     departedLeaseEnds.merge(msgView, System.nanoTime() + outstandingLease, (a, b) -> a - b >= 0 ? a : b);
                 }

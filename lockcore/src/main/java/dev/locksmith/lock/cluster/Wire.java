@@ -51,8 +51,10 @@ import java.util.List;
  *            copy  = lockId:8 | parentLockId:8 | depth:2 | queue:1 | granted:1 (0xFF none) | requested:1
  *                    | flags:4 | timeoutNanos:8 | blockingHandler:1 | fence:8 | readValue:bytes | name:str
  *                    | conversion:4
- *  DONE      outstandingLease:8                      the sender finished its part of rebuild viewId; a departed
- *                                                    node may hold a lease its answers gave for that many ns more
+ *  DONE      outstandingLease:8 | wireVersion:1      the sender finished its part of rebuild viewId; a departed
+ *                                                    node may hold a lease its answers gave for that many ns more;
+ *                                                    wireVersion: the VERSION it speaks, read in fork mode, whose
+ *                                                    addresses announce none (absent, from an older build: 0)
  *  MIGRATING tree | targetIndex:4                    remastering: hold requests for tree, then ack
  *  ACK       tree                                    the sender sent its last request for tree to the old master
  *  INSTALL   tree | count:4 | entry * count | values:4 | (pathLength:1 | str * pathLength
@@ -182,6 +184,11 @@ final class Wire {
     /** The payload written so far. */
     byte[] toBytes() {
         return Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
+    /** Whether a reader has bytes left to read (a field an older build did not write is absent). */
+    boolean hasMore() {
+        return buffer.hasRemaining();
     }
 
     /** The number of bytes written so far. */

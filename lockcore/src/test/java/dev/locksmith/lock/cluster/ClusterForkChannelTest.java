@@ -12,14 +12,12 @@ import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.JChannel;
 import org.junit.jupiter.api.AfterEach;
@@ -59,20 +57,13 @@ class ClusterForkChannelTest {
                 () -> mains.stream().allMatch(m -> m.getView() != null && m.getView().size() == 3));
         // every member of the main view must run a node: each build waits for the others' part of the rebuild
         // and each build gets a thread of its own: on two cores JDK 25's common pool runs its tasks one at a time
-        List<FutureTask<ClusterLockManager>> starting = new ArrayList<>();
+        List<ClusterLockManager.Builder> builders = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            ClusterLockManager.Builder b = ClusterLockManager.builder().clusterName(cluster).nodeName("n" + i)
+            builders.add(ClusterLockManager.builder().clusterName(cluster).nodeName("n" + i)
                     .channel(mains.get(i), FORK_STACK, FORK_CHANNEL).expectedVotes(3)
-                    .deadlockWait(Duration.ofMillis(200));
-            FutureTask<ClusterLockManager> build = new FutureTask<>(b::build);
-            Thread thread = new Thread(build, "build n" + i);
-            thread.setDaemon(true);
-            thread.start();
-            starting.add(build);
+                    .deadlockWait(Duration.ofMillis(200)));
         }
-        for (FutureTask<ClusterLockManager> node : starting) {
-            nodes.add(node.get(60, TimeUnit.SECONDS));
-        }
+        nodes.addAll(ClusterTestSupport.buildTogether(builders));
         ClusterTestSupport.awaitTrue("every node is ready with 3 members",
                 () -> nodes.stream().allMatch(n -> n.isReady() && n.members().size() == 3));
     }
@@ -176,13 +167,8 @@ class ClusterForkChannelTest {
     }
 
     private static byte[] stackXml(int port, String hosts, boolean fork) throws IOException {
-        String xml;
-        try (InputStream in = ClusterForkChannelTest.class.getClassLoader()
-                .getResourceAsStream("dev/locksmith/lock/cluster/tcp.xml")) {
-            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        xml = xml.replace("@BIND_ADDR@", "127.0.0.1").replace("@BIND_PORT@", Integer.toString(port))
-                .replace("@INITIAL_HOSTS@", hosts == null ? "127.0.0.1[" + port + "]" : hosts);
+        ClusterLockManager.Builder settings = ClusterLockManager.builder().bindAddress("127.0.0.1").bindPort(port);
+        String xml = (hosts == null ? settings : settings.initialHosts(hosts)).stackXml();
         if (fork) {
             xml = xml.replace("</config>", "    <FORK/>\n</config>");
         }

@@ -33,7 +33,15 @@ final class ClusterTestSupport implements AutoCloseable {
         System.setProperty("locksmith.join.timeout", "500");
     }
 
+    /**
+     * What JGroups logs (through java.util.logging, when nothing else is on the class path):
+     * looked through for nodes that gave up joining and formed a cluster of their own.
+     */
+    private static final LogCapture JGROUPS_LOG = LogCapture.install("org.jgroups", java.util.logging.Level.WARNING);
+
     final List<ClusterLockManager> nodes = new ArrayList<>();
+    /** How much JGroups had logged when this cluster started (see {@link #awaitView}). */
+    private final int logBefore = JGROUPS_LOG.messages().size();
     private final String clusterName;
     private final int[] ports;
     private final String initialHosts;
@@ -124,11 +132,25 @@ final class ClusterTestSupport implements AutoCloseable {
         return nodes.get(i);
     }
 
-    /** Waits until every live node sees {@code size} members and is ready. */
+    /**
+     * Waits until every live node sees {@code size} members and is ready. Fails at once, saying
+     * so, if JGroups logged that a node gave up joining and became a singleton (a cluster of its
+     * own): it would never see the others, and the wait would only time out.
+     */
     void awaitView(int size) {
-        awaitTrue("every node sees " + size + " members and is ready", () -> nodes.stream()
-                .filter(n -> n.channel().isConnected())
-                .allMatch(n -> n.isReady() && n.members().size() == size));
+        awaitTrue("every node sees " + size + " members and is ready", () -> {
+            List<String> logged = JGROUPS_LOG.messages();
+            List<String> singletons = logged.subList(logBefore, logged.size()).stream()
+                    .filter(m -> m.contains("too many JOIN attempts")).toList();
+            if (!singletons.isEmpty()) {
+                throw new AssertionError("a node of cluster " + clusterName + " could not join and formed a cluster of"
+                        + " its own; JGroups logged: " + singletons + ". Its JOIN requests went unanswered: a port"
+                        + " of the stack (TCP or FD_SOCK2, see freePorts) taken by another socket, or a coordinator"
+                        + " that did not answer within the join timeout (locksmith.join.timeout) on a loaded machine");
+            }
+            return nodes.stream().filter(n -> n.channel().isConnected())
+                    .allMatch(n -> n.isReady() && n.members().size() == size);
+        });
     }
 
     /**
@@ -168,6 +190,32 @@ final class ClusterTestSupport implements AutoCloseable {
         }
     }
 
+    /**
+     * Builds {@code b}'s node on a thread of its own, for nodes that must start together (a build
+     * waits for the others' part of the first rebuild; on two cores JDK 25's common pool would run
+     * such tasks one at a time).
+     */
+    static java.util.concurrent.FutureTask<ClusterLockManager> buildOnItsOwnThread(ClusterLockManager.Builder b) {
+        java.util.concurrent.FutureTask<ClusterLockManager> build = new java.util.concurrent.FutureTask<>(b::build);
+        Thread thread = new Thread(build, "build");
+        thread.setDaemon(true);
+        thread.start();
+        return build;
+    }
+
+    /** Builds the nodes of {@code builders} together, each on its own thread, and returns them once all are built. */
+    static List<ClusterLockManager> buildTogether(List<ClusterLockManager.Builder> builders) throws Exception {
+        List<java.util.concurrent.FutureTask<ClusterLockManager>> starting = new ArrayList<>();
+        for (ClusterLockManager.Builder b : builders) {
+            starting.add(buildOnItsOwnThread(b));
+        }
+        List<ClusterLockManager> built = new ArrayList<>();
+        for (java.util.concurrent.FutureTask<ClusterLockManager> node : starting) {
+            built.add(node.get(60, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        return built;
+    }
+
     static void awaitTrue(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
@@ -181,21 +229,68 @@ final class ClusterTestSupport implements AutoCloseable {
         }
     }
 
+    /**
+     * FD_SOCK2's listening ports, past a node's TCP port (tcp.xml: {@code offset} 100 unless the
+     * {@code locksmith.fd_sock.offset} property says otherwise, {@code port_range} 5: the first of
+     * the 6 from there that is free).
+     */
+    private static final int FD_SOCK_OFFSET = Integer.getInteger("locksmith.fd_sock.offset", 100);
+    private static final int FD_SOCK_PORTS = 6;
+
+    /**
+     * {@code n} TCP ports for nodes on 127.0.0.1, each found free together with the FD_SOCK2 ports
+     * its node binds after it, none of them one of another node's: a port taken only by a node's
+     * failure detection (another node's, or another process's) made the node that wanted it for
+     * its transport fail to start or join alone. All are held while the others are found, then
+     * let go: a process may still take one before its node binds it (see {@link #startWith}).
+     */
     static int[] freePorts(int n) throws IOException {
         int[] ports = new int[n];
-        List<ServerSocket> sockets = new ArrayList<>();
+        List<ServerSocket> held = new ArrayList<>();
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
         try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
+            for (int i = 0; i < n; ) {
+                ServerSocket s = new ServerSocket(0, 1, loopback);
+                held.add(s);
+                int port = s.getLocalPort();
+                List<ServerSocket> detection = bindAll(loopback, port + FD_SOCK_OFFSET, FD_SOCK_PORTS, taken);
+                if (detection == null || taken.contains(port)) {
+                    continue; // the ephemeral port stays held, so it is not offered again
+                }
+                held.addAll(detection);
+                taken.add(port);
+                for (int k = 0; k < FD_SOCK_PORTS; k++) {
+                    taken.add(port + FD_SOCK_OFFSET + k);
+                }
+                ports[i++] = port;
             }
         } finally {
-            for (ServerSocket s : sockets) {
+            for (ServerSocket s : held) {
                 s.close();
             }
         }
         return ports;
+    }
+
+    /** Binds {@code count} ports from {@code first}, or none and null if one is in use or in {@code taken}. */
+    private static List<ServerSocket> bindAll(InetAddress address, int first, int count, java.util.Set<Integer> taken)
+            throws IOException {
+        List<ServerSocket> bound = new ArrayList<>();
+        try {
+            for (int port = first; port < first + count; port++) {
+                if (port > 65535 || taken.contains(port)) {
+                    throw new java.net.BindException("port " + port + " is not to be had");
+                }
+                bound.add(new ServerSocket(port, 1, address));
+            }
+            return bound;
+        } catch (java.net.BindException e) {
+            for (ServerSocket s : bound) {
+                s.close();
+            }
+            return null;
+        }
     }
 
     @Override
