@@ -157,8 +157,18 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     private final dev.locksmith.lock.engine.DeadlockLog deadlocks;
     private final ScheduledExecutorService timer;
     private final AdminCapability adminCapability = AdminCapability.issuedBy(this);
-    private final AtomicLong lockIds = new AtomicLong();
-    private final AtomicLong ownerIds = new AtomicLong();
+    /**
+     * This manager's lock and owner ids count up from its start time, in milliseconds since the
+     * epoch times 2<sup>20</sup>, rather than from 0: a manager made again on the same address
+     * (a fork of a channel it shares, whose view does not change when the fork closes) never
+     * names a lock or owner as the one before it did, so a late message for the old one's lock
+     * (a GRANTED or BLOCKING still on its way) or an old proxy on a master matches nothing of the
+     * new one. Ids of two managers made one after the other could meet only if the first made
+     * more than 2<sup>20</sup> ids per millisecond of its life, or the clock went back between.
+     */
+    private final long firstId = System.currentTimeMillis() << 20;
+    private final AtomicLong lockIds = new AtomicLong(firstId);
+    private final AtomicLong ownerIds = new AtomicLong(firstId);
     private final ConcurrentSkipListMap<Long, ClusterOwner> owners = new ConcurrentSkipListMap<>();
     /** What this node knows of masters; valid while {@link #open}. */
     private final Map<TreeKey, Address> masterOf = new ConcurrentHashMap<>();
@@ -883,7 +893,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
          * rebuild until it starts one or leaves), and {@link #expectedVotes} must be set. The
          * node's address is the main channel's, so directory and remaster weights are the defaults
          * (1 and 5). {@link ClusterLockManager#close()} closes the fork only; the main channel
-         * stays the caller's, and the node counts as a member until the main channel leaves.
+         * stays the caller's, and the node counts as a member until the main channel leaves:
+         * till then the others keep what they knew of it (its locks on their masters stay
+         * granted, and the trees it mastered are not rebuilt), so close its owners, or dequeue
+         * their locks, first. A node made again on the same fork takes lock and owner ids the one
+         * before never used, so a late message for the old one's locks reaches none of its own.
          * Not combinable with the settings of a channel of its own ({@link #stackResource},
          * {@link #bindAddress}, {@link #bindPort}, {@link #initialHosts}, {@link #directoryWeight},
          * {@link #remasterWeight}, {@link #sharedSecret}, {@link #keyStore}): {@link #build()}

@@ -8,6 +8,7 @@ import dev.locksmith.lock.LockException;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockQueue;
+import dev.locksmith.lock.LockRequest;
 import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
 import java.io.ByteArrayInputStream;
@@ -18,7 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.jgroups.BytesMessage;
 import org.jgroups.JChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,10 +40,11 @@ class ClusterForkChannelTest {
 
     private final List<JChannel> mains = new ArrayList<>();
     private final List<ClusterLockManager> nodes = new ArrayList<>();
+    private String cluster;
 
     @BeforeEach
     void startMainChannelsAndForkedNodes() throws Exception {
-        String cluster = "fork-" + System.nanoTime();
+        cluster = "fork-" + System.nanoTime();
         // ClusterTestSupport's ports, and its shortened failure detection for the main channels too
         int[] ports = ClusterTestSupport.freePorts(3);
         StringJoiner hosts = new StringJoiner(",");
@@ -59,13 +63,16 @@ class ClusterForkChannelTest {
         // and each build gets a thread of its own: on two cores JDK 25's common pool runs its tasks one at a time
         List<ClusterLockManager.Builder> builders = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            builders.add(ClusterLockManager.builder().clusterName(cluster).nodeName("n" + i)
-                    .channel(mains.get(i), FORK_STACK, FORK_CHANNEL).expectedVotes(3)
-                    .deadlockWait(Duration.ofMillis(200)));
+            builders.add(forkedNode(i));
         }
         nodes.addAll(ClusterTestSupport.buildTogether(builders));
         ClusterTestSupport.awaitTrue("every node is ready with 3 members",
                 () -> nodes.stream().allMatch(n -> n.isReady() && n.members().size() == 3));
+    }
+
+    private ClusterLockManager.Builder forkedNode(int i) {
+        return ClusterLockManager.builder().clusterName(cluster).nodeName("n" + i)
+                .channel(mains.get(i), FORK_STACK, FORK_CHANNEL).expectedVotes(3).deadlockWait(Duration.ofMillis(200));
     }
 
     @AfterEach
@@ -94,7 +101,7 @@ class ClusterForkChannelTest {
         LockOwner holder = nodes.get(0).newOwner("holder");
         Lock held = holder.enqueue("shared", LockMode.EX);
         Lock waiting = nodes.get(2).newOwner("waiter").enqueueAsync(
-                dev.locksmith.lock.LockRequest.of("shared", LockMode.PR));
+                LockRequest.of("shared", LockMode.PR));
         ClusterTestSupport.awaitTrue("the waiter queued on the master",
                 () -> waiting.queue().equals(Optional.of(LockQueue.WAITING)));
 
@@ -110,7 +117,7 @@ class ClusterForkChannelTest {
         LockOwner holder = nodes.get(0).newOwner("holder");
         Lock held = holder.enqueue("orphan", LockMode.PR);
         Lock waiting = nodes.get(1).newOwner("waiter").enqueueAsync(
-                dev.locksmith.lock.LockRequest.of("orphan", LockMode.EX));
+                LockRequest.of("orphan", LockMode.EX));
         ClusterTestSupport.awaitTrue("the waiter queued on node 2",
                 () -> waiting.queue().equals(Optional.of(LockQueue.WAITING)));
 
@@ -126,6 +133,40 @@ class ClusterForkChannelTest {
         boolean onSurvivor = nodes.get(0).resource(Namespace.group(0), List.of("orphan")).isPresent()
                 || nodes.get(1).resource(Namespace.group(0), List.of("orphan")).isPresent();
         assertThat(onSurvivor).as("the tree is mastered by a survivor").isTrue();
+    }
+
+    /**
+     * A node closed and made again on the same shared channel keeps its address, and the others
+     * see no view change: were its lock ids to start again where the first one's did, a BLOCKING
+     * still on its way for the first one's lock would reach the new one's lock of the same id.
+     */
+    @Test
+    void aNodeMadeAgainOnItsSharedChannelNamesNoLockAsTheOneBeforeDidSoALateBlockingReachesNoNewLock()
+            throws Exception {
+        ClusterLockManager master = nodes.get(1);
+        master.newOwner("keeper").enqueue("again", LockMode.NL); // node 1 masters the tree
+        LockOwner first = nodes.get(0).newOwner("before");
+        Lock before = first.enqueue(LockRequest.of("again", LockMode.PR));
+        first.dequeue(before); // (a node closed with locks still held keeps them: see ClusterLockManager, fork mode)
+        nodes.get(0).close();
+        ClusterLockManager again = forkedNode(0).build();
+        nodes.set(0, again);
+        assertThat(again.address()).as("the shared channel's address, as the node before had").isEqualTo(mains.get(0).getAddress());
+        List<LockMode> heard = new CopyOnWriteArrayList<>();
+        LockOwner holder = again.newOwner("after");
+        Lock after = holder.enqueue(LockRequest.of("again", LockMode.PR).withBlockingHandler((l, mode) -> heard.add(mode)));
+
+        // the master's BLOCKING for the first node's lock, late: then the real one for the new lock
+        Wire late = Wire.message(Wire.BLOCKING, master.channel().getView().getViewId().getId()).putLong(before.id())
+                .putByte(LockMode.PW.ordinal());
+        master.channel().send(new BytesMessage(again.address(), late.toBytes()));
+        Lock writer = master.newOwner("writer").enqueueAsync(LockRequest.of("again", LockMode.EX));
+        ClusterTestSupport.awaitTrue("the new lock heard it blocks the writer", () -> !heard.isEmpty());
+        holder.dequeue(after);
+
+        assertThat(writer.completion().toCompletableFuture().get(30, TimeUnit.SECONDS).grantedMode()).isEqualTo(LockMode.EX);
+        assertThat(heard).as("the new lock heard only its own blocking").containsExactly(LockMode.EX);
+        assertThat(after.id()).as("the new node's lock id").isNotEqualTo(before.id());
     }
 
     @Test
