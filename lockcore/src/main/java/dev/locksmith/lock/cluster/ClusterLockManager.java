@@ -518,6 +518,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         if (closed) {
             return;
         }
+        if (!crash && channel.isFork()) {
+            closeOwnersBeforeTheForkCloses();
+        }
         closed = true;
         open = false;
         ready = false;
@@ -535,6 +538,35 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         timer.shutdownNow();
         callbacks.shutdown();
     }
+
+    /**
+     * Fork mode: the others see no view change when this node's fork closes (its main channel
+     * stays), so they would keep its locks granted on their masters until that channel leaves.
+     * Its owners are closed first, as their users would (their locks dequeued, their proxies
+     * dropped), and the protocol thread's queue is drained, for at most
+     * {@value #FORK_CLOSE_DRAIN_SECONDS} s, so that those messages leave before the fork closes.
+     */
+    private void closeOwnersBeforeTheForkCloses() {
+        for (ClusterOwner owner : List.copyOf(owners.values())) {
+            try {
+                owner.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, name + ": closing owner " + owner.name() + " before the fork closes failed", e);
+            }
+        }
+        CountDownLatch drained = new CountDownLatch(1);
+        try {
+            protocol.execute(drained::countDown);
+            if (!drained.await(FORK_CLOSE_DRAIN_SECONDS, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, name + ": the owners' dequeues were not all sent within "
+                        + FORK_CLOSE_DRAIN_SECONDS + " s; the fork closes anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closes at once; the flag stays for the caller
+        }
+    }
+
+    private static final int FORK_CLOSE_DRAIN_SECONDS = 5;
 
     @Override
     public String toString() {
@@ -893,11 +925,12 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
          * rebuild until it starts one or leaves), and {@link #expectedVotes} must be set. The
          * node's address is the main channel's, so directory and remaster weights are the defaults
          * (1 and 5). {@link ClusterLockManager#close()} closes the fork only; the main channel
-         * stays the caller's, and the node counts as a member until the main channel leaves:
-         * till then the others keep what they knew of it (its locks on their masters stay
-         * granted, and the trees it mastered are not rebuilt), so close its owners, or dequeue
-         * their locks, first. A node made again on the same fork takes lock and owner ids the one
-         * before never used, so a late message for the old one's locks reaches none of its own.
+         * stays the caller's, and the node counts as a member until the main channel leaves. So
+         * that the others do not keep its locks granted on their masters till then, its close
+         * closes its owners first (dequeuing their locks); the trees it mastered, and the others'
+         * locks in them, are not rebuilt until the main channel leaves. A node made again on the
+         * same fork takes lock and owner ids the one before never used, so a late message for the
+         * old one's locks reaches none of its own.
          * Not combinable with the settings of a channel of its own ({@link #stackResource},
          * {@link #bindAddress}, {@link #bindPort}, {@link #initialHosts}, {@link #directoryWeight},
          * {@link #remasterWeight}, {@link #sharedSecret}, {@link #keyStore}): {@link #build()}
