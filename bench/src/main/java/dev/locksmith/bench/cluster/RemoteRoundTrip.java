@@ -7,7 +7,6 @@ import dev.locksmith.lock.LockRequest;
 import dev.locksmith.lock.cluster.ClusterLockManager;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +43,6 @@ import org.jgroups.protocols.TP;
  * </pre>
  */
 public final class RemoteRoundTrip {
-    private static final String STACK = "/dev/locksmith/lock/cluster/tcp.xml";
 
     private RemoteRoundTrip() {
     }
@@ -199,14 +197,9 @@ public final class RemoteRoundTrip {
                         messages / (double) operations));
     }
 
+    /** lockcore's default stack as a node on {@code port} would make its channel from it. */
     private static byte[] stack(int port, String hosts) throws IOException {
-        try (InputStream in = ClusterLockManager.class.getResourceAsStream(STACK)) {
-            if (in == null) {
-                throw new IllegalStateException(STACK + " not on the class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("@BIND_ADDR@", "127.0.0.1")
-                    .replace("@BIND_PORT@", Integer.toString(port)).replace("@INITIAL_HOSTS@", hosts)
-                    .getBytes(StandardCharsets.UTF_8);
-        }
+        return ClusterLockManager.builder().bindAddress("127.0.0.1").bindPort(port).initialHosts(hosts).stackXml()
+                .getBytes(StandardCharsets.UTF_8);
     }
 }
