@@ -138,7 +138,6 @@ final class ClusterLock implements Lock {
      */
     private boolean stageOwed;
     private CompletableFuture<Lock> endedStage;
-    private LockStatus endedOutcome;
     private LockException endedFailure;
 
     /**
@@ -630,7 +629,7 @@ final class ClusterLock implements Lock {
                 pending = null;
                 cancel = endCancel();
                 exposed = oweUnlessExposed(); // before ended(), which settles it for a waiter
-                waiter = ended(done, status, null);
+                waiter = ended(done, null);
                 grantedInline = endingSend && done == firstStage;
             }
             if (endingSend) {
@@ -700,7 +699,7 @@ final class ClusterLock implements Lock {
             failure = new LockException(outcome, (conversion ? "conversion of lock on '" : "request for '")
                     + name + "' was not granted" + (message == null ? "" : " (" + message + ")"), report);
             exposed = oweUnlessExposed();
-            waiter = ended(done, outcome, failure);
+            waiter = ended(done, failure);
         }
         if (!conversion) {
             die();
@@ -900,7 +899,7 @@ final class ClusterLock implements Lock {
         status = outcome;
         LockException failure = new LockException(outcome, "request for '" + name + "' was not granted");
         boolean exposed = oweUnlessExposed();
-        return new Abandoned(done, cancel, failure, ended(done, outcome, failure), exposed);
+        return new Abandoned(done, cancel, failure, ended(done, failure), exposed);
     }
 
     /**
@@ -937,9 +936,8 @@ final class ClusterLock implements Lock {
      * owed to a waiter is completed here, before the clear, so that the waiter reads a grant from
      * its stage ({@link #awaitEnd}); with no waiter it stays owed.
      */
-    private Thread ended(CompletableFuture<Lock> stage, LockStatus outcome, LockException failure) {
+    private Thread ended(CompletableFuture<Lock> stage, LockException failure) {
         endedStage = stage;
-        endedOutcome = outcome;
         endedFailure = failure;
         Thread waiter = syncWaiter;
         if (waiter != null) {
