@@ -1,9 +1,8 @@
 package dev.locksmith.bench.cluster;
 
 import dev.locksmith.lock.cluster.ClusterLockManager;
+import dev.locksmith.lock.cluster.LoopbackPorts;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,22 +56,9 @@ public final class LoopbackCluster implements AutoCloseable {
         awaitMembers(size);
     }
 
-    /** {@code n} TCP ports free on 127.0.0.1 a moment ago. */
+    /** {@code n} transport ports for the nodes ({@link LoopbackPorts#free}: their failure detection's ports free too). */
     static int[] freePorts(int n) throws IOException {
-        int[] ports = new int[n];
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-                sockets.add(s);
-                ports[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : sockets) {
-                s.close();
-            }
-        }
-        return ports;
+        return LoopbackPorts.free(n);
     }
 
     /** Node {@code index} (0 .. size - 1), in the order the nodes were started. */

@@ -7,8 +7,6 @@ import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockRequest;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -229,68 +227,9 @@ final class ClusterTestSupport implements AutoCloseable {
         }
     }
 
-    /**
-     * FD_SOCK2's listening ports, past a node's TCP port (tcp.xml: {@code offset} 100 unless the
-     * {@code locksmith.fd_sock.offset} property says otherwise, {@code port_range} 5: the first of
-     * the 6 from there that is free).
-     */
-    private static final int FD_SOCK_OFFSET = Integer.getInteger("locksmith.fd_sock.offset", 100);
-    private static final int FD_SOCK_PORTS = 6;
-
-    /**
-     * {@code n} TCP ports for nodes on 127.0.0.1, each found free together with the FD_SOCK2 ports
-     * its node binds after it, none of them one of another node's: a port taken only by a node's
-     * failure detection (another node's, or another process's) made the node that wanted it for
-     * its transport fail to start or join alone. All are held while the others are found, then
-     * let go: a process may still take one before its node binds it (see {@link #startWith}).
-     */
+    /** {@code n} transport ports for nodes on 127.0.0.1 ({@link LoopbackPorts#free}). */
     static int[] freePorts(int n) throws IOException {
-        int[] ports = new int[n];
-        List<ServerSocket> held = new ArrayList<>();
-        java.util.Set<Integer> taken = new java.util.HashSet<>();
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        try {
-            for (int i = 0; i < n; ) {
-                ServerSocket s = new ServerSocket(0, 1, loopback);
-                held.add(s);
-                int port = s.getLocalPort();
-                List<ServerSocket> detection = bindAll(loopback, port + FD_SOCK_OFFSET, FD_SOCK_PORTS, taken);
-                if (detection == null || taken.contains(port)) {
-                    continue; // the ephemeral port stays held, so it is not offered again
-                }
-                held.addAll(detection);
-                taken.add(port);
-                for (int k = 0; k < FD_SOCK_PORTS; k++) {
-                    taken.add(port + FD_SOCK_OFFSET + k);
-                }
-                ports[i++] = port;
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-        return ports;
-    }
-
-    /** Binds {@code count} ports from {@code first}, or none and null if one is in use or in {@code taken}. */
-    private static List<ServerSocket> bindAll(InetAddress address, int first, int count, java.util.Set<Integer> taken)
-            throws IOException {
-        List<ServerSocket> bound = new ArrayList<>();
-        try {
-            for (int port = first; port < first + count; port++) {
-                if (port > 65535 || taken.contains(port)) {
-                    throw new java.net.BindException("port " + port + " is not to be had");
-                }
-                bound.add(new ServerSocket(port, 1, address));
-            }
-            return bound;
-        } catch (java.net.BindException e) {
-            for (ServerSocket s : bound) {
-                s.close();
-            }
-            return null;
-        }
+        return LoopbackPorts.free(n);
     }
 
     @Override
