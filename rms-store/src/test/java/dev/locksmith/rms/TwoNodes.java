@@ -3,6 +3,7 @@ package dev.locksmith.rms;
 import static dev.locksmith.rms.RecordLockTest.awaitTrue;
 
 import dev.locksmith.lock.cluster.ClusterLockManager;
+import dev.locksmith.lock.cluster.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -28,7 +29,12 @@ final class TwoNodes implements AutoCloseable {
     /** Two nodes here, and room in the initial hosts for members that will bind {@code otherPorts}. */
     TwoNodes(int... otherPorts) {
         cluster = "rms-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        int[] ports = {freePort(), freePort()};
+        int[] ports; // kept apart from each other's failure-detection ports (LoopbackPorts)
+        try {
+            ports = LoopbackPorts.free(2);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         StringBuilder all = new StringBuilder("127.0.0.1[" + ports[0] + "],127.0.0.1[" + ports[1] + "]");
         for (int port : otherPorts) {
             all.append(",127.0.0.1[").append(port).append(']');
