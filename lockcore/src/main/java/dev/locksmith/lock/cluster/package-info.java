@@ -5,7 +5,8 @@
  * <p><b>Start here.</b> {@link dev.locksmith.lock.cluster.ClusterLockManager#builder()} starts a
  * node; its class comment states the protocol and its guarantees.
  * {@link dev.locksmith.lock.cluster.ClusterLockManagerMXBean} and
- * {@link dev.locksmith.lock.cluster.ClusterStatistics} show its counters.
+ * {@link dev.locksmith.lock.cluster.ClusterStatistics} show its counters;
+ * {@link dev.locksmith.lock.cluster.LoopbackPorts} picks ports for several nodes on one machine.
  *
  * <p><b>Inside</b> (package-private). The manager is the public face: its builder, the
  * {@code LockManager} API and the wiring of the parts below. {@code OwnerRequests} is the path of
