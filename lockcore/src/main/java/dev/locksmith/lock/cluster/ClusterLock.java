@@ -775,14 +775,19 @@ final class ClusterLock implements Lock {
         for (ClusterLock c = firstChild; c != null; ) {
             ClusterLock next = c.siblingNext;
             if (c.gone) {
-                firstChild = unlink(firstChild, c);
-                linkedSubLocks--;
+                unlinkGone(c);
             } else {
                 live++;
             }
             c = next;
         }
         return live;
+    }
+
+    /** Takes {@code child}, a gone sublock, out of this copy's list. Under the monitor. */
+    private void unlinkGone(ClusterLock child) {
+        firstChild = unlink(firstChild, child);
+        linkedSubLocks--;
     }
 
     private static final java.lang.invoke.VarHandle GONE;
@@ -1047,8 +1052,7 @@ final class ClusterLock implements Lock {
             pruneAt = Math.max(MIN_PRUNE_AT, 2 * liveSubLocks());
         } else {
             while (firstChild != null && firstChild.gone) {
-                firstChild = unlink(firstChild, firstChild);
-                linkedSubLocks--;
+                unlinkGone(firstChild);
             }
         }
         linkedSubLocks++;

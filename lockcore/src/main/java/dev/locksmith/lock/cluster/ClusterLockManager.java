@@ -734,7 +734,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
         @Override
         public boolean refuses(Address member) {
-            return channel.isFork() ? refusedForks.contains(member) : ClusterChannel.wireVersion(member) != wireVersion;
+            return channel.isFork() ? isRefusedFork(member) : ClusterChannel.wireVersion(member) != wireVersion;
         }
 
         @Override
