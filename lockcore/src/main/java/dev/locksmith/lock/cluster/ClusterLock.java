@@ -524,7 +524,8 @@ final class ClusterLock implements Lock {
     void makeOn(MasterTable table, Address self, LeaseGuard lease, boolean local, LockMode mode, int flagBits,
                 long timeoutNanos, boolean hasBlockingHandler) {
         MasterTable.Held entry = null;
-        dev.locksmith.lock.engine.LocalLockManager.Grant now = null;
+        // the grant made at once is read from the entry's fields (no Grant object per request)
+        boolean now = false;
         long epoch = LeaseGuard.UNCHECKED;
         int after;
         try {
@@ -535,12 +536,12 @@ final class ClusterLock implements Lock {
                             hasBlockingHandler, name, tree, this)
                     : table.enqueueOwn(self, owner.ref(), id, parentId, parentHint, mode, flagBits, timeoutNanos,
                             hasBlockingHandler, name, tree, this);
-            now = entry == null ? null : table.grantAtOnce(entry);
-            if (now != null && lease != null) {
+            now = entry != null && table.grantAtOnce(entry);
+            if (now && lease != null) {
                 epoch = lease.clearEpoch(); // before the lease check: see LeaseGuard, "Clear epoch"
                 if (!lease.letsThrough()) {
-                    lease.holdGrant(this, now);
-                    now = null;
+                    lease.holdGrant(this, entry.atOnceGrant());
+                    now = false;
                 }
             }
         } finally {
@@ -548,11 +549,13 @@ final class ClusterLock implements Lock {
                 localMaster = self;
             }
             int how = local ? ENDS_LOCAL : ENDS_SEND;
-            after = now == null ? grant(null, null, 0, null, how, 0, null, epoch)
-                    : grant(now.mode(), now.status(), now.fencingToken(), now.valueBlock(), how, 0, lease, epoch);
+            after = !now ? grant(null, null, 0, null, how, 0, null, epoch)
+                    : grant(entry.atOnceMode, entry.atOnceStatus, entry.atOnceFence, entry.atOnceValue, how, 0, lease,
+                            epoch);
         }
         if ((after & CLEARED) != 0) {
-            lease.holdGrant(this, now); // the lease ran out after the check, and its clear may have passed the copy
+            // the lease ran out after the check, and its clear may have passed the copy
+            lease.holdGrant(this, entry.atOnceGrant());
         }
         if (entry == null) {
             return; // refused: the copy has failed

@@ -191,10 +191,15 @@ final class MasterTable {
         volatile boolean migrated;
         /**
          * The grant of this node's own request made at once, for the requesting thread to report
-         * ({@link #grantAtOnce}); written (by the engine's {@link #grantedAtOnce}) and read by that
-         * thread only.
+         * ({@link #grantAtOnce}): its mode (null while none was made), status, fencing token and
+         * value block, kept as fields rather than in a {@link LocalLockManager.Grant} (an object
+         * less per request, issue 20); written (by the engine's {@link #grantedAtOnce}) and read
+         * by that thread only.
          */
-        LocalLockManager.Grant atOnce;
+        LockMode atOnceMode;
+        LockStatus atOnceStatus;
+        long atOnceFence;
+        byte[] atOnceValue;
         /** Whether this node's own request had to wait; set on the requesting thread before the request call returns. */
         boolean waits;
         /**
@@ -332,8 +337,16 @@ final class MasterTable {
         }
 
         @Override
-        public void grantedAtOnce(LocalLockManager.Grant grant) {
-            atOnce = grant;
+        public void grantedAtOnce(LockMode mode, LockStatus status, long fencingToken, byte[] valueBlock) {
+            atOnceMode = mode;
+            atOnceStatus = status;
+            atOnceFence = fencingToken;
+            atOnceValue = valueBlock;
+        }
+
+        /** The grant made at once ({@link #atOnceMode}) as one object, for a grant the lease holds back (rare). */
+        LocalLockManager.Grant atOnceGrant() {
+            return new LocalLockManager.Grant(atOnceMode, atOnceStatus, atOnceFence, atOnceValue);
         }
 
         @Override
@@ -622,14 +635,14 @@ final class MasterTable {
     }
 
     /**
-     * The grant {@link #enqueueOwn} made at once for the entry it returned, for the requesting
-     * thread to report (with the lease's check), or null: the request waits (its grant is
+     * Whether {@link #enqueueOwn} made a grant at once for the entry {@code h} it returned, for
+     * the requesting thread to report (with the lease's check) from {@code h}'s
+     * {@link Held#atOnceMode} and the fields beside it; false: the request waits (its grant is
      * reported when it comes), failed, or is to be reported no more (its tree left, or the table
      * was discarded).
      */
-    LocalLockManager.Grant grantAtOnce(Held h) {
-        LocalLockManager.Grant now = h.atOnce;
-        return now == null || discarded || h.migrated ? null : now;
+    boolean grantAtOnce(Held h) {
+        return h.atOnceMode != null && !discarded && !h.migrated;
     }
 
     /** Whether {@code h} is a live entry of this table (not removed, not of a table discarded since). */
@@ -1176,7 +1189,6 @@ final class MasterTable {
     private Held submitNew(Address origin, Proxy p, long lockId, long parentLockId, Held parentHeld, LockMode mode,
                            int flags, long timeoutNanos, boolean blockingHandler, String name, TreeKey tree,
                            boolean report, boolean countDequeue, Object copy) {
-        LockRequest request = LockRequest.of(name, mode);
         TreeKey lockTree = tree;
         LongAdder requests;
         Held parent = null;
@@ -1187,7 +1199,6 @@ final class MasterTable {
                         "parent lock " + parentLockId + " is not known to its master", null);
                 return null;
             }
-            request = request.withParent(parent.lock);
             lockTree = parent.tree;
             requests = parent.requests;
         } else {
@@ -1197,19 +1208,21 @@ final class MasterTable {
         int counted = countDequeue ? 2 : 1; // in its tree's activity, with its tracking (Subtree)
         Held held = new Held(origin, p, lockId, parentLockId, lockTree, name, flags, timeoutNanos, blockingHandler,
                 requests, countDequeue, copy);
-        LockRequest full = request(request, flags, timeoutNanos, null);
+        dev.locksmith.lock.BlockingHandler forward = null;
         if (blockingHandler) {
-            full = full.withBlockingHandler((lock, blocked) -> {
+            forward = (lock, blocked) -> {
                 if (!discarded && held.lock != null && !held.migrated) { // not before the entry was made
                     replies.blocking(origin, lockId, copy, blocked);
                 }
-            });
+            };
         }
         Lock lock;
         // this node's own waiting request: its grant is handed over by the thread that grants it (Held.ended)
         boolean ownEnd = report && copy != null;
         try {
-            lock = ownEnd ? engine.enqueueAsync(p.owner, full, held) : p.owner.enqueueAsync(full);
+            // the request's fields go to the engine as they are: no LockRequest made for it (issue 20)
+            lock = engine.enqueueAsync(p.owner, parent == null ? null : parent.lock, name, mode, flags,
+                    timeoutNanos < 0 ? -1 : timeoutNanos, forward, ownEnd ? held : null);
         } catch (LockException e) {
             requests.add(counted);
             replies.failed(origin, lockId, copy, NEW_REQUEST, e.status(), e.getMessage(), null);
@@ -1230,17 +1243,26 @@ final class MasterTable {
         } // else the local path's: its copy keeps it (Replies.forEachOwnEntry)
         if (report) {
             // most requests are granted at once: reported here, without a completion stage
-            LocalLockManager.Grant now = ownEnd ? held.atOnce : engine.grantOf(lock);
-            if (now == null) {
-                if (ownEnd && held.waits) {
-                    held.publish();
-                } else {
-                    lock.completion().whenComplete((l, error) -> report(held, error, NEW_REQUEST));
+            if (ownEnd) {
+                if (held.atOnceMode != null) {
+                    return held; // granted at once: its caller reports it (grantAtOnce)
                 }
-            } else if (!ownEnd && !discarded && !held.migrated) {
-                replies.granted(origin, lockId, copy, NEW_REQUEST, now.mode(), now.status(), now.fencingToken(),
-                        now.valueBlock());
-            } // else this node's own request, granted at once: its caller reports it (grantAtOnce)
+                if (held.waits) {
+                    held.publish();
+                    return held;
+                }
+                // refused at once: told through the lock's completion, below
+            } else {
+                LocalLockManager.Grant now = engine.grantOf(lock);
+                if (now != null) {
+                    if (!discarded && !held.migrated) {
+                        replies.granted(origin, lockId, copy, NEW_REQUEST, now.mode(), now.status(),
+                                now.fencingToken(), now.valueBlock());
+                    }
+                    return held;
+                }
+            }
+            lock.completion().whenComplete((l, error) -> report(held, error, NEW_REQUEST));
         }
         return held;
     }

@@ -824,15 +824,24 @@ final class Engine {
 
     /** The grant {@code lock} holds, read under its stripe lock. */
     private static LocalLockManager.Grant grantRead(LockBlock lock) {
-        byte[] value = lock.lksb();
         return new LocalLockManager.Grant(LockMode.ofOrdinal(lock.granted), lock.statusValue(), lock.fence,
-                value == null || value.length == 0 ? new byte[0] : value.clone());
+                valueRead(lock));
     }
+
+    /** A copy of {@code lock}'s value block, or the shared empty array when it has none; under its stripe lock. */
+    private static byte[] valueRead(LockBlock lock) {
+        byte[] value = lock.lksb();
+        return value == null || value.length == 0 ? NO_VALUE : value.clone();
+    }
+
+    /** An empty value block, shared: nothing can be written to it. */
+    private static final byte[] NO_VALUE = new byte[0];
 
     /** A request granted at once tells an {@link LocalLockManager.EndListener} its grant; under the stripe lock. */
     private static void tellGrantedAtOnce(LockBlock lock, Object waiter) {
         if (isListener(waiter)) {
-            ((LocalLockManager.EndListener) waiter).grantedAtOnce(grantRead(lock));
+            ((LocalLockManager.EndListener) waiter).grantedAtOnce(LockMode.ofOrdinal(lock.granted), lock.statusValue(),
+                    lock.fence, valueRead(lock));
         }
     }
 

@@ -208,10 +208,18 @@ public final class LocalLockManager implements LockManager {
     public interface EndListener {
         /**
          * The request was granted at once: called on the requesting thread, under an engine lock,
-         * before the request call returns, with the grant as {@link #grantOf} would read it; must
-         * only record it. Spares the listener's owner a second engine lock for {@code grantOf}.
+         * before the request call returns, with the grant as {@link #grantOf} would read it (its
+         * fields, so that no {@link Grant} is made per request: issue 20); must only record it.
+         * Spares the listener's owner a second engine lock for {@code grantOf}.
+         *
+         * @param mode         the granted mode
+         * @param status       the request's status (SYNCH, VALNOTVALID, ...)
+         * @param fencingToken the lock's fencing token
+         * @param valueBlock   a copy of the value block as read at the grant, or an empty array
+         *                     (perhaps shared: it has nothing to write to)
          */
-        default void grantedAtOnce(Grant grant) {
+        default void grantedAtOnce(dev.locksmith.lock.LockMode mode, LockStatus status, long fencingToken,
+                                   byte[] valueBlock) {
         }
 
         /** The request has to wait: called once, on the requesting thread, before the request call returns. */
@@ -246,6 +254,28 @@ public final class LocalLockManager implements LockManager {
             throw new LockException(LockStatus.IVLOCKID, "owner is not an owner of this lock manager");
         }
         return o.enqueueAsync(request, listener);
+    }
+
+    /**
+     * Cluster hook: {@link #enqueueAsync(LockOwner, dev.locksmith.lock.LockRequest, EndListener)}
+     * for the request given by its fields rather than a {@link dev.locksmith.lock.LockRequest}
+     * (a master that receives requests as fields would otherwise build one or two per request),
+     * with the same checks and outcomes. {@code flagBits} and {@code timeoutNanos} are as
+     * {@link dev.locksmith.lock.LockRequest#flagBits()} and
+     * {@link dev.locksmith.lock.LockRequest#timeoutNanos()} (-1: no timeout); {@code parent} and
+     * {@code handler} may be null. {@code listener} may be null: then the request is made as
+     * {@code owner.enqueueAsync(request)} makes it, and its outcome is read from the lock.
+     *
+     * @throws LockException as {@code enqueueAsync} does; IVLOCKID if {@code owner} is not an owner
+     *                       of this manager
+     */
+    public dev.locksmith.lock.Lock enqueueAsync(LockOwner owner, dev.locksmith.lock.Lock parent, String name,
+                                                dev.locksmith.lock.LockMode mode, int flagBits, long timeoutNanos,
+                                                dev.locksmith.lock.BlockingHandler handler, EndListener listener) {
+        if (!(owner instanceof Owner o) || o.engine != engine) {
+            throw new LockException(LockStatus.IVLOCKID, "owner is not an owner of this lock manager");
+        }
+        return o.enqueueAsync(parent, name, mode, flagBits, timeoutNanos, handler, listener);
     }
 
     /**

@@ -110,19 +110,24 @@ public final class LockBlock implements Lock {
 
     /** The flag bits a request leaves on its lock. */
     static byte flagBits(dev.locksmith.lock.LockRequest request) {
+        return flagBits(request.flagBits());
+    }
+
+    /** The flag bits a request with {@code requestFlags} ({@link dev.locksmith.lock.LockRequest#flagBits()}) leaves on its lock. */
+    static byte flagBits(int requestFlags) {
         byte bits = 0;
-        if (request.has(dev.locksmith.lock.LockFlag.XVALBLK)) {
+        if (Engine.has(requestFlags, dev.locksmith.lock.LockFlag.XVALBLK)) {
             bits |= F_XVALBLK | F_VALBLK;
-        } else if (request.has(dev.locksmith.lock.LockFlag.VALBLK)) {
+        } else if (Engine.has(requestFlags, dev.locksmith.lock.LockFlag.VALBLK)) {
             bits |= F_VALBLK;
         }
-        if (request.has(dev.locksmith.lock.LockFlag.NODLCKWT)) {
+        if (Engine.has(requestFlags, dev.locksmith.lock.LockFlag.NODLCKWT)) {
             bits |= F_NODLCKWT;
         }
-        if (request.has(dev.locksmith.lock.LockFlag.NODLCKBLK)) {
+        if (Engine.has(requestFlags, dev.locksmith.lock.LockFlag.NODLCKBLK)) {
             bits |= F_NODLCKBLK;
         }
-        if (request.has(dev.locksmith.lock.LockFlag.NOORDER)) {
+        if (Engine.has(requestFlags, dev.locksmith.lock.LockFlag.NOORDER)) {
             bits |= F_NOORDER;
         }
         return bits;

@@ -325,10 +325,15 @@ final class Owner implements LockOwner {
 
     private LockBlock newLock(LockRequest request) {
         checkNew(request);
-        LockBlock lock = new LockBlock(this, request.parent() == null ? null : (LockBlock) request.parent());
-        lock.flags = LockBlock.flagBits(request);
-        if (request.blockingHandler() != null) {
-            lock.blockingHandler(request.blockingHandler());
+        return newLock(request.parent(), request.flagBits(), request.blockingHandler());
+    }
+
+    /** A new lock of this owner under {@code parent} (checked, or null), with the request's flags and handler. */
+    private LockBlock newLock(Lock parent, int flagBits, dev.locksmith.lock.BlockingHandler handler) {
+        LockBlock lock = new LockBlock(this, (LockBlock) parent);
+        lock.flags = LockBlock.flagBits(flagBits);
+        if (handler != null) {
+            lock.blockingHandler(handler);
         }
         return lock;
     }
@@ -337,6 +342,21 @@ final class Owner implements LockOwner {
     Lock enqueueAsync(LockRequest request, LocalLockManager.EndListener listener) {
         LockBlock lock = newLock(request);
         if (submitNew(lock, request, listener) != null) {
+            listener.waiting();
+        }
+        return lock;
+    }
+
+    /**
+     * See {@link LocalLockManager#enqueueAsync(LockOwner, Lock, String, LockMode, int, long,
+     * dev.locksmith.lock.BlockingHandler, LocalLockManager.EndListener)}.
+     */
+    Lock enqueueAsync(Lock parent, String resourceName, LockMode mode, int flagBits, long timeoutNanos,
+                      dev.locksmith.lock.BlockingHandler handler, LocalLockManager.EndListener listener) {
+        RequestChecks.checkNew(resourceName, mode, flagBits, timeoutNanos);
+        checkParent(parent, flagBits);
+        LockBlock lock = newLock(parent, flagBits, handler);
+        if (submit(lock, resourceName, mode, flagBits, timeoutNanos, listener) != null && listener != null) {
             listener.waiting();
         }
         return lock;
@@ -575,9 +595,13 @@ final class Owner implements LockOwner {
 
     private void checkNew(LockRequest request) {
         RequestChecks.checkNew(request);
-        Lock parent = request.parent();
+        checkParent(request.parent(), request.flagBits());
+    }
+
+    /** Checks that {@code parent} (null: none) may be the parent of a new request of this owner with {@code flagBits}. */
+    private void checkParent(Lock parent, int flagBits) {
         if (parent != null) {
-            if (request.has(LockFlag.SYSTEM) || request.has(LockFlag.LOCAL)) {
+            if (Engine.has(flagBits, LockFlag.SYSTEM) || Engine.has(flagBits, LockFlag.LOCAL)) {
                 throw new LockException(LockStatus.BADPARAM, "flags: a sublock lives in its parent's namespace; SYSTEM/LOCAL not allowed with a parent");
             }
             if (!(parent instanceof LockBlock p) || p.owner.engine != engine) {

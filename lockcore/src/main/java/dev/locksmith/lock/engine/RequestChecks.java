@@ -52,28 +52,43 @@ public final class RequestChecks {
      * judge).
      */
     public static void checkNew(LockRequest request) {
-        checkCommon(request);
-        if (request.name() == null) {
+        if (request == null) {
+            throw new LockException(LockStatus.BADPARAM, "request must not be null");
+        }
+        checkNew(request.name(), request.mode(), request.flagBits(), request.timeoutNanos());
+    }
+
+    /**
+     * {@link #checkNew(LockRequest)} for a request given by its fields ({@code flagBits} as
+     * {@link LockRequest#flagBits()}, {@code timeoutNanos} as {@link LockRequest#timeoutNanos()}),
+     * with the same failures: for a caller that has no {@link LockRequest} to hand.
+     */
+    public static void checkNew(String name, LockMode mode, int flagBits, long timeoutNanos) {
+        checkCommon(mode, timeoutNanos);
+        if (name == null) {
             throw new LockException(LockStatus.IVRESNAM, "name must not be null (a conversion request was given to enqueue)");
         }
-        LockMode mode = request.mode();
-        if (request.has(LockFlag.EXPEDITE)) {
+        if (has(flagBits, LockFlag.EXPEDITE)) {
             if (mode != LockMode.NL) {
                 throw new LockException(LockStatus.BADPARAM, "flags: EXPEDITE applies only to NL requests, not " + mode);
             }
-            if (request.has(LockFlag.NOQUEUE)) {
+            if (has(flagBits, LockFlag.NOQUEUE)) {
                 throw new LockException(LockStatus.BADPARAM, "flags: EXPEDITE with NOQUEUE makes no sense (an expedited NL never queues)");
             }
         }
-        if (request.has(LockFlag.QUECVT)) {
+        if (has(flagBits, LockFlag.QUECVT)) {
             throw new LockException(LockStatus.BADPARAM, "flags: QUECVT applies only to conversions");
         }
-        if (request.has(LockFlag.NOORDER) && request.has(LockFlag.EXPEDITE)) {
+        if (has(flagBits, LockFlag.NOORDER) && has(flagBits, LockFlag.EXPEDITE)) {
             throw new LockException(LockStatus.BADPARAM, "flags: EXPEDITE with NOORDER makes no sense (an expedited NL skips the queues anyway)");
         }
-        if (request.has(LockFlag.SYSTEM) && request.has(LockFlag.LOCAL)) {
+        if (has(flagBits, LockFlag.SYSTEM) && has(flagBits, LockFlag.LOCAL)) {
             throw new LockException(LockStatus.BADPARAM, "flags: SYSTEM and LOCAL are different namespaces; give one");
         }
+    }
+
+    private static boolean has(int flagBits, LockFlag flag) {
+        return (flagBits & (1 << flag.ordinal())) != 0;
     }
 
     /** Checks a conversion request. */
@@ -141,13 +156,17 @@ public final class RequestChecks {
         if (request == null) {
             throw new LockException(LockStatus.BADPARAM, "request must not be null");
         }
-        if (request.mode() == null) {
+        checkCommon(request.mode(), request.timeoutNanos());
+    }
+
+    private static void checkCommon(LockMode mode, long timeoutNanos) {
+        if (mode == null) {
             throw new LockException(LockStatus.IVMODE, "mode must not be null");
         }
-        if (request.timeoutNanos() == -2) {
+        if (timeoutNanos == -2) {
             throw new LockException(LockStatus.BADPARAM, "timeout must not be null");
         }
-        if (request.timeoutNanos() == -3) {
+        if (timeoutNanos == -3) {
             throw new LockException(LockStatus.BADPARAM, "timeout must not be negative");
         }
     }

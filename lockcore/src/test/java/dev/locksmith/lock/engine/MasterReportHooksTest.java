@@ -136,6 +136,68 @@ class MasterReportHooksTest {
         }
     }
 
+    @Test
+    void aRequestGivenByItsFieldsIsGrantedAtOnceUnderItsParentAndTellsItsListener() throws Exception {
+        LockOwner owner = manager.newOwner("o");
+        Lock root = owner.enqueue("root", LockMode.CR);
+        Recorder recorder = new Recorder();
+
+        Lock lock = manager.enqueueAsync(owner, root, "r", LockMode.EX, 1 << LockFlag.VALBLK.ordinal(), -1, null,
+                recorder);
+
+        assertThat(lock.status().isGranted()).isTrue();
+        assertThat(lock.parent()).contains(root);
+        assertThat(lock.info().resourcePath()).containsExactly("root", "r");
+        assertThat(recorder.grantedAtOnce.mode()).isEqualTo(LockMode.EX);
+        assertThat(recorder.grantedAtOnce.fencingToken()).isEqualTo(lock.fencingToken());
+        assertThat(recorder.grantedAtOnce.valueBlock()).as("VALBLK carried by the flag bits").hasSize(16);
+        assertThat(recorder.toldWaiting).isFalse();
+    }
+
+    @Test
+    void aWaitingRequestGivenByItsFieldsTimesOutAsItsTimeoutSays() throws Exception {
+        heldElsewhere();
+        Recorder recorder = new Recorder();
+
+        manager.enqueueAsync(manager.newOwner("waiter"), null, "r", LockMode.EX, 0,
+                Duration.ofMillis(10).toNanos(), null, recorder);
+
+        assertThat(recorder.toldWaiting).isTrue();
+        assertThat(recorder.outcome.get(30, TimeUnit.SECONDS)).hasValueSatisfying(
+                failure -> assertThat(failure.status()).isEqualTo(LockStatus.TIMEOUT));
+    }
+
+    @Test
+    void aRequestGivenByItsFieldsWithoutAListenerEndsThroughItsCompletion() throws Exception {
+        Lock held = heldElsewhere();
+
+        Lock waiting = manager.enqueueAsync(manager.newOwner("waiter"), null, "r", LockMode.EX, 0, -1, null, null);
+        held.owner().dequeue(held);
+
+        assertThat(waiting.completion().toCompletableFuture().get(30, TimeUnit.SECONDS)).isSameAs(waiting);
+        assertThat(waiting.grantedMode()).isEqualTo(LockMode.EX);
+    }
+
+    @Test
+    void aRequestGivenByItsFieldsWithFlagsALockRequestMayNotHaveIsRefused() {
+        LockOwner owner = manager.newOwner("o");
+
+        assertThatThrownBy(() -> manager.enqueueAsync(owner, null, "r", LockMode.EX, 1 << LockFlag.EXPEDITE.ordinal(),
+                -1, null, new Recorder()))
+                .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.status()).isEqualTo(LockStatus.BADPARAM));
+        assertThat(manager.locks()).isEmpty();
+    }
+
+    @Test
+    void aRequestGivenByItsFieldsUnderAnotherOwnersParentIsRefused() throws Exception {
+        Lock othersParent = manager.newOwner("other").enqueue("root", LockMode.CR);
+
+        assertThatThrownBy(() -> manager.enqueueAsync(manager.newOwner("o"), othersParent, "r", LockMode.EX, 0, -1, null,
+                new Recorder()))
+                .isInstanceOfSatisfying(LockException.class, e -> assertThat(e.status()).isEqualTo(LockStatus.PARNOTGRANT));
+        assertThat(manager.locks()).hasSize(1);
+    }
+
     /** An EX lock on r that another owner holds. */
     private Lock heldElsewhere() throws InterruptedException {
         return manager.newOwner("holder").enqueue("r", LockMode.EX);
@@ -151,8 +213,8 @@ class MasterReportHooksTest {
         volatile LocalLockManager.Grant endedGrant;
 
         @Override
-        public void grantedAtOnce(LocalLockManager.Grant grant) {
-            grantedAtOnce = grant;
+        public void grantedAtOnce(LockMode mode, LockStatus status, long fencingToken, byte[] valueBlock) {
+            grantedAtOnce = new LocalLockManager.Grant(mode, status, fencingToken, valueBlock);
         }
 
         @Override
