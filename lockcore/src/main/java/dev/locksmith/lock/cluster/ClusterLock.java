@@ -42,13 +42,7 @@ final class ClusterLock implements Lock {
     private byte[] readValue = NO_VALUE;
     private int flags;
     private long timeoutNanos;
-    /**
-     * When the pending request (new or conversion) was made, for its timeout while it is not at a
-     * master; read only when it has a timeout (a clock read per request saved otherwise).
-     */
-    private long requestStartNanos;
     private boolean blockingHandler;
-    private BlockingHandler handler;
     private boolean dead;
     /** The master this lock was last sent to (a master knows of it), or null while none was. */
     private Address sentTo;
@@ -67,18 +61,60 @@ final class ClusterLock implements Lock {
     /** How many conversions this lock has started: the number of the current or last one, for its master. */
     private int conversions;
     /**
-     * This copy's sublocks, linked through their {@link #siblingNext}; guarded by this copy's
-     * monitor. A sublock is listed only here, and its owner reaches it through its parent
-     * ({@link ClusterOwner#live}). A sublock that left ({@link #gone}) stays linked until this
-     * copy's monitor is next entered for its list ({@link #adopt}, a walk, its own dequeue), which
-     * takes it out: its request enters the monitor ({@link #adopt}), its dequeue does not (two
-     * atomic operations less per sublock, issue 20). So the live sublocks are the linked ones not
-     * gone; {@link #linkedSubLocks} counts every linked one, for {@link #adopt}'s clean-up.
+     * What only some copies need, made under the monitor the first time one does ({@link #rare()});
+     * null until then. Guarded by the monitor, as its fields are.
      */
-    private ClusterLock firstChild;
-    private int linkedSubLocks;
-    /** When {@link #adopt} next takes every gone sublock out of the list (not only those at its head). */
-    private int pruneAt = MIN_PRUNE_AT;
+    private Rare rare;
+
+    /**
+     * The state of a copy that most copies never need: a parent's list of sublocks, a cancel, a
+     * timeout's start, refusals, a blocking handler. Kept apart so that the copy, made per request,
+     * stays small (issue 20: the copy was the largest allocation of a local lock + unlock).
+     * Guarded by the copy's monitor.
+     */
+    private static final class Rare {
+        /**
+         * When the pending request (new or conversion) was made, for its timeout while it is not
+         * at a master; set and read only when it has a timeout (a clock read per request saved
+         * otherwise).
+         */
+        long requestStartNanos;
+        BlockingHandler handler;
+        /**
+         * The copy's sublocks, linked through their {@link #siblingNext}. A sublock is listed only
+         * here, and its owner reaches it through its parent ({@link ClusterOwner#live}). A sublock
+         * that left ({@link #gone}) stays linked until its parent's monitor is next entered for its
+         * list ({@link #adopt}, a walk, its own dequeue), which takes it out: its request enters
+         * the monitor ({@link #adopt}), its dequeue does not (two atomic operations less per
+         * sublock, issue 20). So the live sublocks are the linked ones not gone;
+         * {@link #linkedSubLocks} counts every linked one, for {@link #adopt}'s clean-up.
+         */
+        ClusterLock firstChild;
+        int linkedSubLocks;
+        /** When {@link #adopt} next takes every gone sublock out of the list (not only those at its head). */
+        int pruneAt = MIN_PRUNE_AT;
+        /** How many times a node refused this request as not the master of its tree. */
+        int refusals;
+        /**
+         * Cancel of the pending request: requested by the owner, whether a CANCEL went to the
+         * master, and the outcome the owner's cancel() waits for: true if the request ended
+         * CANCELLED, false if it was granted or ended otherwise first.
+         */
+        boolean cancelRequested;
+        boolean cancelSent;
+        CompletableFuture<Boolean> cancelOutcome;
+    }
+
+    /** {@link #rare}, made now if it was not. Under the monitor (or before the copy is published). */
+    private Rare rare() {
+        Rare r = rare;
+        if (r == null) {
+            r = new Rare();
+            rare = r;
+        }
+        return r;
+    }
+
     private static final int MIN_PRUNE_AT = 16;
     /**
      * Whether this sublock has left its parent's list ({@link #unlist}: it is dead, its dequeue was
@@ -92,24 +128,17 @@ final class ClusterLock implements Lock {
      * parent's: once it is dead and has no sublock listed. Guarded by this copy's monitor; set once.
      */
     private boolean unlisted;
-    /** How many times a node refused this request as not the master of its tree. */
-    private int refusals;
     private CompletableFuture<Lock> pending;
     private boolean pendingConversion;
     private CompletableFuture<Lock> last = new CompletableFuture<>();
     /** The stage of the lock's first request (the new one), which its synchronous caller awaits. */
     final CompletableFuture<Lock> firstStage = last;
     /**
-     * Cancel of the pending request: requested by the owner, whether a CANCEL went to the
-     * master, how many sends of this lock's requests are under way (the sender of the pending
-     * one then sends the CANCEL after it; a send of the previous request may still be finishing),
-     * and the outcome the owner's cancel() waits for: true if the request ended CANCELLED, false
-     * if it was granted or ended otherwise first.
+     * How many sends of this lock's requests are under way: the sender of the pending one sends a
+     * CANCEL the owner asked for meanwhile after it ({@link Rare#cancelRequested}); a send of the
+     * previous request may still be finishing.
      */
-    private boolean cancelRequested;
-    private boolean cancelSent;
     private int sending;
-    private CompletableFuture<Boolean> cancelOutcome;
     /**
      * The synchronous caller waiting in {@link #awaitEnd} for the pending request, woken directly
      * when the request ends, so that its grant does not wait for the callback thread; and the
@@ -212,11 +241,13 @@ final class ClusterLock implements Lock {
         this.queue = LockQueue.WAITING;
         this.flags = flags;
         this.timeoutNanos = timeoutNanos;
-        this.handler = handler;
         this.blockingHandler = handler != null;
         this.pending = last;
+        if (handler != null) {
+            rare().handler = handler;
+        }
         if (timeoutNanos > 0) {
-            this.requestStartNanos = System.nanoTime();
+            rare().requestStartNanos = System.nanoTime();
         }
     }
 
@@ -249,7 +280,8 @@ final class ClusterLock implements Lock {
         }
         // A request a rebuild may have carried to a master is sent on (its master takes it
         // once), and a cancel follows it there; only one that reached none can end here.
-        if (cancelRequested && !requestSent) {
+        Rare r = rare;
+        if (r != null && r.cancelRequested && !requestSent) {
             return CANCELLING;
         }
         if (!requestSent && timeoutLeftLocked() <= 0) {
@@ -263,7 +295,7 @@ final class ClusterLock implements Lock {
 
     /** The request went; true if the owner cancelled meanwhile and the caller must now send the CANCEL. */
     boolean endSend() {
-        return (grant(null, null, 0, null, ENDS_SEND, 0, null, LeaseGuard.UNCHECKED) & SEND_CANCEL) != 0;
+        return (grant(null, null, 0, null, ENDS_SEND, 0, null, LeaseGuard.UNCHECKED, null) & SEND_CANCEL) != 0;
     }
 
     /**
@@ -274,11 +306,12 @@ final class ClusterLock implements Lock {
         if (dead || pending == null) {
             return null;
         }
-        cancelRequested = true;
-        if (cancelOutcome == null) {
-            cancelOutcome = new CompletableFuture<>();
+        Rare r = rare();
+        r.cancelRequested = true;
+        if (r.cancelOutcome == null) {
+            r.cancelOutcome = new CompletableFuture<>();
         }
-        return cancelOutcome;
+        return r.cancelOutcome;
     }
 
     /**
@@ -289,13 +322,14 @@ final class ClusterLock implements Lock {
      * begin, before the CANCEL arrives).
      */
     synchronized Cancel cancelTarget(Address master) {
-        if (dead || pending == null || !cancelRequested || cancelSent || (sending > 0 && requestSent)) {
+        Rare r = rare;
+        if (dead || pending == null || r == null || !r.cancelRequested || r.cancelSent || (sending > 0 && requestSent)) {
             return null;
         }
         if (!requestSent) {
             return NOT_SENT;
         }
-        cancelSent = true;
+        r.cancelSent = true;
         return new Cancel(master, conversions);
     }
 
@@ -306,10 +340,11 @@ final class ClusterLock implements Lock {
      * requested and the request is still pending).
      */
     synchronized boolean cancelAgain() {
-        if (dead || pending == null || !cancelRequested) {
+        Rare r = rare;
+        if (dead || pending == null || r == null || !r.cancelRequested) {
             return false;
         }
-        cancelSent = false;
+        r.cancelSent = false;
         return true;
     }
 
@@ -349,7 +384,7 @@ final class ClusterLock implements Lock {
         if (pending == null || timeoutNanos <= 0) {
             return Long.MAX_VALUE;
         }
-        return requestStartNanos + timeoutNanos - System.nanoTime();
+        return rare.requestStartNanos + timeoutNanos - System.nanoTime(); // set with the timeout
     }
 
     /** Whether the pending request has a timeout and it has run out. */
@@ -359,15 +394,20 @@ final class ClusterLock implements Lock {
 
     /** Whether the owner asked to cancel the pending request. */
     synchronized boolean cancelRequested() {
-        return cancelRequested && pending != null;
+        Rare r = rare;
+        return r != null && r.cancelRequested && pending != null;
     }
 
     /** The pending request ended: a waiting cancel learns whether it won. Under the monitor. */
     private CompletableFuture<Boolean> endCancel() {
-        CompletableFuture<Boolean> outcome = cancelOutcome;
-        cancelOutcome = null;
-        cancelRequested = false;
-        cancelSent = false;
+        Rare r = rare;
+        if (r == null) {
+            return null;
+        }
+        CompletableFuture<Boolean> outcome = r.cancelOutcome;
+        r.cancelOutcome = null;
+        r.cancelRequested = false;
+        r.cancelSent = false;
         return outcome;
     }
 
@@ -440,9 +480,11 @@ final class ClusterLock implements Lock {
         queue = LockQueue.CONVERTING;
         flags = newFlags;
         timeoutNanos = timeout;
-        requestStartNanos = System.nanoTime();
+        if (timeout > 0) {
+            rare().requestStartNanos = System.nanoTime(); // read only with a timeout
+        }
         if (newHandler != null) {
-            handler = newHandler;
+            rare().handler = newHandler;
             blockingHandler = true;
         }
         pendingConversion = true;
@@ -457,7 +499,7 @@ final class ClusterLock implements Lock {
 
     /** The master granted the current request. */
     void granted(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value) {
-        grant(mode, grantStatus, grantFence, value, PLAIN, 0, null, LeaseGuard.UNCHECKED);
+        grant(mode, grantStatus, grantFence, value, PLAIN, 0, null, LeaseGuard.UNCHECKED, null);
     }
 
     /**
@@ -467,7 +509,7 @@ final class ClusterLock implements Lock {
      */
     boolean grantedUnlessCleared(LeaseGuard lease, long epoch, LockMode mode, LockStatus grantStatus, long grantFence,
                                  byte[] value) {
-        return (grant(mode, grantStatus, grantFence, value, PLAIN, 0, lease, epoch) & CLEARED) != 0;
+        return (grant(mode, grantStatus, grantFence, value, PLAIN, 0, lease, epoch, null) & CLEARED) != 0;
     }
 
     /**
@@ -479,7 +521,7 @@ final class ClusterLock implements Lock {
      */
     boolean grantedAnswer(int request, LeaseGuard lease, long epoch, LockMode mode, LockStatus grantStatus,
                           long grantFence, byte[] value) {
-        return (grant(mode, grantStatus, grantFence, value, ANSWER, request, lease, epoch) & CLEARED) != 0;
+        return (grant(mode, grantStatus, grantFence, value, ANSWER, request, lease, epoch, null) & CLEARED) != 0;
     }
 
     /** {@link #grant}: a grant that ends no send. */
@@ -545,13 +587,10 @@ final class ClusterLock implements Lock {
                 }
             }
         } finally {
-            if (local) {
-                localMaster = self;
-            }
             int how = local ? ENDS_LOCAL : ENDS_SEND;
-            after = !now ? grant(null, null, 0, null, how, 0, null, epoch)
+            after = !now ? grant(null, null, 0, null, how, 0, null, epoch, self)
                     : grant(entry.atOnceMode, entry.atOnceStatus, entry.atOnceFence, entry.atOnceValue, how, 0, lease,
-                            epoch);
+                            epoch, self);
         }
         if ((after & CLEARED) != 0) {
             // the lease ran out after the check, and its clear may have passed the copy
@@ -572,9 +611,6 @@ final class ClusterLock implements Lock {
         }
     }
 
-    /** The master a local {@link #makeOn} marks the request sent to; written and read by its thread only. */
-    private Address localMaster;
-
     /**
      * Whether the copy's request had reached a master when its owner dequeued it ({@link #leave});
      * written under the monitor by the dequeuing thread and read by that thread after it.
@@ -592,10 +628,11 @@ final class ClusterLock implements Lock {
 
     /**
      * {@code request}: for an {@link #ANSWER}, the number of the request it answers;
-     * {@code lease}: if not null, the grant is checked against its clear epoch, read at {@code epoch}.
+     * {@code lease}: if not null, the grant is checked against its clear epoch, read at {@code epoch};
+     * {@code localMaster}: for {@link #ENDS_LOCAL}, this node, which the request is marked sent to.
      */
     private int grant(LockMode mode, LockStatus grantStatus, long grantFence, byte[] value, int how, int request,
-                      LeaseGuard lease, long epoch) {
+                      LeaseGuard lease, long epoch, Address localMaster) {
         CompletableFuture<Lock> done = null;
         CompletableFuture<Boolean> cancel = null;
         Thread waiter = null;
@@ -638,8 +675,9 @@ final class ClusterLock implements Lock {
             if (endingSend) {
                 sending--;
                 // again if a CANCEL went already: it may have reached the master before the request did
-                if (cancelRequested && pending != null) {
-                    cancelSent = true;
+                Rare r = rare;
+                if (r != null && r.cancelRequested && pending != null) {
+                    r.cancelSent = true;
                     after |= SEND_CANCEL;
                 }
                 after |= dead ? DIED : 0;
@@ -759,7 +797,7 @@ final class ClusterLock implements Lock {
 
     /**
      * Takes this dead copy out of its parent's or its owner's list (once; outside every monitor): a
-     * sublock only marks itself gone, without its parent's monitor (see {@link #firstChild}).
+     * sublock only marks itself gone, without its parent's monitor (see {@link Rare#firstChild}).
      */
     private void unlist() {
         if (parent != null) {
@@ -774,8 +812,9 @@ final class ClusterLock implements Lock {
      * the list on the way. Under the monitor.
      */
     private int liveSubLocks() {
+        Rare r = rare;
         int live = 0;
-        for (ClusterLock c = firstChild; c != null; ) {
+        for (ClusterLock c = r == null ? null : r.firstChild; c != null; ) {
             ClusterLock next = c.siblingNext;
             if (c.gone) {
                 unlinkGone(c);
@@ -789,8 +828,9 @@ final class ClusterLock implements Lock {
 
     /** Takes {@code child}, a gone sublock, out of this copy's list. Under the monitor. */
     private void unlinkGone(ClusterLock child) {
-        firstChild = unlink(firstChild, child);
-        linkedSubLocks--;
+        Rare r = rare;
+        r.firstChild = unlink(r.firstChild, child);
+        r.linkedSubLocks--;
     }
 
     private static final java.lang.invoke.VarHandle GONE;
@@ -1026,7 +1066,7 @@ final class ClusterLock implements Lock {
     void blocking(LockMode blockedMode) {
         BlockingHandler h;
         synchronized (this) {
-            h = dead ? null : handler;
+            h = dead || rare == null ? null : rare.handler;
         }
         if (h != null) {
             owner.manager.deliver(() -> h.blocking(this, blockedMode));
@@ -1035,7 +1075,7 @@ final class ClusterLock implements Lock {
 
     /** Counts one more refusal by a node that no longer masters the tree; returns the count. */
     synchronized int refused() {
-        return ++refusals;
+        return ++rare().refusals;
     }
 
     /**
@@ -1051,15 +1091,16 @@ final class ClusterLock implements Lock {
         }
         // the sublocks gone since the last enter: those at the head (a lock + unlock of sublocks
         // in turn leaves one there), and every one once the list has grown to twice its last size
-        if (linkedSubLocks >= pruneAt) {
-            pruneAt = Math.max(MIN_PRUNE_AT, 2 * liveSubLocks());
+        Rare r = rare();
+        if (r.linkedSubLocks >= r.pruneAt) {
+            r.pruneAt = Math.max(MIN_PRUNE_AT, 2 * liveSubLocks());
         } else {
-            while (firstChild != null && firstChild.gone) {
-                unlinkGone(firstChild);
+            while (r.firstChild != null && r.firstChild.gone) {
+                unlinkGone(r.firstChild);
             }
         }
-        linkedSubLocks++;
-        firstChild = push(firstChild, child);
+        r.linkedSubLocks++;
+        r.firstChild = push(r.firstChild, child);
         return true;
     }
 
@@ -1103,12 +1144,13 @@ final class ClusterLock implements Lock {
         boolean unlist;
         synchronized (this) {
             liveSubLocks(); // takes the gone ones out
-            for (ClusterLock c = firstChild; c != null; c = c.siblingNext) {
+            ClusterLock first = rare == null ? null : rare.firstChild;
+            for (ClusterLock c = first; c != null; c = c.siblingNext) {
                 into.add(c);
             }
             live = !dead;
             // a dead copy whose last sublock went since it died leaves its own list now (see claimUnlisting)
-            unlist = dead && firstChild == null && claimUnlisting();
+            unlist = dead && first == null && claimUnlisting();
         }
         if (unlist) {
             unlist();
@@ -1118,7 +1160,7 @@ final class ClusterLock implements Lock {
 
     /** How many sublocks this copy has linked, gone ones included (for tests of the list's clean-up). */
     synchronized int linkedSubLockCount() {
-        return linkedSubLocks;
+        return rare == null ? 0 : rare.linkedSubLocks;
     }
 
     synchronized byte[] stagedValue() {
