@@ -81,17 +81,18 @@ final class ClusterLock implements Lock {
         long requestStartNanos;
         BlockingHandler handler;
         /**
-         * The copy's sublocks, linked through their {@link #siblingNext}. A sublock is listed only
-         * here, and its owner reaches it through its parent ({@link ClusterOwner#live}). A sublock
-         * that left ({@link #gone}) stays linked until its parent's monitor is next entered for its
-         * list ({@link #adopt}, a walk, its own dequeue), which takes it out: its request enters
-         * the monitor ({@link #adopt}), its dequeue does not (two atomic operations less per
-         * sublock, issue 20). So the live sublocks are the linked ones not gone;
-         * {@link #linkedSubLocks} counts every linked one, for {@link #adopt}'s clean-up.
+         * The copy's sublocks, linked through their {@link ClusterLock#siblingNext}. A sublock is
+         * listed only here, and its owner reaches it through its parent ({@link ClusterOwner#live}).
+         * A sublock that left ({@link ClusterLock#gone}) stays linked until its parent's monitor is
+         * next entered for its list ({@link ClusterLock#adopt}, a walk, its own dequeue), which
+         * takes it out: its request enters the monitor ({@link ClusterLock#adopt}), its dequeue
+         * does not (two atomic operations less per sublock, issue 20). So the live sublocks are the
+         * linked ones not gone; {@link #linkedSubLocks} counts every linked one, for
+         * {@link ClusterLock#adopt}'s clean-up.
          */
         ClusterLock firstChild;
         int linkedSubLocks;
-        /** When {@link #adopt} next takes every gone sublock out of the list (not only those at its head). */
+        /** When {@link ClusterLock#adopt} next takes every gone sublock out of the list (not only those at its head). */
         int pruneAt = MIN_PRUNE_AT;
         /** How many times a node refused this request as not the master of its tree. */
         int refusals;
