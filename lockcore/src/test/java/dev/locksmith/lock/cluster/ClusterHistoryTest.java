@@ -75,7 +75,7 @@ class ClusterHistoryTest {
         for (int n = 0; n < 3; n++) {
             for (int w = 0; w < WORKERS_PER_NODE; w++) {
                 LockOwner owner = cluster.node(n).newOwner("n" + n + "w" + w);
-                workers.add(recorder.start(owner, 7 + 10L * n + w, deadline, failure));
+                workers.add(recorder.start(cluster.node(n), owner, 7 + 10L * n + w, deadline, failure));
             }
         }
         if (fate != Fate.NONE) {

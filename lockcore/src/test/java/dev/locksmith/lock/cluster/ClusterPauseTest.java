@@ -86,7 +86,7 @@ class ClusterPauseTest {
             for (int n = 0; n < 2; n++) {
                 for (int w = 0; w < 2; w++) {
                     LockOwner owner = cluster.node(n).newOwner("n" + n + "w" + w);
-                    workers.add(recorder.start(owner, 7 + 10L * n + w, deadline, failure));
+                    workers.add(recorder.start(cluster.node(n), owner, 7 + 10L * n + w, deadline, failure));
                 }
             }
             Thread.sleep(2_000);
