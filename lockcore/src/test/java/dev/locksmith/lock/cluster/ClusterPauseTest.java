@@ -99,7 +99,7 @@ class ClusterPauseTest {
             }
             for (Thread t : workers) {
                 t.join(TimeUnit.SECONDS.toMillis(60));
-                assertThat(t.isAlive()).as("worker %s ended", t.getName()).isFalse();
+                assertThat(t.isAlive()).as(() -> cluster.stillRunning(t)).isFalse();
             }
             assertThat(failure.get()).isNull();
             childLines = childWork.get(60, TimeUnit.SECONDS);

@@ -247,6 +247,29 @@ final class ClusterTestSupport implements AutoCloseable {
         return built;
     }
 
+    /**
+     * The message for a worker thread {@code t} that did not end: where it is, and every live
+     * node's locks still waiting as their owners see them, with the node's counters.
+     */
+    String stillRunning(Thread t) {
+        StringBuilder out = new StringBuilder("worker " + t.getName() + " ended; it is still in\n");
+        for (StackTraceElement e : t.getStackTrace()) {
+            out.append("    at ").append(e).append('\n');
+        }
+        out.append("\nthe nodes' waiting requests:\n");
+        for (ClusterLockManager node : nodes) {
+            if (!node.channel().isConnected()) {
+                continue;
+            }
+            for (LockOwner owner : node.owners()) {
+                owner.locks().stream().filter(l -> l.status() == dev.locksmith.lock.LockStatus.PENDING)
+                        .forEach(l -> out.append("    ").append(node.name()).append(' ').append(l).append('\n'));
+            }
+            out.append("    ").append(node.name()).append(": ").append(node.clusterStatistics()).append('\n');
+        }
+        return out.toString();
+    }
+
     static void awaitTrue(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
