@@ -31,8 +31,7 @@ class ClusterNodeCrashTest {
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void theBuffersOfASurvivorRereadABucketWhoseExHolderWasKilled() throws Exception {
-        int childPort = TwoNodes.freePort();
-        try (TwoNodes nodes = new TwoNodes(childPort);
+        try (TwoNodes nodes = new TwoNodes(1);
              RmsFile file = RmsFile.create(dir.resolve("survivor.rms"), indexed(30),
                      RmsFile.Options.DEFAULT.withGlobalBuffers(32), writeShared(nodes.node0))) {
             CoherenceChecker.load(file);
@@ -42,7 +41,7 @@ class ClusterNodeCrashTest {
             long bucket = reader.currentRfa().bucket();
 
             Process child = ChildJvm.start(ClusterNodeChild.class, List.of("-Xmx128m", "-Djava.net.preferIPv4Stack=true"),
-                    nodes.cluster, "n2", Integer.toString(childPort), nodes.hosts, file.locks().fileLockName(),
+                    nodes.cluster, "n2", Integer.toString(nodes.otherPorts[0]), nodes.hosts, file.locks().fileLockName(),
                     FileLocks.bucketName(bucket));
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));

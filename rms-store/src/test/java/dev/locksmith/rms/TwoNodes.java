@@ -6,9 +6,9 @@ import dev.locksmith.lock.cluster.ClusterLockManager;
 import dev.locksmith.lock.cluster.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.StringJoiner;
 
 /**
  * Test helper: a two-node {@link ClusterLockManager} on 127.0.0.1 with free ports, both members
@@ -22,22 +22,30 @@ final class TwoNodes implements AutoCloseable {
     /** Every member's host and port, as JGroups' initial hosts. */
     final String hosts;
 
+    /**
+     * Transport ports for members outside this JVM (a child JVM's node), found with the two
+     * here's in one {@link LoopbackPorts#free} call, so none is another member's transport or
+     * failure-detection port; each is in {@link #hosts}.
+     */
+    final int[] otherPorts;
+
     TwoNodes() {
-        this(new int[0]);
+        this(0);
     }
 
-    /** Two nodes here, and room in the initial hosts for members that will bind {@code otherPorts}. */
-    TwoNodes(int... otherPorts) {
+    /** Two nodes here, and room in the initial hosts for {@code others} members that will bind {@link #otherPorts}. */
+    TwoNodes(int others) {
         cluster = "rms-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-        int[] ports; // kept apart from each other's failure-detection ports (LoopbackPorts)
+        int[] ports; // all kept apart from each other's failure-detection ports (LoopbackPorts)
         try {
-            ports = LoopbackPorts.free(2);
+            ports = LoopbackPorts.free(2 + others);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        StringBuilder all = new StringBuilder("127.0.0.1[" + ports[0] + "],127.0.0.1[" + ports[1] + "]");
-        for (int port : otherPorts) {
-            all.append(",127.0.0.1[").append(port).append(']');
+        otherPorts = Arrays.copyOfRange(ports, 2, ports.length);
+        StringJoiner all = new StringJoiner(",");
+        for (int port : ports) {
+            all.add("127.0.0.1[" + port + "]");
         }
         hosts = all.toString();
         node0 = node(cluster, 0, ports[0], hosts);
@@ -49,14 +57,6 @@ final class TwoNodes implements AutoCloseable {
     private static ClusterLockManager node(String cluster, int i, int port, String hosts) {
         return ClusterLockManager.builder().clusterName(cluster).nodeName("n" + i).bindAddress("127.0.0.1").bindPort(port)
                 .initialHosts(hosts).expectedVotes(2).deadlockWait(Duration.ofMillis(200)).build();
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** Closes each of {@code closeables} in order, whatever the ones before threw (test tear-down). */

@@ -108,6 +108,9 @@ import org.jgroups.View;
  *       SIGSTOP) while the others excluded it regains no lease in the view it missed; if it
  *       merges back with its lease run out, it gives up its trees and the grants held back for
  *       the lease, as a minority does, since the others may have rebuilt those trees meanwhile.
+ *       Lock messages a node sent before the others excluded it (a grant it checked against its
+ *       lease just before it was paused, say), arriving only after it merged back, are dropped:
+ *       what they asked or granted is void, its trees rebuilt from the owners' copies.
  *       Fencing tokens ({@link Lock#fencingToken()}) keep growing across all of this. The
  *       node's side of the lease is {@link LeaseGuard}.</li>
  *   <li><b>Channel.</b> A node makes its own JGroups channel from a stack, or rides a fork of a
@@ -200,6 +203,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     /** The size of {@link #members}, for threads other than the protocol thread. */
     private volatile int viewSize;
     private volatile boolean quorum;
+    /**
+     * Members that left a view this node installed with quorum (the majority then freed their
+     * locks and took over their trees) and have not come back since; and, per member that came
+     * back after that, the view it came back in (see {@link Node#sentBeforeRejoining}).
+     */
+    private final Set<Address> leftWithQuorum = new HashSet<>();
+    private final Map<Address, Long> rejoinedIn = new java.util.HashMap<>();
 
     private final QuorumLease lease;
     private final LeaseGuard leaseGuard;
@@ -664,6 +674,16 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             try {
                 ready = false;
                 open = partial;
+                long id = view.getViewId().getId();
+                if (nowQuorum) {
+                    members.stream().filter(m -> !now.contains(m)).forEach(leftWithQuorum::add);
+                }
+                rejoinedIn.keySet().retainAll(now);
+                for (Address m : now) {
+                    if (leftWithQuorum.remove(m)) {
+                        rejoinedIn.put(m, id);
+                    }
+                }
                 members = now;
                 viewSize = now.size();
                 viewId = view.getViewId().getId();
@@ -841,6 +861,12 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         @Override
         public long viewId() {
             return viewId;
+        }
+
+        @Override
+        public boolean sentBeforeRejoining(Address from, long msgView) {
+            Long back = rejoinedIn.get(from);
+            return back != null && msgView < back;
         }
 
         @Override

@@ -140,8 +140,10 @@ final class Incoming {
                 }
             }
             default -> {
-                if (!node.members().contains(from)) {
-                    return; // not (or no longer) a member: it cannot inject requests
+                if (!node.members().contains(from) || node.sentBeforeRejoining(from, msgView)) {
+                    // not (or no longer) a member: it cannot inject requests; or sent before it
+                    // left and came back: its grants and requests of then are void
+                    return;
                 }
                 if ((!node.serving() || remastering.anyIncoming()) && isMasterRequest(in.type())) {
                     directory.hold(() -> handle(from, in));
@@ -154,7 +156,7 @@ final class Incoming {
                         // no grant reaches a holder here without the lease: applied once it returns,
                         // unless its master left meanwhile (the rebuild then re-sends the request)
                         leaseGuard.hold(released -> {
-                            if (node.members().contains(from)) {
+                            if (node.members().contains(from) && !node.sentBeforeRejoining(from, msgView)) {
                                 handleRequest(from, in, msgView, released);
                             }
                         });

@@ -82,6 +82,22 @@ final class LeaseGuard {
      * the grant it is to hold is made; plain, to cost the grant path nothing.
      */
     Runnable afterLeaseCheck;
+    /**
+     * Test seam, null in production: told on the timer thread when a lapse's clear begins, before
+     * {@link #clearEpoch} is raised (so before any copy is cleared or its dequeue sent), and when
+     * it is over, failed or not. A clear's listeners are told after its dequeues went, on the
+     * callback thread, so a history checker bounds with this when the holds it took ended.
+     */
+    volatile LapseClears lapseClears;
+
+    /** See {@link #lapseClears}. */
+    interface LapseClears {
+        /** A lapse's clear begins: nothing of it happened yet. */
+        void began();
+
+        /** The clear that began last is over. */
+        void ended();
+    }
 
     /** {@link #clearedSince}: a grant not to be checked against the epoch (one the lease does not cover). */
     static final long UNCHECKED = -1;
@@ -152,6 +168,10 @@ final class LeaseGuard {
         long lapse = lease.lapsedAt();
         if (lapse != QuorumLease.FOREVER && lapse != clearedLapse && !closed.getAsBoolean()) {
             clearedLapse = lapse;
+            LapseClears seam = lapseClears;
+            if (seam != null) {
+                seam.began();
+            }
             clearEpoch++; // before the walk: see the class comment
             int cleared;
             try {
@@ -161,6 +181,10 @@ final class LeaseGuard {
                 LOG.log(System.Logger.Level.WARNING, nodeName + ": quorum lease ran out; clearing this node's"
                         + " locks failed, tried again at the next check", e);
                 return;
+            } finally {
+                if (seam != null) {
+                    seam.ended();
+                }
             }
             if (cleared > 0) {
                 LOG.log(System.Logger.Level.WARNING, nodeName + ": quorum lease ran out; cleared " + cleared

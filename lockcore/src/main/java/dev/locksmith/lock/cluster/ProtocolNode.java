@@ -18,6 +18,15 @@ interface ProtocolNode {
     /** The id of that view; messages carry it. */
     long viewId();
 
+    /**
+     * Whether {@code from} sent a message of view {@code msgView} before the view in which it
+     * came back, after it had left a view this node installed with quorum: what it did before is
+     * void (the majority freed its locks and rebuilt its trees from the owners' copies), so a
+     * grant it made then, say — as it was paused between its lease check and the send, and the
+     * message arrived only after the merge — must not reach a holder.
+     */
+    boolean sentBeforeRejoining(Address from, long msgView);
+
     /** Whether requests are routed: quorum, and no full rebuild under way. */
     boolean serving();
 

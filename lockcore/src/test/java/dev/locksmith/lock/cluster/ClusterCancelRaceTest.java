@@ -33,7 +33,7 @@ class ClusterCancelRaceTest {
 
     @BeforeEach
     void startCluster() throws Exception {
-        cluster = ClusterTestSupport.start("cancel-" + System.nanoTime(), 2, 2);
+        cluster = ClusterTestSupport.startUnhurried("cancel-" + System.nanoTime(), 2, 2);
     }
 
     @AfterEach

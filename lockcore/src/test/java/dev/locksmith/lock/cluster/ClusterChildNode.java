@@ -112,7 +112,7 @@ public final class ClusterChildNode {
         java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
         List<Thread> workers = new java.util.ArrayList<>();
         for (int w = 0; w < 2; w++) {
-            workers.add(recorder.start(node.newOwner(node.name() + "w" + w), seed + w, deadline, failure));
+            workers.add(recorder.start(node, node.newOwner(node.name() + "w" + w), seed + w, deadline, failure));
         }
         for (Thread t : workers) {
             t.join();

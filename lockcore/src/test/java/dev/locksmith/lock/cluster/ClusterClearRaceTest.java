@@ -35,7 +35,7 @@ class ClusterClearRaceTest {
 
     @BeforeEach
     void startCluster() throws Exception {
-        cluster = ClusterTestSupport.start("clear-race-" + System.nanoTime(), 2, 2);
+        cluster = ClusterTestSupport.startUnhurried("clear-race-" + System.nanoTime(), 2, 2);
     }
 
     @AfterEach

@@ -29,7 +29,7 @@ class ClusterDeadlockTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = ClusterTestSupport.start("deadlock-" + System.nanoTime(), 3, 3);
+        cluster = ClusterTestSupport.startUnhurried("deadlock-" + System.nanoTime(), 3, 3);
     }
 
     @AfterAll

@@ -75,7 +75,7 @@ class ClusterHistoryTest {
         for (int n = 0; n < 3; n++) {
             for (int w = 0; w < WORKERS_PER_NODE; w++) {
                 LockOwner owner = cluster.node(n).newOwner("n" + n + "w" + w);
-                workers.add(recorder.start(owner, 7 + 10L * n + w, deadline, failure));
+                workers.add(recorder.start(cluster.node(n), owner, 7 + 10L * n + w, deadline, failure));
             }
         }
         if (fate != Fate.NONE) {
@@ -96,35 +96,9 @@ class ClusterHistoryTest {
         }
         for (Thread t : workers) {
             t.join(TimeUnit.SECONDS.toMillis(60));
-            assertThat(t.isAlive()).as(() -> "worker " + t.getName() + " ended; it is still in\n" + stackOf(t)
-                    + "\nits node's requests:\n" + pendingRequests(cluster)).isFalse();
+            assertThat(t.isAlive()).as(() -> cluster.stillRunning(t)).isFalse();
         }
         assertThat(failure.get()).isNull();
-    }
-
-    /** Where a thread is, for the message of a worker that did not end. */
-    private static String stackOf(Thread t) {
-        StringBuilder out = new StringBuilder();
-        for (StackTraceElement e : t.getStackTrace()) {
-            out.append("    at ").append(e).append('\n');
-        }
-        return out.toString();
-    }
-
-    /** Every live node's locks that still wait, as their owners see them, for the same message. */
-    private static String pendingRequests(ClusterTestSupport cluster) {
-        StringBuilder out = new StringBuilder();
-        for (ClusterLockManager node : cluster.nodes) {
-            if (!node.channel().isConnected()) {
-                continue;
-            }
-            for (LockOwner owner : node.owners()) {
-                owner.locks().stream().filter(l -> l.status() == dev.locksmith.lock.LockStatus.PENDING)
-                        .forEach(l -> out.append("    ").append(node.name()).append(' ').append(l).append('\n'));
-            }
-            out.append("    ").append(node.name()).append(": ").append(node.clusterStatistics()).append('\n');
-        }
-        return out.toString();
     }
 
     /** The recorded holds, node 2's cut at its crash (its locks are freed from then on). */

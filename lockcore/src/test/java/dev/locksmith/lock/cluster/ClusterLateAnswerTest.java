@@ -36,7 +36,7 @@ class ClusterLateAnswerTest {
 
     @BeforeEach
     void startCluster() throws Exception {
-        cluster = ClusterTestSupport.start("late-" + System.nanoTime(), 2, 2);
+        cluster = ClusterTestSupport.startUnhurried("late-" + System.nanoTime(), 2, 2);
         holder = cluster.node(0).newOwner("holder");
         held = holder.enqueue("late", LockMode.EX);
         converter = cluster.node(1).newOwner("converter");

@@ -38,7 +38,7 @@ class ClusterLocalHandoffTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = ClusterTestSupport.start("handoff-" + ProcessHandle.current().pid(), 3, 3);
+        cluster = ClusterTestSupport.startUnhurried("handoff-" + ProcessHandle.current().pid(), 3, 3);
         node = cluster.node(0);
     }
 

@@ -29,7 +29,7 @@ class ClusterLockManagerTest {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = ClusterTestSupport.start("semantics-" + ProcessHandle.current().pid(), 3, 3);
+        cluster = ClusterTestSupport.startUnhurried("semantics-" + ProcessHandle.current().pid(), 3, 3);
     }
 
     @AfterAll

@@ -86,7 +86,7 @@ class ClusterPauseTest {
             for (int n = 0; n < 2; n++) {
                 for (int w = 0; w < 2; w++) {
                     LockOwner owner = cluster.node(n).newOwner("n" + n + "w" + w);
-                    workers.add(recorder.start(owner, 7 + 10L * n + w, deadline, failure));
+                    workers.add(recorder.start(cluster.node(n), owner, 7 + 10L * n + w, deadline, failure));
                 }
             }
             Thread.sleep(2_000);
@@ -99,7 +99,7 @@ class ClusterPauseTest {
             }
             for (Thread t : workers) {
                 t.join(TimeUnit.SECONDS.toMillis(60));
-                assertThat(t.isAlive()).as("worker %s ended", t.getName()).isFalse();
+                assertThat(t.isAlive()).as(() -> cluster.stillRunning(t)).isFalse();
             }
             assertThat(failure.get()).isNull();
             childLines = childWork.get(60, TimeUnit.SECONDS);

@@ -28,7 +28,7 @@ class ClusterRemasteringTest {
 
     @BeforeEach
     void startCluster() throws Exception {
-        cluster = ClusterTestSupport.start("remaster-" + System.nanoTime(), 3, 3);
+        cluster = ClusterTestSupport.startUnhurried("remaster-" + System.nanoTime(), 3, 3);
     }
 
     @AfterEach

@@ -29,7 +29,7 @@ class ClusterStaleBlockingTest {
 
     @BeforeEach
     void startCluster() throws Exception {
-        cluster = ClusterTestSupport.start("stale-blocking-" + System.nanoTime(), 2, 2);
+        cluster = ClusterTestSupport.startUnhurried("stale-blocking-" + System.nanoTime(), 2, 2);
     }
 
     @AfterEach
