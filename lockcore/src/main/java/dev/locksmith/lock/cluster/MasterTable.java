@@ -470,9 +470,10 @@ final class MasterTable {
     private volatile boolean discarded;
     /**
      * Test seam, null in production: run by a request's thread after the engine took the request
-     * and before the lock is counted in its tree ({@link #track}), so that a test can make a clear
-     * of the parent empty the parent's subtree count right there. Plain, to cost the request path
-     * nothing but a field read.
+     * and before the lock is counted in its tree ({@link #track}) and its copy can find its entry,
+     * so that a test can make a clear of the parent empty the parent's subtree count right there,
+     * or end the request on the engine before its entry is published. Plain, to cost the request
+     * path nothing but a field read.
      */
     Runnable beforeTrack;
     /** The highest fencing floor this engine was raised to: raising it again to no more is skipped. */
@@ -1229,14 +1230,16 @@ final class MasterTable {
             return null;
         }
         held.lock = lock;
-        if (copy != null) {
-            replies.entryMade(copy, held); // before its grant can reach the copy
-        }
         Runnable seam = beforeTrack;
         if (seam != null) {
             seam.run();
         }
+        // Counted before its copy can find it: a dequeue or clear that finds the entry through the
+        // copy and removes it first untracks it, which must find it tracked (or the count stays).
         track(held, parent, counted);
+        if (copy != null) {
+            replies.entryMade(copy, held); // before its grant can reach the copy
+        }
         if (!countDequeue) {
             held.listed = true;
             p.locks.put(lockId, held);
