@@ -203,13 +203,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     /** The size of {@link #members}, for threads other than the protocol thread. */
     private volatile int viewSize;
     private volatile boolean quorum;
-    /**
-     * Members that left a view this node installed with quorum (the majority then freed their
-     * locks and took over their trees) and have not come back since; and, per member that came
-     * back after that, the view it came back in (see {@link Node#sentBeforeRejoining}).
-     */
-    private final Set<Address> leftWithQuorum = new HashSet<>();
-    private final Map<Address, Long> rejoinedIn = new java.util.HashMap<>();
+    /** Members that came back after the others excluded them: what they sent before is void. */
+    private final Rejoins rejoins = new Rejoins();
 
     private final QuorumLease lease;
     private final LeaseGuard leaseGuard;
@@ -675,15 +670,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 ready = false;
                 open = partial;
                 long id = view.getViewId().getId();
-                if (nowQuorum) {
-                    members.stream().filter(m -> !now.contains(m)).forEach(leftWithQuorum::add);
-                }
-                rejoinedIn.keySet().retainAll(now);
-                for (Address m : now) {
-                    if (leftWithQuorum.remove(m)) {
-                        rejoinedIn.put(m, id);
-                    }
-                }
+                rejoins.viewInstalled(members, now, id, nowQuorum);
                 members = now;
                 viewSize = now.size();
                 viewId = view.getViewId().getId();
@@ -865,8 +852,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
 
         @Override
         public boolean sentBeforeRejoining(Address from, long msgView) {
-            Long back = rejoinedIn.get(from);
-            return back != null && msgView < back;
+            return rejoins.sentBeforeRejoining(from, msgView);
         }
 
         @Override

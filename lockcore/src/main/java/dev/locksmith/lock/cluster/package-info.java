@@ -25,6 +25,7 @@
  *       requests' timeouts) in {@code ResentCopies};</li>
  *   <li>{@code Remastering}: moving a tree to the node that uses it most;</li>
  *   <li>{@code QuorumLease} and {@code LeaseGuard}: no grant without a majority's recent answer;</li>
+ *   <li>{@code Rejoins}: what a member sent before the others excluded it and it came back is void;</li>
  *   <li>{@code CrossNodeDeadlocks}: deadlock cycles across masters;</li>
  *   <li>{@code ClusterChannel} and {@code ClusterSecurity}: the JGroups channel (own or forked)
  *       and its encryption.</li>
