@@ -1072,7 +1072,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
          * expected votes answered one of its pings within it, a node whose lease runs out clears
          * its own granted locks (its owners' clear listeners are told), and the survivors of a
          * node's departure wait out what is left of that node's lease (plus a fifth) before they
-         * free its locks. A request whose grant is held back waits for the lease or the next view,
+         * free its locks; nodes may be set to different terms (a ping carries its sender's term,
+         * and the survivors wait out the longer of it and their own). A request whose grant is held back waits for the lease or the next view,
          * past its timeout if need be. Shorter brings a crashed node's locks back sooner; it must stay well above a
          * round trip and well below the failure detector's timeout ({@code locksmith.fd.timeout},
          * 10 s by default), or a partition's majority would wait for it too.

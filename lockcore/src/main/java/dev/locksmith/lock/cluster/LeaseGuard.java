@@ -137,7 +137,7 @@ final class LeaseGuard {
         long now = System.nanoTime();
         long view = lease.viewId();
         for (Address m : lease.others()) {
-            channel.send(m, Wire.message(Wire.PING, view).putLong(now));
+            channel.send(m, Wire.message(Wire.PING, view).putLong(now).putLong(lease.termNanos()));
         }
     }
 
@@ -145,8 +145,11 @@ final class LeaseGuard {
     boolean handle(Address from, Wire in) {
         byte type = in.type();
         if (type == Wire.PING) {
-            if (!closed.getAsBoolean() && lease.answer(from, in.viewId())) {
-                channel.send(from, Wire.message(Wire.PONG, in.viewId()).putLong(in.getLong()));
+            long sentAt = in.getLong();
+            // the sender's term, appended (an older build's PING has none: taken as this node's)
+            long senderTerm = in.hasMore() ? in.getLong() : lease.termNanos();
+            if (!closed.getAsBoolean() && lease.answer(from, in.viewId(), senderTerm)) {
+                channel.send(from, Wire.message(Wire.PONG, in.viewId()).putLong(sentAt));
             }
             return true;
         }

@@ -21,7 +21,8 @@ import org.jgroups.Address;
  * time of the latest ping answered by a majority of the expected votes (itself included): a
  * minority cut off at time t stops granting by t + term. The other half of the contract is the
  * survivors': each records when it last answered each node, and after that node leaves it waits
- * (see {@link #outstandingNanos()}) until any lease it helped that node hold has run out before
+ * (see {@link #outstandingNanos()}) until any lease it helped that node hold has run out (by the
+ * longer of the two nodes' terms: a ping carries its sender's, which may be set otherwise) before
  * freeing the node's locks or rebuilding its trees. A ping's send time is measured on the
  * pinging node's clock and the answer on the answerer's: only elapsed times are compared, never
  * clocks of two nodes.
@@ -46,7 +47,10 @@ final class QuorumLease {
     private volatile List<Address> previousMembers = List.of();
     /** Per other member: the send time of the latest of this node's pings it answered. */
     private final Map<Address, Long> answeredPingSentAt = new ConcurrentHashMap<>();
-    /** Per other node: when this node last answered one of its pings. */
+    /**
+     * Per other node: until when (this node's nanoTime) a lease this node's latest answer to it
+     * may help it hold, a fifth of the term added (see {@link #outstandingNanos}).
+     */
     private final Map<Address, Long> lastAnswered = new ConcurrentHashMap<>();
     /** Until when (this node's nanoTime) the lease is held; {@link #FOREVER} if votes need no one else. */
     private volatile long heldUntil;
@@ -116,13 +120,30 @@ final class QuorumLease {
      * for a node this node's views excluded since, which may have been paused meanwhile.
      */
     boolean answer(Address from, long pingView) {
+        return answer(from, pingView, termNanos);
+    }
+
+    /**
+     * As {@link #answer(Address, long)}, for a ping whose sender holds its lease for
+     * {@code senderTermNanos} after the ping (its own setting, which the ping carries): the
+     * answer may help it hold a lease that long, so this node's wait for its departure
+     * ({@link #outstandingNanos}) covers the longer of that term and this node's own. A sender
+     * configured with a longer term than this node's is thus waited out in full.
+     */
+    boolean answer(Address from, long pingView, long senderTermNanos) {
         boolean current = pingView == viewId;
         boolean previous = pingView == previousViewId && previousMembers.contains(from);
         if (!(current || previous) || !members.contains(from)) {
             return false;
         }
-        lastAnswered.put(from, System.nanoTime());
+        long term = Math.max(termNanos, senderTermNanos);
+        lastAnswered.put(from, System.nanoTime() + term + term / 5);
         return true;
+    }
+
+    /** The lease term this node was configured with, in nanoseconds. */
+    long termNanos() {
+        return termNanos;
     }
 
     /**
@@ -174,11 +195,11 @@ final class QuorumLease {
             if (view.contains(e.getKey())) {
                 continue;
             }
-            long left = e.getValue() + termNanos - now;
+            long left = e.getValue() - now;
             if (left <= 0) {
                 lastAnswered.remove(e.getKey(), e.getValue());
             } else {
-                outstanding = Math.max(outstanding, left + termNanos / 5);
+                outstanding = Math.max(outstanding, left);
             }
         }
         return outstanding;

@@ -76,7 +76,9 @@ import java.util.List;
  *                                                    as in GRANTED): the receiver does not master the lock's tree (it
  *                                                    dropped or gave it away); look it up again and send that message
  *                                                    again, unless that request is no longer pending
- *  PING      sentAt:8 (sender's nanoTime)            quorum lease: answered with PONG by a member of the view
+ *  PING      sentAt:8 (sender's nanoTime) | term:8   quorum lease: answered with PONG by a member of the view;
+ *            (the sender's lease term in ns, appended:  the answerer waits out the longer of term and its own
+ *            absent from an older build's PING)          before it acts on the sender's departure
  *  PONG      sentAt:8 (echoed)                       (viewId: the sender's; answered and counted only in that view)
  *  HELLO     (empty)                                 fork mode: the sender's fork just started in view viewId;
  *                                                    send it your REGISTER and DONE of that view again

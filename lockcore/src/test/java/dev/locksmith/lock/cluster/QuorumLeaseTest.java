@@ -138,6 +138,31 @@ class QuorumLeaseTest {
     }
 
     @Test
+    void aDepartedNodeWithALongerTermIsWaitedOutForItsTerm() {
+        QuorumLease lease = new QuorumLease(TERM, 3);
+        lease.view(List.of(self, a, b), self, VIEW);
+        lease.answer(a, VIEW, 3 * TERM); // its ping said it holds its lease 3 terms after the send
+
+        lease.view(List.of(self, b), self, VIEW + 1);
+
+        assertThat(lease.outstandingNanos()).isGreaterThan(TERM + TERM / 5).isLessThanOrEqualTo(3 * TERM + 3 * TERM / 5);
+    }
+
+    @Test
+    void aDepartedNodeWithAShorterTermIsWaitedOutForThisNodesTerm() {
+        QuorumLease lease = new QuorumLease(TERM, 3);
+        lease.view(List.of(self, a, b), self, VIEW);
+        long before = System.nanoTime();
+        lease.answer(a, VIEW, TERM / 10);
+
+        lease.view(List.of(self, b), self, VIEW + 1);
+
+        long outstanding = lease.outstandingNanos();
+        long elapsed = System.nanoTime() - before;
+        assertThat(outstanding).isGreaterThanOrEqualTo(TERM + TERM / 5 - elapsed);
+    }
+
+    @Test
     void nothingIsOutstandingForMembersOrForNodesAnsweredLongAgo() {
         QuorumLease lease = new QuorumLease(TERM, 3);
         lease.view(List.of(self, a, b), self, VIEW);
