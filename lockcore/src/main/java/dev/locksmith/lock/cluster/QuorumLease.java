@@ -13,8 +13,11 @@ import org.jgroups.Address;
  * <p>Every node pings the other members of its view every quarter term; a member answers only
  * pings from members of its own view sent in that same view (the ping carries the sender's view
  * id) — or in the view just before it, from a member of both (it is still installing the view the
- * answerer moved to, and the answerer never excluded it) — and an answer counts only if it names
- * the view the node is in. So a node that missed a
+ * answerer moved to, and the answerer never excluded it), or in a later view (the answerer is
+ * installing that one late; a view change reaches the members at different times, and under load
+ * the gap can pass a term, which would cost the sender its lease though a majority is there) —
+ * and an answer counts only if it names the view the node is in, of which the answerer is a
+ * member. So a node that missed a
  * view change — paused while the others excluded it, then resumed still in the old view —
  * regains no lease until it has installed the view the others are in, and no lease outlives
  * a view its helpers have left without counting it in their wait. The node holds the lease until {@code term} after the send
@@ -133,7 +136,10 @@ final class QuorumLease {
     boolean answer(Address from, long pingView, long senderTermNanos) {
         boolean current = pingView == viewId;
         boolean previous = pingView == previousViewId && previousMembers.contains(from);
-        if (!(current || previous) || !members.contains(from)) {
+        // sent in a view this node has yet to install, by a member of this node's view: this node
+        // installs it late (its answer counts only if the sender's view has this node too)
+        boolean newer = pingView > viewId;
+        if (!(current || previous || newer) || !members.contains(from)) {
             return false;
         }
         long term = Math.max(termNanos, senderTermNanos);

@@ -84,12 +84,29 @@ class QuorumLeaseTest {
     }
 
     @Test
-    void pingsSentInAnotherViewAreNotAnswered() {
+    void pingsSentInAnOlderViewThanThePreviousAreNotAnswered() {
         QuorumLease lease = new QuorumLease(TERM, 3);
         lease.view(List.of(self, a, b), self, VIEW);
 
         assertThat(lease.answer(a, VIEW - 1)).as("sent by a node still in an older view").isFalse();
-        assertThat(lease.answer(a, VIEW + 1)).as("sent by a node already in a newer view").isFalse();
+    }
+
+    @Test
+    void aMemberAlreadyInANewerViewIsAnsweredWhileThisNodeInstallsItLate() {
+        QuorumLease lease = new QuorumLease(TERM, 3);
+        lease.view(List.of(self, a, b), self, VIEW);
+
+        assertThat(lease.answer(a, VIEW + 1)).as("b left: a installed the next view first").isTrue();
+    }
+
+    @Test
+    void aNodeThisNodesViewExcludedIsNotAnsweredWhateverViewItNames() {
+        QuorumLease lease = new QuorumLease(TERM, 3);
+        lease.view(List.of(self, a, b), self, VIEW);
+        lease.view(List.of(self, a), self, VIEW + 1);
+
+        assertThat(lease.answer(b, VIEW + 2)).isFalse();
+        assertThat(lease.answer(b, VIEW)).isFalse();
     }
 
     @Test
