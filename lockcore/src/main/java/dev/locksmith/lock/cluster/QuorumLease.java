@@ -180,7 +180,11 @@ final class QuorumLease {
         }
         int othersNeeded = majority - 1;
         if (n < othersNeeded) {
-            heldUntil = NEVER;
+            // A lease still held ends now (the members that answered left in a view change), and
+            // that lapse gets a value of its own, which LeaseGuard tells from the last one it cleared
+            // (NEVER was the start's); one that had run out keeps its end.
+            long until = heldUntil;
+            heldUntil = until == NEVER ? NEVER : Math.min(until, System.nanoTime());
             return;
         }
         Arrays.sort(sentAt, 0, n);

@@ -155,6 +155,21 @@ class QuorumLeaseTest {
     }
 
     @Test
+    void aLeaseLostBecauseItsAnswerersLeftIsALapseOfItsOwnNotTheStartsNoLease() {
+        QuorumLease lease = new QuorumLease(TERM, 3);
+        lease.view(List.of(self, a, b), self, VIEW);
+        long startsNoLease = lease.lapsedAt();
+        lease.answered(a, System.nanoTime(), VIEW);
+        assertThat(lease.isHeld()).isTrue();
+
+        lease.view(List.of(self, b, c), self, VIEW + 1); // a, the one that answered, left
+
+        assertThat(lease.isHeld()).isFalse();
+        assertThat(lease.lapsedAt()).as("a lapse LeaseGuard has not cleared yet").isNotEqualTo(startsNoLease)
+                .isNotEqualTo(QuorumLease.FOREVER);
+    }
+
+    @Test
     void aDepartedNodeWithALongerTermIsWaitedOutForItsTerm() {
         QuorumLease lease = new QuorumLease(TERM, 3);
         lease.view(List.of(self, a, b), self, VIEW);
