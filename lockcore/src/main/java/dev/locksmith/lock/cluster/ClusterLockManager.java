@@ -118,7 +118,9 @@ import org.jgroups.View;
  *       directory, rebuild), rather than have its messages misread. (A fork's address is the
  *       main channel's and announces none: there the version travels in each member's DONE, and
  *       a fork of another version is refused from the moment its DONE arrives, left out of the
- *       next view installed; the rebuild of the view it joined in waits until it leaves.)</li>
+ *       next view installed; the rebuild of the view it joined in waits until it leaves.) A
+ *       fork's close leaves the view as it is, so before its fork closes the node closes its
+ *       owners and hands the trees it masters to other members ({@link Remastering#handOverAll}).</li>
  * </ul>
  *
  * <p><b>Ordering.</b> The protocol relies on JGroups delivering the messages of one sender to
@@ -183,6 +185,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     /** Whether the node is open and the rebuild for its current view is complete. */
     private volatile boolean ready;
     private volatile boolean closed;
+    /**
+     * Fork mode: {@link #close()} began, before the fork closes: no new owner is made, and the
+     * node takes no tree for load; it goes on answering the others while it hands its trees on.
+     */
+    private volatile boolean closing;
     private final CountDownLatch firstView = new CountDownLatch(1);
     /** The lock wire version this node speaks ({@link Wire#VERSION} but in tests). */
     private final int wireVersion;
@@ -319,6 +326,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             throw new LockException(LockStatus.BADPARAM, "name must not be null");
         }
         checkRunning();
+        if (closing) {
+            throw new LockException(LockStatus.SHUTDOWN, "the lock manager is shutting down");
+        }
         ClusterOwner owner = new ClusterOwner(this, ownerIds.incrementAndGet(), ownerName, group, deadlockPriority);
         owners.put(owner.id(), owner);
         return owner;
@@ -519,7 +529,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return;
         }
         if (!crash && channel.isFork()) {
+            closing = true;
             closeOwnersBeforeTheForkCloses();
+            handOverTreesBeforeTheForkCloses();
         }
         closed = true;
         open = false;
@@ -567,6 +579,59 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     private static final int FORK_CLOSE_DRAIN_SECONDS = 5;
+
+    /**
+     * Fork mode, once the owners are closed: the others see no view change when this node's fork
+     * closes, so the trees it masters would not be rebuilt, and requests for them (the others'
+     * waiters, new requests, conversions) would wait until its main channel leaves. So it hands
+     * them to other members first, each as a move for load does ({@link Remastering#handOverAll}):
+     * the locks, queues, value blocks and fencing tokens go as they are, with nothing granted
+     * twice, since the members hold their requests for a tree until its new master announces
+     * itself. At most {@value #HANDOVER_IN_FLIGHT} trees move at a time; a rebuild under way (a
+     * view change) is waited for, and the trees it leaves here are handed on after it. If not all
+     * are handed on within {@value #FORK_CLOSE_HANDOVER_SECONDS} s, the fork closes anyway (logged):
+     * those trees wait for the main channel to leave, as before.
+     */
+    private void handOverTreesBeforeTheForkCloses() {
+        CountDownLatch handedOver = new CountDownLatch(1);
+        try {
+            protocol.execute(() -> handOverStep(handedOver));
+            if (!handedOver.await(FORK_CLOSE_HANDOVER_SECONDS, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, name + ": not every tree mastered here was handed to another member within "
+                        + FORK_CLOSE_HANDOVER_SECONDS + " s; the fork closes anyway, and the trees left wait for"
+                        + " its main channel to leave");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closes at once; the flag stays for the caller
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "hand-over dropped: the lock manager is shut down");
+        }
+    }
+
+    /**
+     * One step of the hand-over, on the protocol thread: done once nothing is mastered here (a
+     * node without quorum masters nothing), else the next trees start moving and the step runs
+     * again shortly; while a rebuild is under way, only the latter.
+     */
+    private void handOverStep(CountDownLatch handedOver) {
+        if (closed) {
+            return;
+        }
+        if (!quorum || (ready && remastering.handOverAll(HANDOVER_IN_FLIGHT))) {
+            handedOver.countDown();
+            return;
+        }
+        try {
+            timer.schedule(() -> executeOnProtocol(() -> handOverStep(handedOver)), HANDOVER_POLL_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "hand-over step dropped: the lock manager is shut down");
+        }
+    }
+
+    private static final int FORK_CLOSE_HANDOVER_SECONDS = 10;
+    private static final int HANDOVER_IN_FLIGHT = 64;
+    private static final int HANDOVER_POLL_MILLIS = 10;
 
     @Override
     public String toString() {
@@ -644,7 +709,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
         remastering.fold();
         directory.dropEmptyTrees(requests::liveCopies);
-        if (ready) {
+        if (ready && !closing) {
             remastering.moveOneIfWorthIt();
         }
     }
@@ -927,8 +992,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
          * (1 and 5). {@link ClusterLockManager#close()} closes the fork only; the main channel
          * stays the caller's, and the node counts as a member until the main channel leaves. So
          * that the others do not keep its locks granted on their masters till then, its close
-         * closes its owners first (dequeuing their locks); the trees it mastered, and the others'
-         * locks in them, are not rebuilt until the main channel leaves. A node made again on the
+         * closes its owners first (dequeuing their locks), then hands the trees it masters to
+         * other members as remastering moves them (their locks, queues, value blocks and fencing
+         * tokens as they are; at most 10 s, then it closes anyway and the trees left wait for the
+         * main channel to leave). Its share of the directory is not handed on: lookups of trees
+         * whose directory node it is wait until the main channel leaves. A node made again on the
          * same fork takes lock and owner ids the one before never used, so a late message for the
          * old one's locks reaches none of its own.
          * Not combinable with the settings of a channel of its own ({@link #stackResource},

@@ -32,6 +32,11 @@ import org.jgroups.Address;
  *       the parked requests are routed again, and the rebuild settles the tree — the new master
  *       registers it if it installed it, else the members' copies rebuild it. Until then no
  *       directory entry of the tree is trusted: it may still name the old master.</li>
+ *   <li><b>Hand-over.</b> A node riding a fork of a shared channel leaves no view when it closes,
+ *       so no rebuild would take over its trees: before its fork closes it moves each to another
+ *       member as above ({@link #handOverAll}), to the member most active on it, many trees at a
+ *       time. The guarantees are a move's: no request is in flight to it when it exports a tree,
+ *       and nothing is granted until the new master installed the queues in their order.</li>
  * </ul>
  *
  * <p>Confined to the node's protocol thread.
@@ -151,6 +156,50 @@ final class Remastering {
             }
             byNode.keySet().retainAll(members);
         }
+    }
+
+    /**
+     * Fork-mode close ({@link ClusterLockManager#close()}): starts moving the trees mastered here
+     * to other members, at most {@code maxInFlight} at a time, each to the member most active on
+     * it (by the activity of the last {@link #fold}s; without any, the tree's directory node
+     * among the others), as a move for load does: the members park their requests for the tree,
+     * the queues go with their value blocks and fencing high-water mark, and the new master
+     * announces itself. Called again until it returns true: nothing is mastered here and no move
+     * of this node's is under way (a tree this node is about to install is handed on once it is
+     * in). Returns true at once if there is no other member to hand a tree to. Call only while
+     * the node is ready and this node makes no requests of its own (its owners are closed), so
+     * no tree is adopted here meanwhile but by a rebuild, whose trees the next calls hand on.
+     */
+    boolean handOverAll(int maxInFlight) {
+        MasterTable master = node.master();
+        Address self = routing.self();
+        List<Address> others = new ArrayList<>(node.members());
+        others.remove(self);
+        if (others.isEmpty()) {
+            return true;
+        }
+        for (TreeKey tree : List.copyOf(master.trees())) {
+            if (awaitingAcks.size() >= maxInFlight) {
+                break;
+            }
+            if (!involves(tree)) {
+                startMigration(tree, handOverTarget(tree, others));
+            }
+        }
+        return master.trees().isEmpty() && awaitingAcks.isEmpty() && incoming.isEmpty();
+    }
+
+    /** The member of {@code others} to hand {@code tree} to: the most active on it, else its directory node among them. */
+    private Address handOverTarget(TreeKey tree, List<Address> others) {
+        Address best = null;
+        double bestActivity = 0;
+        for (Map.Entry<Address, Double> e : activity.getOrDefault(tree, Map.of()).entrySet()) {
+            if (others.contains(e.getKey()) && e.getValue() > bestActivity) {
+                best = e.getKey();
+                bestActivity = e.getValue();
+            }
+        }
+        return best != null ? best : DirectoryHash.nodeOf(tree, others);
     }
 
     /**

@@ -5,17 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.locksmith.lock.Lock;
 import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockFlag;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockQueue;
 import dev.locksmith.lock.LockRequest;
 import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
+import dev.locksmith.lock.ResourceInfo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
@@ -153,6 +156,76 @@ class ClusterForkChannelTest {
         assertThat(waiting.completion().toCompletableFuture().get(30, TimeUnit.SECONDS).grantedMode())
                 .isEqualTo(LockMode.EX);
         assertThat(nodes.get(1).members()).as("node 0 still a member: its main channel stays").hasSize(3);
+    }
+
+    /**
+     * A forked node's close hands the trees it masters to the others first (the others see no
+     * view change, so no rebuild would): their locks stay granted, nothing is granted twice, the
+     * waiter is granted once the holders let go, with the value block the closed node's owner
+     * wrote, and a new request is served, all while the main channel stays.
+     */
+    @Test
+    void aForkedNodeClosedWhileMasteringATreeHandsItOnWithItsLocksWaiterAndValueBlock() throws Exception {
+        LockOwner writer = nodes.get(2).newOwner("writer"); // node 2 masters the tree
+        Lock written = writer.enqueue(LockRequest.of("handed", LockMode.EX).withFlags(LockFlag.VALBLK));
+        byte[] value = new byte[16];
+        Arrays.fill(value, (byte) 7);
+        written.setValueBlock(value);
+        writer.convert(written, LockRequest.conversionTo(LockMode.NL).withFlags(LockFlag.VALBLK));
+        LockOwner holderA = nodes.get(0).newOwner("holder-a");
+        Lock heldA = holderA.enqueue("handed", LockMode.PR);
+        LockOwner holderB = nodes.get(1).newOwner("holder-b");
+        Lock heldB = holderB.enqueue("handed", LockMode.PR);
+        LockOwner waiterOwner = nodes.get(0).newOwner("waiter");
+        Lock waiting = waiterOwner.enqueueAsync(LockRequest.of("handed", LockMode.EX).withFlags(LockFlag.VALBLK));
+        ClusterTestSupport.awaitTrue("the waiter queued on node 2",
+                () -> waiting.queue().equals(Optional.of(LockQueue.WAITING)));
+
+        nodes.get(2).close();
+
+        assertThat(nodes.get(2).clusterStatistics().remasters()).as("node 2 handed its one tree on").isEqualTo(1);
+        ResourceInfo handed = masteredOnASurvivor("handed");
+        assertThat(handed.granted()).as("the holders' locks, held as they were").hasSize(2)
+                .allSatisfy(l -> assertThat(l.grantedMode()).isEqualTo(LockMode.PR));
+        assertThat(handed.waiting()).hasSize(1);
+        assertThat(heldA.grantedMode()).isEqualTo(LockMode.PR);
+        assertThat(heldB.grantedMode()).isEqualTo(LockMode.PR);
+        assertThat(waiting.queue()).as("not granted while the holders hold").contains(LockQueue.WAITING);
+        holderB.dequeue(heldB);
+        holderA.dequeue(heldA);
+        assertThat(waiting.completion().toCompletableFuture().get(30, TimeUnit.SECONDS).grantedMode())
+                .isEqualTo(LockMode.EX);
+        assertThat(waiting.valueBlock()).as("the value block node 2's owner wrote").isEqualTo(value);
+        Lock later = nodes.get(1).newOwner("later").enqueueAsync(LockRequest.of("handed", LockMode.PR));
+        ClusterTestSupport.awaitTrue("the new request queued behind the EX",
+                () -> later.queue().equals(Optional.of(LockQueue.WAITING)));
+        waiterOwner.dequeue(waiting);
+        assertThat(later.completion().toCompletableFuture().get(30, TimeUnit.SECONDS).grantedMode())
+                .isEqualTo(LockMode.PR);
+        assertThat(mains.get(2).isConnected()).as("node 2's main channel stays").isTrue();
+        assertThat(nodes.get(0).members()).as("no view change: node 2 still a member").hasSize(3);
+    }
+
+    /** A forked node that masters no tree hands nothing on when it closes; the trees stay where they are. */
+    @Test
+    void aForkedNodeClosedWhileMasteringNothingMovesNoTree() throws Exception {
+        LockOwner keeper = nodes.get(1).newOwner("keeper");
+        keeper.enqueue("kept", LockMode.NL); // node 1 masters the tree
+        nodes.get(2).newOwner("user").enqueue("kept", LockMode.PR);
+
+        nodes.get(2).close();
+
+        assertThat(nodes.get(2).clusterStatistics().remasters()).isZero();
+        assertThat(nodes.get(1).resource(Namespace.group(0), List.of("kept"))).isPresent();
+        assertThat(nodes.get(0).newOwner("after").enqueue("kept", LockMode.EX).grantedMode()).isEqualTo(LockMode.EX);
+    }
+
+    /** The resource {@code root}, from whichever of nodes 0 and 1 masters it (awaited). */
+    private ResourceInfo masteredOnASurvivor(String root) {
+        ClusterTestSupport.awaitTrue(root + " is mastered on node 0 or 1", () -> nodes.get(0).resource(Namespace.group(0),
+                List.of(root)).isPresent() || nodes.get(1).resource(Namespace.group(0), List.of(root)).isPresent());
+        return nodes.get(0).resource(Namespace.group(0), List.of(root))
+                .or(() -> nodes.get(1).resource(Namespace.group(0), List.of(root))).orElseThrow();
     }
 
     /**
