@@ -372,6 +372,13 @@ final class OwnerRequests {
                         }
                     }
                 }
+                // A tree moving now may reach its new master (INSTALL, from the old one) after
+                // this CLOSE, with the owner's locks in it, and its proxy there would be made
+                // again; the owner's dequeues for it wait here for MOVED: so does a CLOSE, after them.
+                Remastering remastering = directory.remastering();
+                for (TreeKey tree : remastering.movingTrees()) {
+                    remastering.parkIfMoving(tree, m -> node.send(m, closeMessage(owner.id())));
+                }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // the node shut down meanwhile (its master table and proxies went with it): an owner

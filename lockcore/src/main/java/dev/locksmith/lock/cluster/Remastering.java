@@ -100,6 +100,11 @@ final class Remastering {
         return true;
     }
 
+    /** The trees moving now, whose requests wait here for MOVED (a copy). */
+    Set<TreeKey> movingTrees() {
+        return moving.isEmpty() ? Set.of() : new HashSet<>(moving.keySet());
+    }
+
     /** Whether {@code tree} is moving: requests for it wait for MOVED. */
     boolean isMoving(TreeKey tree) {
         return moving.containsKey(tree);

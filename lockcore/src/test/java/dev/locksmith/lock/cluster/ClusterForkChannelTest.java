@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.BytesMessage;
@@ -196,7 +197,9 @@ class ClusterForkChannelTest {
         assertThat(waiting.completion().toCompletableFuture().get(30, TimeUnit.SECONDS).grantedMode())
                 .isEqualTo(LockMode.EX);
         assertThat(waiting.valueBlock()).as("the value block node 2's owner wrote").isEqualTo(value);
-        Lock later = nodes.get(1).newOwner("later").enqueueAsync(LockRequest.of("handed", LockMode.PR));
+        // from node 0, which knows the new master (its copy uses the tree): a node that looked the tree
+        // up would ask its directory node, which may be node 2, whose share is not handed on
+        Lock later = nodes.get(0).newOwner("later").enqueueAsync(LockRequest.of("handed", LockMode.PR));
         ClusterTestSupport.awaitTrue("the new request queued behind the EX",
                 () -> later.queue().equals(Optional.of(LockQueue.WAITING)));
         waiterOwner.dequeue(waiting);
@@ -218,6 +221,39 @@ class ClusterForkChannelTest {
         assertThat(nodes.get(2).clusterStatistics().remasters()).isZero();
         assertThat(nodes.get(1).resource(Namespace.group(0), List.of("kept"))).isPresent();
         assertThat(nodes.get(0).newOwner("after").enqueue("kept", LockMode.EX).grantedMode()).isEqualTo(LockMode.EX);
+    }
+
+    /**
+     * An owner closed while its lock's tree is on its way to a new master (node 2 closes and hands
+     * it on) leaves no proxy there: its dequeue waited for the tree's MOVED, and so does its CLOSE;
+     * sent at once, the CLOSE would reach the new master before the tree did.
+     */
+    @Test
+    void anOwnerClosedWhileItsTreeIsHandedOnLeavesNoProxyOnTheNewMaster() throws Exception {
+        nodes.get(2).newOwner("keeper").enqueue("handing", LockMode.NL); // node 2 masters the tree
+        nodes.get(1).newOwner("keeper").enqueue("beside", LockMode.NL); // node 1 masters another
+        LockOwner closing = nodes.get(0).newOwner("closing");
+        closing.enqueue("handing", LockMode.PR);
+        closing.enqueue("beside", LockMode.NL); // so that its CLOSE shows where it arrived: its proxy goes
+        LockOwner staying = nodes.get(0).newOwner("staying");
+        Lock stayingLock = staying.enqueue("handing", LockMode.NL); // node 0 keeps knowing the tree's master
+        HoldMessages installs = HoldMessages.install(mains.get(2), Wire.INSTALL);
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(nodes.get(2)::close);
+        ClusterTestSupport.awaitTrue("node 2 exported the tree", () -> installs.heldCount() == 1);
+
+        closing.close();
+        ClusterTestSupport.awaitTrue("the close reached nodes 0 and 1 before the tree",
+                () -> !nodes.get(0).masterTable().hasProxy(nodes.get(0).address(), closing.id())
+                        && !nodes.get(1).masterTable().hasProxy(nodes.get(0).address(), closing.id()));
+        installs.release();
+        closed.get(30, TimeUnit.SECONDS);
+        // node 0 sends this once the tree's MOVED came, after the dequeue (and CLOSE) that waited for it
+        staying.convert(stayingLock, LockRequest.conversionTo(LockMode.CR));
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(nodes.get(i).masterTable().hasProxy(nodes.get(0).address(), closing.id()))
+                    .as("a proxy of the closed owner on node " + i).isFalse();
+        }
     }
 
     /** The resource {@code root}, from whichever of nodes 0 and 1 masters it (awaited). */
