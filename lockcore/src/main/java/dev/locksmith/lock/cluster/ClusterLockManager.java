@@ -120,7 +120,9 @@ import org.jgroups.View;
  *       a fork of another version is refused from the moment its DONE arrives, left out of the
  *       next view installed; the rebuild of the view it joined in waits until it leaves.) A
  *       fork's close leaves the view as it is, so before its fork closes the node closes its
- *       owners and hands the trees it masters to other members ({@link Remastering#handOverAll}).</li>
+ *       owners, hands the trees it masters to other members ({@link Remastering#handOverAll}), and
+ *       tells them it leaves (LEAVING), so that no later move waits for it; its share of the
+ *       directory and its part of later rebuilds stay its until its main channel leaves.</li>
  * </ul>
  *
  * <p><b>Ordering.</b> The protocol relies on JGroups delivering the messages of one sender to
@@ -190,6 +192,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
      * node takes no tree for load; it goes on answering the others while it hands its trees on.
      */
     private volatile boolean closing;
+    /** Fork mode: this node told the others it leaves (LEAVING), its last message: it sends none after it. */
+    private volatile boolean saidLeaving;
     private final CountDownLatch firstView = new CountDownLatch(1);
     /** The lock wire version this node speaks ({@link Wire#VERSION} but in tests). */
     private final int wireVersion;
@@ -532,6 +536,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             closing = true;
             closeOwnersBeforeTheForkCloses();
             handOverTreesBeforeTheForkCloses();
+            sayLeaving();
         }
         closed = true;
         open = false;
@@ -626,6 +631,36 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                     TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             LOG.log(Level.DEBUG, "hand-over step dropped: the lock manager is shut down");
+        }
+    }
+
+    /**
+     * Fork mode, last: tells the others (LEAVING) that this node sends nothing more, so that their
+     * moves of trees wait for no ACK of it and go to it no more ({@link Remastering#memberLeft});
+     * without it, every later move would wait for it until its main channel leaves, its tree's
+     * requests held meanwhile. Nothing is sent after it. Waits, for at most
+     * {@value #FORK_CLOSE_DRAIN_SECONDS} s, until it went.
+     */
+    private void sayLeaving() {
+        CountDownLatch said = new CountDownLatch(1);
+        try {
+            protocol.execute(() -> {
+                for (Address m : members) {
+                    if (!m.equals(self)) {
+                        send(m, Wire.message(Wire.LEAVING, viewId));
+                    }
+                }
+                saidLeaving = true;
+                said.countDown();
+            });
+            if (!said.await(FORK_CLOSE_DRAIN_SECONDS, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, name + ": LEAVING was not sent within " + FORK_CLOSE_DRAIN_SECONDS
+                        + " s; the fork closes anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closes at once; the flag stays for the caller
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "LEAVING dropped: the lock manager is shut down");
         }
     }
 
@@ -847,6 +882,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     private void send(Address to, Wire w) {
+        if (saidLeaving) {
+            return; // LEAVING was this node's last message (fork mode)
+        }
         if (to.equals(self)) {
             incoming.handle(self, Wire.read(w.toBytes(), 0, w.size()));
             return;
@@ -995,8 +1033,11 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
          * closes its owners first (dequeuing their locks), then hands the trees it masters to
          * other members as remastering moves them (their locks, queues, value blocks and fencing
          * tokens as they are; at most 10 s, then it closes anyway and the trees left wait for the
-         * main channel to leave). Its share of the directory is not handed on: lookups of trees
-         * whose directory node it is wait until the main channel leaves. A node made again on the
+         * main channel to leave), and last tells them it leaves, so that no later move of a tree
+         * waits for its answer. Not handed on: its share of the directory (lookups of trees whose
+         * directory node it is wait until the main channel leaves; once a node is made again on
+         * the fork, new lookups are answered there) and its part of a rebuild (a view change before then waits for it as for a member
+         * without a node). A node made again on the
          * same fork takes lock and owner ids the one before never used, so a late message for the
          * old one's locks reaches none of its own.
          * Not combinable with the settings of a channel of its own ({@link #stackResource},

@@ -215,6 +215,9 @@ class ClusterForkChannelTest {
         LockOwner keeper = nodes.get(1).newOwner("keeper");
         keeper.enqueue("kept", LockMode.NL); // node 1 masters the tree
         nodes.get(2).newOwner("user").enqueue("kept", LockMode.PR);
+        // node 0 knows the tree's master: its next request needs no lookup, which might go to node 2,
+        // whose share of the directory is not handed on
+        nodes.get(0).newOwner("knowing").enqueue("kept", LockMode.NL);
 
         nodes.get(2).close();
 
@@ -254,6 +257,28 @@ class ClusterForkChannelTest {
             assertThat(nodes.get(i).masterTable().hasProxy(nodes.get(0).address(), closing.id()))
                     .as("a proxy of the closed owner on node " + i).isFalse();
         }
+    }
+
+    /**
+     * A forked node's close ends with LEAVING: a tree moving between the others afterwards waits
+     * for no ACK of it (its fork is gone, its main channel stays), where it waited for one until
+     * the main channel left, the tree's requests held meanwhile.
+     */
+    @Test
+    void aTreeMovesBetweenTheOthersAfterAForkedNodeClosed() throws Exception {
+        nodes.get(0).newOwner("first").enqueue("later-move", LockMode.CR); // node 0 masters the tree
+        LockOwner worker = nodes.get(1).newOwner("worker");
+        Lock root = worker.enqueue("later-move", LockMode.CR);
+
+        nodes.get(2).close();
+
+        for (int i = 0; nodes.get(1).resource(Namespace.group(0), List.of("later-move")).isEmpty(); i++) {
+            Lock sub = worker.enqueueAsync(LockRequest.of("row" + (i % 5), LockMode.EX).withParent(root));
+            sub.completion().toCompletableFuture().get(30, TimeUnit.SECONDS); // held for ever without LEAVING
+            worker.dequeue(sub);
+        }
+        assertThat(nodes.get(0).clusterStatistics().remasters()).isEqualTo(1);
+        assertThat(nodes.get(0).members()).as("node 2 still a member: its main channel stays").hasSize(3);
     }
 
     /** The resource {@code root}, from whichever of nodes 0 and 1 masters it (awaited). */
