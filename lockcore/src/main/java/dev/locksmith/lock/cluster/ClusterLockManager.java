@@ -121,7 +121,11 @@ import org.jgroups.View;
  *       directory, rebuild), rather than have its messages misread. (A fork's address is the
  *       main channel's and announces none: there the version travels in each member's DONE, and
  *       a fork of another version is refused from the moment its DONE arrives, left out of the
- *       next view installed; the rebuild of the view it joined in waits until it leaves.)</li>
+ *       next view installed; the rebuild of the view it joined in waits until it leaves.) A
+ *       fork's close leaves the view as it is, so before its fork closes the node closes its
+ *       owners, hands the trees it masters to other members ({@link Remastering#handOverAll}), and
+ *       tells them it leaves (LEAVING), so that no later move waits for it; its share of the
+ *       directory and its part of later rebuilds stay its until its main channel leaves.</li>
  * </ul>
  *
  * <p><b>Ordering.</b> The protocol relies on JGroups delivering the messages of one sender to
@@ -186,6 +190,13 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     /** Whether the node is open and the rebuild for its current view is complete. */
     private volatile boolean ready;
     private volatile boolean closed;
+    /**
+     * Fork mode: {@link #close()} began, before the fork closes: no new owner is made, and the
+     * node takes no tree for load; it goes on answering the others while it hands its trees on.
+     */
+    private volatile boolean closing;
+    /** Fork mode: this node told the others it leaves (LEAVING), its last message: it sends none after it. */
+    private volatile boolean saidLeaving;
     private final CountDownLatch firstView = new CountDownLatch(1);
     /** The lock wire version this node speaks ({@link Wire#VERSION} but in tests). */
     private final int wireVersion;
@@ -324,6 +335,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             throw new LockException(LockStatus.BADPARAM, "name must not be null");
         }
         checkRunning();
+        if (closing) {
+            throw new LockException(LockStatus.SHUTDOWN, "the lock manager is shutting down");
+        }
         ClusterOwner owner = new ClusterOwner(this, ownerIds.incrementAndGet(), ownerName, group, deadlockPriority);
         owners.put(owner.id(), owner);
         return owner;
@@ -524,7 +538,10 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
             return;
         }
         if (!crash && channel.isFork()) {
+            closing = true;
             closeOwnersBeforeTheForkCloses();
+            handOverTreesBeforeTheForkCloses();
+            sayLeaving();
         }
         closed = true;
         open = false;
@@ -572,6 +589,89 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     private static final int FORK_CLOSE_DRAIN_SECONDS = 5;
+
+    /**
+     * Fork mode, once the owners are closed: the others see no view change when this node's fork
+     * closes, so the trees it masters would not be rebuilt, and requests for them (the others'
+     * waiters, new requests, conversions) would wait until its main channel leaves. So it hands
+     * them to other members first, each as a move for load does ({@link Remastering#handOverAll}):
+     * the locks, queues, value blocks and fencing tokens go as they are, with nothing granted
+     * twice, since the members hold their requests for a tree until its new master announces
+     * itself. At most {@value #HANDOVER_IN_FLIGHT} trees move at a time; a rebuild under way (a
+     * view change) is waited for, and the trees it leaves here are handed on after it. If not all
+     * are handed on within {@value #FORK_CLOSE_HANDOVER_SECONDS} s, the fork closes anyway (logged):
+     * those trees wait for the main channel to leave, as before.
+     */
+    private void handOverTreesBeforeTheForkCloses() {
+        CountDownLatch handedOver = new CountDownLatch(1);
+        try {
+            protocol.execute(() -> handOverStep(handedOver));
+            if (!handedOver.await(FORK_CLOSE_HANDOVER_SECONDS, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, name + ": not every tree mastered here was handed to another member within "
+                        + FORK_CLOSE_HANDOVER_SECONDS + " s; the fork closes anyway, and the trees left wait for"
+                        + " its main channel to leave");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closes at once; the flag stays for the caller
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "hand-over dropped: the lock manager is shut down");
+        }
+    }
+
+    /**
+     * One step of the hand-over, on the protocol thread: done once nothing is mastered here (a
+     * node without quorum masters nothing), else the next trees start moving and the step runs
+     * again shortly; while a rebuild is under way, only the latter.
+     */
+    private void handOverStep(CountDownLatch handedOver) {
+        if (closed) {
+            return;
+        }
+        if (!quorum || (ready && remastering.handOverAll(HANDOVER_IN_FLIGHT))) {
+            handedOver.countDown();
+            return;
+        }
+        try {
+            timer.schedule(() -> executeOnProtocol(() -> handOverStep(handedOver)), HANDOVER_POLL_MILLIS,
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "hand-over step dropped: the lock manager is shut down");
+        }
+    }
+
+    /**
+     * Fork mode, last: tells the others (LEAVING) that this node sends nothing more, so that their
+     * moves of trees wait for no ACK of it and go to it no more ({@link Remastering#memberLeft});
+     * without it, every later move would wait for it until its main channel leaves, its tree's
+     * requests held meanwhile. Nothing is sent after it. Waits, for at most
+     * {@value #FORK_CLOSE_DRAIN_SECONDS} s, until it went.
+     */
+    private void sayLeaving() {
+        CountDownLatch said = new CountDownLatch(1);
+        try {
+            protocol.execute(() -> {
+                for (Address m : members) {
+                    if (!m.equals(self)) {
+                        send(m, Wire.message(Wire.LEAVING, viewId));
+                    }
+                }
+                saidLeaving = true;
+                said.countDown();
+            });
+            if (!said.await(FORK_CLOSE_DRAIN_SECONDS, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, name + ": LEAVING was not sent within " + FORK_CLOSE_DRAIN_SECONDS
+                        + " s; the fork closes anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closes at once; the flag stays for the caller
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "LEAVING dropped: the lock manager is shut down");
+        }
+    }
+
+    private static final int FORK_CLOSE_HANDOVER_SECONDS = 10;
+    private static final int HANDOVER_IN_FLIGHT = 64;
+    private static final int HANDOVER_POLL_MILLIS = 10;
 
     @Override
     public String toString() {
@@ -649,7 +749,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
         }
         remastering.fold();
         directory.dropEmptyTrees(requests::liveCopies);
-        if (ready) {
+        if (ready && !closing) {
             remastering.moveOneIfWorthIt();
         }
     }
@@ -789,6 +889,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
     }
 
     private void send(Address to, Wire w) {
+        if (saidLeaving) {
+            return; // LEAVING was this node's last message (fork mode)
+        }
         if (to.equals(self)) {
             incoming.handle(self, Wire.read(w.toBytes(), 0, w.size()));
             return;
@@ -939,8 +1042,14 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
          * (1 and 5). {@link ClusterLockManager#close()} closes the fork only; the main channel
          * stays the caller's, and the node counts as a member until the main channel leaves. So
          * that the others do not keep its locks granted on their masters till then, its close
-         * closes its owners first (dequeuing their locks); the trees it mastered, and the others'
-         * locks in them, are not rebuilt until the main channel leaves. A node made again on the
+         * closes its owners first (dequeuing their locks), then hands the trees it masters to
+         * other members as remastering moves them (their locks, queues, value blocks and fencing
+         * tokens as they are; at most 10 s, then it closes anyway and the trees left wait for the
+         * main channel to leave), and last tells them it leaves, so that no later move of a tree
+         * waits for its answer. Not handed on: its share of the directory (lookups of trees whose
+         * directory node it is wait until the main channel leaves; once a node is made again on
+         * the fork, new lookups are answered there) and its part of a rebuild (a view change before then waits for it as for a member
+         * without a node). A node made again on the
          * same fork takes lock and owner ids the one before never used, so a late message for the
          * old one's locks reaches none of its own.
          * Not combinable with the settings of a channel of its own ({@link #stackResource},

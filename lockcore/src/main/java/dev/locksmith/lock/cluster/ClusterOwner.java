@@ -40,7 +40,10 @@ final class ClusterOwner implements LockOwner {
     private ClusterLock first;
     private final List<ClearListener> clearListeners = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
-    /** Whether a request of this owner ever went to another node (then its close must be told there). */
+    /**
+     * Whether a request of this owner ever went to another node, or a lock of it moved to one
+     * with its tree (then its close must be told there).
+     */
     private volatile boolean usedRemoteMaster;
     /** How masters name this owner; immutable, so made once rather than per request. */
     private final MasterTable.OwnerRef ref;

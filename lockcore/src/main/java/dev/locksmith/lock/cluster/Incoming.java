@@ -17,7 +17,9 @@ import org.jgroups.Address;
  * <ul>
  *   <li><b>Members only.</b> A request, outcome, lookup, HELLO or DROP from a node outside the
  *       view this node installed is dropped; remastering and deadlock messages count only in the
- *       view they were sent in; rebuild messages are kept for the view they were sent in.</li>
+ *       view they were sent in; rebuild messages are kept for the view they were sent in. A
+ *       member's LEAVING (its fork closed, its main channel stays) counts in any view; any other
+ *       message from it afterwards is a new fork on that channel ({@link Remastering#rejoined}).</li>
  *   <li><b>Held requests.</b> Requests to this node's master (and lookups) wait while it serves
  *       nothing or waits for a remastered tree's INSTALL ({@link Directory#hold}); grants and
  *       blocking callbacks for this node's copies wait while it holds no quorum lease
@@ -115,8 +117,16 @@ final class Incoming {
             return;
         }
         long msgView = in.viewId();
+        if (remastering.hasLeft(from) && in.type() != Wire.LEAVING) {
+            remastering.rejoined(from); // a new fork on the channel of one that left
+        }
         switch (in.type()) {
             case Wire.REGISTER, Wire.RESEND, Wire.DONE -> rebuild.handle(from, in, msgView);
+            case Wire.LEAVING -> {
+                if (node.members().contains(from)) { // of any view: it sends nothing more
+                    remastering.memberLeft(from);
+                }
+            }
             case Wire.WAITS, Wire.VICTIM -> {
                 if (msgView == node.viewId() && node.members().contains(from)) {
                     crossNodeDeadlocks.handle(from, in);

@@ -1154,6 +1154,11 @@ final class MasterTable {
                 k -> new Proxy(this, engine.newOwner(owner.name() + "@" + origin, owner.group(), owner.priority()), owner));
     }
 
+    /** Whether owner {@code ownerId} of {@code origin} has a proxy here; for tests. */
+    boolean hasProxy(Address origin, long ownerId) {
+        return proxies.containsKey(new OwnerKey(origin, ownerId));
+    }
+
     private Held held(Address origin, long ownerId, long lockId) {
         return held(origin, ownerId, lockId, null);
     }

@@ -78,6 +78,12 @@ final class OwnerRequests {
     private final Consumer<Runnable> onProtocol;
     private final ScheduledExecutorService timer;
     private final Directory directory;
+    /**
+     * Test seam, null in production: run by the thread sending a new request to another node
+     * after the request was marked sent and before its ENQUEUE goes, so that a test can close the
+     * owner right there. Plain, to cost the remote path nothing but a field read.
+     */
+    Runnable beforeRemoteEnqueue;
     private final LeaseGuard leaseGuard;
     /** What this node knows of masters; valid while {@link Host#routing()}. Shared with the {@link Directory}. */
     private final Map<TreeKey, Address> masterOf;
@@ -208,10 +214,22 @@ final class OwnerRequests {
             MasterTable.OwnerRef o = lock.owner.ref();
             lock.owner.noteRemoteMaster();
             register(lock);
+            Runnable seam = beforeRemoteEnqueue;
+            if (seam != null) {
+                seam.run();
+            }
             node.send(m, Wire.message(Wire.ENQUEUE, node.viewId()).putLong(o.id()).putInt(o.group()).putInt(o.priority())
                     .putString(o.name()).putLong(lock.id).putLong(parentId).putByte(s.requested().ordinal())
                     .putInt(s.flags()).putLong(s.timeoutNanos()).putByte(s.blockingHandler() ? 1 : 0)
                     .putString(lock.name));
+            if (lock.owner.isClosed()) {
+                // The owner closed while this thread sent its request: its close may have told the
+                // master (CLOSE, from the protocol thread) before this ENQUEUE went, which would
+                // then make the owner's proxy there again, with this lock in it, for good. Told
+                // again after it: each node's messages arrive in order. (An owner closed after
+                // this read saw the remote master noted above, and tells the master after this.)
+                node.send(m, closeMessage(o.id()));
+            }
         } finally {
             endSend(lock, m, s.conversion());
         }
@@ -337,7 +355,9 @@ final class OwnerRequests {
 
     /**
      * The owner ran down: its proxies go too — here at once, and on the other nodes (every one,
-     * since its trees may have moved) only if it ever sent a request away.
+     * since its trees may have moved) only if it ever sent a request away or a lock of it moved
+     * away with its tree. A request of it being sent on another thread meanwhile is followed by a
+     * CLOSE of its own ({@link #sendNew}), so no master makes the proxy again after its CLOSE.
      */
     void ownerClosed(ClusterOwner owner) {
         owners.remove(owner.id());
@@ -348,9 +368,16 @@ final class OwnerRequests {
                 if (owner.usedRemoteMaster()) {
                     for (Address m : node.members()) {
                         if (!m.equals(self)) {
-                            node.send(m, Wire.message(Wire.CLOSE, node.viewId()).putLong(owner.id()));
+                            node.send(m, closeMessage(owner.id()));
                         }
                     }
+                }
+                // A tree moving now may reach its new master (INSTALL, from the old one) after
+                // this CLOSE, with the owner's locks in it, and its proxy there would be made
+                // again; the owner's dequeues for it wait here for MOVED: so does a CLOSE, after them.
+                Remastering remastering = directory.remastering();
+                for (TreeKey tree : remastering.movingTrees()) {
+                    remastering.parkIfMoving(tree, m -> node.send(m, closeMessage(owner.id())));
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -358,6 +385,11 @@ final class OwnerRequests {
             // closed at that moment is closed, not failed
             LOG.log(Level.DEBUG, "owner close not told: the lock manager is shut down");
         }
+    }
+
+    /** CLOSE of owner {@code ownerId}: its proxy on the receiving master goes, with whatever it holds there. */
+    private Wire closeMessage(long ownerId) {
+        return Wire.message(Wire.CLOSE, node.viewId()).putLong(ownerId);
     }
 
     /**
@@ -625,7 +657,9 @@ final class OwnerRequests {
 
         @Override
         public void exported(Object copy) {
-            register((ClusterLock) copy);
+            ClusterLock lock = (ClusterLock) copy;
+            register(lock);
+            lock.owner.noteRemoteMaster(); // its lock goes to another master: so must its owner's CLOSE
         }
 
         @Override

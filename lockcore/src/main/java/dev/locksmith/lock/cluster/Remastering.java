@@ -32,6 +32,16 @@ import org.jgroups.Address;
  *       the parked requests are routed again, and the rebuild settles the tree — the new master
  *       registers it if it installed it, else the members' copies rebuild it. Until then no
  *       directory entry of the tree is trusted: it may still name the old master.</li>
+ *   <li><b>Hand-over.</b> A node riding a fork of a shared channel leaves no view when it closes,
+ *       so no rebuild would take over its trees: before its fork closes it moves each to another
+ *       member as above ({@link #handOverAll}), to the member most active on it, many trees at a
+ *       time. The guarantees are a move's: no request is in flight to it when it exports a tree,
+ *       and nothing is granted until the new master installed the queues in their order.</li>
+ *   <li><b>Members that left.</b> Its last message is LEAVING ({@link #memberLeft}): from then on
+ *       no move waits for its ACK or goes to it, and a move to it not exported yet is called off
+ *       (the old master announces itself again). Safe, as an ACK only says that no request of
+ *       the member is in flight to the old master, and it sends nothing after LEAVING. A new fork
+ *       on the same channel speaks again, and moves wait for it again ({@link #rejoined}).</li>
  * </ul>
  *
  * <p>Confined to the node's protocol thread.
@@ -72,6 +82,14 @@ final class Remastering {
     private final Map<TreeKey, Address> migrationTargets = new HashMap<>();
     /** Trees this node is about to master; master requests wait until their INSTALL arrives. */
     private final Set<TreeKey> incoming = new HashSet<>();
+    /** The old master of each tree in {@link #incoming}. */
+    private final Map<TreeKey, Address> incomingFrom = new HashMap<>();
+    /**
+     * Members whose fork closed (LEAVING) while their main channel stays: they send nothing more,
+     * so a move waits for no ACK of theirs and goes to none of them. Until one leaves the view, or
+     * speaks again (a new fork on the same channel).
+     */
+    private final Set<Address> left = new HashSet<>();
     private final LongAdder remasters = new LongAdder();
 
     Remastering(ProtocolNode node, Routing routing, int remasterWeight) {
@@ -93,6 +111,11 @@ final class Remastering {
         }
         parked.add(op);
         return true;
+    }
+
+    /** The trees moving now, whose requests wait here for MOVED (a copy). */
+    Set<TreeKey> movingTrees() {
+        return moving.isEmpty() ? Set.of() : new HashSet<>(moving.keySet());
     }
 
     /** Whether {@code tree} is moving: requests for it wait for MOVED. */
@@ -127,7 +150,72 @@ final class Remastering {
         awaitingAcks.clear();
         migrationTargets.clear();
         incoming.clear();
+        incomingFrom.clear();
+        left.retainAll(node.members()); // they still send nothing: a view change does not bring a fork back
         return interrupted;
+    }
+
+    /**
+     * LEAVING: {@code member}'s fork closed (its main channel stays, so no view change says so),
+     * after its last message, all handled here before this. Its ACKs are no longer waited for: it
+     * has no request in flight to this node. A move of this node's to it that has not exported
+     * its tree yet is called off: this node still masters the tree and announces itself as its
+     * master (MOVED), so the members send their held requests here.
+     */
+    void memberLeft(Address member) {
+        if (!left.add(member)) {
+            return;
+        }
+        // Its fork closed before it exported a tree it was moving here (its close gave up waiting):
+        // the INSTALL will not come, and this node's master requests wait no longer for it.
+        for (TreeKey tree : List.copyOf(incomingFrom.keySet())) {
+            if (incomingFrom.get(tree).equals(member)) {
+                incomingFrom.remove(tree);
+                incoming.remove(tree);
+                routing.installed(tree); // not mastered here: only the held master requests go on
+            }
+        }
+        for (TreeKey tree : List.copyOf(awaitingAcks.keySet())) {
+            if (member.equals(migrationTargets.get(tree))) {
+                awaitingAcks.remove(tree);
+                migrationTargets.remove(tree);
+                List<Address> members = node.members();
+                Address self = routing.self();
+                for (Address m : members) {
+                    if (!left.contains(m)) {
+                        node.send(m, Wire.message(Wire.MOVED, node.viewId()).putTree(tree).putInt(members.indexOf(self)));
+                    }
+                }
+            } else {
+                Set<Address> waiting = awaitingAcks.get(tree);
+                waiting.remove(member);
+                if (waiting.isEmpty()) {
+                    finishMigration(tree);
+                }
+            }
+        }
+    }
+
+    /** Whether {@code member} left (LEAVING) and has not spoken since; cheap while none has. */
+    boolean hasLeft(Address member) {
+        return !left.isEmpty() && left.contains(member);
+    }
+
+    /**
+     * A member that left speaks again: a new fork on the same main channel. Moves under way wait
+     * for its ACK too, as for every member's, so that none of its requests is in flight to the
+     * old master when it exports the tree.
+     */
+    void rejoined(Address member) {
+        if (!left.remove(member)) {
+            return;
+        }
+        List<Address> members = node.members();
+        for (Map.Entry<TreeKey, Set<Address>> e : awaitingAcks.entrySet()) {
+            e.getValue().add(member);
+            node.send(member, Wire.message(Wire.MIGRATING, node.viewId()).putTree(e.getKey())
+                    .putInt(members.indexOf(migrationTargets.get(e.getKey()))));
+        }
     }
 
     /**
@@ -154,6 +242,51 @@ final class Remastering {
     }
 
     /**
+     * Fork-mode close ({@link ClusterLockManager#close()}): starts moving the trees mastered here
+     * to other members, at most {@code maxInFlight} at a time, each to the member most active on
+     * it (by the activity of the last {@link #fold}s; without any, the tree's directory node
+     * among the others), as a move for load does: the members park their requests for the tree,
+     * the queues go with their value blocks and fencing high-water mark, and the new master
+     * announces itself. Called again until it returns true: nothing is mastered here and no move
+     * of this node's is under way (a tree this node is about to install is handed on once it is
+     * in). Returns true at once if there is no other member to hand a tree to. Call only while
+     * the node is ready and this node makes no requests of its own (its owners are closed), so
+     * no tree is adopted here meanwhile but by a rebuild, whose trees the next calls hand on.
+     */
+    boolean handOverAll(int maxInFlight) {
+        MasterTable master = node.master();
+        Address self = routing.self();
+        List<Address> others = new ArrayList<>(node.members());
+        others.remove(self);
+        others.removeAll(left);
+        if (others.isEmpty()) {
+            return true;
+        }
+        for (TreeKey tree : List.copyOf(master.trees())) {
+            if (awaitingAcks.size() >= maxInFlight) {
+                break;
+            }
+            if (!involves(tree)) {
+                startMigration(tree, handOverTarget(tree, others));
+            }
+        }
+        return master.trees().isEmpty() && awaitingAcks.isEmpty() && incoming.isEmpty();
+    }
+
+    /** The member of {@code others} to hand {@code tree} to: the most active on it, else its directory node among them. */
+    private Address handOverTarget(TreeKey tree, List<Address> others) {
+        Address best = null;
+        double bestActivity = 0;
+        for (Map.Entry<Address, Double> e : activity.getOrDefault(tree, Map.of()).entrySet()) {
+            if (others.contains(e.getKey()) && e.getValue() > bestActivity) {
+                best = e.getKey();
+                bestActivity = e.getValue();
+            }
+        }
+        return best != null ? best : DirectoryHash.nodeOf(tree, others);
+    }
+
+    /**
      * Starts moving one tree whose most active other node beats this node by the remaster
      * margin, unless a move is under way. Called after {@link #fold} while the node is ready.
      */
@@ -176,7 +309,7 @@ final class Remastering {
         Address best = null;
         double bestActivity = 0;
         for (Map.Entry<Address, Double> e : byNode.entrySet()) {
-            if (!e.getKey().equals(self) && e.getValue() > bestActivity) {
+            if (!e.getKey().equals(self) && !left.contains(e.getKey()) && e.getValue() > bestActivity) {
                 best = e.getKey();
                 bestActivity = e.getValue();
             }
@@ -195,9 +328,11 @@ final class Remastering {
     private void startMigration(TreeKey tree, Address target) {
         LOG.log(Level.DEBUG, () -> node.name() + ": remastering " + tree + " to " + target);
         List<Address> members = node.members();
-        awaitingAcks.put(tree, new HashSet<>(members));
+        List<Address> asked = new ArrayList<>(members);
+        asked.removeAll(left);
+        awaitingAcks.put(tree, new HashSet<>(asked)); // this node's own ACK, handled inline, takes itself out
         migrationTargets.put(tree, target);
-        for (Address m : members) {
+        for (Address m : asked) {
             node.send(m, Wire.message(Wire.MIGRATING, node.viewId()).putTree(tree).putInt(members.indexOf(target)));
         }
     }
@@ -215,6 +350,7 @@ final class Remastering {
                 moving.putIfAbsent(tree, new ArrayList<>());
                 if (target.equals(self)) {
                     incoming.add(tree);
+                    incomingFrom.put(tree, from);
                 }
                 node.send(from, Wire.message(Wire.ACK, viewId).putTree(tree));
             }
@@ -243,6 +379,7 @@ final class Remastering {
                 node.master().install(entries, in.getLong(), values);
                 node.master().trees().add(tree);
                 incoming.remove(tree);
+                incomingFrom.remove(tree);
                 // Announced by the new master, not the old one: a view change that made this node
                 // drop the INSTALL leaves every member still parked, so all re-send their copies
                 // and the tree is rebuilt once; and its own later DROP cannot overtake the news.

@@ -82,6 +82,9 @@ import java.util.List;
  *  PONG      sentAt:8 (echoed)                       (viewId: the sender's; answered and counted only in that view)
  *  HELLO     (empty)                                 fork mode: the sender's fork just started in view viewId;
  *                                                    send it your REGISTER and DONE of that view again
+ *  LEAVING   (empty)                                 fork mode: the sender's fork closes while its main channel
+ *                                                    stays in the view; it sends nothing after this (a move
+ *                                                    waits for no ACK of it, and takes it as no target)
  * </pre>
  * A {@code Wire} is a cursor over one payload: writers append with the {@code put} methods,
  * readers consume with the {@code get} methods in the same order. Not thread-safe: one per
@@ -89,12 +92,13 @@ import java.util.List;
  */
 final class Wire {
     /**
-     * The version of these formats, raised whenever a layout changes (1: CONVERT carries its
-     * tree, NOTMASTER the refused request's number; before it, none was announced). A node
+     * The version of these formats, raised whenever a layout changes or a type is added (1:
+     * CONVERT carries its tree, NOTMASTER the refused request's number; 2: LEAVING; before 1,
+     * none was announced). A node
      * announces it when it joins (in its address, {@link ClusterChannel#wireVersion}) and refuses
      * a member of another version rather than misread its messages.
      */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     static final byte LOOKUP = 1;
     static final byte MASTER = 2;
@@ -120,6 +124,7 @@ final class Wire {
     static final byte PING = 22;
     static final byte PONG = 23;
     static final byte HELLO = 24;
+    static final byte LEAVING = 25;
 
     static final int TYPE_OFFSET = 0;
     static final int VIEW_OFFSET = 1;

@@ -23,7 +23,8 @@
  *   <li>{@code Rebuild}: view changes and the rebuild of the lock database, with the owning side
  *       of it in {@code CopyResend} and the copies a directory node holds for it (and their
  *       requests' timeouts) in {@code ResentCopies};</li>
- *   <li>{@code Remastering}: moving a tree to the node that uses it most;</li>
+ *   <li>{@code Remastering}: moving a tree to the node that uses it most, and a closing fork's
+ *       trees to the others;</li>
  *   <li>{@code QuorumLease} and {@code LeaseGuard}: no grant without a majority's recent answer;</li>
  *   <li>{@code Rejoins}: what a member sent before the others excluded it and it came back is void;</li>
  *   <li>{@code CrossNodeDeadlocks}: deadlock cycles across masters;</li>

@@ -5,20 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.locksmith.lock.Lock;
 import dev.locksmith.lock.LockException;
+import dev.locksmith.lock.LockFlag;
 import dev.locksmith.lock.LockMode;
 import dev.locksmith.lock.LockOwner;
 import dev.locksmith.lock.LockQueue;
 import dev.locksmith.lock.LockRequest;
 import dev.locksmith.lock.LockStatus;
 import dev.locksmith.lock.Namespace;
+import dev.locksmith.lock.ResourceInfo;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.jgroups.BytesMessage;
@@ -153,6 +157,137 @@ class ClusterForkChannelTest {
         assertThat(waiting.completion().toCompletableFuture().get(30, TimeUnit.SECONDS).grantedMode())
                 .isEqualTo(LockMode.EX);
         assertThat(nodes.get(1).members()).as("node 0 still a member: its main channel stays").hasSize(3);
+    }
+
+    /**
+     * A forked node's close hands the trees it masters to the others first (the others see no
+     * view change, so no rebuild would): their locks stay granted, nothing is granted twice, the
+     * waiter is granted once the holders let go, with the value block the closed node's owner
+     * wrote, and a new request is served, all while the main channel stays.
+     */
+    @Test
+    void aForkedNodeClosedWhileMasteringATreeHandsItOnWithItsLocksWaiterAndValueBlock() throws Exception {
+        LockOwner writer = nodes.get(2).newOwner("writer"); // node 2 masters the tree
+        Lock written = writer.enqueue(LockRequest.of("handed", LockMode.EX).withFlags(LockFlag.VALBLK));
+        byte[] value = new byte[16];
+        Arrays.fill(value, (byte) 7);
+        written.setValueBlock(value);
+        writer.convert(written, LockRequest.conversionTo(LockMode.NL).withFlags(LockFlag.VALBLK));
+        LockOwner holderA = nodes.get(0).newOwner("holder-a");
+        Lock heldA = holderA.enqueue("handed", LockMode.PR);
+        LockOwner holderB = nodes.get(1).newOwner("holder-b");
+        Lock heldB = holderB.enqueue("handed", LockMode.PR);
+        LockOwner waiterOwner = nodes.get(0).newOwner("waiter");
+        Lock waiting = waiterOwner.enqueueAsync(LockRequest.of("handed", LockMode.EX).withFlags(LockFlag.VALBLK));
+        ClusterTestSupport.awaitTrue("the waiter queued on node 2",
+                () -> waiting.queue().equals(Optional.of(LockQueue.WAITING)));
+
+        nodes.get(2).close();
+
+        assertThat(nodes.get(2).clusterStatistics().remasters()).as("node 2 handed its one tree on").isEqualTo(1);
+        ResourceInfo handed = masteredOnASurvivor("handed");
+        assertThat(handed.granted()).as("the holders' locks, held as they were").hasSize(2)
+                .allSatisfy(l -> assertThat(l.grantedMode()).isEqualTo(LockMode.PR));
+        assertThat(handed.waiting()).hasSize(1);
+        assertThat(heldA.grantedMode()).isEqualTo(LockMode.PR);
+        assertThat(heldB.grantedMode()).isEqualTo(LockMode.PR);
+        assertThat(waiting.queue()).as("not granted while the holders hold").contains(LockQueue.WAITING);
+        holderB.dequeue(heldB);
+        holderA.dequeue(heldA);
+        assertThat(waiting.completion().toCompletableFuture().get(30, TimeUnit.SECONDS).grantedMode())
+                .isEqualTo(LockMode.EX);
+        assertThat(waiting.valueBlock()).as("the value block node 2's owner wrote").isEqualTo(value);
+        // from node 0, which knows the new master (its copy uses the tree): a node that looked the tree
+        // up would ask its directory node, which may be node 2, whose share is not handed on
+        Lock later = nodes.get(0).newOwner("later").enqueueAsync(LockRequest.of("handed", LockMode.PR));
+        ClusterTestSupport.awaitTrue("the new request queued behind the EX",
+                () -> later.queue().equals(Optional.of(LockQueue.WAITING)));
+        waiterOwner.dequeue(waiting);
+        assertThat(later.completion().toCompletableFuture().get(30, TimeUnit.SECONDS).grantedMode())
+                .isEqualTo(LockMode.PR);
+        assertThat(mains.get(2).isConnected()).as("node 2's main channel stays").isTrue();
+        assertThat(nodes.get(0).members()).as("no view change: node 2 still a member").hasSize(3);
+    }
+
+    /** A forked node that masters no tree hands nothing on when it closes; the trees stay where they are. */
+    @Test
+    void aForkedNodeClosedWhileMasteringNothingMovesNoTree() throws Exception {
+        LockOwner keeper = nodes.get(1).newOwner("keeper");
+        keeper.enqueue("kept", LockMode.NL); // node 1 masters the tree
+        nodes.get(2).newOwner("user").enqueue("kept", LockMode.PR);
+        // node 0 knows the tree's master: its next request needs no lookup, which might go to node 2,
+        // whose share of the directory is not handed on
+        nodes.get(0).newOwner("knowing").enqueue("kept", LockMode.NL);
+
+        nodes.get(2).close();
+
+        assertThat(nodes.get(2).clusterStatistics().remasters()).isZero();
+        assertThat(nodes.get(1).resource(Namespace.group(0), List.of("kept"))).isPresent();
+        assertThat(nodes.get(0).newOwner("after").enqueue("kept", LockMode.EX).grantedMode()).isEqualTo(LockMode.EX);
+    }
+
+    /**
+     * An owner closed while its lock's tree is on its way to a new master (node 2 closes and hands
+     * it on) leaves no proxy there: its dequeue waited for the tree's MOVED, and so does its CLOSE;
+     * sent at once, the CLOSE would reach the new master before the tree did.
+     */
+    @Test
+    void anOwnerClosedWhileItsTreeIsHandedOnLeavesNoProxyOnTheNewMaster() throws Exception {
+        nodes.get(2).newOwner("keeper").enqueue("handing", LockMode.NL); // node 2 masters the tree
+        nodes.get(1).newOwner("keeper").enqueue("beside", LockMode.NL); // node 1 masters another
+        LockOwner closing = nodes.get(0).newOwner("closing");
+        closing.enqueue("handing", LockMode.PR);
+        closing.enqueue("beside", LockMode.NL); // so that its CLOSE shows where it arrived: its proxy goes
+        LockOwner staying = nodes.get(0).newOwner("staying");
+        Lock stayingLock = staying.enqueue("handing", LockMode.NL); // node 0 keeps knowing the tree's master
+        // node 2's LEAVING, its last message, is held with the INSTALL before it, so they arrive in their order
+        HoldMessages installs = HoldMessages.install(mains.get(2), Wire.INSTALL, Wire.LEAVING);
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(nodes.get(2)::close);
+        ClusterTestSupport.awaitTrue("node 2 exported the tree", () -> installs.heldCount() >= 1);
+
+        closing.close();
+        ClusterTestSupport.awaitTrue("the close reached nodes 0 and 1 before the tree",
+                () -> !nodes.get(0).masterTable().hasProxy(nodes.get(0).address(), closing.id())
+                        && !nodes.get(1).masterTable().hasProxy(nodes.get(0).address(), closing.id()));
+        installs.release();
+        closed.get(30, TimeUnit.SECONDS);
+        // node 0 sends this once the tree's MOVED came, after the dequeue (and CLOSE) that waited for it
+        staying.convert(stayingLock, LockRequest.conversionTo(LockMode.CR));
+
+        for (int i = 0; i < 2; i++) {
+            assertThat(nodes.get(i).masterTable().hasProxy(nodes.get(0).address(), closing.id()))
+                    .as("a proxy of the closed owner on node " + i).isFalse();
+        }
+    }
+
+    /**
+     * A forked node's close ends with LEAVING: a tree moving between the others afterwards waits
+     * for no ACK of it (its fork is gone, its main channel stays), where it waited for one until
+     * the main channel left, the tree's requests held meanwhile.
+     */
+    @Test
+    void aTreeMovesBetweenTheOthersAfterAForkedNodeClosed() throws Exception {
+        nodes.get(0).newOwner("first").enqueue("later-move", LockMode.CR); // node 0 masters the tree
+        LockOwner worker = nodes.get(1).newOwner("worker");
+        Lock root = worker.enqueue("later-move", LockMode.CR);
+
+        nodes.get(2).close();
+
+        for (int i = 0; nodes.get(1).resource(Namespace.group(0), List.of("later-move")).isEmpty(); i++) {
+            Lock sub = worker.enqueueAsync(LockRequest.of("row" + (i % 5), LockMode.EX).withParent(root));
+            sub.completion().toCompletableFuture().get(30, TimeUnit.SECONDS); // held for ever without LEAVING
+            worker.dequeue(sub);
+        }
+        assertThat(nodes.get(0).clusterStatistics().remasters()).isEqualTo(1);
+        assertThat(nodes.get(0).members()).as("node 2 still a member: its main channel stays").hasSize(3);
+    }
+
+    /** The resource {@code root}, from whichever of nodes 0 and 1 masters it (awaited). */
+    private ResourceInfo masteredOnASurvivor(String root) {
+        ClusterTestSupport.awaitTrue(root + " is mastered on node 0 or 1", () -> nodes.get(0).resource(Namespace.group(0),
+                List.of(root)).isPresent() || nodes.get(1).resource(Namespace.group(0), List.of(root)).isPresent());
+        return nodes.get(0).resource(Namespace.group(0), List.of(root))
+                .or(() -> nodes.get(1).resource(Namespace.group(0), List.of(root))).orElseThrow();
     }
 
     /**

@@ -27,8 +27,13 @@ final class HoldMessages extends Protocol {
 
     /** Starts holding messages of these types sent by {@code node}. */
     static HoldMessages install(ClusterLockManager node, byte... types) throws Exception {
+        return install(node.channel(), types);
+    }
+
+    /** Starts holding messages of these types sent over {@code channel} (a main channel: its forks' too). */
+    static HoldMessages install(org.jgroups.JChannel channel, byte... types) throws Exception {
         HoldMessages hold = new HoldMessages(types);
-        node.channel().getProtocolStack().insertProtocol(hold, ProtocolStack.Position.BELOW, FRAG4.class);
+        channel.getProtocolStack().insertProtocol(hold, ProtocolStack.Position.BELOW, FRAG4.class);
         return hold;
     }
 
