@@ -141,13 +141,23 @@ class ClusterPauseTest {
                         continue;
                     }
                     if (a.fence() == b.fence()) {
-                        violations.add("same token: " + a + " and " + b);
+                        violations.add("same token " + token(a.fence()) + ": " + a + " and " + b);
                     } else if (a.seen() < b.asked() && a.fence() > b.fence()) {
-                        violations.add("later grant has a lower token: " + a + " then " + b);
+                        violations.add("later grant has a lower token (" + token(a.fence()) + " then "
+                                + token(b.fence()) + "): " + a + " then " + b);
                     }
                 }
             }
         }
         return violations;
+    }
+
+    /**
+     * A token as the view whose epoch floor it lies above and its number within that epoch
+     * ({@link Rebuild#epochFloor}): which view's master gave it shows at once in a report.
+     */
+    private static String token(long fence) {
+        long view = fence >>> Rebuild.FENCE_EPOCH_SHIFT;
+        return "view " + view + " #" + (fence - Rebuild.epochFloor(view));
     }
 }
