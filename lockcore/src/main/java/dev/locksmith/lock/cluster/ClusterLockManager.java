@@ -576,16 +576,8 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 LOG.log(Level.WARNING, name + ": closing owner " + owner.name() + " before the fork closes failed", e);
             }
         }
-        CountDownLatch drained = new CountDownLatch(1);
-        try {
-            protocol.execute(drained::countDown);
-            if (!drained.await(FORK_CLOSE_DRAIN_SECONDS, TimeUnit.SECONDS)) {
-                LOG.log(Level.WARNING, name + ": the owners' dequeues were not all sent within "
-                        + FORK_CLOSE_DRAIN_SECONDS + " s; the fork closes anyway");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // closes at once; the flag stays for the caller
-        }
+        awaitOnProtocol(CountDownLatch::countDown, FORK_CLOSE_DRAIN_SECONDS,
+                "the owners' dequeues were not all sent within " + FORK_CLOSE_DRAIN_SECONDS + " s; the fork closes anyway");
     }
 
     private static final int FORK_CLOSE_DRAIN_SECONDS = 5;
@@ -603,19 +595,9 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
      * those trees wait for the main channel to leave, as before.
      */
     private void handOverTreesBeforeTheForkCloses() {
-        CountDownLatch handedOver = new CountDownLatch(1);
-        try {
-            protocol.execute(() -> handOverStep(handedOver));
-            if (!handedOver.await(FORK_CLOSE_HANDOVER_SECONDS, TimeUnit.SECONDS)) {
-                LOG.log(Level.WARNING, name + ": not every tree mastered here was handed to another member within "
-                        + FORK_CLOSE_HANDOVER_SECONDS + " s; the fork closes anyway, and the trees left wait for"
-                        + " its main channel to leave");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // closes at once; the flag stays for the caller
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.log(Level.DEBUG, "hand-over dropped: the lock manager is shut down");
-        }
+        awaitOnProtocol(this::handOverStep, FORK_CLOSE_HANDOVER_SECONDS, "not every tree mastered here was handed"
+                + " to another member within " + FORK_CLOSE_HANDOVER_SECONDS + " s; the fork closes anyway, and the"
+                + " trees left wait for its main channel to leave");
     }
 
     /**
@@ -647,25 +629,36 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
      * {@value #FORK_CLOSE_DRAIN_SECONDS} s, until it went.
      */
     private void sayLeaving() {
-        CountDownLatch said = new CountDownLatch(1);
-        try {
-            protocol.execute(() -> {
-                for (Address m : members) {
-                    if (!m.equals(self)) {
-                        send(m, Wire.message(Wire.LEAVING, viewId));
-                    }
+        awaitOnProtocol(said -> {
+            for (Address m : members) {
+                if (!m.equals(self)) {
+                    send(m, Wire.message(Wire.LEAVING, viewId));
                 }
-                saidLeaving = true;
-                said.countDown();
-            });
-            if (!said.await(FORK_CLOSE_DRAIN_SECONDS, TimeUnit.SECONDS)) {
-                LOG.log(Level.WARNING, name + ": LEAVING was not sent within " + FORK_CLOSE_DRAIN_SECONDS
-                        + " s; the fork closes anyway");
+            }
+            saidLeaving = true;
+            said.countDown();
+        }, FORK_CLOSE_DRAIN_SECONDS, "LEAVING was not sent within " + FORK_CLOSE_DRAIN_SECONDS
+                + " s; the fork closes anyway");
+    }
+
+    /**
+     * A step of the fork's close: runs {@code step} on the protocol thread, which counts the latch
+     * it is given down when it is done (perhaps from a later task), and waits for that for at most
+     * {@code seconds}; if it was not done by then, logs {@code notDone} and returns, as the close
+     * goes on regardless. Returns at once if the protocol thread has shut down or the caller is
+     * interrupted (the flag stays set for the caller).
+     */
+    private void awaitOnProtocol(java.util.function.Consumer<CountDownLatch> step, int seconds, String notDone) {
+        CountDownLatch done = new CountDownLatch(1);
+        try {
+            protocol.execute(() -> step.accept(done));
+            if (!done.await(seconds, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, name + ": " + notDone);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closes at once; the flag stays for the caller
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.log(Level.DEBUG, "LEAVING dropped: the lock manager is shut down");
+            LOG.log(Level.DEBUG, "close step dropped: the lock manager is shut down");
         }
     }
 
@@ -773,7 +766,7 @@ public final class ClusterLockManager implements LockManager, ClusterLockManager
                 rejoins.viewInstalled(members, now, id, nowQuorum);
                 members = now;
                 viewSize = now.size();
-                viewId = view.getViewId().getId();
+                viewId = id;
                 // trees whose master left: this node's requests for them wait for the rebuild. After a
                 // merge, any other member may have given up its trees (its masters were stale), so
                 // every copy here is re-sent; the directory drops those of trees a master registers.

@@ -94,6 +94,15 @@ final class Incoming {
     }
 
     /**
+     * Whether a request or outcome {@code from} sent in view {@code msgView} counts: its sender is
+     * a member, and did not send it before the others excluded it and it came back (what it asked
+     * or granted then is void). A non-member cannot inject requests.
+     */
+    private boolean fromLiveMember(Address from, long msgView) {
+        return node.members().contains(from) && !node.sentBeforeRejoining(from, msgView);
+    }
+
+    /**
      * Lock requests to this node's master and their outcomes back to their owners: handled on
      * the receiving JGroups thread when the protocol executor is idle (they take microseconds and
      * send at most the outcomes they cause, small messages), instead of waking the protocol
@@ -150,9 +159,7 @@ final class Incoming {
                 }
             }
             default -> {
-                if (!node.members().contains(from) || node.sentBeforeRejoining(from, msgView)) {
-                    // not (or no longer) a member: it cannot inject requests; or sent before it
-                    // left and came back: its grants and requests of then are void
+                if (!fromLiveMember(from, msgView)) {
                     return;
                 }
                 if ((!node.serving() || remastering.anyIncoming()) && isMasterRequest(in.type())) {
@@ -166,7 +173,7 @@ final class Incoming {
                         // no grant reaches a holder here without the lease: applied once it returns,
                         // unless its master left meanwhile (the rebuild then re-sends the request)
                         leaseGuard.hold(released -> {
-                            if (node.members().contains(from) && !node.sentBeforeRejoining(from, msgView)) {
+                            if (fromLiveMember(from, msgView)) {
                                 handleRequest(from, in, msgView, released);
                             }
                         });

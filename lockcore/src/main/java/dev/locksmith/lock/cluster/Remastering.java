@@ -183,7 +183,7 @@ final class Remastering {
                 Address self = routing.self();
                 for (Address m : members) {
                     if (!left.contains(m)) {
-                        node.send(m, Wire.message(Wire.MOVED, node.viewId()).putTree(tree).putInt(members.indexOf(self)));
+                        node.send(m, moved(tree, members));
                     }
                 }
             } else {
@@ -213,8 +213,7 @@ final class Remastering {
         List<Address> members = node.members();
         for (Map.Entry<TreeKey, Set<Address>> e : awaitingAcks.entrySet()) {
             e.getValue().add(member);
-            node.send(member, Wire.message(Wire.MIGRATING, node.viewId()).putTree(e.getKey())
-                    .putInt(members.indexOf(migrationTargets.get(e.getKey()))));
+            node.send(member, migrating(e.getKey(), migrationTargets.get(e.getKey()), members));
         }
     }
 
@@ -275,15 +274,20 @@ final class Remastering {
 
     /** The member of {@code others} to hand {@code tree} to: the most active on it, else its directory node among them. */
     private Address handOverTarget(TreeKey tree, List<Address> others) {
-        Address best = null;
-        double bestActivity = 0;
-        for (Map.Entry<Address, Double> e : activity.getOrDefault(tree, Map.of()).entrySet()) {
-            if (others.contains(e.getKey()) && e.getValue() > bestActivity) {
-                best = e.getKey();
-                bestActivity = e.getValue();
+        Map.Entry<Address, Double> best = mostActive(activity.getOrDefault(tree, Map.of()), others::contains);
+        return best != null ? best.getKey() : DirectoryHash.nodeOf(tree, others);
+    }
+
+    /** The node of {@code byNode} with the most activity above zero among those {@code eligible}, or null. */
+    private static Map.Entry<Address, Double> mostActive(Map<Address, Double> byNode,
+                                                         java.util.function.Predicate<Address> eligible) {
+        Map.Entry<Address, Double> best = null;
+        for (Map.Entry<Address, Double> e : byNode.entrySet()) {
+            if (eligible.test(e.getKey()) && e.getValue() > (best == null ? 0 : best.getValue())) {
+                best = e;
             }
         }
-        return best != null ? best : DirectoryHash.nodeOf(tree, others);
+        return best;
     }
 
     /**
@@ -306,23 +310,28 @@ final class Remastering {
     private Address remasterTarget(Map<Address, Double> byNode) {
         Address self = routing.self();
         double here = byNode.getOrDefault(self, 0.0);
-        Address best = null;
-        double bestActivity = 0;
-        for (Map.Entry<Address, Double> e : byNode.entrySet()) {
-            if (!e.getKey().equals(self) && !left.contains(e.getKey()) && e.getValue() > bestActivity) {
-                best = e.getKey();
-                bestActivity = e.getValue();
-            }
-        }
-        if (best == null || bestActivity < MIN_REMASTER_ACTIVITY) {
+        Map.Entry<Address, Double> mostActive = mostActive(byNode, m -> !m.equals(self) && !left.contains(m));
+        if (mostActive == null || mostActive.getValue() < MIN_REMASTER_ACTIVITY) {
             return null;
         }
+        Address best = mostActive.getKey();
+        double bestActivity = mostActive.getValue();
         int theirs = ClusterChannel.remasterWeight(best);
         if (theirs == 0) {
             return null;
         }
         double needed = here * (1 + REMASTER_MARGIN * remasterWeight / (double) theirs);
         return bestActivity > needed ? best : null;
+    }
+
+    /** MIGRATING: {@code tree} is about to move to {@code target}, member of {@code members} (this view's). */
+    private Wire migrating(TreeKey tree, Address target, List<Address> members) {
+        return Wire.message(Wire.MIGRATING, node.viewId()).putTree(tree).putInt(members.indexOf(target));
+    }
+
+    /** MOVED: this node, member of {@code members} (this view's), masters {@code tree} now. */
+    private Wire moved(TreeKey tree, List<Address> members) {
+        return Wire.message(Wire.MOVED, node.viewId()).putTree(tree).putInt(members.indexOf(routing.self()));
     }
 
     private void startMigration(TreeKey tree, Address target) {
@@ -333,7 +342,7 @@ final class Remastering {
         awaitingAcks.put(tree, new HashSet<>(asked)); // this node's own ACK, handled inline, takes itself out
         migrationTargets.put(tree, target);
         for (Address m : asked) {
-            node.send(m, Wire.message(Wire.MIGRATING, node.viewId()).putTree(tree).putInt(members.indexOf(target)));
+            node.send(m, migrating(tree, target, members));
         }
     }
 
@@ -384,7 +393,7 @@ final class Remastering {
                 // drop the INSTALL leaves every member still parked, so all re-send their copies
                 // and the tree is rebuilt once; and its own later DROP cannot overtake the news.
                 for (Address m : members) {
-                    node.send(m, Wire.message(Wire.MOVED, viewId).putTree(tree).putInt(members.indexOf(self)));
+                    node.send(m, moved(tree, members));
                 }
                 routing.installed(tree);
             }

@@ -340,11 +340,11 @@ final class Owner implements LockOwner {
 
     /** See {@link LocalLockManager#enqueueAsync(LockOwner, LockRequest, LocalLockManager.EndListener)}. */
     Lock enqueueAsync(LockRequest request, LocalLockManager.EndListener listener) {
-        LockBlock lock = newLock(request);
-        if (submitNew(lock, request, listener) != null) {
-            listener.waiting();
+        if (request == null) {
+            RequestChecks.checkNew(request); // fails as every request call does for a null request
         }
-        return lock;
+        return enqueueAsync(request.parent(), request.name(), request.mode(), request.flagBits(),
+                request.timeoutNanos(), request.blockingHandler(), listener);
     }
 
     /**

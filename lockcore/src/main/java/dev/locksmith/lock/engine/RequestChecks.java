@@ -68,27 +68,23 @@ public final class RequestChecks {
         if (name == null) {
             throw new LockException(LockStatus.IVRESNAM, "name must not be null (a conversion request was given to enqueue)");
         }
-        if (has(flagBits, LockFlag.EXPEDITE)) {
+        if (Engine.has(flagBits, LockFlag.EXPEDITE)) {
             if (mode != LockMode.NL) {
                 throw new LockException(LockStatus.BADPARAM, "flags: EXPEDITE applies only to NL requests, not " + mode);
             }
-            if (has(flagBits, LockFlag.NOQUEUE)) {
+            if (Engine.has(flagBits, LockFlag.NOQUEUE)) {
                 throw new LockException(LockStatus.BADPARAM, "flags: EXPEDITE with NOQUEUE makes no sense (an expedited NL never queues)");
             }
         }
-        if (has(flagBits, LockFlag.QUECVT)) {
+        if (Engine.has(flagBits, LockFlag.QUECVT)) {
             throw new LockException(LockStatus.BADPARAM, "flags: QUECVT applies only to conversions");
         }
-        if (has(flagBits, LockFlag.NOORDER) && has(flagBits, LockFlag.EXPEDITE)) {
+        if (Engine.has(flagBits, LockFlag.NOORDER) && Engine.has(flagBits, LockFlag.EXPEDITE)) {
             throw new LockException(LockStatus.BADPARAM, "flags: EXPEDITE with NOORDER makes no sense (an expedited NL skips the queues anyway)");
         }
-        if (has(flagBits, LockFlag.SYSTEM) && has(flagBits, LockFlag.LOCAL)) {
+        if (Engine.has(flagBits, LockFlag.SYSTEM) && Engine.has(flagBits, LockFlag.LOCAL)) {
             throw new LockException(LockStatus.BADPARAM, "flags: SYSTEM and LOCAL are different namespaces; give one");
         }
-    }
-
-    private static boolean has(int flagBits, LockFlag flag) {
-        return (flagBits & (1 << flag.ordinal())) != 0;
     }
 
     /** Checks a conversion request. */
